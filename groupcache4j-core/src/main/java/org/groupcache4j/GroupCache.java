@@ -1,0 +1,315 @@
+package org.groupcache4j;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.groupcache4j.internal.LoaderExecutors;
+import org.groupcache4j.internal.PeerErrorLog;
+import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerRequestHandler;
+import org.groupcache4j.peer.PeerTransport;
+import org.groupcache4j.ring.HashFunction;
+import org.groupcache4j.ring.HashRing;
+
+/**
+ * One cache node: its groups, its view of the peers (a {@link HashRing}), and its peer transport.
+ *
+ * <pre>{@code
+ * GroupCache cache = GroupCache.builder()
+ *     .self("http://10.0.0.1:8001")
+ *     .transport(httpTransport)          // from groupcache4j-http; omit for a single node
+ *     .build();
+ * cache.setPeers("http://10.0.0.1:8001", "http://10.0.0.2:8001", "http://10.0.0.3:8001");
+ * Group scores = cache.newGroup("scores", 64 << 20, key -> db.lookup(key));
+ * ByteView v = scores.get("Tom");
+ * }</pre>
+ *
+ * <p>There is no global registry: several instances can live in one JVM (tests run whole
+ * clusters that way) and none sees another's groups. {@link #setPeers} may be called at any time;
+ * it builds a new immutable ring and swaps it in, so lookups never lock and fetches in flight
+ * finish against the peer they started with.
+ */
+public final class GroupCache implements AutoCloseable {
+  private final String self;
+  private final PeerTransport transport;
+  private final int replicas;
+  private final HashFunction hash;
+  private final Executor loaderExecutor;
+  private final ExecutorService ownedExecutor; // closed with the cache; null if the user supplied one
+  private final Map<String, Group> groups = new ConcurrentHashMap<>();
+  private final PeerErrorLog peerErrorLog;
+  private final Duration clientCloseGrace;
+  private volatile Membership membership;
+  private volatile boolean closed;
+
+  /** The ring and a client per remote peer; replaced as a whole on every membership change. */
+  private record Membership(HashRing ring, Map<String, PeerClient> clients) {}
+
+  private GroupCache(Builder b) {
+    this.self = b.self;
+    this.transport = b.transport;
+    this.replicas = b.replicas;
+    this.hash = b.hash;
+    if (b.loaderExecutor != null) {
+      this.loaderExecutor = b.loaderExecutor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = LoaderExecutors.createDefault();
+      this.loaderExecutor = ownedExecutor;
+    }
+    this.peerErrorLog = new PeerErrorLog(b.peerErrorLogInterval);
+    this.clientCloseGrace = b.clientCloseGrace;
+    this.membership = new Membership(HashRing.of(List.of(), replicas, hash), Map.of());
+    if (transport != null) {
+      try {
+        transport.start(self, this::handlePeerRequest);
+      } catch (RuntimeException e) {
+        if (ownedExecutor != null) {
+          ownedExecutor.shutdownNow();
+        }
+        throw e;
+      }
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Creates a group with the defaults of {@link Group.GroupBuilder} and this budget and loader. */
+  public Group newGroup(String name, long cacheBytes, Loader loader) {
+    return groupBuilder(name).cacheBytes(cacheBytes).loader(loader).build();
+  }
+
+  /** Starts configuring a group named {@code name}. */
+  public Group.GroupBuilder groupBuilder(String name) {
+    return new Group.GroupBuilder(this, name);
+  }
+
+  Group register(Group.GroupBuilder b) {
+    checkOpen();
+    Group g = new Group(this, b, loaderExecutor, peerErrorLog);
+    if (groups.putIfAbsent(b.name(), g) != null) {
+      throw new IllegalStateException("this GroupCache already has a group named '" + b.name()
+          + "'; use group(\"" + b.name() + "\") to get it, or pick another name");
+    }
+    return g;
+  }
+
+  /** The group named {@code name}, if this cache has it. */
+  public Optional<Group> group(String name) {
+    return Optional.ofNullable(groups.get(Objects.requireNonNull(name, "name")));
+  }
+
+  /** All groups, in no particular order. */
+  public Collection<Group> groups() {
+    return List.copyOf(groups.values());
+  }
+
+  /** This node's peer URL (as it appears in the peer list). */
+  public String self() {
+    return self;
+  }
+
+  /** Sets the full peer list, this node included, as in groupcache's {@code HTTPPool.Set}. */
+  public void setPeers(String... peers) {
+    setPeers(Arrays.asList(peers));
+  }
+
+  /**
+   * Sets the full peer list, this node included. Peers are named by their exact URL strings; the
+   * ring hashes those strings, so every node must use the same list. Clients of peers that left
+   * are closed after a grace period, so fetches already under way can finish.
+   *
+   * @throws IllegalStateException if this cache has no transport
+   * @throws IllegalArgumentException if a peer URL is null or blank
+   */
+  public synchronized void setPeers(Collection<String> peers) {
+    checkOpen();
+    Objects.requireNonNull(peers, "peers");
+    if (transport == null) {
+      throw new IllegalStateException("this GroupCache has no peer transport; pass one to "
+          + "GroupCache.builder().transport(...) to form a cluster");
+    }
+    for (String p : peers) {
+      if (p == null || p.isBlank()) {
+        throw new IllegalArgumentException("peer URLs must not be null or blank: " + peers);
+      }
+    }
+    Membership old = membership;
+    HashRing ring = old.ring.withPeers(peers);
+    Map<String, PeerClient> clients = new HashMap<>();
+    for (String p : ring.peers()) {
+      if (!p.equals(self)) {
+        PeerClient c = old.clients.get(p);
+        clients.put(p, c != null ? c : transport.client(p));
+      }
+    }
+    membership = new Membership(ring, Map.copyOf(clients));
+    List<PeerClient> gone = new ArrayList<>();
+    for (Map.Entry<String, PeerClient> e : old.clients.entrySet()) {
+      if (!clients.containsKey(e.getKey())) {
+        gone.add(e.getValue());
+      }
+    }
+    if (!gone.isEmpty()) {
+      Executor later = CompletableFuture.delayedExecutor(clientCloseGrace.toMillis(), TimeUnit.MILLISECONDS);
+      later.execute(() -> gone.forEach(PeerClient::close));
+    }
+  }
+
+  /** The current peer list, in the order given. */
+  public List<String> peers() {
+    return membership.ring.peers();
+  }
+
+  /** The current ring (immutable). */
+  public HashRing ring() {
+    return membership.ring;
+  }
+
+  /** The peer URL that owns {@code key} now: {@link #self()} when this node does or when there are no peers. */
+  public String ownerOf(String key) {
+    String o = membership.ring.owner(key);
+    return o == null ? self : o;
+  }
+
+  /** The client of the remote owner of {@code key}, or {@code null} if this node owns it. */
+  PeerClient ownerClient(String key) {
+    Membership m = membership;
+    if (m.clients.isEmpty()) {
+      return null;
+    }
+    String owner = m.ring.owner(key);
+    return owner == null || owner.equals(self) ? null : m.clients.get(owner);
+  }
+
+  private CompletableFuture<ByteView> handlePeerRequest(String group, String key) {
+    Group g = group == null ? null : groups.get(group);
+    if (g == null) {
+      return CompletableFuture.failedFuture(new UnknownGroupException(group));
+    }
+    try {
+      return g.serveFromPeer(key);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The handler that answers peers' requests; for transports mounted by hand (see {@link PeerTransport}). */
+  public PeerRequestHandler peerRequestHandler() {
+    return this::handlePeerRequest;
+  }
+
+  /** Stops the transport, closes peer clients, and shuts down the default loader executor. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (transport != null) {
+      transport.close();
+    }
+    membership.clients.values().forEach(PeerClient::close);
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this GroupCache (" + self + ") is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GroupCache[" + self + ", groups=" + groups.keySet() + ", peers=" + peers() + "]";
+  }
+
+  /** Configures a {@link GroupCache}. Every option has a default; a single node needs none. */
+  public static final class Builder {
+    private String self = "local";
+    private PeerTransport transport;
+    private int replicas = HashRing.DEFAULT_REPLICAS;
+    private HashFunction hash = HashFunction.CRC32_IEEE;
+    private Executor loaderExecutor;
+    private Duration peerErrorLogInterval = Duration.ofSeconds(10);
+    private Duration clientCloseGrace = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** This node's URL exactly as it appears in the peer list, e.g. {@code http://10.0.0.1:8001}. */
+    public Builder self(String selfUrl) {
+      if (selfUrl == null || selfUrl.isBlank()) {
+        throw new IllegalArgumentException("self URL must not be null or blank");
+      }
+      this.self = selfUrl;
+      return this;
+    }
+
+    /** The peer transport (e.g. groupcache4j-http's); without one the node works alone. */
+    public Builder transport(PeerTransport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /** Ring points per peer; default 50, as golang/groupcache's HTTPPool. */
+    public Builder replicas(int replicas) {
+      if (replicas < 1) {
+        throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
+      }
+      this.replicas = replicas;
+      return this;
+    }
+
+    /** The ring's hash; default CRC-32 (IEEE), as golang/groupcache. */
+    public Builder hashFunction(HashFunction hash) {
+      this.hash = Objects.requireNonNull(hash, "hashFunction");
+      return this;
+    }
+
+    /**
+     * Where loaders run. Default: a virtual thread per load on JDK 21+, else a pool of
+     * {@value LoaderExecutors#PLATFORM_POOL_THREADS} daemon threads. A supplied executor is not
+     * shut down by {@link GroupCache#close()}.
+     */
+    public Builder loaderExecutor(Executor executor) {
+      this.loaderExecutor = Objects.requireNonNull(executor, "loaderExecutor");
+      return this;
+    }
+
+    /** At most one log line per failing peer per this interval (default 10 s). */
+    public Builder peerErrorLogInterval(Duration interval) {
+      this.peerErrorLogInterval = Objects.requireNonNull(interval, "peerErrorLogInterval");
+      return this;
+    }
+
+    /** How long a removed peer's client stays open for fetches under way (default 30 s). */
+    public Builder removedPeerGrace(Duration grace) {
+      this.clientCloseGrace = Objects.requireNonNull(grace, "removedPeerGrace");
+      return this;
+    }
+
+    /**
+     * Builds the node and starts its transport.
+     *
+     * @throws java.io.UncheckedIOException if the transport cannot listen
+     */
+    public GroupCache build() {
+      return new GroupCache(this);
+    }
+  }
+}

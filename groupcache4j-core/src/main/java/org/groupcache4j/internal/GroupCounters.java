@@ -1,0 +1,23 @@
+package org.groupcache4j.internal;
+
+import java.util.concurrent.atomic.LongAdder;
+import org.groupcache4j.GroupStats;
+import org.groupcache4j.StoreStats;
+
+/** The live counters of a group: {@link LongAdder}s, so the hot path takes no lock. */
+public final class GroupCounters {
+  public final LongAdder gets = new LongAdder();
+  public final LongAdder cacheHits = new LongAdder();
+  public final LongAdder peerLoads = new LongAdder();
+  public final LongAdder peerErrors = new LongAdder();
+  public final LongAdder loads = new LongAdder();
+  public final LongAdder loadsDeduped = new LongAdder();
+  public final LongAdder localLoads = new LongAdder();
+  public final LongAdder localLoadErrors = new LongAdder();
+  public final LongAdder serverRequests = new LongAdder();
+
+  public GroupStats snapshot(StoreStats main, StoreStats hot) {
+    return new GroupStats(gets.sum(), cacheHits.sum(), peerLoads.sum(), peerErrors.sum(), loads.sum(),
+        loadsDeduped.sum(), localLoads.sum(), localLoadErrors.sum(), serverRequests.sum(), main, hot);
+  }
+}

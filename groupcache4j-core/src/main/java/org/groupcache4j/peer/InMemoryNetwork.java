@@ -1,0 +1,132 @@
+package org.groupcache4j.peer;
+
+import java.net.ConnectException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.GroupCacheException;
+import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.LoadException;
+import org.groupcache4j.LoadTimeoutException;
+import org.groupcache4j.UnknownGroupException;
+
+/**
+ * Wires several {@link org.groupcache4j.GroupCache} instances of one JVM together without
+ * sockets, for tests of applications and of the read path. Each instance gets its own
+ * {@link #transport()}; a node can be cut off with {@link #disconnect} to play a dead peer.
+ *
+ * <p>Errors cross the "network" as they would over HTTP: an owner's load failure arrives as a
+ * remote {@link LoadException} (or not-found / timeout) naming the owner; an unknown group or a
+ * disconnected node is a transport failure.
+ */
+public final class InMemoryNetwork {
+  private final Map<String, PeerRequestHandler> nodes = new ConcurrentHashMap<>();
+  private final Set<String> down = ConcurrentHashMap.newKeySet();
+  private final LongAdder requests = new LongAdder();
+
+  /** A transport for one node of this network. */
+  public PeerTransport transport() {
+    return new PeerTransport() {
+      private volatile String self;
+
+      @Override
+      public void start(String selfUrl, PeerRequestHandler handler) {
+        if (nodes.putIfAbsent(selfUrl, handler) != null) {
+          throw new IllegalStateException("a node named " + selfUrl + " is already on this network");
+        }
+        self = selfUrl;
+      }
+
+      @Override
+      public PeerClient client(String peerUrl) {
+        return new Client(peerUrl);
+      }
+
+      @Override
+      public void close() {
+        if (self != null) {
+          nodes.remove(self);
+        }
+      }
+    };
+  }
+
+  /** Makes {@code url} unreachable: requests to it fail as refused connections. */
+  public void disconnect(String url) {
+    down.add(url);
+  }
+
+  /** Makes {@code url} reachable again. */
+  public void reconnect(String url) {
+    down.remove(url);
+  }
+
+  /** Requests sent between nodes so far. */
+  public long requests() {
+    return requests.sum();
+  }
+
+  private final class Client implements PeerClient {
+    private final String url;
+
+    Client(String url) {
+      this.url = url;
+    }
+
+    @Override
+    public String url() {
+      return url;
+    }
+
+    @Override
+    public CompletableFuture<ByteView> fetch(String group, String key) {
+      requests.increment();
+      PeerRequestHandler h = nodes.get(url);
+      if (h == null || down.contains(url)) {
+        return CompletableFuture.failedFuture(new ConnectException("connection refused: no node at " + url));
+      }
+      CompletableFuture<ByteView> answer;
+      try {
+        answer = h.handle(group, key);
+      } catch (RuntimeException e) {
+        answer = CompletableFuture.failedFuture(e);
+      }
+      return answer.handle((v, err) -> {
+        if (err == null) {
+          return v;
+        }
+        throw new CompletionException(asReceived(group, key, unwrap(err)));
+      });
+    }
+
+    private Throwable asReceived(String group, String key, Throwable e) {
+      if (e instanceof UnknownGroupException) {
+        return new IllegalStateException("peer " + url + " answered 404: no such group: " + group);
+      }
+      if (e instanceof KeyNotFoundException nf) {
+        return new KeyNotFoundException(group, key, url, nf.detail());
+      }
+      if (e instanceof LoadTimeoutException) {
+        return LoadTimeoutException.fromOwner(group, key, url, e.getMessage());
+      }
+      if (e instanceof LoadException) {
+        return LoadException.fromOwner(group, key, url, e.getMessage());
+      }
+      if (e instanceof GroupCacheException) {
+        return LoadException.fromOwner(group, key, url, e.getMessage());
+      }
+      return new IllegalStateException("peer " + url + " failed: " + e, e);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,134 @@
+package org.groupcache4j.ring;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An immutable consistent-hash ring, point for point the one of golang/groupcache's
+ * {@code consistenthash} package, so that our nodes and Go nodes agree on every key's owner.
+ *
+ * <p>For each peer, in the order given, and each {@code i} in {@code 0 .. replicas-1}, a point
+ * is placed at {@code hash(UTF-8(Integer.toString(i) + peer))}. Points are sorted as unsigned
+ * 32-bit values. A key's owner is the peer of the first point {@code >= hash(UTF-8(key))},
+ * wrapping around to the first point. Where two points are equal, the peer added later owns it,
+ * because Go's map assignment lets the later peer overwrite the earlier one.
+ *
+ * <p>Lookups are a binary search over a sorted array and take no lock; a membership change builds
+ * a new ring (see {@link #withPeers}).
+ */
+public final class HashRing {
+  /** golang/groupcache's HTTPPool default. */
+  public static final int DEFAULT_REPLICAS = 50;
+
+  private final int replicas;
+  private final HashFunction hash;
+  private final List<String> peers;
+  private final long[] points; // sorted unsigned 32-bit positions
+  private final String[] owners; // owners[i] owns points[i]
+
+  private HashRing(List<String> peers, int replicas, HashFunction hash) {
+    if (replicas < 1) {
+      throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
+    }
+    this.replicas = replicas;
+    this.hash = Objects.requireNonNull(hash, "hash");
+    this.peers = List.copyOf(peers);
+    int n = this.peers.size() * replicas;
+    long[] keyed = new long[n];
+    // Encode (position, insertion index) so that the sort keeps insertion order for equal positions.
+    String[] byIndex = new String[n];
+    int k = 0;
+    for (String peer : this.peers) {
+      for (int i = 0; i < replicas; i++) {
+        long p = hash.hash((i + peer).getBytes(StandardCharsets.UTF_8)) & 0xFFFF_FFFFL;
+        keyed[k] = (p << 31) | k; // n < 2^31
+        byIndex[k] = peer;
+        k++;
+      }
+    }
+    Arrays.sort(keyed);
+    // Collapse equal positions: the last inserted peer wins (Go overwrites hashMap[hash]).
+    long[] pts = new long[n];
+    String[] own = new String[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      long p = keyed[i] >>> 31;
+      String owner = byIndex[(int) (keyed[i] & 0x7FFF_FFFFL)];
+      if (m > 0 && pts[m - 1] == p) {
+        own[m - 1] = owner; // later insertion sorts later
+      } else {
+        pts[m] = p;
+        own[m] = owner;
+        m++;
+      }
+    }
+    this.points = Arrays.copyOf(pts, m);
+    this.owners = Arrays.copyOf(own, m);
+  }
+
+  /** A ring of {@code peers} (duplicates dropped, order kept) with the groupcache defaults: 50 replicas, CRC-32. */
+  public static HashRing of(Collection<String> peers) {
+    return of(peers, DEFAULT_REPLICAS, HashFunction.CRC32_IEEE);
+  }
+
+  /** A ring of {@code peers} (duplicates dropped, order kept). */
+  public static HashRing of(Collection<String> peers, int replicas, HashFunction hash) {
+    List<String> unique = new ArrayList<>(new LinkedHashSet<>(peers));
+    for (String p : unique) {
+      Objects.requireNonNull(p, "peer");
+    }
+    return new HashRing(unique, replicas, hash);
+  }
+
+  /** A new ring with the same options and another peer list. */
+  public HashRing withPeers(Collection<String> newPeers) {
+    return of(newPeers, replicas, hash);
+  }
+
+  /** Whether the ring has no peers. */
+  public boolean isEmpty() {
+    return points.length == 0;
+  }
+
+  /** The peer that owns {@code key}, or {@code null} if the ring is empty. */
+  public String owner(String key) {
+    if (points.length == 0) {
+      return null;
+    }
+    long h = hash.hash(key.getBytes(StandardCharsets.UTF_8)) & 0xFFFF_FFFFL;
+    int lo = 0;
+    int hi = points.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (points[mid] < h) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return owners[lo == points.length ? 0 : lo];
+  }
+
+  /** The peers, in the order they were added. */
+  public List<String> peers() {
+    return peers;
+  }
+
+  public int replicas() {
+    return replicas;
+  }
+
+  public HashFunction hashFunction() {
+    return hash;
+  }
+
+  @Override
+  public String toString() {
+    return "HashRing" + peers + " replicas=" + replicas;
+  }
+}
