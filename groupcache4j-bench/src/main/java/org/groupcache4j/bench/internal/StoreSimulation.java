@@ -1,0 +1,69 @@
+package org.groupcache4j.bench.internal;
+
+import org.groupcache4j.ByteView;
+import org.groupcache4j.internal.LruStore;
+import org.groupcache4j.internal.Store;
+import org.groupcache4j.internal.TinyLfuStore;
+
+/**
+ * Replays int keys through one of the project's byte-bounded {@link Store}s, so the hit ratio
+ * measured is that of the real code. The stores count bytes, traces count entries; to map one to
+ * the other every entry weighs exactly {@value #ENTRY_BYTES} bytes: the key is the decimal
+ * string of the int (1 to 11 ASCII bytes) and the value is padded to
+ * {@code ENTRY_BYTES - keyLength} bytes. A store of {@code capacity * ENTRY_BYTES} bytes then
+ * holds at most {@code capacity} entries.
+ */
+public final class StoreSimulation implements CacheSimulation {
+  /** The weight of every entry: 11 bytes for the longest key ("-2147483648") plus at least 5 of value. */
+  public static final int ENTRY_BYTES = 16;
+
+  private static final ByteView[] VALUES = new ByteView[12];
+
+  static {
+    for (int keyLength = 1; keyLength <= 11; keyLength++) {
+      VALUES[keyLength] = ByteView.copyOf(new byte[ENTRY_BYTES - keyLength]);
+    }
+  }
+
+  private final Store store;
+
+  public StoreSimulation(Store store) {
+    this.store = store;
+  }
+
+  /** An exact-LRU store ({@link LruStore}) that holds {@code capacity} entries. */
+  public static StoreSimulation lru(int capacity) {
+    return new StoreSimulation(new LruStore(bytesFor(capacity)));
+  }
+
+  /** A W-TinyLFU store ({@link TinyLfuStore}) that holds {@code capacity} entries. */
+  public static StoreSimulation tinyLfu(int capacity) {
+    return new StoreSimulation(new TinyLfuStore(bytesFor(capacity)));
+  }
+
+  public static long bytesFor(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity must be >= 0 entries, was " + capacity);
+    }
+    return (long) capacity * ENTRY_BYTES;
+  }
+
+  /** The value stored for {@code key}, sized so that the entry weighs {@link #ENTRY_BYTES}. */
+  public static ByteView valueFor(String key) {
+    return VALUES[key.length()];
+  }
+
+  @Override
+  public boolean access(int key) {
+    String k = Integer.toString(key);
+    if (store.get(k) != null) {
+      return true;
+    }
+    store.put(k, valueFor(k));
+    return false;
+  }
+
+  public Store store() {
+    return store;
+  }
+}

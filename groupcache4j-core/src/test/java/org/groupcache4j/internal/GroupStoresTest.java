@@ -1,0 +1,73 @@
+package org.groupcache4j.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.function.LongFunction;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.groupcache4j.ByteView;
+import org.junit.jupiter.api.Test;
+
+class GroupStoresTest {
+  @Test
+  void hotStoreTakesAtMostAnEighthAndMainTheRest() {
+    GroupStores s = new GroupStores(8000, LruStore::new);
+    for (int i = 0; i < 200; i++) {
+      s.putHot("hot" + i, ByteView.copyOf(new byte[95]));
+    }
+    assertThat(s.hot().bytes()).isLessThanOrEqualTo(1000).isGreaterThan(800);
+    for (int i = 0; i < 200; i++) {
+      s.putMain("main" + i, ByteView.copyOf(new byte[95]));
+    }
+    assertThat(s.main().bytes() + s.hot().bytes()).isLessThanOrEqualTo(8000);
+    assertThat(s.main().bytes()).isGreaterThan(6000);
+  }
+
+  @Test
+  void mainStoreUsesTheWholeBudgetWhenNothingIsHot() {
+    GroupStores s = new GroupStores(8000, TinyLfuStore::new);
+    for (int i = 0; i < 79; i++) {
+      s.putMain("k" + (char) ('A' + i % 26) + i, ByteView.copyOf(new byte[96])); // ~100 bytes each
+    }
+    assertThat(s.main().bytes()).isGreaterThan(7000).isLessThanOrEqualTo(8000);
+  }
+
+  @Test
+  void zeroBudgetCachesNothing() {
+    GroupStores s = new GroupStores(0, TinyLfuStore::new);
+    s.putMain("a", ByteView.of("x"));
+    s.putHot("b", ByteView.of("x"));
+    assertThat(s.get("a")).isNull();
+    assertThat(s.get("b")).isNull();
+  }
+
+  @Test
+  void aValueLargerThanTheBudgetIsNotCached() {
+    GroupStores s = new GroupStores(100, LruStore::new);
+    s.putMain("small", ByteView.of("v"));
+    s.putMain("big", ByteView.copyOf(new byte[101]));
+    assertThat(s.get("big")).isNull();
+    assertThat(s.get("small")).isNotNull(); // a too-big value does not flush the store
+  }
+
+  @Property(tries = 200)
+  void mainPlusHotNeverExceedTheBudget(@ForAll @Size(max = 200) List<@IntRange(min = 0, max = 399) Integer> ops,
+      @ForAll @IntRange(min = 0, max = 3000) int budget, @ForAll boolean lru) {
+    LongFunction<Store> f = lru ? LruStore::new : TinyLfuStore::new;
+    GroupStores s = new GroupStores(budget, f);
+    for (int op : ops) {
+      String key = "k" + (op % 37);
+      ByteView v = ByteView.copyOf(new byte[op]);
+      switch (op % 4) {
+        case 0, 1 -> s.putMain(key, v);
+        case 2 -> s.putHot(key, v);
+        default -> s.remove(key);
+      }
+      assertThat(s.main().bytes() + s.hot().bytes()).isLessThanOrEqualTo(budget);
+      assertThat(s.hot().bytes()).isLessThanOrEqualTo(budget / 8);
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package org.groupcache4j.server.internal.cli;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parsers for the values of command-line flags. Each throws {@link IllegalArgumentException}
+ * with a message that says what was given and what is accepted; the caller adds the flag's name.
+ */
+public final class Values {
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|mib|gib|tib)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)");
+
+  private Values() {}
+
+  /** A byte size: plain bytes ({@code 1048576}) or a binary unit: {@code 512KiB}, {@code 64MiB}, {@code 1GiB}. */
+  public static long size(String text) {
+    Matcher m = SIZE.matcher(text == null ? "" : text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not a size; use plain bytes (e.g. 1048576) or "
+          + "KiB, MiB, GiB, TiB (e.g. 512KiB, 64MiB, 1GiB)");
+    }
+    int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+      case "kib" -> 10;
+      case "mib" -> 20;
+      case "gib" -> 30;
+      case "tib" -> 40;
+      default -> 0;
+    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      if (n > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException();
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is too large a size");
+    }
+  }
+
+  /** A duration: {@code 200ms}, {@code 5s}, {@code 1.5s}, {@code 2m}, {@code 1h}, {@code 250us}, or ISO-8601 ({@code PT5S}). */
+  public static Duration duration(String text) {
+    String t = text == null ? "" : text.trim();
+    Matcher m = DURATION.matcher(t);
+    if (m.matches()) {
+      double n = Double.parseDouble(m.group(1));
+      double nanosPerUnit = switch (m.group(2)) {
+        case "ns" -> 1;
+        case "us", "µs" -> 1e3;
+        case "ms" -> 1e6;
+        case "s" -> 1e9;
+        case "m" -> 60e9;
+        default -> 3600e9;
+      };
+      double nanos = n * nanosPerUnit;
+      if (nanos > Long.MAX_VALUE) {
+        throw new IllegalArgumentException("'" + text + "' is too long a duration");
+      }
+      return Duration.ofNanos(Math.round(nanos));
+    }
+    if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
+      try {
+        Duration d = Duration.parse(t);
+        if (!d.isNegative()) {
+          return d;
+        }
+      } catch (DateTimeParseException e) {
+        // fall through to the message below
+      }
+    }
+    throw new IllegalArgumentException("'" + text + "' is not a duration; use a number and a unit: "
+        + "ms, s, m, h (e.g. 200ms, 5s, 1.5s, 2m)");
+  }
+
+  /** A positive duration. */
+  public static Duration positiveDuration(String text) {
+    Duration d = duration(text);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("'" + text + "' must be longer than zero (e.g. 200ms, 5s)");
+    }
+    return d;
+  }
+
+  /**
+   * A listen address {@code HOST:PORT}: {@code 127.0.0.1:9999}, {@code localhost:9999},
+   * {@code [::1]:9999}, or {@code :9999} / {@code 0.0.0.0:9999} for every interface. Port 0 picks
+   * a free port. Not resolved here.
+   */
+  public static InetSocketAddress hostPort(String text) {
+    String t = text == null ? "" : text.trim();
+    int colon = t.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("'" + text + "' is not HOST:PORT; use e.g. 127.0.0.1:9999, "
+          + "localhost:9999, [::1]:9999 or :9999 for every interface");
+    }
+    String host = t.substring(0, colon);
+    String portText = t.substring(colon + 1);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.indexOf(':') >= 0) {
+      throw new IllegalArgumentException("'" + text + "': write an IPv6 address in brackets, e.g. [::1]:9999");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(portText);
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("'" + text + "' has no valid port; use a port 0..65535, "
+          + "e.g. 127.0.0.1:9999");
+    }
+    if (host.isEmpty()) {
+      host = "0.0.0.0";
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+
+  /** A comma-separated list of {@link #hostPort} addresses. */
+  public static List<InetSocketAddress> hostPorts(String text) {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (String part : (text == null ? "" : text).split(",")) {
+      if (!part.isBlank()) {
+        out.add(hostPort(part));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("'" + text + "' names no address; use HOST:PORT[,HOST:PORT...]");
+    }
+    return out;
+  }
+
+  /**
+   * A peer URL as groupcache names peers: {@code http://HOST:PORT}, no path, no trailing slash. The
+   * exact string is what the ring hashes, so it is returned unchanged.
+   */
+  public static String peerUrl(String text) {
+    String t = text == null ? "" : text.trim();
+    URI u;
+    try {
+      u = new URI(t);
+    } catch (URISyntaxException e) {
+      u = null;
+    }
+    if (u == null || !"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 0
+        || (u.getRawPath() != null && !u.getRawPath().isEmpty()) || u.getRawQuery() != null
+        || u.getRawFragment() != null || u.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("'" + text + "' is not a peer URL; use http://HOST:PORT with no "
+          + "path or trailing slash, e.g. http://10.0.0.1:8001");
+    }
+    return t;
+  }
+
+  /** A comma-separated list of {@link #peerUrl}s, duplicates refused. */
+  public static List<String> peerUrls(String text) {
+    List<String> out = new ArrayList<>();
+    for (String part : (text == null ? "" : text).split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      String p = peerUrl(part);
+      if (out.contains(p)) {
+        throw new IllegalArgumentException("'" + p + "' is listed twice; list every node once");
+      }
+      out.add(p);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("'" + text + "' names no peer; use http://HOST:PORT[,http://HOST:PORT...]");
+    }
+    return out;
+  }
+
+  /** Formats a byte count for people: {@code 64MiB}, {@code 1536KiB}, {@code 100}. */
+  public static String formatSize(long bytes) {
+    String[] units = {"TiB", "GiB", "MiB", "KiB"};
+    int[] shifts = {40, 30, 20, 10};
+    for (int i = 0; i < units.length; i++) {
+      long unit = 1L << shifts[i];
+      if (bytes != 0 && bytes % unit == 0) {
+        return (bytes >> shifts[i]) + units[i];
+      }
+    }
+    return Long.toString(bytes);
+  }
+
+  /** Formats a duration for people: {@code 200ms}, {@code 5s}. */
+  public static String formatDuration(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 == 0 && ms != 0) {
+      return (ms / 1000) + "s";
+    }
+    return ms + "ms";
+  }
+}
