@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Summarises vs-go.sh results (medians, spreads, ratios) and writes them into BENCHMARKS.md.
+
+usage: vs-go-report.py RESULTS.tsv BENCHMARKS.md WRITE(0|1) WRK_FLAGS ROUNDS
+"""
+import datetime
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+results, bench_md, write, wrk_flags, rounds = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4], sys.argv[5]
+
+rows = [line.rstrip("\n").split("\t") for line in open(results) if line.strip()]
+by = {}
+for impl, rnd, wl, a, b, c, bad, err in rows:
+    by.setdefault((wl, impl), []).append((a, b, c, bad, err))
+
+NAMES = {
+    "a1": "a1 hot key `Jack`, owned by the API node",
+    "a2": "a2 hot key `Tom`, owned by another node",
+    "c": "c raw peer endpoint `GET :8001/_groupcache/scores/Tom`",
+    "b1": "b1 10k random keys, cold cluster (first run)",
+    "b2": "b2 10k random keys, warm (second run)",
+    "b3": "b3 10k random keys, caching off (`cache 0`)",
+}
+
+
+def med(xs):
+    return statistics.median(xs)
+
+
+def spread(xs):
+    return f"{min(xs):,.0f}–{max(xs):,.0f}" if max(xs) > 100 else f"{min(xs):.2f}–{max(xs):.2f}"
+
+
+def cmd(args):
+    try:
+        p = subprocess.run(args, capture_output=True, text=True, timeout=20)
+        return (p.stdout + p.stderr).strip()
+    except Exception as e:  # noqa: BLE001
+        return f"unknown ({e})"
+
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
+java = cmd([os.environ.get("JAVA", "java"), "-version"]).splitlines()[0]
+gov = cmd(["go", "version"])
+machine = (f"{os.cpu_count()} vCPU {cpu}, {int(mem) // 1024 // 1024} GiB RAM, {platform.system()} {platform.release()}; "
+           f"{java}; {gov}; wrk {wrk_flags} --latency")
+
+out = []
+out.append(f"Measured {datetime.date.today().isoformat()} on {machine}.")
+out.append("")
+out.append(f"Command: `groupcache4j-bench/vs-go.sh --rounds {rounds}` ({rounds} rounds; each round runs both clusters, "
+           "alternating which goes first; every workload starts from the state the anchor's `bench.sh` uses). "
+           "Both clusters: 3 nodes on 127.0.0.1, peers 8001–8003, API node 3 on :9999, values of 100 bytes "
+           "(`synthetic:100` ours, the anchor's getter in Go), 64 MiB per node, wrk and all nodes sharing the same cores.")
+out.append("")
+out.append("| workload | golang/groupcache req/s median [min–max] | groupcache4j req/s median [min–max] | ratio (ours ÷ Go) | p50 ms Go / ours | p99 ms Go / ours |")
+out.append("|---|---|---|---|---|---|")
+ratios = {}
+for wl in ["a1", "a2", "c", "b1", "b2", "b3"]:
+    g, j = by.get((wl, "go"), []), by.get((wl, "java"), [])
+    if not g or not j:
+        continue
+    grps, jrps = [float(r[0]) for r in g], [float(r[0]) for r in j]
+    gp50, jp50 = med([float(r[1]) for r in g]), med([float(r[1]) for r in j])
+    gp99, jp99 = med([float(r[2]) for r in g]), med([float(r[2]) for r in j])
+    ratio = med(jrps) / med(grps)
+    ratios[wl] = (ratio, gp99, jp99)
+    non2xx = sum(int(r[3] or 0) for r in g + j)
+    out.append(f"| {NAMES[wl]} | {med(grps):,.0f} [{spread(grps)}] | {med(jrps):,.0f} [{spread(jrps)}] | **{ratio:.2f}×** | "
+               f"{gp50:.2f} / {jp50:.2f} | {gp99:.2f} / {jp99:.2f} |" + ("" if non2xx == 0 else f" ({non2xx} non-2xx!)"))
+out.append("")
+d1 = {impl: by.get(("d1", impl), []) for impl in ("go", "java")}
+if d1["go"] and d1["java"]:
+    out.append("d1 — 100 concurrent requests for one new key, spread over the three APIs, origin delay 200 ms "
+               "(the anchor's `burst` client):")
+    out.append("")
+    out.append("| | origin loads per round | wall time per round | statuses |")
+    out.append("|---|---|---|---|")
+    for impl, label in (("go", "golang/groupcache"), ("java", "groupcache4j")):
+        loads = ", ".join(r[0] for r in d1[impl])
+        walls = ", ".join(r[1] for r in d1[impl])
+        st = "; ".join(sorted(set(r[3] for r in d1[impl])))
+        out.append(f"| {label} | {loads} | {walls} | {st} |")
+    out.append("")
+misses = [wl for wl, (r, g99, j99) in ratios.items() if r < 1.3 or j99 >= g99]
+if ratios:
+    out.append("Targets (≥ 1.3× the requests/s of golang/groupcache with a lower p99 on every workload): " +
+               ("all met." if not misses else "not met on " + ", ".join(misses) + "."))
+text = "\n".join(out)
+print(text)
+
+if write:
+    begin, end = "<!-- vs-go:begin -->", "<!-- vs-go:end -->"
+    doc = open(bench_md).read() if os.path.exists(bench_md) else "# Benchmarks\n"
+    block = f"{begin}\n{text}\n{end}"
+    if begin in doc and end in doc:
+        doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: block, doc, flags=re.S)
+    else:
+        doc = doc.rstrip("\n") + "\n\n## Cluster and peer endpoint, side by side with golang/groupcache\n\n" + block + "\n"
+    open(bench_md, "w").write(doc)
+    print(f"\nwrote {bench_md}")

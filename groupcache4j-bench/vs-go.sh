@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of a groupcache4j cluster against the golang/groupcache anchor cluster
+# (../shared/anchors/go-groupcache), with the anchor's workloads and the same wrk flags,
+# alternating Go and ours in every round. Writes the "Cluster" and "Peer endpoint" sections of
+# BENCHMARKS.md.
+#
+#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--no-write]
+#
+# Needs: wrk, go + golang/groupcache (Debian), curl, python3:
+#   apt-get install -y wrk golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev curl
+# Uses 127.0.0.1 ports 8001-8003, 9001-9003 and 9999 (as the anchor does); they must be free.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ANCHOR=${ANCHOR_DIR:-$ROOT/../shared/anchors/go-groupcache}
+WORK=$ROOT/.bench/vs-go
+ROUNDS=3
+DURATION=10s
+WRITE=1
+while (($#)); do
+  case $1 in
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --no-write) WRITE=0; shift ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+WRK_FLAGS="-t2 -c32 -d$DURATION"
+
+for tool in wrk go curl python3; do
+  command -v $tool >/dev/null || { echo "missing $tool; install: apt-get install -y wrk golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev curl" >&2; exit 1; }
+done
+[ -f "$ANCHOR/node.go" ] || { echo "Go anchor not found at $ANCHOR (set ANCHOR_DIR)" >&2; exit 1; }
+for p in 8001 8002 8003 9001 9002 9003 9999; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "port $p on 127.0.0.1 is in use; stop what listens there first" >&2; exit 1; fi
+done
+
+mkdir -p "$WORK/go" "$WORK/logs"
+RESULTS=$WORK/results.tsv
+: > "$RESULTS"
+
+echo "== building the Go anchor (offline GOPATH mode) and the groupcache4j server"
+cp "$ANCHOR"/{node.go,burst.go,keyowners.go,keys.lua} "$WORK/go/"
+( cd "$WORK/go" && export GO111MODULE=off GOPROXY=off GOFLAGS= GOPATH=/usr/share/gocode GOCACHE="$WORK/go/.cache" &&
+  for f in node burst keyowners; do go build -o "$f" "$f.go"; done )
+"$ROOT/groupcache4j" ring --peers http://127.0.0.1:8001 warmup-build >/dev/null
+JAR=$(ls "$ROOT"/groupcache4j-server/target/groupcache4j-server.jar)
+JAVA=${JAVA:-java}
+# Warm-up keys are disjoint from the measured key0..key9999.
+sed 's|"/api?key=key"|"/api?key=warm"|' "$WORK/go/keys.lua" > "$WORK/go/warm.lua"
+
+PEERS=http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003
+PIDS=()
+stop_cluster() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+}
+trap stop_cluster EXIT
+
+wait_up() {  # every peer and API port answers
+  for _ in $(seq 300); do
+    local ok=1
+    for u in "$@"; do curl -s -o /dev/null "$u" || ok=0; done
+    [ $ok = 1 ] && return 0
+    sleep 0.1
+  done
+  echo "cluster did not come up; logs in $WORK/logs" >&2; exit 1
+}
+
+# start IMPL CACHE_BYTES DELAY_MS
+start_cluster() {
+  local impl=$1 cache=$2 delay=$3
+  stop_cluster
+  for i in 1 2 3; do
+    if [ "$impl" = go ]; then
+      local api="127.0.0.1:900$i"; [ $i = 3 ] && api="127.0.0.1:9999,127.0.0.1:9003"
+      "$WORK/go/node" -addr "http://127.0.0.1:800$i" -peers "$PEERS" -api "$api" -cache "$cache" -loadDelayMs "$delay" \
+        > "$WORK/logs/go-node$i.log" 2>&1 &
+    else
+      local api="127.0.0.1:900$i"; [ $i = 3 ] && api="127.0.0.1:9999"
+      local origin="synthetic:100"; [ "$delay" != 0 ] && origin="synthetic:100,delay=${delay}ms"
+      "$JAVA" ${JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC} -jar "$JAR" serve --self "http://127.0.0.1:800$i" --peers "$PEERS" \
+        --api "$api" --cache-bytes "$cache" --origin "$origin" > "$WORK/logs/java-node$i.log" 2>&1 &
+    fi
+    PIDS+=($!)
+  done
+  wait_up http://127.0.0.1:8001/ http://127.0.0.1:8002/ http://127.0.0.1:8003/ "http://127.0.0.1:9999/api?key=up" \
+    "http://127.0.0.1:9001/api?key=up" "http://127.0.0.1:9002/api?key=up"
+}
+
+drain() {  # let loopback TIME-WAIT sockets of earlier runs expire (max 70 s), as the anchor's bench.sh
+  for _ in $(seq 70); do [ "$(ss -tan state time-wait | tail -n +2 | wc -l)" -lt 2000 ] && return; sleep 1; done
+}
+
+# measure IMPL ROUND WORKLOAD wrk-args...
+measure() {
+  local impl=$1 round=$2 name=$3; shift 3
+  drain
+  local out; out=$(wrk $WRK_FLAGS --latency "$@")
+  echo "$out" > "$WORK/logs/$impl-$name-$round.wrk"
+  python3 - "$impl" "$round" "$name" "$WORK/logs/$impl-$name-$round.wrk" >> "$RESULTS" <<'PY'
+import re, sys
+out = open(sys.argv[4]).read()
+def ms(v):
+    n, u = re.match(r"([\d.]+)(us|ms|s)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[u]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+err = re.search(r"Socket errors: (.*)", out)
+print(f"{sys.argv[1]}\t{sys.argv[2]}\t{sys.argv[3]}\t{rps:.0f}\t{p50:.3f}\t{p99:.3f}\t{bad.group(1) if bad else 0}\t{err.group(1) if err else ''}")
+PY
+  tail -1 "$RESULTS" | awk -F'\t' '{printf "  %-5s round %s %-3s %8s req/s  p50 %6.3f ms  p99 %6.3f ms  non-2xx %s %s\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+}
+
+origin_loads() {  # sum of loader/origin calls over the three nodes
+  local impl=$1 total=0
+  for p in 9001 9002 9999; do
+    n=$(curl -s "http://127.0.0.1:$p/stats" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+if "loads" in d and isinstance(d["loads"], int):
+    print(d["loads"]); sys.exit()
+def find(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == "originLoads" and isinstance(v, int): yield v
+            else: yield from find(v)
+    elif isinstance(o, list):
+        for v in o: yield from find(v)
+print(sum(find(d)))')
+    total=$((total + n))
+  done
+  echo $total
+}
+
+run_impl() {
+  local impl=$1 round=$2
+  echo "== $impl, round $round"
+  start_cluster "$impl" 67108864 0
+  for k in Jack Tom; do for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:9999/api?key=$k"; done; done
+  wrk -t2 -c32 -d3s "http://127.0.0.1:9999/api?key=Jack" >/dev/null
+  measure "$impl" "$round" a1 "http://127.0.0.1:9999/api?key=Jack"
+  measure "$impl" "$round" a2 "http://127.0.0.1:9999/api?key=Tom"
+  measure "$impl" "$round" c "http://127.0.0.1:8001/_groupcache/scores/Tom"
+
+  start_cluster "$impl" 67108864 0
+  wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
+  measure "$impl" "$round" b1 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
+  measure "$impl" "$round" b2 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
+
+  start_cluster "$impl" 0 0
+  wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
+  measure "$impl" "$round" b3 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
+
+  start_cluster "$impl" 67108864 200
+  local before; before=$(origin_loads "$impl")
+  local apis="http://127.0.0.1:9001,http://127.0.0.1:9002,http://127.0.0.1:9999"
+  local burst; burst=$("$WORK/go/burst" -n 100 -key "sf-burst-$round" -apis "$apis")
+  local loads=$(( $(origin_loads "$impl") - before ))
+  local wall; wall=$(echo "$burst" | sed -E 's/.*wall=([^ ]+).*/\1/')
+  local ok; ok=$(echo "$burst" | grep -o 'status=map\[[^]]*\]')
+  printf '%s\t%s\td1\t%s\t%s\t%s\t%s\t%s\n' "$impl" "$round" "$loads" "$wall" "" "" "$ok" >> "$RESULTS"
+  echo "  $impl round $round d1: $burst -> origin loads $loads"
+  stop_cluster
+}
+
+for round in $(seq "$ROUNDS"); do
+  if ((round % 2)); then run_impl go "$round"; run_impl java "$round"; else run_impl java "$round"; run_impl go "$round"; fi
+done
+
+python3 "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS"

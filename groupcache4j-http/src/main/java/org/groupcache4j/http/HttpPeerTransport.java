@@ -1,0 +1,370 @@
+package org.groupcache4j.http;
+
+import io.netty.channel.ChannelHandler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.groupcache4j.http.internal.InFlight;
+import org.groupcache4j.http.internal.IoResources;
+import org.groupcache4j.http.internal.PeerHttpClient;
+import org.groupcache4j.http.internal.PeerServer;
+import org.groupcache4j.http.internal.PeerServerHandler;
+import org.groupcache4j.http.internal.TransportConfig;
+import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerRequestHandler;
+import org.groupcache4j.peer.PeerTransport;
+
+/**
+ * The peer transport of golang/groupcache's {@code HTTPPool}, on Netty: a node of ours and a
+ * golang/groupcache node are peers of each other.
+ *
+ * <pre>{@code
+ * GroupCache cache = GroupCache.builder()
+ *     .self("http://10.0.0.1:8001")
+ *     .transport(HttpPeerTransport.builder().build())
+ *     .build();                                   // listens on 10.0.0.1:8001
+ * cache.setPeers("http://10.0.0.1:8001", "http://10.0.0.2:8001", "http://10.0.0.3:8001");
+ * }</pre>
+ *
+ * <p><b>Server.</b> {@link #start} listens on the host and port of the self URL (or
+ * {@link Builder#bindAddress}) and answers {@code GET {basePath}{group}/{key}} with a protobuf
+ * {@code GetResponse}, from this node's stores or a local load, never forwarding (one hop).
+ * Request paths are percent-decoded with {@code +} kept as {@code +}; the key is everything after
+ * the first {@code /} following the group. Errors are one line of text: 400 malformed path or bad
+ * escape, 404 unknown group, 405 other methods, 414/431 too long request line/headers, 500 loader
+ * failure (marked with an {@code X-Groupcache4j-Error} header that golang/groupcache ignores and
+ * our clients use to tell an owner's loader error from a transport failure). Connections are
+ * HTTP/1.1 keep-alive, answers keep the request order under pipelining, and a connection that
+ * sends nothing for {@link Builder#idleTimeout} is closed. To serve the peer endpoint from a
+ * larger Netty server instead, mount {@link #newServerHandler}.
+ *
+ * <p><b>Client.</b> One pool of keep-alive connections per peer (at most
+ * {@link Builder#maxConnectionsPerPeer}, reused rather than reopened), connect and response
+ * deadlines, a cap on the answer size, asynchronous completion on the transport's I/O threads.
+ * Keys are escaped so that golang/groupcache servers decode exactly the key meant (space as
+ * {@code %20}).
+ *
+ * <p>All event loops ({@link Builder#eventLoopThreads}) are shared by the server and the clients
+ * and never block; loads run on the {@code GroupCache}'s loader executor.
+ */
+public final class HttpPeerTransport implements PeerTransport {
+  /** golang/groupcache's default base path. */
+  public static final String DEFAULT_BASE_PATH = "/_groupcache/";
+
+  private final TransportConfig config;
+  private final Set<PeerHttpClient> clients = ConcurrentHashMap.newKeySet();
+  private IoResources io; // created on first use; guarded by this
+  private PeerServer server; // guarded by this
+  private boolean closed; // guarded by this
+
+  private HttpPeerTransport(TransportConfig config) {
+    this.config = config;
+  }
+
+  /** Starts configuring a transport; every option has a default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Listens for peers' requests, on {@link Builder#bindAddress} or else on the host and port of
+   * {@code selfUrl} (port 80 when it names none), and answers them with {@code handler}. Returns
+   * once the socket is bound.
+   *
+   * @throws java.io.UncheckedIOException if it cannot listen, e.g. "cannot listen on
+   *     127.0.0.1:8001 for peer URL http://127.0.0.1:8001: address already in use"
+   * @throws IllegalArgumentException if {@code selfUrl} is not an {@code http://host[:port]} URL
+   *     and no bind address was given
+   * @throws IllegalStateException if already started or closed
+   */
+  @Override
+  public synchronized void start(String selfUrl, PeerRequestHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (closed) {
+      throw new IllegalStateException("this HttpPeerTransport is closed; build a new one");
+    }
+    if (server != null) {
+      throw new IllegalStateException("this HttpPeerTransport already serves " + server.boundAddress()
+          + "; a transport serves one node");
+    }
+    InetSocketAddress address = config.bindAddress() != null ? config.bindAddress() : listenAddressOf(selfUrl);
+    boolean created = io == null;
+    IoResources resources = io();
+    try {
+      server = PeerServer.start(config, resources, address, selfUrl, handler);
+    } catch (RuntimeException e) {
+      if (created) {
+        io = null;
+        resources.shutdown(Duration.ofSeconds(2));
+      }
+      throw e;
+    }
+  }
+
+  static InetSocketAddress listenAddressOf(String selfUrl) {
+    if (selfUrl == null) {
+      throw new IllegalArgumentException("the self URL is null; set GroupCache.builder().self(\"http://host:port\")");
+    }
+    try {
+      URI u = new URI(selfUrl);
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") || u.getHost() == null) {
+        throw new IllegalArgumentException("cannot tell where to listen from the self URL '" + selfUrl
+            + "': expected http://host[:port], e.g. http://10.0.0.1:8001, or set "
+            + "HttpPeerTransport.builder().bindAddress(...)");
+      }
+      String host = u.getHost();
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      return new InetSocketAddress(host, u.getPort() < 0 ? 80 : u.getPort());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("the self URL '" + selfUrl + "' is not a valid URL: " + e.getMessage()
+          + "; expected http://host[:port]", e);
+    }
+  }
+
+  /**
+   * A client for the peer named {@code peerUrl} (e.g. {@code http://10.0.0.2:8001}); requests go to
+   * {@code peerUrl + basePath + group + "/" + key}. A URL this transport cannot use (not
+   * {@code http://}) gives a client whose fetches fail, so the group loads locally and logs why.
+   */
+  @Override
+  public PeerClient client(String peerUrl) {
+    Objects.requireNonNull(peerUrl, "peerUrl");
+    IoResources resources;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("this HttpPeerTransport is closed");
+      }
+      resources = io();
+    }
+    PeerHttpClient c = new PeerHttpClient(peerUrl, config, resources, clients::remove);
+    clients.add(c);
+    return c;
+  }
+
+  /** The address the server listens on (with the actual port if port 0 was asked), or {@code null} before {@link #start}. */
+  public synchronized InetSocketAddress boundAddress() {
+    return server == null ? null : server.boundAddress();
+  }
+
+  /**
+   * A handler that serves the peer endpoint inside another Netty pipeline, the way groupcache's
+   * {@code HTTPPool} is an {@code http.Handler}. Add it after an {@code HttpServerCodec} and an
+   * {@code HttpObjectAggregator}; it answers requests under the base path and passes every other
+   * {@code FullHttpRequest} to the next handler, keeping the answers in request order. It is
+   * sharable: one instance may serve every connection. It does not close idle connections by
+   * itself; put an {@code IdleStateHandler} before it for that.
+   */
+  public ChannelHandler newServerHandler(PeerRequestHandler handler) {
+    return new PeerServerHandler(config.basePath(), Objects.requireNonNull(handler, "handler"), new InFlight());
+  }
+
+  /** The base path served and asked, e.g. {@code /_groupcache/}. */
+  public String basePath() {
+    return config.basePath();
+  }
+
+  /**
+   * Stops accepting connections, lets requests being answered finish (waiting at most
+   * {@link Builder#shutdownTimeout}), closes every connection and client pool, and stops the event
+   * loops. Later fetches of this transport's clients fail. Idempotent.
+   */
+  @Override
+  public void close() {
+    PeerServer s;
+    IoResources r;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      s = server;
+      r = io;
+    }
+    if (s != null) {
+      s.close(config.shutdownTimeout().toMillis());
+    }
+    for (PeerHttpClient c : clients.toArray(new PeerHttpClient[0])) {
+      c.close();
+    }
+    if (r != null) {
+      r.shutdown(Duration.ofSeconds(2));
+    }
+  }
+
+  private IoResources io() {
+    if (io == null) {
+      io = new IoResources(config.eventLoopThreads(), config.nativeTransport());
+    }
+    return io;
+  }
+
+  @Override
+  public String toString() {
+    InetSocketAddress a = boundAddress();
+    return "HttpPeerTransport[" + (a == null ? "not listening" : "listening on " + a) + ", basePath=" + config.basePath() + "]";
+  }
+
+  /** Configures an {@link HttpPeerTransport}. */
+  public static final class Builder {
+    private String basePath = DEFAULT_BASE_PATH;
+    private InetSocketAddress bindAddress;
+    private Duration connectTimeout = Duration.ofSeconds(1);
+    private Duration responseTimeout = Duration.ofSeconds(10);
+    private int maxResponseBytes = 64 << 20;
+    private int maxConnectionsPerPeer = 64;
+    private int maxPendingFetchesPerPeer = 16_384;
+    private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
+    private Duration idleTimeout = Duration.ofSeconds(120);
+    private Duration shutdownTimeout = Duration.ofSeconds(5);
+    private int maxRequestLineBytes = 16 * 1024;
+    private int maxHeaderBytes = 8 * 1024;
+    private boolean nativeTransport = true;
+
+    private Builder() {}
+
+    /**
+     * The path under which peers are served and asked; must start and end with {@code /}.
+     * Default {@code /_groupcache/}, as golang/groupcache. Every node must use the same one.
+     */
+    public Builder basePath(String basePath) {
+      Objects.requireNonNull(basePath, "basePath");
+      if (!basePath.startsWith("/") || !basePath.endsWith("/")) {
+        throw new IllegalArgumentException("basePath must start and end with '/', e.g. /_groupcache/, was '" + basePath + "'");
+      }
+      this.basePath = basePath;
+      return this;
+    }
+
+    /** Where to listen; default: the host and port of the self URL given to {@code start} (port 80 if none). Port 0 picks a free port. */
+    public Builder bindAddress(InetSocketAddress address) {
+      this.bindAddress = Objects.requireNonNull(address, "bindAddress");
+      return this;
+    }
+
+    /** How long opening a connection to a peer may take; default 1 s. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How long one fetch may take in all (waiting for a pooled connection, connecting, the
+     * answer); default 10 s. The group's own {@code peerTimeout} applies as well.
+     */
+    public Builder responseTimeout(Duration timeout) {
+      this.responseTimeout = positive(timeout, "responseTimeout");
+      return this;
+    }
+
+    /** The largest answer body a peer may send; a larger one fails the fetch. Default 64 MiB. */
+    public Builder maxResponseBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxResponseBytes must be >= 1, was " + bytes);
+      }
+      this.maxResponseBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Keep-alive connections per peer, each carrying one fetch at a time. Default 64: fetches of
+     * one key are already merged by the group's single-flight, so this bounds distinct keys in
+     * flight to one peer; a loopback or LAN fetch takes well under a millisecond, so 64
+     * connections carry tens of thousands of fetches per second per peer, more than a peer
+     * serves on a few cores, while 64 sockets per peer stay cheap. Beyond that, fetches wait for a
+     * free connection instead of opening and discarding new ones.
+     */
+    public Builder maxConnectionsPerPeer(int connections) {
+      if (connections < 1) {
+        throw new IllegalArgumentException("maxConnectionsPerPeer must be >= 1, was " + connections);
+      }
+      this.maxConnectionsPerPeer = connections;
+      return this;
+    }
+
+    /** Fetches that may wait for a free connection to one peer before new ones fail at once; default 16384. */
+    public Builder maxPendingFetchesPerPeer(int fetches) {
+      if (fetches < 1) {
+        throw new IllegalArgumentException("maxPendingFetchesPerPeer must be >= 1, was " + fetches);
+      }
+      this.maxPendingFetchesPerPeer = fetches;
+      return this;
+    }
+
+    /** Threads serving and fetching; default: the number of available processors. */
+    public Builder eventLoopThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("eventLoopThreads must be >= 1, was " + threads);
+      }
+      this.eventLoopThreads = threads;
+      return this;
+    }
+
+    /**
+     * A server connection with no traffic and no unanswered request for this long is closed;
+     * pooled client connections are closed after 3/4 of it unused. Default 120 s.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** How long {@code close()} waits for requests being answered; default 5 s. */
+    public Builder shutdownTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "shutdownTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must be >= 0, was " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The longest request line accepted (414 beyond). Default 16 KiB: a key of 4096 UTF-8 bytes,
+     * fully percent-encoded (12 KiB), plus method, base path, group and version.
+     */
+    public Builder maxRequestLineBytes(int bytes) {
+      if (bytes < 256) {
+        throw new IllegalArgumentException("maxRequestLineBytes must be >= 256, was " + bytes);
+      }
+      this.maxRequestLineBytes = bytes;
+      return this;
+    }
+
+    /** The most header bytes accepted in a request (431 beyond); default 8 KiB. */
+    public Builder maxHeaderBytes(int bytes) {
+      if (bytes < 256) {
+        throw new IllegalArgumentException("maxHeaderBytes must be >= 256, was " + bytes);
+      }
+      this.maxHeaderBytes = bytes;
+      return this;
+    }
+
+    /** Whether to use Netty's native epoll transport where it loads (default true); NIO otherwise. */
+    public Builder nativeTransport(boolean enabled) {
+      this.nativeTransport = enabled;
+      return this;
+    }
+
+    public HttpPeerTransport build() {
+      return new HttpPeerTransport(new TransportConfig(basePath, bindAddress, connectTimeout, responseTimeout,
+          maxResponseBytes, maxConnectionsPerPeer, maxPendingFetchesPerPeer, eventLoopThreads, idleTimeout,
+          shutdownTimeout, maxRequestLineBytes, maxHeaderBytes, nativeTransport));
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + d);
+      }
+      return d;
+    }
+  }
+}

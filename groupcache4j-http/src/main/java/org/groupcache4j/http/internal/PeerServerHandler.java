@@ -1,0 +1,420 @@
+package org.groupcache4j.http.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.GroupCacheException;
+import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.LoadException;
+import org.groupcache4j.LoadTimeoutException;
+import org.groupcache4j.UnknownGroupException;
+import org.groupcache4j.peer.PeerRequestHandler;
+
+/**
+ * Serves {@code GET {basePath}{group}/{key}} from a {@link PeerRequestHandler}, as
+ * golang/groupcache's {@code HTTPPool.ServeHTTP}; sits after an {@code HttpServerCodec} and an
+ * {@code HttpObjectAggregator}.
+ *
+ * <p>The event loop never waits for a load: the handler's future is completed later (on a loader
+ * thread) and the answer is written from the channel's event loop. Answers leave in the order
+ * the requests came (HTTP/1.1 pipelining): each request takes a slot in a per-connection queue,
+ * and the queue is written from its head as slots complete. Requests outside the base path are
+ * passed to the next handler in the pipeline in their turn; their answer (seen as it is written
+ * back through this handler, up to its {@code LastHttpContent}) ends their slot. A connection
+ * with too many unanswered requests stops reading until answers drain.
+ *
+ * <p>Answers: {@code 200 application/x-protobuf} with a {@code GetResponse}; {@code 400} for a
+ * malformed path, bad percent-escape, or too long key; {@code 404} for an unknown group;
+ * {@code 405} for any method but GET; {@code 414}/{@code 431} for a too long request line or
+ * headers; {@code 500} when the loader failed, with {@link Wire#ERROR_HEADER} naming the kind of
+ * failure. Error bodies are one line of text. A request the HTTP decoder cannot parse is answered
+ * with a 4xx and the connection is closed.
+ */
+@ChannelHandler.Sharable
+public final class PeerServerHandler extends ChannelDuplexHandler {
+  private static final System.Logger LOG = System.getLogger("org.groupcache4j.http");
+  private static final AttributeKey<Conn> CONN = AttributeKey.valueOf(PeerServerHandler.class, "conn");
+  private static final int MAX_QUEUED = 64;
+  private static final int MAX_ERROR_TEXT = 1000;
+
+  private final String basePath;
+  private final PeerRequestHandler handler;
+  private final InFlight inFlight;
+  private final AtomicLong nextUnexpectedLog = new AtomicLong(Long.MIN_VALUE);
+
+  /**
+   * @param basePath the path prefix served, starting and ending with {@code /}
+   * @param inFlight counts requests whose answer is not there yet; its {@code draining} flag makes
+   *     this handler answer new requests with 503 (used while the transport closes)
+   */
+  public PeerServerHandler(String basePath, PeerRequestHandler handler, InFlight inFlight) {
+    this.basePath = basePath;
+    this.handler = handler;
+    this.inFlight = inFlight;
+  }
+
+  /** The state of one connection; touched only on its event loop. */
+  private static final class Conn {
+    final ArrayDeque<Slot> queue = new ArrayDeque<>();
+    boolean closing; // no more requests are read: a close is on its way
+    boolean readPaused;
+  }
+
+  /** One request's place in the answer order. */
+  private static final class Slot {
+    final boolean keepAlive;
+    FullHttpRequest passThrough; // a request for the next handler, until fired
+    boolean passThroughFired;
+    boolean done;
+    HttpResponseStatus status;
+    String text; // error text, or null
+    String errorKind; // value of the error header, or null
+    ByteView value;
+    boolean allowGet;
+
+    Slot(boolean keepAlive) {
+      this.keepAlive = keepAlive;
+    }
+
+    void error(HttpResponseStatus status, String text, String kind) {
+      this.status = status;
+      this.text = text;
+      this.errorKind = kind;
+      this.done = true;
+    }
+  }
+
+  private static Conn conn(ChannelHandlerContext ctx) {
+    Conn c = ctx.channel().attr(CONN).get();
+    if (c == null) {
+      c = new Conn();
+      ctx.channel().attr(CONN).set(c);
+    }
+    return c;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest req)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    Conn c = conn(ctx);
+    if (c.closing) {
+      req.release();
+      return;
+    }
+    if (req.decoderResult().isFailure()) {
+      Slot s = new Slot(false);
+      Throwable cause = req.decoderResult().cause();
+      if (cause instanceof TooLongHttpLineException) {
+        s.error(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long", null);
+      } else if (cause instanceof TooLongHttpHeaderException) {
+        s.error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large", null);
+      } else if (cause instanceof TooLongFrameException) {
+        s.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request too large", null);
+      } else {
+        s.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + oneLine(String.valueOf(cause.getMessage())), null);
+      }
+      req.release();
+      c.closing = true;
+      c.queue.add(s);
+      drain(ctx, c);
+      return;
+    }
+    PeerPaths.Route route = PeerPaths.route(req.uri(), basePath);
+    if (route.notOurs()) {
+      Slot s = new Slot(true);
+      s.passThrough = req;
+      c.queue.add(s);
+      pauseIfFull(ctx, c);
+      drain(ctx, c);
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    HttpMethod method = req.method();
+    HttpVersion version = req.protocolVersion();
+    req.release();
+    Slot s = new Slot(keepAlive);
+    c.queue.add(s);
+    if (!keepAlive) {
+      c.closing = true;
+    }
+    if (!"HTTP".equals(version.protocolName()) || version.majorVersion() != 1 || version.minorVersion() > 1) {
+      s.error(HttpResponseStatus.BAD_REQUEST, "bad request: unsupported protocol version "
+          + oneLine(version.text()) + "; use HTTP/1.1", null);
+    } else if (!HttpMethod.GET.equals(method)) {
+      s.allowGet = true;
+      s.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + oneLine(method.name()) + " not allowed: the peer endpoint answers GET only", null);
+    } else if (route.error() != null) {
+      s.error(HttpResponseStatus.BAD_REQUEST, route.error(), null);
+    } else if (inFlight.draining()) {
+      s.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "this node is shutting down", null);
+      c.closing = true;
+    } else {
+      serve(ctx, c, s, route.group(), route.key());
+      if (!s.done) {
+        pauseIfFull(ctx, c);
+        return;
+      }
+    }
+    drain(ctx, c);
+  }
+
+  private void serve(ChannelHandlerContext ctx, Conn c, Slot s, String group, String key) {
+    CompletableFuture<ByteView> f;
+    try {
+      f = handler.handle(group, key);
+      if (f == null) {
+        f = CompletableFuture.failedFuture(new IllegalStateException("the peer request handler returned null"));
+      }
+    } catch (Throwable t) {
+      f = CompletableFuture.failedFuture(t);
+    }
+    if (f.isDone()) { // a cache hit: answer without a trip through the event loop's queue
+      ByteView v = null;
+      Throwable err = null;
+      try {
+        v = f.join();
+      } catch (Throwable t) {
+        err = t;
+      }
+      complete(s, v, err, group, key);
+      return;
+    }
+    inFlight.enter();
+    f.whenComplete((v, err) -> {
+      try {
+        ctx.executor().execute(() -> {
+          complete(s, v, err, group, key);
+          drain(ctx, c);
+        });
+      } catch (RejectedExecutionException e) {
+        // the event loop is gone: so is the connection
+      } finally {
+        inFlight.exit();
+      }
+    });
+  }
+
+  private void complete(Slot s, ByteView v, Throwable err, String group, String key) {
+    if (err == null && v != null) {
+      s.status = HttpResponseStatus.OK;
+      s.value = v;
+      s.done = true;
+      return;
+    }
+    Throwable t = unwrap(err);
+    if (t == null) {
+      t = new IllegalStateException("the peer request handler completed with null");
+    }
+    if (t instanceof UnknownGroupException) {
+      s.error(HttpResponseStatus.NOT_FOUND, "no such group: " + oneLine(group), null);
+    } else if (t instanceof KeyNotFoundException nf) {
+      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, detail(nf.detail() != null ? nf.detail() : "not found"), Wire.NOT_FOUND);
+    } else if (t instanceof LoadTimeoutException) {
+      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, detail(t.getMessage()), Wire.LOAD_TIMEOUT);
+    } else if (t instanceof LoadException) {
+      Throwable cause = t.getCause();
+      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, detail(cause != null ? cause.toString() : t.getMessage()), Wire.LOAD_FAILED);
+    } else if (t instanceof GroupCacheException) {
+      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, detail(t.getMessage()), Wire.LOAD_FAILED);
+    } else if (t instanceof IllegalArgumentException) {
+      s.error(HttpResponseStatus.BAD_REQUEST, "bad request: " + detail(t.getMessage()), null);
+    } else {
+      logUnexpected(group, key, t);
+      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + detail(t.toString()), null);
+    }
+  }
+
+  private void logUnexpected(String group, String key, Throwable t) {
+    long now = System.nanoTime();
+    long next = nextUnexpectedLog.get();
+    if ((next == Long.MIN_VALUE || now - next >= 0) && nextUnexpectedLog.compareAndSet(next, now + 10_000_000_000L)) {
+      LOG.log(Level.WARNING, "peer request for group '" + group + "', key '" + oneLine(key)
+          + "' failed unexpectedly (answered 500; further such errors are not logged for 10 s)", t);
+    }
+  }
+
+  /** Writes the completed answers at the head of the queue, in order. */
+  private void drain(ChannelHandlerContext ctx, Conn c) {
+    boolean wrote = false;
+    Slot s;
+    while ((s = c.queue.peek()) != null) {
+      if (s.passThrough != null || s.passThroughFired) {
+        if (!s.passThroughFired) {
+          if (wrote) {
+            ctx.flush();
+            wrote = false;
+          }
+          FullHttpRequest req = s.passThrough;
+          s.passThrough = null;
+          s.passThroughFired = true;
+          ctx.fireChannelRead(req); // its answer, written back through write(), ends the slot
+        }
+        break;
+      }
+      if (!s.done) {
+        break;
+      }
+      c.queue.poll();
+      ChannelFuture written = ctx.write(response(ctx, s));
+      wrote = true;
+      if (!s.keepAlive) {
+        c.closing = true;
+        written.addListener(ChannelFutureListener.CLOSE);
+        releaseQueue(c);
+        break;
+      }
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+    if (c.readPaused && c.queue.size() <= MAX_QUEUED / 2 && !c.closing) {
+      c.readPaused = false;
+      ctx.channel().config().setAutoRead(true);
+    }
+    if (c.queue.isEmpty() && inFlight.draining() && ctx.channel().isActive()) {
+      ctx.close();
+    }
+  }
+
+  private static void pauseIfFull(ChannelHandlerContext ctx, Conn c) {
+    if (!c.readPaused && c.queue.size() >= MAX_QUEUED) {
+      c.readPaused = true;
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  private static FullHttpResponse response(ChannelHandlerContext ctx, Slot s) {
+    FullHttpResponse r;
+    if (s.status == HttpResponseStatus.OK) {
+      ByteBuf body = Wire.encodeResponse(ctx.alloc(), s.value);
+      r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, false);
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_PROTOBUF);
+    } else {
+      ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), s.text + "\n");
+      r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s.status, body, false);
+      HttpHeaders h = r.headers();
+      h.set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_TEXT);
+      h.set(Wire.NOSNIFF_HEADER, Wire.NOSNIFF);
+      if (s.errorKind != null) {
+        h.set(Wire.ERROR_HEADER, s.errorKind);
+      }
+      if (s.allowGet) {
+        h.set(HttpHeaderNames.ALLOW, "GET");
+      }
+    }
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+    if (!s.keepAlive) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    return r;
+  }
+
+  /** Answers of the next handler (for requests outside the base path) pass here on their way out. */
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    boolean ended = msg instanceof LastHttpContent;
+    ctx.write(msg, promise);
+    if (ended) {
+      Conn c = ctx.channel().attr(CONN).get();
+      if (c != null) {
+        Slot head = c.queue.peek();
+        if (head != null && head.passThroughFired) {
+          c.queue.poll();
+          drain(ctx, c);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Conn c = ctx.channel().attr(CONN).get();
+    if (c != null) {
+      c.closing = true;
+      releaseQueue(c);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private static void releaseQueue(Conn c) {
+    for (Slot s : c.queue) {
+      if (s.passThrough != null) {
+        ReferenceCountUtil.release(s.passThrough);
+        s.passThrough = null;
+      }
+    }
+    c.queue.clear();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      Conn c = ctx.channel().attr(CONN).get();
+      if (c == null || c.queue.isEmpty()) {
+        ctx.close(); // nothing sent, nothing owed: an idle or stuck client
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      LOG.log(Level.DEBUG, () -> "closing peer connection " + ctx.channel() + " after: " + cause);
+    }
+    ctx.close();
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String detail(String s) {
+    String line = oneLine(s == null ? "" : s);
+    return line.length() > MAX_ERROR_TEXT ? line.substring(0, MAX_ERROR_TEXT) + "…" : line;
+  }
+
+  static String oneLine(String s) {
+    if (s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+      return s;
+    }
+    return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+  }
+}

@@ -1,0 +1,218 @@
+package org.groupcache4j.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A mixed cluster: two real golang/groupcache nodes (the project's anchor {@code node.go}, built
+ * from Debian's packages) and one of ours, with one peer list. Every key, asked at every node, is
+ * loaded exactly once in the whole cluster, by the owner the ring names, with equal values.
+ *
+ * <p>Skipped when {@code go} is not installed, unless {@code GROUPCACHE4J_REQUIRE_GO=1}.
+ */
+class GoInteropTest {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @TempDir
+  static Path dir;
+
+  private static final List<Process> goNodes = new ArrayList<>();
+  private static final List<String> apis = new ArrayList<>();
+  private static final List<String> goUrls = new ArrayList<>();
+  private static TestNode ours;
+  private static List<String> peers;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    String go = findGo();
+    boolean required = "1".equals(System.getenv("GROUPCACHE4J_REQUIRE_GO"));
+    if (go == null) {
+      if (required) {
+        throw new AssertionError("GROUPCACHE4J_REQUIRE_GO=1 but no 'go' on PATH; install golang-go "
+            + "golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev");
+      }
+      Assumptions.abort("go is not installed: skipping the golang/groupcache interop test");
+    }
+    Path src = dir.resolve("node.go");
+    try (InputStream in = GoInteropTest.class.getResourceAsStream("/go/node.go")) {
+      Files.copy(in, src);
+    }
+    Path bin = dir.resolve("node");
+    ProcessBuilder build = new ProcessBuilder(go, "build", "-o", bin.toString(), src.toString())
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("build.log").toFile());
+    build.environment().put("GO111MODULE", "off");
+    build.environment().put("GOPROXY", "off");
+    build.environment().put("GOFLAGS", "");
+    build.environment().put("GOPATH", "/usr/share/gocode");
+    build.environment().put("GOCACHE", dir.resolve("gocache").toString());
+    Process p = build.start();
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("go build of node.go did not finish within 300 s");
+    }
+    assertThat(p.exitValue())
+        .as("go build of node.go failed (needs golang-github-golang-groupcache-dev and "
+            + "golang-github-golang-protobuf-1-3-dev): %s", Files.readString(dir.resolve("build.log")))
+        .isZero();
+
+    // Go nodes first in the list, then ours; every node gets this same list.
+    int[] goPorts = {TestNode.freePort(), TestNode.freePort()};
+    // Our node picks its port as it starts; the Go nodes need the full list, so start ours first.
+    ours = TestNode.start();
+    for (int port : goPorts) {
+      goUrls.add("http://127.0.0.1:" + port);
+    }
+    peers = List.of(goUrls.get(0), goUrls.get(1), ours.url);
+    ours.cache.setPeers(peers);
+    for (int i = 0; i < 2; i++) {
+      String api = "127.0.0.1:" + TestNode.freePort();
+      apis.add(api);
+      Process node = new ProcessBuilder(bin.toString(), "-addr", goUrls.get(i), "-peers", String.join(",", peers),
+          "-api", api, "-group", TestNode.GROUP)
+          .redirectErrorStream(true)
+          .redirectOutput(dir.resolve("node" + i + ".log").toFile())
+          .start();
+      goNodes.add(node);
+    }
+    for (String api : apis) {
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> get("http://" + api + "/stats").statusCode() == 200);
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    for (Process p : goNodes) {
+      p.destroy();
+    }
+    for (Process p : goNodes) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (ours != null) {
+      ours.close();
+    }
+  }
+
+  @Test
+  void everyKeyIsLoadedOnceByItsOwnerWhicheverNodeIsAsked() throws Exception {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 240; i++) {
+      keys.add("key" + i);
+    }
+    // Escaping cases that golang/groupcache's client and ours must agree on (no space: Go's own
+    // client turns ' ' into '+', see RESULTS.md).
+    keys.addAll(List.of("Tom", "Jack", "Sam", "a+b", "a/b/c", "100%", "%41", "ключ", "日本語キー", "é~._-",
+        "q?x=1&y=2", "hash#frag", "semi;colon", "quote\"s", "emoji-\uD83D\uDE00", "tab\tkey"));
+    Map<String, String> ownerOf = new LinkedHashMap<>();
+    for (String k : keys) {
+      ownerOf.put(k, ours.cache.ownerOf(k));
+    }
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < keys.size(); i++) {
+        String k = keys.get(i);
+        // Alternate who is asked first, so that each node is sometimes the first to miss.
+        int first = (i + round) % 3;
+        for (int j = 0; j < 3; j++) {
+          int who = (first + j) % 3;
+          byte[] value = who == 2 ? ours.group.get(k).toByteArray() : apiGet(apis.get(who), k);
+          assertThat(new String(value, StandardCharsets.UTF_8))
+              .as("value of key '%s' asked at %s", k, who == 2 ? ours.url : goUrls.get(who))
+              .isEqualTo(new String(TestNode.goValue(k), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    // Keys with spaces, asked at our node only: our client sends %20, which Go decodes to ' '.
+    // The empty key too: the Go node's /api refuses it, but its peer endpoint serves it.
+    List<String> spaced = List.of("a b", "two  spaces", " lead", "trail ", "");
+    for (String k : spaced) {
+      ownerOf.put(k, ours.cache.ownerOf(k));
+      assertThat(ours.group.get(k).toByteArray()).isEqualTo(TestNode.goValue(k));
+    }
+
+    // Exactly once, by the owner: ours per key; the Go nodes by count.
+    Map<String, Integer> expectedLoads = new LinkedHashMap<>();
+    for (String url : peers) {
+      expectedLoads.put(url, 0);
+    }
+    ownerOf.values().forEach(o -> expectedLoads.merge(o, 1, Integer::sum));
+    for (Map.Entry<String, String> e : ownerOf.entrySet()) {
+      assertThat(ours.loadsOf(e.getKey()))
+          .as("loads of key '%s' at our node (owner %s)", e.getKey(), e.getValue())
+          .isEqualTo(e.getValue().equals(ours.url) ? 1 : 0);
+    }
+    for (int i = 0; i < 2; i++) {
+      String stats = get("http://" + apis.get(i) + "/stats").body();
+      assertThat(number(stats, "loads")).as("loads at Go node %s: %s", goUrls.get(i), stats)
+          .isEqualTo(expectedLoads.get(goUrls.get(i)).longValue());
+      assertThat(number(stats, "PeerErrors")).as("peer errors at Go node %s", goUrls.get(i)).isZero();
+    }
+    assertThat(ours.loads.get()).isEqualTo(expectedLoads.get(ours.url));
+    assertThat(ours.group.stats().peerErrors()).isZero();
+    assertThat(expectedLoads.values()).allSatisfy(n -> assertThat(n).isPositive());
+  }
+
+  private static byte[] apiGet(String api, String key) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://" + api + "/api?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8)))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).as("Go node %s asked for key '%s': %s", api, key,
+        new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    return r.body();
+  }
+
+  private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static long number(String json, String field) {
+    Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+    assertThat(m.find()).as("field %s in %s", field, json).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  private static String findGo() {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      File f = new File(d, "go");
+      if (f.isFile() && f.canExecute()) {
+        return f.getAbsolutePath();
+      }
+    }
+    File deb = new File("/usr/lib/go/bin/go");
+    return deb.canExecute() ? deb.getAbsolutePath() : null;
+  }
+}

@@ -1,0 +1,220 @@
+package org.groupcache4j.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.GroupCache;
+import org.groupcache4j.peer.PeerRequestHandler;
+import org.junit.jupiter.api.Test;
+
+/** The transport's lifecycle and serving rules: binding, closing, pipelining, mounting. */
+class HttpPeerTransportTest {
+
+  @Test
+  void aTakenPortFailsStartWithAClearMessage() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      String self = "http://127.0.0.1:" + taken.getLocalPort();
+      HttpPeerTransport t = HttpPeerTransport.builder().eventLoopThreads(1).build();
+      assertThatThrownBy(() -> GroupCache.builder().self(self).transport(t).build())
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessage("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for peer URL " + self
+              + ": address already in use");
+      t.close();
+    }
+  }
+
+  @Test
+  void listensWhereTheSelfUrlSaysOrWhereTold() throws Exception {
+    assertThat(HttpPeerTransport.listenAddressOf("http://127.0.0.1:8001")).isEqualTo(new InetSocketAddress("127.0.0.1", 8001));
+    assertThat(HttpPeerTransport.listenAddressOf("http://127.0.0.1")).isEqualTo(new InetSocketAddress("127.0.0.1", 80));
+    assertThat(HttpPeerTransport.listenAddressOf("http://[::1]:9000/x")).isEqualTo(new InetSocketAddress("::1", 9000));
+    assertThatThrownBy(() -> HttpPeerTransport.listenAddressOf("10.0.0.1:8001"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected http://host[:port]");
+    assertThatThrownBy(() -> HttpPeerTransport.listenAddressOf("http://bad host/"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid URL");
+
+    HttpPeerTransport t = HttpPeerTransport.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+    assertThat(t.boundAddress()).isNull();
+    try (GroupCache cache = GroupCache.builder().self("http://node-a.example:8001").transport(t).build()) {
+      cache.newGroup("scores", 1 << 20, TestNode::goValue);
+      int port = t.boundAddress().getPort();
+      assertThat(port).isPositive();
+      assertThat(RawHttp.get(port, "/_groupcache/scores/Tom").body()).isEqualTo(WireFormatTest.GO_TOM);
+    }
+    assertThatThrownBy(() -> t.client("http://127.0.0.1:1")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void builderRejectsNonsense() {
+    assertThatThrownBy(() -> HttpPeerTransport.builder().basePath("_groupcache")).hasMessageContaining("start and end with '/'");
+    assertThatThrownBy(() -> HttpPeerTransport.builder().maxConnectionsPerPeer(0)).hasMessageContaining("maxConnectionsPerPeer");
+    assertThatThrownBy(() -> HttpPeerTransport.builder().responseTimeout(Duration.ZERO)).hasMessageContaining("responseTimeout");
+    assertThatThrownBy(() -> HttpPeerTransport.builder().maxResponseBytes(0)).hasMessageContaining("maxResponseBytes");
+  }
+
+  @Test
+  void closeLetsRequestsInFlightFinish() throws Exception {
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    TestNode asker = TestNode.start();
+    TestNode owner = TestNode.start(b -> {}, key -> {
+      loading.countDown();
+      release.await(20, TimeUnit.SECONDS);
+      return TestNode.goValue(key);
+    });
+    try {
+      asker.cache.setPeers(asker.url, owner.url);
+      owner.cache.setPeers(asker.url, owner.url);
+      String key = "k0";
+      for (int i = 0; !owner.cache.ownerOf(key).equals(owner.url); i++) {
+        key = "k" + i;
+      }
+      CompletableFuture<ByteView> answer = asker.group.getAsync(key);
+      assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(owner::close);
+      // no longer accepting, but still owing the answer
+      await().atMost(Duration.ofSeconds(5)).until(() -> {
+        try (ServerSocket probe = new ServerSocket()) {
+          probe.setReuseAddress(true);
+          probe.bind(new InetSocketAddress("127.0.0.1", owner.port()));
+          return true;
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      });
+      assertThat(closing).isNotDone();
+      assertThat(answer).isNotDone();
+      release.countDown();
+
+      assertThat(answer.get(10, TimeUnit.SECONDS).toByteArray()).isEqualTo(TestNode.goValue(key));
+      closing.get(10, TimeUnit.SECONDS);
+      assertThat(asker.loads.get()).as("answered by the closing owner, not by a fallback").isZero();
+      assertThat(asker.group.stats().peerLoads()).isEqualTo(1);
+    } finally {
+      release.countDown();
+      asker.close();
+      owner.close();
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch seen = new CountDownLatch(5);
+    PeerRequestHandler handler = (group, key) -> {
+      seen.countDown();
+      if (key.startsWith("slow")) {
+        return CompletableFuture.supplyAsync(() -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return ByteView.of("value-" + key);
+        });
+      }
+      return CompletableFuture.completedFuture(ByteView.of("value-" + key));
+    };
+    HttpPeerTransport t = HttpPeerTransport.builder().eventLoopThreads(1)
+        .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+    t.start("http://127.0.0.1", handler);
+    try (RawHttp c = new RawHttp(t.boundAddress().getPort())) {
+      StringBuilder burst = new StringBuilder();
+      for (String k : new String[] {"slow1", "fast1", "missing/../x", "slow2", "fast2"}) {
+        burst.append("GET /_groupcache/g/").append(k).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+      }
+      burst.append("DELETE /_groupcache/g/k HTTP/1.1\r\nHost: x\r\n\r\n");
+      c.send(burst.toString());
+      assertThat(seen.await(10, TimeUnit.SECONDS)).as("all five requests reached the handler").isTrue();
+      release.countDown(); // the fast answers are ready; the slow ones before them are not
+      for (String k : new String[] {"slow1", "fast1", "missing/../x", "slow2", "fast2"}) {
+        RawHttp.Answer a = c.read();
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(org.groupcache4j.http.internal.Wire.decodeResponse(io.netty.buffer.Unpooled.wrappedBuffer(a.body())).toString())
+            .isEqualTo("value-" + k);
+      }
+      assertThat(c.read().status()).isEqualTo(405);
+    } finally {
+      t.close();
+    }
+  }
+
+  @Test
+  void theHandlerMountsInALargerNettyServer() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch asked = new CountDownLatch(1);
+    HttpPeerTransport t = HttpPeerTransport.builder().build(); // never started: only its handler is used
+    PeerRequestHandler peer = (group, key) -> CompletableFuture.supplyAsync(() -> {
+      asked.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return ByteView.of(group + ":" + key);
+    });
+    NioEventLoopGroup loop = new NioEventLoopGroup(1);
+    try {
+      Channel server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                  t.newServerHandler(peer), new SimpleChannelInboundHandler<FullHttpRequest>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                          ByteBufUtil.writeUtf8(ctx.alloc(), "app:" + req.uri()));
+                      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+                      ctx.writeAndFlush(r);
+                    }
+                  });
+            }
+          }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      try (RawHttp c = new RawHttp(port)) {
+        c.send("GET /app/1 HTTP/1.1\r\n\r\nGET /_groupcache/scores/a%20b HTTP/1.1\r\n\r\nGET /app/2 HTTP/1.1\r\n\r\n");
+        assertThat(c.read().text()).isEqualTo("app:/app/1");
+        assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+        release.countDown(); // the app's /app/2 waits behind the slower peer answer
+        RawHttp.Answer peerAnswer = c.read();
+        assertThat(peerAnswer.header("Content-Type")).isEqualTo("application/x-protobuf");
+        assertThat(new String(peerAnswer.body(), StandardCharsets.UTF_8)).endsWith("scores:a b");
+        assertThat(c.read().text()).isEqualTo("app:/app/2");
+      }
+      server.close().sync();
+    } finally {
+      release.countDown();
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+      t.close();
+    }
+  }
+}

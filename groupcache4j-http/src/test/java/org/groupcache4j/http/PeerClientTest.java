@@ -1,0 +1,281 @@
+package org.groupcache4j.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.GroupCacheException;
+import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.LoadException;
+import org.groupcache4j.LoadTimeoutException;
+import org.groupcache4j.http.internal.PeerFetchException;
+import org.groupcache4j.peer.PeerClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client side: what each kind of answer, or of silence, turns into; and connection reuse. */
+class PeerClientTest {
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T open(T t) {
+    open.add(t);
+    return t;
+  }
+
+  private HttpPeerTransport transport(java.util.function.Consumer<HttpPeerTransport.Builder> options) {
+    HttpPeerTransport.Builder b = HttpPeerTransport.builder().eventLoopThreads(1);
+    options.accept(b);
+    return open(b.build());
+  }
+
+  private static Throwable failureOf(CompletableFuture<ByteView> f) {
+    assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class);
+    return f.handle((v, e) -> e instanceof CompletionException ? e.getCause() : e).join();
+  }
+
+  /** Two of our nodes; the asker's own loader must never run for keys the owner answers about. */
+  private TestNode[] pair(org.groupcache4j.Loader ownerValues, java.util.function.BiFunction<TestNode, org.groupcache4j.Loader, org.groupcache4j.Group> groups) {
+    TestNode a = open(TestNode.start(b -> {}, TestNode::goValue, groups));
+    TestNode b = open(TestNode.start(x -> {}, ownerValues, groups));
+    List<String> peers = List.of(a.url, b.url);
+    a.cache.setPeers(peers);
+    b.cache.setPeers(peers);
+    return new TestNode[] {a, b};
+  }
+
+  private static String keyOwnedBy(TestNode owner, String prefix) {
+    for (int i = 0; ; i++) {
+      if (owner.cache.ownerOf(prefix + i).equals(owner.url)) {
+        return prefix + i;
+      }
+    }
+  }
+
+  @Test
+  void theOwnersLoaderErrorIsPassedBackNotLoadedAgain() {
+    TestNode[] n = pair(key -> {
+      if (key.startsWith("missing")) {
+        throw new KeyNotFoundException("no row for " + key + " in table scores");
+      }
+      throw new IOException("database down\nsecond line");
+    }, (node, loader) -> node.cache.newGroup(TestNode.GROUP, 1 << 20, loader));
+    TestNode asker = n[0];
+    TestNode owner = n[1];
+
+    String key = keyOwnedBy(owner, "broken");
+    assertThatThrownBy(() -> asker.group.get(key))
+        .isInstanceOfSatisfying(LoadException.class, e -> {
+          assertThat(e.isRemote()).isTrue();
+          assertThat(e.owner()).isEqualTo(owner.url);
+          assertThat(e.group()).isEqualTo(TestNode.GROUP);
+          assertThat(e.key()).isEqualTo(key);
+          assertThat(e.getMessage()).contains("java.io.IOException: database down second line").contains(owner.url);
+        });
+    String missing = keyOwnedBy(owner, "missing");
+    assertThatThrownBy(() -> asker.group.get(missing))
+        .isInstanceOfSatisfying(KeyNotFoundException.class, e -> {
+          assertThat(e.isRemote()).isTrue();
+          assertThat(e.detail()).isEqualTo("no row for " + missing + " in table scores");
+        });
+    assertThat(asker.loads.get()).as("the asker never loads what the owner failed").isZero();
+    assertThat(asker.group.stats().peerErrors()).isZero();
+    assertThat(owner.loads.get()).isEqualTo(2);
+  }
+
+  @Test
+  void theOwnersLoadTimeoutIsPassedBack() {
+    CountDownLatch never = new CountDownLatch(1);
+    TestNode[] n = pair(key -> {
+      never.await(10, TimeUnit.SECONDS);
+      return new byte[0];
+    }, (node, loader) -> node.cache.groupBuilder(TestNode.GROUP).loader(loader)
+        .loadTimeout(Duration.ofMillis(200)).peerTimeout(Duration.ofSeconds(5)).build());
+    try {
+      String key = keyOwnedBy(n[1], "slow");
+      assertThatThrownBy(() -> n[0].group.get(key))
+          .isInstanceOfSatisfying(LoadTimeoutException.class, e -> assertThat(e.owner()).isEqualTo(n[1].url));
+      assertThat(n[0].loads.get()).isZero();
+    } finally {
+      never.countDown();
+    }
+  }
+
+  @Test
+  void aPlain500AsGolangGroupcacheSendsItIsATransportFailure() {
+    try (FakePeer go = new FakePeer((c, r, head) -> FakePeer.response(500, "Internal Server Error",
+        "text/plain; charset=utf-8", "getter failed: boom\n".getBytes(StandardCharsets.UTF_8)))) {
+      PeerClient client = transport(b -> {}).client(go.url());
+      Throwable t = failureOf(client.fetch("scores", "k"));
+      assertThat(t).isInstanceOf(PeerFetchException.class).isNotInstanceOf(GroupCacheException.class);
+      assertThat(t.getMessage()).contains("answered 500 Internal Server Error: getter failed: boom")
+          .contains(go.url()).contains("'scores'").contains("'k'");
+    }
+  }
+
+  @Test
+  void anUnknownGroupAtThePeerIsATransportFailure() {
+    TestNode peer = open(TestNode.start());
+    PeerClient client = transport(b -> {}).client(peer.url);
+    try {
+      Throwable t = failureOf(client.fetch("nosuch", "k"));
+      assertThat(t).isInstanceOf(PeerFetchException.class).hasMessageContaining("404").hasMessageContaining("no such group: nosuch");
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aGolangGroupcacheErrorMakesOurNodeLoadLocally() {
+    try (FakePeer go = new FakePeer((c, r, head) -> FakePeer.response(500, "Internal Server Error",
+        "text/plain", "boom\n".getBytes(StandardCharsets.UTF_8)))) {
+      TestNode ours = open(TestNode.start());
+      ours.cache.setPeers(ours.url, go.url());
+      String key = keyOwnedBy(go.url(), ours, "g");
+      assertThat(ours.group.get(key).toByteArray()).isEqualTo(TestNode.goValue(key));
+      assertThat(ours.loadsOf(key)).isEqualTo(1);
+      assertThat(ours.group.stats().peerErrors()).isEqualTo(1);
+      assertThat(go.requests).hasSize(1);
+    }
+  }
+
+  private static String keyOwnedBy(String ownerUrl, TestNode asker, String prefix) {
+    for (int i = 0; ; i++) {
+      if (asker.cache.ownerOf(prefix + i).equals(ownerUrl)) {
+        return prefix + i;
+      }
+    }
+  }
+
+  @Test
+  void refusedConnectionsFailFast() {
+    int port = TestNode.freePort(); // nothing listens there
+    PeerClient client = transport(b -> {}).client("http://127.0.0.1:" + port);
+    long t0 = System.nanoTime();
+    Throwable t = failureOf(client.fetch("scores", "k"));
+    assertThat(t).isInstanceOf(PeerFetchException.class).hasMessageContaining("cannot connect");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aSilentPeerTimesOutAtTheResponseDeadline() {
+    try (FakePeer silent = new FakePeer((c, r, head) -> FakePeer.SILENCE)) {
+      PeerClient client = transport(b -> b.responseTimeout(Duration.ofMillis(300))).client(silent.url());
+      long t0 = System.nanoTime();
+      Throwable t = failureOf(client.fetch("scores", "k"));
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(t).isInstanceOf(PeerFetchException.class).hasMessageContaining("no answer within 300 ms");
+      assertThat(took).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
+  void answersOverTheSizeCapFail() {
+    try (FakePeer big = new FakePeer((c, r, head) -> FakePeer.protobufOk(new byte[5000]))) {
+      PeerClient client = transport(b -> b.maxResponseBytes(4096)).client(big.url());
+      assertThat(failureOf(client.fetch("scores", "k"))).isInstanceOf(PeerFetchException.class)
+          .hasMessageContaining("larger than maxResponseBytes (4096 bytes)");
+      PeerClient roomy = transport(b -> b.maxResponseBytes(8192)).client(big.url());
+      assertThat(roomy.fetch("scores", "k").join().length()).isEqualTo(5000);
+    }
+  }
+
+  @Test
+  void answersThatAreNotTheProtocolFail() {
+    try (FakePeer html = new FakePeer((c, r, head) -> FakePeer.response(200, "OK", "text/html",
+            new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}));
+        FakePeer junk = new FakePeer((c, r, head) -> "SSH-2.0-OpenSSH\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) {
+      HttpPeerTransport t = transport(b -> {});
+      assertThat(failureOf(t.client(html.url()).fetch("g", "k"))).isInstanceOf(PeerFetchException.class)
+          .hasMessageContaining("not a groupcache GetResponse");
+      assertThat(failureOf(t.client(junk.url()).fetch("g", "k"))).isInstanceOf(PeerFetchException.class);
+    }
+  }
+
+  @Test
+  void connectionsAreReusedNotReopened() throws Exception {
+    try (FakePeer peer = new FakePeer((c, r, head) -> FakePeer.protobufOk("v".getBytes(StandardCharsets.US_ASCII)))) {
+      PeerClient client = transport(b -> b.maxConnectionsPerPeer(8)).client(peer.url());
+      for (int i = 0; i < 300; i++) {
+        assertThat(client.fetch("scores", "k" + i).get(5, TimeUnit.SECONDS).toString()).isEqualTo("v");
+      }
+      assertThat(peer.connections.get()).as("sequential fetches share one connection").isEqualTo(1);
+
+      // 2,000 fetches, 200 at a time: never more than the pool's 8 connections
+      for (int wave = 0; wave < 10; wave++) {
+        List<CompletableFuture<ByteView>> fs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          fs.add(client.fetch("scores", "w" + wave + "-" + i));
+        }
+        CompletableFuture.allOf(fs.toArray(new CompletableFuture[0])).get(20, TimeUnit.SECONDS);
+      }
+      assertThat(peer.connections.get()).isBetween(2, 8);
+      assertThat(peer.requests).hasSize(2300);
+    }
+  }
+
+  @Test
+  void aStaleKeepAliveConnectionIsRetriedOnAFreshOne() throws Exception {
+    // each connection answers its first request, then closes on the second without a byte
+    try (FakePeer peer = new FakePeer((c, r, head) -> r == 1
+        ? FakePeer.protobufOk(("conn" + c).getBytes(StandardCharsets.US_ASCII)) : FakePeer.CLOSE)) {
+      PeerClient client = transport(b -> b.maxConnectionsPerPeer(1)).client(peer.url());
+      assertThat(client.fetch("scores", "a").get(5, TimeUnit.SECONDS).toString()).isEqualTo("conn1");
+      assertThat(client.fetch("scores", "b").get(5, TimeUnit.SECONDS).toString()).isEqualTo("conn2");
+      assertThat(peer.connections.get()).isEqualTo(2);
+    }
+    // a fresh connection that closes without answering is not retried
+    try (FakePeer rude = new FakePeer((c, r, head) -> FakePeer.CLOSE)) {
+      PeerClient client = transport(b -> {}).client(rude.url());
+      assertThat(failureOf(client.fetch("scores", "a"))).isInstanceOf(PeerFetchException.class)
+          .hasMessageContaining("closed the connection before answering");
+      assertThat(rude.connections.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void requestsAreEscapedForGoServers() {
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    try (FakePeer peer = new FakePeer((c, r, head) -> {
+      seen.add(head.substring(0, head.indexOf("\r\n")));
+      return FakePeer.protobufOk(new byte[0]);
+    })) {
+      HttpPeerTransport t = transport(b -> b.basePath("/cache/"));
+      t.client(peer.url() + "/prefix").fetch("my group", "a b+c/d%é").join();
+      assertThat(seen).containsExactly("GET /prefix/cache/my%20group/a%20b%2Bc%2Fd%25%C3%A9 HTTP/1.1");
+      assertThat(peer.requests.get(0)).contains("\r\nhost: " + peer.url().substring("http://".length()) + "\r\n");
+    }
+  }
+
+  @Test
+  void unusablePeerUrlsFailEveryFetchWithAReason() {
+    HttpPeerTransport t = transport(b -> {});
+    assertThat(failureOf(t.client("https://10.0.0.1:8001").fetch("g", "k"))).hasMessageContaining("not an http:// URL");
+    assertThat(failureOf(t.client("http://").fetch("g", "k"))).isInstanceOf(PeerFetchException.class);
+    assertThat(failureOf(t.client("no url at all").fetch("g", "k"))).isInstanceOf(PeerFetchException.class);
+  }
+
+  @Test
+  void aClosedClientFailsAtOnce() {
+    PeerClient c = transport(b -> {}).client("http://127.0.0.1:1");
+    c.close();
+    assertThat(failureOf(c.fetch("g", "k"))).hasMessageContaining("closed");
+  }
+}

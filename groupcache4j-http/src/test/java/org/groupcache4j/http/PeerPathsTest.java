@@ -1,0 +1,81 @@
+package org.groupcache4j.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.groupcache4j.http.internal.PeerPaths;
+import org.junit.jupiter.api.Test;
+
+class PeerPathsTest {
+  private static final String BASE = "/_groupcache/";
+
+  @Test
+  void escapesEveryByteOutsideUnreserved() {
+    assertThat(PeerPaths.escape("Tom")).isEqualTo("Tom");
+    assertThat(PeerPaths.escape("AZaz09-._~")).isEqualTo("AZaz09-._~");
+    assertThat(PeerPaths.escape("a b")).isEqualTo("a%20b");
+    assertThat(PeerPaths.escape("a+b")).isEqualTo("a%2Bb");
+    assertThat(PeerPaths.escape("a/b")).isEqualTo("a%2Fb");
+    assertThat(PeerPaths.escape("100%")).isEqualTo("100%25");
+    assertThat(PeerPaths.escape("é")).isEqualTo("%C3%A9");
+    assertThat(PeerPaths.escape("?#&=:;@!*'()")).isEqualTo("%3F%23%26%3D%3A%3B%40%21%2A%27%28%29");
+    assertThat(PeerPaths.escape("")).isEmpty();
+    assertThat(PeerPaths.requestPath("/p/_groupcache/", "my group", "k/1")).isEqualTo("/p/_groupcache/my%20group/k%2F1");
+  }
+
+  @Test
+  void routesAsGolangGroupcacheDoes() {
+    PeerPaths.Route r = PeerPaths.route("/_groupcache/scores/a+b", BASE);
+    assertThat(r.group()).isEqualTo("scores");
+    assertThat(r.key()).as("'+' stays '+' in a path").isEqualTo("a+b");
+    assertThat(PeerPaths.route("/_groupcache/scores/a%20b", BASE).key()).isEqualTo("a b");
+    assertThat(PeerPaths.route("/_groupcache/scores/a/b/", BASE).key()).isEqualTo("a/b/");
+    assertThat(PeerPaths.route("/_groupcache/scores/a%2Fb", BASE).key()).isEqualTo("a/b");
+    assertThat(PeerPaths.route("/_groupcache/scores/", BASE).key()).isEmpty();
+    assertThat(PeerPaths.route("/_groupcache/scores/k?x=1#f", BASE).key()).isEqualTo("k");
+    assertThat(PeerPaths.route("http://10.0.0.1:8001/_groupcache/scores/k", BASE).key()).isEqualTo("k");
+    assertThat(PeerPaths.route("/_groupcache/sc%6Fres/%C3%A9", BASE).group()).isEqualTo("scores");
+    assertThat(PeerPaths.route("/_groupcache/scores/%C3%A9", BASE).key()).isEqualTo("é");
+    // raw UTF-8 bytes in the request line arrive one char per byte
+    String raw = new String("/_groupcache/scores/é".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    assertThat(PeerPaths.route(raw, BASE).key()).isEqualTo("é");
+  }
+
+  @Test
+  void rejectsMalformedPathsWithOneLineReasons() {
+    assertThat(PeerPaths.route("/_groupcache/scores", BASE).error()).contains("{group}/{key}");
+    assertThat(PeerPaths.route("/_groupcache/", BASE).error()).contains("{group}/{key}");
+    assertThat(PeerPaths.route("/_groupcache/scores/%zz", BASE).error()).contains("invalid percent-escape \"%zz\"");
+    assertThat(PeerPaths.route("/_groupcache/scores/%4", BASE).error()).contains("invalid percent-escape");
+    assertThat(PeerPaths.route("/_groupcache/scores/%", BASE).error()).contains("invalid percent-escape");
+    assertThat(PeerPaths.route("/_groupcache/scores/%ff%fe", BASE).error()).contains("not valid UTF-8");
+    assertThat(PeerPaths.route("/other/scores/k", BASE).notOurs()).isTrue();
+    assertThat(PeerPaths.route("/_groupcach", BASE).notOurs()).isTrue();
+    assertThat(PeerPaths.route("*", BASE).notOurs()).isTrue();
+    assertThat(PeerPaths.route("garbage", BASE).notOurs()).isTrue();
+    assertThat(PeerPaths.route("/x/%zz", BASE).notOurs()).isTrue();
+    assertThatThrownBy(() -> PeerPaths.decode("%G0")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Property(tries = 500)
+  void anyGroupAndKeyRoundTrip(@ForAll String group, @ForAll String key) {
+    Assume.that(!group.contains("/") && isWellFormed(group) && isWellFormed(key));
+    PeerPaths.Route r = PeerPaths.route(PeerPaths.requestPath(BASE, group, key), BASE);
+    assertThat(r.error()).isNull();
+    assertThat(r.group()).isEqualTo(group);
+    assertThat(r.key()).isEqualTo(key);
+  }
+
+  @Property(tries = 300)
+  void escapedTextIsPlainUnreservedAscii(@ForAll String s) {
+    assertThat(PeerPaths.escape(s)).matches("[A-Za-z0-9._~%-]*");
+  }
+
+  private static boolean isWellFormed(String s) {
+    return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(s);
+  }
+}

@@ -1,0 +1,180 @@
+package org.groupcache4j.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Whatever a client sends to the peer port gets a 4xx with a one-line reason or a closed
+ * connection: never a 5xx for a parse error, never an uncaught exception, and the node keeps
+ * serving (checked by a good request after each bad one).
+ */
+class PeerServerBadInputTest {
+  private static TestNode node;
+  private static LogCapture logs;
+
+  @BeforeAll
+  static void start() {
+    logs = new LogCapture();
+    node = TestNode.start(b -> b.idleTimeout(Duration.ofMillis(500)), TestNode::goValue);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    logs.close();
+  }
+
+  @AfterEach
+  void stillServingAndNothingLogged() throws IOException {
+    assertStillServing();
+  }
+
+  private static void assertStillServing() throws IOException {
+    RawHttp.Answer ok = RawHttp.get(node.port(), "/_groupcache/scores/Tom");
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo(WireFormatTest.GO_TOM);
+    assertThat(logs.messages()).isEmpty();
+  }
+
+  static Stream<Arguments> badRequests() {
+    String longKey = "k".repeat(4097);
+    String hugeHeader = "X-Big: " + "h".repeat(20_000) + "\r\n";
+    String manyHeaders = "X-Many: 1234567890\r\n".repeat(2000);
+    return Stream.of(
+        Arguments.of("no key part", "GET /_groupcache/scores HTTP/1.1\r\nHost: x\r\n\r\n", 400, "{group}/{key}"),
+        Arguments.of("no group part", "GET /_groupcache/ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "{group}/{key}"),
+        Arguments.of("bad escape", "GET /_groupcache/scores/%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400, "percent-escape"),
+        Arguments.of("cut escape", "GET /_groupcache/scores/a%4 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "percent-escape"),
+        Arguments.of("escape at end", "GET /_groupcache/scores/a% HTTP/1.1\r\nHost: x\r\n\r\n", 400, "percent-escape"),
+        Arguments.of("not UTF-8", "GET /_groupcache/scores/%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n", 400, "UTF-8"),
+        Arguments.of("unknown group", "GET /_groupcache/nosuch/k HTTP/1.1\r\nHost: x\r\n\r\n", 404, "no such group: nosuch"),
+        Arguments.of("empty group", "GET /_groupcache//k HTTP/1.1\r\nHost: x\r\n\r\n", 404, "no such group"),
+        Arguments.of("other path", "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not found"),
+        Arguments.of("root", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not found"),
+        Arguments.of("POST", "POST /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", 405, "GET only"),
+        Arguments.of("PUT", "PUT /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405, "GET only"),
+        Arguments.of("DELETE", "DELETE /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n\r\n", 405, "GET only"),
+        Arguments.of("made-up method", "BREW /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n\r\n", 405, "GET only"),
+        Arguments.of("key over 4096 bytes", "GET /_groupcache/scores/" + longKey + " HTTP/1.1\r\nHost: x\r\n\r\n", 400, "longer than the limit"),
+        Arguments.of("huge URL", "GET /_groupcache/scores/" + "%41".repeat(40_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "too long"),
+        Arguments.of("huge header", "GET /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n" + hugeHeader + "\r\n", 431, "too large"),
+        Arguments.of("many headers", "GET /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n" + manyHeaders + "\r\n", 431, "too large"),
+        Arguments.of("large body", "GET /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + "b".repeat(100_000), 413, "too large"),
+        Arguments.of("HTTP/9.9", "GET /_groupcache/scores/k HTTP/9.9\r\nHost: x\r\n\r\n", 400, "unsupported protocol version"),
+        Arguments.of("not HTTP", "GET /_groupcache/scores/k FOO/1.1\r\nHost: x\r\n\r\n", 400, "version"),
+        Arguments.of("no version", "GET /_groupcache/scores/k\r\n\r\n", 400, ""),
+        Arguments.of("text garbage", "hello there\r\n\r\n", 400, ""),
+        Arguments.of("bad content length", "GET /_groupcache/scores/k HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400, ""),
+        Arguments.of("space in header name", "GET /_groupcache/scores/k HTTP/1.1\r\nBad Header: 1\r\n\r\n", 400, ""));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badRequests")
+  void badRequestGetsA4xxOrAClosedConnection(String what, String request, int status, String reason) throws IOException {
+    try (RawHttp c = new RawHttp(node.port())) {
+      c.send(request);
+      RawHttp.Answer a = c.read();
+      assertThat(a).as("an answer to: %s", what).isNotNull();
+      assertThat(a.status()).as("status for: %s (%s)", what, a.text()).isEqualTo(status);
+      assertThat(a.text()).contains(reason).endsWith("\n");
+      assertThat(a.text().strip()).doesNotContain("\n");
+    }
+  }
+
+  @Test
+  void theLongestKeyFitsEvenFullyPercentEncoded() throws IOException {
+    String key = "é".repeat(2048); // 4096 UTF-8 bytes, 12288 characters once encoded
+    RawHttp.Answer a = RawHttp.get(node.port(), "/_groupcache/scores/" + org.groupcache4j.http.internal.PeerPaths.escape(key));
+    assertThat(a.status()).isEqualTo(200);
+  }
+
+  @Test
+  void headRequestIs405WithoutBody() throws IOException {
+    try (RawHttp c = new RawHttp(node.port())) {
+      RawHttp.Answer a = c.send("HEAD /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
+      assertThat(a.status()).isEqualTo(405);
+      assertThat(a.header("Allow")).isEqualTo("GET");
+    }
+  }
+
+  @Test
+  void binaryGarbageIsRefusedAndTheConnectionClosed() throws IOException {
+    byte[] junk = new byte[4096];
+    new java.util.Random(42).nextBytes(junk);
+    junk[0] = 0x16; // looks like a TLS handshake
+    try (RawHttp c = new RawHttp(node.port())) {
+      c.send(junk);
+      RawHttp.Answer a;
+      try {
+        a = c.read();
+      } catch (IOException e) {
+        a = null; // reset: closed
+      }
+      if (a != null) {
+        assertThat(a.status()).isBetween(400, 499);
+        assertThat(c.closedByServer()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aClientThatSendsNothingIsDisconnected() throws IOException {
+    try (RawHttp c = new RawHttp(node.port())) {
+      assertThat(c.closedByServer()).as("closed after the 500 ms idle timeout").isTrue();
+    }
+    try (RawHttp c = new RawHttp(node.port())) {
+      c.send("GET /_groupcache/scores/k HTTP/1.1\r\nHo"); // and then nothing
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void http10AndConnectionCloseAreHonoured() throws IOException {
+    try (RawHttp c = new RawHttp(node.port())) {
+      RawHttp.Answer a = c.send("GET /_groupcache/scores/Tom HTTP/1.0\r\n\r\n").read();
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(c.closedByServer()).isTrue();
+    }
+    try (RawHttp c = new RawHttp(node.port())) {
+      RawHttp.Answer a = c.send("GET /_groupcache/scores/Tom HTTP/1.1\r\nConnection: close\r\n\r\n").read();
+      assertThat(a.header("Connection")).isEqualTo("close");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void keepAliveServesManyRequestsOnOneConnectionAndAbsoluteUris() throws IOException {
+    try (RawHttp c = new RawHttp(node.port())) {
+      for (int i = 0; i < 20; i++) {
+        String target = i % 2 == 0 ? "/_groupcache/scores/Tom" : "http://127.0.0.1/_groupcache/scores/Tom";
+        RawHttp.Answer a = c.send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n").read();
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.body()).isEqualTo(WireFormatTest.GO_TOM);
+      }
+      // a bad request on a keep-alive connection does not end it when it was well-formed HTTP
+      assertThat(c.send("GET /_groupcache/nosuch/k HTTP/1.1\r\n\r\n").read().status()).isEqualTo(404);
+      assertThat(c.send("GET /_groupcache/scores/Tom HTTP/1.1\r\n\r\n").read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void manyConnectionsOpenedAndDroppedAtOnce() throws IOException {
+    for (int i = 0; i < 200; i++) {
+      RawHttp c = new RawHttp(node.port());
+      c.send("GET /_groupcache/scores/" + "x".repeat(i) + " HTTP/1.1\r\n".substring(0, i % 12));
+      c.socket.setSoLinger(true, 0); // reset rather than close
+      c.close();
+    }
+    assertStillServing();
+  }
+}
