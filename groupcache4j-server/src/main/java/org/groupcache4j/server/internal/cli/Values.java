@@ -178,6 +178,15 @@ public final class Values {
     return out;
   }
 
+  /** {@code host:port} ({@code [v6]:port}) of an address, without the resolver's slash. */
+  public static String format(InetSocketAddress a) {
+    if (a == null) {
+      return "?";
+    }
+    String h = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+  }
+
   /** Formats a byte count for people: {@code 64MiB}, {@code 1536KiB}, {@code 100}. */
   public static String formatSize(long bytes) {
     String[] units = {"TiB", "GiB", "MiB", "KiB"};

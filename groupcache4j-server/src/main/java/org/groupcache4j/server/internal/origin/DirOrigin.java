@@ -27,16 +27,16 @@ public final class DirOrigin implements Origin {
 
   public static DirOrigin create(String dir, long maxValueBytes) throws OriginConfigException {
     if (dir.isEmpty()) {
-      throw new OriginConfigException("'dir:' names no directory; use dir:PATH, e.g. dir:/srv/files", true, null);
+      throw new OriginConfigException("no directory named; use dir:PATH, e.g. dir:/srv/files", true, null);
     }
     try {
       Path p = Path.of(dir);
       if (!Files.isDirectory(p)) {
-        throw new OriginConfigException("dir:" + dir + ": " + p.toAbsolutePath() + " is not a directory", true, null);
+        throw new OriginConfigException(p.toAbsolutePath() + " is not a directory", true, null);
       }
       return new DirOrigin(p.toRealPath(), maxValueBytes);
     } catch (InvalidPathException | IOException e) {
-      throw new OriginConfigException("dir:" + dir + ": cannot open the directory: " + e.getMessage(), true, e);
+      throw new OriginConfigException("cannot open the directory: " + e.getMessage(), true, e);
     }
   }
 

@@ -49,7 +49,7 @@ public final class HttpOrigin implements Origin {
   /** Checks the template and builds the origin. */
   public static HttpOrigin create(String template, Duration timeout, long maxValueBytes) throws OriginConfigException {
     if (!template.contains("{key}")) {
-      throw new OriginConfigException("'" + template + "' has no {key}; write where the key goes, "
+      throw new OriginConfigException("the URL template has no {key}; write where the key goes, "
           + "e.g. http://127.0.0.1:8080/scores/{key} or http://host/lookup?name={key}", true, null);
     }
     try {
@@ -58,7 +58,7 @@ public final class HttpOrigin implements Origin {
         throw new URISyntaxException(template, "no host");
       }
     } catch (URISyntaxException e) {
-      throw new OriginConfigException("'" + template + "' is not a URL template (" + e.getReason()
+      throw new OriginConfigException("not a URL template (" + e.getReason()
           + "); use e.g. http://127.0.0.1:8080/scores/{key}", true, e);
     }
     return new HttpOrigin(template, timeout, maxValueBytes);

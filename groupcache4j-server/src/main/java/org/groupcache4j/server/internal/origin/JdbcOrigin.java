@@ -67,7 +67,7 @@ public final class JdbcOrigin implements Origin {
   public static JdbcOrigin create(String url, String query, String user, String password, int poolSize,
       Duration timeout, long maxValueBytes, String label) throws OriginConfigException {
     if (query == null || query.isBlank()) {
-      throw new OriginConfigException(url + " needs --query with one ? for the key, e.g. "
+      throw new OriginConfigException("needs --query with one ? for the key, e.g. "
           + "--query 'SELECT score FROM scores WHERE name = ?'", true, null);
     }
     Properties props = new Properties();
@@ -83,7 +83,7 @@ public final class JdbcOrigin implements Origin {
     try {
       first = o.open();
     } catch (SQLException e) {
-      throw new OriginConfigException("cannot use " + redact(url) + ": " + e.getMessage(), false, e);
+      throw new OriginConfigException("cannot connect or prepare the query: " + e.getMessage(), false, e);
     }
     try {
       int params = first.statement.getParameterMetaData().getParameterCount();
@@ -194,7 +194,7 @@ public final class JdbcOrigin implements Origin {
   }
 
   /** The URL with password-like parameters hidden, for logs and stats. */
-  static String redact(String url) {
+  public static String redact(String url) {
     return url.replaceAll("(?i)(password|pwd|secret|token)=[^;&]*", "$1=***")
         .replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
   }

@@ -10,6 +10,11 @@ public final class Origins {
 
   private Origins() {}
 
+  /** {@code spec} with passwords hidden, for messages. */
+  public static String redact(String spec) {
+    return JdbcOrigin.redact(spec);
+  }
+
   /** Settings that some origins use. */
   public record Settings(String query, String jdbcUser, String jdbcPassword, int jdbcPool,
       Duration timeout, long maxValueBytes) {}
@@ -37,6 +42,6 @@ public final class Origins {
     if (spec.startsWith("synthetic:")) {
       return SyntheticOrigin.parse(spec.substring("synthetic:".length()), s.maxValueBytes());
     }
-    throw new OriginConfigException("'" + spec + "' is not an origin; use " + ACCEPTED, true, null);
+    throw new OriginConfigException("not an origin; use " + ACCEPTED, true, null);
   }
 }

@@ -28,24 +28,24 @@ public final class SyntheticOrigin implements Origin {
     try {
       size = Values.size(parts[0]);
     } catch (IllegalArgumentException e) {
-      throw new OriginConfigException("synthetic:" + spec + ": SIZE " + e.getMessage()
+      throw new OriginConfigException("SIZE " + e.getMessage()
           + "; use synthetic:SIZE[,delay=DURATION], e.g. synthetic:100 or synthetic:100,delay=200ms", true, e);
     }
     if (size > maxValueBytes || size > Integer.MAX_VALUE - 8) {
-      throw new OriginConfigException("synthetic:" + spec + ": SIZE " + size + " is larger than the value limit of "
+      throw new OriginConfigException("SIZE " + size + " is larger than the value limit of "
           + maxValueBytes + " bytes (--max-value-bytes)", true, null);
     }
     Duration delay = Duration.ZERO;
     for (int i = 1; i < parts.length; i++) {
       String p = parts[i].trim();
       if (!p.startsWith("delay=")) {
-        throw new OriginConfigException("synthetic:" + spec + ": unknown option '" + p
+        throw new OriginConfigException("unknown option '" + p
             + "'; the only option is delay=DURATION, e.g. synthetic:100,delay=200ms", true, null);
       }
       try {
         delay = Values.duration(p.substring("delay=".length()));
       } catch (IllegalArgumentException e) {
-        throw new OriginConfigException("synthetic:" + spec + ": delay " + e.getMessage(), true, e);
+        throw new OriginConfigException("delay " + e.getMessage(), true, e);
       }
     }
     return new SyntheticOrigin((int) size, delay);

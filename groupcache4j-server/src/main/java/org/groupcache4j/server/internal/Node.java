@@ -1,0 +1,165 @@
+package org.groupcache4j.server.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.groupcache4j.Group;
+import org.groupcache4j.GroupCache;
+import org.groupcache4j.http.HttpPeerTransport;
+import org.groupcache4j.server.internal.api.ApiServer;
+import org.groupcache4j.server.internal.api.StatsJson;
+import org.groupcache4j.server.internal.cli.Values;
+import org.groupcache4j.server.internal.origin.Origin;
+import org.groupcache4j.server.internal.origin.OriginConfigException;
+import org.groupcache4j.server.internal.origin.OriginLoader;
+import org.groupcache4j.server.internal.origin.Origins;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running node: its origin, its {@link GroupCache} with the HTTP peer transport and one group,
+ * and (optionally) the client API. Built in that order and closed in reverse: the group exists
+ * before the peer list is set and before the API listens.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final NodeConfig config;
+  private final Origin origin;
+  private final OriginLoader loader;
+  private final GroupCache cache;
+  private final Group group;
+  private final ApiServer api;
+  private final long startedNanos = System.nanoTime();
+  private HttpPeerTransport transport;
+
+  private Node(NodeConfig c) throws OriginConfigException, IOException {
+    this.config = c;
+    this.origin = Origins.create(c.originSpec(), c.origin());
+    GroupCache gc = null;
+    ApiServer server = null;
+    try {
+      this.loader = new OriginLoader(c.group(), origin);
+      HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
+          .basePath(c.basePath())
+          .connectTimeout(c.peerConnectTimeout())
+          .responseTimeout(c.effectivePeerTimeout());
+      if (c.peerListen() != null) {
+        tb.bindAddress(c.peerListen());
+      }
+      if (c.peerConnections() != null) {
+        tb.maxConnectionsPerPeer(c.peerConnections());
+      }
+      if (c.peerThreads() != null) {
+        tb.eventLoopThreads(c.peerThreads());
+      }
+      transport = tb.build();
+      try {
+        gc = GroupCache.builder().self(c.self()).replicas(c.replicas()).transport(transport).build();
+      } catch (UncheckedIOException e) {
+        throw new IOException("--self " + c.self() + ": cannot listen for peers"
+            + (c.peerListen() != null ? " on " + c.peerListen() : "") + ": " + e.getCause().getMessage()
+            + " (is another node using the port?)", e);
+      }
+      this.cache = gc;
+      this.group = gc.groupBuilder(c.group())
+          .cacheBytes(c.cacheBytes())
+          .loader(loader)
+          .evictionPolicy(c.eviction())
+          .loadTimeout(c.loadTimeout())
+          .peerTimeout(c.effectivePeerTimeout())
+          .hotStore(c.hotStore())
+          .build();
+      gc.setPeers(c.peers());
+      if (!c.api().isEmpty()) {
+        server = new ApiServer(gc, c.group(), (g, k) -> g.equals(c.group()) ? origin.refuse(k) : null,
+            this::statsJson, c.api(), c.apiThreads(), c.apiMaxConnections(), c.apiIdleTimeout()).start();
+      }
+      this.api = server;
+    } catch (RuntimeException | IOException e) {
+      if (gc != null) {
+        gc.close();
+      } else if (transport != null) {
+        transport.close();
+      }
+      origin.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a node.
+   *
+   * @throws OriginConfigException if the origin cannot be set up
+   * @throws IOException if a port cannot be bound
+   */
+  public static Node start(NodeConfig c) throws OriginConfigException, IOException {
+    Node n = new Node(c);
+    log.info("node {} serving group '{}' ({}, {}) from {}; peers on {}{}; ring of {} peer{}: {}", c.self(), c.group(),
+        c.cacheBytes() == 0 ? "caching off" : Values.formatSize(c.cacheBytes()), c.eviction(),
+        n.origin.describe(), Values.format(n.peerAddress()), c.basePath(), c.peers().size(),
+        c.peers().size() == 1 ? "" : "s", c.peers());
+    return n;
+  }
+
+  /** The address the peer transport listens on. */
+  public InetSocketAddress peerAddress() {
+    return transport.boundAddress();
+  }
+
+  /** The client API's addresses (empty without {@code --api}). */
+  public List<InetSocketAddress> apiAddresses() {
+    return api == null ? List.of() : api.boundAddresses();
+  }
+
+  public GroupCache cache() {
+    return cache;
+  }
+
+  public Group group() {
+    return group;
+  }
+
+  public OriginLoader loader() {
+    return loader;
+  }
+
+  /** The {@code /stats} document. */
+  public String statsJson() {
+    OriginLoader.Counts oc = loader.counts();
+    StatsJson.GroupView gv = new StatsJson.GroupView(group.name(), group.cacheBytes(), group.stats(),
+        origin.describe(), oc.loads(), oc.ok(), oc.notFound(), oc.timeouts(), oc.errors(), oc.nanos());
+    return StatsJson.render(cache.self(), cache.peers(), config.replicas(), config.basePath(),
+        (System.nanoTime() - startedNanos) / 1_000_000, List.of(gv));
+  }
+
+  /**
+   * Graceful stop: the API stops accepting, requests in flight are answered (for at most
+   * {@code grace}), then the peer transport, the cache and the origin are closed.
+   */
+  public void shutdown(Duration grace) {
+    if (api != null) {
+      api.stopAccepting();
+      try {
+        if (!api.awaitIdle(grace)) {
+          log.warn("{} client requests still in flight after {}; closing anyway", api.inFlight(),
+              Values.formatDuration(grace));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    close();
+  }
+
+  @Override
+  public void close() {
+    if (api != null) {
+      api.close();
+    }
+    cache.close();
+    origin.close();
+  }
+}

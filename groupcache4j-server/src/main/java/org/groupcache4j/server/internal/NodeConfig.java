@@ -1,0 +1,43 @@
+package org.groupcache4j.server.internal;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.groupcache4j.EvictionPolicy;
+import org.groupcache4j.server.internal.origin.Origins;
+
+/**
+ * Everything a node is started with; the {@code serve} command builds it from its flags.
+ *
+ * @param peerListen where the peer port listens, or null for the host and port of {@code self}
+ * @param peerTimeout the deadline of a fetch from the owner, or null for the load timeout + 1 s
+ * @param peerConnections connections per peer, or null for the transport's default
+ * @param peerThreads event-loop threads of the peer transport, or null for its default
+ */
+public record NodeConfig(
+    String self,
+    List<String> peers,
+    InetSocketAddress peerListen,
+    String basePath,
+    int replicas,
+    List<InetSocketAddress> api,
+    String group,
+    long cacheBytes,
+    EvictionPolicy eviction,
+    boolean hotStore,
+    Duration loadTimeout,
+    Duration peerTimeout,
+    Duration peerConnectTimeout,
+    Integer peerConnections,
+    Integer peerThreads,
+    String originSpec,
+    Origins.Settings origin,
+    int apiThreads,
+    int apiMaxConnections,
+    Duration apiIdleTimeout,
+    Duration shutdownGrace) {
+
+  public Duration effectivePeerTimeout() {
+    return peerTimeout != null ? peerTimeout : loadTimeout.plusSeconds(1);
+  }
+}

@@ -1,0 +1,432 @@
+package org.groupcache4j.server.internal.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.groupcache4j.ring.HashFunction;
+import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.server.Main;
+import org.groupcache4j.server.internal.Signals;
+import org.groupcache4j.server.internal.origin.DemoDatabase;
+
+/**
+ * The {@code demo} command: the seed tutorial's cluster as separate processes (this same program
+ * re-launched with {@code serve}), the seed script's three concurrent requests for Tom, a few more
+ * keys, and an account of who owned and who loaded each key, read from the nodes' {@code /stats}.
+ *
+ * <p>The node processes never outlive the demo: they are stopped on every way out (the end of
+ * {@code --exit}, Ctrl-C, SIGTERM, a shutdown hook), and each node also stops by itself when this
+ * process ends ({@code --parent-pid}), even if it was killed with SIGKILL.
+ */
+public final class Demo {
+  static final String HOST = "127.0.0.1";
+  static final int[] PEER_PORTS = {8001, 8002, 8003};
+  static final int[] API_PORTS = {9001, 9002, 9999};
+  private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(120);
+  private static final Pattern ORIGIN_LOADS = Pattern.compile("\"originLoads\":(\\d+)");
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean verbose;
+  private final List<Process> nodes = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+  private final List<String> peers = new ArrayList<>();
+  private Path logDir;
+
+  public Demo(PrintWriter out, PrintWriter err, boolean verbose) {
+    this.out = out;
+    this.err = err;
+    this.verbose = verbose;
+    for (int p : PEER_PORTS) {
+      peers.add("http://" + HOST + ":" + p);
+    }
+  }
+
+  /** Runs the demo; returns the exit code. */
+  public int run(boolean exitAfterAccount) throws InterruptedException {
+    String busy = busyPort();
+    if (busy != null) {
+      err.println("groupcache4j demo: " + busy);
+      err.flush();
+      return 1;
+    }
+    Thread hook = new Thread(this::stopNodes, "demo-stop-nodes");
+    Runtime.getRuntime().addShutdownHook(hook);
+    CountDownLatch stop = new CountDownLatch(1);
+    int code = 1;
+    if (!exitAfterAccount) {
+      Signals.onTermination(stop::countDown);
+    }
+    try {
+      if (!startNodes()) {
+        return code;
+      }
+      account();
+      if (exitAfterAccount) {
+        return code = 0;
+      }
+      tryIt();
+      for (int i = 0; i < nodes.size(); i++) {
+        int n = i + 1;
+        Process p = nodes.get(i);
+        p.onExit().thenRun(() -> {
+          // Exit code 0: it was stopped by a signal (Ctrl-C reaches the whole process group).
+          if (stop.getCount() > 0 && p.exitValue() != 0) {
+            err.println("node " + n + " exited unexpectedly (exit code " + p.exitValue() + "); see "
+                + logDir.resolve("node" + n + ".log") + ". Stopping the demo.");
+            err.flush();
+          }
+          stop.countDown();
+        });
+      }
+      stop.await();
+      return code = 0;
+    } catch (IOException | UncheckedIOException e) {
+      err.println("groupcache4j demo: " + e.getMessage());
+      err.flush();
+      return 1;
+    } finally {
+      out.println();
+      out.print("Stopping the 3 nodes... ");
+      out.flush();
+      stopNodes();
+      out.println("stopped.");
+      out.flush();
+      if (code == 0) {
+        deleteLogs(); // kept when something went wrong: the messages point to them
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook runs anyway
+      }
+    }
+  }
+
+  /** A message naming the first port of the demo that is taken, or null if all are free. */
+  static String busyPort() {
+    List<Integer> all = new ArrayList<>();
+    for (int p : PEER_PORTS) {
+      all.add(p);
+    }
+    for (int p : API_PORTS) {
+      all.add(p);
+    }
+    for (int port : all) {
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(HOST, port));
+      } catch (IOException e) {
+        return "port " + port + " on " + HOST + " is already in use (" + e.getMessage() + "). The demo needs ports "
+            + "8001-8003 and 9001, 9002, 9999 free: stop what uses port " + port
+            + " (another demo or node still running? see: ss -ltnp 'sport = :" + port + "') and run it again.";
+      }
+    }
+    return null;
+  }
+
+  private boolean startNodes() throws IOException, InterruptedException {
+    logDir = Files.createTempDirectory("groupcache4j-demo-");
+    out.println("groupcache4j demo: a 3-node cache cluster on this machine, as in the seed tutorial.");
+    out.println("Each node is a separate process with its own copy of the demo database (embedded H2:");
+    out.println("Tom 630, Jack 589, Sam 567 and " + DemoDatabase.GENERATED + " generated players), its cache, "
+        + "and a client API.");
+    out.println();
+    String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String classPath = System.getProperty("java.class.path");
+    long pid = ProcessHandle.current().pid();
+    long start = System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+      int feature = Runtime.version().feature();
+      if (feature >= 22) {
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+      }
+      if (feature >= 23) {
+        cmd.add("--sun-misc-unsafe-memory-access=allow");
+      }
+      cmd.addAll(List.of("-cp", classPath, Main.class.getName(), "serve",
+          "--self", peers.get(i),
+          "--peers", String.join(",", peers),
+          "--api", HOST + ":" + API_PORTS[i],
+          "--origin", "demo",
+          "--api-threads", "1",
+          "--parent-pid", Long.toString(pid)));
+      if (verbose) {
+        cmd.add("--verbose");
+      }
+      Path log = logDir.resolve("node" + (i + 1) + ".log");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      nodes.add(p);
+      out.printf("  node %d   peer %s   api http://%s:%d   pid %d%n", i + 1, peers.get(i), HOST, API_PORTS[i], p.pid());
+    }
+    out.print("  starting...");
+    out.flush();
+    long deadline = System.nanoTime() + STARTUP_DEADLINE.toNanos();
+    for (int i = 0; i < 3; i++) {
+      while (!healthy(API_PORTS[i])) {
+        Process p = nodes.get(i);
+        if (!p.isAlive()) {
+          out.println();
+          out.flush();
+          err.println("groupcache4j demo: node " + (i + 1) + " did not start (exit code " + p.exitValue()
+              + "). Its log, " + logDir.resolve("node" + (i + 1) + ".log") + ", ends with:");
+          err.println(tail(logDir.resolve("node" + (i + 1) + ".log"), 15));
+          err.flush();
+          return false;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          out.println();
+          out.flush();
+          err.println("groupcache4j demo: node " + (i + 1) + " did not answer http://" + HOST + ":" + API_PORTS[i]
+              + "/healthz within " + STARTUP_DEADLINE.toSeconds() + " s; see " + logDir);
+          err.flush();
+          return false;
+        }
+        Thread.sleep(100); // polling another process's port: nothing to wait on
+      }
+    }
+    out.printf(" up in %.1f s (node logs: %s)%n%n", (System.nanoTime() - start) / 1e9, logDir.resolve("node{1,2,3}.log"));
+    out.flush();
+    return true;
+  }
+
+  private boolean healthy(int port) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + "/healthz"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** One answer of the API: status and body. */
+  record Answer(int status, String body) {
+    String shown() {
+      String b = body.strip();
+      if (status == 200) {
+        return b;
+      }
+      return status + " " + (status == 404 ? "not found" : b.length() > 40 ? b.substring(0, 40) + "…" : b);
+    }
+  }
+
+  private void account() throws IOException, InterruptedException {
+    HashRing ring = HashRing.of(peers, HashRing.DEFAULT_REPLICAS, HashFunction.CRC32_IEEE);
+    long[] initial = originLoads();
+    int requests = 0;
+
+    // 1. The seed script: three concurrent requests for Tom to the API of node 3.
+    out.println("1. Three concurrent requests for Tom to node 3, as the seed's script sends them:");
+    out.println("     curl \"http://localhost:9999/api?key=Tom\" &   (x3)");
+    List<CompletableFuture<Answer>> calls = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      calls.add(askAsync(API_PORTS[2], "Tom"));
+    }
+    List<String> answers = new ArrayList<>();
+    for (CompletableFuture<Answer> c : calls) {
+      answers.add(join(c).shown());
+    }
+    requests += 3;
+    long[] afterTom = originLoads();
+    long tomLoads = sum(afterTom) - sum(initial);
+    int tomOwner = nodeOf(ring.owner("Tom"));
+    out.println("   answers: " + String.join(", ", answers));
+    if (tomOwner == 3) {
+      out.println("   Node 3 owns Tom: it merged the three requests into one load from its database.");
+    } else {
+      out.println("   Tom is owned by node " + tomOwner + " (hash ring). Node 3 merged the three requests into one "
+          + "fetch from node " + tomOwner + ",");
+      out.println("   and node " + tomOwner + " loaded Tom from its database" + (tomLoads == 1 ? " once." : ":")
+          + (tomLoads == 1 ? "" : " " + loaders(initial, afterTom) + "."));
+    }
+    out.println("   => 3 concurrent requests for Tom: " + tomLoads + " origin load" + (tomLoads == 1 ? "" : "s")
+        + " across the cluster.");
+    out.println();
+
+    // 2. More keys, one request each, and who loaded them.
+    out.println("2. More keys, one request each (to node 3's API unless said otherwise):");
+    out.printf("     %-26s %-16s %-8s %s%n", "key", "answer", "owner", "loaded by");
+    record Ask(String key, int apiNode, String label) {}
+    List<Ask> asks = new ArrayList<>(List.of(new Ask("Jack", 3, "Jack"), new Ask("Sam", 3, "Sam")));
+    for (int node = 1, i = 42; node <= 3 && i <= DemoDatabase.GENERATED; i++) { // a generated player per owner
+      String name = DemoDatabase.generatedName(i);
+      if (nodeOf(ring.owner(name)) == node) {
+        asks.add(new Ask(name, 3, name));
+        node++;
+      }
+    }
+    asks.addAll(List.of(
+        new Ask("Kate", 3, "Kate"),
+        new Ask("Tom", 3, "Tom, again"),
+        new Ask("Tom", 1, "Tom, via node 1 (:9001)"),
+        new Ask("Jack", 2, "Jack, via node 2 (:9002)")));
+    boolean allByOwner = true;
+    long[] before = afterTom;
+    List<String> loadedKeys = new ArrayList<>(List.of("Tom"));
+    for (Ask a : asks) {
+      Answer ans = join(askAsync(API_PORTS[a.apiNode() - 1], a.key()));
+      requests++;
+      long[] after = originLoads();
+      int owner = nodeOf(ring.owner(a.key()));
+      String by = loaders(before, after);
+      if (by.isEmpty()) {
+        by = "nobody (cached)";
+      } else {
+        if (!by.equals("node " + owner)) {
+          allByOwner = false;
+        }
+        if (ans.status() == 404) {
+          by += " (no such row)";
+        }
+        if (!loadedKeys.contains(a.key())) {
+          loadedKeys.add(a.key());
+        }
+      }
+      out.printf("     %-26s %-16s %-8s %s%n", a.label(), ans.shown(), "node " + owner, by);
+      before = after;
+    }
+    long total = sum(before) - sum(initial);
+    out.println();
+    out.println("Origin loads across the cluster: " + total + " for " + requests + " requests"
+        + (allByOwner && total == loadedKeys.size() ? " - every key was loaded once, by its owner." : "."));
+    out.println("(Kate is not in the database: a miss is not cached, so asking again loads again.)");
+    out.flush();
+  }
+
+  private void tryIt() {
+    out.println();
+    out.println("The cluster keeps running. Try:");
+    out.println("  curl \"http://localhost:9999/api?key=Tom\"");
+    out.println("  curl \"http://localhost:9001/api?key=" + DemoDatabase.generatedName(7) + "\"");
+    out.println("  curl \"http://localhost:9002/api/scores/Sam\"");
+    out.println("  curl \"http://localhost:9999/stats\"");
+    out.println("  ./groupcache4j ring --peers " + String.join(",", peers) + " Tom Jack Sam");
+    out.println("Press Ctrl-C to stop the three nodes.");
+    out.flush();
+  }
+
+  private CompletableFuture<Answer> askAsync(int port, String key) {
+    URI uri = URI.create("http://" + HOST + ":" + port + "/api?key="
+        + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8));
+    return http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .thenApply(r -> new Answer(r.statusCode(), r.body()));
+  }
+
+  private static Answer join(CompletableFuture<Answer> f) throws IOException, InterruptedException {
+    try {
+      return f.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("a request to the cluster failed: " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException("a request to the cluster got no answer within 60 s", e);
+    }
+  }
+
+  /** Origin loads so far of nodes 1..3, from their /stats. */
+  private long[] originLoads() throws IOException, InterruptedException {
+    long[] n = new long[3];
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+          URI.create("http://" + HOST + ":" + API_PORTS[i] + "/stats")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Matcher m = ORIGIN_LOADS.matcher(r.body());
+      if (r.statusCode() != 200 || !m.find()) {
+        throw new IOException("node " + (i + 1) + " answered /stats with " + r.statusCode() + ": " + r.body());
+      }
+      n[i] = Long.parseLong(m.group(1));
+    }
+    return n;
+  }
+
+  private static String loaders(long[] before, long[] after) {
+    List<String> by = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      long d = after[i] - before[i];
+      if (d > 0) {
+        by.add("node " + (i + 1) + (d > 1 ? " (" + d + " loads)" : ""));
+      }
+    }
+    return String.join(", ", by);
+  }
+
+  private static long sum(long[] a) {
+    long s = 0;
+    for (long x : a) {
+      s += x;
+    }
+    return s;
+  }
+
+  private int nodeOf(String peer) {
+    return peers.indexOf(peer) + 1;
+  }
+
+  /** Stops every node: SIGTERM (graceful), then SIGKILL for any still running after 10 s. */
+  synchronized void stopNodes() {
+    for (Process p : nodes) {
+      p.destroy();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (Process p : nodes) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void deleteLogs() {
+    if (logDir == null) {
+      return;
+    }
+    try (var files = Files.list(logDir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(logDir);
+    } catch (IOException | UncheckedIOException e) {
+      // temporary files only
+    }
+  }
+
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return "    " + String.join("\n    ", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "    (cannot read it: " + e.getMessage() + ")";
+    }
+  }
+}

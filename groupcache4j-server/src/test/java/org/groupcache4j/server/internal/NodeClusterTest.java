@@ -1,0 +1,161 @@
+package org.groupcache4j.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.groupcache4j.EvictionPolicy;
+import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.server.internal.origin.Origins;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three nodes in this JVM, on real sockets with the HTTP peer transport, in front of one HTTP
+ * origin: an origin's answer (value, 404, 500, timeout) reaches the client as the same status
+ * at every node, and each key is loaded once, by its owner.
+ */
+@Timeout(120)
+class NodeClusterTest {
+  private HttpServer origin;
+  private final AtomicInteger originCalls = new AtomicInteger();
+  private final CountDownLatch releaseSlow = new CountDownLatch(1);
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<String> peers = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    origin.setExecutor(Executors.newCachedThreadPool());
+    origin.createContext("/", ex -> {
+      originCalls.incrementAndGet();
+      String key = ex.getRequestURI().getPath().substring(1);
+      int status = 200;
+      byte[] body = ("origin:" + key).getBytes(StandardCharsets.UTF_8);
+      if (key.startsWith("missing")) {
+        status = 404;
+      } else if (key.startsWith("broken")) {
+        status = 500;
+        body = "db down".getBytes(StandardCharsets.UTF_8);
+      } else if (key.startsWith("slow")) {
+        try {
+          releaseSlow.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      ex.sendResponseHeaders(status, body.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    origin.start();
+    String spec = "http://127.0.0.1:" + origin.getAddress().getPort() + "/{key}";
+    for (int i = 0; i < 3; i++) {
+      peers.add("http://127.0.0.1:" + freePort());
+    }
+    for (int i = 0; i < 3; i++) {
+      NodeConfig c = new NodeConfig(peers.get(i), peers, null, "/_groupcache/", 50,
+          List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
+          Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, spec,
+          new Origins.Settings(null, null, null, 1, Duration.ofMillis(400), 1 << 20), 1, 100,
+          Duration.ofSeconds(30), Duration.ofSeconds(5));
+      nodes.add(Node.start(c));
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    releaseSlow.countDown();
+    nodes.forEach(Node::close);
+    origin.stop(0);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private HttpResponse<String> ask(int node, String key) throws Exception {
+    int port = nodes.get(node).apiAddresses().get(0).getPort();
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api?key="
+        + URLEncoder.encode(key, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private long[] loads() {
+    long[] n = new long[3];
+    for (int i = 0; i < 3; i++) {
+      n[i] = nodes.get(i).loader().counts().loads();
+    }
+    return n;
+  }
+
+  @Test
+  void eachKeyIsLoadedOnceByItsOwnerWhicheverNodeIsAsked() throws Exception {
+    HashRing ring = HashRing.of(peers);
+    for (int k = 0; k < 30; k++) {
+      String key = "key" + k;
+      long[] before = loads();
+      for (int n = 0; n < 3; n++) {
+        HttpResponse<String> r = ask((k + n) % 3, key);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("origin:" + key);
+      }
+      long[] after = loads();
+      int owner = peers.indexOf(ring.owner(key));
+      for (int n = 0; n < 3; n++) {
+        assertThat(after[n] - before[n]).as("loads of %s at node %d (owner %d)", key, n, owner).isEqualTo(n == owner ? 1 : 0);
+      }
+    }
+    assertThat(originCalls.get()).isEqualTo(30);
+    assertThat(nodes.get(0).statsJson()).contains("\"originLoads\":" + loads()[0]).contains(peers.get(1));
+  }
+
+  @Test
+  void originAnswersReachClientsOfEveryNodeWithTheSameStatus() throws Exception {
+    for (int n = 0; n < 3; n++) {
+      assertThat(ask(n, "missing" + n).statusCode()).isEqualTo(404);
+      assertThat(ask(n, "missing" + n).body()).contains("not found").contains("404");
+      HttpResponse<String> broken = ask(n, "broken" + n);
+      assertThat(broken.statusCode()).isEqualTo(502);
+      assertThat(broken.body()).contains("HTTP 500").contains("db down");
+    }
+  }
+
+  @Test
+  void anOriginTimeoutIs504AtEveryNodeAndLoadedOnlyByTheOwner() throws Exception {
+    HashRing ring = HashRing.of(peers);
+    String key = "slow-1";
+    int owner = peers.indexOf(ring.owner(key));
+    for (int n = 0; n < 3; n++) {
+      HttpResponse<String> r = ask(n, key);
+      assertThat(r.statusCode()).as("node %d (owner %d): %s", n, owner, r.body()).isEqualTo(504);
+      assertThat(r.body()).contains("400 ms");
+    }
+    long[] l = loads();
+    for (int n = 0; n < 3; n++) {
+      assertThat(l[n]).as("origin loads at node %d (owner %d)", n, owner).isEqualTo(n == owner ? 3 : 0);
+    }
+  }
+}

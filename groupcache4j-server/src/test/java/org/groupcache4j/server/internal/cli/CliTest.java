@@ -1,0 +1,168 @@
+package org.groupcache4j.server.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line in this JVM: usage errors stop at once (exit 2) naming the flag and what it accepts. */
+class CliTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Cli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static void assertUsageError(Run r, String flag, String... accepted) {
+    assertThat(r.code()).as(r.err()).isEqualTo(Cli.USAGE);
+    String firstLine = r.err().lines().findFirst().orElse("");
+    assertThat(firstLine).contains(flag);
+    for (String a : accepted) {
+      assertThat(firstLine).contains(a);
+    }
+    assertThat(r.err()).contains("--help");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void badCacheBytesNamesTheFlagAndTheAcceptedForms() {
+    assertUsageError(run("serve", "--cache-bytes", "64MB"), "--cache-bytes", "'64MB'", "64MiB", "1GiB", "512KiB", "plain bytes");
+  }
+
+  @Test
+  void everyBadValueIsAUsageErrorNamingItsFlag() {
+    assertUsageError(run("serve", "--self", "127.0.0.1:8001"), "--self", "http://HOST:PORT");
+    assertUsageError(run("serve", "--self", "http://127.0.0.1:8001", "--peers", "http://127.0.0.1:8002"),
+        "--peers", "does not list --self");
+    assertUsageError(run("serve", "--peers", "http://127.0.0.1:8001,http://127.0.0.1:8001"), "--peers", "listed twice");
+    assertUsageError(run("serve", "--api", "9999"), "--api", "HOST:PORT");
+    assertUsageError(run("serve", "--replicas", "0"), "--replicas", "1 or more");
+    assertUsageError(run("serve", "--replicas", "many"), "--replicas", "'many'");
+    assertUsageError(run("serve", "--eviction", "fifo"), "--eviction", "w-tiny-lfu", "lru");
+    assertUsageError(run("serve", "--load-timeout", "10"), "--load-timeout", "200ms");
+    assertUsageError(run("serve", "--origin-timeout", "0s"), "--origin-timeout", "longer than zero");
+    assertUsageError(run("serve", "--base-path", "_groupcache"), "--base-path", "/_groupcache/");
+    assertUsageError(run("serve", "--group", "a/b"), "--group", "without '/'");
+    assertUsageError(run("serve", "--log-level", "LOUD"), "--log-level", "DEBUG");
+    assertUsageError(run("serve", "--max-value-bytes", "0"), "--max-value-bytes");
+    assertUsageError(run("serve", "--query", "SELECT 1"), "--query", "jdbc:");
+    assertUsageError(run("serve", "--origin", "jdbc:h2:mem:x"), "--query", "?");
+    assertUsageError(run("serve", "--api-threads", "0"), "--api-threads", "1 or more");
+  }
+
+  @Test
+  void unknownFlagsSuggestTheRightOne() {
+    Run r = run("serve", "--cach-bytes", "1");
+    assertThat(r.code()).isEqualTo(Cli.USAGE);
+    assertThat(r.err()).contains("--cach-bytes").contains("--cache-bytes");
+  }
+
+  @Test
+  void originSpecErrorsNameTheOriginAndTheKinds(@TempDir Path tmp) throws Exception {
+    Run r = run("serve", "--origin", "ftp://x/{key}");
+    assertUsageError(r, "--origin ftp://x/{key}", "demo", "dir:PATH", "jdbc:URL", "synthetic:SIZE");
+    assertUsageError(run("serve", "--origin", "http://127.0.0.1:1/nokey"), "--origin", "{key}");
+    assertUsageError(run("serve", "--origin", "dir:" + tmp.resolve("missing")), "--origin", "is not a directory");
+    Path file = Files.writeString(tmp.resolve("f"), "x");
+    assertUsageError(run("serve", "--origin", "dir:" + file), "--origin", "is not a directory");
+    assertUsageError(run("serve", "--origin", "synthetic:lots"), "--origin", "synthetic:SIZE[,delay=DURATION]");
+    assertUsageError(run("serve", "--origin", "synthetic:100,delay=soon"), "--origin", "delay");
+    assertUsageError(run("serve", "--origin", "synthetic:100,size=3"), "--origin", "unknown option");
+    assertUsageError(run("serve", "--origin", "jdbc:h2:mem:clitest", "--query", "SELECT 1"), "--query", "exactly one ?");
+  }
+
+  @Test
+  void unreachableDatabaseIsARuntimeErrorWithoutThePassword() {
+    Run r = run("serve", "--origin", "jdbc:postgresql://127.0.0.1:1/db?password=hunter2", "--query",
+        "SELECT v FROM t WHERE k = ?", "--origin-timeout", "1s");
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("--origin jdbc:postgresql://127.0.0.1:1/db?password=***").doesNotContain("hunter2");
+  }
+
+  @Test
+  void portsInUseAreNamed() {
+    // A node that did start would block until a signal: bound the test instead of hanging.
+    assertTimeoutPreemptively(Duration.ofSeconds(60), this::portsInUse);
+  }
+
+  private void portsInUse() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Run peer = run("serve", "--self", "http://127.0.0.1:" + port, "--origin", "synthetic:10");
+      assertThat(peer.code()).as(peer.err()).isEqualTo(1);
+      assertThat(peer.err()).contains("--self http://127.0.0.1:" + port).contains("cannot listen");
+
+      int free;
+      try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        free = s.getLocalPort();
+      }
+      Run api = run("serve", "--self", "http://127.0.0.1:" + free, "--origin", "synthetic:10",
+          "--api", "127.0.0.1:" + port);
+      assertThat(api.code()).as(api.err()).isEqualTo(1);
+      assertThat(api.err()).contains("--api 127.0.0.1:" + port).contains("in use");
+    }
+  }
+
+  @Test
+  void helpListsEveryFlagWithItsDefault() {
+    Run r = run("serve", "--help");
+    assertThat(r.code()).isZero();
+    for (String flag : List.of("--self", "--peers", "--api", "--group", "--cache-bytes", "--origin", "--query",
+        "--base-path", "--replicas", "--load-timeout", "--origin-timeout", "--shutdown-grace", "--log-level", "--verbose")) {
+      assertThat(r.out()).contains(flag);
+    }
+    String compact = r.out().replaceAll("\\s+", ""); // help text wraps anywhere
+    assertThat(compact).contains("Default:http://127.0.0.1:8001").contains("Default:scores")
+        .contains("Default:64MiB").contains("Default:demo").contains("Default:/_groupcache/")
+        .contains("Default:50").contains("Default:10s").contains("Default:5s").contains("Default:INFO");
+    assertThat(run("demo", "--help").out()).contains("--exit");
+    assertThat(run("ring", "--help").out()).contains("--peers").contains("--replicas").contains("Default: 50");
+    assertThat(run("--help").out()).contains("serve").contains("demo").contains("ring");
+    assertThat(run("--version").out()).contains("groupcache4j");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    Run r = run();
+    assertThat(r.code()).isEqualTo(Cli.USAGE);
+    assertThat(r.err()).contains("serve, demo or ring");
+  }
+
+  @Test
+  void ringPrintsTheOwnerOfEachKeyAsGolangGroupcacheDoes() {
+    // Owners from golang/groupcache's consistenthash (shared test vectors, replicas 50).
+    Run r = run("ring", "--peers", "http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003",
+        "Tom", "Jack", "Sam", "a b", "ключ", "键", "key0");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().lines()).containsExactly(
+        "Tom\thttp://127.0.0.1:8001",
+        "Jack\thttp://127.0.0.1:8003",
+        "Sam\thttp://127.0.0.1:8001",
+        "a b\thttp://127.0.0.1:8002",
+        "ключ\thttp://127.0.0.1:8003",
+        "键\thttp://127.0.0.1:8002",
+        "key0\thttp://127.0.0.1:8002");
+    Run one = run("ring", "--peers", "http://127.0.0.1:8001", "--replicas", "3", "anything");
+    assertThat(one.out()).isEqualTo("anything\thttp://127.0.0.1:8001\n");
+  }
+
+  @Test
+  void ringUsageErrors() {
+    assertUsageError(run("ring", "Tom"), "--peers");
+    assertUsageError(run("ring", "--peers", "http://127.0.0.1:8001"), "KEY");
+    assertUsageError(run("ring", "--peers", "127.0.0.1:8001", "Tom"), "--peers", "http://HOST:PORT");
+    assertUsageError(run("ring", "--peers", "http://a:1", "--replicas", "0", "Tom"), "--replicas");
+  }
+}

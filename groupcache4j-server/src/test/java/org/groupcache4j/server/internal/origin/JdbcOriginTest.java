@@ -1,0 +1,136 @@
+package org.groupcache4j.server.internal.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.groupcache4j.KeyNotFoundException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The JDBC origin against an embedded H2 database. */
+class JdbcOriginTest {
+  private String url;
+  private Connection keeper;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @BeforeEach
+  void database() throws Exception {
+    url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    keeper = DriverManager.getConnection(url);
+    try (Statement st = keeper.createStatement()) {
+      st.execute("CREATE TABLE kv (k VARCHAR(100) PRIMARY KEY, v VARCHAR(100), b VARBINARY(100), n INT)");
+      st.execute("INSERT INTO kv VALUES ('Tom', '630', NULL, 630), ('nullish', NULL, NULL, NULL), ('ключ', 'значение', NULL, 1)");
+    }
+    try (PreparedStatement ps = keeper.prepareStatement("INSERT INTO kv VALUES ('bin', 'x', ?, 0)")) {
+      ps.setBytes(1, new byte[] {0, 1, (byte) 0xff});
+      ps.executeUpdate();
+    }
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+    try (Statement st = keeper.createStatement()) {
+      st.execute("SHUTDOWN");
+    }
+    keeper.close();
+  }
+
+  private JdbcOrigin origin(String query) throws OriginConfigException {
+    JdbcOrigin o = JdbcOrigin.create(url, query, null, null, 2, Duration.ofSeconds(5), 50, null);
+    toClose.add(o);
+    return o;
+  }
+
+  @Test
+  void firstColumnOfTheFirstRow() throws Exception {
+    JdbcOrigin o = origin("SELECT v FROM kv WHERE k = ?");
+    assertThat(new String(o.fetch("Tom"), StandardCharsets.UTF_8)).isEqualTo("630");
+    assertThat(new String(o.fetch("ключ"), StandardCharsets.UTF_8)).isEqualTo("значение");
+    assertThat(new String(origin("SELECT n, v FROM kv WHERE k = ?").fetch("Tom"), StandardCharsets.UTF_8)).isEqualTo("630");
+  }
+
+  @Test
+  void binaryColumnsAreTheirBytes() throws Exception {
+    assertThat(origin("SELECT b FROM kv WHERE k = ?").fetch("bin")).containsExactly(0, 1, 0xff);
+  }
+
+  @Test
+  void aMissingRowOrNullIsNotFound() throws Exception {
+    JdbcOrigin o = origin("SELECT v FROM kv WHERE k = ?");
+    assertThatThrownBy(() -> o.fetch("Kate")).isInstanceOf(KeyNotFoundException.class).hasMessageContaining("no row");
+    assertThatThrownBy(() -> o.fetch("nullish")).isInstanceOf(KeyNotFoundException.class).hasMessageContaining("NULL");
+    // The connection stays usable after a miss.
+    assertThat(o.fetch("Tom")).isNotEmpty();
+  }
+
+  @Test
+  void aFailingQueryIsAnErrorAndTheOriginRecovers() throws Exception {
+    JdbcOrigin o = origin("SELECT v FROM kv WHERE k = ?");
+    try (Statement st = keeper.createStatement()) {
+      st.execute("ALTER TABLE kv RENAME TO kv_gone");
+    }
+    assertThatThrownBy(() -> o.fetch("Tom")).isInstanceOf(IOException.class).hasMessageContaining("query on");
+    try (Statement st = keeper.createStatement()) {
+      st.execute("ALTER TABLE kv_gone RENAME TO kv");
+    }
+    assertThat(new String(o.fetch("Tom"), StandardCharsets.UTF_8)).isEqualTo("630");
+  }
+
+  @Test
+  void valuesOverTheLimitAreErrors() throws Exception {
+    JdbcOrigin o = origin("SELECT REPEAT('x', 51) FROM kv WHERE k = ?");
+    assertThatThrownBy(() -> o.fetch("Tom")).isInstanceOf(IOException.class).hasMessageContaining("larger than the limit");
+  }
+
+  @Test
+  void manyLoaderThreadsShareThePool() throws Exception {
+    JdbcOrigin o = origin("SELECT v FROM kv WHERE k = ?");
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<byte[]>> fs = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        fs.add(pool.submit(() -> o.fetch("Tom")));
+      }
+      for (Future<byte[]> f : fs) {
+        assertThat(new String(f.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8)).isEqualTo("630");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theQueryNeedsExactlyOneParameter() {
+    assertThatThrownBy(() -> origin("SELECT v FROM kv")).isInstanceOf(OriginConfigException.class)
+        .hasMessageContaining("exactly one ?").matches(e -> ((OriginConfigException) e).isUsageError());
+    assertThatThrownBy(() -> origin(null)).isInstanceOf(OriginConfigException.class).hasMessageContaining("--query");
+    assertThatThrownBy(() -> origin("SELECT nope FROM nowhere WHERE k = ?")).isInstanceOf(OriginConfigException.class)
+        .hasMessageContaining("cannot prepare");
+  }
+
+  @Test
+  void passwordsAreHidden() {
+    assertThat(JdbcOrigin.redact("jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true"))
+        .isEqualTo("jdbc:postgresql://h/db?user=u&password=***&ssl=true");
+    assertThat(JdbcOrigin.redact("jdbc:h2:tcp://h/db;PASSWORD=x;USER=u")).isEqualTo("jdbc:h2:tcp://h/db;PASSWORD=***;USER=u");
+    assertThat(JdbcOrigin.redact("jdbc:postgresql://u:pw@h/db")).isEqualTo("jdbc:postgresql://u:***@h/db");
+  }
+}
