@@ -85,7 +85,7 @@ if d1["go"] and d1["java"]:
     for impl, label in (("go", "golang/groupcache"), ("java", "groupcache4j")):
         loads = ", ".join(r[0] for r in d1[impl])
         walls = ", ".join(r[1] for r in d1[impl])
-        st = "; ".join(sorted(set(r[3] for r in d1[impl])))
+        st = "; ".join(sorted(set(r[4] for r in d1[impl])))
         out.append(f"| {label} | {loads} | {walls} | {st} |")
     out.append("")
 misses = [wl for wl, (r, g99, j99) in ratios.items() if r < 1.3 or j99 >= g99]

@@ -4,7 +4,10 @@
 # alternating Go and ours in every round. Writes the "Cluster" and "Peer endpoint" sections of
 # BENCHMARKS.md.
 #
-#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--no-write]
+#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d] [--impl go,java] [--no-write]
+#
+# --only picks workload groups (a = a1+a2, c = raw peer endpoint, b = b1+b2, b3, d = d1);
+# --impl runs one side only (for quick checks while tuning; the report then has no ratios).
 #
 # Needs: wrk, go + golang/groupcache (Debian), curl, python3:
 #   apt-get install -y wrk golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev curl
@@ -16,12 +19,16 @@ WORK=$ROOT/.bench/vs-go
 ROUNDS=3
 DURATION=10s
 WRITE=1
+ONLY=a,c,b,b3,d
+IMPLS=go,java
 while (($#)); do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --no-write) WRITE=0; shift ;;
-    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --impl) IMPLS=$2; shift 2 ;;
+    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -124,49 +131,53 @@ origin_loads() {  # sum of loader/origin calls over the three nodes
     n=$(curl -s "http://127.0.0.1:$p/stats" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-if "loads" in d and isinstance(d["loads"], int):
-    print(d["loads"]); sys.exit()
-def find(o):
-    if isinstance(o, dict):
-        for k, v in o.items():
-            if k == "originLoads" and isinstance(v, int): yield v
-            else: yield from find(v)
-    elif isinstance(o, list):
-        for v in o: yield from find(v)
-print(sum(find(d)))')
+print(d["loads"] if "loads" in d else d["originLoads"])')
     total=$((total + n))
   done
   echo $total
 }
 
+wants() { [[ ",$ONLY," == *",$1,"* ]]; }
+
 run_impl() {
   local impl=$1 round=$2
+  [[ ",$IMPLS," == *",$impl,"* ]] || return 0
   echo "== $impl, round $round"
-  start_cluster "$impl" 67108864 0
-  for k in Jack Tom; do for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:9999/api?key=$k"; done; done
-  wrk -t2 -c32 -d3s "http://127.0.0.1:9999/api?key=Jack" >/dev/null
-  measure "$impl" "$round" a1 "http://127.0.0.1:9999/api?key=Jack"
-  measure "$impl" "$round" a2 "http://127.0.0.1:9999/api?key=Tom"
-  measure "$impl" "$round" c "http://127.0.0.1:8001/_groupcache/scores/Tom"
-
-  start_cluster "$impl" 67108864 0
-  wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
-  measure "$impl" "$round" b1 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
-  measure "$impl" "$round" b2 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
-
-  start_cluster "$impl" 0 0
-  wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
-  measure "$impl" "$round" b3 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
-
-  start_cluster "$impl" 67108864 200
-  local before; before=$(origin_loads "$impl")
-  local apis="http://127.0.0.1:9001,http://127.0.0.1:9002,http://127.0.0.1:9999"
-  local burst; burst=$("$WORK/go/burst" -n 100 -key "sf-burst-$round" -apis "$apis")
-  local loads=$(( $(origin_loads "$impl") - before ))
-  local wall; wall=$(echo "$burst" | sed -E 's/.*wall=([^ ]+).*/\1/')
-  local ok; ok=$(echo "$burst" | grep -o 'status=map\[[^]]*\]')
-  printf '%s\t%s\td1\t%s\t%s\t%s\t%s\t%s\n' "$impl" "$round" "$loads" "$wall" "" "" "$ok" >> "$RESULTS"
-  echo "  $impl round $round d1: $burst -> origin loads $loads"
+  if wants a || wants c; then
+    start_cluster "$impl" 67108864 0
+    for k in Jack Tom; do for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:9999/api?key=$k"; done; done
+    wrk -t2 -c32 -d3s "http://127.0.0.1:9999/api?key=Jack" >/dev/null
+    if wants a; then
+      measure "$impl" "$round" a1 "http://127.0.0.1:9999/api?key=Jack"
+      measure "$impl" "$round" a2 "http://127.0.0.1:9999/api?key=Tom"
+    fi
+    if wants c; then
+      wrk -t2 -c32 -d3s "http://127.0.0.1:8001/_groupcache/scores/Tom" >/dev/null
+      measure "$impl" "$round" c "http://127.0.0.1:8001/_groupcache/scores/Tom"
+    fi
+  fi
+  if wants b; then
+    start_cluster "$impl" 67108864 0
+    wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
+    measure "$impl" "$round" b1 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
+    measure "$impl" "$round" b2 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
+  fi
+  if wants b3; then
+    start_cluster "$impl" 0 0
+    wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
+    measure "$impl" "$round" b3 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
+  fi
+  if wants d; then
+    start_cluster "$impl" 67108864 200
+    local before; before=$(origin_loads "$impl")
+    local apis="http://127.0.0.1:9001,http://127.0.0.1:9002,http://127.0.0.1:9999"
+    local burst; burst=$("$WORK/go/burst" -n 100 -key "sf-burst-$round" -apis "$apis")
+    local loads=$(( $(origin_loads "$impl") - before ))
+    local wall; wall=$(echo "$burst" | sed -E 's/.*wall=([^ ]+).*/\1/')
+    local ok; ok=$(echo "$burst" | grep -o 'status=map\[[^]]*\]')
+    printf '%s\t%s\td1\t%s\t%s\t%s\t%s\t%s\n' "$impl" "$round" "$loads" "$wall" "" "" "$ok" >> "$RESULTS"
+    echo "  $impl round $round d1: $burst -> origin loads $loads"
+  fi
   stop_cluster
 }
 

@@ -43,7 +43,8 @@ import org.groupcache4j.peer.PeerClient;
  */
 public final class Group {
   private final String name;
-  private final Loader loader;
+  private final Loader loader; // null when asyncLoader is set
+  private final AsyncLoader asyncLoader;
   private final GroupCache cache;
   private final GroupStores stores;
   private final EvictionPolicy policy;
@@ -60,6 +61,7 @@ public final class Group {
     this.cache = cache;
     this.name = b.name;
     this.loader = b.loader;
+    this.asyncLoader = b.asyncLoader;
     this.policy = b.policy;
     this.stores = new GroupStores(b.cacheBytes, b.policy == EvictionPolicy.LRU
         ? org.groupcache4j.internal.LruStore::new
@@ -231,49 +233,70 @@ public final class Group {
   }
 
   private void loadLocally(String key, CompletableFuture<ByteView> flight) {
-    CompletableFuture<ByteView> attempt = new CompletableFuture<>();
-    FutureTask<Void> task = new FutureTask<>(() -> {
+    CompletableFuture<byte[]> attempt; // completes with the loader's bytes or its raw failure
+    Runnable cancel;
+    if (asyncLoader != null) {
+      CompletableFuture<byte[]> started;
       try {
-        byte[] b = loader.load(key);
-        if (b == null) {
-          attempt.completeExceptionally(LoadException.nullValue(name, key));
-        } else {
-          attempt.complete(ByteView.copyOf(b));
-        }
-      } catch (KeyNotFoundException nf) {
-        attempt.completeExceptionally(nf.group() != null ? nf : new KeyNotFoundException(name, key, null, nf.detail()));
-      } catch (GroupCacheException e) {
-        attempt.completeExceptionally(e); // e.g. a nested group's error: already names its key
+        started = asyncLoader.loadAsync(key);
       } catch (Throwable t) {
-        if (t instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-        attempt.completeExceptionally(LoadException.loaderFailed(name, key, t));
+        started = CompletableFuture.failedFuture(t);
       }
-      return null;
-    });
-    attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, err) -> {
-      if (err == null) {
+      CompletableFuture<byte[]> source = started == null ? CompletableFuture.completedFuture(null) : started;
+      attempt = source.copy();
+      cancel = () -> source.cancel(true);
+    } else {
+      CompletableFuture<byte[]> result = new CompletableFuture<>();
+      FutureTask<Void> task = new FutureTask<>(() -> {
+        try {
+          result.complete(loader.load(key));
+        } catch (Throwable t) {
+          if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          result.completeExceptionally(t);
+        }
+        return null;
+      });
+      attempt = result;
+      cancel = () -> task.cancel(true); // interrupts the loader; a late result is dropped
+      try {
+        loaderExecutor.execute(task);
+      } catch (RejectedExecutionException e) {
+        result.completeExceptionally(new LoadException(name, key, null,
+            "loader executor refused the load of " + GroupCacheException.where(name, key, null)
+                + " (is the GroupCache closed?)", e));
+      }
+    }
+    attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((bytes, err) -> {
+      Throwable failure = err != null ? loadFailure(key, unwrap(err)) : bytes == null ? LoadException.nullValue(name, key) : null;
+      if (failure == null) {
+        ByteView v = ByteView.copyOf(bytes);
         counters.localLoads.increment();
         stores.putMain(key, v);
         land(key, flight, v, null);
         return;
       }
       counters.localLoadErrors.increment();
-      Throwable cause = unwrap(err);
-      if (cause instanceof TimeoutException) {
-        task.cancel(true); // interrupt the loader; a late result is dropped
-        cause = LoadTimeoutException.after(name, key, loadTimeout);
+      if (failure instanceof LoadTimeoutException && err != null && unwrap(err) instanceof TimeoutException) {
+        cancel.run();
       }
-      land(key, flight, null, cause);
+      land(key, flight, null, failure);
     });
-    try {
-      loaderExecutor.execute(task);
-    } catch (RejectedExecutionException e) {
-      attempt.completeExceptionally(new LoadException(name, key, null,
-          "loader executor refused the load of " + GroupCacheException.where(name, key, null)
-              + " (is the GroupCache closed?)", e));
+  }
+
+  /** What callers see for a loader's failure {@code t}. */
+  private GroupCacheException loadFailure(String key, Throwable t) {
+    if (t instanceof TimeoutException) {
+      return LoadTimeoutException.after(name, key, loadTimeout);
     }
+    if (t instanceof KeyNotFoundException nf) {
+      return nf.group() != null ? nf : new KeyNotFoundException(name, key, null, nf.detail());
+    }
+    if (t instanceof GroupCacheException e) {
+      return e; // e.g. a nested group's error, or a loader's own timeout: already names its key
+    }
+    return LoadException.loaderFailed(name, key, t);
   }
 
   /** Ends a flight: stores are already filled, so remove the flight, then wake its callers. */
@@ -326,6 +349,7 @@ public final class Group {
     private final String name;
     private long cacheBytes = 64L << 20;
     private Loader loader;
+    private AsyncLoader asyncLoader;
     private EvictionPolicy policy = EvictionPolicy.W_TINY_LFU;
     private Duration loadTimeout = Duration.ofSeconds(10);
     private Duration peerTimeout;
@@ -347,8 +371,17 @@ public final class Group {
       return this;
     }
 
+    /** The blocking loader; it runs on the cache's loader executor. */
     public GroupBuilder loader(Loader loader) {
       this.loader = Objects.requireNonNull(loader, "loader of group '" + name + "' must not be null");
+      this.asyncLoader = null;
+      return this;
+    }
+
+    /** A non-blocking loader, instead of {@link #loader}; it runs on the thread that missed. */
+    public GroupBuilder asyncLoader(AsyncLoader loader) {
+      this.asyncLoader = Objects.requireNonNull(loader, "asyncLoader of group '" + name + "' must not be null");
+      this.loader = null;
       return this;
     }
 
@@ -399,8 +432,8 @@ public final class Group {
      * @throws IllegalStateException if no loader was set, or the cache has a group of this name
      */
     public Group build() {
-      if (loader == null) {
-        throw new IllegalStateException("group '" + name + "' has no loader: call loader(...) before build()");
+      if (loader == null && asyncLoader == null) {
+        throw new IllegalStateException("group '" + name + "' has no loader: call loader(...) or asyncLoader(...) before build()");
       }
       return cache.register(this);
     }

@@ -64,9 +64,13 @@ public final class Node implements AutoCloseable {
             + " (is another node using the port?)", e);
       }
       this.cache = gc;
-      this.group = gc.groupBuilder(c.group())
-          .cacheBytes(c.cacheBytes())
-          .loader(loader)
+      Group.GroupBuilder gb = gc.groupBuilder(c.group()).cacheBytes(c.cacheBytes());
+      if (origin.nonBlocking()) {
+        gb.asyncLoader(loader::loadAsync); // no loader thread per load
+      } else {
+        gb.loader(loader);
+      }
+      this.group = gb
           .evictionPolicy(c.eviction())
           .loadTimeout(c.loadTimeout())
           .peerTimeout(c.effectivePeerTimeout())

@@ -14,6 +14,19 @@ public interface Origin extends AutoCloseable {
   byte[] fetch(String key) throws Exception;
 
   /**
+   * Whether {@link #fetchAsync} never blocks, so the group may call it on the thread that missed
+   * instead of a loader thread.
+   */
+  default boolean nonBlocking() {
+    return false;
+  }
+
+  /** Starts fetching {@code key} without blocking; only called when {@link #nonBlocking()}. */
+  default java.util.concurrent.CompletableFuture<byte[]> fetchAsync(String key) throws Exception {
+    throw new UnsupportedOperationException(describe() + " has no non-blocking fetch");
+  }
+
+  /**
    * Why {@code key} can never name a value of this origin (e.g. a path leaving the directory), or
    * {@code null} if it may. The client API answers such keys with 400 without loading them.
    */

@@ -1,5 +1,7 @@
 package org.groupcache4j.server.internal.origin;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
@@ -37,50 +39,88 @@ public final class OriginLoader implements Loader {
 
   @Override
   public byte[] load(String key) throws Exception {
+    long start = begin(key);
+    byte[] value;
+    try {
+      value = origin.fetch(key);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw failed(key, start, e);
+    }
+    return succeeded(key, start, value);
+  }
+
+  /**
+   * The non-blocking form of {@link #load}, for origins whose {@link Origin#nonBlocking()} is
+   * true: the same counting, logging and exceptions, without holding a thread.
+   */
+  public CompletableFuture<byte[]> loadAsync(String key) {
+    long start;
+    CompletableFuture<byte[]> fetch;
+    try {
+      start = begin(key);
+      fetch = origin.fetchAsync(key);
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return fetch.handle((value, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        throw new CompletionException(failed(key, start, cause instanceof Exception e ? e : new Exception(cause)));
+      }
+      return succeeded(key, start, value);
+    });
+  }
+
+  /** Counts a call and refuses keys the origin can never have; returns the start time. */
+  private long begin(String key) {
     calls.increment();
     long start = System.nanoTime();
-    String outcome = "error";
-    try {
-      String refused = origin.refuse(key);
-      if (refused != null) {
-        outcome = "refused";
-        throw new KeyNotFoundException("refused by the origin: " + refused);
-      }
-      byte[] value = origin.fetch(key);
-      if (value == null) {
-        throw new IllegalStateException("origin " + origin.describe() + " returned no value");
-      }
-      outcome = "ok, " + value.length + " bytes";
-      ok.increment();
-      return value;
-    } catch (KeyNotFoundException e) {
-      if (!outcome.equals("refused")) {
-        outcome = "not found";
-      }
+    String refused = origin.refuse(key);
+    if (refused != null) {
       notFound.increment();
-      throw e;
-    } catch (OriginTimeoutException e) {
-      outcome = "timeout";
+      logCall(key, start, "refused");
+      throw new KeyNotFoundException("refused by the origin: " + refused);
+    }
+    return start;
+  }
+
+  private byte[] succeeded(String key, long start, byte[] value) {
+    if (value == null) {
+      throw failed(key, start, new IllegalStateException("origin " + origin.describe() + " returned no value"));
+    }
+    ok.increment();
+    logCall(key, start, "ok, " + value.length + " bytes");
+    return value;
+  }
+
+  /** Counts and logs a failed call; returns what the group should see. */
+  private RuntimeException failed(String key, long start, Exception e) {
+    if (e instanceof KeyNotFoundException nf) {
+      notFound.increment();
+      logCall(key, start, "not found");
+      return nf;
+    }
+    if (e instanceof OriginTimeoutException) {
       timeouts.increment();
-      throw new LoadTimeoutException(group, key, null, "origin timed out for group '" + group + "', key '"
+      logCall(key, start, "timeout");
+      return new LoadTimeoutException(group, key, null, "origin timed out for group '" + group + "', key '"
           + printable(key) + "': " + e.getMessage());
-    } catch (InterruptedException e) {
-      outcome = "interrupted";
-      errors.increment();
-      Thread.currentThread().interrupt();
-      throw e;
-    } catch (Exception e) {
-      errors.increment();
-      outcome = "error: " + e;
-      throw new LoadException(group, key, null, "origin failed for group '" + group + "', key '"
-          + printable(key) + "': " + message(e), e);
-    } finally {
-      long took = System.nanoTime() - start;
-      nanos.add(took);
-      if (log.isDebugEnabled()) {
-        log.debug("origin load group={} key='{}' took={}ms outcome={}", group, printable(key),
-            String.format("%.1f", took / 1e6), outcome);
-      }
+    }
+    errors.increment();
+    logCall(key, start, e instanceof InterruptedException ? "interrupted" : "error: " + e);
+    return new LoadException(group, key, null, "origin failed for group '" + group + "', key '"
+        + printable(key) + "': " + message(e), e);
+  }
+
+  private void logCall(String key, long start, String outcome) {
+    long took = System.nanoTime() - start;
+    nanos.add(took);
+    if (log.isDebugEnabled()) {
+      log.debug("origin load group={} key='{}' took={}ms outcome={}", group, printable(key),
+          String.format("%.1f", took / 1e6), outcome);
     }
   }
 

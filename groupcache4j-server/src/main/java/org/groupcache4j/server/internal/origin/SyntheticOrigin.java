@@ -2,6 +2,8 @@ package org.groupcache4j.server.internal.origin;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Arrays;
 import org.groupcache4j.server.internal.cli.Values;
 
@@ -68,6 +70,21 @@ public final class SyntheticOrigin implements Origin {
       Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000); // the simulated slow source
     }
     return value(key, size);
+  }
+
+  /** Non-blocking: the delay is a timer, not a sleeping thread, as a goroutine's sleep costs Go no thread. */
+  @Override
+  public boolean nonBlocking() {
+    return true;
+  }
+
+  @Override
+  public CompletableFuture<byte[]> fetchAsync(String key) {
+    if (delay.isZero()) {
+      return CompletableFuture.completedFuture(value(key, size));
+    }
+    return CompletableFuture.supplyAsync(() -> value(key, size),
+        CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   @Override
