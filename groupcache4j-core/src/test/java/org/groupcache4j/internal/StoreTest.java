@@ -23,7 +23,8 @@ class StoreTest {
   static Stream<Arguments> stores() {
     return Stream.of(
         Arguments.of("LRU", (LongFunction<Store>) LruStore::new),
-        Arguments.of("W-TinyLFU", (LongFunction<Store>) TinyLfuStore::new));
+        Arguments.of("W-TinyLFU", (LongFunction<Store>) TinyLfuStore::new),
+        Arguments.of("W-TinyLFU, same-thread maintenance", (LongFunction<Store>) c -> new TinyLfuStore(c, Runnable::run)));
   }
 
   static ByteView value(int n) {
