@@ -1,15 +1,23 @@
 package org.groupcache4j.internal;
 
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.StoreStats;
 
 /**
- * Exact LRU bounded by bytes, the policy of golang/groupcache's {@code lru} package: a hash map
- * and a doubly linked list, most recent at the head, evicting from the tail. One lock guards both;
- * a hit moves its entry to the head. Counters are {@link LongAdder}s outside the lock.
+ * Exact LRU bounded by bytes, the policy of golang/groupcache's {@code lru} package: a doubly
+ * linked list, most recent at the head, evicting from the tail.
+ *
+ * <p>Lookups go to a {@link ConcurrentHashMap} without a lock. Recording a hit (moving its entry
+ * to the head) needs the list's lock; a reader that finds the lock free takes it, but a reader
+ * that finds it busy does not wait: it leaves the entry in a lock-free queue of pending accesses.
+ * Whoever holds the lock replays that queue, in arrival order, before its own work and again
+ * before it lets go, and every write (put, remove, eviction) starts by replaying it. So no access
+ * that completed before an eviction decision is missing from the order that decision sees, which
+ * keeps the policy exact LRU, while readers never park behind one another.
  */
 public final class LruStore implements Store {
   private static final class Node {
@@ -27,7 +35,8 @@ public final class LruStore implements Store {
   }
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final HashMap<String, Node> map = new HashMap<>();
+  private final ConcurrentHashMap<String, Node> map = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Node> pendingHits = new ConcurrentLinkedQueue<>();
   private final Node head = new Node(null, null, 0); // sentinel: head.next is most recent
   private long capacity;
   private long bytes;
@@ -47,23 +56,50 @@ public final class LruStore implements Store {
   @Override
   public ByteView get(String key) {
     gets.increment();
-    ByteView v;
-    lock.lock();
-    try {
-      Node n = map.get(key);
-      if (n == null) {
-        return null;
+    Node n = map.get(key);
+    if (n == null) {
+      return null;
+    }
+    if (lock.tryLock()) {
+      try {
+        replayPendingHits();
+        touch(n);
+      } finally {
+        unlock();
       }
-      if (head.next != n) {
-        unlink(n);
-        linkFirst(n);
-      }
-      v = n.value;
-    } finally {
-      lock.unlock();
+    } else {
+      pendingHits.offer(n);
     }
     hits.increment();
-    return v;
+    return n.value;
+  }
+
+  /** Moves {@code n} to the head, unless it has left the list meanwhile. Lock held. */
+  private void touch(Node n) {
+    if (n.prev != null && head.next != n) {
+      unlink(n);
+      linkFirst(n);
+    }
+  }
+
+  /** Lock held. */
+  private void replayPendingHits() {
+    Node n;
+    while ((n = pendingHits.poll()) != null) {
+      touch(n);
+    }
+  }
+
+  /** Lets go of the lock, replaying hits that queued up meanwhile if nobody else will. */
+  private void unlock() {
+    lock.unlock();
+    while (!pendingHits.isEmpty() && lock.tryLock()) {
+      try {
+        replayPendingHits();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   @Override
@@ -71,6 +107,7 @@ public final class LruStore implements Store {
     long w = Store.weigh(key, value);
     lock.lock();
     try {
+      replayPendingHits();
       Node old = map.remove(key);
       if (old != null) {
         unlink(old);
@@ -85,7 +122,7 @@ public final class LruStore implements Store {
       bytes += w;
       evictToCapacity();
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -93,6 +130,7 @@ public final class LruStore implements Store {
   public boolean remove(String key) {
     lock.lock();
     try {
+      replayPendingHits();
       Node n = map.remove(key);
       if (n == null) {
         return false;
@@ -101,7 +139,7 @@ public final class LruStore implements Store {
       bytes -= n.weight;
       return true;
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -109,10 +147,11 @@ public final class LruStore implements Store {
   public void setCapacity(long newCapacity) {
     lock.lock();
     try {
+      replayPendingHits();
       capacity = Math.max(0, newCapacity);
       evictToCapacity();
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -120,13 +159,14 @@ public final class LruStore implements Store {
   public boolean removeOldest() {
     lock.lock();
     try {
+      replayPendingHits();
       if (head.prev == head) {
         return false;
       }
       evictTail();
       return true;
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -185,6 +225,26 @@ public final class LruStore implements Store {
       return map.size();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** For tests: whether the list, the map and the byte count agree. */
+  boolean isConsistent() {
+    lock.lock();
+    try {
+      replayPendingHits();
+      long sum = 0;
+      int count = 0;
+      for (Node n = head.next; n != head; n = n.next) {
+        if (map.get(n.key) != n || n.next.prev != n) {
+          return false;
+        }
+        sum += n.weight;
+        count++;
+      }
+      return count == map.size() && sum == bytes && bytes <= capacity;
+    } finally {
+      unlock();
     }
   }
 

@@ -36,6 +36,40 @@ class LruStoreTest {
   }
 
   @Test
+  void concurrentReadersAndWritersKeepListMapAndBytesInAgreement() throws Exception {
+    LruStore s = new LruStore(2000);
+    int threads = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int seed = t;
+        done.add(pool.submit(() -> {
+          java.util.Random r = new java.util.Random(seed);
+          for (int i = 0; i < 200_000; i++) {
+            String k = "k" + r.nextInt(300);
+            int op = r.nextInt(10);
+            if (op < 7) {
+              s.get(k);
+            } else if (op < 9) {
+              s.put(k, ByteView.copyOf(new byte[r.nextInt(40)]));
+            } else {
+              s.remove(k);
+            }
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(s.isConsistent()).isTrue();
+    assertThat(s.stats().gets()).isPositive();
+  }
+
+  @Test
   void removeOldestDropsTheTail() {
     LruStore s = new LruStore(100);
     s.put("k1", V);
