@@ -116,8 +116,9 @@ def ms(v):
     n, u = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[u]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+# anchored: a "+/- Stdev" column such as "97.50%" must not pass for the 50% percentile
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
 bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 err = re.search(r"Socket errors: (.*)", out)
 print(f"{sys.argv[1]}\t{sys.argv[2]}\t{sys.argv[3]}\t{rps:.0f}\t{p50:.3f}\t{p99:.3f}\t{bad.group(1) if bad else 0}\t{err.group(1) if err else ''}")

@@ -12,14 +12,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.groupcache4j.bench.internal.Belady;
-import org.groupcache4j.bench.internal.CacheSimulation;
+import org.groupcache4j.bench.internal.Cli;
 import org.groupcache4j.bench.internal.LinkedHashMapLru;
 import org.groupcache4j.bench.internal.StoreSimulation;
 import org.groupcache4j.bench.internal.Summary;
 import org.groupcache4j.bench.internal.TraceReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Replays an access trace (xz-compressed big-endian int32 keys, the format of
@@ -29,8 +31,9 @@ import picocli.CommandLine.Option;
  * <p>Capacities are in entries; each entry weighs {@value StoreSimulation#ENTRY_BYTES} bytes
  * (see {@link StoreSimulation}), so the byte-bounded stores hold exactly that many entries.
  * Every replay starts from an empty cache and counts cold misses. LRU, the LinkedHashMap LRU and
- * Belady are deterministic; W-TinyLFU (Caffeine) draws a random number in rare admission
- * decisions, so {@code --runs} repeats it and the median and min–max are printed.
+ * both Belady variants are deterministic; W-TinyLFU (Caffeine) draws a random number in rare admission
+ * decisions, and with asynchronous maintenance also depends on thread timing, so {@code --runs}
+ * repeats it and the median and min–max are printed.
  */
 @Command(name = "TraceReplay", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Hit ratio of the project's eviction policies on an access trace.")
@@ -41,10 +44,14 @@ public final class TraceReplay implements Callable<Integer> {
     LRU("lru"),
     /** An independent LRU on LinkedHashMap, as a cross-check of LruStore. */
     LRU_SIM("lru-sim"),
-    /** groupcache4j's W-TinyLFU store (TinyLfuStore, on Caffeine). */
+    /** groupcache4j's W-TinyLFU store (TinyLfuStore, on Caffeine), maintenance on the replaying thread. */
     W_TINY_LFU("w-tinylfu"),
-    /** Belady's offline optimum. */
-    BELADY("belady");
+    /** The same store as a Group builds it: Caffeine's maintenance on the common pool (timing-dependent). */
+    W_TINY_LFU_ASYNC("w-tinylfu-async"),
+    /** Belady's MIN, offline: every missed key is cached, the one used farthest ahead is evicted. */
+    BELADY("belady"),
+    /** Belady's optimum when the cache may also decline a missed key (the bound for admission filters). */
+    BELADY_BYPASS("belady-bypass");
 
     final String cliName;
 
@@ -69,8 +76,8 @@ public final class TraceReplay implements Callable<Integer> {
           }
         }
         if (found == null) {
-          throw new CommandLine.TypeConversionException("unknown policy '" + part
-              + "'; use lru, lru-sim, w-tinylfu, belady, a comma-separated list of them, or all");
+          throw new IllegalArgumentException("unknown policy '" + part
+              + "'; use lru, lru-sim, w-tinylfu, w-tinylfu-async, belady, belady-bypass, a comma-separated list of them, or all");
         }
         out.add(found);
       }
@@ -85,6 +92,9 @@ public final class TraceReplay implements Callable<Integer> {
     }
   }
 
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--trace", required = true, paramLabel = "FILE",
       description = "xz-compressed trace of big-endian int32 keys")
   Path trace;
@@ -93,37 +103,37 @@ public final class TraceReplay implements Callable<Integer> {
       description = "cache capacities in entries")
   List<Integer> capacities;
 
-  @Option(names = "--policy", defaultValue = "all", paramLabel = "POLICY", converter = PolicyConverter.class,
-      description = "lru | lru-sim | w-tinylfu | belady | all, or a comma-separated list (default: all)")
-  Set<Policy> policies;
+  @Option(names = "--policy", defaultValue = "all", paramLabel = "POLICY",
+      description = "lru | lru-sim | w-tinylfu | w-tinylfu-async | belady | belady-bypass | all,"
+          + " or a comma-separated list (default: all)")
+  String policy;
 
   @Option(names = "--runs", defaultValue = "1", paramLabel = "K",
-      description = "replays of the randomized policy (w-tinylfu) per capacity (default: 1)")
+      description = "replays of the randomized policies (w-tinylfu, w-tinylfu-async) per capacity (default: 1)")
   int runs;
 
   @Option(names = "--tsv", description = "print tab-separated rows (one per replay) instead of a table")
   boolean tsv;
 
-  static final class PolicyConverter implements CommandLine.ITypeConverter<Set<Policy>> {
-    @Override
-    public Set<Policy> convert(String value) {
-      return Policy.parse(value);
-    }
-  }
-
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TraceReplay()).execute(args));
+    System.exit(Cli.run(new TraceReplay(), args));
   }
 
   @Override
   public Integer call() throws IOException {
     for (int c : capacities) {
       if (c < 0) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "capacity must be >= 0 entries, was " + c);
+        throw new CommandLine.ParameterException(spec.commandLine(), "capacity must be >= 0 entries, was " + c);
       }
     }
     if (runs < 1) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--runs must be >= 1, was " + runs);
+      throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be >= 1, was " + runs);
+    }
+    Set<Policy> policies;
+    try {
+      policies = Policy.parse(policy);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     int[] keys = TraceReader.read(trace);
     String name = trace.getFileName().toString();
@@ -152,13 +162,15 @@ public final class TraceReplay implements Callable<Integer> {
     List<Result> results = new ArrayList<>();
     for (int capacity : capacities) {
       for (Policy p : policies) {
-        int times = p == Policy.W_TINY_LFU ? runs : 1;
+        int times = p == Policy.W_TINY_LFU || p == Policy.W_TINY_LFU_ASYNC ? runs : 1;
         for (int run = 1; run <= times; run++) {
           long hits = switch (p) {
             case LRU -> StoreSimulation.lru(capacity).replay(keys);
             case LRU_SIM -> new LinkedHashMapLru(capacity).replay(keys);
             case W_TINY_LFU -> StoreSimulation.tinyLfu(capacity).replay(keys);
+            case W_TINY_LFU_ASYNC -> StoreSimulation.tinyLfuAsync(capacity).replay(keys);
             case BELADY -> Belady.hits(keys, capacity);
+            case BELADY_BYPASS -> Belady.hitsWithBypass(keys, capacity);
           };
           results.add(new Result(name, keys.length, distinct, capacity, p, run, hits));
         }
@@ -192,7 +204,7 @@ public final class TraceReplay implements Callable<Integer> {
     int distinct = results.isEmpty() ? TraceReader.distinctKeys(keys) : results.get(0).distinct();
     out.printf(Locale.ROOT, "%s: %,d accesses, %,d distinct keys; every entry weighs %d bytes%n",
         name, keys.length, distinct, StoreSimulation.ENTRY_BYTES);
-    out.printf(Locale.ROOT, "%10s  %-10s  %s%n", "capacity", "policy", "hit ratio (median, min-max over runs)");
+    out.printf(Locale.ROOT, "%10s  %-16s  %s%n", "capacity", "policy", "hit ratio (median, min-max over runs)");
     Map<String, List<Double>> grouped = new LinkedHashMap<>();
     for (Result r : results) {
       grouped.computeIfAbsent(r.capacity() + "\t" + r.policy().cliName(), k -> new ArrayList<>()).add(r.hitRatio());
@@ -200,7 +212,7 @@ public final class TraceReplay implements Callable<Integer> {
     for (Map.Entry<String, List<Double>> e : grouped.entrySet()) {
       String[] kp = e.getKey().split("\t");
       Summary s = Summary.of(e.getValue());
-      out.printf(Locale.ROOT, "%10s  %-10s  %s%s%n", kp[0], kp[1], s.format("%.4f"),
+      out.printf(Locale.ROOT, "%10s  %-16s  %s%s%n", kp[0], kp[1], s.format("%.4f"),
           s.n() > 1 ? "  [" + s.n() + " runs]" : "");
     }
   }

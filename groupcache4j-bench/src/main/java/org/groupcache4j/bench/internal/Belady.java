@@ -3,10 +3,12 @@ package org.groupcache4j.bench.internal;
 import java.util.Arrays;
 
 /**
- * Belady's optimum for a cache of {@code capacity} equally sized entries, computed offline:
- * on a miss with a full cache, keep the {@code capacity} keys whose next use comes soonest,
- * the missed key included; so the key evicted (or not admitted) is the one used farthest in the
- * future, or never again. No online policy can hit more often on the same trace.
+ * Belady's optimum for a cache of {@code capacity} equally sized entries, computed offline: on a
+ * miss with a full cache, evict the key whose next use lies farthest in the future (or never
+ * comes). Two variants: {@link #hits} is the classic MIN of demand paging, where every missed key
+ * is brought in (the figure of the traces' README); {@link #hitsWithBypass} may also decline to
+ * admit the missed key when it is the one used farthest away, the bound for policies with an
+ * admission filter such as W-TinyLFU. No online policy hits more often than the matching bound.
  *
  * <p>Each access's next use is found in one backward pass. The cache is a max-heap of next-use
  * positions; a position that has already passed belongs to a key that was hit since, so it is
@@ -17,8 +19,17 @@ import java.util.Arrays;
 public final class Belady {
   private Belady() {}
 
-  /** Hits of the optimal policy on {@code trace} with room for {@code capacity} entries. */
+  /** Hits of Belady's MIN (every missed key is cached) on {@code trace} with {@code capacity} entries. */
   public static long hits(int[] trace, int capacity) {
+    return simulate(trace, capacity, false);
+  }
+
+  /** Hits of the optimum that may also decline to cache a missed key. */
+  public static long hitsWithBypass(int[] trace, int capacity) {
+    return simulate(trace, capacity, true);
+  }
+
+  private static long simulate(int[] trace, int capacity, boolean mayBypass) {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity must be >= 0 entries, was " + capacity);
     }
@@ -48,7 +59,7 @@ public final class Belady {
         continue;
       }
       int farthest = heap.peek();
-      if (nextPos > farthest) {
+      if (mayBypass && nextPos > farthest) {
         continue; // the missed key is the one used last: do not admit it
       }
       heap.pop();

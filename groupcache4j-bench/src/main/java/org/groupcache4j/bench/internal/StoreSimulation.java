@@ -36,8 +36,21 @@ public final class StoreSimulation implements CacheSimulation {
     return new StoreSimulation(new LruStore(bytesFor(capacity)));
   }
 
-  /** A W-TinyLFU store ({@link TinyLfuStore}) that holds {@code capacity} entries. */
+  /**
+   * A W-TinyLFU store ({@link TinyLfuStore}) that holds {@code capacity} entries, with Caffeine's
+   * maintenance on the calling thread: every read reaches the policy and no decision depends on
+   * the timing of a background thread, so replays differ only by Caffeine's admission jitter.
+   */
   public static StoreSimulation tinyLfu(int capacity) {
+    return new StoreSimulation(new TinyLfuStore(bytesFor(capacity), Runnable::run));
+  }
+
+  /**
+   * A W-TinyLFU store as a {@code Group} builds it, with Caffeine's default (asynchronous)
+   * maintenance: reads are replayed into the policy by the common pool, and those that find the
+   * lossy read buffer full are dropped, so results vary with thread timing.
+   */
+  public static StoreSimulation tinyLfuAsync(int capacity) {
     return new StoreSimulation(new TinyLfuStore(bytesFor(capacity)));
   }
 

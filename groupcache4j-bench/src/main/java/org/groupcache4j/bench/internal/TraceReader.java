@@ -1,6 +1,7 @@
 package org.groupcache4j.bench.internal;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -32,6 +33,9 @@ public final class TraceReader {
   public static int[] readXz(InputStream in, String name) throws IOException {
     try {
       return readRaw(new XZInputStream(new BufferedInputStream(in, 1 << 16)), name);
+    } catch (EOFException e) {
+      throw new IOException("trace " + name + " ends in the middle of its xz stream: the file is truncated"
+          + " or not an xz stream of big-endian int32 keys", e);
     } catch (XZFormatException e) {
       throw new IOException("trace " + name + " is not an xz stream (" + e.getMessage()
           + "); traces are xz-compressed big-endian int32 keys", e);

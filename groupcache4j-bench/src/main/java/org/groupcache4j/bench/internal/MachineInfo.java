@@ -1,0 +1,43 @@
+package org.groupcache4j.bench.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** The machine and JDK a benchmark ran on, for the report. */
+public record MachineInfo(int cpus, String cpuModel, String memory, String os, String jdk) {
+  public static MachineInfo current() {
+    String model = firstValue(Path.of("/proc/cpuinfo"), "model name");
+    String memKb = firstValue(Path.of("/proc/meminfo"), "MemTotal");
+    String memory = "unknown";
+    if (memKb != null) {
+      try {
+        long kb = Long.parseLong(memKb.replaceAll("[^0-9]", ""));
+        memory = String.format(Locale.ROOT, "%.1f GiB", kb / 1048576.0);
+      } catch (NumberFormatException e) {
+        memory = memKb;
+      }
+    }
+    String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
+    String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+        + " (" + System.getProperty("java.vendor") + ")";
+    return new MachineInfo(Runtime.getRuntime().availableProcessors(), model == null ? "unknown" : model, memory, os, jdk);
+  }
+
+  private static String firstValue(Path file, String field) {
+    try {
+      List<String> lines = Files.readAllLines(file);
+      for (String line : lines) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).trim().equals(field)) {
+          return line.substring(colon + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return null;
+  }
+}
