@@ -10,8 +10,9 @@ public enum EvictionPolicy {
   /**
    * Window TinyLFU (Caffeine): a small LRU window in front of a segmented LRU, with a frequency
    * sketch deciding which of the window's victim and the main space's victim to keep. Resists
-   * scans and one-hit wonders; the default, because it hits more often on the real traces in
-   * {@code BENCHMARKS.md} and reads faster.
+   * scans and one-hit wonders. The default: on the two real traces in {@code BENCHMARKS.md} the
+   * policy hits more often than LRU at 8 of 10 cache sizes (up to +3.5 points on small caches),
+   * and a hit costs a fraction of an exact LRU's, whose every hit reorders a shared list.
    */
   W_TINY_LFU
 }

@@ -153,6 +153,64 @@ class PeerServerBadInputTest {
   }
 
   @Test
+  void http10KeepAliveIsConfirmedAndTheConnectionKept() throws IOException {
+    try (RawHttp c = new RawHttp(node.port())) {
+      for (int i = 0; i < 3; i++) {
+        RawHttp.Answer a = c.send("GET /_groupcache/scores/Tom HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.header("Connection")).isEqualTo("keep-alive");
+        assertThat(a.body()).isEqualTo(WireFormatTest.GO_TOM);
+      }
+    }
+  }
+
+  @Test
+  void aRequestWithABodyIsAnsweredOnceAfterItsBody() throws IOException {
+    try (RawHttp c = new RawHttp(node.port())) {
+      c.send("GET /_groupcache/scores/Tom HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "3\r\nabc\r\n0\r\n\r\n"
+          + "GET /_groupcache/scores/Tom HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
+      assertThat(c.read().body()).isEqualTo(WireFormatTest.GO_TOM);
+      assertThat(c.read().body()).isEqualTo(WireFormatTest.GO_TOM);
+      assertThat(c.send("GET /_groupcache/scores/Tom HTTP/1.1\r\n\r\n").read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aChunkedBodyOverTheLimitIsOne413AndTheConnectionClosed() throws IOException {
+    try (RawHttp c = new RawHttp(node.port())) {
+      StringBuilder req = new StringBuilder("GET /_groupcache/scores/Tom HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+      for (int i = 0; i < 4; i++) {
+        req.append("1000\r\n").append("b".repeat(4096)).append("\r\n");
+      }
+      c.send(req.append("0\r\n\r\n").toString());
+      RawHttp.Answer a = c.read();
+      assertThat(a.status()).as("the only answer to the one request: %s", a.text()).isEqualTo(413);
+      assertThat(a.text()).contains("request body too large");
+      assertThat(a.header("Connection")).isEqualTo("close");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void pipelinedRequestsInOneWriteAreAllAnsweredInOrder() throws IOException {
+    try (RawHttp c = new RawHttp(node.port())) {
+      c.send("GET /_groupcache/scores/Tom HTTP/1.1\r\n\r\n".repeat(100)
+          + "GET /_groupcache/nosuch/k HTTP/1.1\r\n\r\n"
+          + "GET /_groupcache/scores/Tom HTTP/1.1\r\nConnection: close\r\n\r\n"
+          + "GET /_groupcache/scores/Tom HTTP/1.1\r\n\r\n");
+      for (int i = 0; i < 100; i++) {
+        assertThat(c.read().body()).isEqualTo(WireFormatTest.GO_TOM);
+      }
+      assertThat(c.read().status()).isEqualTo(404);
+      RawHttp.Answer last = c.read();
+      assertThat(last.status()).isEqualTo(200);
+      assertThat(last.header("Connection")).isEqualTo("close");
+      assertThat(c.read()).as("nothing after the answer that closes").isNull();
+    }
+  }
+
+  @Test
   void keepAliveServesManyRequestsOnOneConnectionAndAbsoluteUris() throws IOException {
     try (RawHttp c = new RawHttp(node.port())) {
       for (int i = 0; i < 20; i++) {

@@ -29,21 +29,17 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.groupcache4j.ByteView;
-import org.groupcache4j.GroupCacheException;
-import org.groupcache4j.KeyNotFoundException;
-import org.groupcache4j.LoadException;
-import org.groupcache4j.LoadTimeoutException;
-import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.peer.PeerRequestHandler;
 
 /**
  * Serves {@code GET {basePath}{group}/{key}} from a {@link PeerRequestHandler}, as
- * golang/groupcache's {@code HTTPPool.ServeHTTP}; sits after an {@code HttpServerCodec} and an
- * {@code HttpObjectAggregator}.
+ * golang/groupcache's {@code HTTPPool.ServeHTTP}, inside an application's Netty pipeline (see
+ * {@code HttpPeerTransport#newServerHandler}): it sits after an {@code HttpServerCodec} and an
+ * {@code HttpObjectAggregator} and passes other requests on. The transport's own server uses the
+ * leaner {@link PeerConnectionHandler}; both answer alike ({@link PeerAnswer}).
  *
  * <p>The event loop never waits for a load: the handler's future is completed later (on a loader
  * thread) and the answer is written from the channel's event loop. Answers leave in the order
@@ -65,7 +61,6 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
   private static final System.Logger LOG = System.getLogger("org.groupcache4j.http");
   private static final AttributeKey<Conn> CONN = AttributeKey.valueOf(PeerServerHandler.class, "conn");
   private static final int MAX_QUEUED = 64;
-  private static final int MAX_ERROR_TEXT = 1000;
 
   private final String basePath;
   private final PeerRequestHandler handler;
@@ -95,22 +90,14 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
     final boolean keepAlive;
     FullHttpRequest passThrough; // a request for the next handler, until fired
     boolean passThroughFired;
-    boolean done;
-    HttpResponseStatus status;
-    String text; // error text, or null
-    String errorKind; // value of the error header, or null
-    ByteView value;
-    boolean allowGet;
+    PeerAnswer answer; // null until known
 
     Slot(boolean keepAlive) {
       this.keepAlive = keepAlive;
     }
 
-    void error(HttpResponseStatus status, String text, String kind) {
-      this.status = status;
-      this.text = text;
-      this.errorKind = kind;
-      this.done = true;
+    boolean done() {
+      return answer != null;
     }
   }
 
@@ -138,13 +125,13 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
       Slot s = new Slot(false);
       Throwable cause = req.decoderResult().cause();
       if (cause instanceof TooLongHttpLineException) {
-        s.error(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long", null);
+        s.answer = PeerAnswer.error(414, "request line too long");
       } else if (cause instanceof TooLongHttpHeaderException) {
-        s.error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large", null);
+        s.answer = PeerAnswer.error(431, "request headers too large");
       } else if (cause instanceof TooLongFrameException) {
-        s.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request too large", null);
+        s.answer = PeerAnswer.error(413, "request too large");
       } else {
-        s.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + oneLine(String.valueOf(cause.getMessage())), null);
+        s.answer = PeerAnswer.error(400, "malformed HTTP request: " + PeerAnswer.oneLine(String.valueOf(cause.getMessage())));
       }
       req.release();
       c.closing = true;
@@ -165,25 +152,19 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
     HttpMethod method = req.method();
     HttpVersion version = req.protocolVersion();
     req.release();
+    PeerAnswer refusal = PeerAnswer.refusal(method, version, route, inFlight.draining());
+    if (refusal != null && refusal.status == 503) {
+      keepAlive = false;
+    }
     Slot s = new Slot(keepAlive);
     c.queue.add(s);
     if (!keepAlive) {
       c.closing = true;
     }
-    if (!"HTTP".equals(version.protocolName()) || version.majorVersion() != 1 || version.minorVersion() > 1) {
-      s.error(HttpResponseStatus.BAD_REQUEST, "bad request: unsupported protocol version "
-          + oneLine(version.text()) + "; use HTTP/1.1", null);
-    } else if (!HttpMethod.GET.equals(method)) {
-      s.allowGet = true;
-      s.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + oneLine(method.name()) + " not allowed: the peer endpoint answers GET only", null);
-    } else if (route.error() != null) {
-      s.error(HttpResponseStatus.BAD_REQUEST, route.error(), null);
-    } else if (inFlight.draining()) {
-      s.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "this node is shutting down", null);
-      c.closing = true;
-    } else {
+    s.answer = refusal;
+    if (refusal == null) {
       serve(ctx, c, s, route.group(), route.key());
-      if (!s.done) {
+      if (!s.done()) {
         pauseIfFull(ctx, c);
         return;
       }
@@ -209,14 +190,14 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
       } catch (Throwable t) {
         err = t;
       }
-      complete(s, v, err, group, key);
+      s.answer = PeerAnswer.of(v, err, group, key, nextUnexpectedLog);
       return;
     }
     inFlight.enter();
     f.whenComplete((v, err) -> {
       try {
         ctx.executor().execute(() -> {
-          complete(s, v, err, group, key);
+          s.answer = PeerAnswer.of(v, err, group, key, nextUnexpectedLog);
           drain(ctx, c);
         });
       } catch (RejectedExecutionException e) {
@@ -225,45 +206,6 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
         inFlight.exit();
       }
     });
-  }
-
-  private void complete(Slot s, ByteView v, Throwable err, String group, String key) {
-    if (err == null && v != null) {
-      s.status = HttpResponseStatus.OK;
-      s.value = v;
-      s.done = true;
-      return;
-    }
-    Throwable t = unwrap(err);
-    if (t == null) {
-      t = new IllegalStateException("the peer request handler completed with null");
-    }
-    if (t instanceof UnknownGroupException) {
-      s.error(HttpResponseStatus.NOT_FOUND, "no such group: " + oneLine(group), null);
-    } else if (t instanceof KeyNotFoundException nf) {
-      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, detail(nf.detail() != null ? nf.detail() : "not found"), Wire.NOT_FOUND);
-    } else if (t instanceof LoadTimeoutException) {
-      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, detail(t.getMessage()), Wire.LOAD_TIMEOUT);
-    } else if (t instanceof LoadException) {
-      Throwable cause = t.getCause();
-      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, detail(cause != null ? cause.toString() : t.getMessage()), Wire.LOAD_FAILED);
-    } else if (t instanceof GroupCacheException) {
-      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, detail(t.getMessage()), Wire.LOAD_FAILED);
-    } else if (t instanceof IllegalArgumentException) {
-      s.error(HttpResponseStatus.BAD_REQUEST, "bad request: " + detail(t.getMessage()), null);
-    } else {
-      logUnexpected(group, key, t);
-      s.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + detail(t.toString()), null);
-    }
-  }
-
-  private void logUnexpected(String group, String key, Throwable t) {
-    long now = System.nanoTime();
-    long next = nextUnexpectedLog.get();
-    if ((next == Long.MIN_VALUE || now - next >= 0) && nextUnexpectedLog.compareAndSet(next, now + 10_000_000_000L)) {
-      LOG.log(Level.WARNING, "peer request for group '" + group + "', key '" + oneLine(key)
-          + "' failed unexpectedly (answered 500; further such errors are not logged for 10 s)", t);
-    }
   }
 
   /** Writes the completed answers at the head of the queue, in order. */
@@ -284,7 +226,7 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
         }
         break;
       }
-      if (!s.done) {
+      if (!s.done()) {
         break;
       }
       c.queue.poll();
@@ -317,21 +259,22 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
   }
 
   private static FullHttpResponse response(ChannelHandlerContext ctx, Slot s) {
+    PeerAnswer a = s.answer;
     FullHttpResponse r;
-    if (s.status == HttpResponseStatus.OK) {
-      ByteBuf body = Wire.encodeResponse(ctx.alloc(), s.value);
+    if (a.status == 200) {
+      ByteBuf body = Wire.encodeResponse(ctx.alloc(), a.value);
       r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, false);
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_PROTOBUF);
     } else {
-      ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), s.text + "\n");
-      r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s.status, body, false);
+      ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), a.text + "\n");
+      r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status), body, false);
       HttpHeaders h = r.headers();
       h.set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_TEXT);
       h.set(Wire.NOSNIFF_HEADER, Wire.NOSNIFF);
-      if (s.errorKind != null) {
-        h.set(Wire.ERROR_HEADER, s.errorKind);
+      if (a.errorKind != null) {
+        h.set(Wire.ERROR_HEADER, a.errorKind);
       }
-      if (s.allowGet) {
+      if (a.allowGet) {
         h.set(HttpHeaderNames.ALLOW, "GET");
       }
     }
@@ -397,24 +340,5 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
       LOG.log(Level.DEBUG, () -> "closing peer connection " + ctx.channel() + " after: " + cause);
     }
     ctx.close();
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static String detail(String s) {
-    String line = oneLine(s == null ? "" : s);
-    return line.length() > MAX_ERROR_TEXT ? line.substring(0, MAX_ERROR_TEXT) + "…" : line;
-  }
-
-  static String oneLine(String s) {
-    if (s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-      return s;
-    }
-    return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
   }
 }

@@ -69,6 +69,25 @@ public final class Wire {
    * @throws InvalidProtocolBufferException if the body is not a {@code GetResponse}
    */
   public static ByteView decodeResponse(ByteBuf body) throws InvalidProtocolBufferException {
+    // What every groupcache server sends: the value field alone. Read it in place.
+    int start = body.readerIndex();
+    int end = body.writerIndex();
+    if (end - start >= 2 && body.getByte(start) == VALUE_TAG) {
+      int at = start + 1;
+      long len = 0;
+      for (int shift = 0; at < end && shift < 35; shift += 7) {
+        byte b = body.getByte(at++);
+        len |= (long) (b & 0x7f) << shift;
+        if (b >= 0) {
+          if (at + len == end) {
+            byte[] value = new byte[(int) len];
+            body.getBytes(at, value);
+            return ByteViews.wrap(value);
+          }
+          break; // more fields follow (e.g. minute_qps): the general reader below
+        }
+      }
+    }
     // Reads GetResponse field by field with protobuf's own reader, so that the value is copied
     // once, straight into the array the ByteView will own (GetResponse.parseFrom would copy twice).
     CodedInputStream in = CodedInputStream.newInstance(body.nioBuffer());

@@ -1,10 +1,16 @@
 package org.groupcache4j.server.internal;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.HttpPeerTransport;
@@ -22,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * A running node: its origin, its {@link GroupCache} with the HTTP peer transport and one group,
  * and (optionally) the client API. Built in that order and closed in reverse: the group exists
  * before the peer list is set and before the API listens.
+ *
+ * <p>The client API and the peer transport run on one set of event loops (unless
+ * {@code --peer-threads} asks for loops of the transport's own): a client request that misses
+ * fetches from the key's owner and answers on the thread that read it, with no hand-over
+ * between thread pools, and the node has no more busy threads than it needs.
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -34,6 +45,7 @@ public final class Node implements AutoCloseable {
   private final ApiServer api;
   private final long startedNanos = System.nanoTime();
   private HttpPeerTransport transport;
+  private EventLoopGroup loops; // shared by the API and the transport, or null
 
   private Node(NodeConfig c) throws OriginConfigException, IOException {
     this.config = c;
@@ -54,6 +66,9 @@ public final class Node implements AutoCloseable {
       }
       if (c.peerThreads() != null) {
         tb.eventLoopThreads(c.peerThreads());
+      } else {
+        loops = eventLoops(c.apiThreads());
+        tb.eventLoopGroup(loops);
       }
       transport = tb.build();
       try {
@@ -79,7 +94,7 @@ public final class Node implements AutoCloseable {
       gc.setPeers(c.peers());
       if (!c.api().isEmpty()) {
         server = new ApiServer(gc, c.group(), (g, k) -> g.equals(c.group()) ? origin.refuse(k) : null,
-            this::statsJson, c.api(), c.apiThreads(), c.apiMaxConnections(), c.apiIdleTimeout()).start();
+            this::statsJson, c.api(), c.apiThreads(), c.apiMaxConnections(), c.apiIdleTimeout(), loops).start();
       }
       this.api = server;
     } catch (RuntimeException | IOException e) {
@@ -89,7 +104,20 @@ public final class Node implements AutoCloseable {
         transport.close();
       }
       origin.close();
+      shutdownLoops();
       throw e;
+    }
+  }
+
+  /** Epoll event loops where Netty's native library loads, NIO elsewhere; daemon threads. */
+  private static EventLoopGroup eventLoops(int threads) {
+    DefaultThreadFactory tf = new DefaultThreadFactory("groupcache4j-io", true);
+    return Epoll.isAvailable() ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
+  }
+
+  private void shutdownLoops() {
+    if (loops != null) {
+      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 
@@ -165,5 +193,6 @@ public final class Node implements AutoCloseable {
     }
     cache.close();
     origin.close();
+    shutdownLoops();
   }
 }

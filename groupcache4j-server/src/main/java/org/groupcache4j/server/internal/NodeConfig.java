@@ -12,7 +12,8 @@ import org.groupcache4j.server.internal.origin.Origins;
  * @param peerListen where the peer port listens, or null for the host and port of {@code self}
  * @param peerTimeout the deadline of a fetch from the owner, or null for the load timeout + 1 s
  * @param peerConnections connections per peer, or null for the transport's default
- * @param peerThreads event-loop threads of the peer transport, or null for its default
+ * @param peerThreads event-loop threads of a peer transport of its own, or null to share the
+ *     client API's ({@code apiThreads})
  */
 public record NodeConfig(
     String self,

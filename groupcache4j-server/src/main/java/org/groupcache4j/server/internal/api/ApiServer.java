@@ -65,7 +65,8 @@ public final class ApiServer implements AutoCloseable {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final List<Channel> listeners = new ArrayList<>();
   private final AtomicInteger open = new AtomicInteger();
-  private EventLoopGroup boss;
+  private final EventLoopGroup shared; // the node's event loops (shared with the peer transport), or null
+  private EventLoopGroup boss; // own loops, when none are shared
   private EventLoopGroup workers;
 
   /** Why a key of a group is refused before loading (e.g. a path leaving a directory), or null. */
@@ -76,6 +77,17 @@ public final class ApiServer implements AutoCloseable {
 
   public ApiServer(GroupCache cache, String defaultGroup, KeyPolicy keyPolicy, Supplier<String> stats,
       List<InetSocketAddress> binds, int threads, int maxConnections, Duration idleTimeout) {
+    this(cache, defaultGroup, keyPolicy, stats, binds, threads, maxConnections, idleTimeout, null);
+  }
+
+  /**
+   * @param shared event loops to accept and serve on (an epoll or NIO group that the caller keeps
+   *     owning and shuts down after {@link #close()}), or null for loops of its own, {@code threads}
+   *     of them
+   */
+  public ApiServer(GroupCache cache, String defaultGroup, KeyPolicy keyPolicy, Supplier<String> stats,
+      List<InetSocketAddress> binds, int threads, int maxConnections, Duration idleTimeout, EventLoopGroup shared) {
+    this.shared = shared;
     this.cache = Objects.requireNonNull(cache, "cache");
     this.defaultGroup = Objects.requireNonNull(defaultGroup, "defaultGroup");
     this.keyPolicy = keyPolicy != null ? keyPolicy : (g, k) -> null;
@@ -86,20 +98,34 @@ public final class ApiServer implements AutoCloseable {
     this.idleTimeout = idleTimeout;
   }
 
+  /** Whether {@code group} runs epoll event loops (else NIO). */
+  static boolean isEpoll(EventLoopGroup group) {
+    return group instanceof EpollEventLoopGroup || group.next().getClass().getName().startsWith("io.netty.channel.epoll.");
+  }
+
   /**
    * Listens on every address.
    *
    * @throws IOException naming the address that cannot be bound (e.g. already in use)
    */
   public synchronized ApiServer start() throws IOException {
-    boolean epoll = Epoll.isAvailable();
-    boss = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("api-accept", true))
-        : new NioEventLoopGroup(1, new DefaultThreadFactory("api-accept", true));
-    workers = epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("api", true))
-        : new NioEventLoopGroup(threads, new DefaultThreadFactory("api", true));
+    boolean epoll;
+    EventLoopGroup acceptors;
+    EventLoopGroup servers;
+    if (shared != null) {
+      epoll = isEpoll(shared);
+      acceptors = shared;
+      servers = shared;
+    } else {
+      epoll = Epoll.isAvailable();
+      acceptors = boss = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("api-accept", true))
+          : new NioEventLoopGroup(1, new DefaultThreadFactory("api-accept", true));
+      servers = workers = epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("api", true))
+          : new NioEventLoopGroup(threads, new DefaultThreadFactory("api", true));
+    }
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
+        .group(acceptors, servers)
         .channel(channelType)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -148,7 +174,12 @@ public final class ApiServer implements AutoCloseable {
     for (InetSocketAddress a : boundAddresses()) {
       where.append(where.length() == 0 ? "" : ", ").append("http://").append(Values.format(a));
     }
-    log.info("client API on {} ({}, {} thread{})", where, epoll ? "epoll" : "nio", threads, threads == 1 ? "" : "s");
+    int n = 0;
+    for (var ignored : servers) {
+      n++;
+    }
+    log.info("client API on {} ({}, {} thread{}{})", where, epoll ? "epoll" : "nio", n, n == 1 ? "" : "s",
+        shared != null ? ", shared with the peer transport" : "");
     return this;
   }
 

@@ -132,11 +132,11 @@ public final class ServeCommand implements Callable<Integer> {
   Integer peerConnections;
 
   @Option(names = "--peer-threads", paramLabel = "N",
-      description = "Event-loop threads of the peer transport. Default: the transport's.")
+      description = "Event-loop threads of a peer transport of its own. Default: none of its own; it shares the client API's (--api-threads), so that a request runs on one thread from client to peer and back.")
   Integer peerThreads;
 
   @Option(names = "--api-threads", paramLabel = "N",
-      description = "Event-loop threads of the client API. Default: one per core.")
+      description = "Event-loop threads of the node: the client API's, shared with the peer transport unless --peer-threads is given. Default: one per core.")
   Integer apiThreads;
 
   @Option(names = "--api-max-connections", paramLabel = "N", defaultValue = "10000",

@@ -1,0 +1,128 @@
+package org.groupcache4j.http.internal;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.GroupCacheException;
+import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.LoadException;
+import org.groupcache4j.LoadTimeoutException;
+import org.groupcache4j.UnknownGroupException;
+
+/**
+ * What a request to the peer endpoint is answered with, whichever handler writes it: a value
+ * ({@code 200}, a {@code GetResponse}) or an error status with a one-line reason and, for errors
+ * of the owner's loader, the kind that goes into {@link Wire#ERROR_HEADER}.
+ */
+final class PeerAnswer {
+  private static final System.Logger LOG = System.getLogger("org.groupcache4j.http");
+  private static final int MAX_ERROR_TEXT = 1000;
+
+  final int status;
+  final ByteView value; // for 200
+  final String text; // error reason (one line, no newline), or null
+  final String errorKind; // value of the error header, or null
+  final boolean allowGet; // a 405: say which method is allowed
+
+  private PeerAnswer(int status, ByteView value, String text, String errorKind, boolean allowGet) {
+    this.status = status;
+    this.value = value;
+    this.text = text;
+    this.errorKind = errorKind;
+    this.allowGet = allowGet;
+  }
+
+  static PeerAnswer ok(ByteView value) {
+    return new PeerAnswer(200, value, null, null, false);
+  }
+
+  static PeerAnswer error(int status, String text) {
+    return new PeerAnswer(status, null, text, null, false);
+  }
+
+  private static PeerAnswer loaderError(String text, String kind) {
+    return new PeerAnswer(500, null, text, kind, false);
+  }
+
+  /**
+   * The answer to a request that is not served: a bad protocol version, another method than GET,
+   * a malformed path, or a node shutting down; {@code null} when the request is to be served.
+   */
+  static PeerAnswer refusal(HttpMethod method, HttpVersion version, PeerPaths.Route route, boolean draining) {
+    if (!"HTTP".equals(version.protocolName()) || version.majorVersion() != 1 || version.minorVersion() > 1) {
+      return error(400, "bad request: unsupported protocol version " + oneLine(version.text()) + "; use HTTP/1.1");
+    }
+    if (!HttpMethod.GET.equals(method)) {
+      return new PeerAnswer(405, null, "method " + oneLine(method.name())
+          + " not allowed: the peer endpoint answers GET only", null, true);
+    }
+    if (route.error() != null) {
+      return error(400, route.error());
+    }
+    if (draining) {
+      return error(503, "this node is shutting down");
+    }
+    return null;
+  }
+
+  /**
+   * The answer for the outcome of the request handler: the value, or the error it failed with.
+   * Unexpected failures are logged, at most once per 10 s per {@code lastLog}.
+   */
+  static PeerAnswer of(ByteView v, Throwable err, String group, String key, AtomicLong nextLog) {
+    if (err == null && v != null) {
+      return ok(v);
+    }
+    Throwable t = unwrap(err);
+    if (t == null) {
+      t = new IllegalStateException("the peer request handler completed with null");
+    }
+    if (t instanceof UnknownGroupException) {
+      return error(404, "no such group: " + oneLine(group));
+    } else if (t instanceof KeyNotFoundException nf) {
+      return loaderError(detail(nf.detail() != null ? nf.detail() : "not found"), Wire.NOT_FOUND);
+    } else if (t instanceof LoadTimeoutException) {
+      return loaderError(detail(t.getMessage()), Wire.LOAD_TIMEOUT);
+    } else if (t instanceof LoadException) {
+      Throwable cause = t.getCause();
+      return loaderError(detail(cause != null ? cause.toString() : t.getMessage()), Wire.LOAD_FAILED);
+    } else if (t instanceof GroupCacheException) {
+      return loaderError(detail(t.getMessage()), Wire.LOAD_FAILED);
+    } else if (t instanceof IllegalArgumentException) {
+      return error(400, "bad request: " + detail(t.getMessage()));
+    }
+    logUnexpected(group, key, t, nextLog);
+    return error(500, "internal error: " + detail(t.toString()));
+  }
+
+  private static void logUnexpected(String group, String key, Throwable t, AtomicLong nextLog) {
+    long now = System.nanoTime();
+    long next = nextLog.get();
+    if ((next == Long.MIN_VALUE || now - next >= 0) && nextLog.compareAndSet(next, now + 10_000_000_000L)) {
+      LOG.log(Level.WARNING, "peer request for group '" + group + "', key '" + oneLine(key)
+          + "' failed unexpectedly (answered 500; further such errors are not logged for 10 s)", t);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String detail(String s) {
+    String line = oneLine(s == null ? "" : s);
+    return line.length() > MAX_ERROR_TEXT ? line.substring(0, MAX_ERROR_TEXT) + "…" : line;
+  }
+
+  static String oneLine(String s) {
+    if (s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+      return s;
+    }
+    return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+  }
+}

@@ -1,0 +1,163 @@
+package org.groupcache4j.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.http.internal.PeerHttpClient;
+import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerRequestHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where fetches run and what a transport does before the first one: event loops shared with the
+ * application, a fetch staying on the loop that started it, the first connection opened ahead,
+ * and the start-up warm-up that touches no group.
+ */
+class TransportEventLoopsTest {
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T open(T t) {
+    open.add(t);
+    return t;
+  }
+
+  @Test
+  void aTransportOnTheApplicationsEventLoopsServesFetchesAndLeavesThemRunning() throws Exception {
+    NioEventLoopGroup loops = new NioEventLoopGroup(2);
+    try {
+      TestNode owner = open(TestNode.start(b -> b.eventLoopGroup(loops), TestNode::goValue));
+      TestNode asker = open(TestNode.start(b -> b.eventLoopGroup(loops), TestNode::goValue));
+      owner.cache.setPeers(owner.url, asker.url);
+      asker.cache.setPeers(owner.url, asker.url);
+      String key = keyOwnedBy(owner, asker);
+      assertThat(asker.group.get(key).toByteArray()).isEqualTo(TestNode.goValue(key));
+      assertThat(owner.loadsOf(key)).isEqualTo(1);
+      assertThat(asker.loads.get()).isZero();
+
+      owner.close();
+      asker.close();
+      assertThat(loops.isShuttingDown()).as("the application's loops are the application's to stop").isFalse();
+      assertThat(loops.submit(() -> "still running").get(5, TimeUnit.SECONDS)).isEqualTo("still running");
+    } finally {
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
+  void anEventLoopGroupOfAnotherKindIsRefusedWithAReason() throws Exception {
+    DefaultEventLoopGroup local = new DefaultEventLoopGroup(1);
+    try {
+      assertThatThrownBy(() -> HttpPeerTransport.builder().eventLoopGroup(local))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("EpollEventLoopGroup or a NioEventLoopGroup");
+    } finally {
+      local.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
+  void aFetchStartedOnAnEventLoopIsAnsweredOnThatSameThread() throws Exception {
+    NioEventLoopGroup loops = new NioEventLoopGroup(2);
+    try (FakePeer peer = new FakePeer((c, r, head) -> FakePeer.protobufOk("v".getBytes(StandardCharsets.US_ASCII)))) {
+      HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopGroup(loops).build());
+      PeerClient client = t.client(peer.url());
+      for (io.netty.util.concurrent.EventExecutor e : loops) {
+        EventLoop loop = (EventLoop) e;
+        AtomicReference<Thread> answeredOn = new AtomicReference<>();
+        Thread loopThread = loop.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
+        // the callback is registered on the loop, before the loop can read the answer
+        CompletableFuture<ByteView> f = loop.submit(() -> client.fetch("scores", "k")
+            .whenComplete((v, err) -> answeredOn.set(Thread.currentThread()))).get(5, TimeUnit.SECONDS);
+        assertThat(f.get(5, TimeUnit.SECONDS).toString()).isEqualTo("v");
+        assertThat(answeredOn.get()).as("no hand-over to another thread").isSameAs(loopThread);
+      }
+      // one pool per loop: each loop opened its own connection, and reused it
+      assertThat(peer.connections.get()).isEqualTo(2);
+    } finally {
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
+  void theFirstConnectionIsOpenedBeforeTheFirstFetchAndThenUsed() throws Exception {
+    try (FakePeer peer = new FakePeer((c, r, head) -> FakePeer.protobufOk(("conn" + c).getBytes(StandardCharsets.US_ASCII)))) {
+      HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+      PeerClient client = t.client(peer.url());
+      await().atMost(Duration.ofSeconds(5)).until(() -> peer.connections.get() == 1);
+      assertThat(peer.requests).isEmpty();
+      assertThat(client.fetch("scores", "k").get(5, TimeUnit.SECONDS).toString()).isEqualTo("conn1");
+      assertThat(peer.connections.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPeerThatComesUpLaterIsConnectedAheadToo() throws Exception {
+    int port = TestNode.freePort();
+    HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+    PeerClient client = t.client("http://127.0.0.1:" + port); // nothing listens yet
+    AtomicInteger served = new AtomicInteger();
+    PeerRequestHandler handler = (group, key) -> {
+      served.incrementAndGet();
+      return CompletableFuture.completedFuture(ByteView.of(key));
+    };
+    HttpPeerTransport peer = open(HttpPeerTransport.builder().eventLoopThreads(1)
+        .bindAddress(new InetSocketAddress("127.0.0.1", port)).build());
+    peer.start("http://127.0.0.1:" + port, handler);
+    assertThat(client.fetch("g", "k").get(5, TimeUnit.SECONDS).toString()).isEqualTo("k");
+    assertThat(served.get()).isEqualTo(1);
+  }
+
+  @Test
+  void theWarmUpAsksForTheBasePathOnlyAndTouchesNoGroup() throws Exception {
+    try (FakePeer peer = new FakePeer((c, r, head) -> FakePeer.response(400, "Bad Request", "text/plain",
+        "bad request\n".getBytes(StandardCharsets.US_ASCII)))) {
+      HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+      PeerHttpClient client = (PeerHttpClient) t.client(peer.url());
+      client.warmUp(3).get(5, TimeUnit.SECONDS);
+      assertThat(peer.requests).hasSize(3)
+          .allSatisfy(r -> assertThat(r).startsWith("GET /_groupcache/ HTTP/1.1\r\n"));
+    }
+    // against our own server: every node warms up this way at start, and no handler ever runs
+    AtomicInteger handled = new AtomicInteger();
+    HttpPeerTransport server = open(HttpPeerTransport.builder().eventLoopThreads(1)
+        .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build());
+    server.start("http://127.0.0.1", (group, key) -> {
+      handled.incrementAndGet();
+      return CompletableFuture.completedFuture(ByteView.of("x"));
+    });
+    HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+    PeerHttpClient client = (PeerHttpClient) t.client("http://127.0.0.1:" + server.boundAddress().getPort());
+    client.warmUp(5).get(5, TimeUnit.SECONDS);
+    assertThat(handled.get()).isZero();
+  }
+
+  private static String keyOwnedBy(TestNode owner, TestNode asker) {
+    for (int i = 0; ; i++) {
+      if (asker.cache.ownerOf("k" + i).equals(owner.url)) {
+        return "k" + i;
+      }
+    }
+  }
+}
