@@ -49,7 +49,7 @@ mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTota
 java = cmd([os.environ.get("JAVA", "java"), "-version"]).splitlines()[0]
 gov = cmd(["go", "version"])
 machine = (f"{os.cpu_count()} vCPU {cpu}, {int(mem) // 1024 // 1024} GiB RAM, {platform.system()} {platform.release()}; "
-           f"{java}; {gov}; wrk {wrk_flags} --latency")
+           f"{java} (our nodes: `{os.environ.get('NODE_JAVA_OPTS', '')}`); {gov}; wrk {wrk_flags} --latency")
 
 out = []
 out.append(f"Measured {datetime.date.today().isoformat()} on {machine}.")

@@ -194,4 +194,4 @@ for round in $(seq "$ROUNDS"); do
   if ((round % 2)); then run_impl go "$round"; run_impl java "$round"; else run_impl java "$round"; run_impl go "$round"; fi
 done
 
-python3 "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS"
+NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" python3 "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS"
