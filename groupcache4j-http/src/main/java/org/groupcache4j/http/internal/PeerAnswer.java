@@ -72,6 +72,37 @@ final class PeerAnswer {
    * The answer for the outcome of the request handler: the value, or the error it failed with.
    * Unexpected failures are logged, at most once per 10 s per {@code lastLog}.
    */
+  /**
+   * Asks {@code handler} for {@code key} of {@code group}; a handler that throws or returns
+   * {@code null} becomes a failed future, so callers have one outcome to handle.
+   */
+  static java.util.concurrent.CompletableFuture<ByteView> ask(org.groupcache4j.peer.PeerRequestHandler handler,
+      String group, String key) {
+    try {
+      java.util.concurrent.CompletableFuture<ByteView> f = handler.handle(group, key);
+      return f != null ? f : java.util.concurrent.CompletableFuture.failedFuture(
+          new IllegalStateException("the peer request handler returned null"));
+    } catch (Throwable t) {
+      return java.util.concurrent.CompletableFuture.failedFuture(t);
+    }
+  }
+
+  /** The answer of {@code f} if it is already complete (a cache hit or a non-blocking load), else {@code null}. */
+  static PeerAnswer ifDone(java.util.concurrent.CompletableFuture<ByteView> f, String group, String key,
+      AtomicLong nextLog) {
+    if (!f.isDone()) {
+      return null;
+    }
+    ByteView v = null;
+    Throwable err = null;
+    try {
+      v = f.join();
+    } catch (Throwable t) {
+      err = t;
+    }
+    return of(v, err, group, key, nextLog);
+  }
+
   static PeerAnswer of(ByteView v, Throwable err, String group, String key, AtomicLong nextLog) {
     if (err == null && v != null) {
       return ok(v);

@@ -196,24 +196,10 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void serve(Slot s, String group, String key) {
-    CompletableFuture<ByteView> f;
-    try {
-      f = handler.handle(group, key);
-      if (f == null) {
-        f = CompletableFuture.failedFuture(new IllegalStateException("the peer request handler returned null"));
-      }
-    } catch (Throwable t) {
-      f = CompletableFuture.failedFuture(t);
-    }
-    if (f.isDone()) { // a cache hit or a non-blocking load: answer in this turn
-      ByteView v = null;
-      Throwable err = null;
-      try {
-        v = f.join();
-      } catch (Throwable t) {
-        err = t;
-      }
-      s.answer = PeerAnswer.of(v, err, group, key, nextUnexpectedLog);
+    CompletableFuture<ByteView> f = PeerAnswer.ask(handler, group, key);
+    PeerAnswer now = PeerAnswer.ifDone(f, group, key, nextUnexpectedLog);
+    if (now != null) { // a cache hit or a non-blocking load: answer in this turn
+      s.answer = now;
       return;
     }
     inFlight.enter();
