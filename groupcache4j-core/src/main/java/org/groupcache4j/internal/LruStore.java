@@ -13,11 +13,17 @@ import org.groupcache4j.StoreStats;
  *
  * <p>Lookups go to a {@link ConcurrentHashMap} without a lock. Recording a hit (moving its entry
  * to the head) needs the list's lock; a reader that finds the lock free takes it, but a reader
- * that finds it busy does not wait: it leaves the entry in a lock-free queue of pending accesses.
- * Whoever holds the lock replays that queue, in arrival order, before its own work and again
- * before it lets go, and every write (put, remove, eviction) starts by replaying it. So no access
- * that completed before an eviction decision is missing from the order that decision sees, which
- * keeps the policy exact LRU, while readers never park behind one another.
+ * that finds it busy does not wait: it leaves the entry in a lock-free FIFO queue of pending
+ * accesses. The queue is the order of record: a reader holding the lock first replays queued
+ * accesses, and moves its own entry itself only once the queue is empty; otherwise it queues its
+ * entry behind the others. Every write (put, remove, eviction) first replays everything queued
+ * before it began. So no access that completed before an eviction decision is missing from the
+ * order that decision sees, which keeps the policy exact LRU, while readers never park behind one
+ * another.
+ *
+ * <p>Each turn at the lock replays a bounded number of accesses: a reader replays at most
+ * {@value #REPLAY_BUDGET}, and a writer stops at a marker it queued itself, so the lock holder is
+ * never held captive replaying the hits of readers that keep arriving while it works.
  */
 public final class LruStore implements Store {
   private static final class Node {
@@ -34,10 +40,15 @@ public final class LruStore implements Store {
     }
   }
 
+  /** Accesses a reader replays in one turn at the lock at most. */
+  static final int REPLAY_BUDGET = 64;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<String, Node> map = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Node> pendingHits = new ConcurrentLinkedQueue<>();
   private final Node head = new Node(null, null, 0); // sentinel: head.next is most recent
+  /** Queued by a writer behind what it must replay; only ever in the queue while a writer holds the lock. */
+  private final Node replayMarker = new Node(null, null, 0);
   private long capacity;
   private long bytes;
   private final LongAdder gets = new LongAdder();
@@ -62,10 +73,13 @@ public final class LruStore implements Store {
     }
     if (lock.tryLock()) {
       try {
-        replayPendingHits();
-        touch(n);
+        if (replayQueuedHits(REPLAY_BUDGET)) {
+          touch(n);
+        } else {
+          pendingHits.offer(n); // older accesses still queued: this one goes behind them
+        }
       } finally {
-        unlock();
+        lock.unlock();
       }
     } else {
       pendingHits.offer(n);
@@ -82,32 +96,44 @@ public final class LruStore implements Store {
     }
   }
 
-  /** Lock held. */
+  /** Replays at most {@code budget} queued accesses; returns whether the queue was emptied. Lock held. */
+  private boolean replayQueuedHits(int budget) {
+    for (int i = 0; i < budget; i++) {
+      Node n = pendingHits.poll();
+      if (n == null) {
+        return true;
+      }
+      touch(n);
+    }
+    return pendingHits.isEmpty();
+  }
+
+  /**
+   * Replays every access queued before this call, leaving those queued meanwhile (they are
+   * concurrent with the caller's write). Lock held.
+   */
   private void replayPendingHits() {
+    if (pendingHits.isEmpty()) {
+      return;
+    }
+    pendingHits.offer(replayMarker);
     Node n;
-    while ((n = pendingHits.poll()) != null) {
+    while ((n = pendingHits.poll()) != replayMarker) {
       touch(n);
     }
   }
 
-  /** Lets go of the lock, replaying hits that queued up meanwhile if nobody else will. */
-  private void unlock() {
-    lock.unlock();
-    while (!pendingHits.isEmpty() && lock.tryLock()) {
-      try {
-        replayPendingHits();
-      } finally {
-        lock.unlock();
-      }
-    }
+  /** Takes the lock for a write and replays the queued accesses. */
+  private void lockForWrite() {
+    lock.lock();
+    replayPendingHits();
   }
 
   @Override
   public void put(String key, ByteView value) {
     long w = Store.weigh(key, value);
-    lock.lock();
+    lockForWrite();
     try {
-      replayPendingHits();
       Node old = map.remove(key);
       if (old != null) {
         unlink(old);
@@ -122,15 +148,14 @@ public final class LruStore implements Store {
       bytes += w;
       evictToCapacity();
     } finally {
-      unlock();
+      lock.unlock();
     }
   }
 
   @Override
   public boolean remove(String key) {
-    lock.lock();
+    lockForWrite();
     try {
-      replayPendingHits();
       Node n = map.remove(key);
       if (n == null) {
         return false;
@@ -139,34 +164,32 @@ public final class LruStore implements Store {
       bytes -= n.weight;
       return true;
     } finally {
-      unlock();
+      lock.unlock();
     }
   }
 
   @Override
   public void setCapacity(long newCapacity) {
-    lock.lock();
+    lockForWrite();
     try {
-      replayPendingHits();
       capacity = Math.max(0, newCapacity);
       evictToCapacity();
     } finally {
-      unlock();
+      lock.unlock();
     }
   }
 
   /** Removes the least recently used entry; returns whether there was one. */
   public boolean removeOldest() {
-    lock.lock();
+    lockForWrite();
     try {
-      replayPendingHits();
       if (head.prev == head) {
         return false;
       }
       evictTail();
       return true;
     } finally {
-      unlock();
+      lock.unlock();
     }
   }
 
@@ -228,11 +251,20 @@ public final class LruStore implements Store {
     }
   }
 
+  /** For tests: whether {@code key} is held, without counting or recording an access. */
+  boolean holds(String key) {
+    return map.containsKey(key);
+  }
+
+  /** For tests: the lock that guards the list. */
+  ReentrantLock lockForTests() {
+    return lock;
+  }
+
   /** For tests: whether the list, the map and the byte count agree. */
   boolean isConsistent() {
-    lock.lock();
+    lockForWrite();
     try {
-      replayPendingHits();
       long sum = 0;
       int count = 0;
       for (Node n = head.next; n != head; n = n.next) {
@@ -244,7 +276,7 @@ public final class LruStore implements Store {
       }
       return count == map.size() && sum == bytes && bytes <= capacity;
     } finally {
-      unlock();
+      lock.unlock();
     }
   }
 

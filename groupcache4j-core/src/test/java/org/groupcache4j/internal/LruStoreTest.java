@@ -69,6 +69,62 @@ class LruStoreTest {
     assertThat(s.stats().gets()).isPositive();
   }
 
+  /**
+   * Hits recorded while another thread holds the list's lock wait in the queue; more of them than
+   * one reader replays in a turn must still come out in order, before the reader's own hit and
+   * before any eviction.
+   */
+  @Test
+  void hitsQueuedWhileTheLockIsBusyKeepTheExactOrder() throws Exception {
+    int n = 10;
+    LruStore s = new LruStore(10L * n); // "kN" + 8 bytes: exactly n entries
+    java.util.LinkedHashMap<String, Boolean> model = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    for (int i = 0; i < n; i++) {
+      s.put("k" + i, V);
+      model.put("k" + i, true);
+    }
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread holder = new Thread(() -> {
+      s.lockForTests().lock();
+      try {
+        held.countDown();
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        s.lockForTests().unlock();
+      }
+    });
+    holder.start();
+    assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    java.util.Random r = new java.util.Random(7);
+    int queued = 3 * LruStore.REPLAY_BUDGET;
+    for (int i = 0; i < queued; i++) { // all queued: the lock is busy
+      String k = "k" + r.nextInt(n);
+      assertThat(s.get(k)).isNotNull();
+      model.get(k);
+    }
+    release.countDown();
+    holder.join(10_000);
+    assertThat(holder.isAlive()).isFalse();
+
+    // Takes the lock, replays one budget's worth, and must queue itself behind the rest.
+    assertThat(s.get("k3")).isNotNull();
+    model.get("k3");
+    for (int i = 0; i < n; i++) {
+      String eldest = model.keySet().iterator().next();
+      model.remove(eldest);
+      s.put("x" + i, V); // as heavy as a "kN" entry: evicts exactly one
+      model.put("x" + i, true);
+      assertThat(s.holds(eldest)).as("the least recently used key %s, evicted by put #%d", eldest, i).isFalse();
+      for (String k : model.keySet()) {
+        assertThat(s.holds(k)).as("%s after put #%d", k, i).isTrue();
+      }
+    }
+    assertThat(s.isConsistent()).isTrue();
+  }
+
   @Test
   void removeOldestDropsTheTail() {
     LruStore s = new LruStore(100);
