@@ -2,7 +2,6 @@ package org.groupcache4j.http.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.internal.ByteViews;
@@ -19,9 +18,6 @@ final class PeerResponses {
   private static final byte[] TEXT = ascii("content-type: text/plain; charset=utf-8\r\nx-content-type-options: nosniff\r\n");
   private static final byte[] ERROR_KIND = ascii(Wire.ERROR_HEADER + ": ");
   private static final byte[] ALLOW_GET = ascii("allow: GET\r\n");
-  private static final byte[] CONTENT_LENGTH = ascii("content-length: ");
-  private static final byte[] CLOSE = ascii("connection: close\r\n");
-  private static final byte[] KEEP_ALIVE = ascii("connection: keep-alive\r\n");
   private static final byte[] CRLF = ascii("\r\n");
   private static final int VALUE_TAG = 0x0a; // GetResponse.value: field 1, length-delimited
 
@@ -39,13 +35,9 @@ final class PeerResponses {
   private static ByteBuf ok(ByteBufAllocator alloc, ByteView value, boolean close, boolean keepAlive10, boolean head) {
     byte[] v = ByteViews.array(value); // read only: written, never changed
     int bodyLen = 1 + varintSize(v.length) + v.length;
-    ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + KEEP_ALIVE.length + CONTENT_LENGTH.length + 10 + 4
-        + (head ? 0 : bodyLen));
+    ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
     buf.writeBytes(OK_HEAD);
-    connection(buf, close, keepAlive10);
-    buf.writeBytes(CONTENT_LENGTH);
-    writeDecimal(buf, bodyLen);
-    buf.writeBytes(CRLF).writeBytes(CRLF);
+    HttpHeadBytes.endHead(buf, close, keepAlive10, bodyLen);
     if (head) {
       return buf;
     }
@@ -55,11 +47,11 @@ final class PeerResponses {
   }
 
   private static ByteBuf error(ByteBufAllocator alloc, PeerAnswer a, boolean close, boolean keepAlive10, boolean head) {
-    byte[] status = statusLine(a.status);
+    byte[] status = HttpHeadBytes.statusLine(a.status);
     byte[] body = (a.text + "\n").getBytes(StandardCharsets.UTF_8);
     byte[] kind = a.errorKind == null ? null : ascii(a.errorKind);
     ByteBuf buf = alloc.ioBuffer(status.length + TEXT.length + ERROR_KIND.length + (kind == null ? 0 : kind.length)
-        + 2 + ALLOW_GET.length + KEEP_ALIVE.length + CONTENT_LENGTH.length + 10 + 4 + body.length);
+        + 2 + ALLOW_GET.length + HttpHeadBytes.END_HEAD_MAX_BYTES + body.length);
     buf.writeBytes(status).writeBytes(TEXT);
     if (kind != null) {
       buf.writeBytes(ERROR_KIND).writeBytes(kind).writeBytes(CRLF);
@@ -67,22 +59,11 @@ final class PeerResponses {
     if (a.allowGet) {
       buf.writeBytes(ALLOW_GET);
     }
-    connection(buf, close, keepAlive10);
-    buf.writeBytes(CONTENT_LENGTH);
-    writeDecimal(buf, body.length);
-    buf.writeBytes(CRLF).writeBytes(CRLF);
+    HttpHeadBytes.endHead(buf, close, keepAlive10, body.length);
     if (!head) {
       buf.writeBytes(body);
     }
     return buf;
-  }
-
-  private static void connection(ByteBuf buf, boolean close, boolean keepAlive10) {
-    if (close) {
-      buf.writeBytes(CLOSE);
-    } else if (keepAlive10) {
-      buf.writeBytes(KEEP_ALIVE);
-    }
   }
 
   private static int varintSize(int n) {
@@ -102,38 +83,7 @@ final class PeerResponses {
     buf.writeByte(n);
   }
 
-  private static void writeDecimal(ByteBuf buf, int n) {
-    if (n == 0) {
-      buf.writeByte('0');
-      return;
-    }
-    int digits = 0;
-    for (int x = n; x > 0; x /= 10) {
-      digits++;
-    }
-    int at = buf.writerIndex() + digits;
-    buf.writerIndex(at);
-    for (int x = n; x > 0; x /= 10) {
-      buf.setByte(--at, '0' + x % 10);
-    }
-  }
-
-  private static final byte[][] STATUS_LINES = new byte[600][];
-
-  private static byte[] statusLine(int status) {
-    if (status < 100 || status >= STATUS_LINES.length) {
-      status = 500;
-    }
-    byte[] line = STATUS_LINES[status];
-    if (line == null) {
-      HttpResponseStatus s = HttpResponseStatus.valueOf(status);
-      line = ascii("HTTP/1.1 " + status + " " + s.reasonPhrase() + "\r\n");
-      STATUS_LINES[status] = line; // a benign race: every thread computes the same bytes
-    }
-    return line;
-  }
-
   private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
+    return HttpHeadBytes.ascii(s);
   }
 }
