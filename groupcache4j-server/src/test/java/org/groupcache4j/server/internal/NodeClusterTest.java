@@ -99,7 +99,7 @@ class NodeClusterTest {
 
   private HttpResponse<String> ask(int node, String key) throws Exception {
     int port = nodes.get(node).apiAddresses().get(0).getPort();
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api?key="
+    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:" + port + "/api?key="
         + URLEncoder.encode(key, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
   }
 

@@ -47,7 +47,7 @@ class NodeEventLoopsTest {
   }
 
   private String ask(Node n, String key) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:"
         + n.apiAddresses().get(0).getPort() + "/api?key=" + key)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return r.body();

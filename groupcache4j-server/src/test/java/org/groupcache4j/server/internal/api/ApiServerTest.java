@@ -92,7 +92,7 @@ class ApiServerTest {
   }
 
   private Resp get(String path) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build());
+    return send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:" + port + path)).build());
   }
 
   private Resp send(HttpRequest req) throws Exception {
@@ -173,7 +173,7 @@ class ApiServerTest {
   @Test
   void onlyGet() throws Exception {
     for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH"}) {
-      Resp r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api?key=Tom"))
+      Resp r = send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:" + port + "/api?key=Tom"))
           .method(method, HttpRequest.BodyPublishers.ofString("body")).build());
       assertOneLineError(r, 405, "method " + method + " is not allowed");
       assertThat(r.raw().headers().firstValue("allow")).hasValue("GET");
@@ -262,7 +262,7 @@ class ApiServerTest {
   @Test
   void gracefulStopAnswersRequestsInFlightAndRefusesNewConnections() throws Exception {
     CompletableFuture<HttpResponse<String>> slow = http.sendAsync(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api?key=slow")).build(),
+        HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:" + port + "/api?key=slow")).build(),
         HttpResponse.BodyHandlers.ofString());
     await().atMost(Duration.ofSeconds(10)).until(() -> server.inFlight() == 1);
     server.stopAccepting();
@@ -300,7 +300,7 @@ class ApiServerTest {
   void manyConcurrentRequests() throws Exception {
     List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
-      all.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api?key=k" + (i % 30))).build(),
+      all.add(http.sendAsync(HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:" + port + "/api?key=k" + (i % 30))).build(),
           HttpResponse.BodyHandlers.ofString()));
     }
     for (int i = 0; i < all.size(); i++) {
