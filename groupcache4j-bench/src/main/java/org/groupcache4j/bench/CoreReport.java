@@ -172,6 +172,14 @@ public final class CoreReport implements Callable<Integer> {
           .append(Double.isNaN(target) ? "" : "≥ " + target + (ratio == null ? "" : ratio.median() >= target ? ": met" : ": **missed**"))
           .append(" |\n");
     }
+    if (scores.containsKey("groupGetLru")) {
+      sb.append("\nWhy the LRU store is the slower one: exact LRU keeps one recency order for all threads, so every "
+          + "hit writes shared state (the list under its lock, or the queue of hits waiting for that lock), and with "
+          + "two threads on two cores each hit moves cache lines from one core to the other. Caffeine records reads "
+          + "in striped buffers that may drop some under contention, and the W-TinyLFU store (the default) rides on "
+          + "that. Such cross-core traffic also depends on where a virtual machine's vCPUs land, so on a small VM "
+          + "the LRU figure varies more from fork to fork (see its spread) and its median moves more between runs.\n");
+    }
     sb.append('\n');
   }
 
