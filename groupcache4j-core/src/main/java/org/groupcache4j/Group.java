@@ -209,25 +209,25 @@ public final class Group {
       fetch = CompletableFuture.failedFuture(e);
     }
     fetch.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, err) -> {
-      if (err == null && v != null) {
-        counters.peerLoads.increment();
-        if (hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
-          stores.putHot(key, v);
-        }
-        land(key, flight, v, null);
-        return;
-      }
-      Throwable cause = unwrap(err);
-      if (cause instanceof GroupCacheException gce && gce.isRemote()) {
-        land(key, flight, null, gce); // the owner's loader answered: do not amplify origin load
-        return;
-      }
-      counters.peerErrors.increment();
-      peerErrorLog.failed(owner.url(), name, key, cause == null ? new IllegalStateException("null value") : cause);
       try {
+        if (err == null && v != null) {
+          counters.peerLoads.increment();
+          if (hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
+            stores.putHot(key, v);
+          }
+          land(key, flight, v, null);
+          return;
+        }
+        Throwable cause = unwrap(err);
+        if (cause instanceof GroupCacheException gce && gce.isRemote()) {
+          land(key, flight, null, gce); // the owner's loader answered: do not amplify origin load
+          return;
+        }
+        counters.peerErrors.increment();
+        peerErrorLog.failed(owner.url(), name, key, cause == null ? new IllegalStateException("null value") : cause);
         loadLocally(key, flight);
       } catch (Throwable t) {
-        land(key, flight, null, LoadException.loaderFailed(name, key, t));
+        landIfFlying(key, flight, v, t);
       }
     });
   }
@@ -269,19 +269,24 @@ public final class Group {
       }
     }
     attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((bytes, err) -> {
-      Throwable failure = err != null ? loadFailure(key, unwrap(err)) : bytes == null ? LoadException.nullValue(name, key) : null;
-      if (failure == null) {
-        ByteView v = ByteView.copyOf(bytes);
-        counters.localLoads.increment();
-        stores.putMain(key, v);
-        land(key, flight, v, null);
-        return;
+      ByteView v = null;
+      try {
+        Throwable failure = err != null ? loadFailure(key, unwrap(err)) : bytes == null ? LoadException.nullValue(name, key) : null;
+        if (failure == null) {
+          v = ByteView.copyOf(bytes);
+          counters.localLoads.increment();
+          stores.putMain(key, v);
+          land(key, flight, v, null);
+          return;
+        }
+        counters.localLoadErrors.increment();
+        if (failure instanceof LoadTimeoutException && err != null && unwrap(err) instanceof TimeoutException) {
+          cancel.run();
+        }
+        land(key, flight, null, failure);
+      } catch (Throwable t) {
+        landIfFlying(key, flight, v, t);
       }
-      counters.localLoadErrors.increment();
-      if (failure instanceof LoadTimeoutException && err != null && unwrap(err) instanceof TimeoutException) {
-        cancel.run();
-      }
-      land(key, flight, null, failure);
     });
   }
 
@@ -306,6 +311,18 @@ public final class Group {
       flight.complete(v);
     } else {
       flight.completeExceptionally(err);
+    }
+  }
+
+  /**
+   * Ends a flight that bookkeeping failed to end (a store or a log threw): with the value if it
+   * was loaded, else with the failure, so that no caller waits forever and the key is not wedged.
+   */
+  private void landIfFlying(String key, CompletableFuture<ByteView> flight, ByteView v, Throwable t) {
+    if (!flight.isDone()) {
+      land(key, flight, v, v != null ? null : LoadException.loaderFailed(name, key, t));
+    } else {
+      flights.remove(key, flight);
     }
   }
 

@@ -13,6 +13,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,8 +100,27 @@ class NodeClusterTest {
 
   private HttpResponse<String> ask(int node, String key) throws Exception {
     int port = nodes.get(node).apiAddresses().get(0).getPort();
-    return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:" + port + "/api?key="
-        + URLEncoder.encode(key, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+    try {
+      return http.send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:" + port + "/api?key="
+          + URLEncoder.encode(key, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      throw new AssertionError("no answer within 30 s from node " + node + " for " + key + "; " + diagnostics(), e);
+    }
+  }
+
+  /** What each node and each thread was doing, for a request that got no answer. */
+  private String diagnostics() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < nodes.size(); i++) {
+      sb.append("\nnode ").append(i).append(" stats: ").append(nodes.get(i).statsJson());
+    }
+    Thread.getAllStackTraces().forEach((t, frames) -> {
+      sb.append("\nthread ").append(t.getName()).append(' ').append(t.getState());
+      for (int f = 0; f < Math.min(frames.length, 12); f++) {
+        sb.append("\n    at ").append(frames[f]);
+      }
+    });
+    return sb.toString();
   }
 
   private long[] loads() {
