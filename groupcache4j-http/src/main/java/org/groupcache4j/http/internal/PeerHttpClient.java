@@ -736,16 +736,8 @@ public final class PeerHttpClient implements PeerClient {
     }
 
     private void tooLarge() {
-      Exchange ex = exchange;
-      exchange = null;
-      discarding = true;
-      releaseBody();
-      channel.close();
-      if (ex != null) {
-        ex.conn = null;
-        pool.fail(ex, "the answer is larger than maxResponseBytes (" + cfg.maxResponseBytes()
-            + " bytes); raise HttpPeerTransport.builder().maxResponseBytes(...) if values are that large", null);
-      }
+      abort("the answer is larger than maxResponseBytes (" + cfg.maxResponseBytes()
+          + " bytes); raise HttpPeerTransport.builder().maxResponseBytes(...) if values are that large", null);
     }
 
     private void abort(String what, Throwable cause) {
