@@ -243,7 +243,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     queue.add(p);
-    if (!p.ready()) {
+    if (p.value != null) {
+      // Always, even if the value has arrived since the check above (then this drains at once):
+      // asking ready() again here would leave an answer that arrives between the two checks
+      // queued with nothing to write it, and its client waiting forever.
       p.value.whenComplete((v, e) -> {
         if (ctx.executor().inEventLoop()) {
           drain();
