@@ -26,18 +26,15 @@ import org.junit.jupiter.api.Test;
 
 /** The client side: what each kind of answer, or of silence, turns into; and connection reuse. */
 class PeerClientTest {
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Closer closer = new Closer();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    closer.closeAll();
   }
 
   private <T extends AutoCloseable> T open(T t) {
-    open.add(t);
-    return t;
+    return closer.open(t);
   }
 
   private HttpPeerTransport transport(java.util.function.Consumer<HttpPeerTransport.Builder> options) {

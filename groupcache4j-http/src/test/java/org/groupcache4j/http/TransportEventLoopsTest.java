@@ -10,8 +10,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,18 +27,15 @@ import org.junit.jupiter.api.Test;
  * and the start-up warm-up that touches no group.
  */
 class TransportEventLoopsTest {
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Closer closer = new Closer();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    closer.closeAll();
   }
 
   private <T extends AutoCloseable> T open(T t) {
-    open.add(t);
-    return t;
+    return closer.open(t);
   }
 
   @Test

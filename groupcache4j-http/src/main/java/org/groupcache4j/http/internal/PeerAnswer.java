@@ -2,15 +2,20 @@ package org.groupcache4j.http.internal;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.EventExecutor;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.GroupCacheException;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.UnknownGroupException;
+import org.groupcache4j.peer.PeerRequestHandler;
 
 /**
  * What a request to the peer endpoint is answered with, whichever handler writes it: a value
@@ -69,27 +74,51 @@ final class PeerAnswer {
   }
 
   /**
-   * The answer for the outcome of the request handler: the value, or the error it failed with.
-   * Unexpected failures are logged, at most once per 10 s per {@code lastLog}.
+   * Serves a request for {@code key} of {@code group}: returns the answer when it is ready at once
+   * (a cache hit, a non-blocking load, an error), else {@code null}, and hands the answer to
+   * {@code later} on {@code loop} once it is known, counting the request in {@code inFlight}
+   * meanwhile. If the loop has stopped, so has the connection, and the answer is dropped.
    */
+  static PeerAnswer serve(PeerRequestHandler handler, String group, String key, AtomicLong nextLog,
+      InFlight inFlight, EventExecutor loop, Consumer<PeerAnswer> later) {
+    CompletableFuture<ByteView> f = ask(handler, group, key);
+    PeerAnswer now = ifDone(f, group, key, nextLog);
+    if (now != null) {
+      return now;
+    }
+    inFlight.enter();
+    f.whenComplete((v, err) -> {
+      try {
+        if (loop.inEventLoop()) {
+          later.accept(of(v, err, group, key, nextLog));
+        } else {
+          loop.execute(() -> later.accept(of(v, err, group, key, nextLog)));
+        }
+      } catch (RejectedExecutionException e) {
+        // the event loop is gone: so is the connection
+      } finally {
+        inFlight.exit();
+      }
+    });
+    return null;
+  }
+
   /**
    * Asks {@code handler} for {@code key} of {@code group}; a handler that throws or returns
    * {@code null} becomes a failed future, so callers have one outcome to handle.
    */
-  static java.util.concurrent.CompletableFuture<ByteView> ask(org.groupcache4j.peer.PeerRequestHandler handler,
-      String group, String key) {
+  private static CompletableFuture<ByteView> ask(PeerRequestHandler handler, String group, String key) {
     try {
-      java.util.concurrent.CompletableFuture<ByteView> f = handler.handle(group, key);
-      return f != null ? f : java.util.concurrent.CompletableFuture.failedFuture(
+      CompletableFuture<ByteView> f = handler.handle(group, key);
+      return f != null ? f : CompletableFuture.failedFuture(
           new IllegalStateException("the peer request handler returned null"));
     } catch (Throwable t) {
-      return java.util.concurrent.CompletableFuture.failedFuture(t);
+      return CompletableFuture.failedFuture(t);
     }
   }
 
-  /** The answer of {@code f} if it is already complete (a cache hit or a non-blocking load), else {@code null}. */
-  static PeerAnswer ifDone(java.util.concurrent.CompletableFuture<ByteView> f, String group, String key,
-      AtomicLong nextLog) {
+  /** The answer of {@code f} if it is already complete, else {@code null}. */
+  private static PeerAnswer ifDone(CompletableFuture<ByteView> f, String group, String key, AtomicLong nextLog) {
     if (!f.isDone()) {
       return null;
     }
@@ -103,7 +132,11 @@ final class PeerAnswer {
     return of(v, err, group, key, nextLog);
   }
 
-  static PeerAnswer of(ByteView v, Throwable err, String group, String key, AtomicLong nextLog) {
+  /**
+   * The answer for the outcome of the request handler: the value, or the error it failed with.
+   * Unexpected failures are logged, at most once per 10 s per {@code nextLog}.
+   */
+  private static PeerAnswer of(ByteView v, Throwable err, String group, String key, AtomicLong nextLog) {
     if (err == null && v != null) {
       return ok(v);
     }

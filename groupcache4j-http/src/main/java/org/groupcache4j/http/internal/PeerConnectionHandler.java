@@ -19,10 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.groupcache4j.ByteView;
 import org.groupcache4j.peer.PeerRequestHandler;
 
 /**
@@ -196,33 +193,15 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void serve(Slot s, String group, String key) {
-    CompletableFuture<ByteView> f = PeerAnswer.ask(handler, group, key);
-    PeerAnswer now = PeerAnswer.ifDone(f, group, key, nextUnexpectedLog);
+    PeerAnswer now = PeerAnswer.serve(handler, group, key, nextUnexpectedLog, inFlight, ctx.executor(), a -> {
+      if (s.answer == null) { // else its body was refused meanwhile: that stays the answer
+        s.answer = a;
+      }
+      drain();
+    });
     if (now != null) { // a cache hit or a non-blocking load: answer in this turn
       s.answer = now;
-      return;
     }
-    inFlight.enter();
-    f.whenComplete((v, err) -> {
-      try {
-        if (ctx.executor().inEventLoop()) {
-          answered(s, v, err, group, key);
-        } else {
-          ctx.executor().execute(() -> answered(s, v, err, group, key));
-        }
-      } catch (RejectedExecutionException e) {
-        // the event loop is gone: so is the connection
-      } finally {
-        inFlight.exit();
-      }
-    });
-  }
-
-  private void answered(Slot s, ByteView v, Throwable err, String group, String key) {
-    if (s.answer == null) { // else its body was refused meanwhile: that stays the answer
-      s.answer = PeerAnswer.of(v, err, group, key, nextUnexpectedLog);
-    }
-    drain();
   }
 
   private void submit(Slot s) {

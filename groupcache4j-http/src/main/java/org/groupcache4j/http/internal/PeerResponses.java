@@ -1,5 +1,7 @@
 package org.groupcache4j.http.internal;
 
+import static org.groupcache4j.http.internal.HttpHeadBytes.ascii;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -81,9 +83,5 @@ final class PeerResponses {
       n >>>= 7;
     }
     buf.writeByte(n);
-  }
-
-  private static byte[] ascii(String s) {
-    return HttpHeadBytes.ascii(s);
   }
 }

@@ -28,10 +28,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.groupcache4j.ByteView;
 import org.groupcache4j.peer.PeerRequestHandler;
 
 /**
@@ -173,25 +170,13 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
   }
 
   private void serve(ChannelHandlerContext ctx, Conn c, Slot s, String group, String key) {
-    CompletableFuture<ByteView> f = PeerAnswer.ask(handler, group, key);
-    PeerAnswer now = PeerAnswer.ifDone(f, group, key, nextUnexpectedLog);
+    PeerAnswer now = PeerAnswer.serve(handler, group, key, nextUnexpectedLog, inFlight, ctx.executor(), a -> {
+      s.answer = a;
+      drain(ctx, c);
+    });
     if (now != null) { // a cache hit or a non-blocking load: answer in this turn
       s.answer = now;
-      return;
     }
-    inFlight.enter();
-    f.whenComplete((v, err) -> {
-      try {
-        ctx.executor().execute(() -> {
-          s.answer = PeerAnswer.of(v, err, group, key, nextUnexpectedLog);
-          drain(ctx, c);
-        });
-      } catch (RejectedExecutionException e) {
-        // the event loop is gone: so is the connection
-      } finally {
-        inFlight.exit();
-      }
-    });
   }
 
   /** Writes the completed answers at the head of the queue, in order. */

@@ -1,5 +1,7 @@
 package org.groupcache4j.server.internal.api;
 
+import static org.groupcache4j.http.internal.HttpHeadBytes.ascii;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -51,9 +53,5 @@ final class Responses {
       return new ByteBuf[] {head};
     }
     return new ByteBuf[] {head, Unpooled.wrappedBuffer(body)};
-  }
-
-  private static byte[] ascii(String s) {
-    return HttpHeadBytes.ascii(s);
   }
 }
