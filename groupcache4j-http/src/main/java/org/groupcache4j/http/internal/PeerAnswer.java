@@ -74,18 +74,13 @@ final class PeerAnswer {
   }
 
   /**
-   * Serves a request for {@code key} of {@code group}: returns the answer when it is ready at once
-   * (a cache hit, a non-blocking load, an error), else {@code null}, and hands the answer to
-   * {@code later} on {@code loop} once it is known, counting the request in {@code inFlight}
-   * meanwhile. If the loop has stopped, so has the connection, and the answer is dropped.
+   * Hands the answer of {@code f}, a request for {@code key} of {@code group} that was not ready
+   * at once ({@link #ifDone}), to {@code later} on {@code loop} once it is known, counting the
+   * request in {@code inFlight} meanwhile. If the loop has stopped, so has the connection, and the
+   * answer is dropped.
    */
-  static PeerAnswer serve(PeerRequestHandler handler, String group, String key, AtomicLong nextLog,
+  static void whenDone(CompletableFuture<ByteView> f, String group, String key, AtomicLong nextLog,
       InFlight inFlight, EventExecutor loop, Consumer<PeerAnswer> later) {
-    CompletableFuture<ByteView> f = ask(handler, group, key);
-    PeerAnswer now = ifDone(f, group, key, nextLog);
-    if (now != null) {
-      return now;
-    }
     inFlight.enter();
     f.whenComplete((v, err) -> {
       try {
@@ -100,14 +95,13 @@ final class PeerAnswer {
         inFlight.exit();
       }
     });
-    return null;
   }
 
   /**
    * Asks {@code handler} for {@code key} of {@code group}; a handler that throws or returns
    * {@code null} becomes a failed future, so callers have one outcome to handle.
    */
-  private static CompletableFuture<ByteView> ask(PeerRequestHandler handler, String group, String key) {
+  static CompletableFuture<ByteView> ask(PeerRequestHandler handler, String group, String key) {
     try {
       CompletableFuture<ByteView> f = handler.handle(group, key);
       return f != null ? f : CompletableFuture.failedFuture(
@@ -117,8 +111,8 @@ final class PeerAnswer {
     }
   }
 
-  /** The answer of {@code f} if it is already complete, else {@code null}. */
-  private static PeerAnswer ifDone(CompletableFuture<ByteView> f, String group, String key, AtomicLong nextLog) {
+  /** The answer of {@code f} if it is already complete (a cache hit or a non-blocking load), else {@code null}. */
+  static PeerAnswer ifDone(CompletableFuture<ByteView> f, String group, String key, AtomicLong nextLog) {
     if (!f.isDone()) {
       return null;
     }

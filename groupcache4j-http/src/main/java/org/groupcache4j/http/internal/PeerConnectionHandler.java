@@ -19,7 +19,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.groupcache4j.ByteView;
 import org.groupcache4j.peer.PeerRequestHandler;
 
 /**
@@ -193,15 +195,18 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void serve(Slot s, String group, String key) {
-    PeerAnswer now = PeerAnswer.serve(handler, group, key, nextUnexpectedLog, inFlight, ctx.executor(), a -> {
+    CompletableFuture<ByteView> f = PeerAnswer.ask(handler, group, key);
+    PeerAnswer now = PeerAnswer.ifDone(f, group, key, nextUnexpectedLog);
+    if (now != null) { // a cache hit or a non-blocking load: answer in this turn
+      s.answer = now;
+      return;
+    }
+    PeerAnswer.whenDone(f, group, key, nextUnexpectedLog, inFlight, ctx.executor(), a -> {
       if (s.answer == null) { // else its body was refused meanwhile: that stays the answer
         s.answer = a;
       }
       drain();
     });
-    if (now != null) { // a cache hit or a non-blocking load: answer in this turn
-      s.answer = now;
-    }
   }
 
   private void submit(Slot s) {

@@ -28,7 +28,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.groupcache4j.ByteView;
 import org.groupcache4j.peer.PeerRequestHandler;
 
 /**
@@ -170,13 +172,16 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
   }
 
   private void serve(ChannelHandlerContext ctx, Conn c, Slot s, String group, String key) {
-    PeerAnswer now = PeerAnswer.serve(handler, group, key, nextUnexpectedLog, inFlight, ctx.executor(), a -> {
+    CompletableFuture<ByteView> f = PeerAnswer.ask(handler, group, key);
+    PeerAnswer now = PeerAnswer.ifDone(f, group, key, nextUnexpectedLog);
+    if (now != null) { // a cache hit or a non-blocking load: answer in this turn
+      s.answer = now;
+      return;
+    }
+    PeerAnswer.whenDone(f, group, key, nextUnexpectedLog, inFlight, ctx.executor(), a -> {
       s.answer = a;
       drain(ctx, c);
     });
-    if (now != null) { // a cache hit or a non-blocking load: answer in this turn
-      s.answer = now;
-    }
   }
 
   /** Writes the completed answers at the head of the queue, in order. */
