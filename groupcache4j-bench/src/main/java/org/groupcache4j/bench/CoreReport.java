@@ -173,12 +173,12 @@ public final class CoreReport implements Callable<Integer> {
           .append(" |\n");
     }
     if (scores.containsKey("groupGetLru")) {
-      sb.append("\nWhy the LRU store is the slower one: exact LRU keeps one recency order for all threads, so every "
-          + "hit writes shared state (the list under its lock, or the queue of hits waiting for that lock), and with "
-          + "two threads on two cores each hit moves cache lines from one core to the other. Caffeine records reads "
-          + "in striped buffers that may drop some under contention, and the W-TinyLFU store (the default) rides on "
-          + "that. Such cross-core traffic also depends on where a virtual machine's vCPUs land, so on a small VM "
-          + "the LRU figure varies more from fork to fork (see its spread) and its median moves more between runs.\n");
+      sb.append("\nHow the LRU store keeps exact LRU with no lock and no shared queue on a hit: a hit stamps its entry with "
+          + "`System.nanoTime()` and takes no lock; only an eviction, under the writers' lock, looks for the entry "
+          + "with the oldest stamp, in a list sorted by insertion and a heap of the entries hit since (`LruStore`). "
+          + "With two threads on two cores, a hit on a key the other core touched last still moves that entry's "
+          + "cache line across, which depends on where a virtual machine's vCPUs land: on a small VM the LRU "
+          + "figure varies more from fork to fork (see its spread).\n");
     }
     sb.append('\n');
   }
@@ -273,13 +273,10 @@ public final class CoreReport implements Callable<Integer> {
             + "be seeded). The \"async\" column replays the store as a `Group` builds it, with maintenance on "
             + "the common pool: reads that find Caffeine's lossy read buffer full are never seen by the policy, "
             + "and results depend on thread timing. Both are replayed several times: median (min–max).\n\n");
-    int wins = 0;
-    int asyncWins = 0;
-    int asyncPoints = 0;
-    int points = 0;
+    Map<String, Versus> sync = new LinkedHashMap<>();
+    Map<String, Versus> async = new LinkedHashMap<>();
     boolean lruAgrees = true;
     boolean referenceMatches = true;
-    double sumDiff = 0;
     for (Map.Entry<String, TreeMap<Integer, Point>> t : traces.entrySet()) {
       boolean web12 = t.getKey().startsWith("web12");
       sb.append("`").append(t.getKey()).append("` (").append(traceInfo.get(t.getKey())).append(")\n\n");
@@ -291,7 +288,7 @@ public final class CoreReport implements Callable<Integer> {
         Summary lru = p.get("lru");
         Summary sim = p.get("lru-sim");
         Summary tiny = p.get("w-tinylfu");
-        Summary async = p.get("w-tinylfu-async");
+        Summary asyncTiny = p.get("w-tinylfu-async");
         Summary belady = p.get("belady");
         if (lru != null && sim != null && !p.hits.get("lru").equals(p.hits.get("lru-sim"))) {
           lruAgrees = false;
@@ -300,20 +297,13 @@ public final class CoreReport implements Callable<Integer> {
         if (lru != null && tiny != null) {
           double d = tiny.median() - lru.median();
           diff = String.format(Locale.ROOT, "%+.4f", d);
-          points++;
-          sumDiff += d;
-          if (d > 0) {
-            wins++;
-          }
+          sync.computeIfAbsent(t.getKey(), k -> new Versus()).add(d);
         }
-        if (lru != null && async != null) {
-          asyncPoints++;
-          if (async.median() > lru.median()) {
-            asyncWins++;
-          }
+        if (lru != null && asyncTiny != null) {
+          async.computeIfAbsent(t.getKey(), k -> new Versus()).add(asyncTiny.median() - lru.median());
         }
         sb.append("| ").append(e.getKey()).append(" | ").append(fmt(lru)).append(" | ").append(fmt(sim))
-            .append(" | ").append(fmt(tiny)).append(" | ").append(diff).append(" | ").append(fmt(async))
+            .append(" | ").append(fmt(tiny)).append(" | ").append(diff).append(" | ").append(fmt(asyncTiny))
             .append(" | ").append(fmt(belady)).append(" |");
         if (web12) {
           double[] ref = WEB12_REFERENCE.get(e.getKey());
@@ -335,15 +325,58 @@ public final class CoreReport implements Callable<Integer> {
     sb.append("- On `web12`, LRU and Belady ")
         .append(referenceMatches ? "match" : "do **not** all match")
         .append(" the reference figures of the traces' README to three decimals.\n");
-    if (points > 0) {
-      sb.append(String.format(Locale.ROOT, "- W-TinyLFU hits more often than LRU at %d of %d points "
-          + "(mean difference %+.4f).%n", wins, points, sumDiff / points));
+    for (String trace : traces.keySet()) {
+      Versus v = sync.get(trace);
+      Versus a = async.get(trace);
+      if (v == null && a == null) {
+        continue;
+      }
+      sb.append("- `").append(trace.replace(".trace.xz", "")).append("`: W-TinyLFU hits more often than LRU");
+      if (v != null) {
+        sb.append(" at ").append(v.describe());
+      }
+      if (a != null) {
+        sb.append(v != null ? "; " : " ").append("with asynchronous maintenance, as in a `Group`, at ").append(a.describe());
+      }
+      sb.append(".\n");
     }
-    if (asyncPoints > 0) {
-      sb.append(String.format(Locale.ROOT, "- With asynchronous maintenance, as in a `Group`, W-TinyLFU hits more often "
-          + "than LRU at %d of %d points.%n", asyncWins, asyncPoints));
+    if (sync.size() > 1 || async.size() > 1) {
+      double policy = meanOfMeans(sync);
+      double asGroup = meanOfMeans(async);
+      sb.append(String.format(Locale.ROOT, "- Both traces together (the mean of each trace's mean difference): "
+          + "W-TinyLFU − LRU = %+.4f, and %+.4f as a `Group` runs it. ", policy, asGroup));
+      if (policy > 0 && asGroup > 0) {
+        sb.append("W-TinyLFU, the default, is the better policy on these traces taken together.\n");
+      } else if (policy < 0 && asGroup < 0) {
+        sb.append("**LRU is the better policy on these traces taken together, not the default W-TinyLFU.**\n");
+      } else {
+        sb.append("**Neither policy is the better one on these traces taken together.**\n");
+      }
     }
     sb.append("\nTraces by headissue GmbH / cache2k, CC BY 4.0 (`shared/traces/LICENSE-cache2k-traces.txt`).\n");
+  }
+
+  private static double meanOfMeans(Map<String, Versus> perTrace) {
+    return perTrace.values().stream().mapToDouble(v -> v.sum / v.points).average().orElse(Double.NaN);
+  }
+
+  /** W-TinyLFU's hit ratio minus LRU's at the capacities of one trace. */
+  private static final class Versus {
+    int wins;
+    int points;
+    double sum;
+
+    void add(double difference) {
+      points++;
+      sum += difference;
+      if (difference > 0) {
+        wins++;
+      }
+    }
+
+    String describe() {
+      return String.format(Locale.ROOT, "%d of %d capacities (mean difference %+.4f)", wins, points, sum / points);
+    }
   }
 
   private static double maxBypassGain(Map<String, TreeMap<Integer, Point>> traces) {

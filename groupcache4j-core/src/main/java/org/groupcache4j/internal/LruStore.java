@@ -1,54 +1,88 @@
 package org.groupcache4j.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.StoreStats;
 
 /**
- * Exact LRU bounded by bytes, the policy of golang/groupcache's {@code lru} package: a doubly
- * linked list, most recent at the head, evicting from the tail.
+ * Exact LRU bounded by bytes, the policy of golang/groupcache's {@code lru} package, with hits
+ * that take no lock and write no shared structure.
  *
- * <p>Lookups go to a {@link ConcurrentHashMap} without a lock. Recording a hit (moving its entry
- * to the head) needs the list's lock; a reader that finds the lock free takes it, but a reader
- * that finds it busy does not wait: it leaves the entry in a lock-free FIFO queue of pending
- * accesses. The queue is the order of record: a reader holding the lock first replays queued
- * accesses, and moves its own entry itself only once the queue is empty; otherwise it queues its
- * entry behind the others. Every write (put, remove, eviction) first replays everything queued
- * before it began. So no access that completed before an eviction decision is missing from the
- * order that decision sees, which keeps the policy exact LRU, while readers never park behind one
- * another.
+ * <p>A hit looks its entry up in a {@link ConcurrentHashMap} and stamps the entry with the time of
+ * the hit ({@link System#nanoTime()}, which is monotonic across threads), raising its
+ * {@code lastUse} and never lowering it. The least recently used entry is then, exactly, the one
+ * with the smallest {@code lastUse}, and only an eviction needs to find it; it does so under the
+ * lock that every write takes:
  *
- * <p>Each turn at the lock replays a bounded number of accesses: a reader replays at most
- * {@value #REPLAY_BUDGET}, and a writer stops at a marker it queued itself, so the lock holder is
- * never held captive replaying the hits of readers that keep arriving while it works.
+ * <ul>
+ *   <li>New entries are appended to a list with {@code listedAt = lastUse = now}. Appends happen
+ *       under the lock, so the list is sorted by {@code listedAt}. An entry whose {@code lastUse}
+ *       still equals its {@code listedAt} has not been hit since it was listed.
+ *   <li>The eviction looks at the oldest listed entry. If it has been hit since, it is moved from
+ *       the list into a min-heap keyed by its {@code lastUse}, and the next one is looked at. The
+ *       first entry that has not been hit is older than every other listed entry, because every
+ *       other one was listed, and therefore last used, no earlier.
+ *   <li>The heap's top is checked the same way: an entry hit again since it was keyed gets its new
+ *       key and sinks. A top whose key is still its {@code lastUse} is older than everything in the
+ *       heap.
+ *   <li>The victim is the older of the two.
+ * </ul>
+ *
+ * <p>So every hit counts, in the order of the clock, and a reader never waits for a writer or for
+ * another reader; a writer pays for the hits it has to look at, each at most once per time it was
+ * hit and then reached the front. Hits by one thread are told apart as long as the clock advances
+ * between them, which it does on any platform with a clock finer than a hit (Linux's TSC clock
+ * advances every nanosecond).
  */
 public final class LruStore implements Store {
   private static final class Node {
     final String key;
     final ByteView value;
     final long weight;
+    /** The time of the latest hit, or of the put; only ever raised. Written by readers. */
+    long lastUse;
+    /** {@code lastUse} when the node was listed, or its key while in the heap. Lock held. */
+    long listedAt;
     Node prev;
     Node next;
+    /** Position in the heap, or -1 when the node is not in it. Lock held. */
+    int heapIndex = -1;
 
-    Node(String key, ByteView value, long weight) {
+    Node(String key, ByteView value, long weight, long now) {
       this.key = key;
       this.value = value;
       this.weight = weight;
+      this.listedAt = now;
+      LAST_USE.set(this, now);
+    }
+
+    boolean listed() {
+      return prev != null;
     }
   }
 
-  /** Accesses a reader replays in one turn at the lock at most. */
-  static final int REPLAY_BUDGET = 64;
+  private static final VarHandle LAST_USE;
+
+  static {
+    try {
+      LAST_USE = MethodHandles.lookup().findVarHandle(Node.class, "lastUse", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<String, Node> map = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Node> pendingHits = new ConcurrentLinkedQueue<>();
-  private final Node head = new Node(null, null, 0); // sentinel: head.next is most recent
-  /** Queued by a writer behind what it must replay; only ever in the queue while a writer holds the lock. */
-  private final Node replayMarker = new Node(null, null, 0);
+  /** Sentinel of the list: {@code head.next} is the earliest listed, {@code head.prev} the latest. */
+  private final Node head = new Node(null, null, 0, 0);
+  /** Min-heap by {@code listedAt} of the nodes hit after they were listed. Lock held. */
+  private Node[] heap = new Node[16];
+  private int heapSize;
   private long capacity;
   private long bytes;
   private final LongAdder gets = new LongAdder();
@@ -71,80 +105,38 @@ public final class LruStore implements Store {
     if (n == null) {
       return null;
     }
-    if (lock.tryLock()) {
-      try {
-        if (replayQueuedHits(REPLAY_BUDGET)) {
-          touch(n);
-        } else {
-          pendingHits.offer(n); // older accesses still queued: this one goes behind them
-        }
-      } finally {
-        lock.unlock();
-      }
-    } else {
-      pendingHits.offer(n);
-    }
+    recordHit(n, System.nanoTime());
     hits.increment();
     return n.value;
   }
 
-  /** Moves {@code n} to the head, unless it has left the list meanwhile. Lock held. */
-  private void touch(Node n) {
-    if (n.prev != null && head.next != n) {
-      unlink(n);
-      linkFirst(n);
-    }
-  }
-
-  /** Replays at most {@code budget} queued accesses; returns whether the queue was emptied. Lock held. */
-  private boolean replayQueuedHits(int budget) {
-    for (int i = 0; i < budget; i++) {
-      Node n = pendingHits.poll();
-      if (n == null) {
-        return true;
+  /** Raises {@code n.lastUse} to {@code now}, unless a concurrent hit raised it further. */
+  private static void recordHit(Node n, long now) {
+    long seen = (long) LAST_USE.getOpaque(n);
+    while (seen < now) {
+      long witness = (long) LAST_USE.compareAndExchange(n, seen, now);
+      if (witness == seen) {
+        return;
       }
-      touch(n);
+      seen = witness;
     }
-    return pendingHits.isEmpty();
-  }
-
-  /**
-   * Replays every access queued before this call, leaving those queued meanwhile (they are
-   * concurrent with the caller's write). Lock held.
-   */
-  private void replayPendingHits() {
-    if (pendingHits.isEmpty()) {
-      return;
-    }
-    pendingHits.offer(replayMarker);
-    Node n;
-    while ((n = pendingHits.poll()) != replayMarker) {
-      touch(n);
-    }
-  }
-
-  /** Takes the lock for a write and replays the queued accesses. */
-  private void lockForWrite() {
-    lock.lock();
-    replayPendingHits();
   }
 
   @Override
   public void put(String key, ByteView value) {
     long w = Store.weigh(key, value);
-    lockForWrite();
+    lock.lock();
     try {
       Node old = map.remove(key);
       if (old != null) {
-        unlink(old);
-        bytes -= old.weight;
+        forget(old);
       }
       if (w > capacity) {
         return;
       }
-      Node n = new Node(key, value, w);
+      Node n = new Node(key, value, w, System.nanoTime());
       map.put(key, n);
-      linkFirst(n);
+      linkLast(n);
       bytes += w;
       evictToCapacity();
     } finally {
@@ -154,14 +146,13 @@ public final class LruStore implements Store {
 
   @Override
   public boolean remove(String key) {
-    lockForWrite();
+    lock.lock();
     try {
       Node n = map.remove(key);
       if (n == null) {
         return false;
       }
-      unlink(n);
-      bytes -= n.weight;
+      forget(n);
       return true;
     } finally {
       lock.unlock();
@@ -170,7 +161,7 @@ public final class LruStore implements Store {
 
   @Override
   public void setCapacity(long newCapacity) {
-    lockForWrite();
+    lock.lock();
     try {
       capacity = Math.max(0, newCapacity);
       evictToCapacity();
@@ -181,30 +172,72 @@ public final class LruStore implements Store {
 
   /** Removes the least recently used entry; returns whether there was one. */
   public boolean removeOldest() {
-    lockForWrite();
+    lock.lock();
     try {
-      if (head.prev == head) {
-        return false;
-      }
-      evictTail();
-      return true;
+      return evictOldest();
     } finally {
       lock.unlock();
     }
   }
 
   private void evictToCapacity() {
-    while (bytes > capacity && head.prev != head) {
-      evictTail();
+    while (bytes > capacity && evictOldest()) {
+      // each round evicts one entry
     }
   }
 
-  private void evictTail() {
-    Node victim = head.prev;
-    unlink(victim);
-    map.remove(victim.key);
-    bytes -= victim.weight;
+  private boolean evictOldest() {
+    Node victim = oldest();
+    if (victim == null) {
+      return false;
+    }
+    map.remove(victim.key, victim);
+    forget(victim);
     evictions.increment();
+    return true;
+  }
+
+  /** Takes {@code n} out of the list or the heap and its weight out of the count. Lock held. */
+  private void forget(Node n) {
+    if (n.listed()) {
+      unlink(n);
+    } else if (n.heapIndex >= 0) {
+      heapRemove(n);
+    }
+    bytes -= n.weight;
+  }
+
+  /** The entry with the smallest {@code lastUse}, or null when the store is empty. Lock held. */
+  private Node oldest() {
+    Node first = head.next;
+    while (first != head) {
+      long used = (long) LAST_USE.getOpaque(first);
+      if (used == first.listedAt) {
+        break;
+      }
+      unlink(first); // hit since it was listed: its place is in the heap now
+      first.listedAt = used;
+      heapAdd(first);
+      first = head.next;
+    }
+    Node top = null;
+    while (heapSize > 0) {
+      top = heap[0];
+      long used = (long) LAST_USE.getOpaque(top);
+      if (used == top.listedAt) {
+        break;
+      }
+      top.listedAt = used; // hit again since it was keyed: sinks to its new place
+      siftDown(0);
+      top = null;
+    }
+    if (first == head) {
+      return top;
+    }
+    if (top == null) {
+      return first;
+    }
+    return top.listedAt < first.listedAt ? top : first;
   }
 
   private void unlink(Node n) {
@@ -214,11 +247,76 @@ public final class LruStore implements Store {
     n.next = null;
   }
 
-  private void linkFirst(Node n) {
-    n.next = head.next;
-    n.prev = head;
-    head.next.prev = n;
-    head.next = n;
+  private void linkLast(Node n) {
+    n.prev = head.prev;
+    n.next = head;
+    head.prev.next = n;
+    head.prev = n;
+  }
+
+  private void heapAdd(Node n) {
+    if (heapSize == heap.length) {
+      heap = Arrays.copyOf(heap, heapSize * 2);
+    }
+    heap[heapSize] = n;
+    n.heapIndex = heapSize;
+    heapSize++;
+    siftUp(heapSize - 1);
+  }
+
+  private void heapRemove(Node n) {
+    int i = n.heapIndex;
+    heapSize--;
+    Node last = heap[heapSize];
+    heap[heapSize] = null;
+    n.heapIndex = -1;
+    if (last != n) {
+      heap[i] = last;
+      last.heapIndex = i;
+      siftDown(i);
+      siftUp(last.heapIndex);
+    }
+    if (heap.length > 16 && heapSize < heap.length / 4) {
+      heap = Arrays.copyOf(heap, heap.length / 2);
+    }
+  }
+
+  private void siftUp(int i) {
+    Node n = heap[i];
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      Node p = heap[parent];
+      if (p.listedAt <= n.listedAt) {
+        break;
+      }
+      heap[i] = p;
+      p.heapIndex = i;
+      i = parent;
+    }
+    heap[i] = n;
+    n.heapIndex = i;
+  }
+
+  private void siftDown(int i) {
+    Node n = heap[i];
+    int half = heapSize >>> 1;
+    while (i < half) {
+      int child = 2 * i + 1;
+      Node c = heap[child];
+      int right = child + 1;
+      if (right < heapSize && heap[right].listedAt < c.listedAt) {
+        child = right;
+        c = heap[child];
+      }
+      if (n.listedAt <= c.listedAt) {
+        break;
+      }
+      heap[i] = c;
+      c.heapIndex = i;
+      i = child;
+    }
+    heap[i] = n;
+    n.heapIndex = i;
   }
 
   @Override
@@ -256,19 +354,34 @@ public final class LruStore implements Store {
     return map.containsKey(key);
   }
 
-  /** For tests: the lock that guards the list. */
+  /** For tests: the lock that guards the list and the heap. */
   ReentrantLock lockForTests() {
     return lock;
   }
 
-  /** For tests: whether the list, the map and the byte count agree. */
+  /**
+   * For tests: whether the list (sorted, nodes not yet re-keyed), the heap (heap-ordered, indexes
+   * right), the map and the byte count agree.
+   */
   boolean isConsistent() {
-    lockForWrite();
+    lock.lock();
     try {
       long sum = 0;
       int count = 0;
+      long previous = Long.MIN_VALUE;
       for (Node n = head.next; n != head; n = n.next) {
-        if (map.get(n.key) != n || n.next.prev != n) {
+        if (map.get(n.key) != n || n.next.prev != n || n.heapIndex != -1
+            || n.listedAt < previous || n.listedAt > n.lastUse) {
+          return false;
+        }
+        previous = n.listedAt;
+        sum += n.weight;
+        count++;
+      }
+      for (int i = 0; i < heapSize; i++) {
+        Node n = heap[i];
+        if (map.get(n.key) != n || n.heapIndex != i || n.listed() || n.listedAt > n.lastUse
+            || (i > 0 && heap[(i - 1) >>> 1].listedAt > n.listedAt)) {
           return false;
         }
         sum += n.weight;
