@@ -127,15 +127,18 @@ public final class LruStore implements Store {
     long w = Store.weigh(key, value);
     lock.lock();
     try {
-      Node old = map.remove(key);
-      if (old != null) {
-        forget(old);
-      }
       if (w > capacity) {
+        Node old = map.remove(key);
+        if (old != null) {
+          forget(old);
+        }
         return;
       }
       Node n = new Node(key, value, w, System.nanoTime());
-      map.put(key, n);
+      Node old = map.put(key, n); // replaced in one step: a concurrent reader finds the old value or the new
+      if (old != null) {
+        forget(old);
+      }
       linkLast(n);
       bytes += w;
       evictToCapacity();
