@@ -261,8 +261,7 @@ public final class LruStore implements Store {
     if (heapSize == heap.length) {
       heap = Arrays.copyOf(heap, heapSize * 2);
     }
-    heap[heapSize] = n;
-    n.heapIndex = heapSize;
+    place(n, heapSize);
     heapSize++;
     siftUp(heapSize - 1);
   }
@@ -274,8 +273,7 @@ public final class LruStore implements Store {
     heap[heapSize] = null;
     n.heapIndex = -1;
     if (last != n) {
-      heap[i] = last;
-      last.heapIndex = i;
+      place(last, i);
       siftDown(i);
       siftUp(last.heapIndex);
     }
@@ -288,16 +286,13 @@ public final class LruStore implements Store {
     Node n = heap[i];
     while (i > 0) {
       int parent = (i - 1) >>> 1;
-      Node p = heap[parent];
-      if (p.listedAt <= n.listedAt) {
+      if (heap[parent].listedAt <= n.listedAt) {
         break;
       }
-      heap[i] = p;
-      p.heapIndex = i;
+      place(heap[parent], i);
       i = parent;
     }
-    heap[i] = n;
-    n.heapIndex = i;
+    place(n, i);
   }
 
   private void siftDown(int i) {
@@ -305,19 +300,19 @@ public final class LruStore implements Store {
     int half = heapSize >>> 1;
     while (i < half) {
       int child = 2 * i + 1;
-      Node c = heap[child];
-      int right = child + 1;
-      if (right < heapSize && heap[right].listedAt < c.listedAt) {
-        child = right;
-        c = heap[child];
+      if (child + 1 < heapSize && heap[child + 1].listedAt < heap[child].listedAt) {
+        child++;
       }
-      if (n.listedAt <= c.listedAt) {
+      if (n.listedAt <= heap[child].listedAt) {
         break;
       }
-      heap[i] = c;
-      c.heapIndex = i;
+      place(heap[child], i);
       i = child;
     }
+    place(n, i);
+  }
+
+  private void place(Node n, int i) {
     heap[i] = n;
     n.heapIndex = i;
   }
