@@ -131,6 +131,64 @@ class LruStoreTest {
     assertThat(s.isConsistent()).isTrue();
   }
 
+  /**
+   * Two threads take turns hitting keys, handing over through a queue: each hit happens after the
+   * previous one, on another core as often as not. The evictions must follow that order.
+   */
+  @Test
+  void hitsFromThreadsTakingTurnsAreOrderedAcrossThreads() throws Exception {
+    int n = 10;
+    LruStore s = new LruStore(10L * n);
+    LinkedHashMap<String, Boolean> model = new LinkedHashMap<>(16, 0.75f, true);
+    for (int i = 0; i < n; i++) {
+      s.put("k" + i, V);
+      model.put("k" + i, true);
+    }
+    java.util.Random r = new java.util.Random(11);
+    List<String> order = new java.util.ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      order.add("k" + r.nextInt(n));
+    }
+    java.util.concurrent.SynchronousQueue<Integer> toA = new java.util.concurrent.SynchronousQueue<>();
+    java.util.concurrent.SynchronousQueue<Integer> toB = new java.util.concurrent.SynchronousQueue<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<?> a = pool.submit(() -> takeTurns(s, order, 0, toA, toB));
+      java.util.concurrent.Future<?> b = pool.submit(() -> takeTurns(s, order, 1, toB, toA));
+      toA.put(0);
+      a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    order.forEach(model::get);
+    for (int i = 0; i < n; i++) {
+      String eldest = model.keySet().iterator().next();
+      model.remove(eldest);
+      s.put("x" + i, V);
+      model.put("x" + i, true);
+      assertThat(s.holds(eldest)).as("the least recently used key %s, evicted by put #%d", eldest, i).isFalse();
+    }
+    assertThat(s.isConsistent()).isTrue();
+  }
+
+  /** Hits the keys of {@code order} at the positions of this thread's parity, one turn at a time. */
+  private static Void takeTurns(LruStore s, List<String> order, int parity,
+      java.util.concurrent.SynchronousQueue<Integer> mine, java.util.concurrent.SynchronousQueue<Integer> theirs)
+      throws InterruptedException {
+    while (true) {
+      int i = mine.take();
+      if (i >= order.size()) {
+        if (parity == i % 2) {
+          theirs.put(i); // let the other one see the end too
+        }
+        return null;
+      }
+      assertThat(s.get(order.get(i))).isNotNull();
+      theirs.put(i + 1);
+    }
+  }
+
   @Test
   void removeOldestDropsTheTail() {
     LruStore s = new LruStore(100);
