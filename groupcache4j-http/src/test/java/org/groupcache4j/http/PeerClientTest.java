@@ -21,26 +21,17 @@ import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.http.internal.PeerFetchException;
 import org.groupcache4j.peer.PeerClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client side: what each kind of answer, or of silence, turns into; and connection reuse. */
 class PeerClientTest {
-  private final Closer closer = new Closer();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    closer.closeAll();
-  }
-
-  private <T extends AutoCloseable> T open(T t) {
-    return closer.open(t);
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private HttpPeerTransport transport(java.util.function.Consumer<HttpPeerTransport.Builder> options) {
     HttpPeerTransport.Builder b = HttpPeerTransport.builder().eventLoopThreads(1);
     options.accept(b);
-    return open(b.build());
+    return closer.open(b.build());
   }
 
   private static Throwable failureOf(CompletableFuture<ByteView> f) {
@@ -50,8 +41,8 @@ class PeerClientTest {
 
   /** Two of our nodes; the asker's own loader must never run for keys the owner answers about. */
   private TestNode[] pair(org.groupcache4j.Loader ownerValues, java.util.function.BiFunction<TestNode, org.groupcache4j.Loader, org.groupcache4j.Group> groups) {
-    TestNode a = open(TestNode.start(b -> {}, TestNode::goValue, groups));
-    TestNode b = open(TestNode.start(x -> {}, ownerValues, groups));
+    TestNode a = closer.open(TestNode.start(b -> {}, TestNode::goValue, groups));
+    TestNode b = closer.open(TestNode.start(x -> {}, ownerValues, groups));
     List<String> peers = List.of(a.url, b.url);
     a.cache.setPeers(peers);
     b.cache.setPeers(peers);
@@ -129,7 +120,7 @@ class PeerClientTest {
 
   @Test
   void anUnknownGroupAtThePeerIsATransportFailure() {
-    TestNode peer = open(TestNode.start());
+    TestNode peer = closer.open(TestNode.start());
     PeerClient client = transport(b -> {}).client(peer.url);
     try {
       Throwable t = failureOf(client.fetch("nosuch", "k"));
@@ -143,7 +134,7 @@ class PeerClientTest {
   void aGolangGroupcacheErrorMakesOurNodeLoadLocally() {
     try (FakePeer go = new FakePeer((c, r, head) -> FakePeer.response(500, "Internal Server Error",
         "text/plain", "boom\n".getBytes(StandardCharsets.UTF_8)))) {
-      TestNode ours = open(TestNode.start());
+      TestNode ours = closer.open(TestNode.start());
       ours.cache.setPeers(ours.url, go.url());
       String key = keyOwnedBy(go.url(), ours, "g");
       assertThat(ours.group.get(key).toByteArray()).isEqualTo(TestNode.goValue(key));

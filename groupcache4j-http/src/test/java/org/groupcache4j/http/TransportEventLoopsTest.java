@@ -18,8 +18,8 @@ import org.groupcache4j.ByteView;
 import org.groupcache4j.http.internal.PeerHttpClient;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where fetches run and what a transport does before the first one: event loops shared with the
@@ -27,23 +27,14 @@ import org.junit.jupiter.api.Test;
  * and the start-up warm-up that touches no group.
  */
 class TransportEventLoopsTest {
-  private final Closer closer = new Closer();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    closer.closeAll();
-  }
-
-  private <T extends AutoCloseable> T open(T t) {
-    return closer.open(t);
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   @Test
   void aTransportOnTheApplicationsEventLoopsServesFetchesAndLeavesThemRunning() throws Exception {
     NioEventLoopGroup loops = new NioEventLoopGroup(2);
     try {
-      TestNode owner = open(TestNode.start(b -> b.eventLoopGroup(loops), TestNode::goValue));
-      TestNode asker = open(TestNode.start(b -> b.eventLoopGroup(loops), TestNode::goValue));
+      TestNode owner = closer.open(TestNode.start(b -> b.eventLoopGroup(loops), TestNode::goValue));
+      TestNode asker = closer.open(TestNode.start(b -> b.eventLoopGroup(loops), TestNode::goValue));
       owner.cache.setPeers(owner.url, asker.url);
       asker.cache.setPeers(owner.url, asker.url);
       String key = keyOwnedBy(owner, asker);
@@ -76,7 +67,7 @@ class TransportEventLoopsTest {
   void aFetchStartedOnAnEventLoopIsAnsweredOnThatSameThread() throws Exception {
     NioEventLoopGroup loops = new NioEventLoopGroup(2);
     try (FakePeer peer = new FakePeer((c, r, head) -> FakePeer.protobufOk("v".getBytes(StandardCharsets.US_ASCII)))) {
-      HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopGroup(loops).build());
+      HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopGroup(loops).build());
       PeerClient client = t.client(peer.url());
       for (io.netty.util.concurrent.EventExecutor e : loops) {
         EventLoop loop = (EventLoop) e;
@@ -98,7 +89,7 @@ class TransportEventLoopsTest {
   @Test
   void theFirstConnectionIsOpenedBeforeTheFirstFetchAndThenUsed() throws Exception {
     try (FakePeer peer = new FakePeer((c, r, head) -> FakePeer.protobufOk(("conn" + c).getBytes(StandardCharsets.US_ASCII)))) {
-      HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+      HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
       PeerClient client = t.client(peer.url());
       await().atMost(Duration.ofSeconds(5)).until(() -> peer.connections.get() == 1);
       assertThat(peer.requests).isEmpty();
@@ -110,14 +101,14 @@ class TransportEventLoopsTest {
   @Test
   void aPeerThatComesUpLaterIsConnectedAheadToo() throws Exception {
     int port = TestNode.freePort();
-    HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+    HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
     PeerClient client = t.client("http://127.0.0.1:" + port); // nothing listens yet
     AtomicInteger served = new AtomicInteger();
     PeerRequestHandler handler = (group, key) -> {
       served.incrementAndGet();
       return CompletableFuture.completedFuture(ByteView.of(key));
     };
-    HttpPeerTransport peer = open(HttpPeerTransport.builder().eventLoopThreads(1)
+    HttpPeerTransport peer = closer.open(HttpPeerTransport.builder().eventLoopThreads(1)
         .bindAddress(new InetSocketAddress("127.0.0.1", port)).build());
     peer.start("http://127.0.0.1:" + port, handler);
     assertThat(client.fetch("g", "k").get(5, TimeUnit.SECONDS).toString()).isEqualTo("k");
@@ -128,7 +119,7 @@ class TransportEventLoopsTest {
   void theWarmUpAsksForTheBasePathOnlyAndTouchesNoGroup() throws Exception {
     try (FakePeer peer = new FakePeer((c, r, head) -> FakePeer.response(400, "Bad Request", "text/plain",
         "bad request\n".getBytes(StandardCharsets.US_ASCII)))) {
-      HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+      HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
       PeerHttpClient client = (PeerHttpClient) t.client(peer.url());
       client.warmUp(3).get(5, TimeUnit.SECONDS);
       assertThat(peer.requests).hasSize(3)
@@ -136,13 +127,13 @@ class TransportEventLoopsTest {
     }
     // against our own server: every node warms up this way at start, and no handler ever runs
     AtomicInteger handled = new AtomicInteger();
-    HttpPeerTransport server = open(HttpPeerTransport.builder().eventLoopThreads(1)
+    HttpPeerTransport server = closer.open(HttpPeerTransport.builder().eventLoopThreads(1)
         .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build());
     server.start("http://127.0.0.1", (group, key) -> {
       handled.incrementAndGet();
       return CompletableFuture.completedFuture(ByteView.of("x"));
     });
-    HttpPeerTransport t = open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+    HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
     PeerHttpClient client = (PeerHttpClient) t.client("http://127.0.0.1:" + server.boundAddress().getPort());
     client.warmUp(5).get(5, TimeUnit.SECONDS);
     assertThat(handled.get()).isZero();
