@@ -174,7 +174,7 @@ public final class CoreReport implements Callable<Integer> {
     }
     if (scores.containsKey("groupGetLru")) {
       sb.append("\nHow the LRU store keeps exact LRU with no lock and no shared queue on a hit: a hit stamps its entry with "
-          + "`System.nanoTime()` and takes no lock; only an eviction, under the writers' lock, looks for the entry "
+          + "`System.nanoTime()`; only an eviction, under the writers' lock, looks for the entry "
           + "with the oldest stamp, in a list sorted by insertion and a heap of the entries hit since (`LruStore`). "
           + "With two threads on two cores, a hit on a key the other core touched last still moves that entry's "
           + "cache line across, which depends on where a virtual machine's vCPUs land: on a small VM the LRU "
@@ -357,7 +357,7 @@ public final class CoreReport implements Callable<Integer> {
   }
 
   private static double meanOfMeans(Map<String, Versus> perTrace) {
-    return perTrace.values().stream().mapToDouble(v -> v.sum / v.points).average().orElse(Double.NaN);
+    return perTrace.values().stream().mapToDouble(Versus::mean).average().orElse(Double.NaN);
   }
 
   /** W-TinyLFU's hit ratio minus LRU's at the capacities of one trace. */
@@ -374,8 +374,12 @@ public final class CoreReport implements Callable<Integer> {
       }
     }
 
+    double mean() {
+      return sum / points;
+    }
+
     String describe() {
-      return String.format(Locale.ROOT, "%d of %d capacities (mean difference %+.4f)", wins, points, sum / points);
+      return String.format(Locale.ROOT, "%d of %d capacities (mean difference %+.4f)", wins, points, mean());
     }
   }
 

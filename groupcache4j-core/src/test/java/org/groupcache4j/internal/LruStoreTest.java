@@ -2,10 +2,19 @@ package org.groupcache4j.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -48,13 +57,13 @@ class LruStoreTest {
   void concurrentReadersAndWritersKeepListMapAndBytesInAgreement() throws Exception {
     LruStore s = new LruStore(2000);
     int threads = 4;
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int seed = t;
         done.add(pool.submit(() -> {
-          java.util.Random r = new java.util.Random(seed);
+          Random r = new Random(seed);
           for (int i = 0; i < 200_000; i++) {
             String k = "k" + r.nextInt(300);
             int op = r.nextInt(10);
@@ -68,8 +77,8 @@ class LruStoreTest {
           }
         }));
       }
-      for (java.util.concurrent.Future<?> f : done) {
-        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
       }
     } finally {
       pool.shutdownNow();
@@ -86,13 +95,10 @@ class LruStoreTest {
   void hitsWhileTheLockIsBusyKeepTheExactOrder() throws Exception {
     int n = 10;
     LruStore s = new LruStore(10L * n); // "kN" + 8 bytes: exactly n entries
-    java.util.LinkedHashMap<String, Boolean> model = new java.util.LinkedHashMap<>(16, 0.75f, true);
-    for (int i = 0; i < n; i++) {
-      s.put("k" + i, V);
-      model.put("k" + i, true);
-    }
-    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    LinkedHashMap<String, Boolean> model = new LinkedHashMap<>(16, 0.75f, true);
+    fill(s, model, n);
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     Thread holder = new Thread(() -> {
       s.lockForTests().lock();
       try {
@@ -105,8 +111,8 @@ class LruStoreTest {
       }
     });
     holder.start();
-    assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    java.util.Random r = new java.util.Random(7);
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    Random r = new Random(7);
     for (int i = 0; i < 192; i++) { // the lock is busy throughout
       String k = "k" + r.nextInt(n);
       assertThat(s.get(k)).isNotNull();
@@ -118,6 +124,19 @@ class LruStoreTest {
 
     assertThat(s.get("k3")).isNotNull();
     model.get("k3");
+    assertEvictionsFollow(s, model, n);
+  }
+
+  /** Puts keys k0 .. k(n-1) into {@code s} and {@code model}. */
+  private static void fill(LruStore s, LinkedHashMap<String, Boolean> model, int n) {
+    for (int i = 0; i < n; i++) {
+      s.put("k" + i, V);
+      model.put("k" + i, true);
+    }
+  }
+
+  /** Puts {@code n} new keys, one eviction each, and checks every one evicts the model's eldest and keeps the rest. */
+  private static void assertEvictionsFollow(LruStore s, LinkedHashMap<String, Boolean> model, int n) {
     for (int i = 0; i < n; i++) {
       String eldest = model.keySet().iterator().next();
       model.remove(eldest);
@@ -140,41 +159,31 @@ class LruStoreTest {
     int n = 10;
     LruStore s = new LruStore(10L * n);
     LinkedHashMap<String, Boolean> model = new LinkedHashMap<>(16, 0.75f, true);
-    for (int i = 0; i < n; i++) {
-      s.put("k" + i, V);
-      model.put("k" + i, true);
-    }
-    java.util.Random r = new java.util.Random(11);
-    List<String> order = new java.util.ArrayList<>();
+    fill(s, model, n);
+    Random r = new Random(11);
+    List<String> order = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
       order.add("k" + r.nextInt(n));
     }
-    java.util.concurrent.SynchronousQueue<Integer> toA = new java.util.concurrent.SynchronousQueue<>();
-    java.util.concurrent.SynchronousQueue<Integer> toB = new java.util.concurrent.SynchronousQueue<>();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    SynchronousQueue<Integer> toA = new SynchronousQueue<>();
+    SynchronousQueue<Integer> toB = new SynchronousQueue<>();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      java.util.concurrent.Future<?> a = pool.submit(() -> takeTurns(s, order, 0, toA, toB));
-      java.util.concurrent.Future<?> b = pool.submit(() -> takeTurns(s, order, 1, toB, toA));
+      Future<?> a = pool.submit(() -> takeTurns(s, order, 0, toA, toB));
+      Future<?> b = pool.submit(() -> takeTurns(s, order, 1, toB, toA));
       toA.put(0);
-      a.get(30, java.util.concurrent.TimeUnit.SECONDS);
-      b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      a.get(30, TimeUnit.SECONDS);
+      b.get(30, TimeUnit.SECONDS);
     } finally {
       pool.shutdownNow();
     }
     order.forEach(model::get);
-    for (int i = 0; i < n; i++) {
-      String eldest = model.keySet().iterator().next();
-      model.remove(eldest);
-      s.put("x" + i, V);
-      model.put("x" + i, true);
-      assertThat(s.holds(eldest)).as("the least recently used key %s, evicted by put #%d", eldest, i).isFalse();
-    }
-    assertThat(s.isConsistent()).isTrue();
+    assertEvictionsFollow(s, model, n);
   }
 
   /** Hits the keys of {@code order} at the positions of this thread's parity, one turn at a time. */
   private static Void takeTurns(LruStore s, List<String> order, int parity,
-      java.util.concurrent.SynchronousQueue<Integer> mine, java.util.concurrent.SynchronousQueue<Integer> theirs)
+      SynchronousQueue<Integer> mine, SynchronousQueue<Integer> theirs)
       throws InterruptedException {
     while (true) {
       int i = mine.take();
@@ -243,7 +252,7 @@ class LruStoreTest {
         }
       }
       for (String k : model.keySet()) {
-        assertThat(s.holds(k)).as("%s after %s", k, java.util.Arrays.toString(op)).isTrue();
+        assertThat(s.holds(k)).as("%s after %s", k, Arrays.toString(op)).isTrue();
       }
       assertThat(s.items()).isEqualTo(model.size());
       assertThat(s.bytes()).isEqualTo(model.values().stream().mapToLong(Integer::longValue).sum());

@@ -38,18 +38,7 @@ public final class IoResources {
 
   /** Creates {@code threads} event loops of its own. */
   public IoResources(int threads, boolean preferNative) {
-    DefaultThreadFactory tf = new DefaultThreadFactory("groupcache4j-http", true);
-    if (preferNative && Epoll.isAvailable()) {
-      group = new EpollEventLoopGroup(threads, tf);
-      serverChannel = EpollServerSocketChannel.class;
-      clientChannel = EpollSocketChannel.class;
-    } else {
-      group = new NioEventLoopGroup(threads, tf);
-      serverChannel = NioServerSocketChannel.class;
-      clientChannel = NioSocketChannel.class;
-    }
-    owned = true;
-    loops = loopsOf(group);
+    this(newGroup(threads, "groupcache4j-http", preferNative), true);
   }
 
   /**
@@ -58,8 +47,12 @@ public final class IoResources {
    * @throws IllegalArgumentException for any other kind of event loop group
    */
   public IoResources(EventLoopGroup group) {
+    this(group, false);
+  }
+
+  private IoResources(EventLoopGroup group, boolean owned) {
     this.group = group;
-    this.owned = false;
+    this.owned = owned;
     this.loops = loopsOf(group);
     if (isEpoll(group)) {
       serverChannel = EpollServerSocketChannel.class;
@@ -73,7 +66,17 @@ public final class IoResources {
     }
   }
 
-  private static boolean isEpoll(EventLoopGroup group) {
+  /**
+   * {@code threads} event loops on daemon threads named after {@code name}: epoll where Netty's
+   * native library loads and {@code preferNative}, NIO elsewhere.
+   */
+  public static EventLoopGroup newGroup(int threads, String name, boolean preferNative) {
+    DefaultThreadFactory tf = new DefaultThreadFactory(name, true);
+    return preferNative && Epoll.isAvailable() ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
+  }
+
+  /** Whether {@code group} runs epoll event loops (else it is taken for NIO). */
+  public static boolean isEpoll(EventLoopGroup group) {
     if (group instanceof EpollEventLoopGroup) {
       return true;
     }

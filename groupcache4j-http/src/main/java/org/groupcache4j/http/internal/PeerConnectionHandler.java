@@ -283,6 +283,11 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    closeAfterError(ctx, cause);
+  }
+
+  /** Closes a peer connection after {@code cause}; logs it (at debug) unless it is the socket's own I/O error. */
+  static void closeAfterError(ChannelHandlerContext ctx, Throwable cause) {
     if (!(cause instanceof IOException)) {
       LOG.log(Level.DEBUG, () -> "closing peer connection " + ctx.channel() + " after: " + cause);
     }

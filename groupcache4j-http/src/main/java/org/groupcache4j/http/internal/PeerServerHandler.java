@@ -25,8 +25,6 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +55,6 @@ import org.groupcache4j.peer.PeerRequestHandler;
  */
 @ChannelHandler.Sharable
 public final class PeerServerHandler extends ChannelDuplexHandler {
-  private static final System.Logger LOG = System.getLogger("org.groupcache4j.http");
   private static final AttributeKey<Conn> CONN = AttributeKey.valueOf(PeerServerHandler.class, "conn");
   private static final int MAX_QUEUED = 64;
 
@@ -312,9 +309,6 @@ public final class PeerServerHandler extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof IOException)) {
-      LOG.log(Level.DEBUG, () -> "closing peer connection " + ctx.channel() + " after: " + cause);
-    }
-    ctx.close();
+    PeerConnectionHandler.closeAfterError(ctx, cause);
   }
 }

@@ -1,10 +1,6 @@
 package org.groupcache4j.server.internal;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -14,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.HttpPeerTransport;
+import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.server.internal.api.ApiServer;
 import org.groupcache4j.server.internal.api.StatsJson;
 import org.groupcache4j.server.internal.cli.Values;
@@ -67,7 +64,7 @@ public final class Node implements AutoCloseable {
       if (c.peerThreads() != null) {
         tb.eventLoopThreads(c.peerThreads());
       } else {
-        loops = eventLoops(c.apiThreads());
+        loops = IoResources.newGroup(c.apiThreads(), "groupcache4j-io", true);
         tb.eventLoopGroup(loops);
       }
       transport = tb.build();
@@ -107,12 +104,6 @@ public final class Node implements AutoCloseable {
       shutdownLoops();
       throw e;
     }
-  }
-
-  /** Epoll event loops where Netty's native library loads, NIO elsewhere; daemon threads. */
-  private static EventLoopGroup eventLoops(int threads) {
-    DefaultThreadFactory tf = new DefaultThreadFactory("groupcache4j-io", true);
-    return Epoll.isAvailable() ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
   }
 
   private void shutdownLoops() {

@@ -8,18 +8,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.groupcache4j.GroupCache;
+import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.server.internal.cli.Values;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,31 +95,22 @@ public final class ApiServer implements AutoCloseable {
     this.idleTimeout = idleTimeout;
   }
 
-  /** Whether {@code group} runs epoll event loops (else NIO). */
-  static boolean isEpoll(EventLoopGroup group) {
-    return group instanceof EpollEventLoopGroup || group.next().getClass().getName().startsWith("io.netty.channel.epoll.");
-  }
-
   /**
    * Listens on every address.
    *
    * @throws IOException naming the address that cannot be bound (e.g. already in use)
    */
   public synchronized ApiServer start() throws IOException {
-    boolean epoll;
     EventLoopGroup acceptors;
     EventLoopGroup servers;
     if (shared != null) {
-      epoll = isEpoll(shared);
       acceptors = shared;
       servers = shared;
     } else {
-      epoll = Epoll.isAvailable();
-      acceptors = boss = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("api-accept", true))
-          : new NioEventLoopGroup(1, new DefaultThreadFactory("api-accept", true));
-      servers = workers = epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("api", true))
-          : new NioEventLoopGroup(threads, new DefaultThreadFactory("api", true));
+      acceptors = boss = IoResources.newGroup(1, "api-accept", true);
+      servers = workers = IoResources.newGroup(threads, "api", true);
     }
+    boolean epoll = IoResources.isEpoll(servers);
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap b = new ServerBootstrap()
         .group(acceptors, servers)
