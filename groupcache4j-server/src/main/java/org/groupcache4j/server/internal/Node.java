@@ -154,7 +154,7 @@ public final class Node implements AutoCloseable {
     OriginLoader.Counts oc = loader.counts();
     StatsJson.GroupView gv = new StatsJson.GroupView(group.name(), group.cacheBytes(), group.stats(),
         origin.describe(), oc.loads(), oc.ok(), oc.notFound(), oc.timeouts(), oc.errors(), oc.nanos());
-    return StatsJson.render(cache.self(), cache.peers(), config.replicas(), config.basePath(),
+    return StatsJson.render(cache.self(), config.instance(), cache.peers(), config.replicas(), config.basePath(),
         (System.nanoTime() - startedNanos) / 1_000_000, List.of(gv));
   }
 

@@ -14,6 +14,8 @@ import org.groupcache4j.server.internal.origin.Origins;
  * @param peerConnections connections per peer, or null for the transport's default
  * @param peerThreads event-loop threads of a peer transport of its own, or null to share the
  *     client API's ({@code apiThreads})
+ * @param instance an id of this node process, shown in {@code /stats} (a random one when null):
+ *     tells whoever started the node that it answers, and not another process on the same port
  */
 public record NodeConfig(
     String self,
@@ -36,7 +38,25 @@ public record NodeConfig(
     int apiThreads,
     int apiMaxConnections,
     Duration apiIdleTimeout,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    String instance) {
+
+  public NodeConfig {
+    if (instance == null) {
+      instance = java.util.UUID.randomUUID().toString();
+    }
+  }
+
+  /** A configuration with a random {@code instance}. */
+  public NodeConfig(String self, List<String> peers, InetSocketAddress peerListen, String basePath, int replicas,
+      List<InetSocketAddress> api, String group, long cacheBytes, EvictionPolicy eviction, boolean hotStore,
+      Duration loadTimeout, Duration peerTimeout, Duration peerConnectTimeout, Integer peerConnections,
+      Integer peerThreads, String originSpec, Origins.Settings origin, int apiThreads, int apiMaxConnections,
+      Duration apiIdleTimeout, Duration shutdownGrace) {
+    this(self, peers, peerListen, basePath, replicas, api, group, cacheBytes, eviction, hotStore, loadTimeout,
+        peerTimeout, peerConnectTimeout, peerConnections, peerThreads, originSpec, origin, apiThreads,
+        apiMaxConnections, apiIdleTimeout, shutdownGrace, null);
+  }
 
   public Duration effectivePeerTimeout() {
     return peerTimeout != null ? peerTimeout : loadTimeout.plusSeconds(1);

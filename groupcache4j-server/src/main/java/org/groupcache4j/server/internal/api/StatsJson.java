@@ -1,6 +1,9 @@
 package org.groupcache4j.server.internal.api;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.groupcache4j.GroupStats;
 import org.groupcache4j.StoreStats;
 
@@ -24,8 +27,8 @@ public final class StatsJson {
   public record GroupView(String name, long cacheBytes, GroupStats stats, String originSpec, long originLoads,
       long originOk, long originNotFound, long originTimeouts, long originErrors, long originNanos) {}
 
-  public static String render(String self, List<String> peers, int replicas, String basePath, long uptimeMillis,
-      List<GroupView> groups) {
+  public static String render(String self, String instance, List<String> peers, int replicas, String basePath,
+      long uptimeMillis, List<GroupView> groups) {
     StringBuilder sb = new StringBuilder(1024);
     long totalLoads = 0;
     for (GroupView g : groups) {
@@ -33,6 +36,8 @@ public final class StatsJson {
     }
     sb.append("{\"self\":");
     str(sb, self);
+    sb.append(",\"instance\":");
+    str(sb, instance);
     sb.append(",\"peers\":[");
     for (int i = 0; i < peers.size(); i++) {
       if (i > 0) {
@@ -89,6 +94,33 @@ public final class StatsJson {
         .append(",\"hits\":").append(s.hits())
         .append(",\"evictions\":").append(s.evictions())
         .append('}');
+  }
+
+  /** Parses a {@code /stats} document (as read by the demo and the tests). */
+  public static Map<String, Object> parse(String json) throws IOException {
+    try {
+      return JSON.std.mapFrom(json);
+    } catch (IOException e) {
+      throw new IOException("not a JSON object (" + e.getMessage() + "): " + json, e);
+    }
+  }
+
+  /** The origin loads of every group of a parsed {@code /stats} document, added up. */
+  public static long originLoads(Map<String, Object> stats) throws IOException {
+    long n = 0;
+    for (Object group : object(stats, "groups").values()) {
+      n += ((Number) object(group, "origin").get("loads")).longValue();
+    }
+    return n;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object parent, String field) throws IOException {
+    Object o = parent instanceof Map<?, ?> m ? m.get(field) : null;
+    if (!(o instanceof Map<?, ?>)) {
+      throw new IOException("no object '" + field + "' in /stats: " + parent);
+    }
+    return (Map<String, Object>) o;
   }
 
   /** Appends {@code s} as a JSON string. */

@@ -162,6 +162,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Stop when this process ends (used by `demo` for its nodes).")
   Long parentPid;
 
+  @Option(names = "--instance", hidden = true, paramLabel = "ID",
+      description = "An id of this node process shown in /stats (used by `demo` to know its own nodes). Default: random.")
+  String instance;
+
   @Override
   public Integer call() throws Exception {
     NodeConfig config = config();
@@ -274,7 +278,7 @@ public final class ServeCommand implements Callable<Integer> {
     Origins.Settings os = new Origins.Settings(query, jdbcUser, System.getenv("GROUPCACHE4J_JDBC_PASSWORD"),
         jdbcPool, originTo, maxValue);
     return new NodeConfig(selfUrl, peerList, listen, basePath, replicas, apiAddrs, group, cache, policy, hotStore,
-        loadTo, peerTo, connectTo, peerConnections, peerThreads, origin, os, apiT, apiMaxConnections, idle, grace);
+        loadTo, peerTo, connectTo, peerConnections, peerThreads, origin, os, apiT, apiMaxConnections, idle, grace, instance);
   }
 
   private void positive(String flag, int value) {

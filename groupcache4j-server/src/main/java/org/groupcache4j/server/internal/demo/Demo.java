@@ -17,19 +17,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.groupcache4j.ring.HashFunction;
 import org.groupcache4j.ring.HashRing;
 import org.groupcache4j.server.Main;
 import org.groupcache4j.server.internal.Signals;
+import org.groupcache4j.server.internal.api.StatsJson;
 import org.groupcache4j.server.internal.origin.DemoDatabase;
 
 /**
- * The {@code demo} command: the seed tutorial's cluster as separate processes (this same program
- * re-launched with {@code serve}), the seed script's three concurrent requests for Tom, a few more
- * keys, and an account of who owned and who loaded each key, read from the nodes' {@code /stats}.
+ * The {@code demo} command: the three-node example cluster as separate processes (this same
+ * program re-launched with {@code serve}), three concurrent requests for Tom, a few more keys, and
+ * an account of who owned and who loaded each key, read from the nodes' {@code /stats}.
+ *
+ * <p>The demo knows its own nodes: it starts each with a token of this run ({@code --instance}) and
+ * trusts a port only when its {@code /stats} shows that token, so a port answered by another demo
+ * or node is reported instead of being counted.
  *
  * <p>The node processes never outlive the demo: they are stopped on every way out (the end of
  * {@code --exit}, Ctrl-C, SIGTERM, a shutdown hook), and each node also stops by itself when this
@@ -37,10 +42,10 @@ import org.groupcache4j.server.internal.origin.DemoDatabase;
  */
 public final class Demo {
   static final String HOST = "127.0.0.1";
-  static final int[] PEER_PORTS = {8001, 8002, 8003};
-  static final int[] API_PORTS = {9001, 9002, 9999};
+  /** The demo's ports unless told otherwise: peers, then client APIs (node 3's API on 9999). */
+  public static final List<Integer> DEFAULT_PEER_PORTS = List.of(8001, 8002, 8003);
+  public static final List<Integer> DEFAULT_API_PORTS = List.of(9001, 9002, 9999);
   private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(120);
-  private static final Pattern ORIGIN_LOADS = Pattern.compile("\"originLoads\":(\\d+)");
 
   private final PrintWriter out;
   private final PrintWriter err;
@@ -51,13 +56,22 @@ public final class Demo {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
   private final List<String> peers = new ArrayList<>();
+  private final int[] peerPorts;
+  private final int[] apiPorts;
+  private final String token = UUID.randomUUID().toString();
   private Path logDir;
 
-  public Demo(PrintWriter out, PrintWriter err, boolean verbose) {
+  /** A demo on three peer ports and three client API ports of 127.0.0.1. */
+  public Demo(PrintWriter out, PrintWriter err, boolean verbose, List<Integer> peerPorts, List<Integer> apiPorts) {
     this.out = out;
     this.err = err;
     this.verbose = verbose;
-    for (int p : PEER_PORTS) {
+    this.peerPorts = peerPorts.stream().mapToInt(Integer::intValue).toArray();
+    this.apiPorts = apiPorts.stream().mapToInt(Integer::intValue).toArray();
+    if (this.peerPorts.length != 3 || this.apiPorts.length != 3) {
+      throw new IllegalArgumentException("the demo needs 3 peer ports and 3 API ports");
+    }
+    for (int p : this.peerPorts) {
       peers.add("http://" + HOST + ":" + p);
     }
   }
@@ -124,12 +138,12 @@ public final class Demo {
   }
 
   /** A message naming the first port of the demo that is taken, or null if all are free. */
-  static String busyPort() {
+  String busyPort() {
     List<Integer> all = new ArrayList<>();
-    for (int p : PEER_PORTS) {
+    for (int p : peerPorts) {
       all.add(p);
     }
-    for (int p : API_PORTS) {
+    for (int p : apiPorts) {
       all.add(p);
     }
     for (int port : all) {
@@ -137,17 +151,25 @@ public final class Demo {
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(HOST, port));
       } catch (IOException e) {
-        return "port " + port + " on " + HOST + " is already in use (" + e.getMessage() + "). The demo needs ports "
-            + "8001-8003 and 9001, 9002, 9999 free: stop what uses port " + port
-            + " (another demo or node still running? see: ss -ltnp 'sport = :" + port + "') and run it again.";
+        return "port " + port + " on " + HOST + " is already in use (" + e.getMessage() + "). " + needsPorts(port);
       }
     }
     return null;
   }
 
+  private String needsPorts(int port) {
+    return "The demo needs ports " + ports(peerPorts) + " and " + ports(apiPorts) + " free: stop what uses port "
+        + port + " (another demo or node still running? see: ss -ltnp 'sport = :" + port + "') and run it again, "
+        + "or give the demo other ports (--peer-ports, --api-ports).";
+  }
+
+  private static String ports(int[] ports) {
+    return String.join(", ", java.util.Arrays.stream(ports).mapToObj(Integer::toString).toList());
+  }
+
   private boolean startNodes() throws IOException, InterruptedException {
     logDir = Files.createTempDirectory("groupcache4j-demo-");
-    out.println("groupcache4j demo: a 3-node cache cluster on this machine, as in the seed tutorial.");
+    out.println("groupcache4j demo: the three-node example cluster, on this machine.");
     out.println("Each node is a separate process with its own copy of the demo database (embedded H2:");
     out.println("Tom 630, Jack 589, Sam 567 and " + DemoDatabase.GENERATED + " generated players), its cache, "
         + "and a client API.");
@@ -169,7 +191,8 @@ public final class Demo {
       cmd.addAll(List.of("-cp", classPath, Main.class.getName(), "serve",
           "--self", peers.get(i),
           "--peers", String.join(",", peers),
-          "--api", HOST + ":" + API_PORTS[i],
+          "--api", HOST + ":" + apiPorts[i],
+          "--instance", token + "-" + (i + 1),
           "--origin", "demo",
           "--api-threads", "1",
           "--parent-pid", Long.toString(pid)));
@@ -179,28 +202,33 @@ public final class Demo {
       Path log = logDir.resolve("node" + (i + 1) + ".log");
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       nodes.add(p);
-      out.printf("  node %d   peer %s   api http://%s:%d   pid %d%n", i + 1, peers.get(i), HOST, API_PORTS[i], p.pid());
+      out.printf("  node %d   peer %s   api http://%s:%d   pid %d%n", i + 1, peers.get(i), HOST, apiPorts[i], p.pid());
     }
     out.print("  starting...");
     out.flush();
     long deadline = System.nanoTime() + STARTUP_DEADLINE.toNanos();
     for (int i = 0; i < 3; i++) {
-      while (!healthy(API_PORTS[i])) {
+      while (!started(i)) {
         Process p = nodes.get(i);
         if (!p.isAlive()) {
           out.println();
           out.flush();
           err.println("groupcache4j demo: node " + (i + 1) + " did not start (exit code " + p.exitValue()
               + "). Its log, " + logDir.resolve("node" + (i + 1) + ".log") + ", ends with:");
-          err.println(tail(logDir.resolve("node" + (i + 1) + ".log"), 15));
+          String tail = tail(logDir.resolve("node" + (i + 1) + ".log"), 15);
+          err.println(tail);
+          if (tail.contains("cannot listen")) {
+            err.println("A port of node " + (i + 1) + " is taken. " + needsPorts(tail.contains("--api") ? apiPorts[i]
+                : peerPorts[i]));
+          }
           err.flush();
           return false;
         }
         if (System.nanoTime() - deadline > 0) {
           out.println();
           out.flush();
-          err.println("groupcache4j demo: node " + (i + 1) + " did not answer http://" + HOST + ":" + API_PORTS[i]
-              + "/healthz within " + STARTUP_DEADLINE.toSeconds() + " s; see " + logDir);
+          err.println("groupcache4j demo: node " + (i + 1) + " did not answer http://" + HOST + ":" + apiPorts[i]
+              + "/stats within " + STARTUP_DEADLINE.toSeconds() + " s; see " + logDir);
           err.flush();
           return false;
         }
@@ -212,17 +240,25 @@ public final class Demo {
     return true;
   }
 
-  private boolean healthy(int port) {
+  /**
+   * Whether node {@code i} (0-based) answers on its API port; throws if what answers there is not
+   * the node this demo started.
+   */
+  private boolean started(int i) throws IOException, InterruptedException {
+    Map<String, Object> stats;
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + "/healthz"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200;
+      stats = stats(i, Duration.ofSeconds(2));
     } catch (IOException e) {
       return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
+    if (!(token + "-" + (i + 1)).equals(stats.get("instance"))) {
+      out.println();
+      out.flush();
+      throw new IOException("http://" + HOST + ":" + apiPorts[i] + " answers, but not as node " + (i + 1)
+          + " of this demo: it is another demo or node (" + stats.get("self") + ", instance " + stats.get("instance")
+          + "). " + needsPorts(apiPorts[i]));
+    }
+    return true;
   }
 
   /** One answer of the API: status and body. */
@@ -241,12 +277,12 @@ public final class Demo {
     long[] initial = originLoads();
     int requests = 0;
 
-    // 1. The seed script: three concurrent requests for Tom to the API of node 3.
-    out.println("1. Three concurrent requests for Tom to node 3, as the seed's script sends them:");
-    out.println("     curl \"http://localhost:9999/api?key=Tom\" &   (x3)");
+    // 1. Three concurrent requests for Tom to the API of node 3.
+    out.println("1. Three concurrent requests for Tom to node 3, sent at once:");
+    out.println("     curl \"http://localhost:" + apiPorts[2] + "/api?key=Tom\" &   (x3)");
     List<CompletableFuture<Answer>> calls = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      calls.add(askAsync(API_PORTS[2], "Tom"));
+      calls.add(askAsync(apiPorts[2], "Tom"));
     }
     List<String> answers = new ArrayList<>();
     for (CompletableFuture<Answer> c : calls) {
@@ -284,13 +320,13 @@ public final class Demo {
     asks.addAll(List.of(
         new Ask("Kate", 3, "Kate"),
         new Ask("Tom", 3, "Tom, again"),
-        new Ask("Tom", 1, "Tom, via node 1 (:9001)"),
-        new Ask("Jack", 2, "Jack, via node 2 (:9002)")));
+        new Ask("Tom", 1, "Tom, via node 1 (:" + apiPorts[0] + ")"),
+        new Ask("Jack", 2, "Jack, via node 2 (:" + apiPorts[1] + ")")));
     boolean allByOwner = true;
     long[] before = afterTom;
     List<String> loadedKeys = new ArrayList<>(List.of("Tom"));
     for (Ask a : asks) {
-      Answer ans = join(askAsync(API_PORTS[a.apiNode() - 1], a.key()));
+      Answer ans = join(askAsync(apiPorts[a.apiNode() - 1], a.key()));
       requests++;
       long[] after = originLoads();
       int owner = nodeOf(ring.owner(a.key()));
@@ -322,10 +358,10 @@ public final class Demo {
   private void tryIt() {
     out.println();
     out.println("The cluster keeps running. Try:");
-    out.println("  curl \"http://localhost:9999/api?key=Tom\"");
-    out.println("  curl \"http://localhost:9001/api?key=" + DemoDatabase.generatedName(7) + "\"");
-    out.println("  curl \"http://localhost:9002/api/scores/Sam\"");
-    out.println("  curl \"http://localhost:9999/stats\"");
+    out.println("  curl \"http://localhost:" + apiPorts[2] + "/api?key=Tom\"");
+    out.println("  curl \"http://localhost:" + apiPorts[0] + "/api?key=" + DemoDatabase.generatedName(7) + "\"");
+    out.println("  curl \"http://localhost:" + apiPorts[1] + "/api/scores/Sam\"");
+    out.println("  curl \"http://localhost:" + apiPorts[2] + "/stats\"");
     out.println("  ./groupcache4j ring --peers " + String.join(",", peers) + " Tom Jack Sam");
     out.println("Press Ctrl-C to stop the three nodes.");
     out.flush();
@@ -353,16 +389,20 @@ public final class Demo {
   private long[] originLoads() throws IOException, InterruptedException {
     long[] n = new long[3];
     for (int i = 0; i < 3; i++) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-          URI.create("http://" + HOST + ":" + API_PORTS[i] + "/stats")).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      Matcher m = ORIGIN_LOADS.matcher(r.body());
-      if (r.statusCode() != 200 || !m.find()) {
-        throw new IOException("node " + (i + 1) + " answered /stats with " + r.statusCode() + ": " + r.body());
-      }
-      n[i] = Long.parseLong(m.group(1));
+      n[i] = StatsJson.originLoads(stats(i, Duration.ofSeconds(10)));
     }
     return n;
+  }
+
+  /** The /stats document of node {@code i} (0-based). */
+  private Map<String, Object> stats(int i, Duration timeout) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+        URI.create("http://" + HOST + ":" + apiPorts[i] + "/stats")).timeout(timeout).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("node " + (i + 1) + " answered /stats with " + r.statusCode() + ": " + r.body());
+    }
+    return StatsJson.parse(r.body());
   }
 
   private static String loaders(long[] before, long[] after) {

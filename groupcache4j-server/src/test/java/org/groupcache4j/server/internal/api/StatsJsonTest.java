@@ -12,9 +12,9 @@ class StatsJsonTest {
   void everyCounterOfEveryGroupAndTheNodesViewOfThePeers() {
     GroupStats s = new GroupStats(1, 2, 3, 4, 5, 6, 7, 8, 9, new StoreStats(10, 11, 12, 13, 14),
         new StoreStats(15, 16, 17, 18, 19));
-    String json = StatsJson.render("http://a:1", List.of("http://a:1", "http://b:2"), 50, "/_groupcache/", 1234,
+    String json = StatsJson.render("http://a:1", "i-1", List.of("http://a:1", "http://b:2"), 50, "/_groupcache/", 1234,
         List.of(new StatsJson.GroupView("scores", 64, s, "dir:/x \"quoted\"\n", 20, 21, 22, 23, 24, 25_000_000)));
-    assertThat(json).isEqualTo("{\"self\":\"http://a:1\",\"peers\":[\"http://a:1\",\"http://b:2\"],\"replicas\":50,"
+    assertThat(json).isEqualTo("{\"self\":\"http://a:1\",\"instance\":\"i-1\",\"peers\":[\"http://a:1\",\"http://b:2\"],\"replicas\":50,"
         + "\"basePath\":\"/_groupcache/\",\"uptimeMillis\":1234,\"originLoads\":20,\"groups\":{\"scores\":{"
         + "\"cacheBytes\":64,\"gets\":1,\"cacheHits\":2,\"peerLoads\":3,\"peerErrors\":4,\"loads\":5,\"loadsDeduped\":6,"
         + "\"localLoads\":7,\"localLoadErrors\":8,\"serverRequests\":9,\"originLoads\":20,"
