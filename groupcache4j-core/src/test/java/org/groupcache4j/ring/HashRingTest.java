@@ -43,7 +43,8 @@ class HashRingTest {
   @Test
   void matchesEveryOwnerComputedByGolangGroupcache() throws Exception {
     List<Vector> vectors = vectors();
-    assertThat(vectors).hasSize(459);
+    assertThat(vectors).hasSize(765);
+    assertThat(vectors).filteredOn(v -> v.owner.startsWith("https://")).hasSizeGreaterThan(200);
     Map<String, HashRing> rings = new HashMap<>();
     for (Vector v : vectors) {
       HashRing ring = rings.computeIfAbsent(v.peers + "/" + v.replicas,
@@ -64,6 +65,21 @@ class HashRingTest {
     }
     assertThat(owned).containsExactlyInAnyOrderEntriesOf(Map.of(
         "http://127.0.0.1:8001", 4244, "http://127.0.0.1:8002", 2979, "http://127.0.0.1:8003", 2777));
+  }
+
+  @Test
+  void httpsPeersAreHashedByTheirExactUrlAsGoDoes() {
+    // The scheme is part of the hashed string: the same hosts under https:// own other keys.
+    HashRing ring = HashRing.of(List.of("https://127.0.0.1:8001", "https://127.0.0.1:8002", "https://127.0.0.1:8003"));
+    Map<String, Integer> owned = new HashMap<>();
+    for (int i = 0; i < 10_000; i++) {
+      owned.merge(ring.owner("key" + i), 1, Integer::sum);
+    }
+    assertThat(owned).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "https://127.0.0.1:8001", 4141, "https://127.0.0.1:8002", 1949, "https://127.0.0.1:8003", 3910));
+    assertThat(ring.owner("Tom")).isEqualTo("https://127.0.0.1:8002");
+    assertThat(HashRing.of(List.of("http://127.0.0.1:8001", "http://127.0.0.1:8002", "http://127.0.0.1:8003"))
+        .owner("Tom")).isEqualTo("http://127.0.0.1:8001");
   }
 
   @Test

@@ -1,0 +1,126 @@
+package org.groupcache4j.http.tls;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.groupcache4j.http.internal.tls.TlsContexts;
+
+/** A TLS echo server and client on loopback, to check what two {@link TlsContexts} agree on. */
+public final class TlsEcho implements AutoCloseable {
+  private final NioEventLoopGroup group = new NioEventLoopGroup(1);
+  private final Channel server;
+
+  /** Serves with {@code contexts} on {@code host}, port 0. */
+  public TlsEcho(TlsContexts contexts, String host) {
+    this(contexts::newServerHandler, host);
+  }
+
+  /** Serves with the handlers {@code ssl} makes on {@code host}, port 0. */
+  public TlsEcho(java.util.function.Function<io.netty.buffer.ByteBufAllocator, SslHandler> ssl, String host) {
+    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(ssl.apply(ch.alloc())).addLast(new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.writeAndFlush(msg);
+              }
+
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+              }
+            });
+          }
+        }).bind(host, 0).syncUninterruptibly().channel();
+  }
+
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** One connection of a client made from {@code contexts}. */
+  public final class Conn implements AutoCloseable {
+    final Channel ch;
+    final SslHandler ssl;
+
+    Conn(Channel ch, SslHandler ssl) {
+      this.ch = ch;
+      this.ssl = ssl;
+    }
+
+    /** The certificate the server presented. */
+    public X509Certificate serverCertificate() throws Exception {
+      return (X509Certificate) ssl.engine().getSession().getPeerCertificates()[0];
+    }
+
+    /** Whether the session was resumed (same session id as {@code other}'s). */
+    public byte[] sessionId() {
+      return ssl.engine().getSession().getId();
+    }
+
+    /** Sends {@code text} and returns what came back. */
+    public String echo(String text) throws Exception {
+      CompletableFuture<String> got = new CompletableFuture<>();
+      ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+          ByteBuf b = (ByteBuf) msg;
+          got.complete(b.toString(StandardCharsets.UTF_8));
+          b.release();
+          ctx.pipeline().remove(this);
+        }
+      });
+      ch.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+      return got.get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+      ch.close().syncUninterruptibly();
+    }
+  }
+
+  /**
+   * Connects to this server's {@code port()} at {@code host} with a client of {@code contexts}
+   * and waits for the handshake; throws its failure (an {@code SSLException}, say).
+   */
+  public Conn connect(TlsContexts contexts, String host) throws Exception {
+    SslHandler[] ssl = new SslHandler[1];
+    Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel c) {
+        ssl[0] = contexts.newClientHandler(c.alloc(), host, port());
+        c.pipeline().addLast(ssl[0]);
+      }
+    }).connect(host, port()).syncUninterruptibly().channel();
+    try {
+      ssl[0].handshakeFuture().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      ch.close();
+      throw (Exception) e.getCause();
+    }
+    return new Conn(ch, ssl[0]);
+  }
+
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
