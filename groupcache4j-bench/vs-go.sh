@@ -140,7 +140,7 @@ origin_loads() {  # sum of loader/origin calls over the three nodes
     n=$(curl -s "http://127.0.0.1:$p/stats" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(d["loads"] if "loads" in d else d["originLoads"])')
+print(d["loads"] if "loads" in d else sum(g["origin"]["loads"] for g in d["groups"].values()))')
     total=$((total + n))
   done
   echo $total

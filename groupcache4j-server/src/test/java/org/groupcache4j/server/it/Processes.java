@@ -18,8 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.groupcache4j.server.internal.api.StatsJson;
 
 /**
  * Starts separate JVMs through the launcher ({@code ./groupcache4j}) with the jar built in this
@@ -28,7 +27,6 @@ import java.util.regex.Pattern;
  */
 final class Processes implements AutoCloseable {
   static final Duration STARTUP = Duration.ofSeconds(90);
-  private static final Pattern ORIGIN_LOADS = Pattern.compile("\"originLoads\":(\\d+)");
 
   private final List<Process> started = new ArrayList<>();
   final Path logs;
@@ -125,13 +123,17 @@ final class Processes implements AutoCloseable {
     }
   }
 
-  /** The node's origin loads so far, from its /stats. */
+  /** The node's origin loads so far (all groups), from its /stats. */
   long originLoads(int apiPort) throws IOException, InterruptedException {
-    String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/stats"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = ORIGIN_LOADS.matcher(body);
-    assertThat(m.find()).as("originLoads in %s", body).isTrue();
-    return Long.parseLong(m.group(1));
+    return StatsJson.originLoads(stats(apiPort));
+  }
+
+  /** The node's /stats document. */
+  Map<String, Object> stats(int apiPort) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/stats"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("/stats answer: %s", r.body()).isEqualTo(200);
+    return StatsJson.parse(r.body());
   }
 
   /** Kills every process started (SIGKILL) and waits for them. */

@@ -2,25 +2,30 @@ package org.groupcache4j.server.internal.api;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.groupcache4j.GroupStats;
 import org.groupcache4j.StoreStats;
 
 /**
- * The {@code /stats} document, written by hand (a dozen numbers need no JSON library):
+ * The {@code /stats} document, written and read with jackson-jr. Each number appears once; the
+ * README's "/stats" section says what each means.
  *
  * <pre>
- * {"self":"http://127.0.0.1:8001","peers":[...],"replicas":50,"basePath":"/_groupcache/",
- *  "uptimeMillis":1234,"originLoads":3,
+ * {"self":"http://127.0.0.1:8001","instance":"…","peers":[...],"replicas":50,"basePath":"/_groupcache/",
+ *  "uptimeMillis":1234,
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
- *    "serverRequests":..,"originLoads":3,
+ *    "serverRequests":..,
  *    "origin":{"spec":"demo ...","loads":3,"ok":2,"notFound":1,"timeouts":0,"errors":0,"millis":12},
  *    "mainStore":{"bytes":..,"items":..,"gets":..,"hits":..,"evictions":..},"hotStore":{...}}}}
  * </pre>
  */
 public final class StatsJson {
+  private static final JSON WRITER = JSON.std;
+
   private StatsJson() {}
 
   /** One group's numbers. */
@@ -29,74 +34,63 @@ public final class StatsJson {
 
   public static String render(String self, String instance, List<String> peers, int replicas, String basePath,
       long uptimeMillis, List<GroupView> groups) {
-    StringBuilder sb = new StringBuilder(1024);
-    long totalLoads = 0;
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("self", self);
+    doc.put("instance", instance);
+    doc.put("peers", peers);
+    doc.put("replicas", replicas);
+    doc.put("basePath", basePath);
+    doc.put("uptimeMillis", uptimeMillis);
+    Map<String, Object> byName = new LinkedHashMap<>();
     for (GroupView g : groups) {
-      totalLoads += g.originLoads();
+      byName.put(g.name(), group(g));
     }
-    sb.append("{\"self\":");
-    str(sb, self);
-    sb.append(",\"instance\":");
-    str(sb, instance);
-    sb.append(",\"peers\":[");
-    for (int i = 0; i < peers.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      str(sb, peers.get(i));
+    doc.put("groups", byName);
+    try {
+      return WRITER.asString(doc) + "\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write /stats", e); // maps of strings and numbers always write
     }
-    sb.append("],\"replicas\":").append(replicas);
-    sb.append(",\"basePath\":");
-    str(sb, basePath);
-    sb.append(",\"uptimeMillis\":").append(uptimeMillis);
-    sb.append(",\"originLoads\":").append(totalLoads);
-    sb.append(",\"groups\":{");
-    for (int i = 0; i < groups.size(); i++) {
-      GroupView g = groups.get(i);
-      GroupStats s = g.stats();
-      if (i > 0) {
-        sb.append(',');
-      }
-      str(sb, g.name());
-      sb.append(":{\"cacheBytes\":").append(g.cacheBytes())
-          .append(",\"gets\":").append(s.gets())
-          .append(",\"cacheHits\":").append(s.cacheHits())
-          .append(",\"peerLoads\":").append(s.peerLoads())
-          .append(",\"peerErrors\":").append(s.peerErrors())
-          .append(",\"loads\":").append(s.loads())
-          .append(",\"loadsDeduped\":").append(s.loadsDeduped())
-          .append(",\"localLoads\":").append(s.localLoads())
-          .append(",\"localLoadErrors\":").append(s.localLoadErrors())
-          .append(",\"serverRequests\":").append(s.serverRequests())
-          .append(",\"originLoads\":").append(g.originLoads())
-          .append(",\"origin\":{\"spec\":");
-      str(sb, g.originSpec());
-      sb.append(",\"loads\":").append(g.originLoads())
-          .append(",\"ok\":").append(g.originOk())
-          .append(",\"notFound\":").append(g.originNotFound())
-          .append(",\"timeouts\":").append(g.originTimeouts())
-          .append(",\"errors\":").append(g.originErrors())
-          .append(",\"millis\":").append(g.originNanos() / 1_000_000)
-          .append("},\"mainStore\":");
-      store(sb, s.mainStore());
-      sb.append(",\"hotStore\":");
-      store(sb, s.hotStore());
-      sb.append('}');
-    }
-    sb.append("}}\n");
-    return sb.toString();
   }
 
-  private static void store(StringBuilder sb, StoreStats s) {
-    sb.append("{\"bytes\":").append(s.bytes())
-        .append(",\"items\":").append(s.items())
-        .append(",\"gets\":").append(s.gets())
-        .append(",\"hits\":").append(s.hits())
-        .append(",\"evictions\":").append(s.evictions())
-        .append('}');
+  private static Map<String, Object> group(GroupView g) {
+    GroupStats s = g.stats();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cacheBytes", g.cacheBytes());
+    m.put("gets", s.gets());
+    m.put("cacheHits", s.cacheHits());
+    m.put("peerLoads", s.peerLoads());
+    m.put("peerErrors", s.peerErrors());
+    m.put("loads", s.loads());
+    m.put("loadsDeduped", s.loadsDeduped());
+    m.put("localLoads", s.localLoads());
+    m.put("localLoadErrors", s.localLoadErrors());
+    m.put("serverRequests", s.serverRequests());
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("spec", g.originSpec());
+    o.put("loads", g.originLoads());
+    o.put("ok", g.originOk());
+    o.put("notFound", g.originNotFound());
+    o.put("timeouts", g.originTimeouts());
+    o.put("errors", g.originErrors());
+    o.put("millis", g.originNanos() / 1_000_000);
+    m.put("origin", o);
+    m.put("mainStore", store(s.mainStore()));
+    m.put("hotStore", store(s.hotStore()));
+    return m;
   }
 
-  /** Parses a {@code /stats} document (as read by the demo and the tests). */
+  private static Map<String, Object> store(StoreStats s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("bytes", s.bytes());
+    m.put("items", s.items());
+    m.put("gets", s.gets());
+    m.put("hits", s.hits());
+    m.put("evictions", s.evictions());
+    return m;
+  }
+
+  /** Parses a {@code /stats} document (as the demo and the tests read it). */
   public static Map<String, Object> parse(String json) throws IOException {
     try {
       return JSON.std.mapFrom(json);
@@ -114,35 +108,13 @@ public final class StatsJson {
     return n;
   }
 
+  /** The object {@code field} of {@code parent}, a JSON object. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> object(Object parent, String field) throws IOException {
+  public static Map<String, Object> object(Object parent, String field) throws IOException {
     Object o = parent instanceof Map<?, ?> m ? m.get(field) : null;
     if (!(o instanceof Map<?, ?>)) {
-      throw new IOException("no object '" + field + "' in /stats: " + parent);
+      throw new IOException("no object '" + field + "' in " + parent);
     }
     return (Map<String, Object>) o;
-  }
-
-  /** Appends {@code s} as a JSON string. */
-  static void str(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }
