@@ -81,7 +81,7 @@ class NodeClusterTest {
       NodeConfig c = new NodeConfig(peers.get(i), peers, null, "/_groupcache/", 50,
           List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
           Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, spec,
-          new Origins.Settings(null, null, null, 1, Duration.ofMillis(400), 1 << 20), 1, 100,
+          new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
           Duration.ofSeconds(30), Duration.ofSeconds(5));
       nodes.add(Node.start(c));
     }
@@ -175,7 +175,7 @@ class NodeClusterTest {
     for (int n = 0; n < 3; n++) {
       HttpResponse<String> r = ask(n, key);
       assertThat(r.statusCode()).as("node %d (owner %d): %s", n, owner, r.body()).isEqualTo(504);
-      assertThat(r.body()).contains("400 ms");
+      assertThat(r.body()).contains("2000 ms");
     }
     long[] l = loads();
     for (int n = 0; n < 3; n++) {
