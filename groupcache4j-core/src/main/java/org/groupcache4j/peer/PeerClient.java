@@ -26,6 +26,18 @@ public interface PeerClient extends AutoCloseable {
   /** Asks the peer for {@code key} of {@code group}; the peer answers it without forwarding. */
   CompletableFuture<ByteView> fetch(String group, String key);
 
+  /**
+   * Fails every fetch of this client that is not complete yet at once, as a transport failure
+   * caused by {@code cause}, so that their callers fall back to a local load now rather than at
+   * their deadline: for a peer judged down. Fetches started later are not affected. The default
+   * has nothing to release.
+   *
+   * @return completes with the number of fetches failed
+   */
+  default CompletableFuture<Integer> failPending(Throwable cause) {
+    return CompletableFuture.completedFuture(0);
+  }
+
   /** Releases connections; later fetches fail. */
   @Override
   default void close() {}

@@ -2,20 +2,22 @@ package org.groupcache4j.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.groupcache4j.http.internal.InFlight;
 import org.groupcache4j.http.internal.IoResources;
-import org.groupcache4j.http.internal.PeerHttpClient;
 import org.groupcache4j.http.internal.PeerServer;
 import org.groupcache4j.http.internal.PeerServerHandler;
+import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.http.internal.TransportConfig;
+import org.groupcache4j.http.internal.client.PeerHttpClient;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerTransport;
@@ -42,14 +44,16 @@ import org.groupcache4j.peer.PeerTransport;
  * our clients use to tell an owner's loader error from a transport failure). Connections are
  * HTTP/1.1 keep-alive, answers keep the request order under pipelining, and a connection that
  * sends nothing for {@link Builder#idleTimeout} is closed. To serve the peer endpoint from a
- * larger Netty server instead, mount {@link #newServerHandler}. Once listening, the transport asks
- * its own server for the bare base path a few times in the background (answered 400; no group,
- * no load), so that a fresh node's first real fetches do not pay for loading the fetch path.
+ * larger Netty server instead, mount {@link #newServerHandler}. With {@link Builder#warmUpOnStart},
+ * once listening, the transport asks its own server for the bare base path a few times in the
+ * background (answered 400; no group, no load), so that a fresh node's first real fetches do not
+ * pay for loading the fetch path.
  *
  * <p><b>Client.</b> One pool of keep-alive connections per peer (at most
  * {@link Builder#maxConnectionsPerPeer}, reused rather than reopened, the first one opened as soon
  * as the peer is known), connect and response deadlines, a cap on the answer size, asynchronous
- * completion on the transport's I/O threads.
+ * completion on the transport's I/O threads. A fetch that fails in transport fails with a
+ * {@link PeerFetchException}; {@link #failPending} fails every fetch waiting on a peer at once.
  * Keys are escaped so that golang/groupcache servers decode exactly the key meant (space as
  * {@code %20}).
  *
@@ -64,14 +68,17 @@ public final class HttpPeerTransport implements PeerTransport {
 
   private final TransportConfig config;
   private final EventLoopGroup sharedLoops; // the application's, or null
+  private final boolean warmUpOnStart;
+  private CompletableFuture<Integer> warmUp = CompletableFuture.completedFuture(0); // guarded by this
   private final Set<PeerHttpClient> clients = ConcurrentHashMap.newKeySet();
   private IoResources io; // created on first use; guarded by this
   private PeerServer server; // guarded by this
   private boolean closed; // guarded by this
 
-  private HttpPeerTransport(TransportConfig config, EventLoopGroup sharedLoops) {
+  private HttpPeerTransport(TransportConfig config, EventLoopGroup sharedLoops, boolean warmUpOnStart) {
     this.config = config;
     this.sharedLoops = sharedLoops;
+    this.warmUpOnStart = warmUpOnStart;
   }
 
   /** Starts configuring a transport; every option has a default. */
@@ -100,7 +107,7 @@ public final class HttpPeerTransport implements PeerTransport {
       throw new IllegalStateException("this HttpPeerTransport already serves " + server.boundAddress()
           + "; a transport serves one node");
     }
-    InetSocketAddress address = config.bindAddress() != null ? config.bindAddress() : listenAddressOf(selfUrl);
+    InetSocketAddress address = config.bindAddress() != null ? config.bindAddress() : PeerUrl.listenAddressOf(selfUrl);
     boolean created = io == null;
     IoResources resources = io();
     try {
@@ -112,47 +119,39 @@ public final class HttpPeerTransport implements PeerTransport {
       }
       throw e;
     }
-    warmUp(resources, server.boundAddress());
+    if (warmUpOnStart) {
+      warmUp = warmUp(resources, server.boundAddress());
+    }
   }
 
   /**
-   * Asks this node's own server for the bare base path a few times (answered 400, touching no
-   * group), in the background. A fresh JVM otherwise loads and interprets the classes of the
-   * fetch path on its first real fetch: measured on a fresh 3-node cluster, that made the first
-   * requests for a new key through a non-owner about 50 ms slower than later ones.
+   * Asks this node's own server for the bare base path {@value #WARM_UP_ROUNDS} times, one after
+   * the other, in the background (answered 400, touching no group). A fresh JVM otherwise loads
+   * and interprets the classes of the fetch path on its first real fetch. Measured with the d1
+   * workload of {@code groupcache4j-bench/vs-go.sh} (100 concurrent requests for one new key on a
+   * fresh 3-node cluster, origin delay 200 ms; 18 rounds each): wall time median 235 ms with the
+   * warm-up, 246.5 ms without.
+   *
+   * @return completes with the number of requests answered
    */
-  private void warmUp(IoResources resources, InetSocketAddress bound) {
+  private CompletableFuture<Integer> warmUp(IoResources resources, InetSocketAddress bound) {
+    boolean v6 = bound.getAddress() instanceof Inet6Address;
     String host = bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()
-        ? (bound.getAddress() instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1")
-        : (bound.getAddress() instanceof java.net.Inet6Address ? "[" + bound.getAddress().getHostAddress() + "]"
-            : bound.getAddress().getHostAddress());
-    PeerHttpClient probe = new PeerHttpClient("http://" + host + ":" + bound.getPort(), config, resources, c -> {});
-    probe.warmUp(WARM_UP_ROUNDS).whenComplete((v, e) -> probe.close());
+        ? (v6 ? "[::1]" : "127.0.0.1")
+        : (v6 ? "[" + bound.getAddress().getHostAddress() + "]" : bound.getAddress().getHostAddress());
+    PeerHttpClient self = new PeerHttpClient("http://" + host + ":" + bound.getPort(), config, resources, c -> {});
+    CompletableFuture<Integer> answered = CompletableFuture.completedFuture(0);
+    for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+      answered = answered.thenCompose(n -> self.probe().handle((v, e) -> e == null ? n + 1 : n));
+    }
+    return answered.whenComplete((n, e) -> self.close());
   }
 
   private static final int WARM_UP_ROUNDS = 20;
 
-  static InetSocketAddress listenAddressOf(String selfUrl) {
-    if (selfUrl == null) {
-      throw new IllegalArgumentException("the self URL is null; set GroupCache.builder().self(\"http://host:port\")");
-    }
-    try {
-      URI u = new URI(selfUrl);
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") || u.getHost() == null) {
-        throw new IllegalArgumentException("cannot tell where to listen from the self URL '" + selfUrl
-            + "': expected http://host[:port], e.g. http://10.0.0.1:8001, or set "
-            + "HttpPeerTransport.builder().bindAddress(...)");
-      }
-      String host = u.getHost();
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      return new InetSocketAddress(host, u.getPort() < 0 ? 80 : u.getPort());
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("the self URL '" + selfUrl + "' is not a valid URL: " + e.getMessage()
-          + "; expected http://host[:port]", e);
-    }
+  /** The start-up warm-up ({@link Builder#warmUpOnStart}): completes with the number of its requests answered, 0 when off. */
+  synchronized CompletableFuture<Integer> warmUp() {
+    return warmUp;
   }
 
   /**
@@ -173,6 +172,27 @@ public final class HttpPeerTransport implements PeerTransport {
     PeerHttpClient c = new PeerHttpClient(peerUrl, config, resources, clients::remove);
     clients.add(c);
     return c;
+  }
+
+  /**
+   * Fails every fetch to {@code peerUrl} that is not done yet (waiting for a connection,
+   * connecting, or waiting for its answer) at once, instead of at its deadline, so that its caller
+   * falls back to a local load now: for a peer judged down. Each fails with a
+   * {@link PeerFetchException} of reason {@link PeerFetchException.Reason#RELEASED} whose cause is
+   * {@code cause}. Fetches started later are not affected.
+   *
+   * @return completes with the number of fetches failed
+   */
+  public CompletableFuture<Integer> failPending(String peerUrl, Throwable cause) {
+    Objects.requireNonNull(cause, "cause");
+    List<CompletableFuture<Integer>> counts = new ArrayList<>();
+    for (PeerHttpClient c : clients) {
+      if (c.url().equals(peerUrl)) {
+        counts.add(c.failPending(cause));
+      }
+    }
+    return CompletableFuture.allOf(counts.toArray(new CompletableFuture[0]))
+        .thenApply(v -> counts.stream().mapToInt(CompletableFuture::join).sum());
   }
 
   /** The address the server listens on (with the actual port if port 0 was asked), or {@code null} before {@link #start}. */
@@ -255,6 +275,7 @@ public final class HttpPeerTransport implements PeerTransport {
     private int maxHeaderBytes = 8 * 1024;
     private boolean nativeTransport = true;
     private EventLoopGroup eventLoopGroup;
+    private boolean warmUpOnStart;
 
     private Builder() {}
 
@@ -398,10 +419,22 @@ public final class HttpPeerTransport implements PeerTransport {
       return this;
     }
 
+    /**
+     * Whether {@code start} asks the new server for the bare base path a few times in the
+     * background (answered 400: no group, no load), so that the fetch path of a fresh JVM is
+     * loaded before the first real fetch. Default false. Worth it for a node that takes traffic
+     * right after starting: on a fresh 3-node cluster it took about 11 ms (5%) off the first
+     * burst of requests for a new key.
+     */
+    public Builder warmUpOnStart(boolean enabled) {
+      this.warmUpOnStart = enabled;
+      return this;
+    }
+
     public HttpPeerTransport build() {
       return new HttpPeerTransport(new TransportConfig(basePath, bindAddress, connectTimeout, responseTimeout,
           maxResponseBytes, maxConnectionsPerPeer, maxPendingFetchesPerPeer, eventLoopThreads, idleTimeout,
-          shutdownTimeout, maxRequestLineBytes, maxHeaderBytes, nativeTransport), eventLoopGroup);
+          shutdownTimeout, maxRequestLineBytes, maxHeaderBytes, nativeTransport), eventLoopGroup, warmUpOnStart);
     }
 
     private static Duration positive(Duration d, String what) {

@@ -136,6 +136,28 @@ class HttpClusterTest {
   }
 
   @Test
+  void fetchesWaitingOnAPeerJudgedDownAreReleasedToALocalLoadAtOnce() throws Exception {
+    try (FakePeer frozen = new FakePeer((c, r, head) -> FakePeer.SILENCE)) { // accepts, never answers
+      TestNode asker = TestNode.start(b -> b.responseTimeout(Duration.ofSeconds(60)), TestNode::goValue,
+          (n, loader) -> n.cache.groupBuilder(TestNode.GROUP).loader(loader).peerTimeout(Duration.ofSeconds(60)).build());
+      nodes.add(asker);
+      asker.cache.setPeers(asker.url, frozen.url());
+      List<String> keys = keys("frozen", 200).stream().filter(k -> asker.cache.ownerOf(k).equals(frozen.url())).limit(3).toList();
+      List<CompletableFuture<ByteView>> answers = keys.stream().map(asker.group::getAsync).toList();
+      await().atMost(Duration.ofSeconds(10)).until(() -> frozen.requests.size() == keys.size());
+      assertThat(answers).noneMatch(CompletableFuture::isDone);
+
+      int released = asker.transport.failPending(frozen.url(), new java.io.IOException("peer judged down")).get(5, TimeUnit.SECONDS);
+      assertThat(released).isEqualTo(keys.size());
+      for (int i = 0; i < keys.size(); i++) {
+        assertThat(answers.get(i).get(5, TimeUnit.SECONDS).toByteArray()).isEqualTo(TestNode.goValue(keys.get(i)));
+        assertThat(asker.loadsOf(keys.get(i))).isEqualTo(1);
+      }
+      assertThat(asker.group.stats().peerErrors()).isEqualTo(keys.size());
+    }
+  }
+
+  @Test
   void addingAFourthNodeMovesOnlyTheKeysItNowOwns() {
     cluster(3);
     List<String> keys = keys("m", 400);

@@ -31,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.GroupCache;
+import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.junit.jupiter.api.Test;
 
@@ -52,12 +53,12 @@ class HttpPeerTransportTest {
 
   @Test
   void listensWhereTheSelfUrlSaysOrWhereTold() throws Exception {
-    assertThat(HttpPeerTransport.listenAddressOf("http://127.0.0.1:8001")).isEqualTo(new InetSocketAddress("127.0.0.1", 8001));
-    assertThat(HttpPeerTransport.listenAddressOf("http://127.0.0.1")).isEqualTo(new InetSocketAddress("127.0.0.1", 80));
-    assertThat(HttpPeerTransport.listenAddressOf("http://[::1]:9000/x")).isEqualTo(new InetSocketAddress("::1", 9000));
-    assertThatThrownBy(() -> HttpPeerTransport.listenAddressOf("10.0.0.1:8001"))
+    assertThat(PeerUrl.listenAddressOf("http://127.0.0.1:8001")).isEqualTo(new InetSocketAddress("127.0.0.1", 8001));
+    assertThat(PeerUrl.listenAddressOf("http://127.0.0.1")).isEqualTo(new InetSocketAddress("127.0.0.1", 80));
+    assertThat(PeerUrl.listenAddressOf("http://[::1]:9000/x")).isEqualTo(new InetSocketAddress("::1", 9000));
+    assertThatThrownBy(() -> PeerUrl.listenAddressOf("10.0.0.1:8001"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected http://host[:port]");
-    assertThatThrownBy(() -> HttpPeerTransport.listenAddressOf("http://bad host/"))
+    assertThatThrownBy(() -> PeerUrl.listenAddressOf("http://bad host/"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid URL");
 
     HttpPeerTransport t = HttpPeerTransport.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0)).build();

@@ -19,7 +19,6 @@ import org.groupcache4j.GroupCacheException;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
-import org.groupcache4j.http.internal.PeerFetchException;
 import org.groupcache4j.peer.PeerClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -113,6 +112,7 @@ class PeerClientTest {
       PeerClient client = transport(b -> {}).client(go.url());
       Throwable t = failureOf(client.fetch("scores", "k"));
       assertThat(t).isInstanceOf(PeerFetchException.class).isNotInstanceOf(GroupCacheException.class);
+      assertThat(((PeerFetchException) t).reason()).isEqualTo(PeerFetchException.Reason.ERROR_STATUS);
       assertThat(t.getMessage()).contains("answered 500 Internal Server Error: getter failed: boom")
           .contains(go.url()).contains("'scores'").contains("'k'");
     }
@@ -159,6 +159,7 @@ class PeerClientTest {
     long t0 = System.nanoTime();
     Throwable t = failureOf(client.fetch("scores", "k"));
     assertThat(t).isInstanceOf(PeerFetchException.class).hasMessageContaining("cannot connect");
+    assertThat(((PeerFetchException) t).reason()).isEqualTo(PeerFetchException.Reason.CONNECT_FAILED);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
   }
 
@@ -170,6 +171,7 @@ class PeerClientTest {
       Throwable t = failureOf(client.fetch("scores", "k"));
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       assertThat(t).isInstanceOf(PeerFetchException.class).hasMessageContaining("no answer within 300 ms");
+      assertThat(((PeerFetchException) t).reason()).isEqualTo(PeerFetchException.Reason.TIMED_OUT);
       assertThat(took).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
     }
   }
@@ -179,7 +181,8 @@ class PeerClientTest {
     try (FakePeer big = new FakePeer((c, r, head) -> FakePeer.protobufOk(new byte[5000]))) {
       PeerClient client = transport(b -> b.maxResponseBytes(4096)).client(big.url());
       assertThat(failureOf(client.fetch("scores", "k"))).isInstanceOf(PeerFetchException.class)
-          .hasMessageContaining("larger than maxResponseBytes (4096 bytes)");
+          .hasMessageContaining("larger than maxResponseBytes (4096 bytes)")
+          .extracting(e -> ((PeerFetchException) e).reason()).isEqualTo(PeerFetchException.Reason.BAD_ANSWER);
       PeerClient roomy = transport(b -> b.maxResponseBytes(8192)).client(big.url());
       assertThat(roomy.fetch("scores", "k").join().length()).isEqualTo(5000);
     }
@@ -233,7 +236,8 @@ class PeerClientTest {
     try (FakePeer rude = new FakePeer((c, r, head) -> FakePeer.CLOSE)) {
       PeerClient client = transport(b -> {}).client(rude.url());
       assertThat(failureOf(client.fetch("scores", "a"))).isInstanceOf(PeerFetchException.class)
-          .hasMessageContaining("closed the connection before answering");
+          .hasMessageContaining("closed the connection before answering")
+          .extracting(e -> ((PeerFetchException) e).reason()).isEqualTo(PeerFetchException.Reason.CONNECTION_LOST);
       assertThat(rude.connections.get()).isEqualTo(1);
     }
   }
@@ -255,7 +259,8 @@ class PeerClientTest {
   @Test
   void unusablePeerUrlsFailEveryFetchWithAReason() {
     HttpPeerTransport t = transport(b -> {});
-    assertThat(failureOf(t.client("https://10.0.0.1:8001").fetch("g", "k"))).hasMessageContaining("not an http:// URL");
+    assertThat(failureOf(t.client("https://10.0.0.1:8001").fetch("g", "k"))).hasMessageContaining("not an http:// URL")
+        .extracting(e -> ((PeerFetchException) e).reason()).isEqualTo(PeerFetchException.Reason.INVALID_URL);
     assertThat(failureOf(t.client("http://").fetch("g", "k"))).isInstanceOf(PeerFetchException.class);
     assertThat(failureOf(t.client("no url at all").fetch("g", "k"))).isInstanceOf(PeerFetchException.class);
   }
@@ -264,6 +269,65 @@ class PeerClientTest {
   void aClosedClientFailsAtOnce() {
     PeerClient c = transport(b -> {}).client("http://127.0.0.1:1");
     c.close();
-    assertThat(failureOf(c.fetch("g", "k"))).hasMessageContaining("closed");
+    assertThat(failureOf(c.fetch("g", "k"))).hasMessageContaining("closed")
+        .extracting(e -> ((PeerFetchException) e).reason()).isEqualTo(PeerFetchException.Reason.CLIENT_CLOSED);
+  }
+
+  @Test
+  void fetchesWaitInLineForTheConnectionsUpToTheirLimit() throws Exception {
+    CountDownLatch answer = new CountDownLatch(1);
+    try (FakePeer peer = new FakePeer((c, r, head) -> {
+      await(answer);
+      return FakePeer.protobufOk(head.substring(head.indexOf("/k") + 1, head.indexOf(" HTTP")).getBytes(StandardCharsets.US_ASCII));
+    })) {
+      PeerClient client = transport(b -> b.maxConnectionsPerPeer(1).maxPendingFetchesPerPeer(2)).client(peer.url());
+      List<CompletableFuture<ByteView>> fs = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        fs.add(client.fetch("scores", "k" + i)); // one on the connection, two in line
+      }
+      Throwable fourth = failureOf(client.fetch("scores", "k4"));
+      assertThat(fourth).isInstanceOf(PeerFetchException.class).hasMessageContaining("too many fetches waiting")
+          .extracting(e -> ((PeerFetchException) e).reason()).isEqualTo(PeerFetchException.Reason.TOO_MANY_WAITING);
+      assertThat(fs).noneMatch(CompletableFuture::isDone);
+      answer.countDown();
+      for (int i = 0; i < 3; i++) {
+        assertThat(fs.get(i).get(10, TimeUnit.SECONDS).toString()).isEqualTo("k" + (i + 1));
+      }
+      assertThat(peer.connections.get()).as("the waiting fetches took the one connection in turn").isEqualTo(1);
+      assertThat(peer.requests).hasSize(3);
+    }
+  }
+
+  @Test
+  void failPendingReleasesEveryWaitingFetchAtOnceAndLeavesLaterOnesAlone() throws Exception {
+    try (FakePeer peer = new FakePeer((c, r, head) -> head.contains("/hang")
+        ? FakePeer.SILENCE : FakePeer.protobufOk("v".getBytes(StandardCharsets.US_ASCII)))) {
+      HttpPeerTransport t = transport(b -> b.eventLoopThreads(2).maxConnectionsPerPeer(2).responseTimeout(Duration.ofSeconds(60)));
+      PeerClient client = t.client(peer.url());
+      List<CompletableFuture<ByteView>> hung = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        hung.add(client.fetch("scores", "hang" + i)); // two on the connections, three in line
+      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> peer.requests.size() == 2);
+      IOException down = new IOException("peer judged down: 3 probes unanswered");
+      assertThat(t.failPending(peer.url(), down).get(5, TimeUnit.SECONDS)).isEqualTo(5);
+      for (CompletableFuture<ByteView> f : hung) {
+        Throwable e = failureOf(f);
+        assertThat(e).isInstanceOf(PeerFetchException.class).hasCause(down)
+            .hasMessageContaining("released before its answer: peer judged down");
+        assertThat(((PeerFetchException) e).reason()).isEqualTo(PeerFetchException.Reason.RELEASED);
+      }
+      assertThat(t.failPending(peer.url(), down).get(5, TimeUnit.SECONDS)).as("nothing left to release").isZero();
+      assertThat(client.fetch("scores", "later").get(10, TimeUnit.SECONDS).toString()).isEqualTo("v");
+      assertThat(t.failPending("http://127.0.0.1:1", down).get(5, TimeUnit.SECONDS)).as("another peer").isZero();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

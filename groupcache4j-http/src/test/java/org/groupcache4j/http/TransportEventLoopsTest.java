@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.groupcache4j.ByteView;
-import org.groupcache4j.http.internal.PeerHttpClient;
+import org.groupcache4j.http.internal.client.PeerHttpClient;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Where fetches run and what a transport does before the first one: event loops shared with the
  * application, a fetch staying on the loop that started it, the first connection opened ahead,
- * and the start-up warm-up that touches no group.
+ * the probe that touches no group, and the opt-in start-up warm-up made of probes.
  */
 class TransportEventLoopsTest {
   @RegisterExtension final Closer closer = new Closer();
@@ -116,27 +116,41 @@ class TransportEventLoopsTest {
   }
 
   @Test
-  void theWarmUpAsksForTheBasePathOnlyAndTouchesNoGroup() throws Exception {
+  void aProbeAsksForTheBasePathOnlyAndAnyAnswerCounts() throws Exception {
     try (FakePeer peer = new FakePeer((c, r, head) -> FakePeer.response(400, "Bad Request", "text/plain",
         "bad request\n".getBytes(StandardCharsets.US_ASCII)))) {
       HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
       PeerHttpClient client = (PeerHttpClient) t.client(peer.url());
-      client.warmUp(3).get(5, TimeUnit.SECONDS);
+      for (int i = 0; i < 3; i++) {
+        client.probe().get(5, TimeUnit.SECONDS); // answered: completes normally
+      }
       assertThat(peer.requests).hasSize(3)
           .allSatisfy(r -> assertThat(r).startsWith("GET /_groupcache/ HTTP/1.1\r\n"));
     }
-    // against our own server: every node warms up this way at start, and no handler ever runs
+    try (FakePeer rude = new FakePeer((c, r, head) -> FakePeer.CLOSE)) {
+      HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+      assertThatThrownBy(() -> ((PeerHttpClient) t.client(rude.url())).probe().get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(PeerFetchException.class).hasMessageContaining("closed the connection before answering");
+    }
+  }
+
+  @Test
+  void theWarmUpIsOptInAndTouchesNoGroup() throws Exception {
     AtomicInteger handled = new AtomicInteger();
-    HttpPeerTransport server = closer.open(HttpPeerTransport.builder().eventLoopThreads(1)
-        .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build());
-    server.start("http://127.0.0.1", (group, key) -> {
+    PeerRequestHandler handler = (group, key) -> {
       handled.incrementAndGet();
       return CompletableFuture.completedFuture(ByteView.of("x"));
-    });
-    HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
-    PeerHttpClient client = (PeerHttpClient) t.client("http://127.0.0.1:" + server.boundAddress().getPort());
-    client.warmUp(5).get(5, TimeUnit.SECONDS);
+    };
+    HttpPeerTransport warm = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).warmUpOnStart(true)
+        .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build());
+    warm.start("http://127.0.0.1", handler);
+    assertThat(warm.warmUp().get(10, TimeUnit.SECONDS)).as("every warm-up request answered").isEqualTo(20);
     assertThat(handled.get()).isZero();
+
+    HttpPeerTransport plain = closer.open(HttpPeerTransport.builder().eventLoopThreads(1)
+        .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build());
+    plain.start("http://127.0.0.1", handler);
+    assertThat(plain.warmUp()).isCompletedWithValue(0);
   }
 
   private static String keyOwnedBy(TestNode owner, TestNode asker) {

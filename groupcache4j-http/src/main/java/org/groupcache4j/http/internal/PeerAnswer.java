@@ -5,16 +5,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.groupcache4j.ByteView;
-import org.groupcache4j.GroupCacheException;
-import org.groupcache4j.KeyNotFoundException;
-import org.groupcache4j.LoadException;
-import org.groupcache4j.LoadTimeoutException;
-import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.peer.PeerRequestHandler;
 
 /**
@@ -24,7 +18,6 @@ import org.groupcache4j.peer.PeerRequestHandler;
  */
 final class PeerAnswer {
   private static final System.Logger LOG = System.getLogger("org.groupcache4j.http");
-  private static final int MAX_ERROR_TEXT = 1000;
 
   final int status;
   final ByteView value; // for 200
@@ -46,10 +39,6 @@ final class PeerAnswer {
 
   static PeerAnswer error(int status, String text) {
     return new PeerAnswer(status, null, text, null, false);
-  }
-
-  private static PeerAnswer loaderError(String text, String kind) {
-    return new PeerAnswer(500, null, text, kind, false);
   }
 
   /**
@@ -134,26 +123,12 @@ final class PeerAnswer {
     if (err == null && v != null) {
       return ok(v);
     }
-    Throwable t = unwrap(err);
-    if (t == null) {
-      t = new IllegalStateException("the peer request handler completed with null");
+    PeerErrors.ErrorAnswer e = PeerErrors.answerFor(
+        err != null ? err : new IllegalStateException("the peer request handler completed with null"), group);
+    if (e.unexpected() != null) {
+      logUnexpected(group, key, e.unexpected(), nextLog);
     }
-    if (t instanceof UnknownGroupException) {
-      return error(404, "no such group: " + oneLine(group));
-    } else if (t instanceof KeyNotFoundException nf) {
-      return loaderError(detail(nf.detail() != null ? nf.detail() : "not found"), Wire.NOT_FOUND);
-    } else if (t instanceof LoadTimeoutException) {
-      return loaderError(detail(t.getMessage()), Wire.LOAD_TIMEOUT);
-    } else if (t instanceof LoadException) {
-      Throwable cause = t.getCause();
-      return loaderError(detail(cause != null ? cause.toString() : t.getMessage()), Wire.LOAD_FAILED);
-    } else if (t instanceof GroupCacheException) {
-      return loaderError(detail(t.getMessage()), Wire.LOAD_FAILED);
-    } else if (t instanceof IllegalArgumentException) {
-      return error(400, "bad request: " + detail(t.getMessage()));
-    }
-    logUnexpected(group, key, t, nextLog);
-    return error(500, "internal error: " + detail(t.toString()));
+    return new PeerAnswer(e.status(), null, e.text(), e.errorKind(), false);
   }
 
   private static void logUnexpected(String group, String key, Throwable t, AtomicLong nextLog) {
@@ -163,18 +138,6 @@ final class PeerAnswer {
       LOG.log(Level.WARNING, "peer request for group '" + group + "', key '" + oneLine(key)
           + "' failed unexpectedly (answered 500; further such errors are not logged for 10 s)", t);
     }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static String detail(String s) {
-    String line = oneLine(s == null ? "" : s);
-    return line.length() > MAX_ERROR_TEXT ? line.substring(0, MAX_ERROR_TEXT) + "…" : line;
   }
 
   static String oneLine(String s) {

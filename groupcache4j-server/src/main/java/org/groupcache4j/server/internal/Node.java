@@ -54,7 +54,8 @@ public final class Node implements AutoCloseable {
       HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
           .basePath(c.basePath())
           .connectTimeout(c.peerConnectTimeout())
-          .responseTimeout(c.effectivePeerTimeout());
+          .responseTimeout(c.effectivePeerTimeout())
+          .warmUpOnStart(true); // a node takes traffic right after starting: see HttpPeerTransport.Builder#warmUpOnStart
       if (c.peerListen() != null) {
         tb.bindAddress(c.peerListen());
       }

@@ -1,0 +1,143 @@
+package org.groupcache4j.http.internal.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import org.groupcache4j.http.PeerFetchException;
+import org.groupcache4j.http.internal.PeerErrors;
+import org.groupcache4j.http.internal.Wire;
+
+/**
+ * Reads the answers on one connection, one at a time, from the parts Netty's
+ * {@code HttpResponseDecoder} makes of them (no aggregator): the status and the error header
+ * from the head, then the body, kept under {@code maxResponseBytes}. A body that comes in one
+ * piece is parsed where it lies; one in several pieces is gathered first. The outcome of a whole
+ * answer is a {@code ByteView} (200, its {@code GetResponse} value) or the exception the fetch
+ * fails with ({@link PeerErrors#fromAnswer}); an answer that is not the protocol fails the fetch
+ * with {@link PeerFetchException.Reason#BAD_ANSWER}, and the rest of it is ignored.
+ * Touched on one event loop only.
+ */
+final class AnswerReader {
+  private final int maxResponseBytes;
+  private final ByteBufAllocator alloc;
+  private int status;
+  private String errorKind;
+  private boolean keepAlive;
+  private long contentLength;
+  private ByteBuf body; // gathered when the body comes in several pieces
+  private boolean broken; // the answer failed already: drop the rest of it
+
+  AnswerReader(int maxResponseBytes, ByteBufAllocator alloc) {
+    this.maxResponseBytes = maxResponseBytes;
+    this.alloc = alloc;
+  }
+
+  /**
+   * Reads {@code msg} (which the caller releases) as part of the answer to {@code f}.
+   *
+   * @return {@code null} while the answer is incomplete; then its outcome, a
+   *     {@link org.groupcache4j.ByteView} or the {@link Exception} to fail {@code f} with
+   */
+  Object read(HttpObject msg, Fetch f) {
+    if (msg instanceof HttpResponse r) {
+      Object failed = head(r, f);
+      if (failed != null) {
+        return failed;
+      }
+    }
+    if (msg instanceof HttpContent c && !broken) {
+      return content(c, f);
+    }
+    return null;
+  }
+
+  /** Whether the connection may carry another fetch after the answer just read. */
+  boolean reusable() {
+    return keepAlive && !broken;
+  }
+
+  /** Forgets the answer being read, releasing what was gathered of it. */
+  void reset() {
+    broken = false;
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+  }
+
+  private Object head(HttpResponse r, Fetch f) {
+    reset();
+    if (r.decoderResult().isFailure()) {
+      return notHttp(r, f);
+    }
+    status = r.status().code();
+    errorKind = status == 200 ? null : r.headers().get(Wire.ERROR_HEADER);
+    keepAlive = HttpUtil.isKeepAlive(r);
+    contentLength = HttpUtil.getContentLength(r, -1L);
+    return contentLength > maxResponseBytes ? tooLarge(f) : null;
+  }
+
+  private Object content(HttpContent c, Fetch f) {
+    if (c.decoderResult().isFailure()) {
+      return notHttp(c, f);
+    }
+    ByteBuf part = c.content();
+    boolean last = c instanceof LastHttpContent;
+    int have = body == null ? 0 : body.readableBytes();
+    if ((long) have + part.readableBytes() > maxResponseBytes) {
+      return tooLarge(f);
+    }
+    if (last && body == null) {
+      return outcome(part, f); // the whole body in one piece: parsed where it lies
+    }
+    if (part.isReadable()) {
+      if (body == null) {
+        int expected = contentLength > 0 ? (int) contentLength : part.readableBytes() * 2;
+        body = alloc.heapBuffer(Math.max(expected, part.readableBytes()));
+      }
+      body.writeBytes(part);
+    }
+    if (!last) {
+      return null;
+    }
+    try {
+      return outcome(body, f);
+    } finally {
+      reset();
+    }
+  }
+
+  private Object outcome(ByteBuf content, Fetch f) {
+    if (status != 200) {
+      return PeerErrors.fromAnswer(status, errorKind, content, f.peer, f.group, f.key);
+    }
+    try {
+      return Wire.decodeResponse(content);
+    } catch (IOException e) {
+      return f.failure(PeerFetchException.Reason.BAD_ANSWER, "answered 200 with a body that is not a groupcache "
+          + "GetResponse (" + content.readableBytes() + " bytes): " + e.getMessage(), e); // whole: the connection is fine
+    }
+  }
+
+  private Object notHttp(HttpObject o, Fetch f) {
+    Throwable cause = o.decoderResult().cause();
+    return fail(f, "answered something that is not HTTP: " + cause, cause);
+  }
+
+  private Object tooLarge(Fetch f) {
+    return fail(f, "the answer is larger than maxResponseBytes (" + maxResponseBytes
+        + " bytes); raise HttpPeerTransport.builder().maxResponseBytes(...) if values are that large", null);
+  }
+
+  /** The answer is broken: the connection cannot be used any more. */
+  private Object fail(Fetch f, String what, Throwable cause) {
+    reset();
+    broken = true;
+    return f.failure(PeerFetchException.Reason.BAD_ANSWER, what, cause);
+  }
+}

@@ -1,0 +1,215 @@
+package org.groupcache4j.http.internal.client;
+
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.LoadException;
+import org.groupcache4j.LoadTimeoutException;
+import org.groupcache4j.http.PeerFetchException;
+import org.groupcache4j.http.PeerFetchException.Reason;
+import org.groupcache4j.http.internal.IoResources;
+import org.groupcache4j.http.internal.PeerErrors;
+import org.groupcache4j.http.internal.PeerUrl;
+import org.groupcache4j.http.internal.TransportConfig;
+import org.groupcache4j.peer.PeerClient;
+
+/**
+ * Fetches keys from one peer over HTTP/1.1 keep-alive connections. The parts, each in its class:
+ * <ul>
+ *   <li>{@link PeerUrl}: the peer URL taken apart (where to connect, host header, path prefix);</li>
+ *   <li>{@link PeerRequests}: the request bytes (request line and headers);</li>
+ *   <li>{@link ConnectionPool}: one per event loop, the connections, the fetches waiting for one,
+ *       the first connection opened ahead with back-off;</li>
+ *   <li>{@link Deadlines}: the response timeout of every fetch of a loop, on one timer;</li>
+ *   <li>{@link PeerConnection} and {@link AnswerReader}: one connection, and the reading of its
+ *       answers;</li>
+ *   <li>{@link PeerErrors}: what an error answer means, beside what the server answers.</li>
+ * </ul>
+ *
+ * <p><b>Connection reuse.</b> golang/groupcache uses {@code http.DefaultTransport}, which keeps
+ * only 2 idle connections per host: under concurrent load most fetches find no idle connection,
+ * open a new TCP connection and leave it in TIME_WAIT afterwards (about 20k sockets after a 10 s
+ * run in the golang/groupcache measurements). Here every connection returns to its pool after its
+ * answer: up to {@code maxConnectionsPerPeer} connections are opened once and then reused, and
+ * when all are busy a fetch waits for the next free one (bounded by its deadline) instead of
+ * opening another. Pooled connections unused for the client idle timeout (shorter than the
+ * server's, so a server rarely closes a connection the pool is about to use) are closed.
+ *
+ * <p><b>One pool per event loop.</b> The connections are split over the transport's event loops
+ * ({@code maxConnectionsPerPeer} in all), each loop with its own pool touched only by that loop:
+ * no locks, and a fetch started on an event loop (a client API request, when the API shares the
+ * transport's loops) runs on that thread from the request it writes to the answer it completes
+ * with. Fetches from other threads are handed to the loops in turn.
+ *
+ * <p><b>Deadlines.</b> Connecting is bounded by the connect timeout; the whole fetch (waiting for
+ * a connection, sending, answering) by the response timeout; the answer body by
+ * {@code maxResponseBytes}. A fetch past its deadline fails and its connection is closed.
+ *
+ * <p><b>Outcomes</b> follow {@link PeerClient}'s contract: 200 gives the value; an error the
+ * owner's loader produced becomes the owner's {@link LoadException}, {@link LoadTimeoutException}
+ * or {@link KeyNotFoundException}; everything else is a {@link PeerFetchException} (its
+ * {@link PeerFetchException#reason() reason} says which kind), and the group falls back to a
+ * local load. Futures complete on the transport's I/O threads: callers should not block in their
+ * callbacks.
+ */
+public final class PeerHttpClient implements PeerClient {
+  static final String CLOSED = "the client of this peer is closed (the peer left the peer list or the node is closing)";
+
+  private final String url;
+  private final String invalid; // why the URL cannot be used, or null
+  private final PeerRequests requests;
+  private final ConnectionPool[] pools;
+  private final AtomicInteger nextPool = new AtomicInteger();
+  private final Consumer<PeerHttpClient> onClose;
+  private volatile boolean closed;
+
+  /** @param onClose told once when this client is closed */
+  public PeerHttpClient(String url, TransportConfig cfg, IoResources io, Consumer<PeerHttpClient> onClose) {
+    this.url = url;
+    this.onClose = onClose;
+    PeerUrl peer;
+    try {
+      peer = PeerUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      this.invalid = e.getMessage();
+      this.requests = null;
+      this.pools = new ConnectionPool[0];
+      return;
+    }
+    this.invalid = null;
+    this.requests = new PeerRequests(peer, cfg.basePath());
+    EventLoop[] loops = io.loops();
+    int n = Math.min(loops.length, cfg.maxConnectionsPerPeer());
+    this.pools = new ConnectionPool[n];
+    for (int i = 0; i < n; i++) {
+      pools[i] = new ConnectionPool(loops[i], io, peer, cfg, requests,
+          share(cfg.maxConnectionsPerPeer(), n, i), Math.max(1, share(cfg.maxPendingFetchesPerPeer(), n, i)));
+    }
+    for (ConnectionPool p : pools) {
+      if (!run(p, () -> p.preconnect(0))) {
+        break; // the event loops are shut down: fetches will say so
+      }
+    }
+  }
+
+  /** Pool {@code i}'s share of {@code total}, split evenly over {@code n} pools. */
+  private static int share(int total, int n, int i) {
+    return total / n + (i < total % n ? 1 : 0);
+  }
+
+  @Override
+  public String url() {
+    return url;
+  }
+
+  @Override
+  public CompletableFuture<ByteView> fetch(String group, String key) {
+    return start(new Fetch(url, group, key, false));
+  }
+
+  /**
+   * Asks the peer for the base path alone, which a groupcache server (ours or golang/groupcache)
+   * answers at once with {@code 400}, touching no group and loading nothing. Completes normally
+   * when the peer answered (any status), or with the {@link PeerFetchException} of the fetch
+   * that got no answer (refused, timed out, reset, not HTTP). It goes through the pool like a
+   * fetch: it waits for a free connection when all are busy.
+   */
+  public CompletableFuture<Void> probe() {
+    return start(new Fetch(url, "", "", true)).handle((v, e) -> {
+      Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (t instanceof PeerFetchException pfe && pfe.reason() != Reason.ERROR_STATUS) {
+        throw new CompletionException(pfe);
+      }
+      return null; // a value, a loader's error or an error status: the peer answered
+    });
+  }
+
+  private CompletableFuture<ByteView> start(Fetch f) {
+    if (invalid != null) {
+      f.result.completeExceptionally(f.failure(Reason.INVALID_URL, invalid, null));
+      return f.result;
+    }
+    if (closed) {
+      f.result.completeExceptionally(f.failure(Reason.CLIENT_CLOSED, CLOSED, null));
+      return f.result;
+    }
+    for (ConnectionPool p : pools) {
+      if (p.loop.inEventLoop()) {
+        p.start(f); // the common case with shared loops: no hand-over at all
+        return f.result;
+      }
+    }
+    ConnectionPool p = pools[Math.floorMod(nextPool.getAndIncrement(), pools.length)];
+    if (!run(p, () -> p.start(f))) {
+      f.result.completeExceptionally(f.failure(Reason.CLIENT_CLOSED,
+          "the transport's event loops are shut down (is the node closing?)", null));
+    }
+    return f.result;
+  }
+
+  /**
+   * Fails every fetch from this peer that is not done yet (waiting for a connection, connecting,
+   * or waiting for its answer) at once, instead of at its deadline, so that its caller falls back
+   * now: for a peer judged down. Each fails with a {@link PeerFetchException} of reason
+   * {@link Reason#RELEASED} whose cause is {@code cause}; a connection that carried one is closed
+   * (a late answer would confuse the next fetch). Fetches started later are not affected.
+   *
+   * @param cause why, e.g. "peer judged down: 3 probes unanswered"; becomes the failures' cause
+   * @return completes with the number of fetches failed, once every event loop has failed its own
+   */
+  @Override
+  public CompletableFuture<Integer> failPending(Throwable cause) {
+    String what = "released before its answer: " + cause.getMessage();
+    CompletableFuture<?>[] counts = new CompletableFuture<?>[pools.length];
+    for (int i = 0; i < pools.length; i++) {
+      ConnectionPool p = pools[i];
+      CompletableFuture<Integer> count = new CompletableFuture<>();
+      counts[i] = count;
+      if (p.loop.inEventLoop()) {
+        count.complete(p.failAll(f -> f.failure(Reason.RELEASED, what, cause)));
+      } else if (!run(p, () -> count.complete(p.failAll(f -> f.failure(Reason.RELEASED, what, cause))))) {
+        count.complete(0); // the loops are gone, and their fetches with them
+      }
+    }
+    return CompletableFuture.allOf(counts).thenApply(v -> {
+      int n = 0;
+      for (CompletableFuture<?> c : counts) {
+        n += (Integer) c.join();
+      }
+      return n;
+    });
+  }
+
+  /** Closes the pools: fetches under way fail, later fetches fail at once. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    onClose.accept(this);
+    for (ConnectionPool p : pools) {
+      run(p, p::close); // if not, the event loops are gone, and with them every connection
+    }
+  }
+
+  /** Whether {@code task} was handed to {@code p}'s event loop (not, once the loops are shut down). */
+  private static boolean run(ConnectionPool p, Runnable task) {
+    try {
+      p.loop.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PeerHttpClient[" + url + "]";
+  }
+}

@@ -1,0 +1,48 @@
+package org.groupcache4j.http.internal.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+import org.groupcache4j.http.internal.PeerPaths;
+import org.groupcache4j.http.internal.PeerUrl;
+
+/**
+ * Writes the requests to one peer as bytes:
+ * {@code GET {peer URL path}{base path}{group}/{key} HTTP/1.1}, the {@code host} header, and an
+ * empty line. Group and key are percent-encoded as {@link PeerPaths#escape} says, so that
+ * golang/groupcache servers decode exactly the key meant. Everything but group and key is
+ * constant and kept as bytes; request headers (e.g. an {@code authorization} header) belong in
+ * {@link #tail}.
+ */
+final class PeerRequests {
+  private final byte[] head; // "GET " + peer URL path + base path
+  private final byte[] tail; // " HTTP/1.1\r\n" + headers + "\r\n"
+  private volatile EscapedGroup lastGroup; // group names are few: the last one's escaped bytes
+
+  PeerRequests(PeerUrl url, String basePath) {
+    this.head = ("GET " + url.path() + basePath).getBytes(StandardCharsets.UTF_8); // joined as golang/groupcache does
+    this.tail = (" HTTP/1.1\r\nhost: " + url.hostHeader() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The request for {@code key} of {@code group}, in a new buffer from {@code alloc}. */
+  ByteBuf get(ByteBufAllocator alloc, String group, String key) {
+    EscapedGroup g = lastGroup;
+    if (g == null || !g.name().equals(group)) {
+      g = new EscapedGroup(group, PeerPaths.escape(group).getBytes(StandardCharsets.US_ASCII));
+      lastGroup = g;
+    }
+    String k = PeerPaths.escape(key); // the key itself when nothing needs escaping
+    ByteBuf buf = alloc.ioBuffer(head.length + g.escaped().length + 1 + k.length() + tail.length);
+    buf.writeBytes(head).writeBytes(g.escaped()).writeByte('/');
+    ByteBufUtil.writeAscii(buf, k);
+    return buf.writeBytes(tail);
+  }
+
+  /** The request for the base path alone (answered 400 by a groupcache server: no group, no load). */
+  ByteBuf basePath(ByteBufAllocator alloc) {
+    return alloc.ioBuffer(head.length + tail.length).writeBytes(head).writeBytes(tail);
+  }
+
+  private record EscapedGroup(String name, byte[] escaped) {}
+}
