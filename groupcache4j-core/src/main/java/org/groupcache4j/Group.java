@@ -203,12 +203,14 @@ public final class Group {
 
   private void fetchFromPeer(PeerClient owner, String key, CompletableFuture<ByteView> flight) {
     CompletableFuture<ByteView> fetch;
+    long start = System.nanoTime();
     try {
       fetch = owner.fetch(name, key);
     } catch (RuntimeException e) {
       fetch = CompletableFuture.failedFuture(e);
     }
     fetch.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, err) -> {
+      cache.observer().fetched(name, key, owner.url(), System.nanoTime() - start, unwrap(err));
       try {
         if (err == null && v != null) {
           counters.peerLoads.increment();
@@ -233,6 +235,7 @@ public final class Group {
   }
 
   private void loadLocally(String key, CompletableFuture<ByteView> flight) {
+    long start = System.nanoTime();
     CompletableFuture<byte[]> attempt; // completes with the loader's bytes or its raw failure
     Runnable cancel;
     if (asyncLoader != null) {
@@ -272,6 +275,7 @@ public final class Group {
       ByteView v = null;
       try {
         Throwable failure = err != null ? loadFailure(key, unwrap(err)) : bytes == null ? LoadException.nullValue(name, key) : null;
+        cache.observer().loaded(name, key, System.nanoTime() - start, failure);
         if (failure == null) {
           v = ByteView.copyOf(bytes);
           counters.localLoads.increment();

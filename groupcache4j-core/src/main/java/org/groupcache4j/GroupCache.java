@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.internal.LoaderExecutors;
+import org.groupcache4j.internal.Observers;
 import org.groupcache4j.internal.PeerErrorLog;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
@@ -52,6 +53,7 @@ public final class GroupCache implements AutoCloseable {
   private final Duration clientCloseGrace;
   private volatile Membership membership;
   private volatile boolean closed;
+  private volatile Observers observers;
 
   /** The ring and a client per remote peer; replaced as a whole on every membership change. */
   private record Membership(HashRing ring, Map<String, PeerClient> clients) {}
@@ -70,6 +72,7 @@ public final class GroupCache implements AutoCloseable {
     }
     this.peerErrorLog = new PeerErrorLog(b.peerErrorLogInterval);
     this.clientCloseGrace = b.clientCloseGrace;
+    this.observers = b.observers;
     this.membership = new Membership(HashRing.of(List.of(), replicas, hash), Map.of());
     if (transport != null) {
       try {
@@ -157,6 +160,7 @@ public final class GroupCache implements AutoCloseable {
       }
     }
     membership = new Membership(ring, Map.copyOf(clients));
+    observers.peersChanged(ring.peers());
     List<PeerClient> gone = new ArrayList<>();
     for (Map.Entry<String, PeerClient> e : old.clients.entrySet()) {
       if (!clients.containsKey(e.getKey())) {
@@ -167,6 +171,19 @@ public final class GroupCache implements AutoCloseable {
       Executor later = CompletableFuture.delayedExecutor(clientCloseGrace.toMillis(), TimeUnit.MILLISECONDS);
       later.execute(() -> gone.forEach(PeerClient::close));
     }
+  }
+
+  /**
+   * Adds an observer of loads, peer fetches and membership changes (e.g. a metrics binder
+   * attached after the cache was built). Observers are never removed; they live as long as the cache.
+   */
+  public synchronized void addObserver(CacheObserver observer) {
+    observers = observers.with(Objects.requireNonNull(observer, "observer"));
+  }
+
+  /** The observers, for the groups' slow paths. */
+  CacheObserver observer() {
+    return observers;
   }
 
   /** The current peer list, in the order given. */
@@ -248,8 +265,15 @@ public final class GroupCache implements AutoCloseable {
     private Executor loaderExecutor;
     private Duration peerErrorLogInterval = Duration.ofSeconds(10);
     private Duration clientCloseGrace = Duration.ofSeconds(30);
+    private Observers observers = Observers.NONE;
 
     private Builder() {}
+
+    /** Adds an observer of loads, peer fetches and membership changes; may be called more than once. */
+    public Builder observer(CacheObserver observer) {
+      this.observers = observers.with(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
 
     /** This node's URL exactly as it appears in the peer list, e.g. {@code http://10.0.0.1:8001}. */
     public Builder self(String selfUrl) {

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -125,6 +127,23 @@ public final class HashRing {
 
   public HashFunction hashFunction() {
     return hash;
+  }
+
+  /**
+   * Each peer's share of the hash space (0..1, summing to 1): the fraction of uniformly hashed keys
+   * it owns. Peers in the ring's order; empty for an empty ring.
+   */
+  public Map<String, Double> shares() {
+    Map<String, Double> shares = new LinkedHashMap<>();
+    for (String p : peers) {
+      shares.put(p, 0.0);
+    }
+    for (int i = 0; i < points.length; i++) {
+      // points[i] owns the hashes after the previous point, up to and including its own.
+      long arc = i == 0 ? points[0] + (1L << 32) - points[points.length - 1] : points[i] - points[i - 1];
+      shares.merge(owners[i], arc / (double) (1L << 32), Double::sum);
+    }
+    return shares;
   }
 
   @Override

@@ -1,0 +1,121 @@
+package org.groupcache4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.groupcache4j.peer.InMemoryNetwork;
+import org.groupcache4j.ring.HashRing;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What an observer hears: every load and fetch with its time and outcome, membership changes, never a hit. */
+class CacheObserverTest {
+  private static final List<String> PEERS = List.of("mem://a", "mem://b");
+  private final InMemoryNetwork network = new InMemoryNetwork();
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private GroupCache a;
+  private GroupCache b;
+
+  private final CacheObserver recorder = new CacheObserver() {
+    @Override
+    public void loaded(String group, String key, long nanos, Throwable failure) {
+      assertThat(nanos).isNotNegative();
+      events.add("loaded " + group + " " + key + " " + (failure == null ? "ok" : failure.getClass().getSimpleName()));
+    }
+
+    @Override
+    public void fetched(String group, String key, String peer, long nanos, Throwable failure) {
+      assertThat(nanos).isNotNegative();
+      events.add("fetched " + group + " " + key + " from " + peer + " "
+          + (failure == null ? "ok" : failure.getClass().getSimpleName()));
+    }
+
+    @Override
+    public void peersChanged(List<String> peers) {
+      events.add("peers " + peers);
+    }
+  };
+
+  @AfterEach
+  void close() {
+    if (a != null) {
+      a.close();
+    }
+    if (b != null) {
+      b.close();
+    }
+  }
+
+  private static Group group(GroupCache c) {
+    return c.newGroup("g", 1 << 20, key -> {
+      if (key.startsWith("bad")) {
+        throw new IllegalStateException("origin down");
+      }
+      return key.getBytes(StandardCharsets.UTF_8);
+    });
+  }
+
+  @Test
+  void hearsLoadsFetchesAndMembershipButNotHits() {
+    a = GroupCache.builder().self("mem://a").transport(network.transport()).observer(recorder).build();
+    b = GroupCache.builder().self("mem://b").transport(network.transport()).build();
+    Group ga = group(a);
+    group(b);
+    a.setPeers(PEERS);
+    b.setPeers(PEERS);
+    HashRing ring = HashRing.of(PEERS);
+    String mine = key(ring, "mem://a", "k");
+    String theirs = key(ring, "mem://b", "k");
+    String theirsBad = key(ring, "mem://b", "bad");
+
+    ga.get(mine);
+    ga.get(mine); // a hit: not reported
+    ga.get(theirs);
+    assertThatThrownBy(() -> ga.get(theirsBad)).isInstanceOf(LoadException.class);
+
+    assertThat(events).containsExactly(
+        "peers " + PEERS,
+        "loaded g " + mine + " ok",
+        "fetched g " + theirs + " from mem://b ok",
+        "fetched g " + theirsBad + " from mem://b LoadException");
+  }
+
+  @Test
+  void transportFailureIsReportedBeforeTheLocalFallbackLoad() {
+    a = GroupCache.builder().self("mem://a").transport(network.transport()).build();
+    a.addObserver(recorder);
+    Group ga = group(a);
+    a.setPeers(PEERS); // mem://b never started: every fetch fails in transport
+    String theirs = key(HashRing.of(PEERS), "mem://b", "k");
+
+    assertThat(ga.get(theirs).toString()).isEqualTo(theirs);
+
+    assertThat(events).hasSize(3);
+    assertThat(events.get(1)).startsWith("fetched g " + theirs + " from mem://b ").doesNotEndWith(" ok");
+    assertThat(events.get(2)).isEqualTo("loaded g " + theirs + " ok");
+  }
+
+  @Test
+  void aThrowingObserverBreaksNothing() {
+    a = GroupCache.builder().self("mem://a").observer(new CacheObserver() {
+      @Override
+      public void loaded(String group, String key, long nanos, Throwable failure) {
+        throw new IllegalStateException("observer bug");
+      }
+    }).observer(recorder).build();
+    Group ga = group(a);
+    assertThat(ga.get("x").toString()).isEqualTo("x");
+    assertThat(events).containsExactly("loaded g x ok");
+  }
+
+  private static String key(HashRing ring, String owner, String prefix) {
+    for (int i = 0; ; i++) {
+      if (ring.owner(prefix + i).equals(owner)) {
+        return prefix + i;
+      }
+    }
+  }
+}

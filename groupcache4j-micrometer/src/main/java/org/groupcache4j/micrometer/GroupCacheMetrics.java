@@ -1,0 +1,250 @@
+package org.groupcache4j.micrometer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.groupcache4j.CacheObserver;
+import org.groupcache4j.Group;
+import org.groupcache4j.GroupCache;
+import org.groupcache4j.GroupCacheException;
+import org.groupcache4j.GroupStats;
+import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.LoadTimeoutException;
+import org.groupcache4j.StoreStats;
+
+/**
+ * The meters of one {@link GroupCache}, for any Micrometer {@link MeterRegistry}:
+ *
+ * <pre>{@code
+ * new GroupCacheMetrics(cache).bindTo(registry);
+ * }</pre>
+ *
+ * <table>
+ * <caption>Meters (Prometheus names)</caption>
+ * <tr><td>{@code groupcache_gets_total}, {@code _cache_hits_total}, {@code _peer_loads_total},
+ *   {@code _peer_errors_total}, {@code _loads_total}, {@code _loads_deduped_total},
+ *   {@code _local_loads_total}, {@code _local_load_errors_total}, {@code _server_requests_total}</td>
+ *   <td>{@code group}</td><td>the counters of {@link GroupStats}</td></tr>
+ * <tr><td>{@code groupcache_cache_bytes}, {@code _cache_items}, {@code _cache_evictions_total}</td>
+ *   <td>{@code group}, {@code cache} ({@code main}/{@code hot})</td><td>per store</td></tr>
+ * <tr><td>{@code groupcache_cache_budget_bytes}</td><td>{@code group}</td><td>the byte budget</td></tr>
+ * <tr><td>{@code groupcache_load_seconds}</td><td>{@code group}</td>
+ *   <td>histogram of this node's loads (origin calls), failed ones included</td></tr>
+ * <tr><td>{@code groupcache_load_outcomes_total}</td><td>{@code group}, {@code outcome}</td>
+ *   <td>this node's loads by outcome: ok, not_found, timeout, error</td></tr>
+ * <tr><td>{@code groupcache_peer_fetch_seconds}</td><td>{@code peer}</td>
+ *   <td>histogram of fetches from owning peers</td></tr>
+ * <tr><td>{@code groupcache_peer_up}</td><td>{@code peer}</td><td>1 unless the last fetch from
+ *   the peer failed in transport (refused, reset, timed out); each remote peer of the ring</td></tr>
+ * </table>
+ *
+ * <p>The counters and sizes are read from {@link Group#stats()} when the registry is scraped; the
+ * histograms and the peer state come from a {@link CacheObserver} that this class adds to the
+ * cache, which hears only about loads and fetches: a cache hit costs nothing more than without
+ * metrics. Groups created after {@link #bindTo} get their meters with their first load.
+ */
+public final class GroupCacheMetrics implements MeterBinder {
+  /** Buckets of the two histograms: a loopback fetch takes ~100 µs, an origin call up to seconds. */
+  static final Duration[] BUCKETS = {
+      Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+      Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+  private final GroupCache cache;
+  private final Tags extraTags;
+  private final List<Bound> bound = new CopyOnWriteArrayList<>();
+  /** Remote peers whose last fetch failed in transport. */
+  private final Set<String> down = ConcurrentHashMap.newKeySet();
+
+  /** Meters of {@code cache}, without extra tags. */
+  public GroupCacheMetrics(GroupCache cache) {
+    this(cache, Tags.empty());
+  }
+
+  /** Meters of {@code cache}, each with {@code tags} too (e.g. the node's name when several share a registry). */
+  public GroupCacheMetrics(GroupCache cache, Iterable<Tag> tags) {
+    this.cache = Objects.requireNonNull(cache, "cache");
+    this.extraTags = Tags.of(tags);
+    cache.addObserver(new Recorder());
+  }
+
+  /** Whether the last fetch from {@code peer} succeeded or reached the peer's loader (true for a peer never asked). */
+  public boolean peerUp(String peer) {
+    return !down.contains(peer);
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    Bound b = new Bound(registry);
+    bound.add(b);
+    for (Group g : cache.groups()) {
+      b.group(g.name());
+    }
+    b.peers(cache.peers());
+  }
+
+  /** The meters registered in one registry. */
+  private final class Bound {
+    final MeterRegistry registry;
+    final Set<String> groups = ConcurrentHashMap.newKeySet();
+    final Map<String, Gauge> peerUp = new ConcurrentHashMap<>();
+    final Map<String, Timer> fetchTimers = new ConcurrentHashMap<>();
+    final Map<String, Timer> loadTimers = new ConcurrentHashMap<>();
+    final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+
+    Bound(MeterRegistry registry) {
+      this.registry = registry;
+    }
+
+    /** Registers the meters of group {@code name} once. */
+    void group(String name) {
+      if (!groups.add(name)) {
+        return;
+      }
+      Group g = cache.group(name).orElse(null);
+      if (g == null) {
+        groups.remove(name);
+        return;
+      }
+      Tags t = extraTags.and("group", name);
+      counter("groupcache.gets", "Gets, from local callers and from peers", g, t, GroupStats::gets);
+      counter("groupcache.cache.hits", "Gets answered by the main or hot store", g, t, GroupStats::cacheHits);
+      counter("groupcache.peer.loads", "Values fetched from the owning peer", g, t, GroupStats::peerLoads);
+      counter("groupcache.peer.errors", "Fetches from a peer that failed in transport (loaded here instead)", g, t,
+          GroupStats::peerErrors);
+      counter("groupcache.loads", "Gets that missed the stores", g, t, GroupStats::loads);
+      counter("groupcache.loads.deduped", "Loads that ran after single-flight merged concurrent ones", g, t,
+          GroupStats::loadsDeduped);
+      counter("groupcache.local.loads", "Successful loads by this node's loader", g, t, GroupStats::localLoads);
+      counter("groupcache.local.load.errors", "Failed loads by this node's loader", g, t, GroupStats::localLoadErrors);
+      counter("groupcache.server.requests", "Gets that arrived from peers", g, t, GroupStats::serverRequests);
+      Gauge.builder("groupcache.cache.budget", g, x -> x.cacheBytes()).baseUnit("bytes")
+          .description("Byte budget of the main and hot store together").tags(t).register(registry);
+      for (String cacheName : new String[] {"main", "hot"}) {
+        boolean main = cacheName.equals("main");
+        Tags st = t.and("cache", cacheName);
+        Gauge.builder("groupcache.cache.bytes", g, x -> store(x, main).bytes()).baseUnit("bytes")
+            .description("Bytes held (keys and values)").tags(st).register(registry);
+        Gauge.builder("groupcache.cache.items", g, x -> store(x, main).items())
+            .description("Entries held").tags(st).register(registry);
+        FunctionCounter.builder("groupcache.cache.evictions", g, x -> store(x, main).evictions())
+            .description("Entries dropped to stay within the byte budget").tags(st).register(registry);
+      }
+    }
+
+    private void counter(String name, String help, Group g, Tags t, ToDoubleFunction<GroupStats> f) {
+      FunctionCounter.builder(name, g, x -> f.applyAsDouble(x.stats())).description(help).tags(t).register(registry);
+    }
+
+    /** Keeps one {@code groupcache_peer_up} per remote peer of the ring. */
+    void peers(List<String> peers) {
+      Set<String> now = new HashSet<>(peers);
+      now.remove(cache.self());
+      for (String p : now) {
+        peerUp.computeIfAbsent(p, x -> Gauge.builder("groupcache.peer.up", GroupCacheMetrics.this,
+                m -> m.peerUp(x) ? 1 : 0)
+            .description("1 unless the last fetch from the peer failed in transport").tags(extraTags.and("peer", x))
+            .strongReference(true).register(registry));
+      }
+      peerUp.keySet().removeIf(p -> {
+        if (now.contains(p)) {
+          return false;
+        }
+        registry.remove((Meter) peerUp.get(p));
+        return true;
+      });
+    }
+
+    Timer fetchTimer(String peer) {
+      return fetchTimers.computeIfAbsent(peer, p -> timer("groupcache.peer.fetch",
+          "Fetches from the owning peer, answered or failed", extraTags.and("peer", p)));
+    }
+
+    Timer loadTimer(String group) {
+      return loadTimers.computeIfAbsent(group, g -> timer("groupcache.load",
+          "Loads by this node's loader (origin calls), failed ones included", extraTags.and("group", g)));
+    }
+
+    Counter outcome(String group, String outcome) {
+      return outcomes.computeIfAbsent(group + '\0' + outcome, k -> Counter.builder("groupcache.load.outcomes")
+          .description("Loads by this node's loader, by outcome (ok, not_found, timeout, error)")
+          .tags(extraTags.and("group", group).and("outcome", outcome)).register(registry));
+    }
+
+    private Timer timer(String name, String help, Tags tags) {
+      return Timer.builder(name).description(help).tags(tags).serviceLevelObjectives(BUCKETS)
+          .minimumExpectedValue(BUCKETS[0]).maximumExpectedValue(BUCKETS[BUCKETS.length - 1]).register(registry);
+    }
+  }
+
+  private static StoreStats store(Group g, boolean main) {
+    GroupStats s = g.stats();
+    return main ? s.mainStore() : s.hotStore();
+  }
+
+  /** What a load ended with, as the {@code outcome} tag: ok, not_found, timeout or error. */
+  static String outcome(Throwable failure) {
+    if (failure == null) {
+      return "ok";
+    }
+    if (failure instanceof KeyNotFoundException) {
+      return "not_found";
+    }
+    if (failure instanceof LoadTimeoutException) {
+      return "timeout";
+    }
+    return "error";
+  }
+
+  /** Feeds the histograms and the peer state; called only on loads and fetches. */
+  private final class Recorder implements CacheObserver {
+    @Override
+    public void loaded(String group, String key, long nanos, Throwable failure) {
+      String outcome = outcome(failure);
+      for (Bound b : bound) {
+        b.group(group);
+        b.loadTimer(group).record(nanos, TimeUnit.NANOSECONDS);
+        b.outcome(group, outcome).increment();
+      }
+    }
+
+    @Override
+    public void fetched(String group, String key, String peer, long nanos, Throwable failure) {
+      boolean transportFailure = failure != null && !(failure instanceof GroupCacheException e && e.isRemote());
+      if (transportFailure) {
+        down.add(peer);
+      } else {
+        down.remove(peer);
+      }
+      for (Bound b : bound) {
+        b.group(group);
+        b.fetchTimer(peer).record(nanos, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    @Override
+    public void peersChanged(List<String> peers) {
+      down.retainAll(peers);
+      for (Bound b : bound) {
+        b.peers(peers);
+      }
+    }
+  }
+}

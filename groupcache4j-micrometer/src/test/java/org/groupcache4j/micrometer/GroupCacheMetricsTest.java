@@ -1,0 +1,173 @@
+package org.groupcache4j.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.groupcache4j.Group;
+import org.groupcache4j.GroupCache;
+import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.peer.InMemoryNetwork;
+import org.groupcache4j.ring.HashRing;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The meters' names, labels and values against the traffic the test sends, read from parsed Prometheus text. */
+class GroupCacheMetricsTest {
+  private static final List<String> PEERS = List.of("mem://a", "mem://b");
+  private final InMemoryNetwork network = new InMemoryNetwork();
+  private GroupCache a;
+  private GroupCache b;
+  private Group ga;
+  private final PrometheusMeterRegistry registryA = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registryB = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  @BeforeEach
+  void start() {
+    a = GroupCache.builder().self("mem://a").transport(network.transport()).build();
+    b = GroupCache.builder().self("mem://b").transport(network.transport()).build();
+    new GroupCacheMetrics(a).bindTo(registryA);
+    ga = group(a);
+    group(b);
+    new GroupCacheMetrics(b).bindTo(registryB); // bound after its group exists
+    a.setPeers(PEERS);
+    b.setPeers(PEERS);
+  }
+
+  @AfterEach
+  void stop() {
+    a.close();
+    b.close();
+  }
+
+  private static Group group(GroupCache c) {
+    return c.newGroup("scores", 1 << 20, key -> {
+      if (key.startsWith("missing")) {
+        throw new KeyNotFoundException("no row");
+      }
+      return ("value-of-" + key).getBytes(StandardCharsets.UTF_8);
+    });
+  }
+
+  private PrometheusText scrapeA() {
+    return PrometheusText.parse(registryA.scrape());
+  }
+
+  @Test
+  void countersStoresAndHistogramsFollowTheTraffic() {
+    HashRing ring = HashRing.of(PEERS);
+    int mine = 0;
+    for (int round = 0; round < 3; round++) {
+      for (int k = 0; k < 20; k++) {
+        ga.get("key" + k);
+      }
+    }
+    for (int k = 0; k < 20; k++) {
+      mine += ring.owner("key" + k).equals("mem://a") ? 1 : 0;
+    }
+    int theirs = 20 - mine;
+    assertThat(mine).isPositive();
+    assertThat(theirs).isPositive();
+    assertThatThrownBy(() -> ga.get(ownedBy(ring, "mem://a", "missing"))).isInstanceOf(KeyNotFoundException.class);
+
+    PrometheusText m = scrapeA();
+    String[] g = {"group", "scores"};
+    assertThat(m.type("groupcache_gets_total")).isEqualTo("counter");
+    assertThat(m.value("groupcache_gets_total", g)).isEqualTo(61);
+    assertThat(m.value("groupcache_loads_total", g)).isEqualTo(61 - m.value("groupcache_cache_hits_total", g));
+    assertThat(m.value("groupcache_local_loads_total", g)).isEqualTo(mine);
+    assertThat(m.value("groupcache_local_load_errors_total", g)).isEqualTo(1);
+    // Values owned by b are fetched until the hot store keeps them (2nd fetch), then hit.
+    assertThat(m.value("groupcache_peer_loads_total", g)).isEqualTo(2 * theirs);
+    assertThat(m.value("groupcache_peer_errors_total", g)).isZero();
+    assertThat(m.value("groupcache_loads_deduped_total", g)).isEqualTo(mine + 1 + 2 * theirs);
+    assertThat(m.value("groupcache_server_requests_total", g)).isZero();
+    assertThat(m.value("groupcache_cache_items", "group", "scores", "cache", "main")).isEqualTo(mine);
+    assertThat(m.value("groupcache_cache_items", "group", "scores", "cache", "hot")).isEqualTo(theirs);
+    assertThat(m.value("groupcache_cache_bytes", "group", "scores", "cache", "main")).isEqualTo(
+        a.group("scores").orElseThrow().stats().mainStore().bytes()).isPositive();
+    assertThat(m.value("groupcache_cache_evictions_total", "group", "scores", "cache", "hot")).isZero();
+    assertThat(m.value("groupcache_cache_budget_bytes", g)).isEqualTo(1 << 20);
+
+    assertThat(m.type("groupcache_load_seconds")).isEqualTo("histogram");
+    assertThat(m.value("groupcache_load_seconds_count", g)).isEqualTo(mine + 1);
+    assertHistogram(m, "groupcache_load_seconds", g);
+    assertThat(m.value("groupcache_load_outcomes_total", "group", "scores", "outcome", "ok")).isEqualTo(mine);
+    assertThat(m.value("groupcache_load_outcomes_total", "group", "scores", "outcome", "not_found")).isEqualTo(1);
+    String[] peerB = {"peer", "mem://b"};
+    assertThat(m.type("groupcache_peer_fetch_seconds")).isEqualTo("histogram");
+    assertThat(m.value("groupcache_peer_fetch_seconds_count", peerB)).isEqualTo(2 * theirs);
+    assertHistogram(m, "groupcache_peer_fetch_seconds", peerB);
+    assertThat(m.value("groupcache_peer_up", peerB)).isEqualTo(1);
+    assertThat(m.find("groupcache_peer_up", "peer", "mem://a")).as("no gauge for self").isEmpty();
+
+    // b answered a's fetches: its server_requests count them.
+    PrometheusText mb = PrometheusText.parse(registryB.scrape());
+    assertThat(mb.value("groupcache_server_requests_total", g)).isEqualTo(2 * theirs);
+    assertThat(mb.value("groupcache_local_loads_total", g)).isEqualTo(theirs);
+  }
+
+  @Test
+  void peerUpFollowsFetchesAndMembership() {
+    HashRing ring = HashRing.of(PEERS);
+    network.disconnect("mem://b");
+    ga.get(ownedBy(ring, "mem://b", "x")); // loaded locally after the failed fetch
+    PrometheusText m = scrapeA();
+    assertThat(m.value("groupcache_peer_up", "peer", "mem://b")).isZero();
+    assertThat(m.value("groupcache_peer_errors_total", "group", "scores")).isEqualTo(1);
+
+    network.reconnect("mem://b");
+    ga.get(ownedBy(ring, "mem://b", "y"));
+    assertThat(scrapeA().value("groupcache_peer_up", "peer", "mem://b")).isEqualTo(1);
+
+    a.setPeers("mem://a", "mem://c");
+    m = scrapeA();
+    assertThat(m.find("groupcache_peer_up", "peer", "mem://b")).isEmpty();
+    assertThat(m.value("groupcache_peer_up", "peer", "mem://c")).isEqualTo(1);
+  }
+
+  @Test
+  void aGroupCreatedAfterBindingGetsItsMetersWithItsFirstLoad() {
+    Group late = a.newGroup("late", 1 << 20, key -> new byte[10]);
+    String key = ownedBy(HashRing.of(PEERS), "mem://a", "k");
+    late.get(key);
+    late.get(key);
+    PrometheusText m = scrapeA();
+    assertThat(m.value("groupcache_gets_total", "group", "late")).isEqualTo(2);
+    assertThat(m.value("groupcache_cache_hits_total", "group", "late")).isEqualTo(1);
+    assertThat(m.value("groupcache_load_seconds_count", "group", "late")).isEqualTo(1);
+  }
+
+  @Test
+  void theParserRefusesWhatIsNotTheFormat() {
+    assertThatThrownBy(() -> PrometheusText.parse("# TYPE x counter\nx{a=\"1\" 2\n"))
+        .hasMessageContaining("line 2");
+    assertThatThrownBy(() -> PrometheusText.parse("y 1\n")).hasMessageContaining("without # TYPE");
+  }
+
+  /** Buckets never decrease, and the +Inf bucket equals the count. */
+  private static void assertHistogram(PrometheusText m, String name, String... labels) {
+    List<PrometheusText.Sample> buckets = m.find(name + "_bucket", labels);
+    assertThat(buckets).hasSizeGreaterThan(10);
+    double last = 0;
+    for (PrometheusText.Sample s : buckets) {
+      assertThat(s.value()).as("bucket le=%s", s.labels().get("le")).isGreaterThanOrEqualTo(last);
+      last = s.value();
+    }
+    assertThat(buckets.get(buckets.size() - 1).labels().get("le")).isEqualTo("+Inf");
+    assertThat(last).isEqualTo(m.value(name + "_count", labels));
+    assertThat(m.value(name + "_sum", labels)).isPositive();
+  }
+
+  private static String ownedBy(HashRing ring, String owner, String prefix) {
+    for (int i = 0; ; i++) {
+      if (ring.owner(prefix + i).equals(owner)) {
+        return prefix + i;
+      }
+    }
+  }
+}
