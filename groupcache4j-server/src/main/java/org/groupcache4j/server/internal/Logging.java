@@ -2,20 +2,110 @@ package org.groupcache4j.server.internal;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import java.util.Locale;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Sets log levels from the command line (logback.xml gives the defaults: INFO, libraries at WARN). */
+/**
+ * The server's one logging backend, Logback: SLF4J loggers log to it directly, the library's
+ * {@link System.Logger}s reach it through slf4j-jdk-platform-logging (a {@code LoggerFinder} on
+ * the class path), and java.util.logging through jul-to-slf4j. So {@code --log-level} governs
+ * every line, and every line has the format of logback.xml (ISO-8601 time with zone) or, with
+ * {@code --log-format json}, one JSON object per line (Logback's {@link JsonEncoder}).
+ */
 public final class Logging {
+  /** The access log of the client API (off unless {@code --access-log}). */
+  public static final String ACCESS_LOGGER = "org.groupcache4j.access";
+
   private Logging() {}
+
+  /**
+   * Sets up the backend for {@code serve}.
+   *
+   * @param level ERROR, WARN, INFO, DEBUG or TRACE (any case)
+   * @param format {@code text} or {@code json}
+   * @param accessLog whether to log every client API request
+   * @throws IllegalArgumentException naming the bad level or format
+   */
+  public static void configure(String level, String format, boolean accessLog) {
+    Level l = level(level);
+    String f = format.toLowerCase(Locale.ROOT);
+    if (!f.equals("text") && !f.equals("json")) {
+      throw new IllegalArgumentException("'" + format + "' is not a log format; use text or json");
+    }
+    routeJavaUtilLogging();
+    setLevel(l);
+    if (f.equals("json")) {
+      useJson();
+    }
+    if (logger(ACCESS_LOGGER) instanceof Logger access) {
+      access.setLevel(accessLog ? Level.INFO : Level.OFF);
+    }
+  }
 
   /** Sets the level of the project's loggers; {@code TRACE} and {@code DEBUG} also show every origin call. */
   public static void setLevel(String level) {
+    setLevel(level(level));
+  }
+
+  private static void setLevel(Level l) {
+    if (logger("org.groupcache4j") instanceof Logger project) {
+      project.setLevel(l);
+    }
+    // Libraries stay at WARN, unless the user asked for less.
+    if (logger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+      root.setLevel(l.isGreaterOrEqual(Level.WARN) ? l : Level.WARN);
+    }
+  }
+
+  private static Level level(String level) {
     Level l = Level.toLevel(level, null);
-    if (l == null) {
+    if (l == null || l == Level.ALL || l == Level.OFF) {
       throw new IllegalArgumentException("'" + level + "' is not a log level; use ERROR, WARN, INFO, DEBUG or TRACE");
     }
-    if (LoggerFactory.getLogger("org.groupcache4j") instanceof Logger lb) {
-      lb.setLevel(l);
+    return l;
+  }
+
+  /** Sends java.util.logging records to SLF4J instead of JUL's own console format. */
+  static void routeJavaUtilLogging() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
     }
+  }
+
+  /** Swaps the console encoder for one JSON object per line. */
+  private static void useJson() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      return;
+    }
+    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    if (!(root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> console)
+        || console.getEncoder() instanceof JsonEncoder) {
+      return;
+    }
+    JsonEncoder json = new JsonEncoder();
+    json.setContext(ctx);
+    json.setWithSequenceNumber(false);
+    json.setWithNanoseconds(false);
+    json.setWithContext(false);
+    json.setWithArguments(false);
+    json.setWithMessage(false); // the formatted message is the one to read
+    json.setWithFormattedMessage(true);
+    json.start();
+    console.stop();
+    Encoder<ILoggingEvent> old = console.getEncoder();
+    console.setEncoder(json);
+    console.start();
+    old.stop();
+  }
+
+  private static org.slf4j.Logger logger(String name) {
+    return LoggerFactory.getLogger(name);
   }
 }

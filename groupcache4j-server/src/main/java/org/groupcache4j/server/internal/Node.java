@@ -14,6 +14,9 @@ import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.server.internal.api.ApiServer;
 import org.groupcache4j.server.internal.api.StatsJson;
 import org.groupcache4j.server.internal.cli.Values;
+import org.groupcache4j.server.internal.observe.MemoryWatch;
+import org.groupcache4j.server.internal.observe.NodeMetrics;
+import org.groupcache4j.server.internal.observe.OperatorLog;
 import org.groupcache4j.server.internal.origin.Origin;
 import org.groupcache4j.server.internal.origin.OriginConfigException;
 import org.groupcache4j.server.internal.origin.OriginLoader;
@@ -40,6 +43,8 @@ public final class Node implements AutoCloseable {
   private final GroupCache cache;
   private final Group group;
   private final ApiServer api;
+  private NodeMetrics metrics;
+  private MemoryWatch memoryWatch;
   private final long startedNanos = System.nanoTime();
   private HttpPeerTransport transport;
   private EventLoopGroup loops; // shared by the API and the transport, or null
@@ -70,7 +75,8 @@ public final class Node implements AutoCloseable {
       }
       transport = tb.build();
       try {
-        gc = GroupCache.builder().self(c.self()).replicas(c.replicas()).transport(transport).build();
+        gc = GroupCache.builder().self(c.self()).replicas(c.replicas()).transport(transport)
+            .observer(new OperatorLog(c.self())).build();
       } catch (UncheckedIOException e) {
         throw new IOException("--self " + c.self() + ": cannot listen for peers"
             + (c.peerListen() != null ? " on " + c.peerListen() : "") + ": " + e.getCause().getMessage()
@@ -89,6 +95,9 @@ public final class Node implements AutoCloseable {
           .peerTimeout(c.effectivePeerTimeout())
           .hotStore(c.hotStore())
           .build();
+      GroupCache built = gc;
+      metrics = new NodeMetrics(built);
+      memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());
       gc.setPeers(c.peers());
       if (!c.api().isEmpty()) {
         server = new ApiServer(gc, c.group(), (g, k) -> g.equals(c.group()) ? origin.refuse(k) : null,
@@ -102,6 +111,7 @@ public final class Node implements AutoCloseable {
         transport.close();
       }
       origin.close();
+      closeObservers();
       shutdownLoops();
       throw e;
     }
@@ -185,6 +195,21 @@ public final class Node implements AutoCloseable {
     }
     cache.close();
     origin.close();
+    closeObservers();
     shutdownLoops();
+  }
+
+  private void closeObservers() {
+    if (memoryWatch != null) {
+      memoryWatch.close();
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+  }
+
+  /** The node's meters ({@code GET /metrics}). */
+  public NodeMetrics metrics() {
+    return metrics;
   }
 }

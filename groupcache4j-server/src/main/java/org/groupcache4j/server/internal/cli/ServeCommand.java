@@ -158,6 +158,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Same as --log-level DEBUG.")
   boolean verbose;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (one line per event: ISO-8601 time with zone, level, logger, thread, message) or json (one JSON object per line, for log shippers). Default: ${DEFAULT-VALUE}.")
+  String logFormat;
+
   @Option(names = "--parent-pid", hidden = true, paramLabel = "PID",
       description = "Stop when this process ends (used by `demo` for its nodes).")
   Long parentPid;
@@ -221,9 +225,13 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** Checks every flag and builds the node's configuration; a bad one is a usage error naming it. */
   NodeConfig config() {
-    parse("--log-level", verbose ? "DEBUG" : logLevel, l -> {
+    String level = parse("--log-level", verbose ? "DEBUG" : logLevel, l -> {
       Logging.setLevel(l);
       return l;
+    });
+    parse("--log-format", logFormat, f -> {
+      Logging.configure(level, f, false);
+      return f;
     });
     String selfUrl = parse("--self", self, Values::peerUrl);
     List<String> peerList = peers == null ? List.of(selfUrl) : parse("--peers", peers, Values::peerUrls);

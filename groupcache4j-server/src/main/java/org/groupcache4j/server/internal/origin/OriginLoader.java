@@ -7,6 +7,7 @@ import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.Loader;
+import org.groupcache4j.server.internal.observe.EventLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The group's {@link Loader} over an {@link Origin}: counts every origin call and its outcome,
  * logs it at debug (key, duration, outcome), and maps the origin's answers to the core's
  * exceptions with group and key filled in. An origin timeout becomes a {@link LoadTimeoutException},
- * which the core passes through unchanged, so clients of every node see a 504 for it.
+ * which the core passes through unchanged, so clients of every node see a 504 for it. Timeouts
+ * and errors are also logged at WARN, at most one line per kind per 10 s.
  */
 public final class OriginLoader implements Loader {
   private static final Logger log = LoggerFactory.getLogger(OriginLoader.class);
@@ -27,6 +29,7 @@ public final class OriginLoader implements Loader {
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final LongAdder nanos = new LongAdder();
+  private final EventLimiter warnings = new EventLimiter(java.time.Duration.ofSeconds(10));
 
   public OriginLoader(String group, Origin origin) {
     this.group = group;
@@ -106,13 +109,34 @@ public final class OriginLoader implements Loader {
     if (e instanceof OriginTimeoutException) {
       timeouts.increment();
       logCall(key, start, "timeout");
+      warn("timeouts", key, e);
       return new LoadTimeoutException(group, key, null, "origin timed out for group '" + group + "', key '"
           + printable(key) + "': " + e.getMessage());
     }
     errors.increment();
     logCall(key, start, e instanceof InterruptedException ? "interrupted" : "error: " + e);
+    if (!(e instanceof InterruptedException)) {
+      warn("errors", key, e);
+    }
     return new LoadException(group, key, null, "origin failed for group '" + group + "', key '"
         + printable(key) + "': " + message(e), e);
+  }
+
+  /**
+   * One WARN line per kind of failure per interval, naming the group, the key and the origin. A
+   * kind is the failure's class and message with the key taken out, so that an origin that starts
+   * refusing connections is reported even while its 500s are being held back.
+   */
+  private void warn(String kind, String key, Exception e) {
+    String m = message(e);
+    String signature = kind + '|' + e.getClass().getName() + '|' + (key.isEmpty() ? m : m.replace(key, ""));
+    long held = warnings.admit(signature.length() > 300 ? signature.substring(0, 300) : signature);
+    if (held >= 0) {
+      log.atWarn().addKeyValue("group", group).addKeyValue("key", printable(key)).addKeyValue("origin", origin.describe())
+          .log("origin {} {} for group '{}', key '{}': {}; clients get an error for this key{}", origin.describe(),
+              kind.equals("timeouts") ? "timed out" : "failed", group, printable(key), m,
+              EventLimiter.heldBack(held, "such origin " + kind));
+    }
   }
 
   private void logCall(String key, long start, String outcome) {

@@ -1,0 +1,84 @@
+package org.groupcache4j.server.internal.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.lang.management.MemoryUsage;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.groupcache4j.LoadException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The operator's events: one line each, rate-limited, naming peer, group and key. */
+class OperatorEventsTest {
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final Logger project = (Logger) LoggerFactory.getLogger("org.groupcache4j");
+
+  @BeforeEach
+  void attach() {
+    appender.start();
+    project.addAppender(appender);
+  }
+
+  @AfterEach
+  void detach() {
+    project.detachAppender(appender);
+  }
+
+  private List<String> lines() {
+    return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+  }
+
+  @Test
+  void aPeerThatAnswersAgainIsLoggedOnceWithItsFailures() {
+    OperatorLog log = new OperatorLog("http://a:1");
+    log.peersChanged(List.of("http://a:1", "http://b:1"));
+    log.fetched("scores", "k1", "http://b:1", 10, new ConnectException("refused"));
+    log.fetched("scores", "k2", "http://b:1", 10, new ConnectException("refused"));
+    log.fetched("scores", "k3", "http://b:1", 10, LoadException.fromOwner("scores", "k3", "http://b:1", "origin 500"));
+    log.fetched("scores", "k4", "http://b:1", 10, null);
+    assertThat(lines()).singleElement().asString().startsWith("INFO peer http://b:1 answers again (group 'scores', key 'k3') after 2 failed fetches");
+  }
+
+  @Test
+  void membershipChangesAreLoggedWithWhoJoinedAndLeft() {
+    OperatorLog log = new OperatorLog("http://a:1");
+    log.peersChanged(List.of("http://a:1", "http://b:1"));
+    log.peersChanged(List.of("http://a:1", "http://b:1"));
+    assertThat(lines()).as("the first list and an unchanged one").isEmpty();
+    log.peersChanged(List.of("http://a:1", "http://c:1"));
+    assertThat(lines()).singleElement().asString()
+        .contains("peer list changed to 2 peers").contains("joined [http://c:1]").contains("left [http://b:1]");
+  }
+
+  @Test
+  void theLimiterLetsOnePerIntervalThroughAndCountsTheRest() {
+    AtomicLong now = new AtomicLong();
+    EventLimiter limiter = new EventLimiter(Duration.ofSeconds(10), now::get);
+    assertThat(limiter.admit("a")).isZero();
+    assertThat(limiter.admit("a")).isEqualTo(-1);
+    assertThat(limiter.admit("a")).isEqualTo(-1);
+    assertThat(limiter.admit("b")).as("another kind").isZero();
+    now.addAndGet(Duration.ofSeconds(10).toNanos());
+    assertThat(limiter.admit("a")).isEqualTo(2);
+    assertThat(EventLimiter.heldBack(2, "errors")).isEqualTo(" (2 more errors since the last message)");
+  }
+
+  @Test
+  void memoryPressureIsOneWarningAMinute() {
+    try (MemoryWatch watch = new MemoryWatch(() -> 1L << 30)) {
+      MemoryUsage full = new MemoryUsage(0, 95L << 20, 100L << 20, 100L << 20);
+      assertThat(watch.pressure("Tenured Gen", full)).isTrue();
+      assertThat(watch.pressure("Tenured Gen", full)).isFalse();
+    }
+    assertThat(lines()).singleElement().asString().startsWith("WARN memory pressure: heap pool 'Tenured Gen' is 95% full")
+        .contains("cache budgets 1024 MiB").contains("lower --cache-bytes or raise -Xmx");
+  }
+}
