@@ -122,6 +122,7 @@ class OperatorLogIT {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void jsonFormatWritesOneObjectPerLine() throws Exception {
     int originPort = startOrigin();
     String self = "http://127.0.0.1:" + Processes.freePort();
@@ -138,7 +139,7 @@ class OperatorLogIT {
       assertThat(events).anySatisfy(e -> {
         assertThat(e.get("level")).isEqualTo("WARN");
         assertThat((String) e.get("formattedMessage")).contains("key 'err-1'").contains("group 'scores'");
-        assertThat((List<?>) e.get("kvpList")).contains(Map.of("group", "scores"), Map.of("key", "err-1"));
+        assertThat((List<Object>) e.get("kvpList")).contains(Map.of("group", "scores"), Map.of("key", "err-1"));
       });
     });
   }
