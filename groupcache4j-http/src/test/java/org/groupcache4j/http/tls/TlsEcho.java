@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.groupcache4j.http.internal.tls.LogLimiter;
 import org.groupcache4j.http.internal.tls.TlsContexts;
+import org.groupcache4j.http.internal.tls.TlsFailureLog;
+import org.groupcache4j.http.internal.tls.TlsPortGuard;
 
 /** A TLS echo server and client on loopback, to check what two {@link TlsContexts} agree on. */
 public final class TlsEcho implements AutoCloseable {
@@ -29,13 +32,30 @@ public final class TlsEcho implements AutoCloseable {
     this(contexts::newServerHandler, host);
   }
 
+  /** Serves with {@code contexts} behind the port guard and the failure log, as a node's TLS port does. */
+  public static TlsEcho guarded(TlsContexts contexts, String host, LogLimiter log) {
+    return new TlsEcho(contexts::newServerHandler, host, log);
+  }
+
   /** Serves with the handlers {@code ssl} makes on {@code host}, port 0. */
   public TlsEcho(java.util.function.Function<io.netty.buffer.ByteBufAllocator, SslHandler> ssl, String host) {
+    this(ssl, host, null);
+  }
+
+  private TlsEcho(java.util.function.Function<io.netty.buffer.ByteBufAllocator, SslHandler> ssl, String host,
+      LogLimiter log) {
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(ssl.apply(ch.alloc())).addLast(new ChannelInboundHandlerAdapter() {
+            if (log != null) {
+              ch.pipeline().addLast(new TlsPortGuard("test port", log));
+            }
+            ch.pipeline().addLast(ssl.apply(ch.alloc()));
+            if (log != null) {
+              ch.pipeline().addLast(new TlsFailureLog("test port", log));
+            }
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
               @Override
               public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 ctx.writeAndFlush(msg);
@@ -101,11 +121,21 @@ public final class TlsEcho implements AutoCloseable {
    * and waits for the handshake; throws its failure (an {@code SSLException}, say).
    */
   public Conn connect(TlsContexts contexts, String host) throws Exception {
+    return connect(alloc -> contexts.newClientHandler(alloc, host, port()), host);
+  }
+
+  /** Like {@link #connect(TlsContexts, String)} with a bare Netty client context (one our loader would refuse). */
+  public Conn connect(io.netty.handler.ssl.SslContext context, String host) throws Exception {
+    return connect(alloc -> context.newHandler(alloc, host, port()), host);
+  }
+
+  private Conn connect(java.util.function.Function<io.netty.buffer.ByteBufAllocator, SslHandler> handler, String host)
+      throws Exception {
     SslHandler[] ssl = new SslHandler[1];
     Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel c) {
-        ssl[0] = contexts.newClientHandler(c.alloc(), host, port());
+        ssl[0] = handler.apply(c.alloc());
         c.pipeline().addLast(ssl[0]);
       }
     }).connect(host, port()).syncUninterruptibly().channel();

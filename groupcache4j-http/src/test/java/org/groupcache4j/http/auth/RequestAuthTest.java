@@ -1,0 +1,88 @@
+package org.groupcache4j.http.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import org.groupcache4j.http.internal.auth.BearerTokens;
+import org.groupcache4j.http.internal.auth.RequestAuth;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RequestAuthTest {
+  @TempDir
+  Path dir;
+
+  Path token(String name, String text) throws Exception {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  @Test
+  void readsNeedTheReadOrWriteTokenAndWritesTheWriteToken() throws Exception {
+    BearerTokens read = BearerTokens.fromFile(token("read", "r3ad-token-0123456789abcdef\n"));
+    BearerTokens write = BearerTokens.fromFile(token("write", "wr1te-token-0123456789abcdef\n"));
+    RequestAuth auth = new RequestAuth(read, write);
+    assertThat(auth.check("GET", "Bearer r3ad-token-0123456789abcdef")).isNull();
+    assertThat(auth.check("GET", "bearer wr1te-token-0123456789abcdef")).isNull();
+    assertThat(auth.check("PUT", "Bearer wr1te-token-0123456789abcdef")).isNull();
+    assertThat(auth.check("DELETE", "Bearer wr1te-token-0123456789abcdef")).isNull();
+
+    RequestAuth.Refusal none = auth.check("GET", null);
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.wwwAuthenticate()).isEqualTo("Bearer realm=\"groupcache4j\"");
+    RequestAuth.Refusal wrong = auth.check("GET", "Bearer r3ad-token-0123456789abcdeX");
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.wwwAuthenticate()).contains("error=\"invalid_token\"");
+    assertThat(wrong.reason()).doesNotContain("r3ad-token");
+    assertThat(auth.check("GET", "Basic dXNlcjpwYXNz").status()).isEqualTo(401);
+    RequestAuth.Refusal readOnly = auth.check("PUT", "Bearer r3ad-token-0123456789abcdef");
+    assertThat(readOnly.status()).isEqualTo(403);
+    assertThat(readOnly.wwwAuthenticate()).contains("insufficient_scope");
+    assertThat(auth.check("DELETE", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void oneTokenGuardsEverythingAWriteTokenAloneGuardsWrites() throws Exception {
+    BearerTokens t = BearerTokens.fromFile(token("t", "only-token-0123456789abcdef"));
+    RequestAuth readToken = new RequestAuth(t, null);
+    assertThat(readToken.check("GET", null)).isNotNull();
+    assertThat(readToken.check("PUT", "Bearer only-token-0123456789abcdef")).isNull();
+    RequestAuth writeToken = new RequestAuth(null, t);
+    assertThat(writeToken.check("GET", null)).isNull();
+    assertThat(writeToken.check("PUT", null).status()).isEqualTo(401);
+    assertThat(new RequestAuth(null, null).enabled()).isFalse();
+  }
+
+  @Test
+  void badTokenFilesAreRefusedWithoutShowingTheToken() throws Exception {
+    assertThatThrownBy(() -> BearerTokens.fromFile(dir.resolve("missing")))
+        .hasMessage("token file " + dir.resolve("missing") + ": no such file");
+    assertThatThrownBy(() -> BearerTokens.fromFile(token("empty", "\n"))).hasMessageContaining("it is empty");
+    assertThatThrownBy(() -> BearerTokens.fromFile(token("two", "secret-one\nsecret-two\n")))
+        .hasMessageContaining("more than one line").message().doesNotContain("secret");
+    assertThatThrownBy(() -> BearerTokens.fromFile(token("space", "secret with space")))
+        .hasMessageContaining("character 7").message().doesNotContain("secret with");
+    assertThat(BearerTokens.fromFile(token("ok", "abc-DEF_123.~+/=")).toString()).doesNotContain("abc");
+  }
+
+  @Test
+  void aChangedTokenFileIsUsedWithoutARestart() throws Exception {
+    Path f = token("rot", "first-token-0123456789abcdef\n");
+    BearerTokens t = BearerTokens.fromFile(f, Duration.ofMillis(1));
+    assertThat(t.accepts("Bearer first-token-0123456789abcdef")).isTrue();
+    Files.writeString(f, "second-token-0123456789abcdef\n");
+    Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 2000));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> t.accepts("Bearer second-token-0123456789abcdef"));
+    assertThat(t.accepts("Bearer first-token-0123456789abcdef")).isFalse();
+    assertThat(t.authorizationHeader()).isEqualTo("Bearer second-token-0123456789abcdef");
+    // A broken file keeps the last good token.
+    Files.writeString(f, "\n");
+    Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 4000));
+    Thread.sleep(5); // past the 1 ms look-again interval (not a wait for a condition)
+    assertThat(t.accepts("Bearer second-token-0123456789abcdef")).isTrue();
+  }
+}
