@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
+import org.groupcache4j.discovery.PeerWatcher;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.server.internal.api.ApiServer;
@@ -46,6 +47,8 @@ public final class Node implements AutoCloseable {
   private NodeMetrics metrics;
   private MemoryWatch memoryWatch;
   private final long startedNanos = System.nanoTime();
+  private final Readiness readiness = new Readiness();
+  private final PeerWatcher peerWatcher; // null with a fixed peer list
   private HttpPeerTransport transport;
   private EventLoopGroup loops; // shared by the API and the transport, or null
 
@@ -54,6 +57,7 @@ public final class Node implements AutoCloseable {
     this.origin = Origins.create(c.originSpec(), c.origin());
     GroupCache gc = null;
     ApiServer server = null;
+    PeerWatcher watcher = null;
     try {
       this.loader = new OriginLoader(c.group(), origin);
       HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
@@ -98,13 +102,22 @@ public final class Node implements AutoCloseable {
       GroupCache built = gc;
       metrics = new NodeMetrics(built);
       memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());
-      gc.setPeers(c.peers());
+      if (c.peerSource() != null) {
+        watcher = PeerWatcher.start(gc, c.peerSource().discovery(), c.peerSource().interval());
+      } else {
+        gc.setPeers(c.peers());
+      }
+      this.peerWatcher = watcher;
       if (!c.api().isEmpty()) {
         server = new ApiServer(gc, c.group(), (g, k) -> g.equals(c.group()) ? origin.refuse(k) : null,
             this::statsJson, c.api(), c.apiThreads(), c.apiMaxConnections(), c.apiIdleTimeout(), loops).start();
       }
       this.api = server;
+      readiness.ready("serving");
     } catch (RuntimeException | IOException e) {
+      if (watcher != null) {
+        watcher.close();
+      }
       if (gc != null) {
         gc.close();
       } else if (transport != null) {
@@ -131,10 +144,13 @@ public final class Node implements AutoCloseable {
    */
   public static Node start(NodeConfig c) throws OriginConfigException, IOException {
     Node n = new Node(c);
-    log.info("node {} serving group '{}' ({}, {}) from {}; peers on {}{}; ring of {} peer{}: {}", c.self(), c.group(),
+    List<String> ring = n.cache.peers();
+    log.info("node {} serving group '{}' ({}, {}) from {}; peers on {}{}; ring of {} peer{}{}: {}", c.self(), c.group(),
         c.cacheBytes() == 0 ? "caching off" : Values.formatSize(c.cacheBytes()), c.eviction(),
-        n.origin.describe(), Values.format(n.peerAddress()), c.basePath(), c.peers().size(),
-        c.peers().size() == 1 ? "" : "s", c.peers());
+        n.origin.describe(), Values.format(n.peerAddress()), c.basePath(), ring.size(),
+        ring.size() == 1 ? "" : "s",
+        n.peerWatcher == null ? "" : " from " + n.peerWatcher.status().source() + ", followed every "
+            + Values.formatDuration(c.peerSource().interval()), ring);
     return n;
   }
 
@@ -160,6 +176,16 @@ public final class Node implements AutoCloseable {
     return loader;
   }
 
+  /** Whether the node should be sent traffic (what {@code /healthz} answers). */
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** Where the peers come from and what was last found, or null with a fixed peer list. */
+  public PeerWatcher.Status peerDiscovery() {
+    return peerWatcher == null ? null : peerWatcher.status();
+  }
+
   /** The {@code /stats} document. */
   public String statsJson() {
     OriginLoader.Counts oc = loader.counts();
@@ -170,10 +196,12 @@ public final class Node implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: the API stops accepting, requests in flight are answered (for at most
-   * {@code grace}), then the peer transport, the cache and the origin are closed.
+   * Graceful stop: the node stops being ready ({@code /healthz} 503), the API stops accepting,
+   * requests in flight are answered (for at most {@code grace}), then the peer transport, the
+   * cache and the origin are closed.
    */
   public void shutdown(Duration grace) {
+    readiness.draining("shutting down");
     if (api != null) {
       api.stopAccepting();
       try {
@@ -190,6 +218,10 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    readiness.draining("closed");
+    if (peerWatcher != null) {
+      peerWatcher.close();
+    }
     if (api != null) {
       api.close();
     }

@@ -16,6 +16,8 @@ import org.groupcache4j.server.internal.origin.Origins;
  *     client API's ({@code apiThreads})
  * @param instance an id of this node process, shown in {@code /stats} (a random one when null):
  *     tells whoever started the node that it answers, and not another process on the same port
+ * @param peerSource where the peers come from while the node serves ({@code --peers-file},
+ *     {@code --peers-dns}), or null for the fixed list {@code peers}
  */
 public record NodeConfig(
     String self,
@@ -39,7 +41,8 @@ public record NodeConfig(
     int apiMaxConnections,
     Duration apiIdleTimeout,
     Duration shutdownGrace,
-    String instance) {
+    String instance,
+    PeerSource peerSource) {
 
   public NodeConfig {
     if (instance == null) {
@@ -55,7 +58,7 @@ public record NodeConfig(
       Duration apiIdleTimeout, Duration shutdownGrace) {
     this(self, peers, peerListen, basePath, replicas, api, group, cacheBytes, eviction, hotStore, loadTimeout,
         peerTimeout, peerConnectTimeout, peerConnections, peerThreads, originSpec, origin, apiThreads,
-        apiMaxConnections, apiIdleTimeout, shutdownGrace, null);
+        apiMaxConnections, apiIdleTimeout, shutdownGrace, null, null);
   }
 
   public Duration effectivePeerTimeout() {

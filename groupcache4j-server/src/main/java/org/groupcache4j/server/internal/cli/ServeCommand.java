@@ -12,6 +12,7 @@ import org.groupcache4j.EvictionPolicy;
 import org.groupcache4j.server.internal.Logging;
 import org.groupcache4j.server.internal.Node;
 import org.groupcache4j.server.internal.NodeConfig;
+import org.groupcache4j.server.internal.PeerSource;
 import org.groupcache4j.server.internal.Signals;
 import org.groupcache4j.server.internal.origin.OriginConfigException;
 import org.groupcache4j.server.internal.origin.Origins;
@@ -58,6 +59,26 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--peers", paramLabel = "URL,URL,...",
       description = "Every node's peer URL, this one included, the same list in the same order on every node. Default: --self alone.")
   String peers;
+
+  @Option(names = "--peers-file", paramLabel = "PATH",
+      description = "Instead of --peers: a file with one peer URL a line (# starts a comment), the same on every node. The node follows changes to it (written in place or replaced) within a second, without a restart.")
+  String peersFile;
+
+  @Option(names = "--peers-dns", paramLabel = "URL",
+      description = "Instead of --peers: http://NAME:PORT, e.g. http://groupcache.default.svc.cluster.local:8001 (a Kubernetes headless Service). Every A/AAAA record of NAME is a peer http://IP:PORT; --self must be one of them.")
+  String peersDns;
+
+  @Option(names = "--peers-dns-interval", paramLabel = "DURATION", defaultValue = "5s",
+      description = "How often --peers-dns is looked up again. Default: ${DEFAULT-VALUE}.")
+  String peersDnsInterval;
+
+  @Option(names = "--peers-dns-server", paramLabel = "HOST:PORT",
+      description = "The name server --peers-dns asks. Default: those of /etc/resolv.conf (asked directly: no JVM address cache delays a change).")
+  String peersDnsServer;
+
+  @Option(names = "--check",
+      description = "Check every flag, print the node's configuration and exit: 0 if it would start, 2 if a flag is wrong. Binds, reads and resolves nothing.")
+  boolean check;
 
   @Option(names = "--api", paramLabel = "HOST:PORT[,...]",
       description = "Where the client API listens (e.g. 127.0.0.1:9999, :9999 for every interface). Default: none.")
@@ -173,6 +194,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     NodeConfig config = config();
+    if (check) {
+      printCheck(config, spec.commandLine().getOut());
+      return 0;
+    }
     PrintWriter err = spec.commandLine().getErr();
     Node node;
     try {
@@ -223,6 +248,17 @@ public final class ServeCommand implements Callable<Integer> {
     t.start();
   }
 
+  /**
+   * The configuration {@code groupcache4j serve args...} would start (for tests and embedding).
+   *
+   * @throws CommandLine.ParameterException if a flag is wrong
+   */
+  public static NodeConfig configOf(String... args) {
+    CommandLine cl = new CommandLine(new ServeCommand());
+    cl.parseArgs(args);
+    return ((ServeCommand) cl.getCommand()).config();
+  }
+
   /** Checks every flag and builds the node's configuration; a bad one is a usage error naming it. */
   NodeConfig config() {
     String level = parse("--log-level", verbose ? "DEBUG" : logLevel, l -> {
@@ -239,6 +275,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw bad("--peers", peers, "it does not list --self " + selfUrl
           + "; list every node, this one included, exactly as each names itself");
     }
+    PeerSource peerSource = peerSource();
     List<java.net.InetSocketAddress> apiAddrs = api == null ? List.of() : parse("--api", api, Values::hostPorts);
     if (group.isEmpty() || group.indexOf('/') >= 0 || !group.chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
       throw bad("--group", group, "use a name without '/', spaces or control characters, e.g. scores");
@@ -286,7 +323,47 @@ public final class ServeCommand implements Callable<Integer> {
     Origins.Settings os = new Origins.Settings(query, jdbcUser, System.getenv("GROUPCACHE4J_JDBC_PASSWORD"),
         jdbcPool, originTo, maxValue);
     return new NodeConfig(selfUrl, peerList, listen, basePath, replicas, apiAddrs, group, cache, policy, hotStore,
-        loadTo, peerTo, connectTo, peerConnections, peerThreads, origin, os, apiT, apiMaxConnections, idle, grace, instance);
+        loadTo, peerTo, connectTo, peerConnections, peerThreads, origin, os, apiT, apiMaxConnections, idle, grace,
+        instance, peerSource);
+  }
+
+  /** {@code --peers-file} or {@code --peers-dns} (at most one, and not with {@code --peers}), or null. */
+  private PeerSource peerSource() {
+    if (peersFile != null && peersDns != null) {
+      throw bad("--peers-file", peersFile, "give --peers-file or --peers-dns, not both");
+    }
+    String given = peersFile != null ? "--peers-file" : peersDns != null ? "--peers-dns" : null;
+    if (given != null && peers != null) {
+      throw bad(given, peersFile != null ? peersFile : peersDns, "give " + given + " or --peers, not both");
+    }
+    if (peersDns == null && peersDnsServer != null) {
+      throw bad("--peers-dns-server", peersDnsServer, "it only applies with --peers-dns");
+    }
+    if (peersFile != null) {
+      if (peersFile.isBlank()) {
+        throw bad("--peers-file", peersFile, "name a file with one peer URL a line");
+      }
+      return PeerSource.file(java.nio.file.Path.of(peersFile));
+    }
+    if (peersDns == null) {
+      return null;
+    }
+    Duration interval = parse("--peers-dns-interval", peersDnsInterval, Values::positiveDuration);
+    InetSocketAddress server = peersDnsServer == null ? null : parse("--peers-dns-server", peersDnsServer, Values::hostPort);
+    PeerSource source = PeerSource.dns(peersDns, server == null ? null
+        : new InetSocketAddress(server.getHostString(), server.getPort()), interval);
+    parse("--peers-dns", peersDns, u -> source.discovery()); // the URL's form; nothing is resolved
+    return source;
+  }
+
+  private static void printCheck(NodeConfig c, PrintWriter out) {
+    out.println("groupcache4j serve: the flags are valid; this node would start as:");
+    out.println("  self      " + c.self());
+    out.println("  peers     " + (c.peerSource() == null ? String.join(",", c.peers())
+        : c.peerSource().discovery().describe() + ", looked up every " + Values.formatDuration(c.peerSource().interval())));
+    out.println("  api       " + (c.api().isEmpty() ? "(none)" : c.api().stream().map(Values::format).toList()));
+    out.println("  group     " + c.group() + ", " + Values.formatSize(c.cacheBytes()) + ", " + c.eviction());
+    out.println("  origin    " + Origins.redact(c.originSpec()));
   }
 
   private void positive(String flag, int value) {
