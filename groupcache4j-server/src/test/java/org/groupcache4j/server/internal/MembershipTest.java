@@ -146,7 +146,7 @@ class MembershipTest {
       clearLoads();
       members.set(peers);
       awaitRing(List.of(0, 1, 2), peers);
-      assertThat(newcomer.peerDiscovery().selfListed()).isTrue();
+      await("node 3 sees itself listed").atMost(Duration.ofSeconds(5)).until(() -> newcomer.peerDiscovery().selfListed());
       sweep(keys, 3); // the old owners still hold moved keys: ask the newcomer too
       HashRing three = HashRing.of(peers);
       Set<String> moved = new HashSet<>();
