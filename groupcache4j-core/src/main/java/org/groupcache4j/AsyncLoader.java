@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * must return at once and never block. The future's outcomes mean what {@link Loader}'s do: a
  * value (copied), {@link KeyNotFoundException}, any other exception (reported as
  * {@link LoadException}); past the group's load timeout the future is cancelled and callers get
- * {@link LoadTimeoutException}. Set it with {@link Group.GroupBuilder#asyncLoader}.
+ * {@link LoadTimeoutException}. Set it with {@link Group.Builder#asyncLoader}.
  */
 @FunctionalInterface
 public interface AsyncLoader {

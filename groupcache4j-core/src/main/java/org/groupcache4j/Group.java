@@ -1,6 +1,14 @@
 package org.groupcache4j;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -11,20 +19,24 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.GroupCounters;
 import org.groupcache4j.internal.GroupStores;
 import org.groupcache4j.internal.HotKeyAdmission;
 import org.groupcache4j.internal.PeerErrorLog;
 import org.groupcache4j.internal.Utf8;
 import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerValue;
 
 /**
- * A named namespace of keys with a byte budget and a {@link Loader}: the read path.
+ * A named namespace of keys with a byte budget and a loader: the read path, and the writes that
+ * change what it serves.
  *
  * <pre>
  * get(key)
- *   main store hit / hot store hit ........................ value
- *   single-flight(key): concurrent callers share one future
+ *   main store hit / hot store hit, not expired ............ value (or "not found", if cached)
+ *   single-flight(key): concurrent callers share one flight
  *     re-check the stores
  *     owner = ring.owner(key)
  *     owner is another peer and the request did not come from a peer:
@@ -32,6 +44,7 @@ import org.groupcache4j.peer.PeerClient;
  *         transport failure (refused, reset, timeout) --&gt; count peerErrors, load locally
  *         the owner's loader failed --&gt; pass its error back (do not load here)
  *     local load on the loader executor (deadline) --&gt; main store --&gt; value
+ *     a failure, and an expired value within staleIfError --&gt; the stale value (counted)
  * </pre>
  *
  * <p>Fill once: on one node, concurrent misses of a key run one load; across nodes only the owner
@@ -39,25 +52,75 @@ import org.groupcache4j.peer.PeerClient;
  * the flight is removed before its future completes, and the next get starts a new one. Nothing
  * is cached for a failed load. A caller that cancels its future does not cancel the shared load.
  *
+ * <h2>Expiry</h2>
+ * Every entry carries the wall-clock time it expires (or none): the group's
+ * {@link Builder#expireAfterWrite}, a loader's own {@link LoadedValue}, the ttl of a
+ * {@link #set}, or, for a hot copy, the owner's expiry capped at {@link Builder#hotStoreMaxAge}.
+ * A hit compares that one field with zero and, only when it is set, with the clock; an expired
+ * entry is a miss, and stays in its store (until replaced, removed or evicted) so that
+ * {@link Builder#staleIfError} can still serve it while its reload fails.
+ *
+ * <h2>Writes, and why a removed value never comes back</h2>
+ * {@link #remove} drops a key at its owner first, then on this node and every other peer;
+ * {@link #set} stores the value at the owner first, then drops the key everywhere else. The owner
+ * goes first so that a peer that drops its copy cannot fetch the old value from the owner again.
+ * What remains is a load or a fetch that began before the write and ends after it. Its result
+ * must not be stored, and a get that starts after the write must not join it. Three rules give
+ * that, with no cost on the hit path:
+ * <ol>
+ *   <li><b>Versioned flights.</b> Each flight is an object. A write, under the key's lock (one of
+ *       {@value #LOCK_STRIPES} stripes), changes the stores first, then takes the key's flight out
+ *       of the flight table and marks it invalidated.</li>
+ *   <li><b>Checked install.</b> A finished load or fetch stores its result under the same lock,
+ *       and only if its flight was not invalidated; then it completes its callers. A flight that
+ *       registers after the write's store change re-checks the stores and finds the write's
+ *       outcome, or loads after the write (so it gets the new value from the owner or the
+ *       source); one that registered before is invalidated, whether it had started its load or
+ *       not.</li>
+ *   <li><b>New gets miss the old flight.</b> Once the write returned, the flight table has no
+ *       flight that started before it, so a get either hits what the write left or starts a
+ *       flight of its own. Callers that joined the old flight before the write may still get its
+ *       (old) value: their get overlapped the write.</li>
+ * </ol>
+ * Across nodes: a peer's fetch that started before the write is a flight at that peer, and the
+ * write reaches the peer (after the owner applied it) before the write returns, so it is
+ * invalidated like a local one. A peer that could not be told is named in the {@link WriteResult};
+ * its copy of a key it does not own lives at most {@link Builder#hotStoreMaxAge}, so it converges
+ * by itself. No tombstones are needed, because nothing that started after a write can see the
+ * state from before it.
+ *
  * <p>Instances are made by {@link GroupCache#newGroup} or {@link GroupCache#groupBuilder}.
  */
 public final class Group {
+  static final int LOCK_STRIPES = 64;
+
   private final String name;
-  private final Loader loader; // null when asyncLoader is set
-  private final AsyncLoader asyncLoader;
+  private final AsyncExpiringLoader asyncLoader; // null when loader is set
+  private final ExpiringLoader loader;
   private final GroupCache cache;
   private final GroupStores stores;
   private final EvictionPolicy policy;
   private final GroupCounters counters = new GroupCounters();
-  private final ConcurrentHashMap<String, CompletableFuture<ByteView>> flights = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+  private final Object[] locks = new Object[LOCK_STRIPES];
   private final Duration loadTimeout;
   private final Duration peerTimeout;
   private final int maxKeyBytes;
   private final HotKeyAdmission hotAdmission; // null: hot store off
   private final Executor loaderExecutor;
   private final PeerErrorLog peerErrorLog;
+  private final Clock clock;
+  private final long ttlMillis; // 0: none
+  private final long notFoundTtlMillis; // 0: not-found answers are not cached
+  private final long staleIfErrorMillis; // 0: off
+  private final long hotMaxAgeMillis;
 
-  Group(GroupCache cache, GroupBuilder b, Executor loaderExecutor, PeerErrorLog peerErrorLog) {
+  /** A single-flight load or fetch; a write invalidates it, after which its result is not stored. */
+  private static final class Flight extends CompletableFuture<Entry> {
+    volatile boolean invalidated;
+  }
+
+  Group(GroupCache cache, Builder b, Executor loaderExecutor, PeerErrorLog peerErrorLog, Clock clock) {
     this.cache = cache;
     this.name = b.name;
     this.loader = b.loader;
@@ -72,6 +135,18 @@ public final class Group {
     this.hotAdmission = b.hotStore ? new HotKeyAdmission(1 << 14, b.hotAdmitAfterFetches) : null;
     this.loaderExecutor = loaderExecutor;
     this.peerErrorLog = peerErrorLog;
+    this.clock = clock;
+    this.ttlMillis = millis(b.expireAfterWrite);
+    this.notFoundTtlMillis = millis(b.notFoundTtl);
+    this.staleIfErrorMillis = millis(b.staleIfError);
+    this.hotMaxAgeMillis = millis(b.hotStoreMaxAge);
+    for (int i = 0; i < locks.length; i++) {
+      locks[i] = new Object();
+    }
+  }
+
+  private static long millis(Duration d) {
+    return d == null ? 0 : Math.max(1, d.toMillis());
   }
 
   /** The group's name. */
@@ -97,6 +172,11 @@ public final class Group {
     return maxKeyBytes;
   }
 
+  /** The default time-to-live of loaded and set values, if any. */
+  public java.util.Optional<Duration> expireAfterWrite() {
+    return ttlMillis == 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofMillis(ttlMillis));
+  }
+
   /**
    * The value of {@code key}, from this node's stores, the owning peer, or the loader. Blocks until
    * the value is there or the load failed; every load ends by the group's deadlines.
@@ -109,11 +189,12 @@ public final class Group {
    */
   public ByteView get(String key) {
     checkKey(key);
-    ByteView v = lookupCache(key);
-    if (v != null) {
-      return v;
+    counters.gets.increment();
+    Entry e = stores.get(key);
+    if (e != null && (e.expireAt == 0 || e.expireAt > clock.millis())) {
+      return hit(key, e);
     }
-    return await(load(key, false));
+    return valueOf(key, await(load(key, false)));
   }
 
   /**
@@ -125,11 +206,138 @@ public final class Group {
    */
   public CompletableFuture<ByteView> getAsync(String key) {
     checkKey(key);
-    ByteView v = lookupCache(key);
-    if (v != null) {
-      return CompletableFuture.completedFuture(v);
+    counters.gets.increment();
+    Entry e = stores.get(key);
+    if (e != null && (e.expireAt == 0 || e.expireAt > clock.millis())) {
+      try {
+        return CompletableFuture.completedFuture(hit(key, e));
+      } catch (KeyNotFoundException nf) {
+        return CompletableFuture.failedFuture(nf);
+      }
     }
-    return load(key, false).copy();
+    return load(key, false).thenApply(found -> valueOf(key, found));
+  }
+
+  /**
+   * Removes {@code key} from the cluster: its owner drops it first, then this node and every other
+   * peer drop their copies; a load or fetch of it under way anywhere that was told no longer
+   * stores its result, and a get that starts after this returns loads it anew. Blocks until every
+   * peer was told or timed out (the group's peer timeout).
+   *
+   * @return the peers told and not told
+   * @throws WriteException if the owner could not be told (the key was still dropped everywhere else it could be)
+   * @throws IllegalArgumentException if {@code key} is too long
+   */
+  public WriteResult remove(String key) {
+    return awaitWrite(removeAsync(key));
+  }
+
+  /** {@link #remove} without blocking; the future fails with {@link WriteException} as {@code remove} throws it. */
+  public CompletableFuture<WriteResult> removeAsync(String key) {
+    return removeAllAsync(List.of(key));
+  }
+
+  /**
+   * {@link #remove} of several keys: each owner is sent its keys in one request, then every peer
+   * is sent the keys it does not own.
+   *
+   * @throws WriteException if an owner could not be told
+   */
+  public WriteResult removeAll(Collection<String> keys) {
+    return awaitWrite(removeAllAsync(keys));
+  }
+
+  /** {@link #removeAll} without blocking. */
+  public CompletableFuture<WriteResult> removeAllAsync(Collection<String> keys) {
+    List<String> list = List.copyOf(new LinkedHashSet<>(keys));
+    list.forEach(this::checkKey);
+    Map<String, List<String>> byOwner = new LinkedHashMap<>();
+    for (String k : list) {
+      byOwner.computeIfAbsent(cache.ownerOf(k), o -> new ArrayList<>()).add(k);
+    }
+    // 1. The owners (this node's own keys here).
+    Map<String, CompletableFuture<Void>> owners = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : byOwner.entrySet()) {
+      if (e.getKey().equals(cache.self())) {
+        e.getValue().forEach(this::removeLocally);
+      } else {
+        owners.put(e.getKey(), send(e.getKey(), c -> sendRemove(c, e.getValue())));
+      }
+    }
+    return settle(owners).thenCompose(ownerOutcome -> {
+      // 2. Copies here and at every other peer: each is sent the keys it does not own.
+      for (Map.Entry<String, List<String>> e : byOwner.entrySet()) {
+        if (!e.getKey().equals(cache.self())) {
+          e.getValue().forEach(this::removeLocally);
+        }
+      }
+      Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
+      for (String peer : cache.peers()) {
+        if (peer.equals(cache.self())) {
+          continue;
+        }
+        List<String> notOwned = new ArrayList<>(list);
+        List<String> owned = byOwner.get(peer);
+        if (owned != null) {
+          notOwned.removeAll(owned);
+        }
+        if (!notOwned.isEmpty()) {
+          others.put(peer, send(peer, c -> sendRemove(c, notOwned)));
+        }
+      }
+      return settle(others).thenApply(rest -> result(list, "remove", ownerOutcome, rest));
+    });
+  }
+
+  /**
+   * Stores {@code value} under {@code key} at its owner, with the group's
+   * {@link Builder#expireAfterWrite} (if any), then drops every other copy in the cluster; a load
+   * of the key in flight at the owner no longer stores its result.
+   *
+   * @throws WriteException if the owner could not be told (nothing was stored)
+   * @throws IllegalArgumentException if {@code key} is too long
+   */
+  public WriteResult set(String key, ByteView value) {
+    return awaitWrite(setAsync(key, value, null));
+  }
+
+  /** {@link #set(String, ByteView)} with its own time-to-live (positive). */
+  public WriteResult set(String key, ByteView value, Duration ttl) {
+    return awaitWrite(setAsync(key, value, positive(ttl, "ttl")));
+  }
+
+  /** {@link #set} without blocking; {@code ttl} null means the group's default. */
+  public CompletableFuture<WriteResult> setAsync(String key, ByteView value, Duration ttl) {
+    checkKey(key);
+    Objects.requireNonNull(value, "value");
+    long now = clock.millis();
+    long expireAt = ttl != null ? LoadedValue.saturatedAdd(now, Math.max(1, ttl.toMillis()))
+        : ttlMillis == 0 ? 0 : LoadedValue.saturatedAdd(now, ttlMillis);
+    Entry entry = Entry.of(value, expireAt);
+    String owner = cache.ownerOf(key);
+    Map<String, CompletableFuture<Void>> owners = new LinkedHashMap<>();
+    if (owner.equals(cache.self())) {
+      setLocally(key, entry);
+    } else {
+      owners.put(owner, send(owner, c -> c.set(name, key, value, toUnixNanos(expireAt))));
+    }
+    List<String> keys = List.of(key);
+    return settle(owners).thenCompose(ownerOutcome -> {
+      if (!ownerOutcome.isEmpty() && ownerOutcome.get(owner) != null) {
+        // The owner did not take the value: nothing changed, so nothing is dropped.
+        return CompletableFuture.completedFuture(result(keys, "set", ownerOutcome, Map.of()));
+      }
+      if (!owner.equals(cache.self())) {
+        removeLocally(key);
+      }
+      Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
+      for (String peer : cache.peers()) {
+        if (!peer.equals(cache.self()) && !peer.equals(owner)) {
+          others.put(peer, send(peer, c -> c.remove(name, key)));
+        }
+      }
+      return settle(others).thenApply(rest -> result(keys, "set", ownerOutcome, rest));
+    });
   }
 
   /** A snapshot of the counters and store sizes. */
@@ -137,16 +345,52 @@ public final class Group {
     return counters.snapshot(stores.main().stats(), stores.hot().stats());
   }
 
+  // ---- serving peers
+
   /** Serves a request that arrived from a peer: stores or local load, never forwarded (one hop). */
-  CompletableFuture<ByteView> serveFromPeer(String key) {
+  CompletableFuture<Entry> serveFromPeer(String key) {
     counters.serverRequests.increment();
     checkKey(key);
-    ByteView v = lookupCache(key);
-    if (v != null) {
-      return CompletableFuture.completedFuture(v);
+    counters.gets.increment();
+    Entry e = stores.get(key);
+    if (e != null && e.freshAt(clock.millis())) {
+      countHit(e);
+      return CompletableFuture.completedFuture(e);
     }
     return load(key, true).copy();
   }
+
+  /** A peer's remove: drop the key here (main and hot store) and invalidate its flight. */
+  void removeFromPeer(String key) {
+    checkKey(key);
+    removeLocally(key);
+  }
+
+  /** A peer's set: store the value here, as its owner. */
+  void setFromPeer(String key, ByteView value, long expireUnixNanos) {
+    checkKey(key);
+    Objects.requireNonNull(value, "value");
+    setLocally(key, Entry.of(value, fromUnixNanos(expireUnixNanos)));
+  }
+
+  /** The wire's form of an entry: expiry as Unix nanoseconds. */
+  static PeerValue toPeerValue(Entry e) {
+    long exp = toUnixNanos(e.expireAt);
+    if (e.value != null) {
+      return PeerValue.of(e.value, exp);
+    }
+    return PeerValue.notFound(e.notFoundDetail, exp);
+  }
+
+  static long toUnixNanos(long epochMillis) {
+    return epochMillis == 0 ? 0 : epochMillis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : epochMillis * 1_000_000;
+  }
+
+  static long fromUnixNanos(long unixNanos) {
+    return unixNanos <= 0 ? 0 : unixNanos / 1_000_000 + (unixNanos % 1_000_000 == 0 ? 0 : 1);
+  }
+
+  // ---- the read path
 
   private void checkKey(String key) {
     if (key == null) {
@@ -164,36 +408,58 @@ public final class Group {
     }
   }
 
-  private ByteView lookupCache(String key) {
-    counters.gets.increment();
-    ByteView v = stores.get(key);
-    if (v != null) {
-      counters.cacheHits.increment();
-    }
-    return v;
+  /** A fresh entry found in the stores: its value, or the cached "not found". */
+  private ByteView hit(String key, Entry e) {
+    countHit(e);
+    return valueOf(key, e);
   }
 
-  private CompletableFuture<ByteView> load(String key, boolean fromPeer) {
+  private void countHit(Entry e) {
+    if (e.value != null) {
+      counters.cacheHits.increment();
+    } else {
+      counters.notFoundHits.increment();
+    }
+  }
+
+  private ByteView valueOf(String key, Entry e) {
+    if (e.value != null) {
+      return e.value;
+    }
+    throw new KeyNotFoundException(name, key, e instanceof RemoteNotFound r ? r.owner : null, e.notFoundDetail);
+  }
+
+  /** A not-found answer that came from the owner: callers learn who said it. */
+  private static final class RemoteNotFound extends Entry {
+    final String owner;
+
+    RemoteNotFound(String detail, long expireAt, String owner) {
+      super(null, expireAt, detail);
+      this.owner = owner;
+    }
+  }
+
+  private Flight load(String key, boolean fromPeer) {
     counters.loads.increment();
-    CompletableFuture<ByteView> flight = new CompletableFuture<>();
-    CompletableFuture<ByteView> running = flights.putIfAbsent(key, flight);
+    Flight flight = new Flight();
+    Flight running = flights.putIfAbsent(key, flight);
     if (running != null) {
       return running;
     }
     counters.loadsDeduped.increment();
     try {
-      // Another flight may have filled the stores between our lookup and putIfAbsent.
-      ByteView v = stores.get(key);
-      if (v != null) {
-        counters.cacheHits.increment();
-        land(key, flight, v, null);
+      // Another flight (or a write) may have filled the stores between our lookup and putIfAbsent.
+      Entry e = stores.get(key);
+      if (e != null && e.freshAt(clock.millis())) {
+        countHit(e);
+        land(key, flight, e, null);
         return flight;
       }
       PeerClient owner = fromPeer ? null : cache.ownerClient(key);
       if (owner != null) {
         fetchFromPeer(owner, key, flight);
       } else {
-        loadLocally(key, flight);
+        loadLocally(key, flight, false);
       }
     } catch (Throwable t) {
       land(key, flight, null, t instanceof GroupCacheException ? t : LoadException.loaderFailed(name, key, t));
@@ -201,55 +467,78 @@ public final class Group {
     return flight;
   }
 
-  private void fetchFromPeer(PeerClient owner, String key, CompletableFuture<ByteView> flight) {
-    CompletableFuture<ByteView> fetch;
+  private void fetchFromPeer(PeerClient owner, String key, Flight flight) {
+    CompletableFuture<PeerValue> fetch;
     long start = System.nanoTime();
     try {
-      fetch = owner.fetch(name, key);
+      fetch = owner.fetchValue(name, key);
     } catch (RuntimeException e) {
       fetch = CompletableFuture.failedFuture(e);
     }
-    fetch.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, err) -> {
+    fetch.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((pv, err) -> {
       cache.observer().fetched(name, key, owner.url(), System.nanoTime() - start, unwrap(err));
+      Entry got = null;
       try {
-        if (err == null && v != null) {
+        if (err == null && pv != null) {
           counters.peerLoads.increment();
-          if (hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
-            stores.putHot(key, v);
+          long now = clock.millis();
+          got = fromOwner(pv, owner.url(), now);
+          if (got.freshAt(now) && hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
+            install(key, flight, got, true);
           }
-          land(key, flight, v, null);
+          land(key, flight, got, null);
           return;
         }
         Throwable cause = unwrap(err);
+        if (cause instanceof KeyNotFoundException nf && nf.isRemote()) {
+          land(key, flight, new RemoteNotFound(nf.detail(), clock.millis(), nf.owner()), null); // not to be kept
+          return;
+        }
         if (cause instanceof GroupCacheException gce && gce.isRemote()) {
-          land(key, flight, null, gce); // the owner's loader answered: do not amplify origin load
+          failOrServeStale(key, flight, gce); // the owner's loader answered: do not amplify origin load
           return;
         }
         counters.peerErrors.increment();
         peerErrorLog.failed(owner.url(), name, key, cause == null ? new IllegalStateException("null value") : cause);
-        loadLocally(key, flight);
+        loadLocally(key, flight, true);
       } catch (Throwable t) {
-        landIfFlying(key, flight, v, t);
+        landIfFlying(key, flight, got, t);
       }
     });
   }
 
-  private void loadLocally(String key, CompletableFuture<ByteView> flight) {
+  /** The entry for an owner's answer: its expiry, capped at the hot store's max age. */
+  private Entry fromOwner(PeerValue pv, String ownerUrl, long now) {
+    long cap = LoadedValue.saturatedAdd(now, hotMaxAgeMillis);
+    long exp = fromUnixNanos(pv.expireUnixNanos());
+    if (pv.found()) {
+      return Entry.of(pv.value(), exp == 0 ? cap : Math.min(exp, cap));
+    }
+    // A not-found without expiry is one the owner does not cache: neither may we.
+    return new RemoteNotFound(pv.notFoundDetail(), exp == 0 ? now : Math.min(exp, cap), ownerUrl);
+  }
+
+  /**
+   * Loads {@code key} with this node's loader. {@code fallback}: the owner is another node that
+   * could not be reached, so the entry is a copy like a hot one and lives at most the hot store's
+   * max age.
+   */
+  private void loadLocally(String key, Flight flight, boolean fallback) {
     long start = System.nanoTime();
-    CompletableFuture<byte[]> attempt; // completes with the loader's bytes or its raw failure
+    CompletableFuture<LoadedValue> attempt; // completes with the loader's result or its raw failure
     Runnable cancel;
     if (asyncLoader != null) {
-      CompletableFuture<byte[]> started;
+      CompletableFuture<LoadedValue> started;
       try {
         started = asyncLoader.loadAsync(key);
       } catch (Throwable t) {
         started = CompletableFuture.failedFuture(t);
       }
-      CompletableFuture<byte[]> source = started == null ? CompletableFuture.completedFuture(null) : started;
+      CompletableFuture<LoadedValue> source = started == null ? CompletableFuture.completedFuture(null) : started;
       attempt = source.copy();
       cancel = () -> source.cancel(true);
     } else {
-      CompletableFuture<byte[]> result = new CompletableFuture<>();
+      CompletableFuture<LoadedValue> result = new CompletableFuture<>();
       FutureTask<Void> task = new FutureTask<>(() -> {
         try {
           result.complete(loader.load(key));
@@ -271,27 +560,66 @@ public final class Group {
                 + " (is the GroupCache closed?)", e));
       }
     }
-    attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((bytes, err) -> {
-      ByteView v = null;
+    attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((loaded, err) -> {
+      Entry got = null;
       try {
-        Throwable failure = err != null ? loadFailure(key, unwrap(err)) : bytes == null ? LoadException.nullValue(name, key) : null;
+        long now = clock.millis();
+        Throwable failure = err != null ? loadFailure(key, unwrap(err))
+            : loaded == null || loaded.value() == null ? LoadException.nullValue(name, key) : null;
         cache.observer().loaded(name, key, System.nanoTime() - start, failure);
         if (failure == null) {
-          v = ByteView.copyOf(bytes);
           counters.localLoads.increment();
-          stores.putMain(key, v);
-          land(key, flight, v, null);
+          got = Entry.of(loaded.value(), bounded(loaded.expireAtMillis(now, ttlMillis), now, fallback));
+          if (got.freshAt(now)) {
+            install(key, flight, got, false);
+          }
+          land(key, flight, got, null);
           return;
         }
         counters.localLoadErrors.increment();
         if (failure instanceof LoadTimeoutException && err != null && unwrap(err) instanceof TimeoutException) {
           cancel.run();
         }
-        land(key, flight, null, failure);
+        if (failure instanceof KeyNotFoundException nf) {
+          got = Entry.notFound(nf.detail(), notFoundTtlMillis == 0 ? now
+              : bounded(LoadedValue.saturatedAdd(now, notFoundTtlMillis), now, fallback));
+          if (got.freshAt(now)) {
+            install(key, flight, got, false);
+          }
+          land(key, flight, got, null);
+          return;
+        }
+        failOrServeStale(key, flight, failure);
       } catch (Throwable t) {
-        landIfFlying(key, flight, v, t);
+        landIfFlying(key, flight, got, t);
       }
     });
+  }
+
+  private long bounded(long expireAt, long now, boolean copy) {
+    if (!copy) {
+      return expireAt;
+    }
+    long cap = LoadedValue.saturatedAdd(now, hotMaxAgeMillis);
+    return expireAt == 0 ? cap : Math.min(expireAt, cap);
+  }
+
+  /**
+   * Ends a failed flight: with the expired value still in the stores if it expired less than
+   * {@link Builder#staleIfError} ago (RFC 5861), else with the failure. The stores are read now,
+   * not when the flight began, so a value removed meanwhile is never served.
+   */
+  private void failOrServeStale(String key, Flight flight, Throwable failure) {
+    if (staleIfErrorMillis > 0) {
+      Entry old = stores.get(key);
+      if (old != null && old.value != null && old.expireAt != 0
+          && clock.millis() < LoadedValue.saturatedAdd(old.expireAt, staleIfErrorMillis)) {
+        counters.staleHits.increment();
+        land(key, flight, old, null);
+        return;
+      }
+    }
+    land(key, flight, null, failure);
   }
 
   /** What callers see for a loader's failure {@code t}. */
@@ -308,11 +636,56 @@ public final class Group {
     return LoadException.loaderFailed(name, key, t);
   }
 
+  // ---- no resurrection: installs and writes under the key's lock
+
+  private Object lockOf(String key) {
+    int h = key.hashCode();
+    return locks[(h ^ (h >>> 16)) & (LOCK_STRIPES - 1)];
+  }
+
+  /** Stores a flight's result, unless a write invalidated the flight. */
+  private void install(String key, Flight flight, Entry e, boolean hot) {
+    synchronized (lockOf(key)) {
+      if (flight.invalidated) {
+        return;
+      }
+      if (hot) {
+        stores.putHot(key, e);
+      } else {
+        stores.putMain(key, e);
+      }
+    }
+  }
+
+  /** Drops the key here and invalidates its flight (stores first: see the class comment). */
+  private void removeLocally(String key) {
+    synchronized (lockOf(key)) {
+      stores.remove(key);
+      invalidateFlight(key);
+    }
+    counters.removes.increment();
+  }
+
+  private void setLocally(String key, Entry e) {
+    synchronized (lockOf(key)) {
+      stores.putMain(key, e);
+      invalidateFlight(key);
+    }
+    counters.sets.increment();
+  }
+
+  private void invalidateFlight(String key) {
+    Flight f = flights.remove(key);
+    if (f != null) {
+      f.invalidated = true;
+    }
+  }
+
   /** Ends a flight: stores are already filled, so remove the flight, then wake its callers. */
-  private void land(String key, CompletableFuture<ByteView> flight, ByteView v, Throwable err) {
+  private void land(String key, Flight flight, Entry e, Throwable err) {
     flights.remove(key, flight);
     if (err == null) {
-      flight.complete(v);
+      flight.complete(e);
     } else {
       flight.completeExceptionally(err);
     }
@@ -322,15 +695,122 @@ public final class Group {
    * Ends a flight that bookkeeping failed to end (a store or a log threw): with the value if it
    * was loaded, else with the failure, so that no caller waits forever and the key is not wedged.
    */
-  private void landIfFlying(String key, CompletableFuture<ByteView> flight, ByteView v, Throwable t) {
+  private void landIfFlying(String key, Flight flight, Entry e, Throwable t) {
     if (!flight.isDone()) {
-      land(key, flight, v, v != null ? null : LoadException.loaderFailed(name, key, t));
+      land(key, flight, e, e != null ? null : LoadException.loaderFailed(name, key, t));
     } else {
       flights.remove(key, flight);
     }
   }
 
-  static ByteView await(CompletableFuture<ByteView> f) {
+  // ---- writes to peers
+
+  /** Sends one write to {@code peer}, with the peer timeout; fails at once for a peer not in the ring. */
+  private CompletableFuture<Void> send(String peer, Function<PeerClient, CompletableFuture<Void>> write) {
+    PeerClient c = cache.clientOf(peer);
+    if (c == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no client for peer " + peer));
+    }
+    CompletableFuture<Void> f;
+    try {
+      f = write.apply(c);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    return f.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private CompletableFuture<Void> sendRemove(PeerClient c, List<String> keys) {
+    return keys.size() == 1 ? c.remove(name, keys.get(0)) : c.removeAll(name, keys);
+  }
+
+  /** Waits for every write; completes with peer to failure reason ({@code null}: told). */
+  private static CompletableFuture<Map<String, String>> settle(Map<String, CompletableFuture<Void>> writes) {
+    Map<String, String> outcome = new ConcurrentHashMap<>();
+    CompletableFuture<?>[] all = new CompletableFuture<?>[writes.size()];
+    int i = 0;
+    for (Map.Entry<String, CompletableFuture<Void>> w : writes.entrySet()) {
+      all[i++] = w.getValue().handle((ok, err) -> {
+        outcome.put(w.getKey(), err == null ? "" : reason(unwrap(err)));
+        return null;
+      });
+    }
+    return CompletableFuture.allOf(all).thenApply(x -> {
+      Map<String, String> m = new HashMap<>();
+      outcome.forEach((peer, why) -> m.put(peer, why.isEmpty() ? null : why));
+      return m;
+    });
+  }
+
+  private static String reason(Throwable t) {
+    if (t instanceof TimeoutException) {
+      return "timed out";
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  }
+
+  /** The write's result; throws {@link WriteException} (in the future) when an owner was not told. */
+  private WriteResult result(List<String> keys, String what, Map<String, String> owners, Map<String, String> others) {
+    List<String> told = new ArrayList<>();
+    Map<String, String> notTold = new LinkedHashMap<>();
+    for (String peer : cache.peers()) {
+      for (Map<String, String> m : List.of(owners, others)) {
+        if (m.containsKey(peer)) {
+          String why = m.get(peer);
+          if (why == null) {
+            if (!told.contains(peer)) {
+              told.add(peer);
+            }
+          } else {
+            notTold.putIfAbsent(peer, why);
+            told.remove(peer);
+          }
+        }
+      }
+    }
+    // peers that left the ring meanwhile
+    for (Map<String, String> m : List.of(owners, others)) {
+      m.forEach((peer, why) -> {
+        if (why != null) {
+          notTold.putIfAbsent(peer, why);
+        } else if (!told.contains(peer) && !notTold.containsKey(peer)) {
+          told.add(peer);
+        }
+      });
+    }
+    WriteResult r = new WriteResult(told, notTold);
+    for (Map.Entry<String, String> o : owners.entrySet()) {
+      if (o.getValue() != null) {
+        String key = keys.size() == 1 ? keys.get(0) : null;
+        String subject = keys.size() == 1 ? GroupCacheException.where(name, keys.get(0), null)
+            : keys.size() + " keys of group '" + name + "'";
+        throw new WriteException(name, key, o.getKey(), what + " of " + subject + " was not applied by the owner "
+            + o.getKey() + ": " + o.getValue()
+            + (what.equals("set") ? "; nothing was stored" : "; dropped on this node and " + r.told().size()
+                + " other peer(s), the owner may still serve the old value")
+            + "; retry when the owner is reachable", r);
+      }
+    }
+    return r;
+  }
+
+  private static WriteResult awaitWrite(CompletableFuture<WriteResult> f) {
+    try {
+      return f.join();
+    } catch (CompletionException | CancellationException e) {
+      Throwable c = unwrap(e);
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error er) {
+        throw er;
+      }
+      throw new CompletionException(c);
+    }
+  }
+
+  static <T> T await(CompletableFuture<T> f) {
     try {
       return f.join();
     } catch (CompletionException | CancellationException e) {
@@ -352,6 +832,14 @@ public final class Group {
     return t;
   }
 
+  private static Duration positive(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + d);
+    }
+    return d;
+  }
+
   @Override
   public String toString() {
     return "Group[" + name + ", " + stores.budget() + " bytes, " + policy + "]";
@@ -360,31 +848,38 @@ public final class Group {
   /**
    * Configures a new group; {@link #build()} registers it with its {@link GroupCache}.
    * Defaults: 64 MiB, {@link EvictionPolicy#W_TINY_LFU}, load timeout 10 s, peer timeout = load
-   * timeout + 1 s, keys up to 4096 UTF-8 bytes, hot store on (a key is kept on its 2nd fetch).
+   * timeout + 1 s, keys up to 4096 UTF-8 bytes, hot store on (a key is kept on its 2nd fetch, for
+   * at most 30 s), no expiry, not-found answers not cached, no stale-if-error.
    */
-  public static final class GroupBuilder {
+  public static final class Builder {
     /** Default longest key, in UTF-8 bytes. */
     public static final int DEFAULT_MAX_KEY_BYTES = 4096;
+    /** Default {@link #hotStoreMaxAge}. */
+    public static final Duration DEFAULT_HOT_STORE_MAX_AGE = Duration.ofSeconds(30);
 
     private final GroupCache cache;
     private final String name;
     private long cacheBytes = 64L << 20;
-    private Loader loader;
-    private AsyncLoader asyncLoader;
+    private ExpiringLoader loader;
+    private AsyncExpiringLoader asyncLoader;
     private EvictionPolicy policy = EvictionPolicy.W_TINY_LFU;
     private Duration loadTimeout = Duration.ofSeconds(10);
     private Duration peerTimeout;
     private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
     private boolean hotStore = true;
     private int hotAdmitAfterFetches = 2;
+    private Duration expireAfterWrite;
+    private Duration notFoundTtl;
+    private Duration staleIfError;
+    private Duration hotStoreMaxAge = DEFAULT_HOT_STORE_MAX_AGE;
 
-    GroupBuilder(GroupCache cache, String name) {
+    Builder(GroupCache cache, String name) {
       this.cache = cache;
       this.name = Objects.requireNonNull(name, "group name must not be null");
     }
 
     /** The byte budget of the main and hot store together; 0 disables caching. */
-    public GroupBuilder cacheBytes(long bytes) {
+    public Builder cacheBytes(long bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("cacheBytes of group '" + name + "' must be >= 0, was " + bytes);
       }
@@ -393,38 +888,65 @@ public final class Group {
     }
 
     /** The blocking loader; it runs on the cache's loader executor. */
-    public GroupBuilder loader(Loader loader) {
+    public Builder loader(Loader loader) {
+      Objects.requireNonNull(loader, "loader of group '" + name + "' must not be null");
+      return expiringLoader(key -> {
+        byte[] b = loader.load(key);
+        return b == null ? null : LoadedValue.of(b);
+      });
+    }
+
+    /** A blocking loader that gives each value its expiry, instead of {@link #loader}. */
+    public Builder expiringLoader(ExpiringLoader loader) {
       this.loader = Objects.requireNonNull(loader, "loader of group '" + name + "' must not be null");
       this.asyncLoader = null;
       return this;
     }
 
     /** A non-blocking loader, instead of {@link #loader}; it runs on the thread that missed. */
-    public GroupBuilder asyncLoader(AsyncLoader loader) {
+    public Builder asyncLoader(AsyncLoader loader) {
+      Objects.requireNonNull(loader, "asyncLoader of group '" + name + "' must not be null");
+      return asyncExpiringLoader(key -> {
+        CompletableFuture<byte[]> f = loader.loadAsync(key);
+        if (f == null) {
+          return null;
+        }
+        CompletableFuture<LoadedValue> r = f.thenApply(b -> b == null ? null : LoadedValue.of(b));
+        r.whenComplete((v, e) -> {
+          if (r.isCancelled()) {
+            f.cancel(true); // the group cancels a load past its deadline: pass that on to the source
+          }
+        });
+        return r;
+      });
+    }
+
+    /** A non-blocking loader that gives each value its expiry, instead of {@link #loader}. */
+    public Builder asyncExpiringLoader(AsyncExpiringLoader loader) {
       this.asyncLoader = Objects.requireNonNull(loader, "asyncLoader of group '" + name + "' must not be null");
       this.loader = null;
       return this;
     }
 
-    public GroupBuilder evictionPolicy(EvictionPolicy policy) {
+    public Builder evictionPolicy(EvictionPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "evictionPolicy");
       return this;
     }
 
     /** How long a local load may run before it fails with {@link LoadTimeoutException}. */
-    public GroupBuilder loadTimeout(Duration timeout) {
+    public Builder loadTimeout(Duration timeout) {
       this.loadTimeout = positive(timeout, "loadTimeout");
       return this;
     }
 
-    /** How long a fetch from the owning peer may take before this node loads the key itself. */
-    public GroupBuilder peerTimeout(Duration timeout) {
+    /** How long a fetch from the owning peer, or a write to a peer, may take (then: load here, or "not told"). */
+    public Builder peerTimeout(Duration timeout) {
       this.peerTimeout = positive(timeout, "peerTimeout");
       return this;
     }
 
     /** The longest key accepted, in UTF-8 bytes. */
-    public GroupBuilder maxKeyBytes(int bytes) {
+    public Builder maxKeyBytes(int bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxKeyBytes must be >= 1, was " + bytes);
       }
@@ -433,17 +955,62 @@ public final class Group {
     }
 
     /** Whether values fetched from their owner may be kept here (default true). */
-    public GroupBuilder hotStore(boolean enabled) {
+    public Builder hotStore(boolean enabled) {
       this.hotStore = enabled;
       return this;
     }
 
     /** How many recent fetches of a key from its owner keep its value in the hot store (1..15, default 2). */
-    public GroupBuilder hotStoreAdmitAfter(int fetches) {
+    public Builder hotStoreAdmitAfter(int fetches) {
       if (fetches < 1 || fetches > 15) {
         throw new IllegalArgumentException("hotStoreAdmitAfter must be 1..15, was " + fetches);
       }
       this.hotAdmitAfterFetches = fetches;
+      return this;
+    }
+
+    /**
+     * The longest a copy of a key this node does not own lives here (a hot copy, or a value loaded
+     * here because the owner was unreachable), whatever the owner's expiry: the bound on how long
+     * a node that missed a remove or set serves the old value. Default 30 s: a hot key is then
+     * fetched from its owner at most about once per 30 s per node (a cheap hit there, against the
+     * thousands of reads a second the copy absorbs), and a missed write heals within half a
+     * minute, the order of a typical HTTP cache lifetime. golang/groupcache has no such bound.
+     */
+    public Builder hotStoreMaxAge(Duration maxAge) {
+      this.hotStoreMaxAge = positive(maxAge, "hotStoreMaxAge");
+      return this;
+    }
+
+    /**
+     * The time-to-live of loaded values (unless the loader gives its own, see
+     * {@link ExpiringLoader}) and of {@link Group#set} values without a ttl. Default: none.
+     */
+    public Builder expireAfterWrite(Duration ttl) {
+      this.expireAfterWrite = positive(ttl, "expireAfterWrite");
+      return this;
+    }
+
+    /**
+     * Caches "not found" answers for {@code ttl}, counted as {@link GroupStats#notFoundHits()},
+     * dropped by {@link Group#remove} like values, and handed to the peers that ask, which keep
+     * them as they keep hot values. Default: off, because a cached "not found" hides a key that
+     * is created at the source meanwhile, which nothing tells the cache about; turn it on where
+     * misses for absent keys are frequent (a few seconds already spares the source).
+     */
+    public Builder notFoundTtl(Duration ttl) {
+      this.notFoundTtl = positive(ttl, "notFoundTtl");
+      return this;
+    }
+
+    /**
+     * Stale-if-error (RFC 5861): while the reload of an expired value fails (the loader threw or
+     * timed out, here or at the owner), serve the expired value for up to {@code window} after it
+     * expired, counted as {@link GroupStats#staleHits()}. A not-found answer is not an error.
+     * Default: off.
+     */
+    public Builder staleIfError(Duration window) {
+      this.staleIfError = positive(window, "staleIfError");
       return this;
     }
 
@@ -461,14 +1028,6 @@ public final class Group {
 
     String name() {
       return name;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + d);
-      }
-      return d;
     }
   }
 }

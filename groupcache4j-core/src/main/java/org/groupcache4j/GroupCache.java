@@ -1,5 +1,6 @@
 package org.groupcache4j;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,12 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.LoaderExecutors;
 import org.groupcache4j.internal.Observers;
 import org.groupcache4j.internal.PeerErrorLog;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerTransport;
+import org.groupcache4j.peer.PeerValue;
 import org.groupcache4j.ring.HashFunction;
 import org.groupcache4j.ring.HashRing;
 
@@ -50,7 +53,9 @@ public final class GroupCache implements AutoCloseable {
   private final ExecutorService ownedExecutor; // closed with the cache; null if the user supplied one
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
   private final PeerErrorLog peerErrorLog;
-  private final Duration clientCloseGrace;
+  private final Duration removedPeerGrace;
+  private final Clock clock;
+  private final PeerRequestHandler peerHandler = new PeerHandler();
   private volatile Membership membership;
   private volatile boolean closed;
   private volatile Observers observers;
@@ -71,12 +76,13 @@ public final class GroupCache implements AutoCloseable {
       this.loaderExecutor = ownedExecutor;
     }
     this.peerErrorLog = new PeerErrorLog(b.peerErrorLogInterval);
-    this.clientCloseGrace = b.clientCloseGrace;
+    this.removedPeerGrace = b.removedPeerGrace;
+    this.clock = b.clock;
     this.observers = b.observers;
     this.membership = new Membership(HashRing.of(List.of(), replicas, hash), Map.of());
     if (transport != null) {
       try {
-        transport.start(self, this::handlePeerRequest);
+        transport.start(self, peerHandler);
       } catch (RuntimeException e) {
         if (ownedExecutor != null) {
           ownedExecutor.shutdownNow();
@@ -90,19 +96,19 @@ public final class GroupCache implements AutoCloseable {
     return new Builder();
   }
 
-  /** Creates a group with the defaults of {@link Group.GroupBuilder} and this budget and loader. */
+  /** Creates a group with the defaults of {@link Group.Builder} and this budget and loader. */
   public Group newGroup(String name, long cacheBytes, Loader loader) {
     return groupBuilder(name).cacheBytes(cacheBytes).loader(loader).build();
   }
 
   /** Starts configuring a group named {@code name}. */
-  public Group.GroupBuilder groupBuilder(String name) {
-    return new Group.GroupBuilder(this, name);
+  public Group.Builder groupBuilder(String name) {
+    return new Group.Builder(this, name);
   }
 
-  Group register(Group.GroupBuilder b) {
+  Group register(Group.Builder b) {
     checkOpen();
-    Group g = new Group(this, b, loaderExecutor, peerErrorLog);
+    Group g = new Group(this, b, loaderExecutor, peerErrorLog, clock);
     if (groups.putIfAbsent(b.name(), g) != null) {
       throw new IllegalStateException("this GroupCache already has a group named '" + b.name()
           + "'; use group(\"" + b.name() + "\") to get it, or pick another name");
@@ -168,7 +174,7 @@ public final class GroupCache implements AutoCloseable {
       }
     }
     if (!gone.isEmpty()) {
-      Executor later = CompletableFuture.delayedExecutor(clientCloseGrace.toMillis(), TimeUnit.MILLISECONDS);
+      Executor later = CompletableFuture.delayedExecutor(removedPeerGrace.toMillis(), TimeUnit.MILLISECONDS);
       later.execute(() -> gone.forEach(PeerClient::close));
     }
   }
@@ -212,21 +218,64 @@ public final class GroupCache implements AutoCloseable {
     return owner == null || owner.equals(self) ? null : m.clients.get(owner);
   }
 
-  private CompletableFuture<ByteView> handlePeerRequest(String group, String key) {
+  /** The client of peer {@code url}, or {@code null} if it is not (or no longer) in the ring. */
+  PeerClient clientOf(String url) {
+    return membership.clients.get(url);
+  }
+
+  private Group groupOrThrow(String group) {
     Group g = group == null ? null : groups.get(group);
     if (g == null) {
-      return CompletableFuture.failedFuture(new UnknownGroupException(group));
+      throw new UnknownGroupException(group);
     }
-    try {
-      return g.serveFromPeer(key);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+    return g;
+  }
+
+  /** Answers peers: reads from the stores or a local load, writes applied to this node alone. */
+  private final class PeerHandler implements PeerRequestHandler {
+    @Override
+    public CompletableFuture<ByteView> handle(String group, String key) {
+      return serve(group, key).thenApply(e -> {
+        if (e.value == null) {
+          throw new KeyNotFoundException(group, key, null, e.notFoundDetail);
+        }
+        return e.value;
+      });
+    }
+
+    @Override
+    public CompletableFuture<PeerValue> get(String group, String key) {
+      return serve(group, key).thenApply(Group::toPeerValue);
+    }
+
+    private CompletableFuture<Entry> serve(String group, String key) {
+      try {
+        return groupOrThrow(group).serveFromPeer(key);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public void remove(String group, String key) {
+      groupOrThrow(group).removeFromPeer(key);
+    }
+
+    @Override
+    public void removeAll(String group, List<String> keys) {
+      Group g = groupOrThrow(group);
+      keys.forEach(g::removeFromPeer);
+    }
+
+    @Override
+    public void set(String group, String key, ByteView value, long expireUnixNanos) {
+      groupOrThrow(group).setFromPeer(key, value, expireUnixNanos);
     }
   }
 
   /** The handler that answers peers' requests; for transports mounted by hand (see {@link PeerTransport}). */
   public PeerRequestHandler peerRequestHandler() {
-    return this::handlePeerRequest;
+    return peerHandler;
   }
 
   /** Stops the transport, closes peer clients, and shuts down the default loader executor. */
@@ -264,7 +313,8 @@ public final class GroupCache implements AutoCloseable {
     private HashFunction hash = HashFunction.CRC32_IEEE;
     private Executor loaderExecutor;
     private Duration peerErrorLogInterval = Duration.ofSeconds(10);
-    private Duration clientCloseGrace = Duration.ofSeconds(30);
+    private Duration removedPeerGrace = Duration.ofSeconds(30);
+    private Clock clock = Clock.systemUTC();
     private Observers observers = Observers.NONE;
 
     private Builder() {}
@@ -323,7 +373,18 @@ public final class GroupCache implements AutoCloseable {
 
     /** How long a removed peer's client stays open for fetches under way (default 30 s). */
     public Builder removedPeerGrace(Duration grace) {
-      this.clientCloseGrace = Objects.requireNonNull(grace, "removedPeerGrace");
+      this.removedPeerGrace = Objects.requireNonNull(grace, "removedPeerGrace");
+      return this;
+    }
+
+    /**
+     * The wall clock that expiry is measured with (default {@link Clock#systemUTC()}); tests pass
+     * one they can move. Expiry crosses the wire as Unix time, so nodes' clocks should agree
+     * (NTP): a peer whose clock is ahead by d keeps others' copies d shorter, one behind, d longer,
+     * never more than the group's hot store max age.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

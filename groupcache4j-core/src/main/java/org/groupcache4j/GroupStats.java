@@ -7,11 +7,15 @@ package org.groupcache4j;
  * @param cacheHits gets answered by the main or hot store
  * @param peerLoads values fetched from the owning peer
  * @param peerErrors fetches from a peer that failed in transport (answered by a local load instead)
- * @param loads gets that missed the stores (= gets - cacheHits, before single-flight)
+ * @param loads gets that missed the stores (= gets - cacheHits - notFoundHits, before single-flight)
  * @param loadsDeduped loads that actually ran after single-flight merged concurrent ones
  * @param localLoads successful calls of this node's loader
  * @param localLoadErrors failed calls of this node's loader (threw, returned null, timed out, not found)
  * @param serverRequests gets that arrived from peers
+ * @param notFoundHits gets answered by a cached "not found" (see {@code Group.Builder.notFoundTtl}); not in cacheHits
+ * @param staleHits gets answered by an expired value because its reload failed (stale-if-error)
+ * @param removes keys dropped on this node by a remove, whether asked here or by a peer
+ * @param sets values stored on this node (as the key's owner) by a set, asked here or by a peer
  * @param mainStore the store of keys this node owns (or loaded itself)
  * @param hotStore the store of popular keys owned by other nodes
  */
@@ -25,5 +29,9 @@ public record GroupStats(
     long localLoads,
     long localLoadErrors,
     long serverRequests,
+    long notFoundHits,
+    long staleHits,
+    long removes,
+    long sets,
     StoreStats mainStore,
     StoreStats hotStore) {}

@@ -3,6 +3,7 @@ package org.groupcache4j.bench;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.bench.LocalHitBenchmark.ThreadState;
+import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.LruStore;
 import org.groupcache4j.internal.TinyLfuStore;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,17 +51,17 @@ public class HitPathBreakdownBenchmark {
   }
 
   @Benchmark
-  public ByteView tinyLfuStoreGet(Stores s, ThreadState t) {
+  public Entry tinyLfuStoreGet(Stores s, ThreadState t) {
     return s.tinyLfu.get(LocalHitBenchmark.KEYS[t.index++ & LocalHitBenchmark.MASK]);
   }
 
   @Benchmark
-  public ByteView lruStoreGet(Stores s, ThreadState t) {
+  public Entry lruStoreGet(Stores s, ThreadState t) {
     return s.lru.get(LocalHitBenchmark.KEYS[t.index++ & LocalHitBenchmark.MASK]);
   }
 
   @Benchmark
-  public ByteView tinyLfuStoreSameThreadGet(Stores s, ThreadState t) {
+  public Entry tinyLfuStoreSameThreadGet(Stores s, ThreadState t) {
     return s.tinyLfuSameThread.get(LocalHitBenchmark.KEYS[t.index++ & LocalHitBenchmark.MASK]);
   }
 }

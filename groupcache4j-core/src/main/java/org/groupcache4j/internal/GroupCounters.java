@@ -15,9 +15,14 @@ public final class GroupCounters {
   public final LongAdder localLoads = new LongAdder();
   public final LongAdder localLoadErrors = new LongAdder();
   public final LongAdder serverRequests = new LongAdder();
+  public final LongAdder notFoundHits = new LongAdder();
+  public final LongAdder staleHits = new LongAdder();
+  public final LongAdder removes = new LongAdder();
+  public final LongAdder sets = new LongAdder();
 
   public GroupStats snapshot(StoreStats main, StoreStats hot) {
     return new GroupStats(gets.sum(), cacheHits.sum(), peerLoads.sum(), peerErrors.sum(), loads.sum(),
-        loadsDeduped.sum(), localLoads.sum(), localLoadErrors.sum(), serverRequests.sum(), main, hot);
+        loadsDeduped.sum(), localLoads.sum(), localLoadErrors.sum(), serverRequests.sum(), notFoundHits.sum(),
+        staleHits.sum(), removes.sum(), sets.sum(), main, hot);
   }
 }

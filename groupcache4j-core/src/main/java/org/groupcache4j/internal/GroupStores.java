@@ -1,7 +1,6 @@
 package org.groupcache4j.internal;
 
 import java.util.function.LongFunction;
-import org.groupcache4j.ByteView;
 
 /**
  * The main and hot store of one group, sharing one byte budget as groupcache's do.
@@ -30,29 +29,38 @@ public final class GroupStores {
     this.main = storeFactory.apply(budgetBytes);
   }
 
-  /** A hit in the main store, else in the hot store, else {@code null}. */
-  public ByteView get(String key) {
+  /** The entry in the main store, else in the hot store, else {@code null}; expired or not. */
+  public Entry get(String key) {
     if (budget == 0) {
       return null;
     }
-    ByteView v = main.get(key);
-    return v != null ? v : hot.get(key);
+    Entry e = main.get(key);
+    return e != null ? e : hot.get(key);
   }
 
-  /** Keeps a value this node loaded (not cached if it alone outweighs the budget). */
-  public void putMain(String key, ByteView value) {
-    if (budget == 0 || Store.weigh(key, value) > main.capacity()) {
+  /**
+   * Keeps an entry this node loaded or was given (not cached if it alone outweighs the budget).
+   * A copy of the key in the hot store is dropped, so a lookup cannot find an older one there.
+   */
+  public void putMain(String key, Entry entry) {
+    if (hot.remove(key)) {
+      main.setCapacity(budget - hot.bytes());
+    }
+    if (budget == 0 || entry.weight(key) > main.capacity()) {
+      main.remove(key);
       return;
     }
-    main.put(key, value);
+    main.put(key, entry);
   }
 
-  /** Keeps a value fetched from its owner (not cached if it outweighs the hot store's share). */
-  public void putHot(String key, ByteView value) {
-    if (hotCapacity == 0 || Store.weigh(key, value) > hotCapacity) {
+  /** Keeps an entry fetched from its owner (not cached if it outweighs the hot store's share). */
+  public void putHot(String key, Entry entry) {
+    if (hotCapacity == 0 || entry.weight(key) > hotCapacity) {
+      hot.remove(key);
       return;
     }
-    hot.put(key, value);
+    main.remove(key); // a main copy (an earlier fallback load) is older than what the owner said
+    hot.put(key, entry);
     main.setCapacity(budget - hot.bytes());
   }
 

@@ -30,7 +30,7 @@ public final class HotKeyAdmission {
     if (threshold < 1 || threshold > 15) {
       throw new IllegalArgumentException("threshold must be 1..15, was " + threshold);
     }
-    int w = Integer.highestOneBit(Math.max(16, width - 1) << 1);
+    int w = Integer.highestOneBit((Math.max(16, width) - 1) << 1);
     this.mask = w - 1;
     this.counters = new byte[ROWS][w];
     this.threshold = threshold;

@@ -24,16 +24,6 @@ public final class LoaderExecutors {
     return virtual != null ? virtual : boundedPool(PLATFORM_POOL_THREADS);
   }
 
-  /** Whether {@link #createDefault()} gives virtual threads on this JDK. */
-  public static boolean virtualThreadsAvailable() {
-    try {
-      Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-      return true;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
-  }
-
   static ExecutorService virtualThreadPerTask() {
     try {
       return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);

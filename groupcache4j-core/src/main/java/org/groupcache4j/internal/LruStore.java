@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
-import org.groupcache4j.ByteView;
 import org.groupcache4j.StoreStats;
 
 /**
@@ -40,9 +39,8 @@ import org.groupcache4j.StoreStats;
  * advances every nanosecond).
  */
 public final class LruStore implements Store {
-  private static final class Node {
+  private static final class Node extends Entry {
     final String key;
-    final ByteView value;
     final long weight;
     /** The time of the latest hit, or of the put; only ever raised. Written by readers. */
     long lastUse;
@@ -53,9 +51,9 @@ public final class LruStore implements Store {
     /** Position in the heap, or -1 when the node is not in it. Lock held. */
     int heapIndex = -1;
 
-    Node(String key, ByteView value, long weight, long now) {
+    Node(String key, Entry e, long weight, long now) {
+      super(e == null ? null : e.value, e == null ? 0 : e.expireAt, e == null ? null : e.notFoundDetail);
       this.key = key;
-      this.value = value;
       this.weight = weight;
       this.listedAt = now;
       LAST_USE.set(this, now);
@@ -99,7 +97,7 @@ public final class LruStore implements Store {
   }
 
   @Override
-  public ByteView get(String key) {
+  public Entry get(String key) {
     gets.increment();
     Node n = map.get(key);
     if (n == null) {
@@ -107,7 +105,7 @@ public final class LruStore implements Store {
     }
     recordHit(n, System.nanoTime());
     hits.increment();
-    return n.value;
+    return n;
   }
 
   /** Raises {@code n.lastUse} to {@code now}, unless a concurrent hit raised it further. */
@@ -123,8 +121,8 @@ public final class LruStore implements Store {
   }
 
   @Override
-  public void put(String key, ByteView value) {
-    long w = Store.weigh(key, value);
+  public void put(String key, Entry entry) {
+    long w = entry.weight(key);
     lock.lock();
     try {
       if (w > capacity) {
@@ -134,7 +132,7 @@ public final class LruStore implements Store {
         }
         return;
       }
-      Node n = new Node(key, value, w, System.nanoTime());
+      Node n = new Node(key, entry, w, System.nanoTime());
       Node old = map.put(key, n); // replaced in one step: a concurrent reader finds the old value or the new
       if (old != null) {
         forget(old);
@@ -168,16 +166,6 @@ public final class LruStore implements Store {
     try {
       capacity = Math.max(0, newCapacity);
       evictToCapacity();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Removes the least recently used entry; returns whether there was one. */
-  public boolean removeOldest() {
-    lock.lock();
-    try {
-      return evictOldest();
     } finally {
       lock.unlock();
     }

@@ -4,16 +4,23 @@ import org.groupcache4j.ByteView;
 import org.groupcache4j.StoreStats;
 
 /**
- * A byte-bounded map from key to value. An entry weighs the UTF-8 length of its key plus the
- * length of its value, as in groupcache; after every {@link #put} or {@link #setCapacity}
- * returns, {@link #bytes()} is at most the capacity. Thread-safe.
+ * A byte-bounded map from key to {@link Entry}. An entry weighs the UTF-8 length of its key plus
+ * the length of its value, as in groupcache ({@link Entry#weight}); after every {@link #put} or
+ * {@link #setCapacity} returns, {@link #bytes()} is at most the capacity. A store does not look at
+ * expiry: the group checks it on a hit, and an expired entry stays until it is replaced, removed
+ * or evicted (so that stale-if-error can still serve it). Thread-safe.
  */
 public interface Store {
-  /** The value of {@code key}, or {@code null}; counts a get, and a hit when found. */
-  ByteView get(String key);
+  /** The entry of {@code key}, or {@code null}; counts a get, and a hit when found. */
+  Entry get(String key);
 
-  /** Stores {@code value} under {@code key}, evicting as needed; an entry heavier than the capacity is not stored. */
-  void put(String key, ByteView value);
+  /** Stores {@code entry} under {@code key}, evicting as needed; an entry heavier than the capacity is not stored (and drops the key). */
+  void put(String key, Entry entry);
+
+  /** Stores a value that never expires. */
+  default void put(String key, ByteView value) {
+    put(key, Entry.of(value));
+  }
 
   /** Removes {@code key}; returns whether it was present. */
   boolean remove(String key);
@@ -29,7 +36,7 @@ public interface Store {
 
   StoreStats stats();
 
-  /** The weight of an entry: UTF-8 key bytes plus value bytes. */
+  /** The weight of a value: UTF-8 key bytes plus value bytes. */
   static long weigh(String key, ByteView value) {
     return (long) Utf8.encodedLength(key) + value.length();
   }

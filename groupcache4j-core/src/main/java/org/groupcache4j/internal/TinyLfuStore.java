@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
-import org.groupcache4j.ByteView;
 import org.groupcache4j.StoreStats;
 
 /**
@@ -22,8 +21,8 @@ import org.groupcache4j.StoreStats;
  * thread timing.
  */
 public final class TinyLfuStore implements Store {
-  private final Cache<String, ByteView> cache;
-  private final Policy.Eviction<String, ByteView> eviction;
+  private final Cache<String, Entry> cache;
+  private final Policy.Eviction<String, Entry> eviction;
   private final LongAdder gets = new LongAdder();
   private final LongAdder hits = new LongAdder();
   private final LongAdder evictions = new LongAdder();
@@ -43,7 +42,7 @@ public final class TinyLfuStore implements Store {
     }
     this.cache = builder
         .maximumWeight(capacityBytes)
-        .weigher((String k, ByteView v) -> (int) Math.min(Integer.MAX_VALUE, Store.weigh(k, v)))
+        .weigher((String k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.weight(k)))
         .evictionListener((k, v, cause) -> {
           if (cause.wasEvicted()) {
             evictions.increment();
@@ -54,9 +53,9 @@ public final class TinyLfuStore implements Store {
   }
 
   @Override
-  public ByteView get(String key) {
+  public Entry get(String key) {
     gets.increment();
-    ByteView v = cache.getIfPresent(key);
+    Entry v = cache.getIfPresent(key);
     if (v != null) {
       hits.increment();
     }
@@ -64,13 +63,13 @@ public final class TinyLfuStore implements Store {
   }
 
   @Override
-  public void put(String key, ByteView value) {
-    if (Store.weigh(key, value) > eviction.getMaximum()) {
+  public void put(String key, Entry entry) {
+    if (entry.weight(key) > eviction.getMaximum()) {
       cache.invalidate(key);
       cache.cleanUp();
       return;
     }
-    cache.put(key, value);
+    cache.put(key, entry);
     cache.cleanUp();
   }
 

@@ -1,12 +1,14 @@
 package org.groupcache4j.peer;
 
 import java.net.ConnectException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.GroupCacheException;
 import org.groupcache4j.KeyNotFoundException;
@@ -21,12 +23,14 @@ import org.groupcache4j.UnknownGroupException;
  *
  * <p>Errors cross the "network" as they would over HTTP: an owner's load failure arrives as a
  * remote {@link LoadException} (or not-found / timeout) naming the owner; an unknown group or a
- * disconnected node is a transport failure.
+ * disconnected node is a transport failure. Writes (remove, set) are applied by the target
+ * node's handler before the client's future completes; a write to a disconnected node fails.
  */
 public final class InMemoryNetwork {
   private final Map<String, PeerRequestHandler> nodes = new ConcurrentHashMap<>();
   private final Set<String> down = ConcurrentHashMap.newKeySet();
   private final LongAdder requests = new LongAdder();
+  private final LongAdder writes = new LongAdder();
 
   /** A transport for one node of this network. */
   public PeerTransport transport() {
@@ -65,9 +69,14 @@ public final class InMemoryNetwork {
     down.remove(url);
   }
 
-  /** Requests sent between nodes so far. */
+  /** Requests sent between nodes so far (reads and writes). */
   public long requests() {
     return requests.sum();
+  }
+
+  /** Writes (removes and sets) that nodes applied at another node's request. */
+  public long writes() {
+    return writes.sum();
   }
 
   private final class Client implements PeerClient {
@@ -84,14 +93,25 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<ByteView> fetch(String group, String key) {
-      requests.increment();
-      PeerRequestHandler h = nodes.get(url);
-      if (h == null || down.contains(url)) {
-        return CompletableFuture.failedFuture(new ConnectException("connection refused: no node at " + url));
-      }
-      CompletableFuture<ByteView> answer;
+      return fetchValue(group, key).thenApply(pv -> {
+        if (!pv.found()) {
+          throw new CompletionException(new KeyNotFoundException(group, key, url, pv.notFoundDetail()));
+        }
+        return pv.value();
+      });
+    }
+
+    @Override
+    public CompletableFuture<PeerValue> fetchValue(String group, String key) {
+      PeerRequestHandler h;
       try {
-        answer = h.handle(group, key);
+        h = reach();
+      } catch (ConnectException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<PeerValue> answer;
+      try {
+        answer = h.get(group, key);
       } catch (RuntimeException e) {
         answer = CompletableFuture.failedFuture(e);
       }
@@ -101,6 +121,43 @@ public final class InMemoryNetwork {
         }
         throw new CompletionException(asReceived(group, key, unwrap(err)));
       });
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String group, String key) {
+      return write(group, h -> h.remove(group, key));
+    }
+
+    @Override
+    public CompletableFuture<Void> removeAll(String group, List<String> keys) {
+      return write(group, h -> h.removeAll(group, keys));
+    }
+
+    @Override
+    public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
+      return write(group, h -> h.set(group, key, value, expireUnixNanos));
+    }
+
+    private CompletableFuture<Void> write(String group, Consumer<PeerRequestHandler> op) {
+      try {
+        op.accept(reach());
+        writes.increment();
+        return CompletableFuture.completedFuture(null);
+      } catch (UnknownGroupException e) {
+        return CompletableFuture.failedFuture(new IllegalStateException("peer " + url + " answered 404: no such group: " + group));
+      } catch (Exception e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    /** The node's handler, counting the request; refused like a closed port if it is down. */
+    private PeerRequestHandler reach() throws ConnectException {
+      requests.increment();
+      PeerRequestHandler h = nodes.get(url);
+      if (h == null || down.contains(url)) {
+        throw new ConnectException("connection refused: no node at " + url);
+      }
+      return h;
     }
 
     private Throwable asReceived(String group, String key, Throwable e) {

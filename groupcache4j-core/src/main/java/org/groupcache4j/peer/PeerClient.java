@@ -1,12 +1,13 @@
 package org.groupcache4j.peer;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.groupcache4j.ByteView;
 
 /**
- * Fetches keys from one remote peer. Implementations are asynchronous and never block the caller.
+ * Talks to one remote peer. Implementations are asynchronous and never block the caller.
  *
- * <p>The returned future completes:
+ * <p>A fetch's future completes:
  * <ul>
  *   <li>with the value, when the owner answered with one;</li>
  *   <li>exceptionally with a {@link org.groupcache4j.GroupCacheException} whose
@@ -18,6 +19,12 @@ import org.groupcache4j.ByteView;
  *       is not the protocol's, an unknown group at the peer) for a transport failure: the group
  *       counts a peer error and loads the key itself.</li>
  * </ul>
+ *
+ * <p>Writes ({@link #remove}, {@link #removeAll}, {@link #set}) complete normally once the peer
+ * applied them, and exceptionally otherwise; the group then names the peer as not told. A client
+ * must never send a write to a peer that would take it for a read (golang/groupcache answers any
+ * method as a GET and may load the key): it fails such a write at once instead. The default
+ * methods are for transports without writes: every write fails.
  */
 public interface PeerClient extends AutoCloseable {
   /** The peer's URL, as named in the peer list. */
@@ -36,6 +43,41 @@ public interface PeerClient extends AutoCloseable {
    */
   default CompletableFuture<Integer> failPending(Throwable cause) {
     return CompletableFuture.completedFuture(0);
+  }
+
+  /**
+   * Like {@link #fetch}, with the answer's expiry; a not-found answer that the peer caches may
+   * arrive as {@link PeerValue#notFound} instead of a {@link org.groupcache4j.KeyNotFoundException}.
+   * Default: {@link #fetch}, with no expiry.
+   */
+  default CompletableFuture<PeerValue> fetchValue(String group, String key) {
+    return fetch(group, key).thenApply(v -> PeerValue.of(v, 0));
+  }
+
+  /** Asks the peer to drop {@code key} of {@code group} from its stores (a DELETE). */
+  default CompletableFuture<Void> remove(String group, String key) {
+    return CompletableFuture.failedFuture(writesUnsupported());
+  }
+
+  /** Asks the peer to drop {@code keys} of {@code group}; default: one {@link #remove} per key. */
+  default CompletableFuture<Void> removeAll(String group, List<String> keys) {
+    CompletableFuture<?>[] each = new CompletableFuture<?>[keys.size()];
+    for (int i = 0; i < each.length; i++) {
+      each[i] = remove(group, keys.get(i));
+    }
+    return CompletableFuture.allOf(each);
+  }
+
+  /**
+   * Asks the peer (the key's owner) to store {@code value} under {@code key} of {@code group},
+   * expiring at {@code expireUnixNanos} (0: never), as a PUT with a {@code SetRequest}.
+   */
+  default CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
+    return CompletableFuture.failedFuture(writesUnsupported());
+  }
+
+  private UnsupportedOperationException writesUnsupported() {
+    return new UnsupportedOperationException("the transport's client for " + url() + " does not send writes");
   }
 
   /** Releases connections; later fetches fail. */

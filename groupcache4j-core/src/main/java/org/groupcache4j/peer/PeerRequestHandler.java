@@ -1,5 +1,6 @@
 package org.groupcache4j.peer;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.groupcache4j.ByteView;
 
@@ -7,6 +8,11 @@ import org.groupcache4j.ByteView;
  * What a transport calls for a request that arrived from a peer. The node answers from its
  * stores or with a local load and never forwards the request to another peer (one hop), so nodes
  * that briefly disagree about membership cannot loop.
+ *
+ * <p>The handler of a {@link org.groupcache4j.GroupCache} ({@code peerRequestHandler()})
+ * implements every method. The defaults are for handlers written as a lambda, e.g. in tests:
+ * {@link #get} wraps {@link #handle}, and the writes throw {@link UnsupportedOperationException}
+ * (a transport answers them {@code 405}).
  */
 @FunctionalInterface
 public interface PeerRequestHandler {
@@ -18,4 +24,42 @@ public interface PeerRequestHandler {
    *     {@link org.groupcache4j.LoadTimeoutException} or {@link org.groupcache4j.LoadException}
    */
   CompletableFuture<ByteView> handle(String group, String key);
+
+  /**
+   * Like {@link #handle}, with the answer's expiry, and "not found" as a {@link PeerValue} when
+   * the node caches it (its expiry then says for how long the asker may keep it).
+   */
+  default CompletableFuture<PeerValue> get(String group, String key) {
+    return handle(group, key).thenApply(v -> PeerValue.of(v, 0));
+  }
+
+  /**
+   * Drops {@code key} of {@code group} from this node's stores; a load or fetch of it in flight
+   * here no longer stores its result.
+   *
+   * @throws org.groupcache4j.UnknownGroupException if there is no such group
+   * @throws IllegalArgumentException if the key is longer than the group allows
+   */
+  default void remove(String group, String key) {
+    throw new UnsupportedOperationException("this node does not take writes");
+  }
+
+  /** {@link #remove} for each of {@code keys}. */
+  default void removeAll(String group, List<String> keys) {
+    for (String k : keys) {
+      remove(group, k);
+    }
+  }
+
+  /**
+   * Stores {@code value} under {@code key} of {@code group} in this node's main store, expiring
+   * at {@code expireUnixNanos} (0: never); a load or fetch of it in flight no longer stores its
+   * result.
+   *
+   * @throws org.groupcache4j.UnknownGroupException if there is no such group
+   * @throws IllegalArgumentException if the key is longer than the group allows
+   */
+  default void set(String group, String key, ByteView value, long expireUnixNanos) {
+    throw new UnsupportedOperationException("this node does not take writes");
+  }
 }

@@ -16,11 +16,11 @@ class GroupStoresTest {
   void hotStoreTakesAtMostAnEighthAndMainTheRest() {
     GroupStores s = new GroupStores(8000, LruStore::new);
     for (int i = 0; i < 200; i++) {
-      s.putHot("hot" + i, ByteView.copyOf(new byte[95]));
+      s.putHot("hot" + i, Entry.of(ByteView.copyOf(new byte[95])));
     }
     assertThat(s.hot().bytes()).isLessThanOrEqualTo(1000).isGreaterThan(800);
     for (int i = 0; i < 200; i++) {
-      s.putMain("main" + i, ByteView.copyOf(new byte[95]));
+      s.putMain("main" + i, Entry.of(ByteView.copyOf(new byte[95])));
     }
     assertThat(s.main().bytes() + s.hot().bytes()).isLessThanOrEqualTo(8000);
     assertThat(s.main().bytes()).isGreaterThan(6000);
@@ -30,7 +30,7 @@ class GroupStoresTest {
   void mainStoreUsesTheWholeBudgetWhenNothingIsHot() {
     GroupStores s = new GroupStores(8000, TinyLfuStore::new);
     for (int i = 0; i < 79; i++) {
-      s.putMain("k" + (char) ('A' + i % 26) + i, ByteView.copyOf(new byte[96])); // ~100 bytes each
+      s.putMain("k" + (char) ('A' + i % 26) + i, Entry.of(ByteView.copyOf(new byte[96]))); // ~100 bytes each
     }
     assertThat(s.main().bytes()).isGreaterThan(7000).isLessThanOrEqualTo(8000);
   }
@@ -38,8 +38,8 @@ class GroupStoresTest {
   @Test
   void zeroBudgetCachesNothing() {
     GroupStores s = new GroupStores(0, TinyLfuStore::new);
-    s.putMain("a", ByteView.of("x"));
-    s.putHot("b", ByteView.of("x"));
+    s.putMain("a", Entry.of(ByteView.of("x")));
+    s.putHot("b", Entry.of(ByteView.of("x")));
     assertThat(s.get("a")).isNull();
     assertThat(s.get("b")).isNull();
   }
@@ -47,8 +47,8 @@ class GroupStoresTest {
   @Test
   void aValueLargerThanTheBudgetIsNotCached() {
     GroupStores s = new GroupStores(100, LruStore::new);
-    s.putMain("small", ByteView.of("v"));
-    s.putMain("big", ByteView.copyOf(new byte[101]));
+    s.putMain("small", Entry.of(ByteView.of("v")));
+    s.putMain("big", Entry.of(ByteView.copyOf(new byte[101])));
     assertThat(s.get("big")).isNull();
     assertThat(s.get("small")).isNotNull(); // a too-big value does not flush the store
   }
@@ -62,8 +62,8 @@ class GroupStoresTest {
       String key = "k" + (op % 37);
       ByteView v = ByteView.copyOf(new byte[op]);
       switch (op % 4) {
-        case 0, 1 -> s.putMain(key, v);
-        case 2 -> s.putHot(key, v);
+        case 0, 1 -> s.putMain(key, Entry.of(v));
+        case 2 -> s.putHot(key, Entry.of(v));
         default -> s.remove(key);
       }
       assertThat(s.main().bytes() + s.hot().bytes()).isLessThanOrEqualTo(budget);

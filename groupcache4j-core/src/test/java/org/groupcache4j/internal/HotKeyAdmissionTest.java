@@ -25,16 +25,28 @@ class HotKeyAdmissionTest {
   @Test
   void historyFadesSoOldPopularityMustBeEarnedAgain() {
     HotKeyAdmission a = new HotKeyAdmission(16, 2); // 16 counters per row: halved every 160 fetches
-    a.recordFetchAndAdmit("old");
-    a.recordFetchAndAdmit("old");
-    assertThat(a.estimate("old")).isGreaterThanOrEqualTo(2);
-    for (int i = 0; i < 2000; i++) {
-      a.recordFetchAndAdmit("noise-" + (i % 3)); // saturate some counters, trigger many halvings
+    assertThat(a.recordFetchAndAdmit("old")).isFalse();
+    assertThat(a.recordFetchAndAdmit("old")).isTrue();
+    for (int i = 2; i < 159; i++) {
+      a.recordFetchAndAdmit("noise");
     }
-    assertThat(a.estimate("old")).isLessThanOrEqualTo(15);
-    HotKeyAdmission fresh = new HotKeyAdmission(1 << 10, 3);
-    assertThat(fresh.recordFetchAndAdmit("k")).isFalse();
-    assertThat(fresh.recordFetchAndAdmit("k")).isFalse();
-    assertThat(fresh.recordFetchAndAdmit("k")).isTrue();
+    // 159 fetches recorded: no halving yet, and "noise" does not share all of old's counters.
+    assertThat(a.estimate("old")).isEqualTo(2);
+    a.recordFetchAndAdmit("noise"); // the 160th: every counter is halved
+    assertThat(a.estimate("old")).isEqualTo(1);
+    for (int i = 0; i < 160; i++) {
+      a.recordFetchAndAdmit("noise");
+    }
+    assertThat(a.estimate("old")).as("after a second halving").isZero();
+    assertThat(a.recordFetchAndAdmit("old")).as("its old popularity is gone").isFalse();
+    assertThat(a.recordFetchAndAdmit("old")).isTrue();
+  }
+
+  @Test
+  void theThresholdIsTheNumberOfFetchesThatAdmit() {
+    HotKeyAdmission a = new HotKeyAdmission(1 << 10, 3);
+    assertThat(a.recordFetchAndAdmit("k")).isFalse();
+    assertThat(a.recordFetchAndAdmit("k")).isFalse();
+    assertThat(a.recordFetchAndAdmit("k")).isTrue();
   }
 }

@@ -198,20 +198,8 @@ class LruStoreTest {
     }
   }
 
-  @Test
-  void removeOldestDropsTheTail() {
-    LruStore s = new LruStore(100);
-    s.put("k1", V);
-    s.put("k2", V);
-    assertThat(s.removeOldest()).isTrue();
-    assertThat(s.get("k1")).isNull();
-    assertThat(s.removeOldest()).isTrue();
-    assertThat(s.removeOldest()).isFalse();
-    assertThat(s.bytes()).isZero();
-  }
-
   /**
-   * Any sequence of gets, puts, removes, capacity changes and removals of the oldest leaves exactly
+   * Any sequence of gets, puts, removes and capacity changes leaves exactly
    * the entries a byte-bounded {@link LinkedHashMap} in access order keeps, with the same bytes.
    */
   @Property(tries = 300)
@@ -223,7 +211,7 @@ class LruStoreTest {
       String key = "k" + op[1];
       switch (op[0]) {
         case 0, 1, 2 -> {
-          ByteView got = s.get(key);
+          Entry got = s.get(key);
           assertThat(got != null).as("get %s", key).isEqualTo(model.get(key) != null);
         }
         case 3, 4 -> {
@@ -235,20 +223,11 @@ class LruStoreTest {
           }
           evictModel(model, capacity[0]);
         }
-        case 5 -> assertThat(s.remove(key)).isEqualTo(model.remove(key) != null);
-        case 6 -> {
+        case 5, 6 -> assertThat(s.remove(key)).isEqualTo(model.remove(key) != null);
+        default -> {
           capacity[0] = op[2] * 4L;
           s.setCapacity(capacity[0]);
           evictModel(model, capacity[0]);
-        }
-        default -> {
-          Iterator<String> eldest = model.keySet().iterator();
-          boolean had = eldest.hasNext();
-          if (had) {
-            eldest.next();
-            eldest.remove();
-          }
-          assertThat(s.removeOldest()).isEqualTo(had);
         }
       }
       for (String k : model.keySet()) {
@@ -269,7 +248,7 @@ class LruStoreTest {
     }
   }
 
-  /** {operation, key number, size}: gets, puts, removes, capacity changes, removals of the oldest. */
+  /** {operation, key number, size}: gets, puts, removes, capacity changes. */
   @Provide
   Arbitrary<List<int[]>> operations() {
     Arbitrary<int[]> op = Arbitraries.integers().between(0, 7)

@@ -61,15 +61,21 @@ class StoreTest {
   @MethodSource("stores")
   void countsGetsHitsAndEvictions(String name, LongFunction<Store> factory) {
     Store s = factory.apply(100);
+    long found = 0;
     for (int i = 0; i < 50; i++) {
       s.put("key" + i, value(20)); // 24-25 bytes each: at most 4 fit
-      s.get("key" + i);
+      for (int j = Math.max(0, i - 5); j <= i; j++) { // the latest key and some already evicted
+        found += s.get("key" + j) != null ? 1 : 0;
+      }
     }
     s.get("absent");
     var st = s.stats();
-    assertThat(st.gets()).isEqualTo(51);
-    assertThat(st.hits()).isBetween(1L, 50L);
-    assertThat(st.evictions()).isEqualTo(50 - st.items());
+    long asked = 1 + 50 * 6 - (1 + 2 + 3 + 4 + 5);
+    assertThat(st.gets()).isEqualTo(asked);
+    assertThat(st.hits()).as("hits counted = lookups that found a value").isEqualTo(found);
+    assertThat(found).as("evicted keys miss").isLessThan(asked - 1);
+    assertThat(st.items()).isLessThanOrEqualTo(4);
+    assertThat(st.evictions()).as("every entry not held was evicted").isEqualTo(50 - st.items());
     assertThat(st.bytes()).isLessThanOrEqualTo(100);
   }
 
@@ -107,20 +113,38 @@ class StoreTest {
     check(new TinyLfuStore(capacity), ops, capacity);
   }
 
+  /**
+   * Runs {@code ops} against the store and a model of the latest value put under each key: a get
+   * finds that value or nothing (evicted), never an older or removed one.
+   */
   private static void check(Store s, List<Op> ops, long capacity) {
     long cap = capacity;
     java.util.Map<String, ByteView> model = new java.util.HashMap<>();
+    int seq = 0;
     for (Op op : ops) {
-      String key = "key-" + op.key();
+      String key = op.kind() == 9 ? "key-" + op.key() + "-ключ" : "key-" + op.key();
       switch (op.kind()) {
-        case 0, 1, 2, 3 -> s.put(key, value(op.size()));
-        case 4, 5, 6 -> s.get(key);
-        case 7 -> s.remove(key);
-        case 8 -> {
+        case 0, 1, 2, 3, 9 -> {
+          byte[] b = new byte[(op.kind() == 9 ? op.size() / 3 : op.size()) + 4];
+          java.nio.ByteBuffer.wrap(b).putInt(seq++); // each put's value differs from every other
+          ByteView v = ByteView.copyOf(b);
+          s.put(key, v);
+          model.put(key, v);
+        }
+        case 4, 5, 6 -> {
+          Entry got = s.get(key);
+          if (got != null) {
+            assertThat(got.value).as("get %s after %s", key, op).isEqualTo(model.get(key));
+          }
+        }
+        case 7 -> {
+          s.remove(key);
+          model.remove(key);
+        }
+        default -> {
           cap = op.size() * 5L;
           s.setCapacity(cap);
         }
-        default -> s.put(key + "-ключ", value(op.size() / 3));
       }
       assertThat(s.bytes()).as("bytes after %s", op).isLessThanOrEqualTo(cap);
     }
@@ -128,9 +152,10 @@ class StoreTest {
     long sum = 0;
     for (int k = 0; k <= 40; k++) {
       for (String key : new String[] {"key-" + k, "key-" + k + "-ключ"}) {
-        ByteView v = s.get(key);
-        if (v != null) {
-          sum += Store.weigh(key, v);
+        Entry e = s.get(key);
+        if (e != null) {
+          assertThat(e.value).as("%s at the end", key).isEqualTo(model.get(key));
+          sum += Store.weigh(key, e.value);
         }
       }
     }

@@ -87,7 +87,7 @@ public final class Node implements AutoCloseable {
             + " (is another node using the port?)", e);
       }
       this.cache = gc;
-      Group.GroupBuilder gb = gc.groupBuilder(c.group()).cacheBytes(c.cacheBytes());
+      Group.Builder gb = gc.groupBuilder(c.group()).cacheBytes(c.cacheBytes());
       if (origin.nonBlocking()) {
         gb.asyncLoader(loader::loadAsync); // no loader thread per load
       } else {

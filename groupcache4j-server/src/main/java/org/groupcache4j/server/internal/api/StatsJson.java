@@ -18,7 +18,7 @@ import org.groupcache4j.StoreStats;
  *  "uptimeMillis":1234,
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
- *    "serverRequests":..,
+ *    "serverRequests":..,"notFoundHits":..,"staleHits":..,"removes":..,"sets":..,
  *    "origin":{"spec":"demo ...","loads":3,"ok":2,"notFound":1,"timeouts":0,"errors":0,"millis":12},
  *    "mainStore":{"bytes":..,"items":..,"gets":..,"hits":..,"evictions":..},"hotStore":{...}}}}
  * </pre>
@@ -66,6 +66,10 @@ public final class StatsJson {
     m.put("localLoads", s.localLoads());
     m.put("localLoadErrors", s.localLoadErrors());
     m.put("serverRequests", s.serverRequests());
+    m.put("notFoundHits", s.notFoundHits());
+    m.put("staleHits", s.staleHits());
+    m.put("removes", s.removes());
+    m.put("sets", s.sets());
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("spec", g.originSpec());
     o.put("loads", g.originLoads());
