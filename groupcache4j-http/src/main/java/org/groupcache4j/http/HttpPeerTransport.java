@@ -142,7 +142,7 @@ public final class HttpPeerTransport implements PeerTransport {
     PeerHttpClient self = new PeerHttpClient("http://" + host + ":" + bound.getPort(), config, resources, c -> {});
     CompletableFuture<Integer> answered = CompletableFuture.completedFuture(0);
     for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-      answered = answered.thenCompose(n -> self.probe().handle((v, e) -> e == null ? n + 1 : n));
+      answered = answered.thenCompose(n -> self.probe(config.responseTimeout()).handle((v, e) -> e == null ? n + 1 : n));
     }
     return answered.whenComplete((n, e) -> self.close());
   }

@@ -122,15 +122,39 @@ class TransportEventLoopsTest {
       HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
       PeerHttpClient client = (PeerHttpClient) t.client(peer.url());
       for (int i = 0; i < 3; i++) {
-        client.probe().get(5, TimeUnit.SECONDS); // answered: completes normally
+        client.probe(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS); // answered: completes normally
       }
       assertThat(peer.requests).hasSize(3)
           .allSatisfy(r -> assertThat(r).startsWith("GET /_groupcache/ HTTP/1.1\r\n"));
     }
     try (FakePeer rude = new FakePeer((c, r, head) -> FakePeer.CLOSE)) {
       HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
-      assertThatThrownBy(() -> ((PeerHttpClient) t.client(rude.url())).probe().get(5, TimeUnit.SECONDS))
+      assertThatThrownBy(() -> ((PeerHttpClient) t.client(rude.url())).probe(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS))
           .hasCauseInstanceOf(PeerFetchException.class).hasMessageContaining("closed the connection before answering");
+    }
+  }
+
+  @Test
+  void aProbeDoesNotWaitBehindBusyConnectionsAndHasItsOwnTimeout() throws Exception {
+    try (FakePeer peer = new FakePeer((c, r, head) -> head.startsWith("GET /_groupcache/ ")
+        ? FakePeer.response(400, "Bad Request", "text/plain", "bad request\n".getBytes(StandardCharsets.US_ASCII))
+        : FakePeer.SILENCE)) { // a fetch hangs, as behind a slow load
+      HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).maxConnectionsPerPeer(1).build());
+      PeerHttpClient client = (PeerHttpClient) t.client(peer.url());
+      CompletableFuture<ByteView> busy = client.fetch("scores", "slow");
+      await().atMost(Duration.ofSeconds(5)).until(() -> peer.requests.size() == 1);
+      client.probe(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS); // on a connection of its own
+      assertThat(peer.connections.get()).isEqualTo(2);
+      assertThat(busy).isNotDone();
+    }
+    try (FakePeer frozen = new FakePeer((c, r, head) -> FakePeer.SILENCE)) {
+      HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
+      PeerHttpClient client = (PeerHttpClient) t.client(frozen.url());
+      assertThatThrownBy(() -> client.probe(Duration.ofMillis(200)).get(5, TimeUnit.SECONDS))
+          .cause().isInstanceOfSatisfying(PeerFetchException.class, e -> {
+            assertThat(e.reason()).isEqualTo(PeerFetchException.Reason.TIMED_OUT);
+            assertThat(e).hasMessageContaining("no answer within 200 ms (the probe's timeout)");
+          });
     }
   }
 

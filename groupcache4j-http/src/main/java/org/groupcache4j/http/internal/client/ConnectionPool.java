@@ -30,7 +30,8 @@ import org.groupcache4j.http.internal.TransportConfig;
  * others unused until the idle timeout closes them); else opens a new one while fewer than
  * {@code maxConnections} are open; else waits in line, at most {@code maxWaiting} fetches, for
  * the next connection to come free. A connection whose answer is in goes to the next waiting fetch
- * at once. A fetch that fails on a reused connection before any answer byte arrived (the peer
+ * at once. A probe does not wait: with no idle connection it opens one beyond the limit, closed
+ * once its answer is in. A fetch that fails on a reused connection before any answer byte arrived (the peer
  * closed it meanwhile) is asked again on another connection, as Go's transport does for
  * idempotent requests.
  *
@@ -105,7 +106,7 @@ final class ConnectionPool {
       f.result.completeExceptionally(f.failure(Reason.CLIENT_CLOSED, PeerHttpClient.CLOSED, null));
       return;
     }
-    f.deadline = System.nanoTime() + cfg.responseTimeout().toNanos();
+    f.deadline = System.nanoTime() + f.timeoutNanos;
     deadlines.add(f);
     acquire(f);
   }
@@ -123,7 +124,7 @@ final class ConnectionPool {
       afterPreconnect = f; // it takes the connection being opened
       return;
     }
-    if (open < maxConnections) {
+    if (open < maxConnections || f.probe) { // a probe does not wait behind fetches: it opens one more
       connect(f);
       return;
     }
@@ -263,9 +264,9 @@ final class ConnectionPool {
     return null;
   }
 
-  /** The connection is free again: hand it to a waiting fetch, or keep it. */
+  /** The connection is free again: hand it to a waiting fetch, or keep it (unless a probe opened one too many). */
   void release(PeerConnection c) {
-    if (closed || !c.channel.isActive()) {
+    if (closed || !c.channel.isActive() || open > maxConnections) {
       c.channel.close();
       return;
     }
@@ -302,8 +303,9 @@ final class ConnectionPool {
   }
 
   private void expired(Fetch f) {
-    abandon(f, f.failure(Reason.TIMED_OUT, "no answer within " + cfg.responseTimeout().toMillis()
-        + " ms (the transport's response timeout)", new TimeoutException()));
+    long ms = TimeUnit.NANOSECONDS.toMillis(f.timeoutNanos);
+    abandon(f, f.failure(Reason.TIMED_OUT, "no answer within " + ms + " ms" + (f.probe ? " (the probe's timeout)"
+        : " (the transport's response timeout)"), new TimeoutException()));
   }
 
   /** Fails {@code f} with {@code failure} wherever it is: waiting, connecting, or on a connection (closed then). */

@@ -15,6 +15,7 @@ final class Fetch {
   final String group;
   final String key;
   final boolean probe; // asks for the base path alone, not a key (see PeerHttpClient.probe)
+  final long timeoutNanos; // from its start to its outcome
   final CompletableFuture<ByteView> result = new CompletableFuture<>();
 
   long deadline; // a System.nanoTime() value
@@ -27,11 +28,12 @@ final class Fetch {
   boolean reused; // its current connection carried an earlier fetch
   int attempts;
 
-  Fetch(String peer, String group, String key, boolean probe) {
+  Fetch(String peer, String group, String key, boolean probe, long timeoutNanos) {
     this.peer = peer;
     this.group = group;
     this.key = key;
     this.probe = probe;
+    this.timeoutNanos = timeoutNanos;
   }
 
   boolean isDone() {

@@ -1,6 +1,7 @@
 package org.groupcache4j.http.internal.client;
 
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -65,6 +66,7 @@ public final class PeerHttpClient implements PeerClient {
   private final PeerRequests requests;
   private final ConnectionPool[] pools;
   private final AtomicInteger nextPool = new AtomicInteger();
+  private final long responseTimeoutNanos;
   private final Consumer<PeerHttpClient> onClose;
   private volatile boolean closed;
 
@@ -72,6 +74,7 @@ public final class PeerHttpClient implements PeerClient {
   public PeerHttpClient(String url, TransportConfig cfg, IoResources io, Consumer<PeerHttpClient> onClose) {
     this.url = url;
     this.onClose = onClose;
+    this.responseTimeoutNanos = cfg.responseTimeout().toNanos();
     PeerUrl peer;
     try {
       peer = PeerUrl.parse(url);
@@ -109,18 +112,19 @@ public final class PeerHttpClient implements PeerClient {
 
   @Override
   public CompletableFuture<ByteView> fetch(String group, String key) {
-    return start(new Fetch(url, group, key, false));
+    return start(new Fetch(url, group, key, false, responseTimeoutNanos));
   }
 
   /**
    * Asks the peer for the base path alone, which a groupcache server (ours or golang/groupcache)
-   * answers at once with {@code 400}, touching no group and loading nothing. Completes normally
-   * when the peer answered (any status), or with the {@link PeerFetchException} of the fetch
-   * that got no answer (refused, timed out, reset, not HTTP). It goes through the pool like a
-   * fetch: it waits for a free connection when all are busy.
+   * answers at once with {@code 400}, touching no group and loading nothing: whether the peer
+   * itself answers, whatever its loads do. Completes normally when the peer answered (any
+   * status) within {@code timeout}, else with the {@link PeerFetchException} saying why not
+   * (refused, timed out, reset, not HTTP). A probe never waits behind fetches: it takes an idle
+   * pooled connection, or opens one more (closed after the answer) when all are busy.
    */
-  public CompletableFuture<Void> probe() {
-    return start(new Fetch(url, "", "", true)).handle((v, e) -> {
+  public CompletableFuture<Void> probe(Duration timeout) {
+    return start(new Fetch(url, "", "", true, timeout.toNanos())).handle((v, e) -> {
       Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       if (t instanceof PeerFetchException pfe && pfe.reason() != Reason.ERROR_STATUS) {
         throw new CompletionException(pfe);

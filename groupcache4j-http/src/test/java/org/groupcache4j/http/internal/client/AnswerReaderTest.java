@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /** Reading answers part by part: values, the error contract, the size cap, and what is not HTTP. */
 class AnswerReaderTest {
-  private final Fetch fetch = new Fetch("http://peer:8001", "scores", "Tom", false);
+  private final Fetch fetch = new Fetch("http://peer:8001", "scores", "Tom", false, 1_000_000_000L);
   private final List<ByteBuf> parts = new ArrayList<>();
 
   private static HttpResponse head(int status, long contentLength, String... headers) {

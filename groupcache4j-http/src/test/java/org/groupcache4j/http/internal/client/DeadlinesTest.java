@@ -23,7 +23,7 @@ class DeadlinesTest {
   }
 
   private Fetch fetch(String key, long inMillis) {
-    Fetch f = new Fetch("http://peer", "g", key, false);
+    Fetch f = new Fetch("http://peer", "g", key, false, 0);
     f.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(inMillis);
     return f;
   }
