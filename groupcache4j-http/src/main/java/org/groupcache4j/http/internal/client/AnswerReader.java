@@ -10,14 +10,18 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.internal.PeerErrors;
+import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.http.internal.Wire;
+import org.groupcache4j.http.internal.WriteWire;
+import org.groupcache4j.peer.PeerValue;
 
 /**
  * Reads the answers on one connection, one at a time, from the parts Netty's
  * {@code HttpResponseDecoder} makes of them (no aggregator): the status and the error header
  * from the head, then the body, kept under {@code maxResponseBytes}. A body that comes in one
  * piece is parsed where it lies; one in several pieces is gathered first. The outcome of a whole
- * answer is a {@code ByteView} (200, its {@code GetResponse} value) or the exception the fetch
+ * answer is a {@code PeerValue} (200, its {@code GetResponse} value and expiry; or a not-found the
+ * owner caches), {@link Fetch#WRITTEN} for a write answered 200, or the exception the fetch
  * fails with ({@link PeerErrors#fromAnswer}); an answer that is not the protocol fails the fetch
  * with {@link PeerFetchException.Reason#BAD_ANSWER}, and the rest of it is ignored.
  * Touched on one event loop only.
@@ -27,6 +31,7 @@ final class AnswerReader {
   private final ByteBufAllocator alloc;
   private int status;
   private String errorKind;
+  private String notFoundExpire; // a cached not-found's expiry header, or null
   private boolean keepAlive;
   private long contentLength;
   private ByteBuf body; // gathered when the body comes in several pieces
@@ -77,6 +82,8 @@ final class AnswerReader {
     }
     status = r.status().code();
     errorKind = status == 200 ? null : r.headers().get(Wire.ERROR_HEADER);
+    f.kind.heard(r.headers().contains(WriteWire.NODE_HEADER));
+    notFoundExpire = status == 200 ? null : r.headers().get(WriteWire.EXPIRE_HEADER);
     keepAlive = HttpUtil.isKeepAlive(r);
     contentLength = HttpUtil.getContentLength(r, -1L);
     return contentLength > maxResponseBytes ? tooLarge(f) : null;
@@ -113,11 +120,22 @@ final class AnswerReader {
   }
 
   private Object outcome(ByteBuf content, Fetch f) {
+    if (f.write != null) {
+      return status == 200 ? Fetch.WRITTEN : PeerErrors.fromAnswer(status, null, content, f.peer, f.group, f.key);
+    }
     if (status != 200) {
-      return PeerErrors.fromAnswer(status, errorKind, content, f.peer, f.group, f.key);
+      Object failure = PeerErrors.fromAnswer(status, errorKind, content, f.peer, f.group, f.key);
+      if (failure instanceof KeyNotFoundException nf && notFoundExpire != null) {
+        try {
+          return PeerValue.notFound(nf.detail(), Long.parseLong(notFoundExpire.trim())); // cached by the owner
+        } catch (NumberFormatException e) {
+          return failure;
+        }
+      }
+      return failure;
     }
     try {
-      return Wire.decodeResponse(content);
+      return WriteWire.decodeResponse(content);
     } catch (IOException e) {
       return f.failure(PeerFetchException.Reason.BAD_ANSWER, "answered 200 with a body that is not a groupcache "
           + "GetResponse (" + content.readableBytes() + " bytes): " + e.getMessage(), e); // whole: the connection is fine

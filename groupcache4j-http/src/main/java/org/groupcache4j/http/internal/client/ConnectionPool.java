@@ -278,13 +278,13 @@ final class ConnectionPool {
     }
   }
 
-  /** Ends {@code f} with {@code outcome}: a {@link ByteView} or the exception it fails with. */
+  /** Ends {@code f} with {@code outcome}: its result (see {@link Fetch#result}) or the exception it fails with. */
   void complete(Fetch f, Object outcome) {
     deadlines.remove(f);
-    if (outcome instanceof ByteView v) {
-      f.result.complete(v);
+    if (outcome instanceof Throwable t) {
+      f.result.completeExceptionally(t);
     } else {
-      f.result.completeExceptionally((Throwable) outcome);
+      f.result.complete(outcome);
     }
   }
 

@@ -1,7 +1,6 @@
 package org.groupcache4j.http.internal.client;
 
 import java.util.concurrent.CompletableFuture;
-import org.groupcache4j.ByteView;
 import org.groupcache4j.http.PeerFetchException;
 
 /**
@@ -16,7 +15,10 @@ final class Fetch {
   final String key;
   final boolean probe; // asks for the base path alone, not a key (see PeerHttpClient.probe)
   final long timeoutNanos; // from its start to its outcome
-  final CompletableFuture<ByteView> result = new CompletableFuture<>();
+  final Write write; // a write's request, or null for a fetch or a probe
+  final PeerKind kind; // what the peer's answers say it is, learned from this fetch's answer
+  /** Completes with a {@link org.groupcache4j.peer.PeerValue} (fetch), {@link #WRITTEN} (write), anything (probe). */
+  final CompletableFuture<Object> result = new CompletableFuture<>();
 
   long deadline; // a System.nanoTime() value
   Fetch prev; // in the deadline list
@@ -28,12 +30,25 @@ final class Fetch {
   boolean reused; // its current connection carried an earlier fetch
   int attempts;
 
+  /** The outcome of a write the peer applied. */
+  static final Object WRITTEN = new Object();
+
+  /** A write: its method, what follows the group in the path (escaped), and its body. */
+  record Write(String method, String pathTail, String contentType, byte[] body) {}
+
+  /** A fetch (or probe) whose peer kind is learned for nobody (tests). */
   Fetch(String peer, String group, String key, boolean probe, long timeoutNanos) {
+    this(peer, group, key, probe, timeoutNanos, null, new PeerKind());
+  }
+
+  Fetch(String peer, String group, String key, boolean probe, long timeoutNanos, Write write, PeerKind kind) {
     this.peer = peer;
     this.group = group;
     this.key = key;
     this.probe = probe;
     this.timeoutNanos = timeoutNanos;
+    this.write = write;
+    this.kind = kind;
   }
 
   boolean isDone() {

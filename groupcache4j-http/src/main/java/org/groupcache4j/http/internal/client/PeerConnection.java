@@ -41,8 +41,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     f.reused = uses++ > 0;
     fetch = f;
     bytesSeen = false;
-    channel.writeAndFlush(f.probe ? requests.basePath(channel.alloc()) : requests.get(channel.alloc(), f.group, f.key),
-        channel.voidPromise());
+    channel.writeAndFlush(f.probe ? requests.basePath(channel.alloc())
+        : f.write != null ? requests.write(channel.alloc(), f.group, f.write)
+        : requests.get(channel.alloc(), f.group, f.key), channel.voidPromise());
   }
 
   /** Lets go of {@code f} (done elsewhere, e.g. past its deadline) and closes: a late answer would confuse the next fetch. */

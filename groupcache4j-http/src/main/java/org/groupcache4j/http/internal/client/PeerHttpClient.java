@@ -2,6 +2,7 @@ package org.groupcache4j.http.internal.client;
 
 import io.netty.channel.EventLoop;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,9 +16,13 @@ import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.PeerFetchException.Reason;
 import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.http.internal.PeerErrors;
+import org.groupcache4j.http.internal.PeerPaths;
 import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.http.internal.TransportConfig;
+import org.groupcache4j.http.internal.Wire;
+import org.groupcache4j.http.internal.WriteWire;
 import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerValue;
 
 /**
  * Fetches keys from one peer over HTTP/1.1 keep-alive connections. The parts, each in its class:
@@ -51,6 +56,9 @@ import org.groupcache4j.peer.PeerClient;
  * a connection, sending, answering) by the response timeout; the answer body by
  * {@code maxResponseBytes}. A fetch past its deadline fails and its connection is closed.
  *
+ * <p><b>Writes</b> (DELETE, PUT with a {@code SetRequest}, POST {@code _remove-keys/}) go over the
+ * same connections, only to a peer whose answers show it is one of our nodes ({@link PeerKind}).
+ *
  * <p><b>Outcomes</b> follow {@link PeerClient}'s contract: 200 gives the value; an error the
  * owner's loader produced becomes the owner's {@link LoadException}, {@link LoadTimeoutException}
  * or {@link KeyNotFoundException}; everything else is a {@link PeerFetchException} (its
@@ -68,6 +76,7 @@ public final class PeerHttpClient implements PeerClient {
   private final AtomicInteger nextPool = new AtomicInteger();
   private final long responseTimeoutNanos;
   private final Consumer<PeerHttpClient> onClose;
+  private final PeerKind kind = new PeerKind();
   private volatile boolean closed;
 
   /** @param onClose told once when this client is closed */
@@ -112,7 +121,61 @@ public final class PeerHttpClient implements PeerClient {
 
   @Override
   public CompletableFuture<ByteView> fetch(String group, String key) {
-    return start(new Fetch(url, group, key, false, responseTimeoutNanos));
+    return fetchValue(group, key).thenApply(pv -> {
+      if (!pv.found()) {
+        throw new CompletionException(new KeyNotFoundException(group, key, url, pv.notFoundDetail()));
+      }
+      return pv.value();
+    });
+  }
+
+  /** A fetch with the answer's expiry; a not-found that the owner caches comes as {@link PeerValue#notFound}. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<PeerValue> fetchValue(String group, String key) {
+    // A fetch's outcome is a PeerValue or an exception (AnswerReader): no stage to cast it.
+    return (CompletableFuture<PeerValue>) (CompletableFuture<?>) start(
+        new Fetch(url, group, key, false, responseTimeoutNanos, null, kind));
+  }
+
+  @Override
+  public CompletableFuture<Void> remove(String group, String key) {
+    return write(group, key, new Fetch.Write("DELETE", PeerPaths.escape(key), null, new byte[0]));
+  }
+
+  @Override
+  public CompletableFuture<Void> removeAll(String group, List<String> keys) {
+    return write(group, keys.size() + " keys", new Fetch.Write("POST", WriteWire.REMOVE_KEYS,
+        WriteWire.CONTENT_TYPE_JSON.toString(), WriteWire.encodeRemoveKeys(group, keys)));
+  }
+
+  @Override
+  public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
+    return write(group, key, new Fetch.Write("PUT", PeerPaths.escape(key), Wire.CONTENT_TYPE_PROTOBUF.toString(),
+        WriteWire.encodeSetRequest(group, key, value, expireUnixNanos)));
+  }
+
+  /**
+   * Sends a write, but only to one of our nodes: a peer not heard from yet is probed first, and a
+   * peer whose answers lack {@link WriteWire#NODE_HEADER} (golang/groupcache, which would take any
+   * method for a GET and load the key) is not sent it; the write fails at once, naming the peer.
+   */
+  private CompletableFuture<Void> write(String group, String what, Fetch.Write w) {
+    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
+        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
+    return known.thenCompose(x -> {
+      if (kind.state() != PeerKind.OURS) {
+        throw new CompletionException(new UnsupportedOperationException("peer " + url + " does not take writes: its "
+            + "answers are not a groupcache4j node's (golang/groupcache answers a " + w.method() + " as a GET and would "
+            + "load the key), so the " + w.method() + " was not sent"));
+      }
+      return start(new Fetch(url, group, what, false, responseTimeoutNanos, w, kind)).thenApply(done -> (Void) null);
+    });
+  }
+
+  /** Whether this peer's answers showed it is one of our nodes, which take writes ({@code false} until one came). */
+  public boolean takesWrites() {
+    return kind.state() == PeerKind.OURS;
   }
 
   /**
@@ -124,7 +187,7 @@ public final class PeerHttpClient implements PeerClient {
    * pooled connection, or opens one more (closed after the answer) when all are busy.
    */
   public CompletableFuture<Void> probe(Duration timeout) {
-    return start(new Fetch(url, "", "", true, timeout.toNanos())).handle((v, e) -> {
+    return start(new Fetch(url, "", "", true, timeout.toNanos(), null, kind)).handle((v, e) -> {
       Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       if (t instanceof PeerFetchException pfe && pfe.reason() != Reason.ERROR_STATUS) {
         throw new CompletionException(pfe);
@@ -133,7 +196,7 @@ public final class PeerHttpClient implements PeerClient {
     });
   }
 
-  private CompletableFuture<ByteView> start(Fetch f) {
+  private CompletableFuture<Object> start(Fetch f) {
     if (invalid != null) {
       f.result.completeExceptionally(f.failure(Reason.INVALID_URL, invalid, null));
       return f.result;

@@ -18,10 +18,12 @@ import org.groupcache4j.http.internal.PeerUrl;
 final class PeerRequests {
   private final byte[] head; // "GET " + peer URL path + base path
   private final byte[] tail; // " HTTP/1.1\r\n" + headers + "\r\n"
+  private final String prefix; // peer URL path + base path
   private volatile EscapedGroup lastGroup; // group names are few: the last one's escaped bytes
 
   PeerRequests(PeerUrl url, String basePath) {
-    this.head = ("GET " + url.path() + basePath).getBytes(StandardCharsets.UTF_8); // joined as golang/groupcache does
+    this.prefix = url.path() + basePath;
+    this.head = ("GET " + prefix).getBytes(StandardCharsets.UTF_8); // joined as golang/groupcache does
     this.tail = (" HTTP/1.1\r\nhost: " + url.hostHeader() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
   }
 
@@ -37,6 +39,18 @@ final class PeerRequests {
     buf.writeBytes(head).writeBytes(g.escaped()).writeByte('/');
     ByteBufUtil.writeAscii(buf, k);
     return buf.writeBytes(tail);
+  }
+
+  /**
+   * A write: {@code METHOD {prefix}{group}/{pathTail}} with the request headers of every request,
+   * then {@code content-type} and {@code content-length}, and the body.
+   */
+  ByteBuf write(ByteBufAllocator alloc, String group, Fetch.Write w) {
+    byte[] line = (w.method() + " " + prefix + PeerPaths.escape(group) + "/" + w.pathTail()).getBytes(StandardCharsets.UTF_8);
+    byte[] length = ((w.contentType() == null ? "" : "content-type: " + w.contentType() + "\r\n")
+        + "content-length: " + w.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    ByteBuf buf = alloc.ioBuffer(line.length + tail.length + length.length + w.body().length);
+    return buf.writeBytes(line).writeBytes(tail, 0, tail.length - 2).writeBytes(length).writeBytes(w.body());
   }
 
   /** The request for the base path alone (answered 400 by a groupcache server: no group, no load). */
