@@ -88,6 +88,27 @@ if d1["go"] and d1["java"]:
         st = "; ".join(sorted(set(r[4] for r in d1[impl])))
         out.append(f"| {label} | {loads} | {walls} | {st} |")
     out.append("")
+e1 = by.get(("e1", "java"), [])
+e2 = by.get(("e2", "java"), [])
+b2w = by.get(("b2w", "java"), [])
+if e1 or e2:
+    out.append("Writes (groupcache4j only: golang/groupcache has no remove or set):")
+    out.append("")
+    out.append("| workload | result, median [min–max] over rounds | p50 ms | p99 ms |")
+    out.append("|---|---|---|---|")
+    if e1:
+        meds, p99s = [float(r[0]) for r in e1], [float(r[1]) for r in e1]
+        out.append(f"| e1 time from `DELETE` at one node until all three serve the new value ({e1[0][2]} keys a round; "
+                   f"`dir:` origin; each key first cached at its owner and as hot copies) | median {med(meds):.2f} ms "
+                   f"[{spread(meds)}] | {med(meds):.2f} | {med(p99s):.2f} |")
+    for label, rs in (("b2 (same cluster start) 10k random keys, reads only", b2w),
+                      ("e2 10k random keys, 99% GET and 1% `DELETE`", e2)):
+        if rs:
+            rps = [float(r[0]) for r in rs]
+            bad = sum(int(r[3] or 0) for r in rs)
+            out.append(f"| {label} | {med(rps):,.0f} req/s [{spread(rps)}] | {med([float(r[1]) for r in rs]):.2f} | "
+                       f"{med([float(r[2]) for r in rs]):.2f} |" + ("" if bad == 0 else f" ({bad} non-2xx!)"))
+    out.append("")
 misses = [wl for wl, (r, g99, j99) in ratios.items() if r < 1.3 or j99 >= g99]
 if ratios:
     out.append("Targets (≥ 1.3× the requests/s of golang/groupcache with a lower p99 on every workload): " +

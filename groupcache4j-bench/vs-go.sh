@@ -4,9 +4,10 @@
 # alternating Go and ours in every round. Writes the "Cluster" and "Peer endpoint" sections of
 # BENCHMARKS.md.
 #
-#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d] [--impl go,java] [--no-write]
+#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d,e] [--impl go,java] [--no-write]
 #
-# --only picks workload groups (a = a1+a2, c = raw peer endpoint, b = b1+b2, b3, d = d1);
+# --only picks workload groups (a = a1+a2, c = raw peer endpoint, b = b1+b2, b3, d = d1,
+# e = e1+e2: writes, ours only, as golang/groupcache has no remove or set; --e-keys N keys for e1);
 # --impl runs one side only (for quick checks while tuning; the report then has no ratios).
 #
 # Needs: wrk, go + golang/groupcache (Debian), curl, python3:
@@ -26,8 +27,9 @@ WORK=$ROOT/.bench/vs-go
 ROUNDS=3
 DURATION=10s
 WRITE=1
-ONLY=a,c,b,b3,d
+ONLY=a,c,b,b3,d,e
 IMPLS=go,java
+E_KEYS=200
 while (($#)); do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -35,7 +37,8 @@ while (($#)); do
     --no-write) WRITE=0; shift ;;
     --only) ONLY=$2; shift 2 ;;
     --impl) IMPLS=$2; shift 2 ;;
-    -h|--help) sed -n 2,21p "$0"; exit 0 ;;
+    --e-keys) E_KEYS=$2; shift 2 ;;
+    -h|--help) sed -n 2,23p "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -86,9 +89,9 @@ wait_up() {  # every peer and API port answers
   echo "cluster did not come up; logs in $WORK/logs" >&2; exit 1
 }
 
-# start IMPL CACHE_BYTES DELAY_MS
+# start IMPL CACHE_BYTES DELAY_MS [ORIGIN (ours)]
 start_cluster() {
-  local impl=$1 cache=$2 delay=$3
+  local impl=$1 cache=$2 delay=$3 origin_spec=${4:-}
   stop_cluster
   for i in 1 2 3; do
     if [ "$impl" = go ]; then
@@ -98,6 +101,7 @@ start_cluster() {
     else
       local api="127.0.0.1:900$i"; [ $i = 3 ] && api="127.0.0.1:9999"
       local origin="synthetic:100"; [ "$delay" != 0 ] && origin="synthetic:100,delay=${delay}ms"
+      [ -n "$origin_spec" ] && origin=$origin_spec
       "$JAVA" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$JAR" serve --self "http://127.0.0.1:800$i" --peers "$PEERS" \
         --api "$api" --cache-bytes "$cache" --origin "$origin" > "$WORK/logs/java-node$i.log" 2>&1 &
     fi
@@ -186,6 +190,54 @@ run_impl() {
     local ok; ok=$(echo "$burst" | grep -o 'status=map\[[^]]*\]')
     printf '%s\t%s\td1\t%s\t%s\t%s\t%s\t%s\n' "$impl" "$round" "$loads" "$wall" "" "" "$ok" >> "$RESULTS"
     echo "  $impl round $round d1: $burst -> origin loads $loads"
+  fi
+  if wants e && [ "$impl" = java ]; then
+    # e1: a value changes at the origin (a directory); DELETE at one node (each key at another);
+    # the time until all three nodes serve the new value (the owner and two hot copies before).
+    rm -rf "$WORK/e-origin"; mkdir -p "$WORK/e-origin"
+    start_cluster java 67108864 0 "dir:$WORK/e-origin"
+    python3 - "$WORK/e-origin" "$E_KEYS" "$round" >> "$RESULTS" <<'PY'
+import os, statistics, sys, time, urllib.request
+origin, n, rnd = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+apis = ["http://127.0.0.1:9001", "http://127.0.0.1:9002", "http://127.0.0.1:9999"]
+def get(api, key):
+    with urllib.request.urlopen(f"{api}/api?key={key}", timeout=10) as r:
+        return r.read().decode()
+def put_file(key, v):
+    with open(os.path.join(origin, key), "w") as f:
+        f.write(v)
+times = []
+for i in range(n):
+    key = f"e{rnd}-{i}"
+    put_file(key, "old")
+    for _ in range(2):  # the second fetch from the owner keeps a hot copy on the other nodes
+        for a in apis:
+            assert get(a, key) == "old"
+    put_file(key, "new")
+    t0 = time.perf_counter()
+    req = urllib.request.Request(f"{apis[i % 3]}/api?key={key}", method="DELETE")
+    urllib.request.urlopen(req, timeout=10).read()
+    pending = list(apis)
+    while pending:
+        pending = [a for a in pending if get(a, key) != "new"]
+    times.append((time.perf_counter() - t0) * 1000)
+times.sort()
+p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+print(f"java\t{rnd}\te1\t{statistics.median(times):.3f}\t{p99:.3f}\t{len(times)}\t0\t")
+PY
+    tail -1 "$RESULTS" | awk -F'\t' '{printf "  java  round %s e1  DELETE until all serve the new value: median %s ms  p99 %s ms (%s keys)\n", $2, $4, $5, $6}'
+    # e2: the b-workload's 10k random keys with 1% DELETEs (each a remove across the cluster)
+    start_cluster java 67108864 0
+    cat > "$WORK/go/writes.lua" <<'LUA'
+request = function()
+  local k = "/api?key=key" .. math.random(0, 9999)
+  if math.random(100) == 1 then return wrk.format("DELETE", k) end
+  return wrk.format("GET", k)
+end
+LUA
+    wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
+    measure java "$round" b2w -s "$WORK/go/keys.lua" http://127.0.0.1:9999
+    measure java "$round" e2 -s "$WORK/go/writes.lua" http://127.0.0.1:9999
   fi
   stop_cluster
 }

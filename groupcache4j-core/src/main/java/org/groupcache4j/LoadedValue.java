@@ -73,7 +73,7 @@ public final class LoadedValue {
    * {@code nowMillis} in a group whose default time-to-live is {@code defaultTtlMillis} (0: none).
    * A result {@code <= nowMillis} means "do not cache".
    */
-  long expireAtMillis(long nowMillis, long defaultTtlMillis) {
+  public long expireAtMillis(long nowMillis, long defaultTtlMillis) {
     if (expireAt != null) {
       long at = expireAt.toEpochMilli();
       return at <= 0 ? nowMillis : at;

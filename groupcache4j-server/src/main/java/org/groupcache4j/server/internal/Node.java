@@ -89,16 +89,26 @@ public final class Node implements AutoCloseable {
       this.cache = gc;
       Group.Builder gb = gc.groupBuilder(c.group()).cacheBytes(c.cacheBytes());
       if (origin.nonBlocking()) {
-        gb.asyncLoader(loader::loadAsync); // no loader thread per load
+        gb.asyncExpiringLoader(loader::loadValueAsync); // no loader thread per load
       } else {
-        gb.loader(loader);
+        gb.expiringLoader(loader::loadValue);
       }
-      this.group = gb
+      gb
           .evictionPolicy(c.eviction())
           .loadTimeout(c.loadTimeout())
           .peerTimeout(c.effectivePeerTimeout())
-          .hotStore(c.hotStore())
-          .build();
+          .hotStore(c.hotStore());
+      NodeConfig.Freshness fr = c.freshness();
+      if (fr.ttl() != null) {
+        gb.expireAfterWrite(fr.ttl());
+      }
+      if (fr.staleIfError() != null) {
+        gb.staleIfError(fr.staleIfError());
+      }
+      if (fr.notFoundTtl() != null) {
+        gb.notFoundTtl(fr.notFoundTtl());
+      }
+      this.group = gb.build();
       GroupCache built = gc;
       metrics = new NodeMetrics(built);
       memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());

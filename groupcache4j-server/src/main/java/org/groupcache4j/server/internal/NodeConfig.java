@@ -42,11 +42,23 @@ public record NodeConfig(
     Duration apiIdleTimeout,
     Duration shutdownGrace,
     String instance,
-    PeerSource peerSource) {
+    PeerSource peerSource,
+    Freshness freshness) {
+
+  /**
+   * How long values stay fresh: {@code --ttl} (null: no expiry unless the origin says),
+   * {@code --stale-if-error} and {@code --not-found-ttl} (null: off).
+   */
+  public record Freshness(Duration ttl, Duration staleIfError, Duration notFoundTtl) {
+    public static final Freshness NONE = new Freshness(null, null, null);
+  }
 
   public NodeConfig {
     if (instance == null) {
       instance = java.util.UUID.randomUUID().toString();
+    }
+    if (freshness == null) {
+      freshness = Freshness.NONE;
     }
   }
 
@@ -58,7 +70,14 @@ public record NodeConfig(
       Duration apiIdleTimeout, Duration shutdownGrace) {
     this(self, peers, peerListen, basePath, replicas, api, group, cacheBytes, eviction, hotStore, loadTimeout,
         peerTimeout, peerConnectTimeout, peerConnections, peerThreads, originSpec, origin, apiThreads,
-        apiMaxConnections, apiIdleTimeout, shutdownGrace, null, null);
+        apiMaxConnections, apiIdleTimeout, shutdownGrace, null, null, null);
+  }
+
+  /** This configuration with other freshness settings. */
+  public NodeConfig withFreshness(Freshness f) {
+    return new NodeConfig(self, peers, peerListen, basePath, replicas, api, group, cacheBytes, eviction, hotStore,
+        loadTimeout, peerTimeout, peerConnectTimeout, peerConnections, peerThreads, originSpec, origin, apiThreads,
+        apiMaxConnections, apiIdleTimeout, shutdownGrace, instance, peerSource, f);
   }
 
   public Duration effectivePeerTimeout() {

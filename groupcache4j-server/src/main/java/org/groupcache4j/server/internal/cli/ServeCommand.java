@@ -132,6 +132,22 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Keep popular keys owned by other nodes here too (--no-hot-store: never). Default: ${DEFAULT-VALUE}.")
   boolean hotStore;
 
+  @Option(names = "--ttl", paramLabel = "DURATION",
+      description = "How long a value loaded from the origin stays fresh (default: until evicted or removed). "
+          + "An HTTP origin's own headers win over it: Cache-Control no-store, no-cache or private (not cached), "
+          + "then s-maxage, then max-age, then Expires; --ttl applies to answers without them.")
+  String ttl;
+
+  @Option(names = "--stale-if-error", paramLabel = "DURATION",
+      description = "Serve an expired value for up to this long after it expired while its reload fails "
+          + "(origin error or timeout; RFC 5861), counted as staleHits. Default: off.")
+  String staleIfError;
+
+  @Option(names = "--not-found-ttl", paramLabel = "DURATION",
+      description = "Remember that the origin has no such key for this long (counted as notFoundHits, dropped by "
+          + "DELETE, shared with peers). Default: off, so a key created at the origin is seen at once.")
+  String notFoundTtl;
+
   @Option(names = "--load-timeout", paramLabel = "DURATION", defaultValue = "10s",
       description = "Deadline of a load on this node (origin call included). Default: ${DEFAULT-VALUE}.")
   String loadTimeout;
@@ -324,7 +340,10 @@ public final class ServeCommand implements Callable<Integer> {
         jdbcPool, originTo, maxValue);
     return new NodeConfig(selfUrl, peerList, listen, basePath, replicas, apiAddrs, group, cache, policy, hotStore,
         loadTo, peerTo, connectTo, peerConnections, peerThreads, origin, os, apiT, apiMaxConnections, idle, grace,
-        instance, peerSource);
+        instance, peerSource, new NodeConfig.Freshness(
+            ttl == null ? null : parse("--ttl", ttl, Values::positiveDuration),
+            staleIfError == null ? null : parse("--stale-if-error", staleIfError, Values::positiveDuration),
+            notFoundTtl == null ? null : parse("--not-found-ttl", notFoundTtl, Values::positiveDuration)));
   }
 
   /** {@code --peers-file} or {@code --peers-dns} (at most one, and not with {@code --peers}), or null. */

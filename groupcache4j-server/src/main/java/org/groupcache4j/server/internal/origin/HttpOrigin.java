@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.groupcache4j.LoadedValue;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +72,12 @@ public final class HttpOrigin implements Origin {
 
   @Override
   public byte[] fetch(String key) throws Exception {
+    return fetchValue(key).value().toByteArray();
+  }
+
+  /** The answer's body, cacheable for as long as its headers say ({@link HttpFreshness}). */
+  @Override
+  public LoadedValue fetchValue(String key) throws Exception {
     URI uri = uriFor(key);
     HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).GET()
         .header("User-Agent", "groupcache4j").build();
@@ -100,7 +107,7 @@ public final class HttpOrigin implements Origin {
     }
     int status = resp.statusCode();
     if (status / 100 == 2) {
-      return resp.body();
+      return HttpFreshness.of(resp.body(), resp.headers());
     }
     if (status == 404) {
       throw new KeyNotFoundException("origin GET " + uri + " answered 404");

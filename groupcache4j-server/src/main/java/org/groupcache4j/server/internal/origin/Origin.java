@@ -1,5 +1,7 @@
 package org.groupcache4j.server.internal.origin;
 
+import org.groupcache4j.LoadedValue;
+
 /**
  * The slow source behind a group: an HTTP service, a directory, a database, or generated values.
  *
@@ -12,6 +14,16 @@ package org.groupcache4j.server.internal.origin;
 public interface Origin extends AutoCloseable {
   /** The value of {@code key}. */
   byte[] fetch(String key) throws Exception;
+
+  /**
+   * The value of {@code key} and how long it may be cached; by default {@link #fetch} with the
+   * group's time-to-live ({@code --ttl}). An origin that knows better (the HTTP origin reads
+   * {@code Cache-Control} and {@code Expires}) overrides it.
+   */
+  default LoadedValue fetchValue(String key) throws Exception {
+    byte[] b = fetch(key);
+    return b == null ? null : LoadedValue.of(b);
+  }
 
   /**
    * Whether {@link #fetchAsync} never blocks, so the group may call it on the thread that missed

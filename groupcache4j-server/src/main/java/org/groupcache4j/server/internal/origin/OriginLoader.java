@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
+import org.groupcache4j.LoadedValue;
 import org.groupcache4j.Loader;
 import org.groupcache4j.server.internal.observe.EventLimiter;
 import org.slf4j.Logger;
@@ -42,17 +43,28 @@ public final class OriginLoader implements Loader {
 
   @Override
   public byte[] load(String key) throws Exception {
+    return loadValue(key).value().toByteArray();
+  }
+
+  /** {@link #load} with the value's expiry as the origin gives it ({@link Origin#fetchValue}). */
+  public LoadedValue loadValue(String key) throws Exception {
     long start = begin(key);
-    byte[] value;
+    LoadedValue value;
     try {
-      value = origin.fetch(key);
+      value = origin.fetchValue(key);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       throw failed(key, start, e);
     }
-    return succeeded(key, start, value);
+    succeeded(key, start, value == null ? null : value.value().length());
+    return value;
+  }
+
+  /** {@link #loadAsync} as a value with the group's expiry. */
+  public CompletableFuture<LoadedValue> loadValueAsync(String key) {
+    return loadAsync(key).thenApply(LoadedValue::of);
   }
 
   /**
@@ -73,7 +85,8 @@ public final class OriginLoader implements Loader {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         throw new CompletionException(failed(key, start, cause instanceof Exception e ? e : new Exception(cause)));
       }
-      return succeeded(key, start, value);
+      succeeded(key, start, value == null ? null : value.length);
+      return value;
     });
   }
 
@@ -90,13 +103,13 @@ public final class OriginLoader implements Loader {
     return start;
   }
 
-  private byte[] succeeded(String key, long start, byte[] value) {
-    if (value == null) {
+  /** Counts a call that returned {@code length} bytes ({@code null}: no value, a failure). */
+  private void succeeded(String key, long start, Integer length) {
+    if (length == null) {
       throw failed(key, start, new IllegalStateException("origin " + origin.describe() + " returned no value"));
     }
     ok.increment();
-    logCall(key, start, "ok, " + value.length + " bytes");
-    return value;
+    logCall(key, start, "ok, " + length + " bytes");
   }
 
   /** Counts and logs a failed call; returns what the group should see. */
