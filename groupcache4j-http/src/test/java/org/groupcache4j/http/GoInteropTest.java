@@ -186,6 +186,47 @@ class GoInteropTest {
     assertThat(expectedLoads.values()).allSatisfy(n -> assertThat(n).isPositive());
   }
 
+  /**
+   * golang/groupcache answers any method as a GET, so a DELETE sent to it would load the key. Our
+   * client learns from a Go node's answers (no {@code x-groupcache4j-node} header) that it does not
+   * take writes and never sends it one: a remove names the Go nodes as not told, and loads nothing
+   * there; a remove of a key a Go node owns fails naming that owner.
+   */
+  @Test
+  void aRemoveIsNeverSentToAGolangGroupcacheNodeAndNamesIt() throws Exception {
+    String ownKey = null;
+    String goKey = null;
+    for (int i = 0; ownKey == null || goKey == null; i++) {
+      String k = "remove-" + i;
+      if (ours.cache.ownerOf(k).equals(ours.url)) {
+        ownKey = ownKey == null ? k : ownKey;
+      } else if (goKey == null) {
+        goKey = k;
+      }
+    }
+    long goLoadsBefore = goLoads();
+    org.groupcache4j.WriteResult r = ours.group.remove(ownKey);
+    assertThat(r.told()).isEmpty();
+    assertThat(r.notTold()).containsOnlyKeys(goUrls.get(0), goUrls.get(1));
+    assertThat(r.notTold().values()).allSatisfy(why -> assertThat(why).contains("does not take writes"));
+    String goOwner = ours.cache.ownerOf(goKey);
+    String key = goKey;
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ours.group.remove(key))
+        .isInstanceOfSatisfying(org.groupcache4j.WriteException.class, e -> {
+          assertThat(e.owner()).isEqualTo(goOwner);
+          assertThat(e.result().notTold()).containsOnlyKeys(goUrls.get(0), goUrls.get(1));
+        });
+    assertThat(goLoads()).as("loads at the Go nodes").isEqualTo(goLoadsBefore);
+  }
+
+  private static long goLoads() throws IOException, InterruptedException {
+    long n = 0;
+    for (String api : apis) {
+      n += number(JSON.std.mapFrom(get("http://" + api + "/stats").body()), "loads");
+    }
+    return n;
+  }
+
   private static byte[] apiGet(String api, String key) throws IOException, InterruptedException {
     HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(
             URI.create("http://" + api + "/api?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8)))
