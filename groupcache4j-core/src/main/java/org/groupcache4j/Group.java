@@ -229,7 +229,7 @@ public final class Group {
    * @throws IllegalArgumentException if {@code key} is too long
    */
   public WriteResult remove(String key) {
-    return awaitWrite(removeAsync(key));
+    return await(removeAsync(key));
   }
 
   /** {@link #remove} without blocking; the future fails with {@link WriteException} as {@code remove} throws it. */
@@ -244,7 +244,7 @@ public final class Group {
    * @throws WriteException if an owner could not be told
    */
   public WriteResult removeAll(Collection<String> keys) {
-    return awaitWrite(removeAllAsync(keys));
+    return await(removeAllAsync(keys));
   }
 
   /** {@link #removeAll} without blocking. */
@@ -298,12 +298,12 @@ public final class Group {
    * @throws IllegalArgumentException if {@code key} is too long
    */
   public WriteResult set(String key, ByteView value) {
-    return awaitWrite(setAsync(key, value, null));
+    return await(setAsync(key, value, null));
   }
 
   /** {@link #set(String, ByteView)} with its own time-to-live (positive). */
   public WriteResult set(String key, ByteView value, Duration ttl) {
-    return awaitWrite(setAsync(key, value, positive(ttl, "ttl")));
+    return await(setAsync(key, value, positive(ttl, "ttl")));
   }
 
   /** {@link #set} without blocking; {@code ttl} null means the group's default. */
@@ -793,21 +793,6 @@ public final class Group {
       }
     }
     return r;
-  }
-
-  private static WriteResult awaitWrite(CompletableFuture<WriteResult> f) {
-    try {
-      return f.join();
-    } catch (CompletionException | CancellationException e) {
-      Throwable c = unwrap(e);
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error er) {
-        throw er;
-      }
-      throw new CompletionException(c);
-    }
   }
 
   static <T> T await(CompletableFuture<T> f) {

@@ -93,12 +93,7 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<ByteView> fetch(String group, String key) {
-      return fetchValue(group, key).thenApply(pv -> {
-        if (!pv.found()) {
-          throw new CompletionException(new KeyNotFoundException(group, key, url, pv.notFoundDetail()));
-        }
-        return pv.value();
-      });
+      return fetchValue(group, key).thenApply(pv -> pv.valueOrNotFound(group, key, url));
     }
 
     @Override

@@ -121,12 +121,7 @@ public final class PeerHttpClient implements PeerClient {
 
   @Override
   public CompletableFuture<ByteView> fetch(String group, String key) {
-    return fetchValue(group, key).thenApply(pv -> {
-      if (!pv.found()) {
-        throw new CompletionException(new KeyNotFoundException(group, key, url, pv.notFoundDetail()));
-      }
-      return pv.value();
-    });
+    return fetchValue(group, key).thenApply(pv -> pv.valueOrNotFound(group, key, url));
   }
 
   /** A fetch with the answer's expiry; a not-found that the owner caches comes as {@link PeerValue#notFound}. */
