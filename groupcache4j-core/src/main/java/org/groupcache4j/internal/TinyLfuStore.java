@@ -14,7 +14,7 @@ import org.groupcache4j.StoreStats;
  * <p>Reads only append to Caffeine's striped read buffers; draining them (replaying accesses into
  * the policy) runs on the maintenance executor, by default Caffeine's own (the common pool), so
  * a hit never waits for policy work. Running that drain on the reading thread instead
- * ({@code executor(Runnable::run)}) made hits 3-6x slower with two reader threads. Every write
+ * ({@code executor(Runnable::run)}) made hits several times slower with two reader threads. Every write
  * ({@link #put}, {@link #remove}, {@link #setCapacity}) ends with a synchronous
  * {@code cleanUp()}, so once it returns the store is within its capacity, whatever the executor.
  * Tests and the trace replay pass {@code Runnable::run} to make eviction decisions independent of
