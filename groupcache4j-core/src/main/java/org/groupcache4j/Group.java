@@ -562,6 +562,7 @@ public final class Group {
     }
     attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((loaded, err) -> {
       Entry got = null;
+      boolean counted = false;
       try {
         long now = clock.millis();
         Throwable failure = err != null ? loadFailure(key, unwrap(err))
@@ -569,6 +570,7 @@ public final class Group {
         cache.observer().loaded(name, key, System.nanoTime() - start, failure);
         if (failure == null) {
           counters.localLoads.increment();
+          counted = true;
           got = Entry.of(loaded.value(), bounded(loaded.expireAtMillis(now, ttlMillis), now, fallback));
           if (got.freshAt(now)) {
             install(key, flight, got, false);
@@ -577,6 +579,7 @@ public final class Group {
           return;
         }
         counters.localLoadErrors.increment();
+        counted = true;
         if (failure instanceof LoadTimeoutException && err != null && unwrap(err) instanceof TimeoutException) {
           cancel.run();
         }
@@ -591,6 +594,9 @@ public final class Group {
         }
         failOrServeStale(key, flight, failure);
       } catch (Throwable t) {
+        if (!counted) {
+          counters.localLoadErrors.increment(); // e.g. no heap left for the value: the load failed
+        }
         landIfFlying(key, flight, got, t);
       }
     });

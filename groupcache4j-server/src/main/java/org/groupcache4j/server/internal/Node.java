@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
+  /** How long a load failing for lack of heap keeps the node unhealthy. */
+  static final Duration OUT_OF_MEMORY_UNHEALTHY = Duration.ofMinutes(1);
 
   private final NodeConfig config;
   private final Origin origin;
@@ -120,7 +122,8 @@ public final class Node implements AutoCloseable {
       this.peerWatcher = watcher;
       if (!c.api().isEmpty()) {
         server = new ApiServer(gc, c.group(), (g, k) -> g.equals(c.group()) ? origin.refuse(k) : null,
-            this::statsJson, c.api(), c.apiThreads(), c.apiMaxConnections(), c.apiIdleTimeout(), loops).start();
+            this::statsJson, c.api(), c.apiThreads(), c.apiMaxConnections(), c.apiIdleTimeout(), loops)
+            .healthProblem(this::healthProblem).start();
       }
       this.api = server;
       readiness.ready("serving");
@@ -198,11 +201,26 @@ public final class Node implements AutoCloseable {
 
   /** The {@code /stats} document. */
   public String statsJson() {
-    OriginLoader.Counts oc = loader.counts();
     StatsJson.GroupView gv = new StatsJson.GroupView(group.name(), group.cacheBytes(), group.stats(),
-        origin.describe(), oc.loads(), oc.ok(), oc.notFound(), oc.timeouts(), oc.errors(), oc.nanos());
+        origin.describe(), loader.counts());
     return StatsJson.render(cache.self(), config.instance(), cache.peers(), config.replicas(), config.basePath(),
-        (System.nanoTime() - startedNanos) / 1_000_000, List.of(gv));
+        (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), List.of(gv));
+  }
+
+  /**
+   * Why the node is unhealthy, or null: a load failed for lack of heap within the last
+   * {@link #OUT_OF_MEMORY_UNHEALTHY} (the heap is too small for the budget and the values).
+   */
+  public String healthProblem() {
+    long last = loader.lastOutOfMemoryNanos();
+    long ago = System.nanoTime() - last;
+    if (last == 0 || ago > OUT_OF_MEMORY_UNHEALTHY.toNanos()) {
+      return null;
+    }
+    return "out of memory: " + loader.counts().outOfMemory() + " load(s) of group '" + group.name()
+        + "' failed for lack of heap, the last " + TimeUnit.NANOSECONDS.toSeconds(ago) + " s ago (heap at most "
+        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, cache budget " + Values.formatSize(group.cacheBytes())
+        + "); give the node more heap (-Xmx) or lower the budget";
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -76,6 +77,22 @@ final class Processes implements AutoCloseable {
     synchronized (started) {
       started.add(p);
     }
+    return p;
+  }
+
+  /**
+   * Starts {@code ./groupcache4j serve} on a free peer port with its client API on {@code apiPort}
+   * and {@code flags}, and waits until it is healthy.
+   */
+  Process startNode(String name, int apiPort, Map<String, String> env, String... flags) throws IOException {
+    List<String> args = new ArrayList<>(List.of("serve", "--self", "http://127.0.0.1:" + freePort(),
+        "--api", "127.0.0.1:" + apiPort, "--api-threads", "1"));
+    args.addAll(List.of(flags));
+    Process p = launch(name, args, env);
+    await(name + " up").atMost(STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
+      assertThat(p.isAlive()).as("%s exited:%n%s", name, logText(name)).isTrue();
+      return healthy(apiPort);
+    });
     return p;
   }
 

@@ -7,7 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -29,14 +29,7 @@ class SignalIT {
   }
 
   private Process startNode(String name, int apiPort, String origin) throws Exception {
-    int peer = Processes.freePort();
-    Process p = processes.launch(name, List.of("serve", "--self", "http://127.0.0.1:" + peer,
-        "--api", "127.0.0.1:" + apiPort, "--origin", origin, "--api-threads", "1"));
-    await(name + " up").atMost(Processes.STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
-      assertThat(p.isAlive()).as("%s exited:%n%s", name, processes.logText(name)).isTrue();
-      return processes.healthy(apiPort);
-    });
-    return p;
+    return processes.startNode(name, apiPort, Map.of(), "--origin", origin);
   }
 
   @Test

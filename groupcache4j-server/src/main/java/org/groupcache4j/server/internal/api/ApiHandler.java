@@ -194,8 +194,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       case "/stats" -> submit(new Pending(keepAlive, http10, null,
           new Reply(200, Responses.JSON, null, server.stats.get().getBytes(StandardCharsets.UTF_8))));
       case "/healthz" -> {
-        if (server.draining) {
-          reply(keepAlive, http10, 503, "shutting down");
+        String problem = server.draining ? "shutting down" : server.healthProblem.get();
+        if (problem != null) {
+          reply(keepAlive, http10, 503, problem);
         } else {
           reply(keepAlive, http10, 200, "ok");
         }

@@ -52,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
   final String defaultGroup;
   final KeyPolicy keyPolicy;
   final Supplier<String> stats;
+  volatile Supplier<String> healthProblem = () -> null;
   final AtomicInteger inFlight = new AtomicInteger();
   volatile boolean draining;
 
@@ -93,6 +94,15 @@ public final class ApiServer implements AutoCloseable {
     this.threads = threads;
     this.maxConnections = maxConnections;
     this.idleTimeout = idleTimeout;
+  }
+
+  /**
+   * What makes the node unhealthy: {@code GET /healthz} answers 503 with the supplied text while
+   * it is not null (and 200 "ok" otherwise).
+   */
+  public ApiServer healthProblem(Supplier<String> problem) {
+    this.healthProblem = Objects.requireNonNull(problem, "problem");
+    return this;
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.groupcache4j.GroupStats;
 import org.groupcache4j.StoreStats;
+import org.groupcache4j.server.internal.origin.OriginLoader;
 
 /**
  * The {@code /stats} document, written and read with jackson-jr. Each number appears once; the
@@ -15,11 +16,11 @@ import org.groupcache4j.StoreStats;
  *
  * <pre>
  * {"self":"http://127.0.0.1:8001","instance":"…","peers":[...],"replicas":50,"basePath":"/_groupcache/",
- *  "uptimeMillis":1234,
+ *  "uptimeMillis":1234,"maxHeapBytes":268435456,
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
  *    "serverRequests":..,"notFoundHits":..,"staleHits":..,"removes":..,"sets":..,
- *    "origin":{"spec":"demo ...","loads":3,"ok":2,"notFound":1,"timeouts":0,"errors":0,"millis":12},
+ *    "origin":{"spec":"demo ...","loads":3,"ok":2,"notFound":1,"timeouts":0,"errors":0,"outOfMemory":0,"millis":12},
  *    "mainStore":{"bytes":..,"items":..,"gets":..,"hits":..,"evictions":..},"hotStore":{...}}}}
  * </pre>
  */
@@ -29,11 +30,10 @@ public final class StatsJson {
   private StatsJson() {}
 
   /** One group's numbers. */
-  public record GroupView(String name, long cacheBytes, GroupStats stats, String originSpec, long originLoads,
-      long originOk, long originNotFound, long originTimeouts, long originErrors, long originNanos) {}
+  public record GroupView(String name, long cacheBytes, GroupStats stats, String originSpec, OriginLoader.Counts origin) {}
 
   public static String render(String self, String instance, List<String> peers, int replicas, String basePath,
-      long uptimeMillis, List<GroupView> groups) {
+      long uptimeMillis, long maxHeapBytes, List<GroupView> groups) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("self", self);
     doc.put("instance", instance);
@@ -41,6 +41,7 @@ public final class StatsJson {
     doc.put("replicas", replicas);
     doc.put("basePath", basePath);
     doc.put("uptimeMillis", uptimeMillis);
+    doc.put("maxHeapBytes", maxHeapBytes);
     Map<String, Object> byName = new LinkedHashMap<>();
     for (GroupView g : groups) {
       byName.put(g.name(), group(g));
@@ -71,13 +72,15 @@ public final class StatsJson {
     m.put("removes", s.removes());
     m.put("sets", s.sets());
     Map<String, Object> o = new LinkedHashMap<>();
+    OriginLoader.Counts c = g.origin();
     o.put("spec", g.originSpec());
-    o.put("loads", g.originLoads());
-    o.put("ok", g.originOk());
-    o.put("notFound", g.originNotFound());
-    o.put("timeouts", g.originTimeouts());
-    o.put("errors", g.originErrors());
-    o.put("millis", g.originNanos() / 1_000_000);
+    o.put("loads", c.loads());
+    o.put("ok", c.ok());
+    o.put("notFound", c.notFound());
+    o.put("timeouts", c.timeouts());
+    o.put("errors", c.errors());
+    o.put("outOfMemory", c.outOfMemory());
+    o.put("millis", c.nanos() / 1_000_000);
     m.put("origin", o);
     m.put("mainStore", store(s.mainStore()));
     m.put("hotStore", store(s.hotStore()));

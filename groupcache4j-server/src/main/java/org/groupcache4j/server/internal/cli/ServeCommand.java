@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.groupcache4j.EvictionPolicy;
+import org.groupcache4j.server.internal.HeapBudget;
 import org.groupcache4j.server.internal.Logging;
 import org.groupcache4j.server.internal.Node;
 import org.groupcache4j.server.internal.NodeConfig;
@@ -215,6 +216,11 @@ public final class ServeCommand implements Callable<Integer> {
       return 0;
     }
     PrintWriter err = spec.commandLine().getErr();
+    String heap = HeapBudget.refuse(config.cacheBytes(), Runtime.getRuntime().maxMemory());
+    if (heap != null) {
+      err.println("groupcache4j serve: --cache-bytes " + cacheBytes + ": " + heap);
+      return Cli.USAGE;
+    }
     Node node;
     try {
       node = Node.start(config);

@@ -29,8 +29,10 @@ public final class OriginLoader implements Loader {
   private final LongAdder notFound = new LongAdder();
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder errors = new LongAdder();
+  private final LongAdder outOfMemory = new LongAdder();
   private final LongAdder nanos = new LongAdder();
   private final EventLimiter warnings = new EventLimiter(java.time.Duration.ofSeconds(10));
+  private volatile long lastOutOfMemoryNanos;
 
   public OriginLoader(String group, Origin origin) {
     this.group = group;
@@ -52,7 +54,7 @@ public final class OriginLoader implements Loader {
     LoadedValue value;
     try {
       value = origin.fetchValue(key);
-    } catch (Exception e) {
+    } catch (Exception | OutOfMemoryError e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -73,17 +75,21 @@ public final class OriginLoader implements Loader {
    */
   public CompletableFuture<byte[]> loadAsync(String key) {
     long start;
-    CompletableFuture<byte[]> fetch;
     try {
       start = begin(key);
-      fetch = origin.fetchAsync(key);
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<byte[]> fetch;
+    try {
+      fetch = origin.fetchAsync(key);
+    } catch (Exception | OutOfMemoryError e) {
+      return CompletableFuture.failedFuture(failed(key, start, e));
     }
     return fetch.handle((value, err) -> {
       if (err != null) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        throw new CompletionException(failed(key, start, cause instanceof Exception e ? e : new Exception(cause)));
+        throw new CompletionException(failed(key, start, cause));
       }
       succeeded(key, start, value == null ? null : value.length);
       return value;
@@ -113,7 +119,7 @@ public final class OriginLoader implements Loader {
   }
 
   /** Counts and logs a failed call; returns what the group should see. */
-  private RuntimeException failed(String key, long start, Exception e) {
+  private RuntimeException failed(String key, long start, Throwable e) {
     if (e instanceof KeyNotFoundException nf) {
       notFound.increment();
       logCall(key, start, "not found");
@@ -127,6 +133,16 @@ public final class OriginLoader implements Loader {
           + printable(key) + "': " + e.getMessage());
     }
     errors.increment();
+    if (e instanceof OutOfMemoryError) {
+      outOfMemory.increment();
+      lastOutOfMemoryNanos = System.nanoTime();
+      logCall(key, start, "out of memory: " + e.getMessage());
+      warn("out-of-memory errors", key, e);
+      return new LoadException(group, key, null, "out of memory loading group '" + group + "', key '"
+          + printable(key) + "' (" + e.getMessage() + "): this node's heap of at most "
+          + (Runtime.getRuntime().maxMemory() >> 20) + " MiB is full; give it more heap (-Xmx) or lower the "
+          + "cache budget", e);
+    }
     logCall(key, start, e instanceof InterruptedException ? "interrupted" : "error: " + e);
     if (!(e instanceof InterruptedException)) {
       warn("errors", key, e);
@@ -140,7 +156,7 @@ public final class OriginLoader implements Loader {
    * kind is the failure's class and message with the key taken out, so that an origin that starts
    * refusing connections is reported even while its 500s are being held back.
    */
-  private void warn(String kind, String key, Exception e) {
+  private void warn(String kind, String key, Throwable e) {
     String m = message(e);
     String signature = kind + '|' + e.getClass().getName() + '|' + (key.isEmpty() ? m : m.replace(key, ""));
     long held = warnings.admit(signature.length() > 300 ? signature.substring(0, 300) : signature);
@@ -163,7 +179,13 @@ public final class OriginLoader implements Loader {
 
   /** A snapshot of the origin counters. */
   public Counts counts() {
-    return new Counts(calls.sum(), ok.sum(), notFound.sum(), timeouts.sum(), errors.sum(), nanos.sum());
+    return new Counts(calls.sum(), ok.sum(), notFound.sum(), timeouts.sum(), errors.sum(), outOfMemory.sum(),
+        nanos.sum());
+  }
+
+  /** When the last load failed for lack of memory ({@link System#nanoTime()}), or 0 if none did. */
+  public long lastOutOfMemoryNanos() {
+    return lastOutOfMemoryNanos;
   }
 
   /**
@@ -174,11 +196,13 @@ public final class OriginLoader implements Loader {
    * @param notFound calls that found no such key (or refused it)
    * @param timeouts calls that ran past the origin timeout
    * @param errors other failures
+   * @param outOfMemory the errors that were an {@link OutOfMemoryError}
    * @param nanos time spent in the origin, all calls together
    */
-  public record Counts(long loads, long ok, long notFound, long timeouts, long errors, long nanos) {}
+  public record Counts(long loads, long ok, long notFound, long timeouts, long errors, long outOfMemory,
+      long nanos) {}
 
-  private static String message(Exception e) {
+  private static String message(Throwable e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.toString() : m;
   }

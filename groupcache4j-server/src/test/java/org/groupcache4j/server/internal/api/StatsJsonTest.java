@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.groupcache4j.GroupStats;
 import org.groupcache4j.StoreStats;
+import org.groupcache4j.server.internal.origin.OriginLoader;
 import org.junit.jupiter.api.Test;
 
 class StatsJsonTest {
@@ -17,14 +18,15 @@ class StatsJsonTest {
   @Test
   void everyCounterOfEveryGroupOnceAndTheNodesViewOfThePeers() {
     String json = StatsJson.render("http://a:1", "i-1", List.of("http://a:1", "http://b:2"), 50, "/_groupcache/", 1234,
-        List.of(new StatsJson.GroupView("scores", 64, STATS, "dir:/x \"quoted\"\n", 20, 21, 22, 23, 24, 25_000_000)));
+        1 << 30, List.of(new StatsJson.GroupView("scores", 64, STATS, "dir:/x \"quoted\"\n",
+            new OriginLoader.Counts(20, 21, 22, 23, 24, 1, 25_000_000))));
     assertThat(json).isEqualTo("{\"self\":\"http://a:1\",\"instance\":\"i-1\",\"peers\":[\"http://a:1\",\"http://b:2\"],"
-        + "\"replicas\":50,\"basePath\":\"/_groupcache/\",\"uptimeMillis\":1234,\"groups\":{\"scores\":{"
+        + "\"replicas\":50,\"basePath\":\"/_groupcache/\",\"uptimeMillis\":1234,\"maxHeapBytes\":1073741824,\"groups\":{\"scores\":{"
         + "\"cacheBytes\":64,\"gets\":1,\"cacheHits\":2,\"peerLoads\":3,\"peerErrors\":4,\"loads\":5,\"loadsDeduped\":6,"
         + "\"localLoads\":7,\"localLoadErrors\":8,\"serverRequests\":9,"
         + "\"notFoundHits\":26,\"staleHits\":27,\"removes\":28,\"sets\":29,"
         + "\"origin\":{\"spec\":\"dir:/x \\\"quoted\\\"\\n\",\"loads\":20,\"ok\":21,\"notFound\":22,\"timeouts\":23,"
-        + "\"errors\":24,\"millis\":25},"
+        + "\"errors\":24,\"outOfMemory\":1,\"millis\":25},"
         + "\"mainStore\":{\"bytes\":10,\"items\":11,\"gets\":12,\"hits\":13,\"evictions\":14},"
         + "\"hotStore\":{\"bytes\":15,\"items\":16,\"gets\":17,\"hits\":18,\"evictions\":19}}}}\n");
     assertThat(json).doesNotContain("originLoads");
@@ -33,9 +35,9 @@ class StatsJsonTest {
   @Test
   void whatItWritesReadsBackAndOriginLoadsAddUpOverGroups() throws IOException {
     String name = "a\\b\"c\u0001\t\u2028ü";
-    String json = StatsJson.render("http://a:1", "i-1", List.of(), 50, "/_groupcache/", 1, List.of(
-        new StatsJson.GroupView(name, 64, STATS, "synthetic:1", 20, 0, 0, 0, 0, 0),
-        new StatsJson.GroupView("other", 64, STATS, "synthetic:1", 3, 0, 0, 0, 0, 0)));
+    String json = StatsJson.render("http://a:1", "i-1", List.of(), 50, "/_groupcache/", 1, 1 << 30,
+        List.of(new StatsJson.GroupView(name, 64, STATS, "synthetic:1", new OriginLoader.Counts(20, 20, 0, 0, 0, 0, 0)),
+            new StatsJson.GroupView("other", 64, STATS, "synthetic:1", new OriginLoader.Counts(3, 3, 0, 0, 0, 0, 0))));
     Map<String, Object> doc = StatsJson.parse(json);
     assertThat(StatsJson.object(doc, "groups")).containsKeys(name, "other");
     assertThat(StatsJson.originLoads(doc)).isEqualTo(23);
