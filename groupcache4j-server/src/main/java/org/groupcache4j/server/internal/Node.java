@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.Group;
@@ -26,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running node: its origin, its {@link GroupCache} with the HTTP peer transport and one group,
- * and (optionally) the client API. Built in that order and closed in reverse: the group exists
- * before the peer list is set and before the API listens.
+ * A running node: its origins, its {@link GroupCache} with the HTTP peer transport and its groups
+ * (one origin each), and (optionally) the client API. Built in that order and closed in reverse:
+ * the groups exist before the peer list is set and before the API listens.
  *
  * <p>The client API and the peer transport run on one set of event loops (unless
  * {@code --peer-threads} asks for loops of the transport's own): a client request that misses
@@ -41,10 +42,8 @@ public final class Node implements AutoCloseable {
   static final Duration OUT_OF_MEMORY_UNHEALTHY = Duration.ofMinutes(1);
 
   private final NodeConfig config;
-  private final Origin origin;
-  private final OriginLoader loader;
+  private final List<Served> served = new ArrayList<>();
   private final GroupCache cache;
-  private final Group group;
   private final ApiServer api;
   private NodeMetrics metrics;
   private MemoryWatch memoryWatch;
@@ -54,18 +53,27 @@ public final class Node implements AutoCloseable {
   private HttpPeerTransport transport;
   private EventLoopGroup loops; // shared by the API and the transport, or null
 
+  /** A group of the node with its origin. */
+  private record Served(NodeConfig.GroupConfig config, Origin origin, OriginLoader loader, Group group) {}
+
   private Node(NodeConfig c) throws OriginConfigException, IOException {
     this.config = c;
-    this.origin = Origins.create(c.originSpec(), c.origin());
+    List<Origin> origins = new ArrayList<>();
     GroupCache gc = null;
     ApiServer server = null;
     PeerWatcher watcher = null;
     try {
-      this.loader = new OriginLoader(c.group(), origin);
+      for (NodeConfig.GroupConfig g : c.groups()) {
+        try {
+          origins.add(Origins.create(g.originSpec(), g.origin()));
+        } catch (OriginConfigException e) {
+          throw e.inGroup(g.name());
+        }
+      }
       HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
           .basePath(c.basePath())
           .connectTimeout(c.peerConnectTimeout())
-          .responseTimeout(c.effectivePeerTimeout())
+          .responseTimeout(c.transportPeerTimeout())
           .warmUpOnStart(true); // a node takes traffic right after starting: see HttpPeerTransport.Builder#warmUpOnStart
       if (c.peerListen() != null) {
         tb.bindAddress(c.peerListen());
@@ -89,28 +97,33 @@ public final class Node implements AutoCloseable {
             + " (is another node using the port?)", e);
       }
       this.cache = gc;
-      Group.Builder gb = gc.groupBuilder(c.group()).cacheBytes(c.cacheBytes());
-      if (origin.nonBlocking()) {
-        gb.asyncExpiringLoader(loader::loadValueAsync); // no loader thread per load
-      } else {
-        gb.expiringLoader(loader::loadValue);
+      for (int i = 0; i < c.groups().size(); i++) {
+        NodeConfig.GroupConfig g = c.groups().get(i);
+        Origin origin = origins.get(i);
+        OriginLoader loader = new OriginLoader(g.name(), origin);
+        Group.Builder gb = gc.groupBuilder(g.name()).cacheBytes(g.cacheBytes());
+        if (origin.nonBlocking()) {
+          gb.asyncExpiringLoader(loader::loadValueAsync); // no loader thread per load
+        } else {
+          gb.expiringLoader(loader::loadValue);
+        }
+        gb
+            .evictionPolicy(g.eviction())
+            .loadTimeout(g.loadTimeout())
+            .peerTimeout(g.effectivePeerTimeout())
+            .hotStore(g.hotStore());
+        NodeConfig.Freshness fr = g.freshness();
+        if (fr.ttl() != null) {
+          gb.expireAfterWrite(fr.ttl());
+        }
+        if (fr.staleIfError() != null) {
+          gb.staleIfError(fr.staleIfError());
+        }
+        if (fr.notFoundTtl() != null) {
+          gb.notFoundTtl(fr.notFoundTtl());
+        }
+        served.add(new Served(g, origin, loader, gb.build()));
       }
-      gb
-          .evictionPolicy(c.eviction())
-          .loadTimeout(c.loadTimeout())
-          .peerTimeout(c.effectivePeerTimeout())
-          .hotStore(c.hotStore());
-      NodeConfig.Freshness fr = c.freshness();
-      if (fr.ttl() != null) {
-        gb.expireAfterWrite(fr.ttl());
-      }
-      if (fr.staleIfError() != null) {
-        gb.staleIfError(fr.staleIfError());
-      }
-      if (fr.notFoundTtl() != null) {
-        gb.notFoundTtl(fr.notFoundTtl());
-      }
-      this.group = gb.build();
       GroupCache built = gc;
       metrics = new NodeMetrics(built);
       memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());
@@ -121,13 +134,13 @@ public final class Node implements AutoCloseable {
       }
       this.peerWatcher = watcher;
       if (!c.api().isEmpty()) {
-        server = new ApiServer(gc, c.group(), (g, k) -> g.equals(c.group()) ? origin.refuse(k) : null,
+        server = new ApiServer(gc, c.groups().get(0).name(), this::refuse,
             this::statsJson, c.api(), c.apiThreads(), c.apiMaxConnections(), c.apiIdleTimeout(), loops)
             .healthProblem(this::healthProblem).start();
       }
       this.api = server;
       readiness.ready("serving");
-    } catch (RuntimeException | IOException e) {
+    } catch (RuntimeException | IOException | OriginConfigException e) {
       if (watcher != null) {
         watcher.close();
       }
@@ -136,11 +149,20 @@ public final class Node implements AutoCloseable {
       } else if (transport != null) {
         transport.close();
       }
-      origin.close();
+      origins.forEach(Origin::close);
       closeObservers();
       shutdownLoops();
       throw e;
     }
+  }
+
+  private String refuse(String group, String key) {
+    for (Served s : served) {
+      if (s.group().name().equals(group)) {
+        return s.origin().refuse(key);
+      }
+    }
+    return null;
   }
 
   private void shutdownLoops() {
@@ -157,11 +179,15 @@ public final class Node implements AutoCloseable {
    */
   public static Node start(NodeConfig c) throws OriginConfigException, IOException {
     Node n = new Node(c);
+    for (Served s : n.served) {
+      NodeConfig.GroupConfig g = s.config();
+      log.info("node {} serving group '{}' ({}, {}) from {}", c.self(), g.name(),
+          g.cacheBytes() == 0 ? "caching off" : Values.formatSize(g.cacheBytes()), g.eviction(),
+          s.origin().describe());
+    }
     List<String> ring = n.cache.peers();
-    log.info("node {} serving group '{}' ({}, {}) from {}; peers on {}{}; ring of {} peer{}{}: {}", c.self(), c.group(),
-        c.cacheBytes() == 0 ? "caching off" : Values.formatSize(c.cacheBytes()), c.eviction(),
-        n.origin.describe(), Values.format(n.peerAddress()), c.basePath(), ring.size(),
-        ring.size() == 1 ? "" : "s",
+    log.info("node {}: peers on {}{}; ring of {} peer{}{}: {}", c.self(), Values.format(n.peerAddress()), c.basePath(),
+        ring.size(), ring.size() == 1 ? "" : "s",
         n.peerWatcher == null ? "" : " from " + n.peerWatcher.status().source() + ", followed every "
             + Values.formatDuration(c.peerSource().interval()), ring);
     return n;
@@ -181,12 +207,14 @@ public final class Node implements AutoCloseable {
     return cache;
   }
 
+  /** The first group (the client API's default). */
   public Group group() {
-    return group;
+    return served.get(0).group();
   }
 
+  /** The origin loader of the first group. */
   public OriginLoader loader() {
-    return loader;
+    return served.get(0).loader();
   }
 
   /** Whether the node should be sent traffic (what {@code /healthz} answers). */
@@ -201,26 +229,31 @@ public final class Node implements AutoCloseable {
 
   /** The {@code /stats} document. */
   public String statsJson() {
-    StatsJson.GroupView gv = new StatsJson.GroupView(group.name(), group.cacheBytes(), group.stats(),
-        origin.describe(), loader.counts());
+    List<StatsJson.GroupView> groups = new ArrayList<>();
+    for (Served s : served) {
+      groups.add(new StatsJson.GroupView(s.group().name(), s.group().cacheBytes(), s.group().stats(),
+          s.origin().describe(), s.loader().counts()));
+    }
     return StatsJson.render(cache.self(), config.instance(), cache.peers(), config.replicas(), config.basePath(),
-        (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), List.of(gv));
+        (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), groups);
   }
 
   /**
    * Why the node is unhealthy, or null: a load failed for lack of heap within the last
-   * {@link #OUT_OF_MEMORY_UNHEALTHY} (the heap is too small for the budget and the values).
+   * {@link #OUT_OF_MEMORY_UNHEALTHY} (the heap is too small for the budgets and the values).
    */
   public String healthProblem() {
-    long last = loader.lastOutOfMemoryNanos();
-    long ago = System.nanoTime() - last;
-    if (last == 0 || ago > OUT_OF_MEMORY_UNHEALTHY.toNanos()) {
-      return null;
+    for (Served s : served) {
+      long last = s.loader().lastOutOfMemoryNanos();
+      long ago = System.nanoTime() - last;
+      if (last != 0 && ago <= OUT_OF_MEMORY_UNHEALTHY.toNanos()) {
+        return "out of memory: " + s.loader().counts().outOfMemory() + " load(s) of group '" + s.group().name()
+            + "' failed for lack of heap, the last " + TimeUnit.NANOSECONDS.toSeconds(ago) + " s ago (heap at most "
+            + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, cache budgets " + Values.formatSize(config.totalCacheBytes())
+            + "); give the node more heap (-Xmx) or lower the budgets";
+      }
     }
-    return "out of memory: " + loader.counts().outOfMemory() + " load(s) of group '" + group.name()
-        + "' failed for lack of heap, the last " + TimeUnit.NANOSECONDS.toSeconds(ago) + " s ago (heap at most "
-        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, cache budget " + Values.formatSize(group.cacheBytes())
-        + "); give the node more heap (-Xmx) or lower the budget";
+    return null;
   }
 
   /**
@@ -254,7 +287,7 @@ public final class Node implements AutoCloseable {
       api.close();
     }
     cache.close();
-    origin.close();
+    served.forEach(s -> s.origin().close());
     closeObservers();
     shutdownLoops();
   }

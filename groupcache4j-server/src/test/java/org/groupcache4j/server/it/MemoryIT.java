@@ -48,7 +48,7 @@ class MemoryIT {
   void aBudgetTheHeapCannotHoldIsRefusedWithTheHeapFlagAndABudgetThatFits() throws Exception {
     Processes.Result r = serve("too-big", SMALL_HEAP, "1GiB");
     assertThat(r.code()).as(r.output()).isEqualTo(2);
-    assertThat(r.output()).contains("--cache-bytes 1GiB").contains("BENCHMARKS.md")
+    assertThat(r.output()).contains("cache-bytes 1GiB").contains("BENCHMARKS.md")
         .containsPattern("GROUPCACHE4J_JAVA_OPTS=-Xmx\\d+m");
     Matcher fits = Pattern.compile("lower the budget to at most (\\d+)MiB").matcher(r.output());
     assertThat(fits.find()).as(r.output()).isTrue();

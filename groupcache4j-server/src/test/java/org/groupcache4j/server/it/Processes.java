@@ -81,12 +81,14 @@ final class Processes implements AutoCloseable {
   }
 
   /**
-   * Starts {@code ./groupcache4j serve} on a free peer port with its client API on {@code apiPort}
-   * and {@code flags}, and waits until it is healthy.
+   * Starts {@code ./groupcache4j serve} with its client API on {@code apiPort} and {@code flags}
+   * (and on a free peer port unless they give {@code --self}), and waits until it is healthy.
    */
   Process startNode(String name, int apiPort, Map<String, String> env, String... flags) throws IOException {
-    List<String> args = new ArrayList<>(List.of("serve", "--self", "http://127.0.0.1:" + freePort(),
-        "--api", "127.0.0.1:" + apiPort, "--api-threads", "1"));
+    List<String> args = new ArrayList<>(List.of("serve", "--api", "127.0.0.1:" + apiPort, "--api-threads", "1"));
+    if (!List.of(flags).contains("--self")) {
+      args.addAll(List.of("--self", "http://127.0.0.1:" + freePort()));
+    }
     args.addAll(List.of(flags));
     Process p = launch(name, args, env);
     await(name + " up").atMost(STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {

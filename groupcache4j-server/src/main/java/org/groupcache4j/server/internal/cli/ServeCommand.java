@@ -3,9 +3,13 @@ package org.groupcache4j.server.internal.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.groupcache4j.EvictionPolicy;
@@ -53,12 +57,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A YAML file with the node, its peers and any number of groups (see config.example.yaml); flags given as well win over it. Default: none.")
+  Path configFile;
+
   @Option(names = "--self", paramLabel = "URL", defaultValue = "http://127.0.0.1:8001",
       description = "This node's peer URL, exactly as it appears in --peers; the peer port listens on its host and port. Default: ${DEFAULT-VALUE}.")
   String self;
 
   @Option(names = "--peers", paramLabel = "URL,URL,...",
-      description = "Every node's peer URL, this one included, the same list in the same order on every node. Default: --self alone.")
+      description = "Every node's peer URL, this one included. Every node needs the same set of URLs, each spelled the same (127.0.0.1 and localhost differ), and the same --replicas; the order does not matter. Default: --self alone.")
   String peers;
 
   @Option(names = "--peers-file", paramLabel = "PATH",
@@ -216,16 +224,20 @@ public final class ServeCommand implements Callable<Integer> {
       return 0;
     }
     PrintWriter err = spec.commandLine().getErr();
-    String heap = HeapBudget.refuse(config.cacheBytes(), Runtime.getRuntime().maxMemory());
+    String heap = HeapBudget.refuse(config.totalCacheBytes(), Runtime.getRuntime().maxMemory());
     if (heap != null) {
-      err.println("groupcache4j serve: --cache-bytes " + cacheBytes + ": " + heap);
+      err.println("groupcache4j serve: " + (config.groups().size() == 1 ? "cache-bytes "
+          + Values.formatSize(config.totalCacheBytes()) : "the groups' cache-bytes, together") + ": " + heap);
       return Cli.USAGE;
     }
     Node node;
     try {
       node = Node.start(config);
     } catch (OriginConfigException e) {
-      err.println("groupcache4j serve: --origin " + Origins.redact(origin) + ": " + e.getMessage());
+      String failed = config.groups().stream().filter(g -> g.name().equals(e.group())).findFirst()
+          .map(NodeConfig.GroupConfig::originSpec).orElse(origin);
+      err.println("groupcache4j serve: " + (config.groups().size() == 1 ? "" : "group '" + e.group() + "': ")
+          + "--origin " + Origins.redact(failed) + ": " + e.getMessage());
       if (e.isUsageError()) {
         err.println("Run 'groupcache4j serve --help' for every flag.");
         return Cli.USAGE;
@@ -281,128 +293,271 @@ public final class ServeCommand implements Callable<Integer> {
     return ((ServeCommand) cl.getCommand()).config();
   }
 
-  /** Checks every flag and builds the node's configuration; a bad one is a usage error naming it. */
+  /**
+   * Checks every flag and the {@code --config} file and builds the node's configuration; a bad
+   * value is a usage error naming the flag, or the file, line and path of keys. A flag given on
+   * the command line wins over the file, and the file over the flag's default.
+   */
   NodeConfig config() {
-    String level = parse("--log-level", verbose ? "DEBUG" : logLevel, l -> {
+    ConfigFile file = null;
+    if (configFile != null) {
+      try {
+        file = ConfigFile.read(configFile);
+      } catch (ConfigFile.Invalid e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--config " + e.getMessage());
+      }
+    }
+    Settings node = new Settings(file, file == null ? Map.of() : file.node, true);
+    String level = verbose ? "DEBUG" : node.parse("log-level", l -> {
       Logging.setLevel(l);
       return l;
     });
-    parse("--log-format", logFormat, f -> {
+    node.parse("log-format", f -> {
       Logging.configure(level, f, false);
       return f;
     });
-    String selfUrl = parse("--self", self, Values::peerUrl);
-    List<String> peerList = peers == null ? List.of(selfUrl) : parse("--peers", peers, Values::peerUrls);
+    String selfUrl = node.parse("self", Values::peerUrl);
+    Settings peerSettings = new Settings(file, file == null ? Map.of() : file.peers, true);
+    String peerText = peerSettings.text("peers", "list");
+    List<String> peerList = peerText == null ? List.of(selfUrl) : peerSettings.parse("peers", "list", Values::peerUrls);
     if (!peerList.contains(selfUrl)) {
-      throw bad("--peers", peers, "it does not list --self " + selfUrl
+      throw peerSettings.bad("peers", "list", "it does not list --self " + selfUrl
           + "; list every node, this one included, exactly as each names itself");
     }
-    PeerSource peerSource = peerSource();
-    List<java.net.InetSocketAddress> apiAddrs = api == null ? List.of() : parse("--api", api, Values::hostPorts);
-    if (group.isEmpty() || group.indexOf('/') >= 0 || !group.chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
-      throw bad("--group", group, "use a name without '/', spaces or control characters, e.g. scores");
+    PeerSource peerSource = peerSource(peerSettings);
+    List<InetSocketAddress> apiAddrs = node.text("api") == null ? List.of() : node.parse("api", Values::hostPorts);
+    String base = node.parse("base-path", b -> {
+      if (!b.startsWith("/") || !b.endsWith("/")) {
+        throw new IllegalArgumentException("use a path that starts and ends with '/', e.g. /_groupcache/");
+      }
+      return b;
+    });
+    int ring = node.parse("replicas", t -> atLeastOne(t, "(50 is golang/groupcache's default)"));
+    Duration connectTo = node.parse("peer-connect-timeout", Values::positiveDuration);
+    InetSocketAddress listen = node.text("peer-listen") == null ? null : node.parse("peer-listen", Values::hostPort);
+    Integer peerConns = node.text("peer-connections") == null ? null
+        : node.parse("peer-connections", t -> atLeastOne(t, ""));
+    Integer peerT = node.text("peer-threads") == null ? null : node.parse("peer-threads", t -> atLeastOne(t, ""));
+    int apiT = node.text("api-threads") == null ? Runtime.getRuntime().availableProcessors()
+        : node.parse("api-threads", t -> atLeastOne(t, ""));
+    int maxConns = node.parse("api-max-connections", t -> atLeastOne(t, ""));
+    Duration idle = node.parse("api-idle-timeout", Values::positiveDuration);
+    Duration grace = node.parse("shutdown-grace", Values::duration);
+
+    List<NodeConfig.GroupConfig> groups = new ArrayList<>();
+    String flagGroup = flagGroup(file);
+    if (file != null) {
+      for (Map.Entry<String, Map<String, ConfigFile.Entry>> g : file.groups.entrySet()) {
+        groups.add(group(g.getKey(), new Settings(file, g.getValue(), g.getKey().equals(flagGroup))));
+      }
     }
-    long cache = parse("--cache-bytes", cacheBytes, Values::size);
-    long maxValue = parse("--max-value-bytes", maxValueBytes, Values::size);
-    if (maxValue < 1 || maxValue > Integer.MAX_VALUE - 8) {
-      throw bad("--max-value-bytes", maxValueBytes, "use 1 byte .. 2GiB, e.g. 16MiB");
+    if (file == null || flagGroup != null && !file.groups.containsKey(flagGroup)) {
+      if (group.isEmpty() || group.indexOf('/') >= 0 || !group.chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
+        throw bad("--group", group, "use a name without '/', spaces or control characters, e.g. scores");
+      }
+      groups.add(group(flagGroup, new Settings(null, Map.of(), true)));
     }
-    if (!basePath.startsWith("/") || !basePath.endsWith("/")) {
-      throw bad("--base-path", basePath, "use a path that starts and ends with '/', e.g. /_groupcache/");
-    }
-    if (replicas < 1) {
-      throw bad("--replicas", Integer.toString(replicas), "use 1 or more (50 is golang/groupcache's default)");
-    }
-    EvictionPolicy policy = switch (eviction.toLowerCase(Locale.ROOT)) {
-      case "w-tiny-lfu", "w_tiny_lfu", "tinylfu", "wtinylfu" -> EvictionPolicy.W_TINY_LFU;
-      case "lru" -> EvictionPolicy.LRU;
-      default -> throw bad("--eviction", eviction, "use w-tiny-lfu or lru");
-    };
-    Duration originTo = parse("--origin-timeout", originTimeout, Values::positiveDuration);
-    Duration loadTo = parse("--load-timeout", loadTimeout, Values::positiveDuration);
-    Duration peerTo = peerTimeout == null ? null : parse("--peer-timeout", peerTimeout, Values::positiveDuration);
-    Duration connectTo = parse("--peer-connect-timeout", peerConnectTimeout, Values::positiveDuration);
-    InetSocketAddress listen = peerListen == null ? null : parse("--peer-listen", peerListen, Values::hostPort);
-    positive("--jdbc-pool", jdbcPool);
-    positive("--api-max-connections", apiMaxConnections);
-    if (peerConnections != null) {
-      positive("--peer-connections", peerConnections);
-    }
-    if (peerThreads != null) {
-      positive("--peer-threads", peerThreads);
-    }
-    int apiT = apiThreads == null ? Runtime.getRuntime().availableProcessors() : apiThreads;
-    positive("--api-threads", apiT);
-    Duration idle = parse("--api-idle-timeout", apiIdleTimeout, Values::positiveDuration);
-    Duration grace = parse("--shutdown-grace", shutdownGrace, Values::duration);
-    if (!origin.startsWith("jdbc:") && query != null) {
-      throw bad("--query", query, "it only applies to a jdbc: origin, and --origin is " + origin);
-    }
-    if (origin.startsWith("jdbc:") && (query == null || query.isBlank())) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--origin " + origin
-          + " needs --query with one ? for the key, e.g. --query 'SELECT score FROM scores WHERE name = ?'");
-    }
-    Origins.Settings os = new Origins.Settings(query, jdbcUser, System.getenv("GROUPCACHE4J_JDBC_PASSWORD"),
-        jdbcPool, originTo, maxValue);
-    return new NodeConfig(selfUrl, peerList, listen, basePath, replicas, apiAddrs, group, cache, policy, hotStore,
-        loadTo, peerTo, connectTo, peerConnections, peerThreads, origin, os, apiT, apiMaxConnections, idle, grace,
-        instance, peerSource, new NodeConfig.Freshness(
-            ttl == null ? null : parse("--ttl", ttl, Values::positiveDuration),
-            staleIfError == null ? null : parse("--stale-if-error", staleIfError, Values::positiveDuration),
-            notFoundTtl == null ? null : parse("--not-found-ttl", notFoundTtl, Values::positiveDuration)));
+    return new NodeConfig(selfUrl, peerList, listen, base, ring, apiAddrs, connectTo, peerConns, peerT, apiT, maxConns,
+        idle, grace, groups, instance, peerSource);
   }
 
-  /** {@code --peers-file} or {@code --peers-dns} (at most one, and not with {@code --peers}), or null. */
-  private PeerSource peerSource() {
-    if (peersFile != null && peersDns != null) {
-      throw bad("--peers-file", peersFile, "give --peers-file or --peers-dns, not both");
+  /**
+   * The group that group flags (--origin, --cache-bytes, ...) set: --group's, or without it the
+   * file's only group, or "scores" without a file.
+   */
+  private String flagGroup(ConfigFile file) {
+    if (file == null || matched("--group")) {
+      return group;
     }
-    String given = peersFile != null ? "--peers-file" : peersDns != null ? "--peers-dns" : null;
-    if (given != null && peers != null) {
-      throw bad(given, peersFile != null ? peersFile : peersDns, "give " + given + " or --peers, not both");
+    if (file.groups.size() == 1) {
+      return file.groups.keySet().iterator().next();
     }
-    if (peersDns == null && peersDnsServer != null) {
-      throw bad("--peers-dns-server", peersDnsServer, "it only applies with --peers-dns");
-    }
-    if (peersFile != null) {
-      if (peersFile.isBlank()) {
-        throw bad("--peers-file", peersFile, "name a file with one peer URL a line");
+    for (String key : ConfigFile.GROUP_KEYS) {
+      if (matched("--" + key)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--" + key + " sets one group, and " + file.file
+            + " declares " + file.groups.size() + " (" + String.join(", ", file.groups.keySet())
+            + "): name it with --group NAME");
       }
-      return PeerSource.file(java.nio.file.Path.of(peersFile));
     }
-    if (peersDns == null) {
+    return null;
+  }
+
+  private NodeConfig.GroupConfig group(String name, Settings g) {
+    long cache = g.parse("cache-bytes", Values::size);
+    long maxValue = g.parse("max-value-bytes", t -> {
+      long v = Values.size(t);
+      if (v < 1 || v > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("use 1 byte .. 2GiB, e.g. 16MiB");
+      }
+      return v;
+    });
+    EvictionPolicy policy = g.parse("eviction", e -> switch (e.toLowerCase(Locale.ROOT)) {
+      case "w-tiny-lfu", "w_tiny_lfu", "tinylfu", "wtinylfu" -> EvictionPolicy.W_TINY_LFU;
+      case "lru" -> EvictionPolicy.LRU;
+      default -> throw new IllegalArgumentException("use w-tiny-lfu or lru");
+    });
+    boolean hot = g.parse("hot-store", ServeCommand::bool);
+    Duration originTo = g.parse("origin-timeout", Values::positiveDuration);
+    Duration loadTo = g.parse("load-timeout", Values::positiveDuration);
+    Duration peerTo = g.text("peer-timeout") == null ? null : g.parse("peer-timeout", Values::positiveDuration);
+    int pool = g.parse("jdbc-pool", t -> atLeastOne(t, ""));
+    String originSpec = g.text("origin");
+    String sql = g.text("query");
+    if (!originSpec.startsWith("jdbc:") && sql != null) {
+      throw g.bad(null, "query", "it only applies to a jdbc: origin, and the origin is " + Origins.redact(originSpec));
+    }
+    if (originSpec.startsWith("jdbc:") && (sql == null || sql.isBlank())) {
+      throw g.bad(null, "origin", "a jdbc: origin needs a query with one ? for the key, e.g. --query "
+          + "'SELECT score FROM scores WHERE name = ?' (query: in a config file)");
+    }
+    Origins.Settings os = new Origins.Settings(sql, g.text("jdbc-user"), System.getenv("GROUPCACHE4J_JDBC_PASSWORD"),
+        pool, originTo, maxValue);
+    NodeConfig.Freshness fresh = new NodeConfig.Freshness(
+        g.text("ttl") == null ? null : g.parse("ttl", Values::positiveDuration),
+        g.text("stale-if-error") == null ? null : g.parse("stale-if-error", Values::positiveDuration),
+        g.text("not-found-ttl") == null ? null : g.parse("not-found-ttl", Values::positiveDuration));
+    return new NodeConfig.GroupConfig(name, cache, policy, hot, loadTo, peerTo, originSpec, os, fresh);
+  }
+
+  /**
+   * {@code --peers-file} or {@code --peers-dns} ({@code peers: file/dns} in a config file; at most
+   * one, and not with a peer list), or null.
+   */
+  private PeerSource peerSource(Settings p) {
+    String file = p.text("peers-file", "file");
+    String dns = p.text("peers-dns", "dns");
+    if (file != null && dns != null) {
+      throw p.bad("peers-file", "file", "give --peers-file or --peers-dns, not both (peers: file or dns in a config file)");
+    }
+    if (file != null && p.text("peers", "list") != null) {
+      throw p.bad("peers-file", "file", "give --peers-file or --peers, not both (peers: file or list in a config file)");
+    }
+    if (dns != null && p.text("peers", "list") != null) {
+      throw p.bad("peers-dns", "dns", "give --peers-dns or --peers, not both (peers: dns or list in a config file)");
+    }
+    if (dns == null && p.text("peers-dns-server", "dns-server") != null) {
+      throw p.bad("peers-dns-server", "dns-server", "it only applies with --peers-dns");
+    }
+    if (file != null) {
+      if (file.isBlank()) {
+        throw p.bad("peers-file", "file", "name a file with one peer URL a line");
+      }
+      Path path = Path.of(file);
+      if (p.fromFile("peers-file", "file")) {
+        path = configFile.toAbsolutePath().getParent().resolve(path); // relative to the config file
+      }
+      return PeerSource.file(path);
+    }
+    if (dns == null) {
       return null;
     }
-    Duration interval = parse("--peers-dns-interval", peersDnsInterval, Values::positiveDuration);
-    InetSocketAddress server = peersDnsServer == null ? null : parse("--peers-dns-server", peersDnsServer, Values::hostPort);
-    PeerSource source = PeerSource.dns(peersDns, server == null ? null
+    Duration interval = p.parse("peers-dns-interval", "dns-interval", Values::positiveDuration);
+    InetSocketAddress server = p.text("peers-dns-server", "dns-server") == null ? null
+        : p.parse("peers-dns-server", "dns-server", Values::hostPort);
+    PeerSource source = PeerSource.dns(dns, server == null ? null
         : new InetSocketAddress(server.getHostString(), server.getPort()), interval);
-    parse("--peers-dns", peersDns, u -> source.discovery()); // the URL's form; nothing is resolved
+    p.parse("peers-dns", "dns", u -> source.discovery()); // the URL's form; nothing is resolved
     return source;
   }
 
   private static void printCheck(NodeConfig c, PrintWriter out) {
-    out.println("groupcache4j serve: the flags are valid; this node would start as:");
+    out.println("groupcache4j serve: the configuration is valid; this node would start as:");
     out.println("  self      " + c.self());
     out.println("  peers     " + (c.peerSource() == null ? String.join(",", c.peers())
         : c.peerSource().discovery().describe() + ", looked up every " + Values.formatDuration(c.peerSource().interval())));
     out.println("  api       " + (c.api().isEmpty() ? "(none)" : c.api().stream().map(Values::format).toList()));
-    out.println("  group     " + c.group() + ", " + Values.formatSize(c.cacheBytes()) + ", " + c.eviction());
-    out.println("  origin    " + Origins.redact(c.originSpec()));
-  }
-
-  private void positive(String flag, int value) {
-    if (value < 1) {
-      throw bad(flag, Integer.toString(value), "use 1 or more");
+    for (NodeConfig.GroupConfig g : c.groups()) {
+      out.println("  group     " + g.name() + ", " + Values.formatSize(g.cacheBytes()) + ", " + g.eviction()
+          + ", origin " + Origins.redact(g.originSpec()));
     }
   }
 
-  private <T> T parse(String flag, String value, java.util.function.Function<String, T> parser) {
+  private static int atLeastOne(String text, String hint) {
+    int n;
     try {
-      return parser.apply(value);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "Invalid value for option '" + flag + "': " + e.getMessage());
+      n = Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number; use 1 or more " + hint);
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException("use 1 or more " + hint);
+    }
+    return n;
+  }
+
+  private static boolean bool(String text) {
+    return switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new IllegalArgumentException("use true or false");
+    };
+  }
+
+  private boolean matched(String option) {
+    CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+    return pr != null && pr.hasMatchedOption(option);
+  }
+
+  /**
+   * The settings of one level of the configuration (the node, its peers, or one group): each one
+   * from its flag if given on the command line (and {@code flags} says flags apply here), else
+   * from the file, else the flag's default.
+   */
+  private final class Settings {
+    private final ConfigFile file;
+    private final Map<String, ConfigFile.Entry> entries;
+    private final boolean flags;
+
+    Settings(ConfigFile file, Map<String, ConfigFile.Entry> entries, boolean flags) {
+      this.file = file;
+      this.entries = entries;
+      this.flags = flags;
+    }
+
+    /** The text of setting {@code key} (flag {@code --flag}, or {@code --key} if flag is null), or null. */
+    String text(String flag, String key) {
+      String option = "--" + (flag != null ? flag : key);
+      if (flags && matched(option)) {
+        Object v = spec.findOption(option).getValue();
+        return v == null ? null : String.valueOf(v);
+      }
+      if (entries.containsKey(key)) {
+        return entries.get(key).text();
+      }
+      return spec.findOption(option).defaultValue();
+    }
+
+    String text(String key) {
+      return text(null, key);
+    }
+
+    <T> T parse(String key, Function<String, T> parser) {
+      return parse(null, key, parser);
+    }
+
+    <T> T parse(String flag, String key, Function<String, T> parser) {
+      String value = text(flag, key);
+      try {
+        return parser.apply(value);
+      } catch (IllegalArgumentException e) {
+        throw bad(flag, key, e.getMessage(), value);
+      }
+    }
+
+    CommandLine.ParameterException bad(String flag, String key, String why) {
+      return bad(flag, key, why, text(flag, key));
+    }
+
+    /** Whether setting {@code key} comes from the config file (not from its flag or a default). */
+    boolean fromFile(String flag, String key) {
+      return entries.containsKey(key) && !(flags && matched("--" + (flag != null ? flag : key)));
+    }
+
+    private CommandLine.ParameterException bad(String flag, String key, String why, String value) {
+      String option = "--" + (flag != null ? flag : key);
+      String where = fromFile(flag, key) ? file.where(entries.get(key)) : "option '" + option + "'";
+      return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for " + where + ": "
+          + (why.contains("'" + value + "'") ? "" : "'" + value + "': ") + why);
     }
   }
 

@@ -4,6 +4,7 @@ package org.groupcache4j.server.internal.origin;
 public final class OriginConfigException extends Exception {
   private static final long serialVersionUID = 1L;
   private final boolean usage;
+  private String group;
 
   /**
    * @param usage whether the spec itself is wrong (a usage error, exit code 2) rather than the
@@ -16,5 +17,16 @@ public final class OriginConfigException extends Exception {
 
   public boolean isUsageError() {
     return usage;
+  }
+
+  /** Names the group whose origin this is. */
+  public OriginConfigException inGroup(String name) {
+    this.group = name;
+    return this;
+  }
+
+  /** The group whose origin this is, or null if not known. */
+  public String group() {
+    return group;
   }
 }

@@ -1,0 +1,207 @@
+package org.groupcache4j.server.internal.cli;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@code serve --config FILE}: YAML, read with jackson-dataformat-yaml's streaming parser so that
+ * every value keeps its line for messages. The file's keys are the {@code serve} flags without
+ * their dashes; node settings at the top, peers under {@code peers}, and each group's settings
+ * under {@code groups.NAME}:
+ *
+ * <pre>
+ * self: http://10.0.0.1:8001
+ * api: 0.0.0.0:9000
+ * peers:
+ *   list: [http://10.0.0.1:8001, http://10.0.0.2:8001]
+ * groups:
+ *   scores: {origin: demo, cache-bytes: 64MiB}
+ *   pages: {origin: "http://backend:8080/pages/{key}", cache-bytes: 256MiB, eviction: lru}
+ * </pre>
+ *
+ * <p>This class checks the shape (known keys, a scalar or a list where one is expected); the
+ * {@code serve} command checks each value with the same rules as its flag.
+ */
+final class ConfigFile {
+  /** Node settings at the top level: the flags of the same names. */
+  static final List<String> NODE_KEYS = List.of("self", "api", "peer-listen", "base-path", "replicas",
+      "peer-connect-timeout", "peer-connections", "peer-threads", "api-threads", "api-max-connections",
+      "api-idle-timeout", "shutdown-grace", "log-level", "log-format");
+  /**
+   * How the node finds its peers, under {@code peers}: a fixed {@code list}, or a {@code file} it
+   * follows (relative to the config file), or a {@code dns} name it looks up (flags {@code --peers},
+   * {@code --peers-file}, {@code --peers-dns}, {@code --peers-dns-interval}, {@code --peers-dns-server}).
+   */
+  static final List<String> PEER_KEYS = List.of("list", "file", "dns", "dns-interval", "dns-server");
+  /** Settings of a group, under {@code groups.NAME}: the flags of the same names. */
+  static final List<String> GROUP_KEYS = List.of("origin", "query", "jdbc-user", "jdbc-pool", "cache-bytes",
+      "eviction", "hot-store", "load-timeout", "peer-timeout", "origin-timeout", "max-value-bytes", "ttl",
+      "stale-if-error", "not-found-ttl");
+  /** Keys whose value may be a list (written as one comma-separated value). */
+  private static final List<String> LISTS = List.of("api", "peers.list");
+
+  /** A value of the file: its text (a list joined with commas), its path of keys and its line. */
+  record Entry(String text, String path, int line) {}
+
+  /** A malformed file: the message names the file, the line and the path of keys. */
+  static final class Invalid extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Invalid(String message) {
+      super(message);
+    }
+  }
+
+  final Path file;
+  final Map<String, Entry> node = new LinkedHashMap<>();
+  final Map<String, Entry> peers = new LinkedHashMap<>();
+  /** Groups in file order, each with its settings. */
+  final Map<String, Map<String, Entry>> groups = new LinkedHashMap<>();
+
+  private ConfigFile(Path file) {
+    this.file = file;
+  }
+
+  /** Reads and checks {@code file}. */
+  static ConfigFile read(Path file) throws Invalid {
+    ConfigFile c = new ConfigFile(file);
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new Invalid(file + ": cannot read it: " + e);
+    }
+    try (JsonParser p = new YAMLFactory().createParser(text)) {
+      if (p.nextToken() == null) {
+        throw c.invalid(1, "", "the file is empty; it needs at least 'groups'");
+      }
+      c.top(p);
+    } catch (IOException e) {
+      String m = e.getMessage();
+      int at = m == null ? -1 : m.indexOf("\n at [");
+      throw new Invalid(file + ": not valid YAML: " + (at < 0 ? m : m.substring(0, at)).strip());
+    }
+    if (c.groups.isEmpty()) {
+      throw c.invalid(1, "groups", "no groups; declare at least one, e.g. groups: {scores: {origin: demo}}");
+    }
+    return c;
+  }
+
+  /** Where an entry is, for messages: {@code FILE, line N, PATH}. */
+  String where(Entry e) {
+    return file + ", line " + e.line() + ", " + e.path();
+  }
+
+  private Invalid invalid(int line, String path, String why) {
+    return new Invalid(file + ", line " + line + (path.isEmpty() ? "" : ", " + path) + ": " + why);
+  }
+
+  private void top(JsonParser p) throws IOException, Invalid {
+    expectObject(p, "", "the settings of the node, with 'groups'");
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      int line = line(p);
+      p.nextToken();
+      switch (key) {
+        case "peers" -> section(p, "peers", PEER_KEYS, peers);
+        case "groups" -> groups(p);
+        default -> {
+          if (!NODE_KEYS.contains(key)) {
+            throw invalid(line, key, "unknown key; the top level accepts " + String.join(", ", NODE_KEYS)
+                + ", peers, groups");
+          }
+          put(node, key, key, p);
+        }
+      }
+    }
+  }
+
+  private void groups(JsonParser p) throws IOException, Invalid {
+    expectObject(p, "groups", "one entry per group, e.g. scores: {origin: demo, cache-bytes: 64MiB}");
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      int line = line(p);
+      if (name.isEmpty() || name.indexOf('/') >= 0 || !name.chars().allMatch(ch -> ch > 0x20 && ch != 0x7f)) {
+        throw invalid(line, "groups", "group name '" + name + "': use a name without '/', spaces or control "
+            + "characters, e.g. scores");
+      }
+      if (groups.containsKey(name)) {
+        throw invalid(line, "groups." + name, "the group is declared twice");
+      }
+      p.nextToken();
+      Map<String, Entry> settings = new LinkedHashMap<>();
+      if (p.currentToken() != JsonToken.VALUE_NULL) { // "name:" alone: every setting has its default
+        section(p, "groups." + name, GROUP_KEYS, settings);
+      }
+      groups.put(name, settings);
+    }
+  }
+
+  private void section(JsonParser p, String path, List<String> keys, Map<String, Entry> into)
+      throws IOException, Invalid {
+    expectObject(p, path, "keys " + String.join(", ", keys));
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      int line = line(p);
+      if (!keys.contains(key)) {
+        throw invalid(line, path + "." + key, "unknown key; " + path + " accepts " + String.join(", ", keys));
+      }
+      p.nextToken();
+      put(into, key, path + "." + key, p);
+    }
+  }
+
+  private void put(Map<String, Entry> into, String key, String path, JsonParser p) throws IOException, Invalid {
+    int line = line(p);
+    if (into.containsKey(key)) {
+      throw invalid(line, path, "given twice (also on line " + into.get(key).line() + ")");
+    }
+    String text;
+    if (p.currentToken() == JsonToken.START_ARRAY) {
+      if (!LISTS.contains(path)) {
+        throw invalid(line, path, "a list, but it takes one value");
+      }
+      List<String> items = new ArrayList<>();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        if (!p.currentToken().isScalarValue()) {
+          throw invalid(line(p), path, "a list of values expected, found " + describe(p.currentToken()));
+        }
+        items.add(p.getText());
+      }
+      text = String.join(",", items);
+    } else if (p.currentToken().isScalarValue() && p.currentToken() != JsonToken.VALUE_NULL) {
+      text = p.getText();
+    } else {
+      throw invalid(line, path, (LISTS.contains(path) ? "a value or a list of values" : "a value") + " expected, found "
+          + describe(p.currentToken()));
+    }
+    into.put(key, new Entry(text, path, line));
+  }
+
+  private void expectObject(JsonParser p, String path, String what) throws Invalid {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw invalid(line(p), path, "expected a mapping (" + what + "), found " + describe(p.currentToken()));
+    }
+  }
+
+  private static int line(JsonParser p) {
+    return p.currentTokenLocation().getLineNr();
+  }
+
+  private static String describe(JsonToken t) {
+    return switch (t) {
+      case START_OBJECT -> "a mapping";
+      case START_ARRAY -> "a list";
+      case VALUE_NULL -> "nothing";
+      default -> "a value";
+    };
+  }
+}
