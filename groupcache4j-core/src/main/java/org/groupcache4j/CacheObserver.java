@@ -32,4 +32,7 @@ public interface CacheObserver {
 
   /** {@link GroupCache#setPeers} installed a new peer list ({@code self} included). */
   default void peersChanged(List<String> peers) {}
+
+  /** A peer was judged down, or answers again ({@link GroupCache#peerStates()}). */
+  default void peerStateChanged(org.groupcache4j.peer.PeerState state) {}
 }

@@ -457,7 +457,7 @@ public final class Group {
       }
       PeerClient owner = fromPeer ? null : cache.ownerClient(key);
       if (owner != null) {
-        fetchFromPeer(owner, key, flight);
+        fetchFromPeer(owner, key, flight, false);
       } else {
         loadLocally(key, flight, false);
       }
@@ -467,7 +467,13 @@ public final class Group {
     return flight;
   }
 
-  private void fetchFromPeer(PeerClient owner, String key, Flight flight) {
+  /**
+   * Fetches {@code key} from {@code owner}. A transport failure makes the cache check on the owner;
+   * if the owner was judged down meanwhile (its waiting fetches are released at once), the key is
+   * asked of its next owner on the ring without it, once ({@code rerouted}), so that the nodes
+   * still load it once; otherwise, or if this node is the next owner, it is loaded here.
+   */
+  private void fetchFromPeer(PeerClient owner, String key, Flight flight, boolean rerouted) {
     CompletableFuture<PeerValue> fetch;
     long start = System.nanoTime();
     try {
@@ -499,7 +505,15 @@ public final class Group {
           return;
         }
         counters.peerErrors.increment();
-        peerErrorLog.failed(owner.url(), name, key, cause == null ? new IllegalStateException("null value") : cause);
+        cache.fetchFailed(owner.url(), cause);
+        PeerClient next = rerouted ? null : cache.ownerClient(key);
+        if (next != null && !next.url().equals(owner.url())) {
+          fetchFromPeer(next, key, flight, true);
+          return;
+        }
+        if (!cache.isDown(owner.url())) { // a peer judged down was logged once, with why
+          peerErrorLog.failed(owner.url(), name, key, cause == null ? new IllegalStateException("null value") : cause);
+        }
         loadLocally(key, flight, true);
       } catch (Throwable t) {
         landIfFlying(key, flight, got, t);

@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.LoaderExecutors;
 import org.groupcache4j.internal.Observers;
+import org.groupcache4j.internal.PeerHealth;
 import org.groupcache4j.internal.PeerErrorLog;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
+import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.peer.PeerTransport;
 import org.groupcache4j.peer.PeerValue;
 import org.groupcache4j.ring.HashFunction;
@@ -60,8 +62,14 @@ public final class GroupCache implements AutoCloseable {
   private volatile boolean closed;
   private volatile Observers observers;
 
-  /** The ring and a client per remote peer; replaced as a whole on every membership change. */
-  private record Membership(HashRing ring, Map<String, PeerClient> clients) {}
+  private final PeerHealth health; // null: no transport, or probes turned off
+
+  /**
+   * The ring of the members, the ring of those that answer ({@code live}: the members minus the
+   * peers judged down, which picks every key's owner), and a client per remote member; replaced
+   * as a whole on every membership or health change.
+   */
+  private record Membership(HashRing ring, HashRing live, Map<String, PeerClient> clients) {}
 
   private GroupCache(Builder b) {
     this.self = b.self;
@@ -79,13 +87,19 @@ public final class GroupCache implements AutoCloseable {
     this.removedPeerGrace = b.removedPeerGrace;
     this.clock = b.clock;
     this.observers = b.observers;
-    this.membership = new Membership(HashRing.of(List.of(), replicas, hash), Map.of());
+    HashRing empty = HashRing.of(List.of(), replicas, hash);
+    this.membership = new Membership(empty, empty, Map.of());
+    this.health = transport == null || b.probeInterval.isZero() ? null
+        : new PeerHealth(self, b.probeInterval, b.probeTimeout, this::peerStateChanged);
     if (transport != null) {
       try {
         transport.start(self, peerHandler);
       } catch (RuntimeException e) {
         if (ownedExecutor != null) {
           ownedExecutor.shutdownNow();
+        }
+        if (health != null) {
+          health.close();
         }
         throw e;
       }
@@ -165,7 +179,10 @@ public final class GroupCache implements AutoCloseable {
         clients.put(p, c != null ? c : transport.client(p));
       }
     }
-    membership = new Membership(ring, Map.copyOf(clients));
+    if (health != null) {
+      health.setPeers(clients);
+    }
+    membership = new Membership(ring, live(ring), Map.copyOf(clients));
     observers.peersChanged(ring.peers());
     List<PeerClient> gone = new ArrayList<>();
     for (Map.Entry<String, PeerClient> e : old.clients.entrySet()) {
@@ -192,19 +209,74 @@ public final class GroupCache implements AutoCloseable {
     return observers;
   }
 
+  /** {@code ring} without the peers judged down (itself when none is). */
+  private HashRing live(HashRing ring) {
+    if (health == null) {
+      return ring;
+    }
+    java.util.Set<String> down = health.down();
+    if (down.isEmpty()) {
+      return ring;
+    }
+    List<String> up = new ArrayList<>(ring.peers());
+    up.removeAll(down);
+    return ring.withPeers(up);
+  }
+
+  /**
+   * A peer went down or came back: re-form the live ring, and release the fetches waiting on a
+   * peer that went down, so that they go to its keys' next owner now rather than at their deadline.
+   */
+  private void peerStateChanged(PeerState state, PeerClient client) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      Membership m = membership;
+      membership = new Membership(m.ring, live(m.ring), m.clients);
+    }
+    if (!state.isUp()) {
+      client.failPending(new IllegalStateException("peer " + state.peer() + " is judged down: " + state.reason()));
+    }
+    observers.peerStateChanged(state);
+  }
+
+  /**
+   * What this node thinks of each remote member: up or down, since when and why (from probes
+   * and fetches). Empty without a transport or with probes turned off.
+   */
+  public List<PeerState> peerStates() {
+    return health == null ? List.of() : health.states();
+  }
+
+  /** Whether this node judges {@code peer} down now. */
+  boolean isDown(String peer) {
+    return health != null && health.isDown(peer);
+  }
+
+  /** A fetch from {@code peer} failed in the transport with {@code cause}: check on the peer now. */
+  void fetchFailed(String peer, Throwable cause) {
+    if (health != null) {
+      health.fetchFailed(peer, cause);
+    }
+  }
+
   /** The current peer list, in the order given. */
   public List<String> peers() {
     return membership.ring.peers();
   }
 
-  /** The current ring (immutable). */
+  /** The current ring of the members, down or not (immutable). */
   public HashRing ring() {
     return membership.ring;
   }
 
-  /** The peer URL that owns {@code key} now: {@link #self()} when this node does or when there are no peers. */
+  /**
+   * The peer URL that owns {@code key} now, on the ring of the members that answer:
+   * {@link #self()} when this node does or when there are no peers.
+   */
   public String ownerOf(String key) {
-    String o = membership.ring.owner(key);
+    String o = membership.live.owner(key);
     return o == null ? self : o;
   }
 
@@ -214,7 +286,7 @@ public final class GroupCache implements AutoCloseable {
     if (m.clients.isEmpty()) {
       return null;
     }
-    String owner = m.ring.owner(key);
+    String owner = m.live.owner(key);
     return owner == null || owner.equals(self) ? null : m.clients.get(owner);
   }
 
@@ -285,6 +357,9 @@ public final class GroupCache implements AutoCloseable {
       return;
     }
     closed = true;
+    if (health != null) {
+      health.close();
+    }
     if (transport != null) {
       transport.close();
     }
@@ -316,8 +391,37 @@ public final class GroupCache implements AutoCloseable {
     private Duration removedPeerGrace = Duration.ofSeconds(30);
     private Clock clock = Clock.systemUTC();
     private Observers observers = Observers.NONE;
+    private Duration probeInterval = Duration.ofMillis(250);
+    private Duration probeTimeout = Duration.ofSeconds(1);
 
     private Builder() {}
+
+    /**
+     * How often each peer is probed (default 250 ms); {@link Duration#ZERO} turns probes off, and
+     * with them the detection of peers that hang (a peer is then only skipped when its fetches fail).
+     */
+    public Builder peerProbeInterval(Duration interval) {
+      Objects.requireNonNull(interval, "peerProbeInterval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("peerProbeInterval must be >= 0, was " + interval);
+      }
+      this.probeInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long a probe may go unanswered before its peer is judged down (default 1 s): its keys
+     * then go to the other peers, and the fetches waiting on it are released to them at once.
+     * A peer busy with slow loads still answers probes at once.
+     */
+    public Builder peerProbeTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "peerProbeTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("peerProbeTimeout must be positive, was " + timeout);
+      }
+      this.probeTimeout = timeout;
+      return this;
+    }
 
     /** Adds an observer of loads, peer fetches and membership changes; may be called more than once. */
     public Builder observer(CacheObserver observer) {

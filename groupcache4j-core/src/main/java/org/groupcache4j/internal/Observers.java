@@ -55,4 +55,15 @@ public final class Observers implements CacheObserver {
       }
     }
   }
+
+  @Override
+  public void peerStateChanged(org.groupcache4j.peer.PeerState state) {
+    for (CacheObserver o : all) {
+      try {
+        o.peerStateChanged(state);
+      } catch (RuntimeException ignored) {
+        // an observer must not break the failure detector
+      }
+    }
+  }
 }

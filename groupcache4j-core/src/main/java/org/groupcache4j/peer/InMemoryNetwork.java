@@ -1,6 +1,7 @@
 package org.groupcache4j.peer;
 
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,9 @@ import org.groupcache4j.UnknownGroupException;
 /**
  * Wires several {@link org.groupcache4j.GroupCache} instances of one JVM together without
  * sockets, for tests of applications and of the read path. Each instance gets its own
- * {@link #transport()}; a node can be cut off with {@link #disconnect} to play a dead peer.
+ * {@link #transport()}; a node can be cut off with {@link #disconnect} to play a dead peer that
+ * refuses connections, or frozen with {@link #freeze} to play one that hangs (a stopped process,
+ * a host gone dark): reads and probes sent to it get no answer until {@link #thaw}.
  *
  * <p>Errors cross the "network" as they would over HTTP: an owner's load failure arrives as a
  * remote {@link LoadException} (or not-found / timeout) naming the owner; an unknown group or a
@@ -29,6 +32,7 @@ import org.groupcache4j.UnknownGroupException;
 public final class InMemoryNetwork {
   private final Map<String, PeerRequestHandler> nodes = new ConcurrentHashMap<>();
   private final Set<String> down = ConcurrentHashMap.newKeySet();
+  private final Map<String, CompletableFuture<Void>> frozen = new ConcurrentHashMap<>();
   private final LongAdder requests = new LongAdder();
   private final LongAdder writes = new LongAdder();
 
@@ -69,6 +73,19 @@ public final class InMemoryNetwork {
     down.remove(url);
   }
 
+  /** Makes {@code url} hang: reads and probes sent to it wait, unanswered, until {@link #thaw}. */
+  public void freeze(String url) {
+    frozen.putIfAbsent(url, new CompletableFuture<>());
+  }
+
+  /** Lets {@code url} answer again, the requests that waited included. */
+  public void thaw(String url) {
+    CompletableFuture<Void> gate = frozen.remove(url);
+    if (gate != null) {
+      gate.complete(null);
+    }
+  }
+
   /** Requests sent between nodes so far (reads and writes). */
   public long requests() {
     return requests.sum();
@@ -81,6 +98,7 @@ public final class InMemoryNetwork {
 
   private final class Client implements PeerClient {
     private final String url;
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
     Client(String url) {
       this.url = url;
@@ -98,6 +116,49 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<PeerValue> fetchValue(String group, String key) {
+      CompletableFuture<Void> gate = frozen.get(url);
+      if (gate != null) {
+        return track(gate.thenCompose(x -> fetchValueNow(group, key)));
+      }
+      return fetchValueNow(group, key);
+    }
+
+    @Override
+    public CompletableFuture<Void> probe(Duration timeout) {
+      CompletableFuture<Void> gate = frozen.get(url);
+      CompletableFuture<Void> answer = gate == null ? CompletableFuture.completedFuture(null) : track(gate.copy());
+      return answer.thenCompose(x -> nodes.get(url) == null || down.contains(url)
+          ? CompletableFuture.failedFuture(new ConnectException("connection refused: no node at " + url))
+          : CompletableFuture.<Void>completedFuture(null));
+    }
+
+    @Override
+    public CompletableFuture<Integer> failPending(Throwable cause) {
+      int n = 0;
+      for (CompletableFuture<?> f : pending) {
+        if (f.completeExceptionally(new IllegalStateException("request to " + url + " released: " + cause.getMessage(), cause))) {
+          n++;
+        }
+      }
+      return CompletableFuture.completedFuture(n);
+    }
+
+    /** {@code f} as a future that {@link #failPending} can end first. */
+    private <T> CompletableFuture<T> track(CompletableFuture<T> f) {
+      CompletableFuture<T> mine = new CompletableFuture<>();
+      pending.add(mine);
+      f.whenComplete((v, e) -> {
+        if (e == null) {
+          mine.complete(v);
+        } else {
+          mine.completeExceptionally(e);
+        }
+      });
+      mine.whenComplete((v, e) -> pending.remove(mine));
+      return mine;
+    }
+
+    private CompletableFuture<PeerValue> fetchValueNow(String group, String key) {
       PeerRequestHandler h;
       try {
         h = reach();

@@ -1,5 +1,6 @@
 package org.groupcache4j.peer;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.groupcache4j.ByteView;
@@ -32,6 +33,17 @@ public interface PeerClient extends AutoCloseable {
 
   /** Asks the peer for {@code key} of {@code group}; the peer answers it without forwarding. */
   CompletableFuture<ByteView> fetch(String group, String key);
+
+  /**
+   * Asks the peer something cheap that it answers without loading anything, to tell a live peer
+   * (however slow its loads) from a frozen, dead or unreachable one. The future completes
+   * normally when the peer answered within {@code timeout}, exceptionally otherwise; it must
+   * not wait behind fetches (a peer busy with slow loads is alive). The default has no way to
+   * ask: it answers at once, so the peer is judged by its fetches alone.
+   */
+  default CompletableFuture<Void> probe(Duration timeout) {
+    return CompletableFuture.completedFuture(null);
+  }
 
   /**
    * Fails every fetch of this client that is not complete yet at once, as a transport failure

@@ -54,6 +54,12 @@ final class TestNode implements AutoCloseable {
   /** Starts a node on a free loopback port; {@code groupMaker} builds its group with the counting loader. */
   static TestNode start(Consumer<HttpPeerTransport.Builder> options, Loader values,
       java.util.function.BiFunction<TestNode, Loader, Group> groupMaker) {
+    return start(options, c -> {}, values, groupMaker);
+  }
+
+  /** {@link #start(Consumer, Loader, java.util.function.BiFunction)} with options of the cache too. */
+  static TestNode start(Consumer<HttpPeerTransport.Builder> options, Consumer<GroupCache.Builder> cacheOptions,
+      Loader values, java.util.function.BiFunction<TestNode, Loader, Group> groupMaker) {
     UncheckedIOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freePort();
@@ -63,7 +69,9 @@ final class TestNode implements AutoCloseable {
       HttpPeerTransport t = b.build();
       GroupCache cache;
       try {
-        cache = GroupCache.builder().self(url).transport(t).build();
+        GroupCache.Builder cb = GroupCache.builder().self(url).transport(t);
+        cacheOptions.accept(cb);
+        cache = cb.build();
       } catch (UncheckedIOException e) { // someone took the port in between: try another
         last = e;
         continue;

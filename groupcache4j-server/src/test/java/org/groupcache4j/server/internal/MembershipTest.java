@@ -147,6 +147,14 @@ class MembershipTest {
       members.set(peers);
       awaitRing(List.of(0, 1, 2), peers);
       await("node 3 sees itself listed").atMost(Duration.ofSeconds(5)).until(() -> newcomer.peerDiscovery().selfListed());
+      Map<String, Object> stats = org.groupcache4j.server.internal.api.StatsJson.parse(newcomer.statsJson());
+      assertThat(org.groupcache4j.server.internal.api.StatsJson.object(stats, "discovery"))
+          .containsEntry("selfListed", true).containsKey("source").containsKey("lastChange");
+      assertThat(org.groupcache4j.server.internal.api.StatsJson.object(stats, "peerStates"))
+          .containsOnlyKeys(peers.get(0), peers.get(1))
+          .allSatisfy((peer, state) -> assertThat(state).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+              .containsEntry("state", "up").containsKey("since"));
+      assertThat(org.groupcache4j.server.internal.api.StatsJson.object(stats, "readiness")).containsEntry("state", "ready");
       sweep(keys, 3); // the old owners still hold moved keys: ask the newcomer too
       HashRing three = HashRing.of(peers);
       Set<String> moved = new HashSet<>();
@@ -212,9 +220,11 @@ class MembershipTest {
     origin.start();
   }
 
+  /** Until nodes {@code which} have {@code peers} as members, every one up (nodes that start together see each other late). */
   private void awaitRing(List<Integer> which, List<String> peers) {
     await("nodes " + which + " see " + peers).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-        .until(() -> which.stream().allMatch(n -> Set.copyOf(nodes.get(n).cache().peers()).equals(Set.copyOf(peers))));
+        .until(() -> which.stream().allMatch(n -> Set.copyOf(nodes.get(n).cache().peers()).equals(Set.copyOf(peers))
+            && nodes.get(n).cache().peerStates().stream().allMatch(org.groupcache4j.peer.PeerState::isUp)));
   }
 
   /** Every key through each of the first {@code count} nodes. */

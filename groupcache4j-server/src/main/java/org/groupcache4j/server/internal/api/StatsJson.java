@@ -9,6 +9,9 @@ import java.util.Map;
 import org.groupcache4j.GroupStats;
 import org.groupcache4j.StoreStats;
 import org.groupcache4j.server.internal.origin.OriginLoader;
+import org.groupcache4j.discovery.PeerWatcher;
+import org.groupcache4j.peer.PeerState;
+import org.groupcache4j.server.internal.Readiness;
 
 /**
  * The {@code /stats} document, written and read with jackson-jr. Each number appears once; the
@@ -17,6 +20,9 @@ import org.groupcache4j.server.internal.origin.OriginLoader;
  * <pre>
  * {"self":"http://127.0.0.1:8001","instance":"…","peers":[...],"replicas":50,"basePath":"/_groupcache/",
  *  "uptimeMillis":1234,"maxHeapBytes":268435456,
+ *  "readiness":{"state":"ready","since":"2026-11-26T13:00:00Z","reason":"serving"},
+ *  "peerStates":{"http://127.0.0.1:8002":{"state":"down","since":"…","reason":"no answer to a probe within 1000 ms"}},
+ *  "discovery":{"source":"DNS …","selfListed":true,"lastLookup":"…","lastChange":"…","problem":null},
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
  *    "serverRequests":..,"notFoundHits":..,"staleHits":..,"removes":..,"sets":..,
@@ -32,8 +38,19 @@ public final class StatsJson {
   /** One group's numbers. */
   public record GroupView(String name, long cacheBytes, GroupStats stats, String originSpec, OriginLoader.Counts origin) {}
 
+  /**
+   * The node's membership as it sees it: ready or not, each remote peer's health, and where the
+   * peers come from ({@code discovery} null with a fixed list).
+   */
+  public record MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery) {}
+
   public static String render(String self, String instance, List<String> peers, int replicas, String basePath,
       long uptimeMillis, long maxHeapBytes, List<GroupView> groups) {
+    return render(self, instance, peers, replicas, basePath, uptimeMillis, maxHeapBytes, null, groups);
+  }
+
+  public static String render(String self, String instance, List<String> peers, int replicas, String basePath,
+      long uptimeMillis, long maxHeapBytes, MembershipView membership, List<GroupView> groups) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("self", self);
     doc.put("instance", instance);
@@ -42,6 +59,9 @@ public final class StatsJson {
     doc.put("basePath", basePath);
     doc.put("uptimeMillis", uptimeMillis);
     doc.put("maxHeapBytes", maxHeapBytes);
+    if (membership != null) {
+      membership(doc, membership);
+    }
     Map<String, Object> byName = new LinkedHashMap<>();
     for (GroupView g : groups) {
       byName.put(g.name(), group(g));
@@ -51,6 +71,33 @@ public final class StatsJson {
       return WRITER.asString(doc) + "\n";
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write /stats", e); // maps of strings and numbers always write
+    }
+  }
+
+  private static void membership(Map<String, Object> doc, MembershipView v) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("state", v.readiness().state().name().toLowerCase(java.util.Locale.ROOT));
+    r.put("since", v.readiness().since().toString());
+    r.put("reason", v.readiness().reason());
+    doc.put("readiness", r);
+    Map<String, Object> states = new LinkedHashMap<>();
+    for (PeerState p : v.peerStates()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("state", p.status().name().toLowerCase(java.util.Locale.ROOT));
+      m.put("since", p.since().toString());
+      m.put("reason", p.reason());
+      states.put(p.peer(), m);
+    }
+    doc.put("peerStates", states);
+    PeerWatcher.Status d = v.discovery();
+    if (d != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("source", d.source());
+      m.put("selfListed", d.selfListed());
+      m.put("lastLookup", d.lastLookup() == null ? null : d.lastLookup().toString());
+      m.put("lastChange", d.lastChange() == null ? null : d.lastChange().toString());
+      m.put("problem", d.problem());
+      doc.put("discovery", m);
     }
   }
 
