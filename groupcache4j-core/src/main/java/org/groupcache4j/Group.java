@@ -725,11 +725,14 @@ public final class Group {
 
   // ---- writes to peers
 
-  /** Sends one write to {@code peer}, with the peer timeout; fails at once for a peer not in the ring. */
+  /** Sends one write to {@code peer}, with the peer timeout; fails at once for a peer not in the ring or judged down. */
   private CompletableFuture<Void> send(String peer, Function<PeerClient, CompletableFuture<Void>> write) {
     PeerClient c = cache.clientOf(peer);
     if (c == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("no client for peer " + peer));
+    }
+    if (cache.isDown(peer)) { // not worth a wait of the peer timeout: it is named at once
+      return CompletableFuture.failedFuture(new IllegalStateException("peer " + peer + " is judged down"));
     }
     CompletableFuture<Void> f;
     try {
