@@ -1,19 +1,24 @@
 package org.groupcache4j.server.internal.origin;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Duration;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.groupcache4j.KeyNotFoundException;
 
 /**
@@ -21,46 +26,45 @@ import org.groupcache4j.KeyNotFoundException;
  * the first row is the value (binary columns as they are, anything else as UTF-8 text); no row or
  * SQL NULL is "not found".
  *
- * <p>A small pool of connections, each with its prepared statement, is shared by the loader
- * threads; at most {@code poolSize} queries run at once and a load waits for a free connection
- * no longer than the origin timeout. A connection that fails is closed and replaced on demand.
+ * <p>Connections come from a HikariCP pool of {@code poolSize}: a connection is checked before it
+ * is handed out when it sat idle, replaced after {@link #MAX_LIFETIME}, and a load waits for a free
+ * one no longer than the origin timeout. A query that runs past the origin timeout is cancelled
+ * and answers as a timeout (504), as the HTTP origin's does. A query that fails because its
+ * connection broke (the database restarted, a network cut) is run once more on a new connection,
+ * so a restart costs no failed load.
+ *
+ * <p>{@link #create} runs the query once with a key no row has, so a query that cannot run (an
+ * unknown table or column) stops the node at start rather than failing its first request.
  */
 public final class JdbcOrigin implements Origin {
-  private final String url;
+  /** How long a connection lives before the pool replaces it (below common server and proxy idle limits). */
+  static final Duration MAX_LIFETIME = Duration.ofMinutes(15);
+  /** Cancels queries that run past the origin timeout. */
+  private static final ScheduledExecutorService CANCELLER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "jdbc-origin-cancel");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final String query;
-  private final Properties props;
+  private final HikariDataSource pool;
   private final Duration timeout;
   private final long maxValueBytes;
-  private final Semaphore permits;
   private final int poolSize;
-  private final ConcurrentLinkedQueue<Pooled> idle = new ConcurrentLinkedQueue<>();
   private final String label;
-  private volatile boolean closed;
 
-  private record Pooled(Connection connection, PreparedStatement statement) {
-    void close() {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // already broken
-      }
-    }
-  }
-
-  private JdbcOrigin(String url, String query, Properties props, int poolSize, Duration timeout,
-      long maxValueBytes, String label) {
-    this.url = url;
+  private JdbcOrigin(String query, HikariDataSource pool, int poolSize, Duration timeout, long maxValueBytes,
+      String label) {
     this.query = query;
-    this.props = props;
+    this.pool = pool;
     this.poolSize = poolSize;
-    this.permits = new Semaphore(poolSize, true);
     this.timeout = timeout;
     this.maxValueBytes = maxValueBytes;
     this.label = label;
   }
 
   /**
-   * Connects once to check the URL and the query, so a wrong one stops the node at start.
+   * Connects and runs the query once, so a wrong URL, credentials or query stop the node at start.
    *
    * @param label what {@link #describe()} says, or null for the URL without credentials
    */
@@ -70,79 +74,129 @@ public final class JdbcOrigin implements Origin {
       throw new OriginConfigException("needs --query with one ? for the key, e.g. "
           + "--query 'SELECT score FROM scores WHERE name = ?'", true, null);
     }
-    Properties props = new Properties();
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(url);
     if (user != null) {
-      props.setProperty("user", user);
+      hc.setUsername(user);
     }
     if (password != null) {
-      props.setProperty("password", password);
+      hc.setPassword(password);
     }
-    JdbcOrigin o = new JdbcOrigin(url, query, props, poolSize, timeout, maxValueBytes,
-        label != null ? label : redact(url));
-    Pooled first;
+    hc.setPoolName("groupcache4j-origin");
+    hc.setMaximumPoolSize(poolSize);
+    hc.setMinimumIdle(Math.min(poolSize, 1));
+    long waitMs = Math.max(250, timeout.toMillis());
+    hc.setConnectionTimeout(waitMs);
+    hc.setValidationTimeout(Math.max(250, Math.min(waitMs, 5000)));
+    hc.setMaxLifetime(MAX_LIFETIME.toMillis());
+    hc.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+    hc.setReadOnly(true);
+    hc.setInitializationFailTimeout(waitMs); // connect at start; fail there if it cannot
+    HikariDataSource ds;
     try {
-      first = o.open();
-    } catch (SQLException e) {
-      throw new OriginConfigException("cannot connect or prepare the query: " + e.getMessage(), false, e);
+      ds = new HikariDataSource(hc);
+    } catch (HikariPool.PoolInitializationException | IllegalArgumentException | IllegalStateException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new OriginConfigException("cannot connect: " + cause.getMessage(), false, e);
     }
+    JdbcOrigin o = new JdbcOrigin(query, ds, poolSize, timeout, maxValueBytes, label != null ? label : redact(url));
     try {
-      int params = first.statement.getParameterMetaData().getParameterCount();
-      if (params != 1) {
-        first.close();
-        throw new OriginConfigException("--query must have exactly one ? (the key), it has " + params
-            + ": " + query, true, null);
-      }
-    } catch (SQLException e) {
-      // Some drivers cannot describe parameters; the first load will tell.
+      o.check();
+    } catch (OriginConfigException e) {
+      ds.close();
+      throw e;
     }
-    o.idle.add(first);
     return o;
   }
 
-  private Pooled open() throws SQLException {
-    DriverManager.setLoginTimeout((int) Math.max(1, timeout.toSeconds()));
-    Connection c = DriverManager.getConnection(url, props);
-    try {
-      c.setReadOnly(true);
-    } catch (SQLException ignored) {
-      // only a hint
-    }
-    try {
-      return new Pooled(c, c.prepareStatement(query));
+  /** Checks the query: one parameter, and it runs (with a key no row has). */
+  private void check() throws OriginConfigException {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+      int params;
+      try {
+        params = ps.getParameterMetaData().getParameterCount();
+      } catch (SQLException e) {
+        params = -1; // some drivers cannot describe parameters: running it tells
+      }
+      if (params >= 0 && params != 1) {
+        throw new OriginConfigException("--query must have exactly one ? (the key), it has " + params + ": " + query,
+            true, null);
+      }
+      ps.setQueryTimeout(queryTimeoutSeconds());
+      ps.setString(1, "groupcache4j start-up check " + UUID.randomUUID());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          column(rs); // the column can be read
+        }
+      }
     } catch (SQLException e) {
-      c.close();
-      throw new SQLException("cannot prepare --query '" + query + "': " + e.getMessage(), e.getSQLState(), e);
+      throw new OriginConfigException("the query cannot run (it was tried once at start with a key no row has): "
+          + e.getMessage() + "; query: " + query, true, e);
     }
+  }
+
+  private int queryTimeoutSeconds() {
+    return (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
   }
 
   @Override
   public byte[] fetch(String key) throws Exception {
-    if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-      throw new OriginTimeoutException("all " + poolSize + " connections to " + label
-          + " stayed busy for " + timeout.toMillis() + " ms (--origin-timeout; more with --jdbc-pool)");
-    }
-    Pooled p = null;
-    boolean healthy = false;
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      if (closed) {
-        throw new IOException("the origin " + label + " is closed");
+      return query(key, deadline);
+    } catch (BrokenConnection e) {
+      // The connection broke (e.g. the database restarted): once more, on another connection.
+      try {
+        return query(key, deadline);
+      } catch (BrokenConnection again) {
+        throw new IOException("query on " + label + " failed: " + again.getCause().getMessage(), again.getCause());
       }
-      p = idle.poll();
-      if (p == null) {
-        p = open();
-      }
-      PreparedStatement ps = p.statement;
-      ps.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
+    }
+  }
+
+  /** A query failed because its connection is unusable; the pool has evicted it. */
+  private static final class BrokenConnection extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BrokenConnection(SQLException cause) {
+      super(cause);
+    }
+  }
+
+  private byte[] query(String key, long deadline) throws Exception {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw timedOut();
+    }
+    Connection c;
+    try {
+      c = pool.getConnection(); // waits up to the origin timeout (the pool's connectionTimeout)
+    } catch (SQLTransientConnectionException e) {
+      throw new OriginTimeoutException("no connection to " + label + " within " + timeout.toMillis()
+          + " ms: all " + poolSize + " busy, or the database does not answer (--origin-timeout; more with --jdbc-pool): "
+          + e.getMessage());
+    }
+    AtomicBoolean cancelled = new AtomicBoolean();
+    try (c; PreparedStatement ps = c.prepareStatement(query)) {
+      ps.setQueryTimeout(queryTimeoutSeconds()); // the server's own limit, in case the cancel is lost
       ps.setString(1, key);
+      ScheduledFuture<?> cancel = CANCELLER.schedule(() -> {
+        cancelled.set(true);
+        try {
+          ps.cancel();
+        } catch (SQLException ignored) {
+          // the query ended meanwhile
+        }
+      }, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       byte[] value;
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          healthy = true;
           throw new KeyNotFoundException("no row in " + label);
         }
         value = column(rs);
+      } finally {
+        cancel.cancel(false);
       }
-      healthy = true;
       if (value == null) {
         throw new KeyNotFoundException("the value in " + label + " is NULL");
       }
@@ -151,21 +205,33 @@ public final class JdbcOrigin implements Origin {
             + maxValueBytes + " bytes (--max-value-bytes)");
       }
       return value;
-    } catch (SQLTimeoutException e) {
-      healthy = true;
-      throw new OriginTimeoutException("query on " + label + " did not finish within "
-          + timeout.toMillis() + " ms (--origin-timeout)");
     } catch (SQLException e) {
-      throw new IOException("query on " + label + " failed: " + e.getMessage(), e);
-    } finally {
-      if (p != null) {
-        if (healthy && !closed) {
-          idle.add(p);
-        } else {
-          p.close();
-        }
+      if (cancelled.get() || e instanceof SQLTimeoutException || "57014".equals(e.getSQLState())) {
+        throw timedOut(); // 57014: PostgreSQL's query_canceled
       }
-      permits.release();
+      if (broken(c, e)) {
+        pool.evictConnection(c);
+        throw new BrokenConnection(e);
+      }
+      throw new IOException("query on " + label + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private OriginTimeoutException timedOut() {
+    return new OriginTimeoutException("query on " + label + " did not finish within " + timeout.toMillis()
+        + " ms (--origin-timeout)");
+  }
+
+  /** Whether {@code e} says the connection is gone (SQLState class 08, or PostgreSQL's 57P0x shutdowns). */
+  private static boolean broken(Connection c, SQLException e) {
+    String state = e.getSQLState();
+    if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+      return true;
+    }
+    try {
+      return c.isClosed() || !c.isValid(1);
+    } catch (SQLException ignored) {
+      return true;
     }
   }
 
@@ -186,11 +252,7 @@ public final class JdbcOrigin implements Origin {
 
   @Override
   public void close() {
-    closed = true;
-    Pooled p;
-    while ((p = idle.poll()) != null) {
-      p.close();
-    }
+    pool.close();
   }
 
   /** The URL with password-like parameters hidden, for logs and stats. */

@@ -123,7 +123,7 @@ class JdbcOriginTest {
         .hasMessageContaining("exactly one ?").matches(e -> ((OriginConfigException) e).isUsageError());
     assertThatThrownBy(() -> origin(null)).isInstanceOf(OriginConfigException.class).hasMessageContaining("--query");
     assertThatThrownBy(() -> origin("SELECT nope FROM nowhere WHERE k = ?")).isInstanceOf(OriginConfigException.class)
-        .hasMessageContaining("cannot prepare");
+        .hasMessageContaining("the query cannot run").hasMessageContaining("NOWHERE");
   }
 
   @Test
