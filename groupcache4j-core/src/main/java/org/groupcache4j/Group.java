@@ -24,7 +24,8 @@ import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.GroupCounters;
 import org.groupcache4j.internal.GroupStores;
 import org.groupcache4j.internal.HotKeyAdmission;
-import org.groupcache4j.internal.PeerErrorLog;
+import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.internal.Text;
 import org.groupcache4j.internal.Utf8;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
@@ -108,7 +109,7 @@ public final class Group {
   private final int maxKeyBytes;
   private final HotKeyAdmission hotAdmission; // null: hot store off
   private final Executor loaderExecutor;
-  private final PeerErrorLog peerErrorLog;
+  private final RateLimitedLog peerErrorLog;
   private final Clock clock;
   private final long ttlMillis; // 0: none
   private final long notFoundTtlMillis; // 0: not-found answers are not cached
@@ -120,7 +121,7 @@ public final class Group {
     volatile boolean invalidated;
   }
 
-  Group(GroupCache cache, Builder b, Executor loaderExecutor, PeerErrorLog peerErrorLog, Clock clock) {
+  Group(GroupCache cache, Builder b, Executor loaderExecutor, RateLimitedLog peerErrorLog, Clock clock) {
     this.cache = cache;
     this.name = b.name;
     this.loader = b.loader;
@@ -402,7 +403,7 @@ public final class Group {
       if (n > maxKeyBytes) {
         throw new IllegalArgumentException("key of " + n + " UTF-8 bytes is longer than the limit of "
             + maxKeyBytes + " bytes of group '" + name + "' (key starts '"
-            + GroupCacheException.printable(key.substring(0, Math.min(40, key.length())))
+            + Text.quotable(key.substring(0, Math.min(40, key.length())))
             + "'); use a shorter key, e.g. a hash of it, or raise maxKeyBytes");
       }
     }
@@ -512,7 +513,9 @@ public final class Group {
           return;
         }
         if (!cache.isDown(owner.url())) { // a peer judged down was logged once, with why
-          peerErrorLog.failed(owner.url(), name, key, cause == null ? new IllegalStateException("null value") : cause);
+          Throwable why = cause == null ? new IllegalStateException("null value") : cause;
+          peerErrorLog.log(owner.url(), System.Logger.Level.WARNING, () -> "peer " + owner.url() + " failed to answer group '"
+              + name + "', key '" + Text.quotable(key) + "'; loading locally instead: " + why, null);
         }
         loadLocally(key, flight, true);
       } catch (Throwable t) {

@@ -19,7 +19,7 @@ import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.LoaderExecutors;
 import org.groupcache4j.internal.Observers;
 import org.groupcache4j.internal.PeerHealth;
-import org.groupcache4j.internal.PeerErrorLog;
+import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerState;
@@ -54,7 +54,7 @@ public final class GroupCache implements AutoCloseable {
   private final Executor loaderExecutor;
   private final ExecutorService ownedExecutor; // closed with the cache; null if the user supplied one
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
-  private final PeerErrorLog peerErrorLog;
+  private final RateLimitedLog peerErrorLog;
   private final Duration removedPeerGrace;
   private final Clock clock;
   private final PeerRequestHandler peerHandler = new PeerHandler();
@@ -83,7 +83,7 @@ public final class GroupCache implements AutoCloseable {
       this.ownedExecutor = LoaderExecutors.createDefault();
       this.loaderExecutor = ownedExecutor;
     }
-    this.peerErrorLog = new PeerErrorLog(b.peerErrorLogInterval);
+    this.peerErrorLog = new RateLimitedLog("org.groupcache4j.peers", b.peerErrorLogInterval);
     this.removedPeerGrace = b.removedPeerGrace;
     this.clock = b.clock;
     this.observers = b.observers;

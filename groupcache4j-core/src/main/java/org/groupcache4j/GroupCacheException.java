@@ -1,5 +1,7 @@
 package org.groupcache4j;
 
+import org.groupcache4j.internal.Text;
+
 /**
  * Base of the exceptions a {@link Group} reports. Each names the group and the key, and, when the
  * answer came from the peer that owns the key, that peer's URL ({@link #owner()}).
@@ -38,27 +40,7 @@ public class GroupCacheException extends RuntimeException {
   }
 
   static String where(String group, String key, String owner) {
-    String w = "group '" + group + "', key '" + printable(key) + "'";
+    String w = "group '" + group + "', key '" + Text.quotable(key) + "'";
     return owner == null ? w : w + " (reported by owner " + owner + ")";
-  }
-
-  /** The key as it may be shown in a message: quotes and control characters escaped, long keys cut. */
-  static String printable(String key) {
-    if (key == null) {
-      return "null";
-    }
-    StringBuilder sb = new StringBuilder(Math.min(key.length(), 200) + 8);
-    for (int i = 0; i < key.length() && sb.length() < 200; i++) {
-      char c = key.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == '\'' || c == '\\') {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    if (sb.length() >= 200 && key.length() > 200) {
-      sb.append("…(").append(key.length()).append(" chars)");
-    }
-    return sb.toString();
   }
 }

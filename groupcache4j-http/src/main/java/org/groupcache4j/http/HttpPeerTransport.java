@@ -11,13 +11,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.groupcache4j.http.internal.InFlight;
 import org.groupcache4j.http.internal.IoResources;
+import org.groupcache4j.http.internal.PeerEndpoint;
 import org.groupcache4j.http.internal.PeerServer;
-import org.groupcache4j.http.internal.PeerServerHandler;
 import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.client.PeerHttpClient;
+import org.groupcache4j.http.internal.server.InFlight;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerTransport;
@@ -72,6 +72,7 @@ public final class HttpPeerTransport implements PeerTransport {
   private CompletableFuture<Integer> warmUp = CompletableFuture.completedFuture(0); // guarded by this
   private final Set<PeerHttpClient> clients = ConcurrentHashMap.newKeySet();
   private IoResources io; // created on first use; guarded by this
+  private final InFlight inFlight = new InFlight(); // of the server and every mounted handler
   private PeerServer server; // guarded by this
   private boolean closed; // guarded by this
 
@@ -111,7 +112,7 @@ public final class HttpPeerTransport implements PeerTransport {
     boolean created = io == null;
     IoResources resources = io();
     try {
-      server = PeerServer.start(config, resources, address, selfUrl, handler);
+      server = PeerServer.start(config, resources, address, selfUrl, handler, inFlight);
     } catch (RuntimeException e) {
       if (created) {
         io = null;
@@ -205,11 +206,14 @@ public final class HttpPeerTransport implements PeerTransport {
    * {@code HTTPPool} is an {@code http.Handler}. Add it after an {@code HttpServerCodec} and an
    * {@code HttpObjectAggregator}; it answers requests under the base path and passes every other
    * {@code FullHttpRequest} to the next handler, keeping the answers in request order. It is
-   * sharable: one instance may serve every connection. It does not close idle connections by
-   * itself; put an {@code IdleStateHandler} before it for that.
+   * sharable: one instance may serve every connection (each connection gets its own responder in
+   * its place). It answers like the transport's own server (same limits, errors and order) and
+   * drains with it: once {@link #close} is called, it answers new peer requests with 503 and
+   * {@code close} waits for the ones in flight. It does not close idle connections by itself;
+   * put an {@code IdleStateHandler} before it for that.
    */
   public ChannelHandler newServerHandler(PeerRequestHandler handler) {
-    return new PeerServerHandler(config.basePath(), Objects.requireNonNull(handler, "handler"), new InFlight());
+    return PeerEndpoint.mountable(config.basePath(), Objects.requireNonNull(handler, "handler"), inFlight);
   }
 
   /** The base path served and asked, e.g. {@code /_groupcache/}. */
@@ -236,6 +240,8 @@ public final class HttpPeerTransport implements PeerTransport {
     }
     if (s != null) {
       s.close(config.shutdownTimeout().toMillis());
+    } else {
+      inFlight.drain(config.shutdownTimeout()); // mounted handlers only
     }
     for (PeerHttpClient c : clients.toArray(new PeerHttpClient[0])) {
       c.close();

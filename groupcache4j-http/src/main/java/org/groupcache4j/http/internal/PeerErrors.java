@@ -10,6 +10,7 @@ import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.http.PeerFetchException;
+import org.groupcache4j.internal.Text;
 
 /**
  * The error contract of the peer protocol, both ways: which answer a server gives for each way a
@@ -52,7 +53,7 @@ public final class PeerErrors {
       t = t.getCause();
     }
     if (t instanceof UnknownGroupException) {
-      return new ErrorAnswer(404, "no such group: " + PeerAnswer.oneLine(group), null, null);
+      return new ErrorAnswer(404, "no such group: " + Text.oneLine(group, MAX_ERROR_TEXT), null, null);
     } else if (t instanceof KeyNotFoundException nf) {
       return loaderError(nf.detail() != null ? nf.detail() : "not found", Wire.NOT_FOUND);
     } else if (t instanceof LoadTimeoutException) {
@@ -102,7 +103,6 @@ public final class PeerErrors {
   }
 
   private static String detail(String s) {
-    String line = PeerAnswer.oneLine(s == null ? "" : s);
-    return line.length() > MAX_ERROR_TEXT ? line.substring(0, MAX_ERROR_TEXT) + "…" : line;
+    return Text.oneLine(s, MAX_ERROR_TEXT);
   }
 }

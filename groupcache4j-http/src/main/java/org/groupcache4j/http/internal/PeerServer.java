@@ -1,98 +1,44 @@
 package org.groupcache4j.http.internal;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import org.groupcache4j.http.internal.server.HttpServer;
+import org.groupcache4j.http.internal.server.InFlight;
 import org.groupcache4j.peer.PeerRequestHandler;
 
-/**
- * The listening side of a transport: a Netty server whose pipeline is reader-idle timeout →
- * {@code HttpRequestDecoder} (bounded request line and headers) → {@link PeerConnectionHandler},
- * which writes its answers as bytes.
- */
+/** The listening side of a transport: an {@link HttpServer} with the peer port's routes ({@link PeerEndpoint#routes}). */
 public final class PeerServer {
-  private final Channel serverChannel;
-  private final ChannelGroup connections;
-  private final InFlight inFlight;
+  private final HttpServer server;
+  private final InetSocketAddress bound;
 
-  private PeerServer(Channel serverChannel, ChannelGroup connections, InFlight inFlight) {
-    this.serverChannel = serverChannel;
-    this.connections = connections;
-    this.inFlight = inFlight;
+  private PeerServer(HttpServer server, InetSocketAddress bound) {
+    this.server = server;
+    this.bound = bound;
   }
 
   /**
-   * Binds {@code address} and serves; returns once listening.
+   * Binds {@code address} and serves; returns once listening. Requests waiting for their answer
+   * count in {@code inFlight}, which the transport drains on close.
    *
    * @throws UncheckedIOException naming the address and peer URL if it cannot listen
    */
   public static PeerServer start(TransportConfig cfg, IoResources io, InetSocketAddress address,
-      String selfUrl, PeerRequestHandler handler) {
-    InFlight inFlight = new InFlight();
-    ChannelGroup connections = new DefaultChannelGroup("groupcache4j-peer-connections", GlobalEventExecutor.INSTANCE);
-    AtomicLong nextUnexpectedLog = new AtomicLong(Long.MIN_VALUE);
-    long idleMillis = cfg.idleTimeout().toMillis();
-    HttpDecoderConfig decoder = new HttpDecoderConfig()
-        .setMaxInitialLineLength(cfg.maxRequestLineBytes())
-        .setMaxHeaderSize(cfg.maxHeaderBytes())
-        .setMaxChunkSize(8192);
-    ServerBootstrap b = new ServerBootstrap()
-        .group(io.group())
-        .channel(io.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            connections.add(ch);
-            ch.pipeline()
-                // Reader idleness only: watching writes would cost a promise and a listener per answer.
-                .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                .addLast("decoder", new HttpRequestDecoder(decoder))
-                .addLast("groupcache", new PeerConnectionHandler(cfg.basePath(), handler, inFlight, nextUnexpectedLog));
-          }
-        });
+      String selfUrl, PeerRequestHandler handler, InFlight inFlight) {
+    HttpServer server = HttpServer.builder()
+        .routes(PeerEndpoint.routes(cfg.basePath(), handler))
+        .eventLoops(io.group(), io.group())
+        .inFlight(inFlight)
+        .maxRequestLineBytes(cfg.maxRequestLineBytes())
+        .maxHeaderBytes(cfg.maxHeaderBytes())
+        .idleTimeout(cfg.idleTimeout())
+        .build();
     try {
-      Channel ch = b.bind(address).syncUninterruptibly().channel();
-      return new PeerServer(ch, connections, inFlight);
-    } catch (Exception e) { // bind failures arrive as checked exceptions thrown sneakily
-      String reason = bindFailure(e);
+      return new PeerServer(server, server.bind(address));
+    } catch (HttpServer.BindFailure e) {
       throw new UncheckedIOException("cannot listen on " + hostPort(address) + " for peer URL " + selfUrl
-          + ": " + reason, e instanceof java.io.IOException io2 ? io2 : new java.io.IOException(e));
+          + ": " + e.getMessage(), e.getCause() instanceof IOException io2 ? io2 : new IOException(e.getCause()));
     }
-  }
-
-  private static String bindFailure(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    String lower = m.toLowerCase(Locale.ROOT);
-    if (lower.contains("address already in use")) {
-      return "address already in use";
-    }
-    if (lower.contains("cannot assign requested address")) {
-      return "cannot assign requested address (is it an address of this machine?)";
-    }
-    if (lower.contains("permission denied")) {
-      return "permission denied (ports below 1024 need privileges)";
-    }
-    if (e instanceof BindException || e instanceof SocketException) {
-      return m.replaceFirst("^bind\\(\\.\\.\\) failed: ", "").toLowerCase(Locale.ROOT);
-    }
-    return e.toString();
   }
 
   static String hostPort(InetSocketAddress a) {
@@ -105,23 +51,14 @@ public final class PeerServer {
 
   /** The address actually bound (with the real port when port 0 was asked). */
   public InetSocketAddress boundAddress() {
-    return (InetSocketAddress) serverChannel.localAddress();
-  }
-
-  /** Requests being answered now. */
-  public int inFlight() {
-    return inFlight.count();
+    return bound;
   }
 
   /**
    * Stops accepting, answers new requests on open connections with 503, waits up to
-   * {@code waitMillis} for the requests being computed, then closes every connection.
+   * {@code waitMillis} for the requests in flight, then closes every connection.
    */
   public void close(long waitMillis) {
-    serverChannel.close().awaitUninterruptibly(waitMillis);
-    inFlight.drain(java.time.Duration.ofMillis(waitMillis));
-    // Idle keep-alive connections are closed now; answers already handed to the event loops are
-    // queued before these close tasks and so are written first.
-    connections.close().awaitUninterruptibly(Math.max(1000, waitMillis));
+    server.close(java.time.Duration.ofMillis(waitMillis));
   }
 }

@@ -20,6 +20,7 @@ import org.groupcache4j.ByteView;
 import org.groupcache4j.http.internal.pb.GroupcachePb.GetResponse;
 import org.groupcache4j.http.internal.pb.GroupcachePb.SetRequest;
 import org.groupcache4j.internal.ByteViews;
+import org.groupcache4j.internal.Text;
 import org.groupcache4j.peer.PeerValue;
 
 /**
@@ -145,7 +146,7 @@ public final class WriteWire {
     try {
       doc = JSON.std.anyFrom(body.toString(StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("the body is not JSON: " + PeerAnswer.oneLine(String.valueOf(e.getMessage())));
+      throw new IllegalArgumentException("the body is not JSON: " + Text.oneLine(e.getMessage(), 200));
     }
     if (!(doc instanceof Map<?, ?> m) || !(m.get("keys") instanceof List<?> list)
         || (m.get("group") != null && !(m.get("group") instanceof String))) {

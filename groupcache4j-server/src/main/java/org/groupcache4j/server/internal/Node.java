@@ -134,9 +134,17 @@ public final class Node implements AutoCloseable {
       }
       this.peerWatcher = watcher;
       if (!c.api().isEmpty()) {
-        server = new ApiServer(gc, c.groups().get(0).name(), this::refuse,
-            this::statsJson, c.api(), c.apiThreads(), c.apiMaxConnections(), c.apiIdleTimeout(), loops)
-            .healthProblem(this::healthProblem).start();
+        server = ApiServer.builder(gc, c.groups().get(0).name())
+            .keyPolicy(this::refuse)
+            .stats(this::statsJson)
+            .healthProblem(this::healthProblem)
+            .listen(c.api())
+            .threads(c.apiThreads())
+            .maxConnections(c.apiMaxConnections())
+            .idleTimeout(c.apiIdleTimeout())
+            .eventLoops(loops)
+            .build()
+            .start();
       }
       this.api = server;
       readiness.ready("serving");

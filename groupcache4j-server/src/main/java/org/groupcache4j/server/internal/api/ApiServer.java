@@ -1,22 +1,6 @@
 package org.groupcache4j.server.internal.api;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -24,46 +8,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.internal.IoResources;
+import org.groupcache4j.http.internal.server.HttpServer;
 import org.groupcache4j.server.internal.cli.Values;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client API of a node, on Netty: {@code GET /api?key=K} (default group),
- * {@code GET /api/{group}/{key}}, {@code GET /stats}, {@code GET /healthz}.
+ * The client API of a node: {@code GET /api?key=K} (default group), {@code GET /api/{group}/{key}},
+ * {@code GET /stats}, {@code GET /healthz} (routes in {@link ApiRoutes#routes}), served by the
+ * HTTP layer's {@link HttpServer}: requests never block an event loop, pipelined requests are
+ * answered in order.
  *
- * <p>Requests never block an event loop: values come from {@link org.groupcache4j.Group#getAsync},
- * which completes at once on a cache hit (the response is written in the same turn, wrapping the
- * value's bytes without copying) and later, on a loader or peer thread, for a miss (the response is
- * then handed back to the connection's event loop). Pipelined requests are answered in order.
- *
- * <p>Shutdown is graceful: {@link #stopAccepting()} closes the listeners and makes every further
- * response close its connection, {@link #awaitIdle} waits for the requests in flight, and
- * {@link #close()} closes what is left.
+ * <p>Shutdown is graceful: {@link #stopAccepting()} closes the listeners and starts draining (new
+ * requests get 503, each connection closes after the last answer it owes), {@link #awaitIdle}
+ * waits for the requests in flight, and {@link #close()} closes what is left.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-  final GroupCache cache;
-  final String defaultGroup;
-  final KeyPolicy keyPolicy;
-  final Supplier<String> stats;
-  volatile Supplier<String> healthProblem = () -> null;
-  final AtomicInteger inFlight = new AtomicInteger();
-  volatile boolean draining;
-
-  private final List<InetSocketAddress> binds;
-  private final int threads;
-  private final int maxConnections;
-  private final Duration idleTimeout;
-  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final List<Channel> listeners = new ArrayList<>();
-  private final AtomicInteger open = new AtomicInteger();
-  private final EventLoopGroup shared; // the node's event loops (shared with the peer transport), or null
+  private final Builder cfg;
+  private HttpServer http;
   private EventLoopGroup boss; // own loops, when none are shared
   private EventLoopGroup workers;
 
@@ -73,36 +40,13 @@ public final class ApiServer implements AutoCloseable {
     String refuse(String group, String key);
   }
 
-  public ApiServer(GroupCache cache, String defaultGroup, KeyPolicy keyPolicy, Supplier<String> stats,
-      List<InetSocketAddress> binds, int threads, int maxConnections, Duration idleTimeout) {
-    this(cache, defaultGroup, keyPolicy, stats, binds, threads, maxConnections, idleTimeout, null);
+  private ApiServer(Builder b) {
+    this.cfg = b;
   }
 
-  /**
-   * @param shared event loops to accept and serve on (an epoll or NIO group that the caller keeps
-   *     owning and shuts down after {@link #close()}), or null for loops of its own, {@code threads}
-   *     of them
-   */
-  public ApiServer(GroupCache cache, String defaultGroup, KeyPolicy keyPolicy, Supplier<String> stats,
-      List<InetSocketAddress> binds, int threads, int maxConnections, Duration idleTimeout, EventLoopGroup shared) {
-    this.shared = shared;
-    this.cache = Objects.requireNonNull(cache, "cache");
-    this.defaultGroup = Objects.requireNonNull(defaultGroup, "defaultGroup");
-    this.keyPolicy = keyPolicy != null ? keyPolicy : (g, k) -> null;
-    this.stats = Objects.requireNonNull(stats, "stats");
-    this.binds = List.copyOf(binds);
-    this.threads = threads;
-    this.maxConnections = maxConnections;
-    this.idleTimeout = idleTimeout;
-  }
-
-  /**
-   * What makes the node unhealthy: {@code GET /healthz} answers 503 with the supplied text while
-   * it is not null (and 200 "ok" otherwise).
-   */
-  public ApiServer healthProblem(Supplier<String> problem) {
-    this.healthProblem = Objects.requireNonNull(problem, "problem");
-    return this;
+  /** Starts configuring the API of {@code cache}, whose {@code defaultGroup} answers {@code /api?key=K}. */
+  public static Builder builder(GroupCache cache, String defaultGroup) {
+    return new Builder(cache, defaultGroup);
   }
 
   /**
@@ -113,59 +57,32 @@ public final class ApiServer implements AutoCloseable {
   public synchronized ApiServer start() throws IOException {
     EventLoopGroup acceptors;
     EventLoopGroup servers;
-    if (shared != null) {
-      acceptors = shared;
-      servers = shared;
+    if (cfg.shared != null) {
+      acceptors = cfg.shared;
+      servers = cfg.shared;
     } else {
       acceptors = boss = IoResources.newGroup(1, "api-accept", true);
-      servers = workers = IoResources.newGroup(threads, "api", true);
+      servers = workers = IoResources.newGroup(cfg.threads, "api", true);
     }
-    boolean epoll = IoResources.isEpoll(servers);
-    Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    ServerBootstrap b = new ServerBootstrap()
-        .group(acceptors, servers)
-        .channel(channelType)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            if (open.incrementAndGet() > maxConnections || draining) {
-              open.decrementAndGet();
-              log.warn("client API refused a connection from {}: {}", ch.remoteAddress(),
-                  draining ? "shutting down" : "already " + maxConnections + " open (--api-max-connections)");
-              ch.close();
-              return;
-            }
-            ch.closeFuture().addListener(f -> open.decrementAndGet());
-            channels.add(ch);
-            ch.pipeline()
-                // Reader idleness only: watching writes would cost a promise and a listener per response.
-                .addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-                // Requests are decoded by Netty; responses are written as bytes (see Responses).
-                .addLast(new HttpRequestDecoder(new HttpDecoderConfig()
-                    .setMaxInitialLineLength(ApiHandler.MAX_REQUEST_LINE)
-                    .setMaxHeaderSize(ApiHandler.MAX_HEADERS)
-                    .setMaxChunkSize(8192)))
-                .addLast(new ApiHandler(ApiServer.this));
-          }
-        });
-    for (InetSocketAddress a : binds) {
+    http = HttpServer.builder()
+        .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem))
+        .eventLoops(acceptors, servers)
+        .idleTimeout(cfg.idleTimeout)
+        .maxConnections(cfg.maxConnections, why -> log.warn("client API refused a connection: {}{}", why,
+            why.startsWith("already") ? " (--api-max-connections)" : ""))
+        .build();
+    for (InetSocketAddress a : cfg.binds) {
       InetSocketAddress resolved = a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
       if (resolved.isUnresolved()) {
         close();
-        throw new IOException("--api " + a.getHostString() + ":" + a.getPort() + ": unknown host "
-            + a.getHostString());
+        throw new IOException("--api " + a.getHostString() + ":" + a.getPort() + ": unknown host " + a.getHostString());
       }
       try {
-        Channel ch = b.bind(resolved).sync().channel();
-        listeners.add(ch);
-      } catch (Exception e) {
+        http.bind(resolved);
+      } catch (HttpServer.BindFailure e) {
         close();
-        String why = e.getMessage() == null ? e.toString() : e.getMessage();
-        throw new IOException("--api " + a.getHostString() + ":" + a.getPort() + ": cannot listen: " + why
-            + (why.contains("in use") ? " (another process has this port; pick another or stop it)" : ""), e);
+        throw new IOException("--api " + a.getHostString() + ":" + a.getPort() + ": cannot listen: " + e.getMessage()
+            + (e.getMessage().contains("in use") ? " (another process has this port; pick another or stop it)" : ""), e);
       }
     }
     StringBuilder where = new StringBuilder();
@@ -176,71 +93,125 @@ public final class ApiServer implements AutoCloseable {
     for (var ignored : servers) {
       n++;
     }
-    log.info("client API on {} ({}, {} thread{}{})", where, epoll ? "epoll" : "nio", n, n == 1 ? "" : "s",
-        shared != null ? ", shared with the peer transport" : "");
+    log.info("client API on {} ({}, {} thread{}{})", where, IoResources.isEpoll(servers) ? "epoll" : "nio", n,
+        n == 1 ? "" : "s", cfg.shared != null ? ", shared with the peer transport" : "");
     return this;
   }
 
   /** The addresses listened on, in the order given (ports resolved when 0 was asked). */
   public synchronized List<InetSocketAddress> boundAddresses() {
-    List<InetSocketAddress> out = new ArrayList<>();
-    for (Channel c : listeners) {
-      out.add((InetSocketAddress) c.localAddress());
-    }
-    return out;
+    return http == null ? List.of() : http.boundAddresses();
   }
 
-  /** Stops accepting connections; requests on open connections are still answered, each closing its connection. */
+  /** Stops accepting connections; new requests on open connections get 503, those in flight are answered. */
   public synchronized void stopAccepting() {
-    draining = true;
-    for (Channel c : listeners) {
-      c.close().syncUninterruptibly();
+    if (http != null) {
+      http.stopAccepting();
     }
   }
 
   /** Waits until no request is in flight, at most {@code timeout}; returns whether none is. */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (inFlight.get() > 0) {
-      if (System.nanoTime() - deadline > 0) {
-        return false;
-      }
-      synchronized (inFlight) {
-        inFlight.wait(20);
-      }
+    HttpServer h;
+    synchronized (this) {
+      h = http;
     }
-    return true;
+    return h == null || h.awaitIdle(timeout);
   }
 
-  /** Requests being answered now. */
-  public int inFlight() {
-    return inFlight.get();
-  }
-
-  void requestDone() {
-    if (inFlight.decrementAndGet() == 0 && draining) {
-      synchronized (inFlight) {
-        inFlight.notifyAll();
-      }
-    }
+  /** Requests waiting for their answer now. */
+  public synchronized int inFlight() {
+    return http == null ? 0 : http.inFlight().count();
   }
 
   /** Closes every connection (after what was written to it is sent) and the event loops. */
   @Override
   public synchronized void close() {
-    draining = true;
-    for (Channel c : listeners) {
-      c.close();
-    }
-    listeners.clear();
-    for (Channel c : channels) {
-      c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    if (http != null) {
+      http.close(Duration.ZERO);
     }
     if (workers != null) {
       workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
     if (boss != null) {
       boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  /** Configures an {@link ApiServer}. */
+  public static final class Builder {
+    private final GroupCache cache;
+    private final String defaultGroup;
+    private KeyPolicy keyPolicy = (g, k) -> null;
+    private Supplier<String> stats = () -> "{}\n";
+    private Supplier<String> healthProblem = () -> null;
+    private final List<InetSocketAddress> binds = new ArrayList<>();
+    private int threads = 1;
+    private int maxConnections = 10_000;
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private EventLoopGroup shared;
+
+    private Builder(GroupCache cache, String defaultGroup) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      this.defaultGroup = Objects.requireNonNull(defaultGroup, "defaultGroup");
+    }
+
+    /** Why a key is refused before loading; default: no key is. */
+    public Builder keyPolicy(KeyPolicy policy) {
+      this.keyPolicy = Objects.requireNonNull(policy, "keyPolicy");
+      return this;
+    }
+
+    /** The JSON document of {@code GET /stats}. */
+    public Builder stats(Supplier<String> json) {
+      this.stats = Objects.requireNonNull(json, "stats");
+      return this;
+    }
+
+    /**
+     * What makes the node unhealthy: {@code GET /healthz} answers 503 with the supplied text while
+     * it is not null (and 200 "ok" otherwise).
+     */
+    public Builder healthProblem(Supplier<String> problem) {
+      this.healthProblem = Objects.requireNonNull(problem, "healthProblem");
+      return this;
+    }
+
+    /** Where to listen (one or more addresses). */
+    public Builder listen(List<InetSocketAddress> addresses) {
+      this.binds.addAll(addresses);
+      return this;
+    }
+
+    /** Event loop threads of its own, when no loops are shared; default 1. */
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    /** Connections beyond this many are closed as they arrive; default 10000. */
+    public Builder maxConnections(int max) {
+      this.maxConnections = max;
+      return this;
+    }
+
+    /** A connection idle this long with nothing owed is closed; default 60 s. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = Objects.requireNonNull(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * Accepts and serves on {@code group} (an epoll or NIO group that the caller keeps owning and
+     * shuts down after {@link #close()}) instead of loops of its own; null for loops of its own.
+     */
+    public Builder eventLoops(EventLoopGroup group) {
+      this.shared = group;
+      return this;
+    }
+
+    public ApiServer build() {
+      return new ApiServer(this);
     }
   }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.internal.Text;
 
 /**
  * Origin {@code http://…{key}…} / {@code https://…{key}…}: GETs the template with {@code {key}}
@@ -112,7 +113,7 @@ public final class HttpOrigin implements Origin {
     if (status == 404) {
       throw new KeyNotFoundException("origin GET " + uri + " answered 404");
     }
-    String body = oneLine(new String(resp.body(), StandardCharsets.UTF_8));
+    String body = Text.oneLine(new String(resp.body(), StandardCharsets.UTF_8), ERROR_BODY_BYTES);
     throw new IOException("origin GET " + uri + " answered HTTP " + status + (body.isEmpty() ? "" : ": " + body));
   }
 
@@ -146,11 +147,6 @@ public final class HttpOrigin implements Origin {
       }
     }
     return sb.toString();
-  }
-
-  private static String oneLine(String s) {
-    String t = s.replaceAll("\\s+", " ").trim();
-    return t.length() > ERROR_BODY_BYTES ? t.substring(0, ERROR_BODY_BYTES) + "…" : t;
   }
 
   /**

@@ -8,6 +8,7 @@ import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.LoadedValue;
 import org.groupcache4j.Loader;
+import org.groupcache4j.internal.Text;
 import org.groupcache4j.server.internal.observe.EventLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +131,7 @@ public final class OriginLoader implements Loader {
       logCall(key, start, "timeout");
       warn("timeouts", key, e);
       return new LoadTimeoutException(group, key, null, "origin timed out for group '" + group + "', key '"
-          + printable(key) + "': " + e.getMessage());
+          + Text.quotable(key) + "': " + e.getMessage());
     }
     errors.increment();
     if (e instanceof OutOfMemoryError) {
@@ -139,7 +140,7 @@ public final class OriginLoader implements Loader {
       logCall(key, start, "out of memory: " + e.getMessage());
       warn("out-of-memory errors", key, e);
       return new LoadException(group, key, null, "out of memory loading group '" + group + "', key '"
-          + printable(key) + "' (" + e.getMessage() + "): this node's heap of at most "
+          + Text.quotable(key) + "' (" + e.getMessage() + "): this node's heap of at most "
           + (Runtime.getRuntime().maxMemory() >> 20) + " MiB is full; give it more heap (-Xmx) or lower the "
           + "cache budget", e);
     }
@@ -148,7 +149,7 @@ public final class OriginLoader implements Loader {
       warn("errors", key, e);
     }
     return new LoadException(group, key, null, "origin failed for group '" + group + "', key '"
-        + printable(key) + "': " + message(e), e);
+        + Text.quotable(key) + "': " + message(e), e);
   }
 
   /**
@@ -161,9 +162,9 @@ public final class OriginLoader implements Loader {
     String signature = kind + '|' + e.getClass().getName() + '|' + (key.isEmpty() ? m : m.replace(key, ""));
     long held = warnings.admit(signature.length() > 300 ? signature.substring(0, 300) : signature);
     if (held >= 0) {
-      log.atWarn().addKeyValue("group", group).addKeyValue("key", printable(key)).addKeyValue("origin", origin.describe())
+      log.atWarn().addKeyValue("group", group).addKeyValue("key", Text.quotable(key)).addKeyValue("origin", origin.describe())
           .log("origin {} {} for group '{}', key '{}': {}; clients get an error for this key{}", origin.describe(),
-              kind.equals("timeouts") ? "timed out" : "failed", group, printable(key), m,
+              kind.equals("timeouts") ? "timed out" : "failed", group, Text.quotable(key), m,
               EventLimiter.heldBack(held, "such origin " + kind));
     }
   }
@@ -172,7 +173,7 @@ public final class OriginLoader implements Loader {
     long took = System.nanoTime() - start;
     nanos.add(took);
     if (log.isDebugEnabled()) {
-      log.debug("origin load group={} key='{}' took={}ms outcome={}", group, printable(key),
+      log.debug("origin load group={} key='{}' took={}ms outcome={}", group, Text.quotable(key),
           String.format("%.1f", took / 1e6), outcome);
     }
   }
@@ -205,17 +206,5 @@ public final class OriginLoader implements Loader {
   private static String message(Throwable e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.toString() : m;
-  }
-
-  static String printable(String key) {
-    StringBuilder sb = new StringBuilder(Math.min(key.length(), 100));
-    for (int i = 0; i < key.length() && sb.length() < 100; i++) {
-      char c = key.charAt(i);
-      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    if (key.length() > 100) {
-      sb.append("…");
-    }
-    return sb.toString();
   }
 }

@@ -86,9 +86,14 @@ class ApiServerTest {
   }
 
   private ApiServer newServer(int maxConnections) throws IOException {
-    return new ApiServer(cache, "scores", (g, k) -> k.startsWith("bad") ? "bad keys are refused here" : null,
-        () -> "{\"stats\":true}\n", List.of(new InetSocketAddress("127.0.0.1", 0)), 1, maxConnections,
-        Duration.ofSeconds(30)).start();
+    return ApiServer.builder(cache, "scores")
+        .keyPolicy((g, k) -> k.startsWith("bad") ? "bad keys are refused here" : null)
+        .stats(() -> "{\"stats\":true}\n")
+        .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+        .maxConnections(maxConnections)
+        .idleTimeout(Duration.ofSeconds(30))
+        .build()
+        .start();
   }
 
   @AfterEach

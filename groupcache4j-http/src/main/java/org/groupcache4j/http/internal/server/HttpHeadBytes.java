@@ -1,4 +1,4 @@
-package org.groupcache4j.http.internal;
+package org.groupcache4j.http.internal.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;

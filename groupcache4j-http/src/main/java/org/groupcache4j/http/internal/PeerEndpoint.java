@@ -1,0 +1,224 @@
+package org.groupcache4j.http.internal;
+
+import static org.groupcache4j.http.internal.server.HttpHeadBytes.ascii;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.http.internal.server.Exchange;
+import org.groupcache4j.http.internal.server.HttpHeadBytes;
+import org.groupcache4j.http.internal.server.InFlight;
+import org.groupcache4j.http.internal.server.RequestTarget;
+import org.groupcache4j.http.internal.server.Responder;
+import org.groupcache4j.http.internal.server.Response;
+import org.groupcache4j.http.internal.server.Routes;
+import org.groupcache4j.internal.ByteViews;
+import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.internal.Text;
+import org.groupcache4j.peer.PeerRequestHandler;
+
+/**
+ * The peer endpoint, as golang/groupcache's {@code HTTPPool.ServeHTTP}: {@code GET
+ * {basePath}{group}/{key}} answered from a {@link PeerRequestHandler}, and the route table of the
+ * peer port ({@link #routes}). Served by the transport's own server and by the handler an
+ * application mounts ({@link #mountable}) alike.
+ *
+ * <p>The path is percent-decoded with {@code +} kept as {@code +}; the group is the first segment
+ * after the base path and the key everything after the next {@code /}. Answers:
+ * {@code 200 application/x-protobuf} with a {@code GetResponse}; {@code 400} for a malformed path,
+ * a bad percent-escape or a too long key; errors of the handler as {@link PeerErrors#answerFor}
+ * says (404 unknown group, 500 with {@link Wire#ERROR_HEADER} for the loader's). Error bodies are
+ * one line of text.
+ */
+public final class PeerEndpoint {
+  private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.http", Duration.ofSeconds(10));
+  private static final Response.Header NOT_FOUND = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.NOT_FOUND);
+  private static final Response.Header LOAD_FAILED = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.LOAD_FAILED);
+  private static final Response.Header LOAD_TIMEOUT = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.LOAD_TIMEOUT);
+
+  private final String basePath;
+  private final PeerRequestHandler handler;
+
+  private PeerEndpoint(String basePath, PeerRequestHandler handler) {
+    this.basePath = basePath;
+    this.handler = handler;
+  }
+
+  /** The routes of the transport's own peer port: the endpoint, and 404 for every other path. */
+  public static Routes routes(String basePath, PeerRequestHandler handler) {
+    return routes(basePath, handler, true);
+  }
+
+  private static Routes routes(String basePath, PeerRequestHandler handler, boolean own) {
+    PeerEndpoint peer = new PeerEndpoint(basePath, handler);
+    Routes.Builder b = Routes.builder().prefix(basePath, r -> r.get(peer::get));
+    if (own) {
+      b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath + "{group}/{key} only"));
+    }
+    return b.build();
+  }
+
+  /**
+   * A sharable handler serving the endpoint inside an application's pipeline, after its
+   * {@code HttpServerCodec} and {@code HttpObjectAggregator}: added to a connection, it puts that
+   * connection's own {@link Responder} in its place. Other paths go to the next handler.
+   */
+  public static ChannelHandler mountable(String basePath, PeerRequestHandler handler, InFlight inFlight) {
+    Routes routes = routes(basePath, handler, false);
+    return new Mount(routes, inFlight);
+  }
+
+  @ChannelHandler.Sharable
+  private static final class Mount extends ChannelInboundHandlerAdapter {
+    private final Routes routes;
+    private final InFlight inFlight;
+
+    Mount(Routes routes, InFlight inFlight) {
+      this.routes = routes;
+      this.inFlight = inFlight;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      ctx.pipeline().replace(this, ctx.name(), Responder.mounted(routes, inFlight));
+    }
+  }
+
+  private void get(Exchange ex) {
+    GroupKey gk;
+    try {
+      gk = groupAndKey(ex.target().rawPath(), basePath);
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, e.getMessage()));
+      return;
+    }
+    ex.respondWhenDone(ask(gk.group(), gk.key()), (v, err) -> answer(v, err, gk.group(), gk.key()));
+  }
+
+  /** The group and key of a peer request. */
+  public record GroupKey(String group, String key) {}
+
+  /**
+   * Reads {@code rawPath} (percent-encoded, under {@code basePath}) as golang/groupcache does.
+   *
+   * @throws IllegalArgumentException with the one-line reason of a 400
+   */
+  public static GroupKey groupAndKey(String rawPath, String basePath) {
+    String path;
+    try {
+      path = RequestTarget.decodePath(rawPath);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad request: " + e.getMessage() + " of the path", e);
+    }
+    int slash = path.indexOf('/', basePath.length());
+    if (!path.startsWith(basePath) || slash < 0) {
+      throw new IllegalArgumentException("bad request: the path must be " + basePath + "{group}/{key}");
+    }
+    return new GroupKey(path.substring(basePath.length(), slash), path.substring(slash + 1));
+  }
+
+  /** Asks the handler; one that throws or returns {@code null} becomes a failed future. */
+  private CompletableFuture<ByteView> ask(String group, String key) {
+    try {
+      CompletableFuture<ByteView> f = handler.handle(group, key);
+      return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("the peer request handler returned null"));
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  /** The answer for the outcome of the request handler: the value, or the error it failed with ({@link PeerErrors}). */
+  private static Response answer(ByteView v, Throwable err, String group, String key) {
+    if (err == null && v != null) {
+      return new Value(v);
+    }
+    PeerErrors.ErrorAnswer e = PeerErrors.answerFor(
+        err != null ? err : new IllegalStateException("the peer request handler completed with null"), group);
+    if (e.unexpected() != null) {
+      UNEXPECTED.log("peer request", Level.WARNING, () -> "peer request for group '" + group + "', key '"
+          + Text.quotable(key) + "' failed unexpectedly (answered 500; further such errors are not logged for 10 s)",
+          e.unexpected());
+    }
+    Response.Simple r = Response.text(e.status(), e.text());
+    return e.errorKind() == null ? r : r.with(errorKind(e.errorKind()));
+  }
+
+  private static Response.Header errorKind(String kind) {
+    return switch (kind) {
+      case Wire.NOT_FOUND -> NOT_FOUND;
+      case Wire.LOAD_TIMEOUT -> LOAD_TIMEOUT;
+      case Wire.LOAD_FAILED -> LOAD_FAILED;
+      default -> Response.Header.of(Wire.ERROR_HEADER.toString(), kind);
+    };
+  }
+
+
+  /**
+   * A {@code 200} with a {@code GetResponse} (field 1, the value), written as bytes: the head and
+   * the protobuf framing copied with the value into one direct buffer, so one write and no later
+   * copy (a native transport copies heap buffers into direct memory before writing them anyway).
+   */
+  private static final class Value extends Response {
+    private static final byte[] OK_HEAD = ascii("HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\n");
+    private static final int VALUE_TAG = 0x0a; // GetResponse.value: field 1, length-delimited
+
+    private final ByteView value;
+
+    Value(ByteView value) {
+      super(200);
+      this.value = value;
+    }
+
+    @Override
+    protected ByteBuf encode(ByteBufAllocator alloc, boolean close, boolean keepAlive10, boolean head) {
+      byte[] v = ByteViews.array(value); // read only: written, never changed
+      int bodyLen = 1 + varintSize(v.length) + v.length;
+      ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
+      buf.writeBytes(OK_HEAD);
+      HttpHeadBytes.endHead(buf, close, keepAlive10, bodyLen);
+      if (head) {
+        return buf;
+      }
+      buf.writeByte(VALUE_TAG);
+      writeVarint(buf, v.length);
+      return buf.writeBytes(v);
+    }
+
+    @Override
+    protected FullHttpResponse toMessage(ByteBufAllocator alloc) {
+      ByteBuf body = Wire.encodeResponse(alloc, value);
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, false);
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_PROTOBUF);
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+      return r;
+    }
+
+    private static int varintSize(int n) {
+      int size = 1;
+      while ((n & ~0x7f) != 0) {
+        n >>>= 7;
+        size++;
+      }
+      return size;
+    }
+
+    private static void writeVarint(ByteBuf buf, int n) {
+      while ((n & ~0x7f) != 0) {
+        buf.writeByte((n & 0x7f) | 0x80);
+        n >>>= 7;
+      }
+      buf.writeByte(n);
+    }
+  }
+}

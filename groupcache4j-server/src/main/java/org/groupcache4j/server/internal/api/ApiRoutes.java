@@ -1,0 +1,186 @@
+package org.groupcache4j.server.internal.api;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.Group;
+import org.groupcache4j.GroupCache;
+import org.groupcache4j.GroupCacheException;
+import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.LoadException;
+import org.groupcache4j.LoadTimeoutException;
+import org.groupcache4j.UnknownGroupException;
+import org.groupcache4j.http.internal.server.Exchange;
+import org.groupcache4j.http.internal.server.RequestTarget;
+import org.groupcache4j.http.internal.server.Response;
+import org.groupcache4j.http.internal.server.Routes;
+import org.groupcache4j.internal.ByteViews;
+import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.internal.Text;
+
+/**
+ * The client API's route table ({@link #routes}) and its endpoints. Values come from
+ * {@link Group#getAsync}, which completes at once on a cache hit (the answer is written in the
+ * same turn, wrapping the value's bytes without copying) and later, on a loader or peer thread,
+ * for a miss.
+ */
+final class ApiRoutes {
+  private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.server.api", Duration.ofSeconds(10));
+  static final String HELP = "groupcache4j node: GET /api?key=K, GET /api/{group}/{key}, GET /stats, GET /healthz";
+
+  private final GroupCache cache;
+  private final String defaultGroupName;
+  private final ApiServer.KeyPolicy keyPolicy;
+  private final Supplier<String> stats;
+  private final Supplier<String> healthProblem;
+  private volatile Group defaultGroup; // looked up on first use
+
+  private ApiRoutes(GroupCache cache, String defaultGroup, ApiServer.KeyPolicy keyPolicy, Supplier<String> stats,
+      Supplier<String> healthProblem) {
+    this.cache = cache;
+    this.defaultGroupName = defaultGroup;
+    this.keyPolicy = keyPolicy;
+    this.stats = stats;
+    this.healthProblem = healthProblem;
+  }
+
+  /** The routes of the API port. */
+  static Routes routes(GroupCache cache, String defaultGroup, ApiServer.KeyPolicy keyPolicy, Supplier<String> stats,
+      Supplier<String> healthProblem) {
+    ApiRoutes api = new ApiRoutes(cache, defaultGroup, keyPolicy, stats, healthProblem);
+    return Routes.builder()
+        .exact("/api", r -> r.get(api::byQuery))
+        .prefix("/api/", r -> r.get(api::byPath))
+        .exact("/stats", r -> r.get(api::stats))
+        .exact("/healthz", r -> r.get(api::health))
+        .exact("/", r -> r.get(ex -> ex.respond(Response.text(200, HELP))))
+        .notFound(ex -> Response.text(404, "no such endpoint: " + Text.quotable(String.valueOf(ex.target().rawPath()))
+            + "; " + HELP))
+        .build();
+  }
+
+  /** {@code GET /api?key=K}: a key of the default group. */
+  private void byQuery(Exchange ex) {
+    String raw = ex.target().rawQueryParam("key");
+    if (raw == null || raw.isEmpty()) {
+      ex.respond(Response.text(400, "missing key: use /api?key=K or /api/{group}/{key}"));
+      return;
+    }
+    String key;
+    try {
+      key = RequestTarget.decodeQueryValue(raw);
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, "the key is not valid percent-encoded UTF-8"));
+      return;
+    }
+    Group g = defaultGroup;
+    if (g == null) {
+      g = defaultGroup = cache.group(defaultGroupName).orElse(null);
+    }
+    get(ex, g, defaultGroupName, key);
+  }
+
+  /** {@code GET /api/{group}/{key}}. */
+  private void byPath(Exchange ex) {
+    String path = ex.target().rawPath();
+    int from = "/api/".length();
+    int slash = path.indexOf('/', from);
+    if (slash < 0) {
+      ex.respond(Response.text(400, "missing key: use /api/{group}/{key}"));
+      return;
+    }
+    String group;
+    String key;
+    try {
+      group = RequestTarget.decodePath(path.substring(from, slash));
+      key = RequestTarget.decodePath(path.substring(slash + 1));
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, "the path is not valid percent-encoded UTF-8"));
+      return;
+    }
+    if (group.isEmpty() || key.isEmpty()) {
+      ex.respond(Response.text(400, group.isEmpty() ? "missing group: use /api/{group}/{key}" : "missing key: use /api/{group}/{key}"));
+      return;
+    }
+    get(ex, cache.group(group).orElse(null), group, key);
+  }
+
+  /** 200 "ok", or 503 and what is wrong (while draining, the responder answers 503 before this). */
+  private void health(Exchange ex) {
+    String problem = healthProblem.get();
+    ex.respond(problem == null ? Response.text(200, "ok") : Response.text(503, problem));
+  }
+
+  private void stats(Exchange ex) {
+    ex.respond(Response.of(200, Response.JSON, stats.get().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private void get(Exchange ex, Group group, String groupName, String key) {
+    if (group == null) {
+      ex.respond(Response.text(404, "no such group: '" + Text.quotable(groupName) + "' (this node has " + groupNames() + ")"));
+      return;
+    }
+    String refused = keyPolicy.refuse(groupName, key);
+    if (refused != null) {
+      ex.respond(Response.text(400, "key '" + Text.quotable(key) + "' of group '" + Text.quotable(groupName)
+          + "' is refused: " + refused));
+      return;
+    }
+    CompletableFuture<ByteView> f;
+    try {
+      f = group.getAsync(key);
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, e.getMessage()));
+      return;
+    }
+    ex.respondWhenDone(f, ApiRoutes::answer);
+  }
+
+  private String groupNames() {
+    StringBuilder sb = new StringBuilder();
+    cache.groups().forEach(g -> sb.append(sb.length() == 0 ? "" : ", ").append('\'').append(g.name()).append('\''));
+    return sb.length() == 0 ? "no groups" : "groups " + sb;
+  }
+
+  private static Response answer(ByteView v, Throwable err) {
+    if (err == null && v == null) {
+      err = new IllegalStateException("the group completed with no value");
+    }
+    if (err == null) {
+      return Response.of(200, Response.OCTET_STREAM, ByteViews.array(v)); // read only: written, never changed
+    }
+    return Response.text(statusOf(err), messageOf(err));
+  }
+
+  private static int statusOf(Throwable t) {
+    if (t instanceof KeyNotFoundException || t instanceof UnknownGroupException) {
+      return 404;
+    }
+    if (t instanceof LoadTimeoutException) {
+      return 504;
+    }
+    if (t instanceof LoadException || t instanceof GroupCacheException) {
+      return 502;
+    }
+    if (t instanceof IllegalArgumentException) {
+      return 400;
+    }
+    return 500;
+  }
+
+  private static String messageOf(Throwable t) {
+    String m = t.getMessage();
+    if (m == null || m.isBlank()) {
+      m = t.toString();
+    }
+    if (!(t instanceof GroupCacheException) && !(t instanceof IllegalArgumentException)) {
+      UNEXPECTED.log("api", Level.WARNING, () -> "client API request failed unexpectedly"
+          + " (answered 500; further such errors are not logged for 10 s)", t);
+      m = "internal error: " + m;
+    }
+    return m;
+  }
+}
