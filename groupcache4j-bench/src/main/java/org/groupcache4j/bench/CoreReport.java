@@ -109,15 +109,7 @@ public final class CoreReport implements Callable<Integer> {
       sb.append(" (").append(duration).append(")");
     }
     sb.append(" with\n\n```\n").append(command).append("\n```\n\n");
-    sb.append("| machine | |\n|---|---|\n");
-    sb.append("| CPUs (`nproc`) | ").append(m.cpus()).append(" |\n");
-    sb.append("| CPU model | ").append(m.cpuModel()).append(" |\n");
-    sb.append("| memory | ").append(m.memory()).append(" |\n");
-    sb.append("| OS | ").append(m.os()).append(" |\n");
-    sb.append("| JDK | ").append(m.jdk()).append(" |\n");
-    if (!load.isBlank()) {
-      sb.append("| load average (1, 5, 15 min) | ").append(load).append(" |\n");
-    }
+    sb.append(m.markdownTable(load));
     sb.append("\nEvery figure is a ratio against a peer measured in the same run; medians with the "
         + "spread (min–max) over the repetitions in brackets.\n\n");
     renderHitPath(sb, jmhRows);

@@ -27,7 +27,7 @@ public final class FaultRun {
   public enum Fault {
     FROZEN("node 1 frozen (SIGSTOP, then SIGCONT): its sockets accept, nothing answers"),
     DARK("node 1's host off the network (its link down, then up): packets vanish, nothing refuses"),
-    ONE_WAY("one-way partition: host 2 drops every packet from host 1 (nftables), then stops");
+    ONE_WAY("host 2 drops every packet from host 1 (nftables), then stops: a one-way partition");
 
     public final String description;
 

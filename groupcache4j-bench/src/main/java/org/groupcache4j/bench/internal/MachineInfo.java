@@ -26,6 +26,21 @@ public record MachineInfo(int cpus, String cpuModel, String memory, String os, S
     return new MachineInfo(Runtime.getRuntime().availableProcessors(), model == null ? "unknown" : model, memory, os, jdk);
   }
 
+  /** The machine as a Markdown table ({@code load}: load averages as text, or blank to leave the row out). */
+  public String markdownTable(String load) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| machine | |\n|---|---|\n");
+    sb.append("| CPUs (`nproc`) | ").append(cpus).append(" |\n");
+    sb.append("| CPU model | ").append(cpuModel).append(" |\n");
+    sb.append("| memory | ").append(memory).append(" |\n");
+    sb.append("| OS | ").append(os).append(" |\n");
+    sb.append("| JDK | ").append(jdk).append(" |\n");
+    if (load != null && !load.isBlank()) {
+      sb.append("| load average (1, 5, 15 min) | ").append(load).append(" |\n");
+    }
+    return sb.toString();
+  }
+
   private static String firstValue(Path file, String field) {
     try {
       List<String> lines = Files.readAllLines(file);
