@@ -120,10 +120,12 @@ class PeerServerBadInputTest {
         Arguments.of("empty group", "GET /_groupcache//k HTTP/1.1\r\nHost: x\r\n\r\n", 404, "no such group"),
         Arguments.of("other path", "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not found"),
         Arguments.of("root", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not found"),
-        Arguments.of("POST", "POST /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", 405, "GET only"),
-        Arguments.of("PUT", "PUT /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405, "GET only"),
-        Arguments.of("DELETE", "DELETE /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n\r\n", 405, "GET only"),
-        Arguments.of("made-up method", "BREW /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n\r\n", 405, "GET only"),
+        Arguments.of("POST not to _remove-keys/", "POST /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", 405, "POST is only for"),
+        Arguments.of("POST a body that is not the keys", "POST /_groupcache/scores/_remove-keys/ HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", 400, "not JSON"),
+        Arguments.of("PUT without a SetRequest", "PUT /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 400, "SetRequest"),
+        Arguments.of("PUT to an unknown group", "PUT /_groupcache/nosuch/k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 400, "SetRequest"),
+        Arguments.of("DELETE in an unknown group", "DELETE /_groupcache/nosuch/k HTTP/1.1\r\nHost: x\r\n\r\n", 404, "no such group: nosuch"),
+        Arguments.of("made-up method", "BREW /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n\r\n", 405, "GET, PUT, DELETE, POST only"),
         Arguments.of("key over 4096 bytes", "GET /_groupcache/scores/" + longKey + " HTTP/1.1\r\nHost: x\r\n\r\n", 400, "longer than the limit"),
         Arguments.of("huge URL", "GET /_groupcache/scores/" + "%41".repeat(40_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "too long"),
         Arguments.of("huge header", "GET /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n" + hugeHeader + "\r\n", 431, "too large"),
@@ -173,7 +175,7 @@ class PeerServerBadInputTest {
     try (RawHttp c = new RawHttp(server.port())) {
       RawHttp.Answer a = c.send("HEAD /_groupcache/scores/k HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
       assertThat(a.status()).isEqualTo(405);
-      assertThat(a.header("Allow")).isEqualTo("GET");
+      assertThat(a.header("Allow")).isEqualTo("GET, PUT, DELETE, POST");
     }
   }
 

@@ -27,6 +27,7 @@ import org.groupcache4j.internal.ByteViews;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.peer.PeerRequestHandler;
+import org.groupcache4j.peer.PeerValue;
 
 /**
  * The peer endpoint, as golang/groupcache's {@code HTTPPool.ServeHTTP}: {@code GET
@@ -39,13 +40,21 @@ import org.groupcache4j.peer.PeerRequestHandler;
  * {@code 200 application/x-protobuf} with a {@code GetResponse}; {@code 400} for a malformed path,
  * a bad percent-escape or a too long key; errors of the handler as {@link PeerErrors#answerFor}
  * says (404 unknown group, 500 with {@link Wire#ERROR_HEADER} for the loader's). Error bodies are
- * one line of text.
+ * one line of text. The writes of groupcache-go ({@link WriteWire}): {@code PUT} with a
+ * {@code SetRequest}, {@code DELETE}, {@code POST {group}/_remove-keys/}, answered 200, 400 (bad
+ * body), 404 (unknown group) or 405 (any other method, or POST elsewhere). Every answer carries
+ * {@link WriteWire#NODE_HEADER}, so that our clients know this node takes writes.
  */
 public final class PeerEndpoint {
   private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.http", Duration.ofSeconds(10));
   private static final Response.Header NOT_FOUND = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.NOT_FOUND);
   private static final Response.Header LOAD_FAILED = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.LOAD_FAILED);
   private static final Response.Header LOAD_TIMEOUT = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.LOAD_TIMEOUT);
+  /** On every answer: this is one of our nodes, which takes writes (see {@link WriteWire}). */
+  private static final Response.Header NODE =
+      Response.Header.of(WriteWire.NODE_HEADER.toString(), WriteWire.NODE_HEADER_VALUE.toString());
+  /** The largest write body read: a SetRequest with its value, or a _remove-keys list. */
+  static final int MAX_WRITE_BODY = 64 << 20;
 
   private final String basePath;
   private final PeerRequestHandler handler;
@@ -62,9 +71,11 @@ public final class PeerEndpoint {
 
   private static Routes routes(String basePath, PeerRequestHandler handler, boolean own) {
     PeerEndpoint peer = new PeerEndpoint(basePath, handler);
-    Routes.Builder b = Routes.builder().prefix(basePath, r -> r.get(peer::get));
+    Routes.Builder b = Routes.builder().prefix(basePath, r -> r.get(peer::get)
+        .put(MAX_WRITE_BODY, peer::put).delete(peer::delete).post(MAX_WRITE_BODY, peer::post));
     if (own) {
-      b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath + "{group}/{key} only"));
+      b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath
+          + "{group}/{key} only").with(NODE));
     }
     return b.build();
   }
@@ -96,14 +107,95 @@ public final class PeerEndpoint {
   }
 
   private void get(Exchange ex) {
-    GroupKey gk;
+    GroupKey gk = groupAndKey(ex);
+    if (gk != null) {
+      ex.respondWhenDone(ask(gk.group(), gk.key()), (v, err) -> answer(v, err, gk.group(), gk.key()));
+    }
+  }
+
+  /** The request's group and key; {@code null} once it was answered 400. */
+  private GroupKey groupAndKey(Exchange ex) {
     try {
-      gk = groupAndKey(ex.target().rawPath(), basePath);
+      return groupAndKey(ex.target().rawPath(), basePath);
     } catch (IllegalArgumentException e) {
-      ex.respond(Response.text(400, e.getMessage()));
+      ex.respond(Response.text(400, e.getMessage()).with(NODE));
+      return null;
+    }
+  }
+
+  /** {@code PUT {base}{group}/{key}} with a {@code SetRequest}: store the value here, as its owner. */
+  private void put(Exchange ex) {
+    GroupKey gk = groupAndKey(ex);
+    if (gk == null) {
       return;
     }
-    ex.respondWhenDone(ask(gk.group(), gk.key()), (v, err) -> answer(v, err, gk.group(), gk.key()));
+    WriteWire.SetRequestBody set;
+    try {
+      set = WriteWire.decodeSetRequest(body(ex));
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+      return;
+    }
+    if (!set.group().equals(gk.group()) || !set.key().equals(gk.key())) {
+      ex.respond(Response.text(400, "bad request: the SetRequest names group '" + Text.quotable(set.group()) + "', key '"
+          + Text.quotable(set.key()) + "', the path group '" + Text.quotable(gk.group()) + "', key '"
+          + Text.quotable(gk.key()) + "'").with(NODE));
+      return;
+    }
+    write(ex, gk.group(), () -> handler.set(gk.group(), gk.key(), set.value(), set.expireUnixNanos()));
+  }
+
+  /** The request's body; empty when it came without one. */
+  private static ByteBuf body(Exchange ex) {
+    return ex.body() != null ? ex.body() : io.netty.buffer.Unpooled.EMPTY_BUFFER;
+  }
+
+  /** {@code DELETE {base}{group}/{key}}: drop the key here. */
+  private void delete(Exchange ex) {
+    GroupKey gk = groupAndKey(ex);
+    if (gk != null) {
+      write(ex, gk.group(), () -> handler.remove(gk.group(), gk.key()));
+    }
+  }
+
+  /** {@code POST {base}{group}/_remove-keys/} with {@code {"group":..,"keys":[..]}}: drop the keys here. */
+  private void post(Exchange ex) {
+    GroupKey gk = groupAndKey(ex);
+    if (gk == null) {
+      return;
+    }
+    if (!gk.key().equals(WriteWire.REMOVE_KEYS)) {
+      ex.respond(Response.text(405, "method not allowed: POST is only for " + basePath + "{group}/"
+          + WriteWire.REMOVE_KEYS).with(NODE));
+      return;
+    }
+    WriteWire.RemoveKeysBody rk;
+    try {
+      rk = WriteWire.decodeRemoveKeys(body(ex));
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+      return;
+    }
+    if (rk.group() != null && !rk.group().equals(gk.group())) {
+      ex.respond(Response.text(400, "bad request: the body names group '" + Text.quotable(rk.group())
+          + "', the path '" + Text.quotable(gk.group()) + "'").with(NODE));
+      return;
+    }
+    write(ex, gk.group(), () -> handler.removeAll(gk.group(), rk.keys()));
+  }
+
+  /** Applies a write here (quick: it drops or stores entries) and answers 200, or as {@link PeerErrors} says. */
+  private static void write(Exchange ex, String group, Runnable apply) {
+    Response.Simple r;
+    try {
+      apply.run();
+      r = Response.text(200, "ok");
+    } catch (UnsupportedOperationException e) {
+      r = Response.text(405, "method not allowed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      r = errorAnswer(e, group, "");
+    }
+    ex.respond(r.with(NODE));
   }
 
   /** The group and key of a peer request. */
@@ -129,9 +221,9 @@ public final class PeerEndpoint {
   }
 
   /** Asks the handler; one that throws or returns {@code null} becomes a failed future. */
-  private CompletableFuture<ByteView> ask(String group, String key) {
+  private CompletableFuture<PeerValue> ask(String group, String key) {
     try {
-      CompletableFuture<ByteView> f = handler.handle(group, key);
+      CompletableFuture<PeerValue> f = handler.get(group, key);
       return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("the peer request handler returned null"));
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
@@ -139,12 +231,22 @@ public final class PeerEndpoint {
   }
 
   /** The answer for the outcome of the request handler: the value, or the error it failed with ({@link PeerErrors}). */
-  private static Response answer(ByteView v, Throwable err, String group, String key) {
-    if (err == null && v != null) {
-      return new Value(v);
+  private static Response answer(PeerValue v, Throwable err, String group, String key) {
+    if (err == null && v != null && v.found()) {
+      return new Value(v.value(), v.expireUnixNanos());
     }
-    PeerErrors.ErrorAnswer e = PeerErrors.answerFor(
-        err != null ? err : new IllegalStateException("the peer request handler completed with null"), group);
+    if (err == null && v != null) { // a not-found the owner caches: how long the asker may keep it
+      Response.Simple nf = Response.text(500, v.notFoundDetail() != null ? v.notFoundDetail() : "not found")
+          .with(NOT_FOUND).with(NODE);
+      return v.expireUnixNanos() == 0 ? nf
+          : nf.with(Response.Header.of(WriteWire.EXPIRE_HEADER.toString(), Long.toString(v.expireUnixNanos())));
+    }
+    return errorAnswer(err != null ? err : new IllegalStateException("the peer request handler completed with null"),
+        group, key).with(NODE);
+  }
+
+  private static Response.Simple errorAnswer(Throwable err, String group, String key) {
+    PeerErrors.ErrorAnswer e = PeerErrors.answerFor(err, group);
     if (e.unexpected() != null) {
       UNEXPECTED.log("peer request", Level.WARNING, () -> "peer request for group '" + group + "', key '"
           + Text.quotable(key) + "' failed unexpectedly (answered 500; further such errors are not logged for 10 s)",
@@ -165,25 +267,30 @@ public final class PeerEndpoint {
 
 
   /**
-   * A {@code 200} with a {@code GetResponse} (field 1, the value), written as bytes: the head and
-   * the protobuf framing copied with the value into one direct buffer, so one write and no later
-   * copy (a native transport copies heap buffers into direct memory before writing them anyway).
+   * A {@code 200} with a {@code GetResponse} (field 1, the value; field 3, its expiry, when it has
+   * one), written as bytes: the head and the protobuf framing copied with the value into one
+   * direct buffer, so one write and no later copy (a native transport copies heap buffers into
+   * direct memory before writing them anyway).
    */
   private static final class Value extends Response {
-    private static final byte[] OK_HEAD = ascii("HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\n");
+    private static final byte[] OK_HEAD = ascii("HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\n"
+        + WriteWire.NODE_HEADER + ": " + WriteWire.NODE_HEADER_VALUE + "\r\n");
     private static final int VALUE_TAG = 0x0a; // GetResponse.value: field 1, length-delimited
+    private static final int EXPIRE_TAG = 0x18; // GetResponse.expire: field 3, varint
 
     private final ByteView value;
+    private final long expire;
 
-    Value(ByteView value) {
+    Value(ByteView value, long expireUnixNanos) {
       super(200);
       this.value = value;
+      this.expire = expireUnixNanos;
     }
 
     @Override
     protected ByteBuf encode(ByteBufAllocator alloc, boolean close, boolean keepAlive10, boolean head) {
       byte[] v = ByteViews.array(value); // read only: written, never changed
-      int bodyLen = 1 + varintSize(v.length) + v.length;
+      int bodyLen = 1 + varintSize(v.length) + v.length + (expire == 0 ? 0 : 1 + varintSize(expire));
       ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
       buf.writeBytes(OK_HEAD);
       HttpHeadBytes.endHead(buf, close, keepAlive10, bodyLen);
@@ -192,33 +299,39 @@ public final class PeerEndpoint {
       }
       buf.writeByte(VALUE_TAG);
       writeVarint(buf, v.length);
-      return buf.writeBytes(v);
+      buf.writeBytes(v);
+      if (expire != 0) {
+        buf.writeByte(EXPIRE_TAG);
+        writeVarint(buf, expire);
+      }
+      return buf;
     }
 
     @Override
     protected FullHttpResponse toMessage(ByteBufAllocator alloc) {
-      ByteBuf body = Wire.encodeResponse(alloc, value);
+      ByteBuf body = WriteWire.encodeResponse(alloc, value, expire);
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, false);
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_PROTOBUF);
+      r.headers().set(WriteWire.NODE_HEADER, WriteWire.NODE_HEADER_VALUE);
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
       return r;
     }
 
-    private static int varintSize(int n) {
+    private static int varintSize(long n) {
       int size = 1;
-      while ((n & ~0x7f) != 0) {
+      while ((n & ~0x7fL) != 0) {
         n >>>= 7;
         size++;
       }
       return size;
     }
 
-    private static void writeVarint(ByteBuf buf, int n) {
-      while ((n & ~0x7f) != 0) {
-        buf.writeByte((n & 0x7f) | 0x80);
+    private static void writeVarint(ByteBuf buf, long n) {
+      while ((n & ~0x7fL) != 0) {
+        buf.writeByte((int) ((n & 0x7f) | 0x80));
         n >>>= 7;
       }
-      buf.writeByte(n);
+      buf.writeByte((int) n);
     }
   }
 }

@@ -50,13 +50,7 @@ class ClusterIT {
           "--api", "127.0.0.1:" + api[i], "--origin", "synthetic:100", "--api-threads", "1",
           "--peer-connect-timeout", "500ms")));
     }
-    for (int i = 0; i < 3; i++) {
-      int n = i;
-      await("node " + (n + 1) + " up").atMost(Processes.STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
-        assertThat(nodes.get(n).isAlive()).as("node %d exited:%n%s", n + 1, processes.logText("node" + (n + 1))).isTrue();
-        return processes.healthy(api[n]);
-      });
-    }
+    processes.awaitUp(nodes, api);
   }
 
   @AfterAll

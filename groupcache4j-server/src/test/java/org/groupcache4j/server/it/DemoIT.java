@@ -82,6 +82,8 @@ class DemoIT {
             + " \\(no such row\\)")
         .containsPattern("Tom, again +630 +node " + tom + " +nobody \\(cached\\)")
         .contains("every key was loaded once, by its owner.")
+        .containsPattern("nodes 1, 2, 3 answer: 600, 600, 600 - 0 origin loads: node " + ownerOf("Jack") + " \\(the owner\\)")
+        .contains("nodes 1, 2, 3 answer: 589, 589, 589 - 1 origin load (node " + ownerOf("Jack") + ").")
         .contains("Stopping the 3 nodes... stopped.")
         .doesNotContain("seed");
   }

@@ -130,6 +130,18 @@ final class Processes implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Waits until node {@code i+1} of {@code nodes}, whose log is {@code node{i+1}}, answers /healthz on {@code api[i]}. */
+  void awaitUp(List<Process> nodes, int[] api) {
+    for (int i = 0; i < nodes.size(); i++) {
+      int n = i;
+      org.awaitility.Awaitility.await("node " + (n + 1) + " up").atMost(STARTUP).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            assertThat(nodes.get(n).isAlive()).as("node %d exited:%n%s", n + 1, logText("node" + (n + 1))).isTrue();
+            return healthy(api[n]);
+          });
+    }
+  }
+
   boolean healthy(int port) {
     try {
       return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))

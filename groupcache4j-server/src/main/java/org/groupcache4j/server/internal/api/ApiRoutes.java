@@ -1,5 +1,6 @@
 package org.groupcache4j.server.internal.api;
 
+import io.netty.handler.codec.http.HttpMethod;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +30,10 @@ import org.groupcache4j.internal.Text;
  */
 final class ApiRoutes {
   private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.server.api", Duration.ofSeconds(10));
-  static final String HELP = "groupcache4j node: GET /api?key=K, GET /api/{group}/{key}, GET /stats, GET /healthz";
+  static final String HELP = "groupcache4j node: GET, PUT or DELETE /api?key=K or /api/{group}/{key} (PUT: the value as "
+      + "the body, ?ttl=30s), POST /api/{group}/_remove with {\"keys\":[...]}, GET /stats, GET /healthz";
+  /** The largest value a PUT takes. */
+  static final int MAX_PUT_BODY = 64 << 20;
 
   private final GroupCache cache;
   private final String defaultGroupName;
@@ -52,8 +56,9 @@ final class ApiRoutes {
       Supplier<String> healthProblem) {
     ApiRoutes api = new ApiRoutes(cache, defaultGroup, keyPolicy, stats, healthProblem);
     return Routes.builder()
-        .exact("/api", r -> r.get(api::byQuery))
-        .prefix("/api/", r -> r.get(api::byPath))
+        .exact("/api", r -> r.get(api::byQuery).delete(api::byQuery).put(MAX_PUT_BODY, api::byQuery))
+        .prefix("/api/", r -> r.get(api::byPath).delete(api::byPath).put(MAX_PUT_BODY, api::byPath)
+            .post(ApiWrites.MAX_BATCH_BODY, api::byPath))
         .exact("/stats", r -> r.get(api::stats))
         .exact("/healthz", r -> r.get(api::health))
         .exact("/", r -> r.get(ex -> ex.respond(Response.text(200, HELP))))
@@ -62,7 +67,7 @@ final class ApiRoutes {
         .build();
   }
 
-  /** {@code GET /api?key=K}: a key of the default group. */
+  /** {@code GET}, {@code PUT} or {@code DELETE /api?key=K}: a key of the default group. */
   private void byQuery(Exchange ex) {
     String raw = ex.target().rawQueryParam("key");
     if (raw == null || raw.isEmpty()) {
@@ -80,14 +85,18 @@ final class ApiRoutes {
     if (g == null) {
       g = defaultGroup = cache.group(defaultGroupName).orElse(null);
     }
-    get(ex, g, defaultGroupName, key);
+    serve(ex, g, defaultGroupName, key);
   }
 
-  /** {@code GET /api/{group}/{key}}. */
+  /** {@code GET}, {@code PUT} or {@code DELETE /api/{group}/{key}}, and {@code POST /api/{group}/_remove}. */
   private void byPath(Exchange ex) {
     String path = ex.target().rawPath();
     int from = "/api/".length();
     int slash = path.indexOf('/', from);
+    if (ex.method() == HttpMethod.POST) {
+      batch(ex, path, from, slash);
+      return;
+    }
     if (slash < 0) {
       ex.respond(Response.text(400, "missing key: use /api/{group}/{key}"));
       return;
@@ -105,7 +114,29 @@ final class ApiRoutes {
       ex.respond(Response.text(400, group.isEmpty() ? "missing group: use /api/{group}/{key}" : "missing key: use /api/{group}/{key}"));
       return;
     }
-    get(ex, cache.group(group).orElse(null), group, key);
+    serve(ex, cache.group(group).orElse(null), group, key);
+  }
+
+  /** {@code POST /api/{group}/_remove} with {@code {"keys":[...]}}. */
+  private void batch(Exchange ex, String path, int from, int slash) {
+    if (slash < 0 || !path.substring(slash + 1).equals(ApiWrites.REMOVE)) {
+      ex.respond(Response.text(405, "POST is only for /api/{group}/" + ApiWrites.REMOVE + " (a batch remove); use PUT to "
+          + "store a value").with(Response.Header.of("allow", "GET, PUT, DELETE")));
+      return;
+    }
+    String group;
+    try {
+      group = RequestTarget.decodePath(path.substring(from, slash));
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, "the path is not valid percent-encoded UTF-8"));
+      return;
+    }
+    Group g = cache.group(group).orElse(null);
+    if (g == null) {
+      ex.respond(noSuchGroup(group));
+      return;
+    }
+    ApiWrites.removeBatch(ex, g);
   }
 
   /** 200 "ok", or 503 and what is wrong (while draining, the responder answers 503 before this). */
@@ -118,15 +149,28 @@ final class ApiRoutes {
     ex.respond(Response.of(200, Response.JSON, stats.get().getBytes(StandardCharsets.UTF_8)));
   }
 
-  private void get(Exchange ex, Group group, String groupName, String key) {
+  private Response noSuchGroup(String groupName) {
+    return Response.text(404, "no such group: '" + Text.quotable(groupName) + "' (this node has " + groupNames() + ")");
+  }
+
+  /** A key of a group, by the request's method: GET reads it, DELETE removes it, PUT stores the body. */
+  private void serve(Exchange ex, Group group, String groupName, String key) {
     if (group == null) {
-      ex.respond(Response.text(404, "no such group: '" + Text.quotable(groupName) + "' (this node has " + groupNames() + ")"));
+      ex.respond(noSuchGroup(groupName));
       return;
     }
     String refused = keyPolicy.refuse(groupName, key);
     if (refused != null) {
       ex.respond(Response.text(400, "key '" + Text.quotable(key) + "' of group '" + Text.quotable(groupName)
           + "' is refused: " + refused));
+      return;
+    }
+    if (ex.method() == HttpMethod.DELETE) {
+      ApiWrites.delete(ex, group, key);
+      return;
+    }
+    if (ex.method() == HttpMethod.PUT) {
+      ApiWrites.put(ex, group, key);
       return;
     }
     CompletableFuture<ByteView> f;

@@ -96,6 +96,7 @@ public final class Demo {
         return code;
       }
       account();
+      update();
       if (exitAfterAccount) {
         return code = 0;
       }
@@ -355,6 +356,44 @@ public final class Demo {
     out.flush();
   }
 
+  /** 3. A value changes: put at one node, then removed at another so that its owner reloads it once. */
+  private void update() throws IOException, InterruptedException {
+    HashRing ring = HashRing.of(peers, HashRing.DEFAULT_REPLICAS, HashFunction.CRC32_IEEE);
+    out.println();
+    out.println("3. Jack's score changes to 600. Tell the cluster, at node 1:");
+    out.println("     curl -X PUT --data 600 \"http://localhost:" + apiPorts[0] + "/api/scores/Jack\"");
+    Answer put = join(write(apiPorts[0], "PUT", "/api/scores/Jack", "600"));
+    long[] before = originLoads();
+    out.println("   " + (put.status() == 200 ? "" : "PUT answered " + put.shown() + "; ") + "nodes 1, 2, 3 answer: "
+        + everyNode("Jack") + " - " + (sum(originLoads()) - sum(before)) + " origin loads: node "
+        + nodeOf(ring.owner("Jack")) + " (the owner) stored it, the others dropped their copies.");
+    out.println("   Back to what the database says: remove Jack, at node 2:");
+    out.println("     curl -X DELETE \"http://localhost:" + apiPorts[1] + "/api?key=Jack\"");
+    Answer removed = join(write(apiPorts[1], "DELETE", "/api?key=Jack", null));
+    before = originLoads();
+    String answers = everyNode("Jack");
+    long[] after = originLoads();
+    out.println("   " + (removed.status() == 200 ? "" : "DELETE answered " + removed.shown() + "; ") + "nodes 1, 2, 3 answer: "
+        + answers + " - " + (sum(after) - sum(before)) + " origin load (" + loaders(before, after) + ").");
+    out.flush();
+  }
+
+  /** What nodes 1, 2 and 3 answer for {@code key}, in that order. */
+  private String everyNode(String key) throws IOException, InterruptedException {
+    List<String> answers = new ArrayList<>();
+    for (int port : apiPorts) {
+      answers.add(join(askAsync(port, key)).shown());
+    }
+    return String.join(", ", answers);
+  }
+
+  private CompletableFuture<Answer> write(int port, String method, String pathAndQuery, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + pathAndQuery))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).thenApply(r -> new Answer(r.statusCode(), r.body()));
+  }
+
   private void tryIt() {
     out.println();
     out.println("The cluster keeps running. Try:");
@@ -362,6 +401,7 @@ public final class Demo {
     out.println("  curl \"http://localhost:" + apiPorts[0] + "/api?key=" + DemoDatabase.generatedName(7) + "\"");
     out.println("  curl \"http://localhost:" + apiPorts[1] + "/api/scores/Sam\"");
     out.println("  curl \"http://localhost:" + apiPorts[2] + "/stats\"");
+    out.println("  curl -X DELETE \"http://localhost:" + apiPorts[0] + "/api?key=Tom\"   # the next request reloads Tom once");
     out.println("  ./groupcache4j ring --peers " + String.join(",", peers) + " Tom Jack Sam");
     out.println("Press Ctrl-C to stop the three nodes.");
     out.flush();

@@ -184,15 +184,48 @@ class ApiServerTest {
   }
 
   @Test
-  void onlyGet() throws Exception {
-    for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH"}) {
-      Resp r = send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:" + port + "/api?key=Tom"))
-          .method(method, HttpRequest.BodyPublishers.ofString("body")).build());
+  void otherMethodsAre405() throws Exception {
+    for (String method : new String[] {"POST", "PATCH"}) {
+      Resp r = write(method, "/api?key=Tom", "body");
       assertOneLineError(r, 405, "method " + method + " is not allowed");
-      assertThat(r.raw().headers().firstValue("allow")).hasValue("GET");
+      assertThat(r.raw().headers().firstValue("allow")).hasValue("GET, DELETE, PUT");
     }
     // The connection survives a request with a body that nobody reads.
     assertThat(get("/api?key=Tom").status()).isEqualTo(200);
+  }
+
+  private Resp write(String method, String path, String body) throws Exception {
+    return send(HttpRequest.newBuilder().timeout(Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:" + port + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  @Test
+  void putDeleteAndBatchRemoveAnswerWithThePeersTold() throws Exception {
+    Resp put = write("PUT", "/api?key=Tom", "631");
+    assertThat(put.status()).as(put.text()).isEqualTo(200);
+    assertThat(put.type()).isEqualTo("application/json");
+    assertThat(put.text()).isEqualTo("{\"group\":\"scores\",\"keys\":[\"Tom\"],\"told\":[],\"notTold\":{}}");
+    assertThat(get("/api?key=Tom").text()).isEqualTo("631");
+    assertThat(write("DELETE", "/api/scores/Tom", null).status()).isEqualTo(200);
+    assertThat(get("/api/scores/Tom").text()).isEqualTo("value-of-Tom");
+    assertThat(write("PUT", "/api/other/k?ttl=30s", "v").status()).isEqualTo(200);
+    assertThat(get("/api/other/k").text()).isEqualTo("v");
+    Resp batch = write("POST", "/api/other/_remove", "{\"keys\":[\"k\",\"j\"]}");
+    assertThat(batch.status()).as(batch.text()).isEqualTo(200);
+    assertThat(batch.text()).contains("\"keys\":[\"k\",\"j\"]");
+    assertThat(get("/api/other/k").text()).isEqualTo("other:k");
+    assertThat(cache.group("other").orElseThrow().stats().removes()).isEqualTo(2);
+  }
+
+  @Test
+  void badWritesAre4xxWithAReason() throws Exception {
+    assertOneLineError(write("PUT", "/api?key=Tom&ttl=soon", "v"), 400, "bad ttl");
+    assertOneLineError(write("PUT", "/api?key=Tom&ttl=0s", "v"), 400, "bad ttl");
+    assertOneLineError(write("DELETE", "/api/nosuch/Tom", null), 404, "no such group");
+    assertOneLineError(write("POST", "/api/scores/_remove", "not json"), 400, "not JSON");
+    assertOneLineError(write("POST", "/api/scores/_remove", "{\"keys\":[]}"), 400, "at least one key");
+    assertOneLineError(write("POST", "/api/scores/Tom", "x"), 405, "POST is only for");
+    assertOneLineError(write("DELETE", "/api?key=bad-key", null), 400, "refused");
   }
 
   @Test
