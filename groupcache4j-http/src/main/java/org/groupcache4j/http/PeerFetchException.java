@@ -1,6 +1,7 @@
 package org.groupcache4j.http;
 
 import java.io.IOException;
+import org.groupcache4j.internal.Text;
 
 /**
  * A fetch from a peer failed in transport, not in the owner's loader: the peer could not be
@@ -54,7 +55,8 @@ public final class PeerFetchException extends IOException {
    *     peer, group and key
    */
   public PeerFetchException(Reason reason, String peer, String group, String key, String what, Throwable cause) {
-    super("fetch of group '" + group + "', key '" + printable(key) + "' from peer " + peer + " failed: " + what, cause);
+    super("fetch of group '" + Text.quotable(group) + "', key '" + Text.quotable(key) + "' from peer " + peer
+        + " failed: " + what, cause);
     this.reason = reason;
     this.peer = peer;
     this.group = group;
@@ -79,22 +81,5 @@ public final class PeerFetchException extends IOException {
   /** The key asked for. */
   public String key() {
     return key;
-  }
-
-  private static String printable(String key) {
-    if (key == null) {
-      return "null";
-    }
-    String k = key.length() > 200 ? key.substring(0, 200) + "…(" + key.length() + " chars)" : key;
-    StringBuilder sb = new StringBuilder(k.length());
-    for (int i = 0; i < k.length(); i++) {
-      char c = k.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 }
