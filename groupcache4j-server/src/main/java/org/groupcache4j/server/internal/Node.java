@@ -127,12 +127,6 @@ public final class Node implements AutoCloseable {
       GroupCache built = gc;
       metrics = new NodeMetrics(built);
       memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());
-      if (c.peerSource() != null) {
-        watcher = PeerWatcher.start(gc, c.peerSource().discovery(), c.peerSource().interval());
-      } else {
-        gc.setPeers(c.peers());
-      }
-      this.peerWatcher = watcher;
       if (!c.api().isEmpty()) {
         server = ApiServer.builder(gc, c.groups().get(0).name())
             .keyPolicy(this::refuse)
@@ -146,11 +140,21 @@ public final class Node implements AutoCloseable {
             .build()
             .start();
       }
-      this.api = server;
+      this.api = server; // /healthz answers 503 "starting" until the peers are known
+      if (c.peerSource() != null) {
+        readiness.starting("looking up the peers (" + c.peerSource().discovery().describe() + ")");
+        watcher = PeerWatcher.start(gc, c.peerSource().discovery(), c.peerSource().interval());
+      } else {
+        gc.setPeers(c.peers());
+      }
+      this.peerWatcher = watcher;
       readiness.ready("serving");
     } catch (RuntimeException | IOException | OriginConfigException e) {
       if (watcher != null) {
         watcher.close();
+      }
+      if (server != null) {
+        server.close();
       }
       if (gc != null) {
         gc.close();
@@ -252,6 +256,10 @@ public final class Node implements AutoCloseable {
    * {@link #OUT_OF_MEMORY_UNHEALTHY} (the heap is too small for the budgets and the values).
    */
   public String healthProblem() {
+    Readiness.Snapshot r = readiness.snapshot();
+    if (!r.isReady()) {
+      return r.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + r.reason() + " (since " + r.since() + ")";
+    }
     for (Served s : served) {
       long last = s.loader().lastOutOfMemoryNanos();
       long ago = System.nanoTime() - last;

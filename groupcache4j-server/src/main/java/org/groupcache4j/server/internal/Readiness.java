@@ -19,7 +19,7 @@ public final class Readiness {
     }
   }
 
-  private volatile Snapshot now = new Snapshot(State.STARTING, Instant.now(), "starting");
+  private volatile Snapshot now = new Snapshot(State.STARTING, Instant.now(), "the node is starting");
 
   public Snapshot snapshot() {
     return now;
@@ -27,6 +27,13 @@ public final class Readiness {
 
   public boolean isReady() {
     return now.isReady();
+  }
+
+  /** While STARTING: what the node is doing now (since stays the start). */
+  public synchronized void starting(String what) {
+    if (now.state() == State.STARTING) {
+      now = new Snapshot(State.STARTING, now.since(), what);
+    }
   }
 
   /** STARTING becomes READY; a draining node stays draining. */

@@ -1,0 +1,98 @@
+package org.groupcache4j.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.groupcache4j.server.internal.cli.ServeCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code /healthz} answers 503 while a node starts and while it drains, 200 only in between. */
+@Timeout(60)
+class ReadinessTest {
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private String health(int port) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() + " " + r.body().strip();
+    } catch (Exception e) {
+      return "no answer";
+    }
+  }
+
+  @Test
+  void unreadyWhileItLooksUpItsPeersThenReady() throws Exception {
+    int api = freePort();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    // A name server that never answers: the first lookup takes its timeouts (seconds) and fails.
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      NodeConfig c = ServeCommand.configOf("--self", "http://127.0.0.1:" + freePort(), "--api", "127.0.0.1:" + api,
+          "--origin", "synthetic:10", "--peers-dns", "http://cache.gc4j.test:8001",
+          "--peers-dns-server", "127.0.0.1:" + silent.getLocalPort());
+      CompletableFuture<Node> started = CompletableFuture.supplyAsync(() -> {
+        try {
+          return Node.start(c);
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      try {
+        await("/healthz answers").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+          String h = health(api);
+          if (!h.equals("no answer")) {
+            seen.add(h);
+          }
+          return h.startsWith("200");
+        });
+        assertThat(seen.get(0)).startsWith("503 starting: looking up the peers (DNS cache.gc4j.test");
+        assertThat(seen).last().isEqualTo("200 ok");
+        assertThat(started.get(10, TimeUnit.SECONDS).readiness().isReady()).isTrue();
+      } finally {
+        started.get(20, TimeUnit.SECONDS).close();
+      }
+    }
+  }
+
+  @Test
+  void unreadyFromTheStartOfADrainWhileTheRequestInFlightIsAnswered() throws Exception {
+    int api = freePort();
+    Node node = Node.start(ServeCommand.configOf("--self", "http://127.0.0.1:" + freePort(), "--api", "127.0.0.1:" + api,
+        "--origin", "synthetic:20,delay=2s"));
+    assertThat(health(api)).isEqualTo("200 ok");
+    CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + api + "/api?key=k")).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(10)).until(() -> node.loader().counts().loads() == 1);
+
+    CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> node.shutdown(Duration.ofSeconds(10)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !node.readiness().isReady());
+    assertThat(node.healthProblem()).startsWith("draining: shutting down");
+    assertThat(inFlight).as("still in flight while unready").isNotDone();
+    assertThat(health(api)).as("a new client gets no 200").doesNotStartWith("200");
+
+    assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    drain.get(15, TimeUnit.SECONDS);
+    assertThat(node.readiness().snapshot().state()).isEqualTo(Readiness.State.DRAINING);
+  }
+}
