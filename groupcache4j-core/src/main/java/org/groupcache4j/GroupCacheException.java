@@ -43,4 +43,20 @@ public class GroupCacheException extends RuntimeException {
     String w = "group '" + group + "', key '" + Text.quotable(key) + "'";
     return owner == null ? w : w + " (reported by owner " + owner + ")";
   }
+
+  /**
+   * The message of an error the owner {@code owner} reported with the text {@code detail}, in the
+   * form of the same error on this node with the owner named: an owner's
+   * {@code "origin failed for group 'g', key 'k': why"} becomes
+   * {@code "origin failed for group 'g', key 'k' (reported by owner X): why"}. A text not in that
+   * form (e.g. a Go peer's) follows {@code what} and the place.
+   */
+  static String reportedByOwner(String what, String group, String key, String owner, String detail) {
+    String local = " for " + where(group, key, null) + ": ";
+    int at = detail.indexOf(local);
+    if (at > 0 && at <= 40) {
+      return detail.substring(0, at) + " for " + where(group, key, owner) + ": " + detail.substring(at + local.length());
+    }
+    return what + " for " + where(group, key, owner) + ": " + detail;
+  }
 }

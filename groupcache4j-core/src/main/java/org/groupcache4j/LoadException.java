@@ -27,7 +27,6 @@ public class LoadException extends GroupCacheException {
 
   /** The owning peer {@code owner} reported that its loader failed with {@code detail}. */
   public static LoadException fromOwner(String group, String key, String owner, String detail) {
-    return new LoadException(group, key, owner,
-        "loader failed for " + where(group, key, owner) + ": " + detail, null);
+    return new LoadException(group, key, owner, reportedByOwner("loader failed", group, key, owner, detail), null);
   }
 }

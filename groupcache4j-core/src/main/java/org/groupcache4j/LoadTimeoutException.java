@@ -19,7 +19,6 @@ public class LoadTimeoutException extends LoadException {
 
   /** The owning peer {@code owner} reported that its loader timed out. */
   public static LoadTimeoutException fromOwner(String group, String key, String owner, String detail) {
-    return new LoadTimeoutException(group, key, owner,
-        "load timed out for " + where(group, key, owner) + ": " + detail);
+    return new LoadTimeoutException(group, key, owner, reportedByOwner("load timed out", group, key, owner, detail));
   }
 }

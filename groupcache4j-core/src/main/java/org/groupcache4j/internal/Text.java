@@ -11,9 +11,9 @@ public final class Text {
   private Text() {}
 
   /**
-   * {@code s} as it may stand between quotes in a message: control characters, quotes and
-   * backslashes escaped as {@code \\uXXXX}, cut after {@value #MAX_QUOTED} characters (saying how
-   * long it was); {@code "null"} for null.
+   * {@code s} as it may stand between quotes in a message: control characters escaped as
+   * {@code \\uXXXX} (an apostrophe stays readable: {@code key 'O'Brien'}), cut after
+   * {@value #MAX_QUOTED} characters (saying how long it was); {@code "null"} for null.
    */
   public static String quotable(String s) {
     if (s == null) {
@@ -43,7 +43,7 @@ public final class Text {
   }
 
   private static boolean needsEscape(char c) {
-    return c < 0x20 || c == 0x7f || c == '\'' || c == '\\';
+    return c < 0x20 || c == 0x7f;
   }
 
   /**

@@ -58,10 +58,7 @@ public final class PeerErrors {
       return loaderError(nf.detail() != null ? nf.detail() : "not found", Wire.NOT_FOUND);
     } else if (t instanceof LoadTimeoutException) {
       return loaderError(t.getMessage(), Wire.LOAD_TIMEOUT);
-    } else if (t instanceof LoadException) {
-      Throwable cause = t.getCause();
-      return loaderError(cause != null ? cause.toString() : t.getMessage(), Wire.LOAD_FAILED);
-    } else if (t instanceof GroupCacheException) {
+    } else if (t instanceof GroupCacheException) { // LoadException too: its message names what failed and why
       return loaderError(t.getMessage(), Wire.LOAD_FAILED);
     } else if (t instanceof IllegalArgumentException) {
       return new ErrorAnswer(400, "bad request: " + detail(t.getMessage()), null, null);

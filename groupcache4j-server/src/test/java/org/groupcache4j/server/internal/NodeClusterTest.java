@@ -156,6 +156,28 @@ class NodeClusterTest {
     assertThat(stats.get("peers")).isEqualTo(peers);
   }
 
+  /**
+   * A failed load reads the same at the owner and at any other node, which adds only who
+   * reported it; a key with an apostrophe is shown as it is.
+   */
+  @Test
+  void aFailureReadsTheSameAtTheOwnerAndElsewhere() throws Exception {
+    HashRing ring = HashRing.of(peers);
+    String key = "broken-it's";
+    int owner = peers.indexOf(ring.owner(key));
+    String atOwner = ask(owner, key).body().strip();
+    assertThat(atOwner).startsWith("origin failed for group 'scores', key 'broken-it's': ")
+        .contains("HTTP 500").contains("db down").doesNotContain("\\u0027").doesNotContain("Exception");
+    for (int n = 0; n < 3; n++) {
+      if (n != owner) {
+        HttpResponse<String> r = ask(n, key);
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body().strip()).isEqualTo(atOwner.replace("key 'broken-it's'", "key 'broken-it's' (reported by owner "
+            + peers.get(owner) + ")"));
+      }
+    }
+  }
+
   @Test
   void originAnswersReachClientsOfEveryNodeWithTheSameStatus() throws Exception {
     for (int n = 0; n < 3; n++) {
