@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,8 @@ import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.http.internal.PeerEndpoint;
 import org.groupcache4j.http.internal.PeerServer;
 import org.groupcache4j.http.internal.PeerUrl;
+import org.groupcache4j.http.internal.auth.BearerTokens;
+import org.groupcache4j.http.internal.tls.PeerSecurity;
 import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.client.PeerHttpClient;
 import org.groupcache4j.http.internal.server.InFlight;
@@ -67,6 +70,7 @@ public final class HttpPeerTransport implements PeerTransport {
   public static final String DEFAULT_BASE_PATH = "/_groupcache/";
 
   private final TransportConfig config;
+  private PeerSecurity security = PeerSecurity.NONE; // set by the builder
   private final EventLoopGroup sharedLoops; // the application's, or null
   private final boolean warmUpOnStart;
   private CompletableFuture<Integer> warmUp = CompletableFuture.completedFuture(0); // guarded by this
@@ -156,9 +160,10 @@ public final class HttpPeerTransport implements PeerTransport {
   }
 
   /**
-   * A client for the peer named {@code peerUrl} (e.g. {@code http://10.0.0.2:8001}); requests go to
-   * {@code peerUrl + basePath + group + "/" + key}. A URL this transport cannot use (not
-   * {@code http://}) gives a client whose fetches fail, so the group loads locally and logs why.
+   * A client for the peer named {@code peerUrl} (e.g. {@code http://10.0.0.2:8001} or
+   * {@code https://10.0.0.2:8443}); requests go to {@code peerUrl + basePath + group + "/" + key}.
+   * A URL this transport cannot use (neither {@code http://} nor {@code https://}) gives a client
+   * whose fetches fail, so the group loads locally and logs why.
    */
   @Override
   public PeerClient client(String peerUrl) {
@@ -170,7 +175,7 @@ public final class HttpPeerTransport implements PeerTransport {
       }
       resources = io();
     }
-    PeerHttpClient c = new PeerHttpClient(peerUrl, config, resources, clients::remove);
+    PeerHttpClient c = new PeerHttpClient(peerUrl, config, resources, security, clients::remove);
     clients.add(c);
     return c;
   }
@@ -282,6 +287,8 @@ public final class HttpPeerTransport implements PeerTransport {
     private boolean nativeTransport = true;
     private EventLoopGroup eventLoopGroup;
     private boolean warmUpOnStart;
+    private PeerTls tls;
+    private BearerTokens peerToken;
 
     private Builder() {}
 
@@ -438,9 +445,36 @@ public final class HttpPeerTransport implements PeerTransport {
     }
 
     public HttpPeerTransport build() {
-      return new HttpPeerTransport(new TransportConfig(basePath, bindAddress, connectTimeout, responseTimeout,
+      HttpPeerTransport t = new HttpPeerTransport(new TransportConfig(basePath, bindAddress, connectTimeout, responseTimeout,
           maxResponseBytes, maxConnectionsPerPeer, maxPendingFetchesPerPeer, eventLoopThreads, idleTimeout,
           shutdownTimeout, maxRequestLineBytes, maxHeaderBytes, nativeTransport), eventLoopGroup, warmUpOnStart);
+      if (tls != null || peerToken != null) {
+        t.security = new PeerSecurity(tls == null ? null : tls.contexts(), peerToken);
+      }
+      return t;
+    }
+
+    /**
+     * TLS: the server serves it when the self URL is {@code https://} (the certificate is then
+     * required), clients use it for {@code https://} peers (checked against its trusted
+     * certificates, presenting the certificate under mutual TLS). Without it, {@code https://}
+     * peers are checked against the JDK's trust store and an {@code https://} self URL is refused.
+     */
+    public Builder tls(PeerTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * A bearer token (the first line of {@code file}, re-read when it changes) that the server asks
+     * of every peer request ({@code 401} otherwise) and the clients send, for peers behind a
+     * TLS-terminating proxy. Every node needs the same token; golang/groupcache nodes send none.
+     *
+     * @throws IllegalArgumentException naming the file if it is missing, empty or not a token
+     */
+    public Builder peerTokenFile(Path file) {
+      this.peerToken = BearerTokens.fromFile(Objects.requireNonNull(file, "file"));
+      return this;
     }
 
     private static Duration positive(Duration d, String what) {

@@ -56,8 +56,9 @@ class HttpPeerTransportTest {
     assertThat(PeerUrl.listenAddressOf("http://127.0.0.1:8001")).isEqualTo(new InetSocketAddress("127.0.0.1", 8001));
     assertThat(PeerUrl.listenAddressOf("http://127.0.0.1")).isEqualTo(new InetSocketAddress("127.0.0.1", 80));
     assertThat(PeerUrl.listenAddressOf("http://[::1]:9000/x")).isEqualTo(new InetSocketAddress("::1", 9000));
+    assertThat(PeerUrl.listenAddressOf("https://127.0.0.1")).isEqualTo(new InetSocketAddress("127.0.0.1", 443));
     assertThatThrownBy(() -> PeerUrl.listenAddressOf("10.0.0.1:8001"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected http://host[:port]");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected http[s]://host[:port]");
     assertThatThrownBy(() -> PeerUrl.listenAddressOf("http://bad host/"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid URL");
 

@@ -259,7 +259,7 @@ class PeerClientTest {
   @Test
   void unusablePeerUrlsFailEveryFetchWithAReason() {
     HttpPeerTransport t = transport(b -> {});
-    assertThat(failureOf(t.client("https://10.0.0.1:8001").fetch("g", "k"))).hasMessageContaining("not an http:// URL")
+    assertThat(failureOf(t.client("ftp://10.0.0.1:8001").fetch("g", "k"))).hasMessageContaining("not an http:// or https:// URL")
         .extracting(e -> ((PeerFetchException) e).reason()).isEqualTo(PeerFetchException.Reason.INVALID_URL);
     assertThat(failureOf(t.client("http://").fetch("g", "k"))).isInstanceOf(PeerFetchException.class);
     assertThat(failureOf(t.client("no url at all").fetch("g", "k"))).isInstanceOf(PeerFetchException.class);

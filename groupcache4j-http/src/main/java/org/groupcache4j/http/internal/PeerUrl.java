@@ -10,15 +10,15 @@ import java.util.Map;
  * A peer URL taken apart, for the client (where to connect, the {@code host} header, the path
  * that goes before the base path) and for the server (where to listen for the self URL).
  *
- * <p>The schemes this transport speaks are the keys of {@link #DEFAULT_PORTS}: {@code http} today.
- * Accepting {@code https} is adding it there with port 443 and saying so in {@link #SPOKEN};
- * {@link #secure()} then tells the connection pool to put TLS on its connections.
+ * <p>The schemes this transport speaks are the keys of {@link #DEFAULT_PORTS}: {@code http} and
+ * {@code https}; {@link #secure()} tells the connection pool to put TLS on its connections and
+ * the server to serve TLS.
  */
 public final class PeerUrl {
   /** The schemes accepted, with the port used when the URL names none. */
-  private static final Map<String, Integer> DEFAULT_PORTS = Map.of("http", 80);
+  private static final Map<String, Integer> DEFAULT_PORTS = Map.of("http", 80, "https", 443);
   /** What an accepted URL looks like, for error messages. */
-  private static final String SPOKEN = "an http:// URL (this transport speaks plain HTTP only)";
+  private static final String SPOKEN = "an http:// or https:// URL";
 
   private final String url;
   private final String scheme;
@@ -40,7 +40,7 @@ public final class PeerUrl {
    * Parses {@code url}, e.g. {@code http://10.0.0.2:8001} or {@code http://[::1]:8001/prefix}.
    *
    * @throws IllegalArgumentException saying what is wrong with it, e.g. "peer URL ftp://a is not
-   *     an http:// URL (this transport speaks plain HTTP only)"
+   *     an http:// or https:// URL"
    */
   public static PeerUrl parse(String url) {
     if (url == null) {
@@ -122,7 +122,7 @@ public final class PeerUrl {
       u = parse(selfUrl);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot tell where to listen from the self URL '" + selfUrl + "': "
-          + e.getMessage() + "; expected http://host[:port], e.g. http://10.0.0.1:8001, or set "
+          + e.getMessage() + "; expected http[s]://host[:port], e.g. http://10.0.0.1:8001, or set "
           + "HttpPeerTransport.builder().bindAddress(...)", e);
     }
     return new InetSocketAddress(u.host, u.port);

@@ -78,6 +78,12 @@ public final class Node implements AutoCloseable {
       if (c.peerListen() != null) {
         tb.bindAddress(c.peerListen());
       }
+      if (c.security().tls() != null) {
+        tb.tls(c.security().tls());
+      }
+      if (c.security().peerToken() != null) {
+        tb.peerTokenFile(c.security().peerToken().file());
+      }
       if (c.peerConnections() != null) {
         tb.maxConnectionsPerPeer(c.peerConnections());
       }

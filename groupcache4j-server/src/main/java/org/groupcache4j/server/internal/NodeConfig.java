@@ -19,6 +19,7 @@ import org.groupcache4j.server.internal.origin.Origins;
  *     tells whoever started the node that it answers, and not another process on the same port
  * @param peerSource where the peers come from while the node serves ({@code --peers-file},
  *     {@code --peers-dns}), or null for the fixed list {@code peers}
+ * @param security TLS and tokens ({@link NodeSecurity#NONE} when null)
  */
 public record NodeConfig(
     String self,
@@ -36,7 +37,8 @@ public record NodeConfig(
     Duration shutdownGrace,
     List<GroupConfig> groups,
     String instance,
-    PeerSource peerSource) {
+    PeerSource peerSource,
+    NodeSecurity security) {
 
   /**
    * How long values stay fresh: {@code --ttl} (null: no expiry unless the origin says),
@@ -84,6 +86,9 @@ public record NodeConfig(
     if (instance == null) {
       instance = java.util.UUID.randomUUID().toString();
     }
+    if (security == null) {
+      security = NodeSecurity.NONE;
+    }
   }
 
   /** A node with one group, a fixed peer list and a random {@code instance}. */
@@ -96,7 +101,13 @@ public record NodeConfig(
         apiThreads, apiMaxConnections, apiIdleTimeout, shutdownGrace,
         List.of(new GroupConfig(group, cacheBytes, eviction, hotStore, loadTimeout, peerTimeout, originSpec, origin,
             null)),
-        null, null);
+        null, null, null);
+  }
+
+  /** This configuration with TLS and tokens. */
+  public NodeConfig withSecurity(NodeSecurity s) {
+    return new NodeConfig(self, peers, peerListen, basePath, replicas, api, peerConnectTimeout, peerConnections,
+        peerThreads, apiThreads, apiMaxConnections, apiIdleTimeout, shutdownGrace, groups, instance, peerSource, s);
   }
 
   /** The budgets of every group, added up. */

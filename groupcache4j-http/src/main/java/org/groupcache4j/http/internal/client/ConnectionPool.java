@@ -20,6 +20,7 @@ import org.groupcache4j.ByteView;
 import org.groupcache4j.http.PeerFetchException.Reason;
 import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.http.internal.PeerUrl;
+import org.groupcache4j.http.internal.tls.PeerSecurity;
 import org.groupcache4j.http.internal.TransportConfig;
 
 /**
@@ -46,6 +47,8 @@ final class ConnectionPool {
 
   final EventLoop loop;
   private final TransportConfig cfg;
+  private final PeerUrl peer;
+  private final PeerSecurity security; // TLS to https peers
   private final PeerRequests requests;
   private final Bootstrap bootstrap;
   private final int maxConnections;
@@ -62,7 +65,14 @@ final class ConnectionPool {
 
   ConnectionPool(EventLoop loop, IoResources io, PeerUrl peer, TransportConfig cfg, PeerRequests requests,
       int maxConnections, int maxWaiting) {
+    this(loop, io, peer, cfg, PeerSecurity.NONE, requests, maxConnections, maxWaiting);
+  }
+
+  ConnectionPool(EventLoop loop, IoResources io, PeerUrl peer, TransportConfig cfg, PeerSecurity security,
+      PeerRequests requests, int maxConnections, int maxWaiting) {
     this.loop = loop;
+    this.peer = peer;
+    this.security = security;
     this.cfg = cfg;
     this.requests = requests;
     this.maxConnections = maxConnections;
@@ -94,6 +104,7 @@ final class ConnectionPool {
         .setMaxHeaderSize(16384)
         .setMaxChunkSize(65536);
     PeerConnection c = new PeerConnection(this, new AnswerReader(cfg.maxResponseBytes(), ch.alloc()));
+    security.addClientTls(ch, peer);
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(cfg.clientIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("decoder", new PeerConnection.AnswerDecoder(decoder, c))

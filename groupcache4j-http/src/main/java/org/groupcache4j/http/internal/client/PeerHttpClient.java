@@ -18,6 +18,7 @@ import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.http.internal.PeerErrors;
 import org.groupcache4j.http.internal.PeerPaths;
 import org.groupcache4j.http.internal.PeerUrl;
+import org.groupcache4j.http.internal.tls.PeerSecurity;
 import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.Wire;
 import org.groupcache4j.http.internal.WriteWire;
@@ -81,6 +82,15 @@ public final class PeerHttpClient implements PeerClient {
 
   /** @param onClose told once when this client is closed */
   public PeerHttpClient(String url, TransportConfig cfg, IoResources io, Consumer<PeerHttpClient> onClose) {
+    this(url, cfg, io, PeerSecurity.NONE, onClose);
+  }
+
+  /**
+   * @param security TLS for {@code https} peers and the token to send
+   * @param onClose told once when this client is closed
+   */
+  public PeerHttpClient(String url, TransportConfig cfg, IoResources io, PeerSecurity security,
+      Consumer<PeerHttpClient> onClose) {
     this.url = url;
     this.onClose = onClose;
     this.responseTimeoutNanos = cfg.responseTimeout().toNanos();
@@ -94,12 +104,12 @@ public final class PeerHttpClient implements PeerClient {
       return;
     }
     this.invalid = null;
-    this.requests = new PeerRequests(peer, cfg.basePath());
+    this.requests = new PeerRequests(peer, cfg.basePath(), security.requestHeaders());
     EventLoop[] loops = io.loops();
     int n = Math.min(loops.length, cfg.maxConnectionsPerPeer());
     this.pools = new ConnectionPool[n];
     for (int i = 0; i < n; i++) {
-      pools[i] = new ConnectionPool(loops[i], io, peer, cfg, requests,
+      pools[i] = new ConnectionPool(loops[i], io, peer, cfg, security, requests,
           share(cfg.maxConnectionsPerPeer(), n, i), Math.max(1, share(cfg.maxPendingFetchesPerPeer(), n, i)));
     }
     for (ConnectionPool p : pools) {

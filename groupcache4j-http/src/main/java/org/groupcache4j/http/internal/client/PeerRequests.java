@@ -22,9 +22,14 @@ final class PeerRequests {
   private volatile EscapedGroup lastGroup; // group names are few: the last one's escaped bytes
 
   PeerRequests(PeerUrl url, String basePath) {
+    this(url, basePath, "");
+  }
+
+  /** @param headers more header lines, each ending in CRLF (e.g. the peer token's authorization), or "" */
+  PeerRequests(PeerUrl url, String basePath, String headers) {
     this.prefix = url.path() + basePath;
     this.head = ("GET " + prefix).getBytes(StandardCharsets.UTF_8); // joined as golang/groupcache does
-    this.tail = (" HTTP/1.1\r\nhost: " + url.hostHeader() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+    this.tail = (" HTTP/1.1\r\nhost: " + url.hostHeader() + "\r\n" + headers + "\r\n").getBytes(StandardCharsets.UTF_8);
   }
 
   /** The request for {@code key} of {@code group}, in a new buffer from {@code alloc}. */

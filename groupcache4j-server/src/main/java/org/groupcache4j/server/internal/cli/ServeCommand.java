@@ -13,10 +13,14 @@ import java.util.function.Function;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.groupcache4j.EvictionPolicy;
+import org.groupcache4j.http.PeerTls;
+import org.groupcache4j.http.internal.auth.BearerTokens;
+import org.groupcache4j.http.internal.tls.TlsFileException;
 import org.groupcache4j.server.internal.HeapBudget;
 import org.groupcache4j.server.internal.Logging;
 import org.groupcache4j.server.internal.Node;
 import org.groupcache4j.server.internal.NodeConfig;
+import org.groupcache4j.server.internal.NodeSecurity;
 import org.groupcache4j.server.internal.PeerSource;
 import org.groupcache4j.server.internal.Signals;
 import org.groupcache4j.server.internal.origin.OriginConfigException;
@@ -193,6 +197,38 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Idle client connections are closed after this. Default: ${DEFAULT-VALUE}.")
   String apiIdleTimeout;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "This node's certificate (PEM, leaf first, then any intermediates). With an https:// --self the peer port serves TLS with it; --api-tls serves the client API with it; --peer-mtls presents it to peers. Read again when it changes. Default: none.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The private key of --tls-cert (PEM, unencrypted; RSA or EC; PKCS#8, PKCS#1 or SEC1). Default: none.")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "FILE",
+      description = "CA certificates (PEM) that https:// peers' certificates must chain to (and, with --peer-mtls, the peers' client certificates). Default: the JDK's trust store.")
+  Path tlsCa;
+
+  @Option(names = "--peer-mtls",
+      description = "Mutual TLS between peers: the peer port requires a client certificate from --tls-ca, and this node presents --tls-cert when it fetches.")
+  boolean peerMtls;
+
+  @Option(names = "--api-tls",
+      description = "Serve the client API over HTTPS, with --tls-cert.")
+  boolean apiTls;
+
+  @Option(names = "--api-token-file", paramLabel = "FILE",
+      description = "Require 'Authorization: Bearer TOKEN' (TOKEN = the first line of FILE) on the client API, /healthz excepted; 401 otherwise. Read again when it changes. Default: none.")
+  Path apiTokenFile;
+
+  @Option(names = "--api-write-token-file", paramLabel = "FILE",
+      description = "A separate token for writes (PUT, DELETE, POST) on the client API; the --api-token-file token then only reads (403 on writes). Default: writes need the --api-token-file token.")
+  Path apiWriteTokenFile;
+
+  @Option(names = "--peer-token-file", paramLabel = "FILE",
+      description = "Require 'Authorization: Bearer TOKEN' on the peer port and send it to peers (for peers behind a TLS-terminating proxy); every node needs the same file. golang/groupcache nodes send no token. Default: none.")
+  Path peerTokenFile;
+
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s",
       description = "On SIGTERM/SIGINT: how long requests in flight may still take. Default: ${DEFAULT-VALUE}.")
   String shutdownGrace;
@@ -358,7 +394,112 @@ public final class ServeCommand implements Callable<Integer> {
       groups.add(group(flagGroup, new Settings(null, Map.of(), true)));
     }
     return new NodeConfig(selfUrl, peerList, listen, base, ring, apiAddrs, connectTo, peerConns, peerT, apiT, maxConns,
-        idle, grace, groups, instance, peerSource);
+        idle, grace, groups, instance, peerSource).withSecurity(security(selfUrl, peerList, !apiAddrs.isEmpty()));
+  }
+
+  /** Checks the TLS and token flags together and reads their files; a bad one is a usage error naming it. */
+  private NodeSecurity security(String selfUrl, List<String> peerList, boolean hasApi) {
+    boolean httpsSelf = selfUrl.startsWith("https://");
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw bad(tlsCert == null ? "--tls-key" : "--tls-cert", String.valueOf(tlsCert == null ? tlsKey : tlsCert),
+          "give --tls-cert and --tls-key together");
+    }
+    if (httpsSelf && tlsCert == null) {
+      throw bad("--self", selfUrl, "an https:// peer URL needs --tls-cert and --tls-key (what the peer port serves)");
+    }
+    if (peerMtls && !httpsSelf) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--peer-mtls needs an https:// --self (was " + selfUrl + ")");
+    }
+    if (peerMtls && tlsCa == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--peer-mtls needs --tls-ca, the CA that peers' "
+          + "certificates must chain to (the JDK's public trust store would admit any publicly certified client)");
+    }
+    if (apiTls && tlsCert == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--api-tls needs --tls-cert and --tls-key");
+    }
+    for (Object[] f : new Object[][] {{"--api-tls", apiTls ? "" : null}, {"--api-token-file", apiTokenFile},
+        {"--api-write-token-file", apiWriteTokenFile}}) {
+      if (f[1] != null && !hasApi) {
+        throw new CommandLine.ParameterException(spec.commandLine(), f[0] + " applies to the client API: give --api too");
+      }
+    }
+    PeerTls tls = null;
+    boolean httpsPeers = peerList.stream().anyMatch(p -> p.startsWith("https://"));
+    if (tlsCert != null || tlsCa != null || httpsPeers) {
+      PeerTls.Builder b = PeerTls.builder().mutual(peerMtls);
+      if (tlsCert != null) {
+        b.certificate(tlsCert, tlsKey);
+      }
+      if (tlsCa != null) {
+        b.trustedCertificates(tlsCa);
+      }
+      try {
+        tls = b.build();
+      } catch (TlsFileException e) {
+        String flag = switch (e.role()) {
+          case CERTIFICATE -> "--tls-cert";
+          case KEY -> "--tls-key";
+          case TRUSTED -> "--tls-ca";
+        };
+        throw bad(flag, e.file().toString(), e.problem());
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert " + tlsCert + " / --tls-key " + tlsKey
+            + ": " + e.getMessage());
+      }
+    }
+    return new NodeSecurity(tls, apiTls, token("--api-token-file", apiTokenFile),
+        token("--api-write-token-file", apiWriteTokenFile), token("--peer-token-file", peerTokenFile));
+  }
+
+  private BearerTokens token(String flag, Path file) {
+    if (file == null) {
+      return null;
+    }
+    try {
+      return BearerTokens.fromFile(file);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + flag + "': "
+          + e.getMessage());
+    }
+  }
+
+  /** {@code --peers-file} or {@code --peers-dns} (at most one, and not with {@code --peers}), or null. */
+  private PeerSource peerSource() {
+    if (peersFile != null && peersDns != null) {
+      throw bad("--peers-file", peersFile, "give --peers-file or --peers-dns, not both");
+    }
+    String given = peersFile != null ? "--peers-file" : peersDns != null ? "--peers-dns" : null;
+    if (given != null && peers != null) {
+      throw bad(given, peersFile != null ? peersFile : peersDns, "give " + given + " or --peers, not both");
+    }
+    if (peersDns == null && peersDnsServer != null) {
+      throw bad("--peers-dns-server", peersDnsServer, "it only applies with --peers-dns");
+    }
+    if (peersFile != null) {
+      if (peersFile.isBlank()) {
+        throw bad("--peers-file", peersFile, "name a file with one peer URL a line");
+      }
+      return PeerSource.file(java.nio.file.Path.of(peersFile));
+    }
+    if (peersDns == null) {
+      return null;
+    }
+    Duration interval = parse("--peers-dns-interval", peersDnsInterval, Values::positiveDuration);
+    InetSocketAddress server = peersDnsServer == null ? null : parse("--peers-dns-server", peersDnsServer, Values::hostPort);
+    PeerSource source = PeerSource.dns(peersDns, server == null ? null
+        : new InetSocketAddress(server.getHostString(), server.getPort()), interval);
+    parse("--peers-dns", peersDns, u -> source.discovery()); // the URL's form; nothing is resolved
+    return source;
+  }
+
+  private static void printCheck(NodeConfig c, PrintWriter out) {
+    out.println("groupcache4j serve: the flags are valid; this node would start as:");
+    out.println("  self      " + c.self());
+    out.println("  peers     " + (c.peerSource() == null ? String.join(",", c.peers())
+        : c.peerSource().discovery().describe() + ", looked up every " + Values.formatDuration(c.peerSource().interval())));
+    out.println("  api       " + (c.api().isEmpty() ? "(none)" : c.api().stream().map(Values::format).toList()));
+    out.println("  group     " + c.group() + ", " + Values.formatSize(c.cacheBytes()) + ", " + c.eviction());
+    out.println("  origin    " + Origins.redact(c.originSpec()));
   }
 
   /**

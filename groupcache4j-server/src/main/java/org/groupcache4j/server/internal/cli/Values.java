@@ -139,8 +139,9 @@ public final class Values {
   }
 
   /**
-   * A peer URL as groupcache names peers: {@code http://HOST:PORT}, no path, no trailing slash. The
-   * exact string is what the ring hashes, so it is returned unchanged.
+   * A peer URL as groupcache names peers: {@code http://HOST:PORT} or {@code https://HOST:PORT}, no
+   * path, no trailing slash. The exact string is what the ring hashes (the scheme included, as
+   * golang/groupcache hashes it), so it is returned unchanged.
    */
   public static String peerUrl(String text) {
     String t = text == null ? "" : text.trim();
@@ -150,11 +151,11 @@ public final class Values {
     } catch (URISyntaxException e) {
       u = null;
     }
-    if (u == null || !"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 0
+    if (u == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null || u.getPort() < 0
         || (u.getRawPath() != null && !u.getRawPath().isEmpty()) || u.getRawQuery() != null
         || u.getRawFragment() != null || u.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("'" + text + "' is not a peer URL; use http://HOST:PORT with no "
-          + "path or trailing slash, e.g. http://10.0.0.1:8001");
+      throw new IllegalArgumentException("'" + text + "' is not a peer URL; use http://HOST:PORT or https://HOST:PORT "
+          + "with no path or trailing slash, e.g. http://10.0.0.1:8001");
     }
     return t;
   }

@@ -76,8 +76,9 @@ class ValuesTest {
   void peerUrlsAreKeptExactlyAndChecked() {
     assertThat(Values.peerUrl("http://127.0.0.1:8001")).isEqualTo("http://127.0.0.1:8001");
     assertThat(Values.peerUrls("http://a:1, http://b:2")).containsExactly("http://a:1", "http://b:2");
+    assertThat(Values.peerUrls("https://10.0.0.1:8443,http://b:2")).containsExactly("https://10.0.0.1:8443", "http://b:2");
     for (String bad : new String[] {"127.0.0.1:8001", "http://127.0.0.1:8001/", "http://127.0.0.1",
-        "https://a:1", "http://a:1/x", "http://a:1?q", "ftp://a:1", ""}) {
+        "https://a", "http://a:1/x", "http://a:1?q", "ftp://a:1", ""}) {
       assertThatThrownBy(() -> Values.peerUrl(bad)).as(bad)
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://HOST:PORT");
     }

@@ -1,0 +1,89 @@
+package org.groupcache4j.http.internal.tls;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.groupcache4j.http.internal.PeerUrl;
+import org.groupcache4j.http.internal.auth.BearerTokens;
+import org.groupcache4j.http.internal.auth.RequestAuth;
+
+/**
+ * The TLS and token settings of one transport, applied where connections are made: the client
+ * puts an {@code SslHandler} in front of each connection to an {@code https} peer (and sends the
+ * peer token), the server puts {@link TlsPortGuard}, an {@code SslHandler} and
+ * {@link TlsFailureLog} in front of each accepted connection when it serves TLS (and asks for the
+ * token).
+ */
+public final class PeerSecurity {
+  /** Plain HTTP, no token. */
+  public static final PeerSecurity NONE = new PeerSecurity(null, null);
+
+  private final TlsContexts tls; // null: none configured
+  private final BearerTokens token; // null: none
+  private final LogLimiter refusals = new LogLimiter(10, TimeUnit.SECONDS);
+  private volatile TlsContexts publicTrust; // for https peers when no TLS was configured
+
+  public PeerSecurity(TlsContexts tls, BearerTokens token) {
+    this.tls = tls;
+    this.token = token;
+  }
+
+  /** The TLS contexts, or null. */
+  public TlsContexts tls() {
+    return tls;
+  }
+
+  /** Whether the server can serve TLS (a certificate and key were given). */
+  public boolean canServeTls() {
+    return tls != null && tls.canServe();
+  }
+
+  /** Who may use the peer port: everyone, or bearers of the peer token. */
+  public RequestAuth peerAuth() {
+    return new RequestAuth(token, null);
+  }
+
+  /** The {@code authorization} header line to send to peers ({@code "authorization: Bearer ...\r\n"}), or {@code ""}. */
+  public String requestHeaders() {
+    return token == null ? "" : "authorization: " + token.authorizationHeader() + "\r\n";
+  }
+
+  /** For a new connection to {@code peer}: TLS first in the pipeline when the peer is {@code https}. */
+  public void addClientTls(Channel ch, PeerUrl peer) {
+    if (peer.secure()) {
+      ch.pipeline().addFirst("tls", clientContexts().newClientHandler(ch.alloc(), peer.host(), peer.port()));
+    }
+  }
+
+  /** For a new accepted connection: port guard, TLS and the failure log first in the pipeline. */
+  public void addServerTls(Channel ch, String port) {
+    ChannelPipeline p = ch.pipeline();
+    p.addFirst("tls-failures", new TlsFailureLog(port, refusals));
+    p.addFirst("tls", tls.newServerHandler(ch.alloc()));
+    p.addFirst("tls-guard", new TlsPortGuard(port, refusals));
+  }
+
+  /** The log limiter of refused connections of this transport's port. */
+  public LogLimiter refusals() {
+    return refusals;
+  }
+
+  private TlsContexts clientContexts() {
+    if (tls != null) {
+      return tls;
+    }
+    TlsContexts t = publicTrust;
+    if (t == null) {
+      synchronized (this) {
+        t = publicTrust;
+        if (t == null) {
+          t = TlsContexts.load(new TlsContexts.Settings(null, null, null, false, true, Duration.ofSeconds(5),
+              Duration.ofMinutes(10)));
+          publicTrust = t;
+        }
+      }
+    }
+    return t;
+  }
+}
