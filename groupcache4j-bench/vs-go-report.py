@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Summarises vs-go.sh results (medians, spreads, ratios) and writes them into BENCHMARKS.md.
 
-usage: vs-go-report.py RESULTS.tsv BENCHMARKS.md WRITE(0|1) WRK_FLAGS ROUNDS
+usage: vs-go-report.py RESULTS.tsv BENCHMARKS.md WRITE(0|1) WRK_FLAGS ROUNDS [plain|tls]
+
+With "tls" (vs-go.sh --tls) the results hold each implementation with http:// peers (go, java)
+and with https:// peers (go-tls, java-tls); the section "Over TLS" is written instead.
 """
 import datetime
 import os
@@ -12,6 +15,7 @@ import subprocess
 import sys
 
 results, bench_md, write, wrk_flags, rounds = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4], sys.argv[5]
+mode = sys.argv[6] if len(sys.argv) > 6 else "plain"
 
 rows = [line.rstrip("\n").split("\t") for line in open(results) if line.strip()]
 by = {}
@@ -50,6 +54,66 @@ java = cmd([os.environ.get("JAVA", "java"), "-version"]).splitlines()[0]
 gov = cmd(["go", "version"])
 machine = (f"{os.cpu_count()} vCPU {cpu}, {int(mem) // 1024 // 1024} GiB RAM, {platform.system()} {platform.release()}; "
            f"{java} (our nodes: `{os.environ.get('NODE_JAVA_OPTS', '')}`); {gov}; wrk {wrk_flags} --latency")
+
+def write_section(marker, title, text):
+    """Puts text between <!-- marker:begin --> and <!-- marker:end --> of BENCHMARKS.md (a new section if none)."""
+    begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
+    doc = open(bench_md).read() if os.path.exists(bench_md) else "# Benchmarks\n"
+    block = f"{begin}\n{text}\n{end}"
+    if begin in doc and end in doc:
+        doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: block, doc, flags=re.S)
+    else:
+        doc = doc.rstrip("\n") + f"\n\n## {title}\n\n" + block + "\n"
+    open(bench_md, "w").write(doc)
+    print(f"\nwrote {bench_md}")
+
+
+def tls_report():
+    """Go and ours with https:// peers side by side, and what TLS costs each against its own plain run."""
+    out = [f"Measured {datetime.date.today().isoformat()} on {machine}.", ""]
+    out.append(f"Command: `groupcache4j-bench/vs-go.sh --tls --rounds {rounds}` (each round runs both clusters with "
+               "http:// and with https:// peers, alternating which implementation goes first). TLS is on the peer "
+               "port (one throw-away EC P-256 certificate for 127.0.0.1, server authentication only: wrk cannot "
+               "present a client certificate to the raw endpoint); the client API stays plain HTTP on both sides "
+               "(the Go anchor's API has no TLS), so a1 and a2 measure the API node and b1 and b2 its fetches "
+               "from the owners over TLS. Our nodes' TLS engine: BoringSSL (netty-tcnative) where it loads.")
+    out.append("")
+    out.append("| workload | golang/groupcache over TLS req/s median [min–max] | groupcache4j over TLS | ratio (ours ÷ Go) "
+               "| p50 ms Go / ours | p99 ms Go / ours | TLS ÷ plain, Go | TLS ÷ plain, ours |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    misses = []
+    for wl in ["a1", "a2", "c", "b1", "b2", "b3"]:
+        g, j = by.get((wl, "go-tls"), []), by.get((wl, "java-tls"), [])
+        if not g or not j:
+            continue
+        grps, jrps = [float(r[0]) for r in g], [float(r[0]) for r in j]
+        gp50, jp50 = med([float(r[1]) for r in g]), med([float(r[1]) for r in j])
+        gp99, jp99 = med([float(r[2]) for r in g]), med([float(r[2]) for r in j])
+        ratio = med(jrps) / med(grps)
+        gplain, jplain = by.get((wl, "go"), []), by.get((wl, "java"), [])
+        gcost = f"{med(grps) / med([float(r[0]) for r in gplain]):.2f}" if gplain else "–"
+        jcost = f"{med(jrps) / med([float(r[0]) for r in jplain]):.2f}" if jplain else "–"
+        non2xx = sum(int(r[3] or 0) for r in g + j)
+        if ratio < 1.3 or jp99 >= gp99 or (gplain and jplain and float(jcost) < float(gcost)):
+            misses.append(wl)
+        out.append(f"| {NAMES[wl]} | {med(grps):,.0f} [{spread(grps)}] | {med(jrps):,.0f} [{spread(jrps)}] | "
+                   f"**{ratio:.2f}×** | {gp50:.2f} / {jp50:.2f} | {gp99:.2f} / {jp99:.2f} | {gcost} | {jcost} |"
+                   + ("" if non2xx == 0 else f" ({non2xx} non-2xx!)"))
+    out.append("")
+    out.append("\"TLS ÷ plain\" is the median req/s with https:// peers over the median with http:// peers of the same "
+               "implementation in the same run (1.00 = TLS costs nothing).")
+    out.append("")
+    out.append("Targets (≥ 1.3× golang/groupcache over TLS with a lower p99, and TLS costing us no more than it costs Go): "
+               + ("all met." if not misses else "not met on " + ", ".join(misses) + "."))
+    return "\n".join(out)
+
+
+if mode == "tls":
+    text = tls_report()
+    print(text)
+    if write:
+        write_section("vs-go-tls", "Over TLS, side by side with golang/groupcache", text)
+    sys.exit(0)
 
 out = []
 out.append(f"Measured {datetime.date.today().isoformat()} on {machine}.")
@@ -117,12 +181,4 @@ text = "\n".join(out)
 print(text)
 
 if write:
-    begin, end = "<!-- vs-go:begin -->", "<!-- vs-go:end -->"
-    doc = open(bench_md).read() if os.path.exists(bench_md) else "# Benchmarks\n"
-    block = f"{begin}\n{text}\n{end}"
-    if begin in doc and end in doc:
-        doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: block, doc, flags=re.S)
-    else:
-        doc = doc.rstrip("\n") + "\n\n## Cluster and peer endpoint, side by side with golang/groupcache\n\n" + block + "\n"
-    open(bench_md, "w").write(doc)
-    print(f"\nwrote {bench_md}")
+    write_section("vs-go", "Cluster and peer endpoint, side by side with golang/groupcache", text)

@@ -4,8 +4,12 @@
 # alternating Go and ours in every round. Writes the "Cluster" and "Peer endpoint" sections of
 # BENCHMARKS.md.
 #
-#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d,e] [--impl go,java] [--no-write]
+#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d,e] [--impl go,java] [--no-write] [--tls]
 #
+# --tls: every round runs each implementation twice, with http:// peers and with https:// peers
+# (TLS on the peer port with a throw-away CA and node certificate made by openssl; wrk speaks
+# https to the raw peer endpoint, so no client certificates: mutual TLS is not in this measure),
+# and writes the section "Over TLS" of BENCHMARKS.md instead (default --only a,c,b there).
 # --only picks workload groups (a = a1+a2, c = raw peer endpoint, b = b1+b2, b3, d = d1,
 # e = e1+e2: writes, ours only, as golang/groupcache has no remove or set; --e-keys N keys for e1);
 # --impl runs one side only (for quick checks while tuning; the report then has no ratios).
@@ -29,6 +33,9 @@ DURATION=10s
 WRITE=1
 ONLY=a,c,b,b3,d,e
 IMPLS=go,java
+TLS=0
+ONLY_GIVEN=0
+for a in "$@"; do [ "$a" = --only ] && ONLY_GIVEN=1; done
 E_KEYS=200
 while (($#)); do
   case $1 in
@@ -37,15 +44,17 @@ while (($#)); do
     --no-write) WRITE=0; shift ;;
     --only) ONLY=$2; shift 2 ;;
     --impl) IMPLS=$2; shift 2 ;;
+    --tls) TLS=1; shift ;;
     --e-keys) E_KEYS=$2; shift 2 ;;
-    -h|--help) sed -n 2,23p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,28p "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 WRK_FLAGS="-t2 -c32 -d$DURATION"
+if [ "$TLS" = 1 ] && [ "$ONLY_GIVEN" = 0 ]; then ONLY=a,c,b; fi
 DEFAULT_JAVA_OPTS="-Xms256m -Xmx512m -XX:+UseParallelGC -XX:TieredStopAtLevel=1"
 
-for tool in wrk go curl python3; do
+for tool in wrk go curl python3 openssl; do
   command -v $tool >/dev/null || { echo "missing $tool; install: apt-get install -y wrk golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev curl" >&2; exit 1; }
 done
 [ -f "$ANCHOR/node.go" ] || { echo "Go anchor not found at $ANCHOR (set ANCHOR_DIR)" >&2; exit 1; }
@@ -68,6 +77,16 @@ JAVA=${JAVA:-java}
 sed 's|"/api?key=key"|"/api?key=warm"|' "$WORK/go/keys.lua" > "$WORK/go/warm.lua"
 
 PEERS=http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003
+PEER_BASE=http://127.0.0.1
+if [ "$TLS" = 1 ]; then  # a throw-away CA and one certificate for 127.0.0.1, shared by the nodes
+  CERTS=$WORK/tls; mkdir -p "$CERTS"
+  ( cd "$CERTS" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 \
+      -subj "/CN=vs-go bench CA" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout node.key -out node.csr -subj /CN=node 2>/dev/null &&
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n' > node.ext &&
+    openssl x509 -req -in node.csr -CA ca.pem -CAkey ca.key -set_serial 1 -days 2 -extfile node.ext -out node.pem 2>/dev/null )
+fi
 PIDS=()
 stop_cluster() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -82,32 +101,40 @@ trap stop_cluster EXIT
 wait_up() {  # every peer and API port answers
   for _ in $(seq 300); do
     local ok=1
-    for u in "$@"; do curl -s -o /dev/null "$u" || ok=0; done
+    for u in "$@"; do curl -sk -o /dev/null "$u" || ok=0; done
     [ $ok = 1 ] && return 0
     sleep 0.1
   done
   echo "cluster did not come up; logs in $WORK/logs" >&2; exit 1
 }
 
-# start IMPL CACHE_BYTES DELAY_MS [ORIGIN (ours)]
+# start IMPL CACHE_BYTES DELAY_MS [ORIGIN (ours)]; IMPL go-tls / java-tls: https:// peers
 start_cluster() {
   local impl=$1 cache=$2 delay=$3 origin_spec=${4:-}
+  local scheme=http go_tls=() java_tls=()
+  if [[ $impl == *-tls ]]; then
+    scheme=https
+    go_tls=(-tlsCert "$CERTS/node.pem" -tlsKey "$CERTS/node.key" -tlsCA "$CERTS/ca.pem")
+    java_tls=(--tls-cert "$CERTS/node.pem" --tls-key "$CERTS/node.key" --tls-ca "$CERTS/ca.pem")
+  fi
+  PEERS=$scheme://127.0.0.1:8001,$scheme://127.0.0.1:8002,$scheme://127.0.0.1:8003
+  PEER_BASE=$scheme://127.0.0.1
   stop_cluster
   for i in 1 2 3; do
-    if [ "$impl" = go ]; then
+    if [[ $impl == go* ]]; then
       local api="127.0.0.1:900$i"; [ $i = 3 ] && api="127.0.0.1:9999,127.0.0.1:9003"
-      "$WORK/go/node" -addr "http://127.0.0.1:800$i" -peers "$PEERS" -api "$api" -cache "$cache" -loadDelayMs "$delay" \
-        > "$WORK/logs/go-node$i.log" 2>&1 &
+      "$WORK/go/node" -addr "$scheme://127.0.0.1:800$i" -peers "$PEERS" -api "$api" -cache "$cache" -loadDelayMs "$delay" \
+        "${go_tls[@]}" > "$WORK/logs/$impl-node$i.log" 2>&1 &
     else
       local api="127.0.0.1:900$i"; [ $i = 3 ] && api="127.0.0.1:9999"
       local origin="synthetic:100"; [ "$delay" != 0 ] && origin="synthetic:100,delay=${delay}ms"
       [ -n "$origin_spec" ] && origin=$origin_spec
-      "$JAVA" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$JAR" serve --self "http://127.0.0.1:800$i" --peers "$PEERS" \
-        --api "$api" --cache-bytes "$cache" --origin "$origin" > "$WORK/logs/java-node$i.log" 2>&1 &
+      "$JAVA" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$JAR" serve --self "$scheme://127.0.0.1:800$i" --peers "$PEERS" \
+        --api "$api" --cache-bytes "$cache" --origin "$origin" "${java_tls[@]}" > "$WORK/logs/$impl-node$i.log" 2>&1 &
     fi
     PIDS+=($!)
   done
-  wait_up http://127.0.0.1:8001/ http://127.0.0.1:8002/ http://127.0.0.1:8003/ "http://127.0.0.1:9999/api?key=up" \
+  wait_up $PEER_BASE:8001/ $PEER_BASE:8002/ $PEER_BASE:8003/ "http://127.0.0.1:9999/api?key=up" \
     "http://127.0.0.1:9001/api?key=up" "http://127.0.0.1:9002/api?key=up"
 }
 
@@ -154,7 +181,7 @@ wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 run_impl() {
   local impl=$1 round=$2
-  [[ ",$IMPLS," == *",$impl,"* ]] || return 0
+  [[ ",$IMPLS," == *",${impl%-tls},"* ]] || return 0
   echo "== $impl, round $round"
   if wants a || wants c; then
     start_cluster "$impl" 67108864 0
@@ -165,8 +192,8 @@ run_impl() {
       measure "$impl" "$round" a2 "http://127.0.0.1:9999/api?key=Tom"
     fi
     if wants c; then
-      wrk -t2 -c32 -d3s "http://127.0.0.1:8001/_groupcache/scores/Tom" >/dev/null
-      measure "$impl" "$round" c "http://127.0.0.1:8001/_groupcache/scores/Tom"
+      wrk -t2 -c32 -d3s "$PEER_BASE:8001/_groupcache/scores/Tom" >/dev/null
+      measure "$impl" "$round" c "$PEER_BASE:8001/_groupcache/scores/Tom"
     fi
   fi
   if wants b; then
@@ -243,7 +270,11 @@ LUA
 }
 
 for round in $(seq "$ROUNDS"); do
-  if ((round % 2)); then run_impl go "$round"; run_impl java "$round"; else run_impl java "$round"; run_impl go "$round"; fi
+  if ((round % 2)); then order="go java"; else order="java go"; fi
+  for impl in $order; do
+    run_impl "$impl" "$round"
+    if [ "$TLS" = 1 ]; then run_impl "$impl-tls" "$round"; fi
+  done
 done
 
-NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" python3 "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS"
+NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" python3 "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS" "$([ "$TLS" = 1 ] && echo tls || echo plain)"

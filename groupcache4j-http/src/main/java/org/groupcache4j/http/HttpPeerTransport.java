@@ -221,6 +221,11 @@ public final class HttpPeerTransport implements PeerTransport {
     return PeerEndpoint.mountable(config.basePath(), Objects.requireNonNull(handler, "handler"), inFlight);
   }
 
+  /** The TLS and token settings (for tests). */
+  PeerSecurity security() {
+    return security;
+  }
+
   /** The base path served and asked, e.g. {@code /_groupcache/}. */
   public String basePath() {
     return config.basePath();

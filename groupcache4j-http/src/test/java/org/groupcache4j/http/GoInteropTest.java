@@ -4,27 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,73 +28,57 @@ import org.junit.jupiter.api.io.TempDir;
  * from Debian's packages) and one of ours, with one peer list. Every key, asked at every node, is
  * loaded exactly once in the whole cluster, by the owner the ring names, with equal values.
  *
- * <p>Skipped when {@code go} is not installed, unless {@code GROUPCACHE4J_REQUIRE_GO=1}.
+ * <p>Skipped when {@code go} is not installed, unless {@code GROUPCACHE4J_REQUIRE_GO=1}. A subclass
+ * runs the same cluster with other peer URLs and flags ({@link TlsGoInteropTest}: https and mutual TLS).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GoInteropTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  @TempDir
-  static Path dir;
+  Path dir; // the class's temporary directory
 
-  private static final List<Process> goNodes = new ArrayList<>();
-  private static final List<String> apis = new ArrayList<>();
-  private static final List<String> goUrls = new ArrayList<>();
-  private static TestNode ours;
-  private static List<String> peers;
+  private GoNodes go;
+  private final List<String> apis = new ArrayList<>();
+  private final List<String> goUrls = new ArrayList<>();
+  private TestNode ours;
+  private List<String> peers;
+
+  /** The scheme of every peer URL. */
+  String scheme() {
+    return "http";
+  }
+
+  /** Our node, on a free port, named {@code scheme()://127.0.0.1:port}. */
+  TestNode startOurs() throws Exception {
+    return TestNode.start();
+  }
+
+  /** Flags of Go node {@code i} beyond its address, peers, API and group. */
+  List<String> goFlags(int i) throws Exception {
+    return List.of();
+  }
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    String go = findGo();
-    boolean required = "1".equals(System.getenv("GROUPCACHE4J_REQUIRE_GO"));
-    if (go == null) {
-      if (required) {
-        throw new AssertionError("GROUPCACHE4J_REQUIRE_GO=1 but no 'go' on PATH; install golang-go "
-            + "golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev");
-      }
-      Assumptions.abort("go is not installed: skipping the golang/groupcache interop test");
-    }
-    Path src = dir.resolve("node.go");
-    try (InputStream in = GoInteropTest.class.getResourceAsStream("/go/node.go")) {
-      Files.copy(in, src);
-    }
-    Path bin = dir.resolve("node");
-    ProcessBuilder build = new ProcessBuilder(go, "build", "-o", bin.toString(), src.toString())
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("build.log").toFile());
-    build.environment().put("GO111MODULE", "off");
-    build.environment().put("GOPROXY", "off");
-    build.environment().put("GOFLAGS", "");
-    build.environment().put("GOPATH", "/usr/share/gocode");
-    build.environment().put("GOCACHE", dir.resolve("gocache").toString());
-    Process p = build.start();
-    if (!p.waitFor(300, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("go build of node.go did not finish within 300 s");
-    }
-    assertThat(p.exitValue())
-        .as("go build of node.go failed (needs golang-github-golang-groupcache-dev and "
-            + "golang-github-golang-protobuf-1-3-dev): %s", Files.readString(dir.resolve("build.log")))
-        .isZero();
+  void startCluster(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    go = GoNodes.build(dir);
 
     // Go nodes first in the list, then ours; every node gets this same list.
     int[] goPorts = {TestNode.freePort(), TestNode.freePort()};
     // Our node picks its port as it starts; the Go nodes need the full list, so start ours first.
-    ours = TestNode.start();
+    ours = startOurs();
     for (int port : goPorts) {
-      goUrls.add("http://127.0.0.1:" + port);
+      goUrls.add(scheme() + "://127.0.0.1:" + port);
     }
     peers = List.of(goUrls.get(0), goUrls.get(1), ours.url);
     ours.cache.setPeers(peers);
     for (int i = 0; i < 2; i++) {
       String api = "127.0.0.1:" + TestNode.freePort();
       apis.add(api);
-      Process node = new ProcessBuilder(bin.toString(), "-addr", goUrls.get(i), "-peers", String.join(",", peers),
-          "-api", api, "-group", TestNode.GROUP)
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("node" + i + ".log").toFile())
-          .start();
-      goNodes.add(node);
+      List<String> args = new ArrayList<>(List.of("-addr", goUrls.get(i), "-peers", String.join(",", peers), "-api", api,
+          "-group", TestNode.GROUP));
+      args.addAll(goFlags(i));
+      go.start(args.toArray(new String[0]));
     }
     for (String api : apis) {
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
@@ -107,19 +87,9 @@ class GoInteropTest {
   }
 
   @AfterAll
-  static void stopCluster() {
-    for (Process p : goNodes) {
-      p.destroy();
-    }
-    for (Process p : goNodes) {
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+  void stopCluster() {
+    if (go != null) {
+      go.close();
     }
     if (ours != null) {
       ours.close();
@@ -245,16 +215,5 @@ class GoInteropTest {
     assertThat(json).as("a JSON object with a number %s", field).isNotNull();
     assertThat(json.get(field)).as("number %s in %s", field, json).isInstanceOf(Number.class);
     return ((Number) json.get(field)).longValue();
-  }
-
-  private static String findGo() {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      File f = new File(d, "go");
-      if (f.isFile() && f.canExecute()) {
-        return f.getAbsolutePath();
-      }
-    }
-    File deb = new File("/usr/lib/go/bin/go");
-    return deb.canExecute() ? deb.getAbsolutePath() : null;
   }
 }

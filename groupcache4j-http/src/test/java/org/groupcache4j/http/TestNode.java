@@ -54,16 +54,23 @@ final class TestNode implements AutoCloseable {
   /** Starts a node on a free loopback port; {@code groupMaker} builds its group with the counting loader. */
   static TestNode start(Consumer<HttpPeerTransport.Builder> options, Loader values,
       java.util.function.BiFunction<TestNode, Loader, Group> groupMaker) {
-    return start(options, c -> {}, values, groupMaker);
+    return start("http", options, c -> {}, values, groupMaker);
   }
 
   /** {@link #start(Consumer, Loader, java.util.function.BiFunction)} with options of the cache too. */
   static TestNode start(Consumer<HttpPeerTransport.Builder> options, Consumer<GroupCache.Builder> cacheOptions,
       Loader values, java.util.function.BiFunction<TestNode, Loader, Group> groupMaker) {
+    return start("http", options, cacheOptions, values, groupMaker);
+  }
+
+  /** Like {@link #start(Consumer, Consumer, Loader, java.util.function.BiFunction)}, named {@code scheme://127.0.0.1:port}. */
+  static TestNode start(String scheme, Consumer<HttpPeerTransport.Builder> options,
+      Consumer<GroupCache.Builder> cacheOptions, Loader values,
+      java.util.function.BiFunction<TestNode, Loader, Group> groupMaker) {
     UncheckedIOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freePort();
-      String url = "http://127.0.0.1:" + port;
+      String url = scheme + "://127.0.0.1:" + port;
       HttpPeerTransport.Builder b = HttpPeerTransport.builder().eventLoopThreads(2);
       options.accept(b);
       HttpPeerTransport t = b.build();

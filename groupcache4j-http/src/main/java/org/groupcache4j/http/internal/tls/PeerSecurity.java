@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.http.internal.auth.BearerTokens;
 import org.groupcache4j.http.internal.auth.RequestAuth;
@@ -22,6 +23,7 @@ public final class PeerSecurity {
   private final TlsContexts tls; // null: none configured
   private final BearerTokens token; // null: none
   private final LogLimiter refusals = new LogLimiter(10, TimeUnit.SECONDS);
+  private final LongAdder handshakes = new LongAdder();
   private volatile TlsContexts publicTrust; // for https peers when no TLS was configured
 
   public PeerSecurity(TlsContexts tls, BearerTokens token) {
@@ -59,9 +61,14 @@ public final class PeerSecurity {
   /** For a new accepted connection: port guard, TLS and the failure log first in the pipeline. */
   public void addServerTls(Channel ch, String port) {
     ChannelPipeline p = ch.pipeline();
-    p.addFirst("tls-failures", new TlsFailureLog(port, refusals));
+    p.addFirst("tls-failures", new TlsFailureLog(port, refusals, handshakes));
     p.addFirst("tls", tls.newServerHandler(ch.alloc()));
     p.addFirst("tls-guard", new TlsPortGuard(port, refusals));
+  }
+
+  /** TLS handshakes the server completed (full or resumed): one per connection, not one per request. */
+  public long serverHandshakes() {
+    return handshakes.sum();
   }
 
   /** The log limiter of refused connections of this transport's port. */

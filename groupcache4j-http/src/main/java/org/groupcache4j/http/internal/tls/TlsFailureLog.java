@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
 
 /**
@@ -18,14 +19,23 @@ import javax.net.ssl.SSLException;
 public final class TlsFailureLog extends ChannelInboundHandlerAdapter {
   private final LogLimiter log;
   private final String port;
+  private final LongAdder handshakes; // counts completed handshakes, or null
 
   public TlsFailureLog(String port, LogLimiter log) {
+    this(port, log, null);
+  }
+
+  public TlsFailureLog(String port, LogLimiter log, LongAdder handshakes) {
     this.port = port;
     this.log = log;
+    this.handshakes = handshakes;
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess() && handshakes != null) {
+      handshakes.increment();
+    }
     if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
       log.warn("TLS handshake from " + ctx.channel().remoteAddress() + " on the " + port + " failed: " + reason(e.cause()));
       ctx.close();

@@ -1,0 +1,150 @@
+package org.groupcache4j.server.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.groupcache4j.http.tls.TestCerts;
+import org.groupcache4j.http.tls.TestCerts.KeyType;
+import org.groupcache4j.server.internal.Node;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Three nodes started from {@code serve} flags with https:// peers, mutual TLS, the client API over
+ * HTTPS and read and write tokens: keys are loaded once in the cluster, the API asks for its
+ * tokens (but not on /healthz), and plain HTTP to a TLS port is told to use https.
+ */
+class ServeTlsTest {
+  static final String READ = "read-token-0123456789abcdef0123456789";
+  static final String WRITE = "write-token-0123456789abcdef012345678";
+
+  @TempDir
+  static Path dir;
+  static final List<Node> nodes = new ArrayList<>();
+  static final List<String> peers = new ArrayList<>();
+  static HttpClient https;
+
+  @BeforeAll
+  static void start() throws Exception {
+    TestCerts.Ca ca = TestCerts.newCa(dir, "serve CA");
+    Path read = Files.writeString(dir.resolve("read.token"), READ + "\n");
+    Path write = Files.writeString(dir.resolve("write.token"), WRITE + "\n");
+    for (int i = 0; i < 3; i++) {
+      peers.add("https://127.0.0.1:" + freePort());
+    }
+    for (int i = 0; i < 3; i++) {
+      TestCerts.Cert c = ca.issue("node" + i, i == 1 ? KeyType.RSA : KeyType.EC, "127.0.0.1");
+      ServeCommand serve = new ServeCommand();
+      CommandLine cl = new CommandLine(serve);
+      cl.parseArgs("--self", peers.get(i), "--peers", String.join(",", peers), "--api", "127.0.0.1:0",
+          "--origin", "synthetic:100", "--tls-cert", c.certFile().toString(),
+          "--tls-key", (i == 2 ? c.traditionalKeyFile() : c.keyFile()).toString(), "--tls-ca", ca.certFile().toString(),
+          "--peer-mtls", "--api-tls", "--api-token-file", read.toString(), "--api-write-token-file", write.toString(),
+          "--api-threads", "1");
+      serve.spec = cl.getCommandSpec();
+      nodes.add(Node.start(serve.config()));
+    }
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(ca.certFile())) {
+      trust.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    https = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    nodes.forEach(Node::close);
+  }
+
+  static String api(int node) {
+    return "https://127.0.0.1:" + nodes.get(node).apiAddresses().get(0).getPort();
+  }
+
+  static HttpResponse<String> send(String method, String url, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return https.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void keysAreLoadedOnceAcrossTheTlsClusterAndTheApiAsksForItsTokens() throws Exception {
+    int keys = 30;
+    for (int k = 0; k < keys; k++) {
+      for (int n = 0; n < 3; n++) {
+        HttpResponse<String> r = send("GET", api(n) + "/api?key=tls-key" + k, READ);
+        assertThat(r.statusCode()).as("node %d key %d: %s", n, k, r.body()).isEqualTo(200);
+        assertThat(r.body()).startsWith("value-of-tls-key" + k);
+      }
+    }
+    long loads = 0;
+    for (int n = 0; n < 3; n++) {
+      Map<String, Object> stats = JSON.std.mapFrom(send("GET", api(n) + "/stats", READ).body());
+      Map<?, ?> group = (Map<?, ?>) ((Map<?, ?>) stats.get("groups")).get("scores");
+      loads += ((Number) ((Map<?, ?>) group.get("origin")).get("loads")).longValue();
+    }
+    assertThat(loads).as("origin loads in the cluster").isEqualTo(keys);
+
+    HttpResponse<String> none = send("GET", api(0) + "/api?key=x", null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"groupcache4j\"");
+    HttpResponse<String> wrong = send("GET", api(0) + "/api?key=x", READ + "x");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.headers().firstValue("www-authenticate").orElse("")).contains("invalid_token");
+    assertThat(wrong.body()).doesNotContain(READ);
+    assertThat(send("GET", api(0) + "/api?key=x", WRITE).statusCode()).as("the write token reads too").isEqualTo(200);
+    assertThat(send("GET", api(0) + "/healthz", null).statusCode()).isEqualTo(200);
+    assertThat(send("PUT", api(0) + "/api/scores/x", READ).statusCode()).as("a read token writing").isEqualTo(403);
+    assertThat(send("DELETE", api(0) + "/api/scores/x", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void plainHttpToTheTlsPortsIsToldToUseHttps() throws Exception {
+    int peerPort = Integer.parseInt(peers.get(0).replaceAll(".*:", ""));
+    for (int port : new int[] {nodes.get(0).apiAddresses().get(0).getPort(), peerPort}) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+            .startsWith("HTTP/1.1 400").contains("https://");
+      }
+    }
+    assertThat(send("GET", api(0) + "/healthz", null).statusCode()).as("still serving").isEqualTo(200);
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
