@@ -36,6 +36,17 @@ def med(xs):
     return statistics.median(xs)
 
 
+def compare(wl, go_impl, java_impl):
+    """(Go rows, our rows, Go req/s, our req/s, p50s, p99s, ratio) of a workload, or None when a side is missing."""
+    g, j = by.get((wl, go_impl), []), by.get((wl, java_impl), [])
+    if not g or not j:
+        return None
+    grps, jrps = [float(r[0]) for r in g], [float(r[0]) for r in j]
+    p50 = (med([float(r[1]) for r in g]), med([float(r[1]) for r in j]))
+    p99 = (med([float(r[2]) for r in g]), med([float(r[2]) for r in j]))
+    return g, j, grps, jrps, p50, p99, med(jrps) / med(grps)
+
+
 def spread(xs):
     return f"{min(xs):,.0f}–{max(xs):,.0f}" if max(xs) > 100 else f"{min(xs):.2f}–{max(xs):.2f}"
 
@@ -83,13 +94,10 @@ def tls_report():
     out.append("|---|---|---|---|---|---|---|---|")
     misses = []
     for wl in ["a1", "a2", "c", "b1", "b2", "b3"]:
-        g, j = by.get((wl, "go-tls"), []), by.get((wl, "java-tls"), [])
-        if not g or not j:
+        c = compare(wl, "go-tls", "java-tls")
+        if c is None:
             continue
-        grps, jrps = [float(r[0]) for r in g], [float(r[0]) for r in j]
-        gp50, jp50 = med([float(r[1]) for r in g]), med([float(r[1]) for r in j])
-        gp99, jp99 = med([float(r[2]) for r in g]), med([float(r[2]) for r in j])
-        ratio = med(jrps) / med(grps)
+        g, j, grps, jrps, (gp50, jp50), (gp99, jp99), ratio = c
         gplain, jplain = by.get((wl, "go"), []), by.get((wl, "java"), [])
         gcost = f"{med(grps) / med([float(r[0]) for r in gplain]):.2f}" if gplain else "–"
         jcost = f"{med(jrps) / med([float(r[0]) for r in jplain]):.2f}" if jplain else "–"
@@ -127,13 +135,10 @@ out.append("| workload | golang/groupcache req/s median [min–max] | groupcache
 out.append("|---|---|---|---|---|---|")
 ratios = {}
 for wl in ["a1", "a2", "c", "b1", "b2", "b3"]:
-    g, j = by.get((wl, "go"), []), by.get((wl, "java"), [])
-    if not g or not j:
+    c = compare(wl, "go", "java")
+    if c is None:
         continue
-    grps, jrps = [float(r[0]) for r in g], [float(r[0]) for r in j]
-    gp50, jp50 = med([float(r[1]) for r in g]), med([float(r[1]) for r in j])
-    gp99, jp99 = med([float(r[2]) for r in g]), med([float(r[2]) for r in j])
-    ratio = med(jrps) / med(grps)
+    g, j, grps, jrps, (gp50, jp50), (gp99, jp99), ratio = c
     ratios[wl] = (ratio, gp99, jp99)
     non2xx = sum(int(r[3] or 0) for r in g + j)
     out.append(f"| {NAMES[wl]} | {med(grps):,.0f} [{spread(grps)}] | {med(jrps):,.0f} [{spread(jrps)}] | **{ratio:.2f}×** | "

@@ -113,6 +113,10 @@ public final class HttpPeerTransport implements PeerTransport {
           + "; a transport serves one node");
     }
     InetSocketAddress address = config.bindAddress() != null ? config.bindAddress() : PeerUrl.listenAddressOf(selfUrl);
+    if (secureSelf(selfUrl) && !security.canServeTls()) {
+      throw new IllegalArgumentException("the self URL " + selfUrl + " is https://, but this transport has no "
+          + "certificate to serve with: set HttpPeerTransport.builder().tls(PeerTls.builder().certificate(chain, key)...)");
+    }
     boolean created = io == null;
     IoResources resources = io();
     try {
@@ -125,7 +129,7 @@ public final class HttpPeerTransport implements PeerTransport {
       throw e;
     }
     if (warmUpOnStart) {
-      warmUp = warmUp(resources, server.boundAddress());
+      warmUp = warmUp(resources, server.boundAddress(), secureSelf(selfUrl) ? "https" : "http");
     }
   }
 
@@ -139,12 +143,13 @@ public final class HttpPeerTransport implements PeerTransport {
    *
    * @return completes with the number of requests answered
    */
-  private CompletableFuture<Integer> warmUp(IoResources resources, InetSocketAddress bound) {
+  private CompletableFuture<Integer> warmUp(IoResources resources, InetSocketAddress bound, String scheme) {
     boolean v6 = bound.getAddress() instanceof Inet6Address;
     String host = bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()
         ? (v6 ? "[::1]" : "127.0.0.1")
         : (v6 ? "[" + bound.getAddress().getHostAddress() + "]" : bound.getAddress().getHostAddress());
-    PeerHttpClient self = new PeerHttpClient("http://" + host + ":" + bound.getPort(), config, resources, c -> {});
+    PeerHttpClient self = new PeerHttpClient(scheme + "://" + host + ":" + bound.getPort(), config, resources, security,
+        c -> {});
     CompletableFuture<Integer> answered = CompletableFuture.completedFuture(0);
     for (int i = 0; i < WARM_UP_ROUNDS; i++) {
       answered = answered.thenCompose(n -> self.probe(config.responseTimeout()).handle((v, e) -> e == null ? n + 1 : n));
@@ -153,6 +158,10 @@ public final class HttpPeerTransport implements PeerTransport {
   }
 
   private static final int WARM_UP_ROUNDS = 20;
+
+  private static boolean secureSelf(String selfUrl) {
+    return selfUrl != null && selfUrl.regionMatches(true, 0, "https://", 0, 8);
+  }
 
   /** The start-up warm-up ({@link Builder#warmUpOnStart}): completes with the number of its requests answered, 0 when off. */
   synchronized CompletableFuture<Integer> warmUp() {

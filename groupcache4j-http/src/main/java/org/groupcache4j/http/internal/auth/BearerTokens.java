@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Objects;
+import org.groupcache4j.http.internal.tls.LookAgain;
 
 /**
  * A bearer token kept in a file ({@code Authorization: Bearer <token>}), read again when the file
@@ -25,15 +26,13 @@ public final class BearerTokens {
   private record Loaded(byte[] digest, String header, long modified, long size) {}
 
   private final Path file;
-  private final long intervalNanos;
+  private final LookAgain lookAgain;
   private volatile Loaded current;
-  private volatile long nextCheck;
 
   private BearerTokens(Path file, Duration interval) {
     this.file = file;
-    this.intervalNanos = interval.toNanos();
     this.current = load(file);
-    this.nextCheck = System.nanoTime() + intervalNanos;
+    this.lookAgain = new LookAgain(interval);
   }
 
   /**
@@ -86,21 +85,17 @@ public final class BearerTokens {
   }
 
   private Loaded fresh() {
-    long now = System.nanoTime();
-    if (now - nextCheck >= 0) {
+    if (lookAgain.due()) {
       synchronized (this) {
-        if (now - nextCheck >= 0) {
-          nextCheck = now + intervalNanos;
-          try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            if (a.lastModifiedTime().toMillis() != current.modified() || a.size() != current.size()) {
-              current = load(file);
-              LOG.log(Level.INFO, "token file " + file + " changed: the new token is in use");
-            }
-          } catch (IOException | IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "token file " + file + " changed but cannot be used (" + e.getMessage()
-                + "); the previous token stays in use");
+        try {
+          BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+          if (a.lastModifiedTime().toMillis() != current.modified() || a.size() != current.size()) {
+            current = load(file);
+            LOG.log(Level.INFO, "token file " + file + " changed: the new token is in use");
           }
+        } catch (IOException | IllegalArgumentException e) {
+          LOG.log(Level.WARNING, "token file " + file + " changed but cannot be used (" + e.getMessage()
+              + "); the previous token stays in use");
         }
       }
     }

@@ -69,18 +69,15 @@ public final class TlsContexts {
 
   private final Settings settings;
   private final SslProvider provider;
-  private final long intervalNanos;
+  private final LookAgain lookAgain;
   private volatile Loaded current;
-  private volatile long nextCheck;
   private volatile List<Stamp> lastRejected; // a changed set of files that did not load, so it is reported once
 
   private TlsContexts(Settings settings, SslProvider provider) {
     this.settings = settings;
     this.provider = provider;
-    this.intervalNanos = settings.reloadInterval().toNanos();
-    List<Stamp> stamps = stamps();
-    this.current = load(stamps);
-    this.nextCheck = System.nanoTime() + intervalNanos;
+    this.current = load(stamps());
+    this.lookAgain = new LookAgain(settings.reloadInterval());
   }
 
   /**
@@ -167,14 +164,8 @@ public final class TlsContexts {
   }
 
   private Loaded fresh() {
-    long now = System.nanoTime();
-    if (now - nextCheck >= 0) {
-      synchronized (this) {
-        if (now - nextCheck >= 0) {
-          nextCheck = now + intervalNanos;
-          reloadIfChanged();
-        }
-      }
+    if (lookAgain.due()) {
+      reloadIfChanged();
     }
     return current;
   }
