@@ -3,21 +3,23 @@ package org.groupcache4j.server.internal;
 import org.groupcache4j.http.PeerTls;
 import org.groupcache4j.http.internal.auth.BearerTokens;
 import org.groupcache4j.http.internal.auth.RequestAuth;
+import org.groupcache4j.http.internal.tls.TlsContexts;
 
 /**
  * TLS and tokens of a node, each already read and checked by the {@code serve} command.
  *
  * @param tls the certificate, key and CA (null: no TLS material; https peers are then checked
  *     against the JDK's trust store and this node cannot serve https)
- * @param apiTls whether the client API is served over HTTPS with {@code tls}'s certificate
+ * @param apiTls the TLS contexts of the client API (the same certificate and key, no client
+ *     certificates asked), or null for plain HTTP
  * @param apiReadToken bearer token the client API asks of every request but {@code /healthz} (null: none)
  * @param apiWriteToken bearer token the client API asks of writes (null: the read token, if any)
  * @param peerToken bearer token the peer port asks for and this node sends to peers (null: none)
  */
-public record NodeSecurity(PeerTls tls, boolean apiTls, BearerTokens apiReadToken, BearerTokens apiWriteToken,
+public record NodeSecurity(PeerTls tls, TlsContexts apiTls, BearerTokens apiReadToken, BearerTokens apiWriteToken,
     BearerTokens peerToken) {
   /** Plain HTTP everywhere, no tokens. */
-  public static final NodeSecurity NONE = new NodeSecurity(null, false, null, null, null);
+  public static final NodeSecurity NONE = new NodeSecurity(null, null, null, null, null);
 
   /** Who may do what on the client API. */
   public RequestAuth apiAuth() {

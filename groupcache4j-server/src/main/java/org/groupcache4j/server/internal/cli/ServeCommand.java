@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import org.groupcache4j.EvictionPolicy;
 import org.groupcache4j.http.PeerTls;
 import org.groupcache4j.http.internal.auth.BearerTokens;
+import org.groupcache4j.http.internal.tls.TlsContexts;
 import org.groupcache4j.http.internal.tls.TlsFileException;
 import org.groupcache4j.server.internal.HeapBudget;
 import org.groupcache4j.server.internal.Logging;
@@ -447,7 +448,12 @@ public final class ServeCommand implements Callable<Integer> {
             + ": " + e.getMessage());
       }
     }
-    return new NodeSecurity(tls, apiTls, token("--api-token-file", apiTokenFile),
+    TlsContexts api = null;
+    if (apiTls) { // the files were checked just above
+      api = TlsContexts.load(new TlsContexts.Settings(tlsCert, tlsKey, null, false, true, Duration.ofSeconds(5),
+          Duration.ofSeconds(5)));
+    }
+    return new NodeSecurity(tls, api, token("--api-token-file", apiTokenFile),
         token("--api-write-token-file", apiWriteTokenFile), token("--peer-token-file", peerTokenFile));
   }
 
