@@ -189,7 +189,7 @@ class GoInteropTest {
     assertThat(goLoads()).as("loads at the Go nodes").isEqualTo(goLoadsBefore);
   }
 
-  private static long goLoads() throws IOException, InterruptedException {
+  private long goLoads() throws IOException, InterruptedException {
     long n = 0;
     for (String api : apis) {
       n += number(JSON.std.mapFrom(get("http://" + api + "/stats").body()), "loads");
