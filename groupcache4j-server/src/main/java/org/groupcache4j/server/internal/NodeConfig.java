@@ -104,12 +104,6 @@ public record NodeConfig(
         null, null, null);
   }
 
-  /** This configuration with TLS and tokens. */
-  public NodeConfig withSecurity(NodeSecurity s) {
-    return new NodeConfig(self, peers, peerListen, basePath, replicas, api, peerConnectTimeout, peerConnections,
-        peerThreads, apiThreads, apiMaxConnections, apiIdleTimeout, shutdownGrace, groups, instance, peerSource, s);
-  }
-
   /** The budgets of every group, added up. */
   public long totalCacheBytes() {
     return groups.stream().mapToLong(GroupConfig::cacheBytes).sum();

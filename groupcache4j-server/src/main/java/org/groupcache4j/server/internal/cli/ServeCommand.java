@@ -395,7 +395,7 @@ public final class ServeCommand implements Callable<Integer> {
       groups.add(group(flagGroup, new Settings(null, Map.of(), true)));
     }
     return new NodeConfig(selfUrl, peerList, listen, base, ring, apiAddrs, connectTo, peerConns, peerT, apiT, maxConns,
-        idle, grace, groups, instance, peerSource).withSecurity(security(selfUrl, peerList, !apiAddrs.isEmpty()));
+        idle, grace, groups, instance, peerSource, security(selfUrl, peerList, !apiAddrs.isEmpty()));
   }
 
   /** Checks the TLS and token flags together and reads their files; a bad one is a usage error naming it. */
@@ -467,45 +467,6 @@ public final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + flag + "': "
           + e.getMessage());
     }
-  }
-
-  /** {@code --peers-file} or {@code --peers-dns} (at most one, and not with {@code --peers}), or null. */
-  private PeerSource peerSource() {
-    if (peersFile != null && peersDns != null) {
-      throw bad("--peers-file", peersFile, "give --peers-file or --peers-dns, not both");
-    }
-    String given = peersFile != null ? "--peers-file" : peersDns != null ? "--peers-dns" : null;
-    if (given != null && peers != null) {
-      throw bad(given, peersFile != null ? peersFile : peersDns, "give " + given + " or --peers, not both");
-    }
-    if (peersDns == null && peersDnsServer != null) {
-      throw bad("--peers-dns-server", peersDnsServer, "it only applies with --peers-dns");
-    }
-    if (peersFile != null) {
-      if (peersFile.isBlank()) {
-        throw bad("--peers-file", peersFile, "name a file with one peer URL a line");
-      }
-      return PeerSource.file(java.nio.file.Path.of(peersFile));
-    }
-    if (peersDns == null) {
-      return null;
-    }
-    Duration interval = parse("--peers-dns-interval", peersDnsInterval, Values::positiveDuration);
-    InetSocketAddress server = peersDnsServer == null ? null : parse("--peers-dns-server", peersDnsServer, Values::hostPort);
-    PeerSource source = PeerSource.dns(peersDns, server == null ? null
-        : new InetSocketAddress(server.getHostString(), server.getPort()), interval);
-    parse("--peers-dns", peersDns, u -> source.discovery()); // the URL's form; nothing is resolved
-    return source;
-  }
-
-  private static void printCheck(NodeConfig c, PrintWriter out) {
-    out.println("groupcache4j serve: the flags are valid; this node would start as:");
-    out.println("  self      " + c.self());
-    out.println("  peers     " + (c.peerSource() == null ? String.join(",", c.peers())
-        : c.peerSource().discovery().describe() + ", looked up every " + Values.formatDuration(c.peerSource().interval())));
-    out.println("  api       " + (c.api().isEmpty() ? "(none)" : c.api().stream().map(Values::format).toList()));
-    out.println("  group     " + c.group() + ", " + Values.formatSize(c.cacheBytes()) + ", " + c.eviction());
-    out.println("  origin    " + Origins.redact(c.originSpec()));
   }
 
   /**

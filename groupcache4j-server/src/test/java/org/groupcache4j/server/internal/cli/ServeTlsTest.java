@@ -30,7 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Three nodes started from {@code serve} flags with https:// peers, mutual TLS, the client API over
@@ -57,15 +56,11 @@ class ServeTlsTest {
     }
     for (int i = 0; i < 3; i++) {
       TestCerts.Cert c = ca.issue("node" + i, i == 1 ? KeyType.RSA : KeyType.EC, "127.0.0.1");
-      ServeCommand serve = new ServeCommand();
-      CommandLine cl = new CommandLine(serve);
-      cl.parseArgs("--self", peers.get(i), "--peers", String.join(",", peers), "--api", "127.0.0.1:0",
+      nodes.add(Node.start(ServeCommand.configOf("--self", peers.get(i), "--peers", String.join(",", peers), "--api", "127.0.0.1:0",
           "--origin", "synthetic:100", "--tls-cert", c.certFile().toString(),
           "--tls-key", (i == 2 ? c.traditionalKeyFile() : c.keyFile()).toString(), "--tls-ca", ca.certFile().toString(),
           "--peer-mtls", "--api-tls", "--api-token-file", read.toString(), "--api-write-token-file", write.toString(),
-          "--api-threads", "1");
-      serve.spec = cl.getCommandSpec();
-      nodes.add(Node.start(serve.config()));
+          "--api-threads", "1")));
     }
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
