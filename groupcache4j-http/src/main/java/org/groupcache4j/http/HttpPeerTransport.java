@@ -120,7 +120,7 @@ public final class HttpPeerTransport implements PeerTransport {
     boolean created = io == null;
     IoResources resources = io();
     try {
-      server = PeerServer.start(config, resources, address, selfUrl, handler, inFlight);
+      server = PeerServer.start(config, resources, address, selfUrl, handler, inFlight, security, secureSelf(selfUrl));
     } catch (RuntimeException e) {
       if (created) {
         io = null;

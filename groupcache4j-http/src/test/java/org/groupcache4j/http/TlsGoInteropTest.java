@@ -31,7 +31,7 @@ class TlsGoInteropTest extends GoInteropTest {
     TestCerts.Cert c = ca().issue("java-node", KeyType.RSA, "127.0.0.1");
     PeerTls tls = PeerTls.builder().certificate(c.certFile(), c.keyFile()).trustedCertificates(ca().certFile())
         .mutual(true).build();
-    return TestNode.start("https", b -> b.tls(tls), TestNode::goValue,
+    return TestNode.start("https", b -> b.tls(tls), cache -> { }, TestNode::goValue,
         (n, loader) -> n.cache.newGroup(TestNode.GROUP, 64 << 20, loader));
   }
 

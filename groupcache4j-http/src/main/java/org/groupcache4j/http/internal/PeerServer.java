@@ -3,7 +3,10 @@ package org.groupcache4j.http.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Set;
+import org.groupcache4j.http.internal.auth.AuthGuard;
 import org.groupcache4j.http.internal.server.HttpServer;
+import org.groupcache4j.http.internal.tls.PeerSecurity;
 import org.groupcache4j.http.internal.server.InFlight;
 import org.groupcache4j.peer.PeerRequestHandler;
 
@@ -24,9 +27,10 @@ public final class PeerServer {
    * @throws UncheckedIOException naming the address and peer URL if it cannot listen
    */
   public static PeerServer start(TransportConfig cfg, IoResources io, InetSocketAddress address,
-      String selfUrl, PeerRequestHandler handler, InFlight inFlight) {
+      String selfUrl, PeerRequestHandler handler, InFlight inFlight, PeerSecurity security, boolean tls) {
     HttpServer server = HttpServer.builder()
-        .routes(PeerEndpoint.routes(cfg.basePath(), handler))
+        .routes(PeerEndpoint.routes(cfg.basePath(), handler).guarded(AuthGuard.of(security.peerAuth(), Set.of())))
+        .pipeline(tls ? ch -> security.addServerTls(ch, "peer port") : ch -> { })
         .eventLoops(io.group(), io.group())
         .inFlight(inFlight)
         .maxRequestLineBytes(cfg.maxRequestLineBytes())

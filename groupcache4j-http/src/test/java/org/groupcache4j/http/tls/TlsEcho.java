@@ -17,10 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.groupcache4j.http.internal.tls.LogLimiter;
 import org.groupcache4j.http.internal.tls.TlsContexts;
 import org.groupcache4j.http.internal.tls.TlsFailureLog;
 import org.groupcache4j.http.internal.tls.TlsPortGuard;
+import org.groupcache4j.internal.RateLimitedLog;
 
 /** A TLS echo server and client on loopback, to check what two {@link TlsContexts} agree on. */
 public final class TlsEcho implements AutoCloseable {
@@ -33,7 +33,7 @@ public final class TlsEcho implements AutoCloseable {
   }
 
   /** Serves with {@code contexts} behind the port guard and the failure log, as a node's TLS port does. */
-  public static TlsEcho guarded(TlsContexts contexts, String host, LogLimiter log) {
+  public static TlsEcho guarded(TlsContexts contexts, String host, RateLimitedLog log) {
     return new TlsEcho(contexts::newServerHandler, host, log);
   }
 
@@ -43,7 +43,7 @@ public final class TlsEcho implements AutoCloseable {
   }
 
   private TlsEcho(java.util.function.Function<io.netty.buffer.ByteBufAllocator, SslHandler> ssl, String host,
-      LogLimiter log) {
+      RateLimitedLog log) {
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
@@ -106,6 +106,9 @@ public final class TlsEcho implements AutoCloseable {
           ctx.pipeline().remove(this);
         }
       });
+      // A server that refuses the client after the handshake (TLS 1.3 checks client certificates then) closes.
+      ch.closeFuture().addListener(f -> got.completeExceptionally(
+          new java.nio.channels.ClosedChannelException()));
       ch.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
       return got.get(10, TimeUnit.SECONDS);
     }

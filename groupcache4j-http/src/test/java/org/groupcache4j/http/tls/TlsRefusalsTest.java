@@ -12,12 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.groupcache4j.http.internal.tls.LogLimiter;
 import org.groupcache4j.http.internal.tls.TlsContexts;
+import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.http.tls.TestCerts.Ca;
 import org.groupcache4j.http.tls.TestCerts.Cert;
 import org.groupcache4j.http.tls.TestCerts.KeyType;
@@ -80,7 +79,7 @@ class TlsRefusalsTest {
   @ParameterizedTest
   @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
   void everyBadClientIsRefusedLoggedAndTheNodeKeepsServing(SslProvider provider) throws Exception {
-    LogLimiter everyLine = new LogLimiter(0, TimeUnit.MILLISECONDS);
+    RateLimitedLog everyLine = new RateLimitedLog("org.groupcache4j.http", Duration.ZERO);
     try (TlsEcho port = TlsEcho.guarded(contexts(node, provider), "127.0.0.1", everyLine)) {
       // Plain HTTP: a 400 in plain text saying to use https, then the connection is closed.
       String answer = exchange(port.port(), "GET /_groupcache/scores/Tom HTTP/1.1\r\nhost: x\r\n\r\n".getBytes());
@@ -121,13 +120,13 @@ class TlsRefusalsTest {
   @ParameterizedTest
   @EnumSource(value = SslProvider.class, names = {"JDK"})
   void aFloodOfBadClientsLogsOneLine(SslProvider provider) throws Exception {
-    LogLimiter limiter = new LogLimiter(1, TimeUnit.HOURS);
+    RateLimitedLog limiter = new RateLimitedLog("org.groupcache4j.http", Duration.ofHours(1));
     try (TlsEcho port = TlsEcho.guarded(contexts(node, provider), "127.0.0.1", limiter)) {
       for (int i = 0; i < 20; i++) {
         exchange(port.port(), "GET / HTTP/1.1\r\n\r\n".getBytes());
       }
       assertThat(logged).hasSize(1);
-      assertThat(limiter.warn("later")).isFalse();
+      assertThat(limiter.log("test port", System.Logger.Level.WARNING, () -> "later", null)).isFalse();
     }
   }
 

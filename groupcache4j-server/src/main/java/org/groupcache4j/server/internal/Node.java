@@ -143,6 +143,8 @@ public final class Node implements AutoCloseable {
             .maxConnections(c.apiMaxConnections())
             .idleTimeout(c.apiIdleTimeout())
             .eventLoops(loops)
+            .tls(c.security().apiTls())
+            .auth(c.security().apiAuth())
             .build()
             .start();
       }

@@ -190,6 +190,12 @@ public final class Responder extends ChannelDuplexHandler {
     if (!"HTTP".equals(v.protocolName()) || v.majorVersion() != 1 || v.minorVersion() > 1) {
       return Response.text(400, "bad request: unsupported protocol version " + Text.oneLine(v.text(), 100) + "; use HTTP/1.1");
     }
+    if (routes.guard() != null) {
+      Response denied = routes.guard().apply(ex);
+      if (denied != null) {
+        return denied;
+      }
+    }
     if (route == null) {
       return routes.notFound() != null ? routes.notFound().apply(ex) : Response.text(404, "not found");
     }

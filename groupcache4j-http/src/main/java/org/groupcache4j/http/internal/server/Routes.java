@@ -34,6 +34,7 @@ public final class Routes {
   private final Map<String, Route> exact;
   private final Route[] prefixes; // longest first
   private final Function<Exchange, Response> notFound; // null: pass on
+  private final Function<Exchange, Response> guard; // null: every request may go on
 
   private Routes(Builder b) {
     this.exact = Map.copyOf(b.exact);
@@ -41,6 +42,28 @@ public final class Routes {
     p.sort((x, y) -> Integer.compare(y.path.length(), x.path.length()));
     this.prefixes = p.toArray(new Route[0]);
     this.notFound = b.notFound;
+    this.guard = null;
+  }
+
+  private Routes(Routes r, Function<Exchange, Response> guard) {
+    this.exact = r.exact;
+    this.prefixes = r.prefixes;
+    this.notFound = r.notFound;
+    this.guard = guard;
+  }
+
+  /**
+   * These routes behind {@code guard}, which sees every request before its route (even an unknown
+   * path or method) and returns the answer that refuses it (a 401, say) or null to let it in;
+   * {@code guard} null: none.
+   */
+  public Routes guarded(Function<Exchange, Response> guard) {
+    return new Routes(this, guard);
+  }
+
+  /** The guard, or null. */
+  Function<Exchange, Response> guard() {
+    return guard;
   }
 
   public static Builder builder() {

@@ -3,11 +3,11 @@ package org.groupcache4j.http.internal.tls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.http.internal.auth.BearerTokens;
 import org.groupcache4j.http.internal.auth.RequestAuth;
+import org.groupcache4j.internal.RateLimitedLog;
 
 /**
  * The TLS and token settings of one transport, applied where connections are made: the client
@@ -22,7 +22,7 @@ public final class PeerSecurity {
 
   private final TlsContexts tls; // null: none configured
   private final BearerTokens token; // null: none
-  private final LogLimiter refusals = new LogLimiter(10, TimeUnit.SECONDS);
+  private final RateLimitedLog refusals = new RateLimitedLog("org.groupcache4j.http", Duration.ofSeconds(10));
   private final LongAdder handshakes = new LongAdder();
   private volatile TlsContexts publicTrust; // for https peers when no TLS was configured
 
@@ -69,11 +69,6 @@ public final class PeerSecurity {
   /** TLS handshakes the server completed (full or resumed): one per connection, not one per request. */
   public long serverHandshakes() {
     return handshakes.sum();
-  }
-
-  /** The log limiter of refused connections of this transport's port. */
-  public LogLimiter refusals() {
-    return refusals;
   }
 
   private TlsContexts clientContexts() {

@@ -6,8 +6,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
+import org.groupcache4j.internal.RateLimitedLog;
 
 /**
  * Right after the server's {@code SslHandler}: a failed handshake (no client certificate, one from
@@ -17,15 +19,15 @@ import javax.net.ssl.SSLException;
  */
 @ChannelHandler.Sharable
 public final class TlsFailureLog extends ChannelInboundHandlerAdapter {
-  private final LogLimiter log;
+  private final RateLimitedLog log;
   private final String port;
   private final LongAdder handshakes; // counts completed handshakes, or null
 
-  public TlsFailureLog(String port, LogLimiter log) {
+  public TlsFailureLog(String port, RateLimitedLog log) {
     this(port, log, null);
   }
 
-  public TlsFailureLog(String port, LogLimiter log, LongAdder handshakes) {
+  public TlsFailureLog(String port, RateLimitedLog log, LongAdder handshakes) {
     this.port = port;
     this.log = log;
     this.handshakes = handshakes;
@@ -37,7 +39,8 @@ public final class TlsFailureLog extends ChannelInboundHandlerAdapter {
       handshakes.increment();
     }
     if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
-      log.warn("TLS handshake from " + ctx.channel().remoteAddress() + " on the " + port + " failed: " + reason(e.cause()));
+      log.log(port, Level.WARNING, () -> "TLS handshake from " + ctx.channel().remoteAddress() + " on the " + port
+          + " failed: " + reason(e.cause()), null);
       ctx.close();
       return;
     }

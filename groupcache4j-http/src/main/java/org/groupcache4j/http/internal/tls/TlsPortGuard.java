@@ -7,7 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
+import java.lang.System.Logger.Level;
 import java.util.List;
+import org.groupcache4j.internal.RateLimitedLog;
 
 /**
  * First handler of a TLS port, before the {@link SslHandler}: it looks at the first bytes of a
@@ -20,11 +22,11 @@ public final class TlsPortGuard extends ByteToMessageDecoder {
   private static final byte[] ANSWER = ("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\n"
       + "connection: close\r\ncontent-length: " + REASON.length() + "\r\n\r\n" + REASON)
       .getBytes(StandardCharsets.US_ASCII);
-  private final LogLimiter log;
+  private final RateLimitedLog log;
   private final String port;
 
   /** @param port names the port in log lines, e.g. "peer port" */
-  public TlsPortGuard(String port, LogLimiter log) {
+  public TlsPortGuard(String port, RateLimitedLog log) {
     this.port = port;
     this.log = log;
   }
@@ -40,8 +42,8 @@ public final class TlsPortGuard extends ByteToMessageDecoder {
     }
     boolean http = looksLikeHttp(in);
     in.skipBytes(in.readableBytes());
-    log.warn("refused a connection from " + ctx.channel().remoteAddress() + " on the TLS " + port + ": "
-        + (http ? "plain HTTP sent to a TLS port (use https://)" : "not a TLS handshake"));
+    log.log(port, Level.WARNING, () -> "refused a connection from " + ctx.channel().remoteAddress() + " on the TLS "
+        + port + ": " + (http ? "plain HTTP sent to a TLS port (use https://)" : "not a TLS handshake"), null);
     if (http) {
       ctx.writeAndFlush(Unpooled.wrappedBuffer(ANSWER)).addListener(ChannelFutureListener.CLOSE);
     } else {

@@ -10,7 +10,12 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.groupcache4j.GroupCache;
+import java.util.Set;
 import org.groupcache4j.http.internal.IoResources;
+import org.groupcache4j.http.internal.auth.AuthGuard;
+import org.groupcache4j.http.internal.auth.RequestAuth;
+import org.groupcache4j.http.internal.tls.PeerSecurity;
+import org.groupcache4j.http.internal.tls.TlsContexts;
 import org.groupcache4j.http.internal.server.HttpServer;
 import org.groupcache4j.server.internal.cli.Values;
 import org.slf4j.Logger;
@@ -65,7 +70,9 @@ public final class ApiServer implements AutoCloseable {
       servers = workers = IoResources.newGroup(cfg.threads, "api", true);
     }
     http = HttpServer.builder()
-        .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem))
+        .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem)
+            .guarded(AuthGuard.of(cfg.auth, Set.of("/healthz"))))
+        .pipeline(cfg.tls == null ? ch -> { } : ch -> cfg.tls.addServerTls(ch, "client API port"))
         .eventLoops(acceptors, servers)
         .idleTimeout(cfg.idleTimeout)
         .maxConnections(cfg.maxConnections, why -> log.warn("client API refused a connection: {}{}", why,
@@ -87,7 +94,7 @@ public final class ApiServer implements AutoCloseable {
     }
     StringBuilder where = new StringBuilder();
     for (InetSocketAddress a : boundAddresses()) {
-      where.append(where.length() == 0 ? "" : ", ").append("http://").append(Values.format(a));
+      where.append(where.length() == 0 ? "" : ", ").append(cfg.tls == null ? "http://" : "https://").append(Values.format(a));
     }
     int n = 0;
     for (var ignored : servers) {
@@ -150,6 +157,8 @@ public final class ApiServer implements AutoCloseable {
     private int maxConnections = 10_000;
     private Duration idleTimeout = Duration.ofSeconds(60);
     private EventLoopGroup shared;
+    private PeerSecurity tls; // null: plain HTTP
+    private RequestAuth auth = new RequestAuth(null, null);
 
     private Builder(GroupCache cache, String defaultGroup) {
       this.cache = Objects.requireNonNull(cache, "cache");
@@ -207,6 +216,18 @@ public final class ApiServer implements AutoCloseable {
      */
     public Builder eventLoops(EventLoopGroup group) {
       this.shared = group;
+      return this;
+    }
+
+    /** Serves HTTPS with {@code tls} (null: plain HTTP); plain HTTP to the port is answered 400. */
+    public Builder tls(TlsContexts tls) {
+      this.tls = tls == null ? null : new PeerSecurity(tls, null);
+      return this;
+    }
+
+    /** The bearer tokens requests need ({@code /healthz} needs none); default: none. */
+    public Builder auth(RequestAuth auth) {
+      this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 
