@@ -84,6 +84,9 @@ class GoInteropTest {
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> get("http://" + api + "/stats").statusCode() == 200);
     }
+    // Our node has heard from both Go nodes (its probes answered) before a key is asked.
+    await().atMost(Duration.ofSeconds(20)).until(() -> ours.cache.peerStates().stream()
+        .allMatch(p -> p.reason().equals("answers probes")));
   }
 
   @AfterAll
