@@ -41,8 +41,15 @@ final class DnsPeerDiscovery implements PeerDiscovery {
   private final String name;
   private final int port;
   private final InetSocketAddress server; // null: the system's
+  private final Path resolvConf;
 
   DnsPeerDiscovery(String url, InetSocketAddress server) {
+    this(url, server, RESOLV_CONF);
+  }
+
+  /** With the resolver configuration at {@code resolvConf} (its {@code search} and {@code ndots}; for tests). */
+  DnsPeerDiscovery(String url, InetSocketAddress server, Path resolvConf) {
+    this.resolvConf = resolvConf;
     URI u = PeerUrls.parse(url);
     if (u.getHost() == null || u.getPort() < 0 || (u.getRawPath() != null && !u.getRawPath().isEmpty())
         || u.getRawQuery() != null || u.getRawUserInfo() != null) {
@@ -125,7 +132,7 @@ final class DnsPeerDiscovery implements PeerDiscovery {
     List<String> search = new ArrayList<>();
     int ndots = 1;
     try {
-      for (String line : Files.readAllLines(RESOLV_CONF)) {
+      for (String line : Files.readAllLines(resolvConf)) {
         String[] f = line.trim().split("\\s+");
         if (f.length >= 2 && (f[0].equals("search") || f[0].equals("domain"))) {
           search.clear();

@@ -79,4 +79,24 @@ class DnsPeerDiscoveryTest {
   void anIpLiteralIsItsOwnAnswer() throws Exception {
     assertThat(PeerDiscovery.dns("http://10.9.8.7:8001").lookup()).containsExactly("http://10.9.8.7:8001");
   }
+
+  @Test
+  void aShortNameIsTriedWithTheSearchDomainsAsTheCResolverDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path conf = java.nio.file.Files.writeString(dir.resolve("resolv.conf"), """
+        nameserver 10.96.0.10
+        search default.svc.cluster.local svc.cluster.local cluster.local
+        options ndots:5
+        """);
+    // Kubernetes' ndots:5: a name with fewer dots goes through the search list first.
+    assertThat(new DnsPeerDiscovery("http://groupcache:8001", null, conf).candidates()).containsExactly(
+        "groupcache.default.svc.cluster.local", "groupcache.svc.cluster.local", "groupcache.cluster.local", "groupcache");
+    assertThat(new DnsPeerDiscovery("http://a.b.c.d.e.f:8001", null, conf).candidates()).first().isEqualTo("a.b.c.d.e.f");
+    assertThat(new DnsPeerDiscovery("http://groupcache.default.svc.cluster.local.:8001", null, conf).candidates())
+        .containsExactly("groupcache.default.svc.cluster.local.");
+    java.nio.file.Files.writeString(conf, "search example.org\n");
+    assertThat(new DnsPeerDiscovery("http://cache.internal:8001", null, conf).candidates())
+        .containsExactly("cache.internal", "cache.internal.example.org");
+    assertThat(new DnsPeerDiscovery("http://cache:8001", null, dir.resolve("none")).candidates()).containsExactly("cache");
+  }
 }
