@@ -156,6 +156,23 @@ class NodeClusterTest {
     assertThat(stats.get("peers")).isEqualTo(peers);
   }
 
+  /** The empty key is a key like any other: {@code ?key=} and {@code /api/scores/} ask it; no key at all is a 400. */
+  @Test
+  void theEmptyKeyHasAWayIn() throws Exception {
+    int port = nodes.get(0).apiAddresses().get(0).getPort();
+    for (String path : List.of("/api?key=", "/api/scores/", "/api?key")) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as("%s: %s", path, r.body()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("origin:");
+    }
+    assertThat(originCalls.get()).as("loaded once, by its owner").isEqualTo(1);
+    HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api"))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(none.statusCode()).isEqualTo(400);
+    assertThat(none.body()).contains("missing key").contains("key=");
+  }
+
   /**
    * A failed load reads the same at the owner and at any other node, which adds only who
    * reported it; a key with an apostrophe is shown as it is.

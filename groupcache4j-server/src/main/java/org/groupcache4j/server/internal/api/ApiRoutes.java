@@ -67,11 +67,12 @@ final class ApiRoutes {
         .build();
   }
 
-  /** {@code GET}, {@code PUT} or {@code DELETE /api?key=K}: a key of the default group. */
+  /** {@code GET}, {@code PUT} or {@code DELETE /api?key=K}: a key of the default group ({@code ?key=}: the empty key). */
   private void byQuery(Exchange ex) {
     String raw = ex.target().rawQueryParam("key");
-    if (raw == null || raw.isEmpty()) {
-      ex.respond(Response.text(400, "missing key: use /api?key=K or /api/{group}/{key}"));
+    if (raw == null) {
+      ex.respond(Response.text(400, "missing key: use /api?key=K or /api/{group}/{key} (key= or /api/{group}/ for the "
+          + "empty key)"));
       return;
     }
     String key;
@@ -110,8 +111,8 @@ final class ApiRoutes {
       ex.respond(Response.text(400, "the path is not valid percent-encoded UTF-8"));
       return;
     }
-    if (group.isEmpty() || key.isEmpty()) {
-      ex.respond(Response.text(400, group.isEmpty() ? "missing group: use /api/{group}/{key}" : "missing key: use /api/{group}/{key}"));
+    if (group.isEmpty()) { // an empty key is a key: /api/{group}/ asks it
+      ex.respond(Response.text(400, "missing group: use /api/{group}/{key}"));
       return;
     }
     serve(ex, cache.group(group).orElse(null), group, key);
