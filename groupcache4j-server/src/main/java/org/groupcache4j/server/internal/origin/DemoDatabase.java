@@ -9,13 +9,13 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The {@code demo} origin: an embedded in-memory H2 database, created at start, with the seed
- * tutorial's scores (Tom 630, Jack 589, Sam 567) and {@value #GENERATED} generated players
+ * The {@code demo} origin: an embedded in-memory H2 database, created at start, with the
+ * three-node example's scores (Tom 630, Jack 589, Sam 567) and {@value #GENERATED} generated players
  * ({@code player-0001} …), read through {@link JdbcOrigin} like any other database. Every node
  * builds the same rows, so any node can load any key.
  */
 public final class DemoDatabase {
-  /** Generated rows besides the three of the seed. */
+  /** Generated rows besides Tom, Jack and Sam. */
   public static final int GENERATED = 5000;
   /** The query the demo origin runs. */
   public static final String QUERY = "SELECT score FROM scores WHERE name = ?";

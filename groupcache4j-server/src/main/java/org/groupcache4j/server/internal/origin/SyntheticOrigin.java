@@ -10,7 +10,8 @@ import org.groupcache4j.server.internal.cli.Values;
 /**
  * Origin {@code synthetic:SIZE[,delay=DURATION]}, for load tests and interop: the value of key K
  * is {@code "value-of-" + K} (UTF-8) padded with {@code '.'} to SIZE bytes (never cut), after
- * the delay: byte for byte the getter of the golang/groupcache anchor ({@code makeValue}).
+ * the delay: byte for byte the getter ({@code makeValue}) of the golang/groupcache nodes that
+ * the side-by-side benchmark runs.
  */
 public final class SyntheticOrigin implements Origin {
   private static final byte[] PREFIX = "value-of-".getBytes(StandardCharsets.US_ASCII);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SyntheticAndDemoOriginTest {
   @Test
-  void syntheticValuesMatchTheGoAnchorsGetter() throws Exception {
+  void syntheticValuesMatchTheGetterOfTheGoBenchmarkNodes() throws Exception {
     Origin o = Origins.create("synthetic:100", settings());
     byte[] v = o.fetch("Tom");
     assertThat(v).hasSize(100);
@@ -43,7 +43,7 @@ class SyntheticAndDemoOriginTest {
   }
 
   @Test
-  void demoHasTheSeedsScoresAndGeneratedPlayers() throws Exception {
+  void demoHasTomJackSamAndGeneratedPlayers() throws Exception {
     try (Origin o = Origins.create("demo", settings())) {
       assertThat(text(o, "Tom")).isEqualTo("630");
       assertThat(text(o, "Jack")).isEqualTo("589");
