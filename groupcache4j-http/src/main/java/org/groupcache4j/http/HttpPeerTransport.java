@@ -483,6 +483,7 @@ public final class HttpPeerTransport implements PeerTransport {
      * A bearer token (the first line of {@code file}, re-read when it changes) that the server asks
      * of every peer request ({@code 401} otherwise) and the clients send, for peers behind a
      * TLS-terminating proxy. Every node needs the same token; golang/groupcache nodes send none.
+     * A handler mounted with {@link HttpPeerTransport#newServerHandler} is the application's to guard.
      *
      * @throws IllegalArgumentException naming the file if it is missing, empty or not a token
      */
