@@ -78,6 +78,28 @@ class PeerWritesTest {
   }
 
   @Test
+  void aCachedNotFoundTravelsToThePeersThatAsk() {
+    for (int i = 0; i < 2; i++) {
+      nodes.add(TestNode.start(b -> {}, key -> {
+        throw new org.groupcache4j.KeyNotFoundException("no row for " + key);
+      }, (node, loader) -> node.cache.groupBuilder(TestNode.GROUP).hotStoreAdmitAfter(1)
+          .notFoundTtl(Duration.ofMinutes(1)).loader(loader).build()));
+    }
+    List<String> peers = nodes.stream().map(t -> t.url).toList();
+    nodes.forEach(t -> t.cache.setPeers(peers));
+    TestNode owner = nodes.get(0);
+    TestNode asker = nodes.get(1);
+    String key = keyOwnedBy(nodes, owner);
+    for (int i = 0; i < 3; i++) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> asker.group.get(key))
+          .isInstanceOf(org.groupcache4j.KeyNotFoundException.class).hasMessageContaining("no row for " + key);
+    }
+    assertThat(owner.loadsOf(key)).isEqualTo(1);
+    assertThat(asker.group.stats().peerLoads()).as("the owner was asked once").isEqualTo(1);
+    assertThat(asker.group.stats().notFoundHits()).as("then the asker answered from its copy").isEqualTo(2);
+  }
+
+  @Test
   void theOwnersExpiryTravelsInGetResponseField3() throws Exception {
     List<TestNode> c = cluster(1);
     c.get(0).group.set("Tom", ByteView.of("630"), Duration.ofMinutes(10));
