@@ -1,0 +1,168 @@
+package org.groupcache4j.server.internal.dashboard;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.groupcache4j.GroupCache;
+import org.groupcache4j.ring.HashRing;
+
+/**
+ * The cluster as the dashboard shows it ({@code GET /cluster}): this node's view of the ring
+ * (each peer's share of the keys) and every peer's {@code /stats} document, gathered in parallel
+ * from the peers' status endpoint ({@code GET {basePath}_stats} on the peer port). A peer that
+ * answers that is "up"; one that answers with another status (a golang/groupcache peer answers
+ * 400, not knowing the path) is "reachable" and shows only that; one that does not answer within
+ * the deadline is "down". A gathering is shared by every request within {@link #MAX_AGE}, so
+ * several open dashboards do not multiply the requests to the peers.
+ *
+ * <pre>
+ * {"self":"http://10.0.0.1:8001","time":1764162000000,"replicas":50,
+ *  "nodes":[{"url":"http://10.0.0.1:8001","self":true,"state":"up","share":0.34,"millis":0,
+ *            "fetchesFailing":false,"stats":{... its /stats ...}},
+ *           {"url":"http://10.0.0.9:8001","self":false,"state":"down","share":0.31,
+ *            "error":"no answer within 1000 ms","fetchesFailing":true}, ...]}
+ * </pre>
+ */
+public final class ClusterView {
+  /** How long one gathering is reused. */
+  static final Duration MAX_AGE = Duration.ofMillis(900);
+  /** A peer's status endpoint, under the peer protocol's base path. */
+  public static final String STATUS_PATH = "_stats";
+
+  private final GroupCache cache;
+  private final String basePath;
+  private final Supplier<String> ownStats;
+  private final Predicate<String> fetchesFailing;
+  private final Duration timeout;
+  private final HttpClient http;
+  private final Object lock = new Object();
+  private CompletableFuture<String> last;
+  private long lastAt;
+
+  /**
+   * @param ownStats this node's {@code /stats} document
+   * @param fetchesFailing whether this node's last fetch from a peer failed in transport
+   * @param timeout how long to wait for a peer's status
+   */
+  public ClusterView(GroupCache cache, String basePath, Supplier<String> ownStats, Predicate<String> fetchesFailing,
+      Duration timeout) {
+    this.cache = cache;
+    this.basePath = basePath;
+    this.ownStats = ownStats;
+    this.fetchesFailing = fetchesFailing;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** The {@code /cluster} document; completes within the peer timeout, never exceptionally. */
+  public CompletableFuture<String> json() {
+    synchronized (lock) {
+      long now = System.nanoTime();
+      if (last == null || now - lastAt > MAX_AGE.toNanos()) {
+        last = gather();
+        lastAt = now;
+      }
+      return last;
+    }
+  }
+
+  private CompletableFuture<String> gather() {
+    HashRing ring = cache.ring();
+    Map<String, Double> shares = ring.shares();
+    List<CompletableFuture<Map<String, Object>>> nodes = new ArrayList<>();
+    for (String peer : ring.peers()) {
+      Map<String, Object> n = new LinkedHashMap<>();
+      n.put("url", peer);
+      n.put("self", peer.equals(cache.self()));
+      n.put("share", shares.getOrDefault(peer, 0.0));
+      if (peer.equals(cache.self())) {
+        n.put("state", "up");
+        n.put("millis", 0);
+        n.put("stats", parse(ownStats.get()));
+        nodes.add(CompletableFuture.completedFuture(n));
+      } else {
+        n.put("fetchesFailing", fetchesFailing.test(peer));
+        nodes.add(status(peer, n));
+      }
+    }
+    return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new)).thenApply(x -> {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("self", cache.self());
+      doc.put("time", System.currentTimeMillis());
+      doc.put("replicas", ring.replicas());
+      doc.put("nodes", nodes.stream().map(CompletableFuture::join).toList());
+      return write(doc);
+    });
+  }
+
+  /** Asks {@code peer} for its status and fills {@code n} with what came back. */
+  private CompletableFuture<Map<String, Object>> status(String peer, Map<String, Object> n) {
+    long start = System.nanoTime();
+    HttpRequest req;
+    try {
+      req = HttpRequest.newBuilder(URI.create(peer + basePath + STATUS_PATH)).timeout(timeout).GET().build();
+    } catch (IllegalArgumentException e) {
+      n.put("state", "down");
+      n.put("error", "not a URL this node can ask: " + e.getMessage());
+      return CompletableFuture.completedFuture(n);
+    }
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((resp, err) -> {
+      n.put("millis", (System.nanoTime() - start) / 1_000_000);
+      if (err != null) {
+        Throwable c = err.getCause() != null ? err.getCause() : err;
+        n.put("state", "down");
+        n.put("error", c instanceof HttpTimeoutException ? "no answer within " + timeout.toMillis() + " ms"
+            : c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName());
+        return n;
+      }
+      Map<String, Object> stats = resp.statusCode() == 200 ? parse(resp.body()) : null;
+      if (stats != null && stats.containsKey("groups")) {
+        n.put("state", "up");
+        n.put("stats", stats);
+      } else {
+        n.put("state", "reachable");
+        n.put("error", "answers HTTP " + resp.statusCode() + " without a status document (not a groupcache4j node?)");
+      }
+      return n;
+    });
+  }
+
+  private static Map<String, Object> parse(String json) {
+    try {
+      return JSON.std.mapFrom(json);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  static String write(Object doc) {
+    try {
+      return JSON.std.asString(doc) + "\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the cluster document", e);
+    }
+  }
+
+  /** The {@code /owner?key=K} document: who owns {@code key} in this node's ring. */
+  public String owner(String key) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("key", key);
+    doc.put("owner", cache.ownerOf(key));
+    doc.put("self", cache.self());
+    return write(doc);
+  }
+}
