@@ -41,6 +41,8 @@ import org.groupcache4j.StoreStats;
  *   {@code _peer_errors_total}, {@code _loads_total}, {@code _loads_deduped_total},
  *   {@code _local_loads_total}, {@code _local_load_errors_total}, {@code _server_requests_total}</td>
  *   <td>{@code group}</td><td>the counters of {@link GroupStats}</td></tr>
+ * <tr><td>{@code groupcache_removes_total}, {@code _sets_total}, {@code _not_found_hits_total},
+ *   {@code _stale_hits_total}</td><td>{@code group}</td><td>writes and expiry (see {@link GroupStats})</td></tr>
  * <tr><td>{@code groupcache_cache_bytes}, {@code _cache_items}, {@code _cache_evictions_total}</td>
  *   <td>{@code group}, {@code cache} ({@code main}/{@code hot})</td><td>per store</td></tr>
  * <tr><td>{@code groupcache_cache_budget_bytes}</td><td>{@code group}</td><td>the byte budget</td></tr>
@@ -135,6 +137,12 @@ public final class GroupCacheMetrics implements MeterBinder {
       counter("groupcache.local.loads", "Successful loads by this node's loader", g, t, GroupStats::localLoads);
       counter("groupcache.local.load.errors", "Failed loads by this node's loader", g, t, GroupStats::localLoadErrors);
       counter("groupcache.server.requests", "Gets that arrived from peers", g, t, GroupStats::serverRequests);
+      counter("groupcache.removes", "Keys dropped on this node by a remove, asked here or by a peer", g, t,
+          GroupStats::removes);
+      counter("groupcache.sets", "Values stored on this node (as the key's owner) by a set", g, t, GroupStats::sets);
+      counter("groupcache.not.found.hits", "Gets answered by a cached \"not found\"", g, t, GroupStats::notFoundHits);
+      counter("groupcache.stale.hits", "Gets answered by an expired value because its reload failed", g, t,
+          GroupStats::staleHits);
       Gauge.builder("groupcache.cache.budget", g, x -> x.cacheBytes()).baseUnit("bytes")
           .description("Byte budget of the main and hot store together").tags(t).register(registry);
       for (String cacheName : new String[] {"main", "hot"}) {

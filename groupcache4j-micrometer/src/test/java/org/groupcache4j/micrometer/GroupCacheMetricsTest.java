@@ -112,6 +112,19 @@ class GroupCacheMetricsTest {
   }
 
   @Test
+  void removesAndSetsAreCounted() {
+    String key = ownedBy(HashRing.of(PEERS), "mem://a", "w");
+    ga.get(key);
+    ga.set(key, org.groupcache4j.ByteView.of("new"));
+    ga.remove(key);
+    PrometheusText m = scrapeA();
+    assertThat(m.value("groupcache_sets_total", "group", "scores")).isEqualTo(1);
+    assertThat(m.value("groupcache_removes_total", "group", "scores")).isGreaterThanOrEqualTo(1);
+    assertThat(m.value("groupcache_stale_hits_total", "group", "scores")).isZero();
+    assertThat(m.value("groupcache_not_found_hits_total", "group", "scores")).isZero();
+  }
+
+  @Test
   void peerUpFollowsFetchesAndMembership() {
     HashRing ring = HashRing.of(PEERS);
     network.disconnect("mem://b");
