@@ -3,6 +3,7 @@ package org.groupcache4j.server.internal.dashboard;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,10 +72,15 @@ public final class ClusterView {
   /** The {@code /cluster} document; completes within the peer timeout, never exceptionally. */
   public CompletableFuture<String> json() {
     synchronized (lock) {
-      long now = System.nanoTime();
-      if (last == null || now - lastAt > MAX_AGE.toNanos()) {
-        last = gather();
-        lastAt = now;
+      // Requests during a gathering share it; one that ended less than MAX_AGE ago is reused.
+      if (last == null || (last.isDone() && System.nanoTime() - lastAt > MAX_AGE.toNanos())) {
+        CompletableFuture<String> g = gather();
+        last = g;
+        g.whenComplete((json, err) -> {
+          synchronized (lock) {
+            lastAt = System.nanoTime();
+          }
+        });
       }
       return last;
     }
@@ -126,6 +132,7 @@ public final class ClusterView {
         Throwable c = err.getCause() != null ? err.getCause() : err;
         n.put("state", "down");
         n.put("error", c instanceof HttpTimeoutException ? "no answer within " + timeout.toMillis() + " ms"
+            : c instanceof ConnectException ? "cannot connect" + (c.getMessage() != null ? ": " + c.getMessage() : " (refused)")
             : c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName());
         return n;
       }
