@@ -16,6 +16,7 @@ import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.server.internal.api.ApiServer;
 import org.groupcache4j.server.internal.api.StatsJson;
 import org.groupcache4j.server.internal.cli.Values;
+import org.groupcache4j.server.internal.dashboard.ClusterView;
 import org.groupcache4j.server.internal.observe.MemoryWatch;
 import org.groupcache4j.server.internal.observe.NodeMetrics;
 import org.groupcache4j.server.internal.observe.OperatorLog;
@@ -47,6 +48,7 @@ public final class Node implements AutoCloseable {
   private final ApiServer api;
   private NodeMetrics metrics;
   private MemoryWatch memoryWatch;
+  private ClusterView clusterView;
   private final long startedNanos = System.nanoTime();
   private final Readiness readiness = new Readiness();
   private final PeerWatcher peerWatcher; // null with a fixed peer list
@@ -133,6 +135,8 @@ public final class Node implements AutoCloseable {
       GroupCache built = gc;
       metrics = new NodeMetrics(built);
       memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());
+      NodeMetrics m = metrics;
+      clusterView = new ClusterView(built, c.basePath(), this::statsJson, peer -> !m.peerUp(peer), Duration.ofSeconds(1));
       if (!c.api().isEmpty()) {
         server = ApiServer.builder(gc, c.groups().get(0).name())
             .keyPolicy(this::refuse)
@@ -324,6 +328,11 @@ public final class Node implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
+  }
+
+  /** The cluster as the dashboard shows it ({@code GET /cluster}, {@code GET /owner}). */
+  public ClusterView clusterView() {
+    return clusterView;
   }
 
   /** The node's meters ({@code GET /metrics}). */
