@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.http.internal.PeerEndpoint;
 import org.groupcache4j.http.internal.PeerServer;
@@ -73,6 +74,7 @@ public final class HttpPeerTransport implements PeerTransport {
   private PeerSecurity security = PeerSecurity.NONE; // set by the builder
   private final EventLoopGroup sharedLoops; // the application's, or null
   private final boolean warmUpOnStart;
+  private final Supplier<String> status; // the node's status document, or null
   private CompletableFuture<Integer> warmUp = CompletableFuture.completedFuture(0); // guarded by this
   private final Set<PeerHttpClient> clients = ConcurrentHashMap.newKeySet();
   private IoResources io; // created on first use; guarded by this
@@ -80,7 +82,9 @@ public final class HttpPeerTransport implements PeerTransport {
   private PeerServer server; // guarded by this
   private boolean closed; // guarded by this
 
-  private HttpPeerTransport(TransportConfig config, EventLoopGroup sharedLoops, boolean warmUpOnStart) {
+  private HttpPeerTransport(TransportConfig config, EventLoopGroup sharedLoops, boolean warmUpOnStart,
+      Supplier<String> status) {
+    this.status = status;
     this.config = config;
     this.sharedLoops = sharedLoops;
     this.warmUpOnStart = warmUpOnStart;
@@ -120,7 +124,7 @@ public final class HttpPeerTransport implements PeerTransport {
     boolean created = io == null;
     IoResources resources = io();
     try {
-      server = PeerServer.start(config, resources, address, selfUrl, handler, inFlight, security, secureSelf(selfUrl));
+      server = PeerServer.start(config, resources, address, selfUrl, handler, inFlight, security, secureSelf(selfUrl), status);
     } catch (RuntimeException e) {
       if (created) {
         io = null;
@@ -303,6 +307,7 @@ public final class HttpPeerTransport implements PeerTransport {
     private boolean warmUpOnStart;
     private PeerTls tls;
     private BearerTokens peerToken;
+    private Supplier<String> status;
 
     private Builder() {}
 
@@ -458,10 +463,20 @@ public final class HttpPeerTransport implements PeerTransport {
       return this;
     }
 
+    /**
+     * A status document (JSON) that the peer port serves at {@code GET {basePath}_stats}, e.g. for a
+     * dashboard that gathers the cluster's numbers from every node; a null document answers 503.
+     * Default: none (the path answers 404, as any path that is not {@code {group}/{key}}).
+     */
+    public Builder statusDocument(Supplier<String> status) {
+      this.status = Objects.requireNonNull(status, "status");
+      return this;
+    }
+
     public HttpPeerTransport build() {
       HttpPeerTransport t = new HttpPeerTransport(new TransportConfig(basePath, bindAddress, connectTimeout, responseTimeout,
           maxResponseBytes, maxConnectionsPerPeer, maxPendingFetchesPerPeer, eventLoopThreads, idleTimeout,
-          shutdownTimeout, maxRequestLineBytes, maxHeaderBytes, nativeTransport), eventLoopGroup, warmUpOnStart);
+          shutdownTimeout, maxRequestLineBytes, maxHeaderBytes, nativeTransport), eventLoopGroup, warmUpOnStart, status);
       if (tls != null || peerToken != null) {
         t.security = new PeerSecurity(tls == null ? null : tls.contexts(), peerToken);
       }

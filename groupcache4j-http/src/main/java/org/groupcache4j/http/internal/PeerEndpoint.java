@@ -13,8 +13,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.http.internal.server.Exchange;
 import org.groupcache4j.http.internal.server.HttpHeadBytes;
@@ -66,13 +68,35 @@ public final class PeerEndpoint {
 
   /** The routes of the transport's own peer port: the endpoint, and 404 for every other path. */
   public static Routes routes(String basePath, PeerRequestHandler handler) {
-    return routes(basePath, handler, true);
+    return routes(basePath, handler, null);
   }
 
-  private static Routes routes(String basePath, PeerRequestHandler handler, boolean own) {
+  /**
+   * The routes of the transport's own peer port, with {@code GET {basePath}}{@value #STATUS} answering
+   * {@code status} (a JSON document; 503 while it is null) when {@code status} is not null.
+   */
+  public static Routes routes(String basePath, PeerRequestHandler handler, Supplier<String> status) {
+    return routes(basePath, handler, true, status);
+  }
+
+  /**
+   * The path, under the base path, of a node's status document. No group is named by it: a path
+   * without a {@code /} after the group is malformed in the peer protocol (golang/groupcache
+   * answers it 400), so it cannot clash with a key.
+   */
+  public static final String STATUS = "_stats";
+
+  private static Routes routes(String basePath, PeerRequestHandler handler, boolean own, Supplier<String> status) {
     PeerEndpoint peer = new PeerEndpoint(basePath, handler);
     Routes.Builder b = Routes.builder().prefix(basePath, r -> r.get(peer::get)
         .put(MAX_WRITE_BODY, peer::put).delete(peer::delete).post(MAX_WRITE_BODY, peer::post));
+    if (status != null) {
+      b.exact(basePath + STATUS, r -> r.get(ex -> {
+        String doc = status.get();
+        ex.respond(doc == null ? Response.text(503, "this node is starting")
+            : Response.of(200, Response.JSON, doc.getBytes(StandardCharsets.UTF_8)));
+      }));
+    }
     if (own) {
       b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath
           + "{group}/{key} only").with(NODE));
@@ -86,7 +110,7 @@ public final class PeerEndpoint {
    * connection's own {@link Responder} in its place. Other paths go to the next handler.
    */
   public static ChannelHandler mountable(String basePath, PeerRequestHandler handler, InFlight inFlight) {
-    Routes routes = routes(basePath, handler, false);
+    Routes routes = routes(basePath, handler, false, null);
     return new Mount(routes, inFlight);
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.groupcache4j.http.internal.auth.AuthGuard;
 import org.groupcache4j.http.internal.server.HttpServer;
 import org.groupcache4j.http.internal.tls.PeerSecurity;
@@ -22,14 +23,16 @@ public final class PeerServer {
 
   /**
    * Binds {@code address} and serves; returns once listening. Requests waiting for their answer
-   * count in {@code inFlight}, which the transport drains on close.
+   * count in {@code inFlight}, which the transport drains on close. {@code status}, if not null,
+   * answers {@code GET {basePath}_stats}.
    *
    * @throws UncheckedIOException naming the address and peer URL if it cannot listen
    */
   public static PeerServer start(TransportConfig cfg, IoResources io, InetSocketAddress address,
-      String selfUrl, PeerRequestHandler handler, InFlight inFlight, PeerSecurity security, boolean tls) {
+      String selfUrl, PeerRequestHandler handler, InFlight inFlight, PeerSecurity security, boolean tls,
+      Supplier<String> status) {
     HttpServer server = HttpServer.builder()
-        .routes(PeerEndpoint.routes(cfg.basePath(), handler).guarded(AuthGuard.of(security.peerAuth(), Set.of())))
+        .routes(PeerEndpoint.routes(cfg.basePath(), handler, status).guarded(AuthGuard.of(security.peerAuth(), Set.of())))
         .pipeline(tls ? ch -> security.addServerTls(ch, "peer port") : ch -> { })
         .eventLoops(io.group(), io.group())
         .inFlight(inFlight)

@@ -17,6 +17,7 @@ import org.groupcache4j.server.internal.api.ApiServer;
 import org.groupcache4j.server.internal.api.StatsJson;
 import org.groupcache4j.server.internal.cli.Values;
 import org.groupcache4j.server.internal.dashboard.ClusterView;
+import org.groupcache4j.server.internal.dashboard.DashboardRoutes;
 import org.groupcache4j.server.internal.observe.MemoryWatch;
 import org.groupcache4j.server.internal.observe.NodeMetrics;
 import org.groupcache4j.server.internal.observe.OperatorLog;
@@ -49,6 +50,7 @@ public final class Node implements AutoCloseable {
   private NodeMetrics metrics;
   private MemoryWatch memoryWatch;
   private ClusterView clusterView;
+  private volatile boolean started; // fully built: the status document can be written
   private final long startedNanos = System.nanoTime();
   private final Readiness readiness = new Readiness();
   private final PeerWatcher peerWatcher; // null with a fixed peer list
@@ -95,6 +97,7 @@ public final class Node implements AutoCloseable {
         loops = IoResources.newGroup(c.apiThreads(), "groupcache4j-io", true);
         tb.eventLoopGroup(loops);
       }
+      tb.statusDocument(() -> started ? statsJson() : null); // the dashboard's source on the peer port
       transport = tb.build();
       try {
         gc = GroupCache.builder().self(c.self()).replicas(c.replicas()).transport(transport)
@@ -142,6 +145,7 @@ public final class Node implements AutoCloseable {
             .keyPolicy(this::refuse)
             .stats(this::statsJson)
             .healthProblem(this::healthProblem)
+            .pages(b -> DashboardRoutes.addTo(b, metrics, clusterView))
             .listen(c.api())
             .threads(c.apiThreads())
             .maxConnections(c.apiMaxConnections())
@@ -160,6 +164,7 @@ public final class Node implements AutoCloseable {
         gc.setPeers(c.peers());
       }
       this.peerWatcher = watcher;
+      started = true;
       readiness.ready("serving");
     } catch (RuntimeException | IOException | OriginConfigException e) {
       if (watcher != null) {

@@ -84,12 +84,30 @@ class DashboardIT {
     assertThat(first.getElementById("ring-legend").text()).contains("%");
 
     traffic(1, 90);
-    Document second = browse("/?key=Tom", "dashboard-up.png");
+    Document second;
+    Thread background = new Thread(() -> { // traffic while the page is open: its charts move
+      try {
+        for (int k = 0; !Thread.currentThread().isInterrupted(); k++) {
+          processes.ask(api[k % 2], "live-" + (k % 50));
+        }
+      } catch (Exception e) {
+        // stopped
+      }
+    });
+    background.start();
+    try {
+      second = browse("/?key=Tom", "dashboard-up.png");
+    } finally {
+      background.interrupt();
+      background.join(30_000);
+    }
     assertThat(Long.parseLong(node(second, peers.get(1)).attr("data-gets"))).as("gets of node 2 after 90 more")
         .isGreaterThanOrEqualTo(90);
     assertThat(Long.parseLong(node(second, peers.get(0)).attr("data-gets"))).isGreaterThanOrEqualTo(gets1);
     assertThat(second.getElementById("owner-result").attr("data-owner")).isEqualTo(HashRing.of(peers).owner("Tom"));
     assertThat(second.getElementById("kpi-up").text()).isEqualTo("3 / 3");
+    assertThat(Double.parseDouble(second.getElementById("kpi-rate").attr("data-rate")))
+        .as("gets per second since the page was last open (its samples are kept in the browser)").isPositive();
 
     signal("STOP", nodes.get(2));
     try {

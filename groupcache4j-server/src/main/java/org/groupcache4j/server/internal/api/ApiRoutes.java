@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.Group;
@@ -31,7 +32,8 @@ import org.groupcache4j.internal.Text;
 final class ApiRoutes {
   private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.server.api", Duration.ofSeconds(10));
   static final String HELP = "groupcache4j node: GET, PUT or DELETE /api?key=K or /api/{group}/{key} (PUT: the value as "
-      + "the body, ?ttl=30s), POST /api/{group}/_remove with {\"keys\":[...]}, GET /stats, GET /healthz";
+      + "the body, ?ttl=30s), POST /api/{group}/_remove with {\"keys\":[...]}, GET /stats, GET /healthz, "
+      + "GET /metrics, GET / (dashboard)";
   /** The largest value a PUT takes. */
   static final int MAX_PUT_BODY = 64 << 20;
 
@@ -53,18 +55,22 @@ final class ApiRoutes {
 
   /** The routes of the API port. */
   static Routes routes(GroupCache cache, String defaultGroup, ApiServer.KeyPolicy keyPolicy, Supplier<String> stats,
-      Supplier<String> healthProblem) {
+      Supplier<String> healthProblem, Consumer<Routes.Builder> pages) {
     ApiRoutes api = new ApiRoutes(cache, defaultGroup, keyPolicy, stats, healthProblem);
-    return Routes.builder()
+    Routes.Builder b = Routes.builder()
         .exact("/api", r -> r.get(api::byQuery).delete(api::byQuery).put(MAX_PUT_BODY, api::byQuery))
         .prefix("/api/", r -> r.get(api::byPath).delete(api::byPath).put(MAX_PUT_BODY, api::byPath)
             .post(ApiWrites.MAX_BATCH_BODY, api::byPath))
         .exact("/stats", r -> r.get(api::stats))
         .exact("/healthz", r -> r.get(api::health))
-        .exact("/", r -> r.get(ex -> ex.respond(Response.text(200, HELP))))
         .notFound(ex -> Response.text(404, "no such endpoint: " + Text.quotable(String.valueOf(ex.target().rawPath()))
-            + "; " + HELP))
-        .build();
+            + "; " + HELP));
+    if (pages != null) {
+      pages.accept(b); // the dashboard at /, /metrics, ...
+    } else {
+      b.exact("/", r -> r.get(ex -> ex.respond(Response.text(200, HELP))));
+    }
+    return b.build();
   }
 
   /** {@code GET}, {@code PUT} or {@code DELETE /api?key=K}: a key of the default group ({@code ?key=}: the empty key). */

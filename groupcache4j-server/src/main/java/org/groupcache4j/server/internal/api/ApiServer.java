@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.groupcache4j.GroupCache;
 import java.util.Set;
@@ -17,6 +18,7 @@ import org.groupcache4j.http.internal.auth.RequestAuth;
 import org.groupcache4j.http.internal.tls.PeerSecurity;
 import org.groupcache4j.http.internal.tls.TlsContexts;
 import org.groupcache4j.http.internal.server.HttpServer;
+import org.groupcache4j.http.internal.server.Routes;
 import org.groupcache4j.server.internal.cli.Values;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +72,7 @@ public final class ApiServer implements AutoCloseable {
       servers = workers = IoResources.newGroup(cfg.threads, "api", true);
     }
     http = HttpServer.builder()
-        .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem)
+        .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem, cfg.pages)
             .guarded(AuthGuard.of(cfg.auth, Set.of("/healthz"))))
         .pipeline(cfg.tls == null ? ch -> { } : ch -> cfg.tls.addServerTls(ch, "client API port"))
         .eventLoops(acceptors, servers)
@@ -159,6 +161,7 @@ public final class ApiServer implements AutoCloseable {
     private EventLoopGroup shared;
     private PeerSecurity tls; // null: plain HTTP
     private RequestAuth auth = new RequestAuth(null, null);
+    private Consumer<Routes.Builder> pages;
 
     private Builder(GroupCache cache, String defaultGroup) {
       this.cache = Objects.requireNonNull(cache, "cache");
@@ -183,6 +186,15 @@ public final class ApiServer implements AutoCloseable {
      */
     public Builder healthProblem(Supplier<String> problem) {
       this.healthProblem = Objects.requireNonNull(problem, "healthProblem");
+      return this;
+    }
+
+    /**
+     * Routes of the node's pages ({@code GET /} among them: the dashboard, metrics), added to the
+     * API's; without them, {@code GET /} answers a line of help.
+     */
+    public Builder pages(Consumer<Routes.Builder> routes) {
+      this.pages = Objects.requireNonNull(routes, "pages");
       return this;
     }
 

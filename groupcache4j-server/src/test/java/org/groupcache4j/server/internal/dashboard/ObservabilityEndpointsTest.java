@@ -1,0 +1,142 @@
+package org.groupcache4j.server.internal.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.groupcache4j.EvictionPolicy;
+import org.groupcache4j.micrometer.PrometheusText;
+import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.server.internal.Node;
+import org.groupcache4j.server.internal.NodeConfig;
+import org.groupcache4j.server.internal.origin.Origins;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The observability endpoints of two nodes on real sockets: {@code GET /metrics} (parsed
+ * Prometheus text whose numbers follow the test's traffic), {@code GET /cluster} (gathered from
+ * the peer's status endpoint), {@code GET /owner}, {@code GET /} (the page) and the peer port's
+ * status endpoint.
+ */
+@Timeout(120)
+class ObservabilityEndpointsTest {
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<String> peers = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      peers.add("http://127.0.0.1:" + freePort());
+    }
+    for (int i = 0; i < 2; i++) {
+      NodeConfig c = new NodeConfig(peers.get(i), peers, null, "/_groupcache/", 50,
+          List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
+          Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, "synthetic:100",
+          new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
+          Duration.ofSeconds(30), Duration.ofSeconds(5));
+      nodes.add(Node.start(c));
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    nodes.forEach(Node::close);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private HttpResponse<String> get(String base, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String api(int node) {
+    return "http://127.0.0.1:" + nodes.get(node).apiAddresses().get(0).getPort();
+  }
+
+  @Test
+  void metricsFollowTheTraffic() throws Exception {
+    for (int i = 0; i < 60; i++) {
+      assertThat(get(api(0), "/api?key=k" + (i % 15)).statusCode()).isEqualTo(200);
+    }
+    HttpResponse<String> r = get(api(0), "/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/plain").contains("version=0.0.4");
+    PrometheusText m = PrometheusText.parse(r.body());
+    String[] g = {"group", "scores"};
+    assertThat(m.value("groupcache_gets_total", g)).isGreaterThanOrEqualTo(60);
+    assertThat(m.value("groupcache_cache_hits_total", g)).isPositive();
+    assertThat(m.value("groupcache_loads_total", g)).isEqualTo(
+        m.value("groupcache_gets_total", g) - m.value("groupcache_cache_hits_total", g));
+    int mine = 0;
+    HashRing ring = HashRing.of(peers);
+    for (int k = 0; k < 15; k++) {
+      mine += ring.owner("k" + k).equals(peers.get(0)) ? 1 : 0;
+    }
+    assertThat(m.value("groupcache_local_loads_total", g)).isEqualTo(mine);
+    assertThat(m.value("groupcache_load_seconds_count", g)).isEqualTo(mine);
+    assertThat(m.value("groupcache_peer_fetch_seconds_count", "peer", peers.get(1))).isEqualTo(
+        m.value("groupcache_peer_loads_total", g)).isPositive();
+    assertThat(m.value("groupcache_peer_up", "peer", peers.get(1))).isEqualTo(1);
+    assertThat(m.value("groupcache_cache_items", "group", "scores", "cache", "main")).isEqualTo(mine);
+    assertThat(m.find("jvm_memory_used_bytes")).as("JVM meters").isNotEmpty();
+    assertThat(m.find("process_uptime_seconds")).as("process meters").isNotEmpty();
+
+    PrometheusText other = PrometheusText.parse(get(api(1), "/metrics").body());
+    assertThat(other.value("groupcache_server_requests_total", g)).isEqualTo(m.value("groupcache_peer_loads_total", g));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void clusterOwnerPageAndPeerStatus() throws Exception {
+    get(api(1), "/api?key=x");
+    HttpResponse<String> r = get(api(0), "/cluster");
+    assertThat(r.statusCode()).isEqualTo(200);
+    Map<String, Object> doc = JSON.std.mapFrom(r.body());
+    assertThat(doc.get("self")).isEqualTo(peers.get(0));
+    List<Map<String, Object>> ns = (List<Map<String, Object>>) doc.get("nodes");
+    assertThat(ns).extracting(n -> n.get("url")).containsExactlyElementsOf(peers);
+    assertThat(ns).allSatisfy(n -> assertThat(n.get("state")).isEqualTo("up"));
+    assertThat(ns.stream().mapToDouble(n -> ((Number) n.get("share")).doubleValue()).sum()).isCloseTo(1.0,
+        org.assertj.core.api.Assertions.within(1e-6));
+    Map<String, Object> stats1 = (Map<String, Object>) ns.get(1).get("stats");
+    assertThat(((Map<String, Object>) stats1.get("groups"))).containsKey("scores");
+    assertThat(stats1.get("self")).isEqualTo(peers.get(1));
+
+    Map<String, Object> owner = JSON.std.mapFrom(get(api(0), "/owner?key=" + URLEncoder.encode("Tom & Jerry",
+        StandardCharsets.UTF_8)).body());
+    assertThat(owner.get("key")).isEqualTo("Tom & Jerry");
+    assertThat(owner.get("owner")).isEqualTo(HashRing.of(peers).owner("Tom & Jerry"));
+    assertThat(get(api(0), "/owner").statusCode()).isEqualTo(400);
+
+    HttpResponse<String> page = get(api(0), "/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("<title>groupcache4j cluster</title>").doesNotContain("src=\"http", "href=\"http"); // nothing from the internet
+
+    HttpResponse<String> status = get(peers.get(1), "/_groupcache/_stats");
+    assertThat(status.statusCode()).isEqualTo(200);
+    assertThat(JSON.std.mapFrom(status.body())).containsEntry("self", peers.get(1));
+  }
+}
