@@ -27,6 +27,7 @@ import org.groupcache4j.GroupStats;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.StoreStats;
+import org.groupcache4j.peer.PeerState;
 
 /**
  * The meters of one {@link GroupCache}, for any Micrometer {@link MeterRegistry}:
@@ -52,8 +53,9 @@ import org.groupcache4j.StoreStats;
  *   <td>this node's loads by outcome: ok, not_found, timeout, error</td></tr>
  * <tr><td>{@code groupcache_peer_fetch_seconds}</td><td>{@code peer}</td>
  *   <td>histogram of fetches from owning peers</td></tr>
- * <tr><td>{@code groupcache_peer_up}</td><td>{@code peer}</td><td>1 unless the last fetch from
- *   the peer failed in transport (refused, reset, timed out); each remote peer of the ring</td></tr>
+ * <tr><td>{@code groupcache_peer_up}</td><td>{@code peer}</td><td>1 while the cache's health
+ *   state ({@link GroupCache#peerStates()}) has the peer up (without probes: unless the last fetch
+ *   from it failed in transport); each remote peer of the ring</td></tr>
  * </table>
  *
  * <p>The counters and sizes are read from {@link Group#stats()} when the registry is scraped; the
@@ -87,8 +89,17 @@ public final class GroupCacheMetrics implements MeterBinder {
     cache.addObserver(new Recorder());
   }
 
-  /** Whether the last fetch from {@code peer} succeeded or reached the peer's loader (true for a peer never asked). */
+  /**
+   * Whether {@code peer} is up: its state in {@link GroupCache#peerStates()} (probes and fetches),
+   * or, for a cache without probes, whether the last fetch from it reached it (true for a peer
+   * never asked).
+   */
   public boolean peerUp(String peer) {
+    for (PeerState s : cache.peerStates()) {
+      if (s.peer().equals(peer)) {
+        return s.isUp();
+      }
+    }
     return !down.contains(peer);
   }
 
@@ -168,7 +179,7 @@ public final class GroupCacheMetrics implements MeterBinder {
       for (String p : now) {
         peerUp.computeIfAbsent(p, x -> Gauge.builder("groupcache.peer.up", GroupCacheMetrics.this,
                 m -> m.peerUp(x) ? 1 : 0)
-            .description("1 unless the last fetch from the peer failed in transport").tags(extraTags.and("peer", x))
+            .description("1 while this node judges the peer up (probes and fetches), else 0").tags(extraTags.and("peer", x))
             .strongReference(true).register(registry));
       }
       peerUp.keySet().removeIf(p -> {

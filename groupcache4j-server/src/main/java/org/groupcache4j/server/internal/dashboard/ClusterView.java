@@ -32,9 +32,9 @@ import org.groupcache4j.ring.HashRing;
  * <pre>
  * {"self":"http://10.0.0.1:8001","time":1764162000000,"replicas":50,
  *  "nodes":[{"url":"http://10.0.0.1:8001","self":true,"state":"up","share":0.34,"millis":0,
- *            "fetchesFailing":false,"stats":{... its /stats ...}},
+ *            "judgedDown":false,"stats":{... its /stats ...}},
  *           {"url":"http://10.0.0.9:8001","self":false,"state":"down","share":0.31,
- *            "error":"no answer within 1000 ms","fetchesFailing":true}, ...]}
+ *            "error":"no answer within 1000 ms","judgedDown":true}, ...]}
  * </pre>
  */
 public final class ClusterView {
@@ -46,7 +46,7 @@ public final class ClusterView {
   private final GroupCache cache;
   private final String basePath;
   private final Supplier<String> ownStats;
-  private final Predicate<String> fetchesFailing;
+  private final Predicate<String> judgedDown;
   private final Duration timeout;
   private final HttpClient http;
   private final Object lock = new Object();
@@ -55,15 +55,15 @@ public final class ClusterView {
 
   /**
    * @param ownStats this node's {@code /stats} document
-   * @param fetchesFailing whether this node's last fetch from a peer failed in transport
+   * @param judgedDown whether this node judges a peer down (its health state, or its last fetch)
    * @param timeout how long to wait for a peer's status
    */
-  public ClusterView(GroupCache cache, String basePath, Supplier<String> ownStats, Predicate<String> fetchesFailing,
+  public ClusterView(GroupCache cache, String basePath, Supplier<String> ownStats, Predicate<String> judgedDown,
       Duration timeout) {
     this.cache = cache;
     this.basePath = basePath;
     this.ownStats = ownStats;
-    this.fetchesFailing = fetchesFailing;
+    this.judgedDown = judgedDown;
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -101,7 +101,7 @@ public final class ClusterView {
         n.put("stats", parse(ownStats.get()));
         nodes.add(CompletableFuture.completedFuture(n));
       } else {
-        n.put("fetchesFailing", fetchesFailing.test(peer));
+        n.put("judgedDown", judgedDown.test(peer));
         nodes.add(status(peer, n));
       }
     }

@@ -70,7 +70,7 @@ class ClusterViewTest {
     assertThat(nodes.get(1)).containsEntry("state", "reachable").doesNotContainKey("stats");
     assertThat((String) nodes.get(1).get("error")).contains("HTTP 400");
     assertThat(nodes.get(2)).containsEntry("state", "down").containsEntry("error", "no answer within 2000 ms");
-    assertThat(nodes.get(3)).containsEntry("state", "down").containsEntry("fetchesFailing", true);
+    assertThat(nodes.get(3)).containsEntry("state", "down").containsEntry("judgedDown", true);
     assertThat((String) nodes.get(3).get("error")).startsWith("cannot connect");
     double shares = nodes.stream().mapToDouble(n -> ((Number) n.get("share")).doubleValue()).sum();
     assertThat(shares).isBetween(0.999999, 1.000001);

@@ -6,11 +6,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.lang.management.MemoryUsage;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.groupcache4j.LoadException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,17 +32,6 @@ class OperatorEventsTest {
 
   private List<String> lines() {
     return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
-  }
-
-  @Test
-  void aPeerThatAnswersAgainIsLoggedOnceWithItsFailures() {
-    OperatorLog log = new OperatorLog("http://a:1");
-    log.peersChanged(List.of("http://a:1", "http://b:1"));
-    log.fetched("scores", "k1", "http://b:1", 10, new ConnectException("refused"));
-    log.fetched("scores", "k2", "http://b:1", 10, new ConnectException("refused"));
-    log.fetched("scores", "k3", "http://b:1", 10, LoadException.fromOwner("scores", "k3", "http://b:1", "origin 500"));
-    log.fetched("scores", "k4", "http://b:1", 10, null);
-    assertThat(lines()).singleElement().asString().startsWith("INFO peer http://b:1 answers again (group 'scores', key 'k3') after 2 failed fetches");
   }
 
   @Test
