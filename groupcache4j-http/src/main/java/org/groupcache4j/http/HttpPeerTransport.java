@@ -2,7 +2,6 @@ package org.groupcache4j.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,10 +47,7 @@ import org.groupcache4j.peer.PeerTransport;
  * our clients use to tell an owner's loader error from a transport failure). Connections are
  * HTTP/1.1 keep-alive, answers keep the request order under pipelining, and a connection that
  * sends nothing for {@link Builder#idleTimeout} is closed. To serve the peer endpoint from a
- * larger Netty server instead, mount {@link #newServerHandler}. With {@link Builder#warmUpOnStart},
- * once listening, the transport asks its own server for the bare base path a few times in the
- * background (answered 400; no group, no load), so that a fresh node's first real fetches do not
- * pay for loading the fetch path.
+ * larger Netty server instead, mount {@link #newServerHandler}.
  *
  * <p><b>Client.</b> One pool of keep-alive connections per peer (at most
  * {@link Builder#maxConnectionsPerPeer}, reused rather than reopened, the first one opened as soon
@@ -73,21 +69,17 @@ public final class HttpPeerTransport implements PeerTransport {
   private final TransportConfig config;
   private PeerSecurity security = PeerSecurity.NONE; // set by the builder
   private final EventLoopGroup sharedLoops; // the application's, or null
-  private final boolean warmUpOnStart;
   private final Supplier<String> status; // the node's status document, or null
-  private CompletableFuture<Integer> warmUp = CompletableFuture.completedFuture(0); // guarded by this
   private final Set<PeerHttpClient> clients = ConcurrentHashMap.newKeySet();
   private IoResources io; // created on first use; guarded by this
   private final InFlight inFlight = new InFlight(); // of the server and every mounted handler
   private PeerServer server; // guarded by this
   private boolean closed; // guarded by this
 
-  private HttpPeerTransport(TransportConfig config, EventLoopGroup sharedLoops, boolean warmUpOnStart,
-      Supplier<String> status) {
+  private HttpPeerTransport(TransportConfig config, EventLoopGroup sharedLoops, Supplier<String> status) {
     this.status = status;
     this.config = config;
     this.sharedLoops = sharedLoops;
-    this.warmUpOnStart = warmUpOnStart;
   }
 
   /** Starts configuring a transport; every option has a default. */
@@ -132,44 +124,10 @@ public final class HttpPeerTransport implements PeerTransport {
       }
       throw e;
     }
-    if (warmUpOnStart) {
-      warmUp = warmUp(resources, server.boundAddress(), secureSelf(selfUrl) ? "https" : "http");
-    }
   }
-
-  /**
-   * Asks this node's own server for the bare base path {@value #WARM_UP_ROUNDS} times, one after
-   * the other, in the background (answered 400, touching no group). A fresh JVM otherwise loads
-   * and interprets the classes of the fetch path on its first real fetch. Measured with the d1
-   * workload of {@code groupcache4j-bench/vs-go.sh} (100 concurrent requests for one new key on a
-   * fresh 3-node cluster, origin delay 200 ms; 18 rounds each): wall time median 235 ms with the
-   * warm-up, 246.5 ms without.
-   *
-   * @return completes with the number of requests answered
-   */
-  private CompletableFuture<Integer> warmUp(IoResources resources, InetSocketAddress bound, String scheme) {
-    boolean v6 = bound.getAddress() instanceof Inet6Address;
-    String host = bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()
-        ? (v6 ? "[::1]" : "127.0.0.1")
-        : (v6 ? "[" + bound.getAddress().getHostAddress() + "]" : bound.getAddress().getHostAddress());
-    PeerHttpClient self = new PeerHttpClient(scheme + "://" + host + ":" + bound.getPort(), config, resources, security,
-        c -> {});
-    CompletableFuture<Integer> answered = CompletableFuture.completedFuture(0);
-    for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-      answered = answered.thenCompose(n -> self.probe(config.responseTimeout()).handle((v, e) -> e == null ? n + 1 : n));
-    }
-    return answered.whenComplete((n, e) -> self.close());
-  }
-
-  private static final int WARM_UP_ROUNDS = 20;
 
   private static boolean secureSelf(String selfUrl) {
     return selfUrl != null && selfUrl.regionMatches(true, 0, "https://", 0, 8);
-  }
-
-  /** The start-up warm-up ({@link Builder#warmUpOnStart}): completes with the number of its requests answered, 0 when off. */
-  synchronized CompletableFuture<Integer> warmUp() {
-    return warmUp;
   }
 
   /**
@@ -304,7 +262,6 @@ public final class HttpPeerTransport implements PeerTransport {
     private int maxHeaderBytes = 8 * 1024;
     private boolean nativeTransport = true;
     private EventLoopGroup eventLoopGroup;
-    private boolean warmUpOnStart;
     private PeerTls tls;
     private BearerTokens peerToken;
     private Supplier<String> status;
@@ -452,18 +409,6 @@ public final class HttpPeerTransport implements PeerTransport {
     }
 
     /**
-     * Whether {@code start} asks the new server for the bare base path a few times in the
-     * background (answered 400: no group, no load), so that the fetch path of a fresh JVM is
-     * loaded before the first real fetch. Default false. Worth it for a node that takes traffic
-     * right after starting: on a fresh 3-node cluster it took about 11 ms (5%) off the first
-     * burst of requests for a new key.
-     */
-    public Builder warmUpOnStart(boolean enabled) {
-      this.warmUpOnStart = enabled;
-      return this;
-    }
-
-    /**
      * A status document (JSON) that the peer port serves at {@code GET {basePath}_stats}, e.g. for a
      * dashboard that gathers the cluster's numbers from every node; a null document answers 503.
      * Default: none (the path answers 404, as any path that is not {@code {group}/{key}}).
@@ -476,7 +421,7 @@ public final class HttpPeerTransport implements PeerTransport {
     public HttpPeerTransport build() {
       HttpPeerTransport t = new HttpPeerTransport(new TransportConfig(basePath, bindAddress, connectTimeout, responseTimeout,
           maxResponseBytes, maxConnectionsPerPeer, maxPendingFetchesPerPeer, eventLoopThreads, idleTimeout,
-          shutdownTimeout, maxRequestLineBytes, maxHeaderBytes, nativeTransport), eventLoopGroup, warmUpOnStart, status);
+          shutdownTimeout, maxRequestLineBytes, maxHeaderBytes, nativeTransport), eventLoopGroup, status);
       if (tls != null || peerToken != null) {
         t.security = new PeerSecurity(tls == null ? null : tls.contexts(), peerToken);
       }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Where fetches run and what a transport does before the first one: event loops shared with the
  * application, a fetch staying on the loop that started it, the first connection opened ahead,
- * the probe that touches no group, and the opt-in start-up warm-up made of probes.
+ * and the probe that touches no group.
  */
 class TransportEventLoopsTest {
   @RegisterExtension final Closer closer = new Closer();
@@ -156,25 +156,6 @@ class TransportEventLoopsTest {
             assertThat(e).hasMessageContaining("no answer within 200 ms (the probe's timeout)");
           });
     }
-  }
-
-  @Test
-  void theWarmUpIsOptInAndTouchesNoGroup() throws Exception {
-    AtomicInteger handled = new AtomicInteger();
-    PeerRequestHandler handler = (group, key) -> {
-      handled.incrementAndGet();
-      return CompletableFuture.completedFuture(ByteView.of("x"));
-    };
-    HttpPeerTransport warm = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).warmUpOnStart(true)
-        .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build());
-    warm.start("http://127.0.0.1", handler);
-    assertThat(warm.warmUp().get(10, TimeUnit.SECONDS)).as("every warm-up request answered").isEqualTo(20);
-    assertThat(handled.get()).isZero();
-
-    HttpPeerTransport plain = closer.open(HttpPeerTransport.builder().eventLoopThreads(1)
-        .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build());
-    plain.start("http://127.0.0.1", handler);
-    assertThat(plain.warmUp()).isCompletedWithValue(0);
   }
 
   private static String keyOwnedBy(TestNode owner, TestNode asker) {

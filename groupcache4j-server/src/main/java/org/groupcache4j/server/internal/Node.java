@@ -77,8 +77,7 @@ public final class Node implements AutoCloseable {
       HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
           .basePath(c.basePath())
           .connectTimeout(c.peerConnectTimeout())
-          .responseTimeout(c.transportPeerTimeout())
-          .warmUpOnStart(true); // a node takes traffic right after starting: see HttpPeerTransport.Builder#warmUpOnStart
+          .responseTimeout(c.transportPeerTimeout());
       if (c.peerListen() != null) {
         tb.bindAddress(c.peerListen());
       }
