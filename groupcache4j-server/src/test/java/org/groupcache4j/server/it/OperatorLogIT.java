@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * that times out, one that is stopped, and a peer that does not answer each give a WARN line that
  * names the key, the group and the origin or peer, in one format with date, time and zone (also
  * for the library's System.Logger output); repeated failures are rate-limited; {@code --log-format
- * json} writes one JSON object per line.
+ * json} writes one JSON object per line; {@code --access-log} adds a line per client API answer.
  */
 class OperatorLogIT {
   private static final Pattern TEXT_LINE = Pattern.compile(
@@ -86,7 +86,7 @@ class OperatorLogIT {
     String self = "http://127.0.0.1:" + Processes.freePort();
     String deadPeer = "http://127.0.0.1:" + Processes.freePort(); // nothing listens there
     List<String> peers = List.of(self, deadPeer);
-    int api = startNode("node", originPort, peers);
+    int api = startNode("node", originPort, peers, "--access-log");
     HashRing ring = HashRing.of(peers);
     String mineErr = ownedBy(ring, self, "err-");
     String mineSlow = ownedBy(ring, self, "slow-");
@@ -116,6 +116,8 @@ class OperatorLogIT {
           .contains("group 'scores'").contains("timed out"));
       assertThat(lines).anySatisfy(l -> assertThat(l).contains("WARN ").contains("'" + gone + "'")
           .contains("group 'scores'").contains("127.0.0.1:" + originPort));
+      assertThat(lines).as("the access log (--access-log)").anySatisfy(l -> assertThat(l).contains("INFO ")
+          .contains("\"GET /api?key=" + mineErr + "\" 502 ").containsPattern(" \\d+ B [0-9.]+ ms$"));
       assertThat(lines).as("the core's System.Logger line, in the same format").anySatisfy(l -> assertThat(l)
           .contains("WARN ").contains("peer " + deadPeer + " failed").contains("group 'scores', key '"));
     });

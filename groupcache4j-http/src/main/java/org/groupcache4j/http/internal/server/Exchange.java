@@ -32,6 +32,7 @@ public final class Exchange {
   Object passThrough; // a request for the next handler (mounted), until fired
   boolean passThroughFired;
   ByteBuf body; // the body of a method that takes one, while it is served
+  long arrivedNanos; // set only when the routes have an access log
 
   Exchange(Responder responder, HttpRequest req, RequestTarget target, boolean keepAlive, boolean keepAlive10) {
     this.responder = responder;

@@ -156,6 +156,9 @@ public final class Responder extends ChannelDuplexHandler {
     }
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     Exchange ex = new Exchange(this, req, target, keepAlive, keepAlive && version == HttpVersion.HTTP_1_0);
+    if (routes.accessLog() != null) {
+      ex.arrivedNanos = System.nanoTime();
+    }
     Routes.Handler handler = route == null ? null : route.handler(req.method());
     Response refusal = refusal(ex, version, route, handler);
     if (refusal != null && refusal.status() == 503) {
@@ -386,6 +389,11 @@ public final class Responder extends ChannelDuplexHandler {
     boolean keepAlive = ex.keepAlive && !(inFlight.draining() && queue.isEmpty());
     Object out = messages ? message(ex, keepAlive)
         : ex.response.encode(ctx.alloc(), !keepAlive, keepAlive && ex.keepAlive10, ex.head);
+    Routes.AccessLog log = routes.accessLog();
+    if (log != null && ex.method() != null) {
+      long bytes = out instanceof ByteBuf b ? b.readableBytes() : -1;
+      log.answered(ex, ex.response.status(), bytes, System.nanoTime() - ex.arrivedNanos, ctx.channel().remoteAddress());
+    }
     if (keepAlive) {
       ctx.write(out, ctx.voidPromise());
       return true;

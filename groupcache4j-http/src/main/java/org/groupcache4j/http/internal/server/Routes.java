@@ -35,6 +35,19 @@ public final class Routes {
   private final Route[] prefixes; // longest first
   private final Function<Exchange, Response> notFound; // null: pass on
   private final Function<Exchange, Response> guard; // null: every request may go on
+  private final AccessLog accessLog; // null: none
+
+  /** Hears of every answer written for a request of these routes (an access log). */
+  @FunctionalInterface
+  public interface AccessLog {
+    /**
+     * Called on the connection's event loop as the answer is written: must be quick.
+     *
+     * @param bytes the answer's size on the wire (head and body), or -1 when not known
+     * @param nanos from the request's arrival to its answer being written
+     */
+    void answered(Exchange request, int status, long bytes, long nanos, java.net.SocketAddress remote);
+  }
 
   private Routes(Builder b) {
     this.exact = Map.copyOf(b.exact);
@@ -43,13 +56,15 @@ public final class Routes {
     this.prefixes = p.toArray(new Route[0]);
     this.notFound = b.notFound;
     this.guard = null;
+    this.accessLog = null;
   }
 
-  private Routes(Routes r, Function<Exchange, Response> guard) {
+  private Routes(Routes r, Function<Exchange, Response> guard, AccessLog accessLog) {
     this.exact = r.exact;
     this.prefixes = r.prefixes;
     this.notFound = r.notFound;
     this.guard = guard;
+    this.accessLog = accessLog;
   }
 
   /**
@@ -58,7 +73,17 @@ public final class Routes {
    * {@code guard} null: none.
    */
   public Routes guarded(Function<Exchange, Response> guard) {
-    return new Routes(this, guard);
+    return new Routes(this, guard, accessLog);
+  }
+
+  /** These routes with every answer told to {@code log} (null: none); without one, requests are not timed. */
+  public Routes logged(AccessLog log) {
+    return new Routes(this, guard, log);
+  }
+
+  /** The access log, or null. */
+  AccessLog accessLog() {
+    return accessLog;
   }
 
   /** The guard, or null. */

@@ -20,6 +20,7 @@ import org.groupcache4j.http.internal.tls.TlsContexts;
 import org.groupcache4j.http.internal.server.HttpServer;
 import org.groupcache4j.http.internal.server.Routes;
 import org.groupcache4j.server.internal.cli.Values;
+import org.groupcache4j.server.internal.observe.AccessLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ public final class ApiServer implements AutoCloseable {
     }
     http = HttpServer.builder()
         .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem, cfg.pages)
-            .guarded(AuthGuard.of(cfg.auth, Set.of("/healthz"))))
+            .guarded(AuthGuard.of(cfg.auth, Set.of("/healthz"))).logged(AccessLog.ifEnabled()))
         .pipeline(cfg.tls == null ? ch -> { } : ch -> cfg.tls.addServerTls(ch, "client API port"))
         .eventLoops(acceptors, servers)
         .idleTimeout(cfg.idleTimeout)

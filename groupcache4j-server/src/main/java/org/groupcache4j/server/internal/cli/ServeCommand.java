@@ -241,6 +241,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Same as --log-level DEBUG.")
   boolean verbose;
 
+  @Option(names = "--access-log", description = "Log every client API answer (remote address, method, path, status, bytes, time) at INFO, logger org.groupcache4j.access. Default: off.")
+  boolean accessLog;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (one line per event: ISO-8601 time with zone, level, logger, thread, message) or json (one JSON object per line, for log shippers). Default: ${DEFAULT-VALUE}.")
   String logFormat;
@@ -350,7 +353,7 @@ public final class ServeCommand implements Callable<Integer> {
       return l;
     });
     node.parse("log-format", f -> {
-      Logging.configure(level, f, false);
+      Logging.configure(level, f, accessLog);
       return f;
     });
     String selfUrl = node.parse("self", Values::peerUrl);
