@@ -61,6 +61,11 @@ public final class GroupCache implements AutoCloseable {
   private volatile Membership membership;
   private volatile boolean closed;
   private volatile Observers observers;
+  private final java.util.concurrent.atomic.AtomicLong ringMismatches = new java.util.concurrent.atomic.AtomicLong();
+  private volatile String lastRingMismatchPeer;
+  private final java.util.Set<String> ringMismatchesLogged = ConcurrentHashMap.newKeySet(); // "peer fingerprint"
+  private static final int MAX_RING_MISMATCHES_LOGGED = 1024;
+  private static final System.Logger RING_LOG = System.getLogger("org.groupcache4j.ring");
 
   private final PeerHealth health; // null: no transport, or probes turned off
 
@@ -272,6 +277,34 @@ public final class GroupCache implements AutoCloseable {
   }
 
   /**
+   * How many requests and answers came from a peer whose ring fingerprint differs from ours
+   * ({@link HashRing#fingerprint} of {@link #ring()}): its peer list or replica count is not ours,
+   * so the two nodes disagree on keys' owners. Only our own nodes send a fingerprint.
+   */
+  public long ringMismatches() {
+    return ringMismatches.get();
+  }
+
+  /** The peer of the last {@linkplain #ringMismatches ring mismatch}, or {@code null} if there was none. */
+  public String lastRingMismatchPeer() {
+    return lastRingMismatchPeer;
+  }
+
+  /** Counts a ring mismatch, and warns once per peer and fingerprint. */
+  private void ringMismatch(String peer, String theirs) {
+    ringMismatches.incrementAndGet();
+    lastRingMismatchPeer = peer;
+    if (ringMismatchesLogged.size() < MAX_RING_MISMATCHES_LOGGED && ringMismatchesLogged.add(peer + " " + theirs)) {
+      HashRing ours = membership.ring;
+      RING_LOG.log(System.Logger.Level.WARNING, "peer " + peer + " has ring fingerprint " + theirs + ", this node ("
+          + self + ") has " + ours.fingerprint() + " (" + ours.peers().size() + (ours.peers().size() == 1 ? " peer" : " peers")
+          + ", replicas=" + ours.replicas()
+          + "): the peer lists differ, so keys are loaded by more than one node. Give every node the same set of "
+          + "peer URLs and the same --replicas (logged once per peer and fingerprint; see ring.mismatches in /stats)");
+    }
+  }
+
+  /**
    * The peer URL that owns {@code key} now, on the ring of the members that answer:
    * {@link #self()} when this node does or when there are no peers.
    */
@@ -326,6 +359,17 @@ public final class GroupCache implements AutoCloseable {
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }
+    }
+
+    @Override
+    public String ringFingerprint() {
+      HashRing r = membership.ring;
+      return r.isEmpty() ? null : r.fingerprint();
+    }
+
+    @Override
+    public void ringMismatch(String peer, String theirs) {
+      GroupCache.this.ringMismatch(peer, theirs);
     }
 
     @Override

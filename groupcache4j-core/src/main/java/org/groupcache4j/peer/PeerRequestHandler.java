@@ -62,4 +62,18 @@ public interface PeerRequestHandler {
   default void set(String group, String key, ByteView value, long expireUnixNanos) {
     throw new UnsupportedOperationException("this node does not take writes");
   }
+
+  /**
+   * The fingerprint of this node's ring of members ({@link org.groupcache4j.ring.HashRing#fingerprint}),
+   * which a transport sends with its requests and answers; {@code null} when there is none to tell.
+   */
+  default String ringFingerprint() {
+    return null;
+  }
+
+  /**
+   * A transport heard {@code theirs}, a ring fingerprint other than {@link #ringFingerprint()},
+   * from {@code peer} (its URL, or its address when it asked us): the nodes' peer lists differ.
+   */
+  default void ringMismatch(String peer, String theirs) {}
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.zip.CRC32;
 
 /**
  * An immutable consistent-hash ring, point for point the one of golang/groupcache's
@@ -32,6 +33,7 @@ public final class HashRing {
   private final List<String> peers;
   private final long[] points; // sorted unsigned 32-bit positions
   private final String[] owners; // owners[i] owns points[i]
+  private final String fingerprint;
 
   private HashRing(List<String> peers, int replicas, HashFunction hash) {
     if (replicas < 1) {
@@ -71,6 +73,19 @@ public final class HashRing {
     }
     this.points = Arrays.copyOf(pts, m);
     this.owners = Arrays.copyOf(own, m);
+    this.fingerprint = fingerprint(this.peers, replicas);
+  }
+
+  private static String fingerprint(List<String> peers, int replicas) {
+    String[] sorted = peers.toArray(new String[0]);
+    Arrays.sort(sorted);
+    CRC32 crc = new CRC32();
+    crc.update(Integer.toString(replicas).getBytes(StandardCharsets.UTF_8));
+    for (String p : sorted) {
+      crc.update('\n');
+      crc.update(p.getBytes(StandardCharsets.UTF_8));
+    }
+    return String.format("%08x", crc.getValue());
   }
 
   /** A ring of {@code peers} (duplicates dropped, order kept) with the groupcache defaults: 50 replicas, CRC-32. */
@@ -119,6 +134,15 @@ public final class HashRing {
   /** The peers, in the order they were added. */
   public List<String> peers() {
     return peers;
+  }
+
+  /**
+   * A short hex digest (CRC-32) of the replica count and the set of peers, in no particular order:
+   * nodes whose rings place every key alike have the same one (given the same hash function).
+   * Nodes exchange it with each request and answer to notice a mismatched peer list.
+   */
+  public String fingerprint() {
+    return fingerprint;
   }
 
   public int replicas() {

@@ -160,4 +160,19 @@ class HashRingTest {
     }
     assertThat(moved).isPositive();
   }
+
+  @Test
+  void fingerprintIsOfTheReplicasAndTheSetOfPeersInAnyOrder() {
+    HashRing abc = HashRing.of(List.of("http://a:1", "http://b:2", "http://c:3"));
+    assertThat(abc.fingerprint()).matches("[0-9a-f]{8}");
+    assertThat(HashRing.of(List.of("http://c:3", "http://a:1", "http://b:2")).fingerprint()).isEqualTo(abc.fingerprint());
+    assertThat(abc.withPeers(List.of("http://b:2", "http://c:3", "http://a:1", "http://a:1")).fingerprint())
+        .isEqualTo(abc.fingerprint());
+    assertThat(HashRing.of(List.of("http://a:1", "http://b:2", "http://c:3"), 51, HashFunction.CRC32_IEEE).fingerprint())
+        .isNotEqualTo(abc.fingerprint());
+    assertThat(HashRing.of(List.of("http://a:1", "http://b:2")).fingerprint()).isNotEqualTo(abc.fingerprint());
+    assertThat(HashRing.of(List.of("http://a:1", "http://b:2", "http://d:3")).fingerprint()).isNotEqualTo(abc.fingerprint());
+    // the boundaries between peer URLs count: "x" + "yz" is not "xy" + "z"
+    assertThat(HashRing.of(List.of("x", "yz")).fingerprint()).isNotEqualTo(HashRing.of(List.of("xy", "z")).fingerprint());
+  }
 }

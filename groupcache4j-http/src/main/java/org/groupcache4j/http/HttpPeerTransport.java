@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.http.internal.PeerEndpoint;
 import org.groupcache4j.http.internal.PeerServer;
+import org.groupcache4j.http.internal.RingCheck;
 import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.http.internal.auth.BearerTokens;
 import org.groupcache4j.http.internal.tls.PeerSecurity;
@@ -72,6 +73,7 @@ public final class HttpPeerTransport implements PeerTransport {
   private final Supplier<String> status; // the node's status document, or null
   private final Set<PeerHttpClient> clients = ConcurrentHashMap.newKeySet();
   private IoResources io; // created on first use; guarded by this
+  private final RingCheck ring = new RingCheck(null); // the started node's ring fingerprint
   private final InFlight inFlight = new InFlight(); // of the server and every mounted handler
   private PeerServer server; // guarded by this
   private boolean closed; // guarded by this
@@ -108,6 +110,7 @@ public final class HttpPeerTransport implements PeerTransport {
       throw new IllegalStateException("this HttpPeerTransport already serves " + server.boundAddress()
           + "; a transport serves one node");
     }
+    ring.attach(handler);
     InetSocketAddress address = config.bindAddress() != null ? config.bindAddress() : PeerUrl.listenAddressOf(selfUrl);
     if (secureSelf(selfUrl) && !security.canServeTls()) {
       throw new IllegalArgumentException("the self URL " + selfUrl + " is https://, but this transport has no "
@@ -146,7 +149,7 @@ public final class HttpPeerTransport implements PeerTransport {
       }
       resources = io();
     }
-    PeerHttpClient c = new PeerHttpClient(peerUrl, config, resources, security, clients::remove);
+    PeerHttpClient c = new PeerHttpClient(peerUrl, config, resources, security, ring, clients::remove);
     clients.add(c);
     return c;
   }

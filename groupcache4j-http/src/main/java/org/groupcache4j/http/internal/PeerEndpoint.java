@@ -4,6 +4,7 @@ import static org.groupcache4j.http.internal.server.HttpHeadBytes.ascii;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -60,10 +61,12 @@ public final class PeerEndpoint {
 
   private final String basePath;
   private final PeerRequestHandler handler;
+  private final RingCheck ring;
 
   private PeerEndpoint(String basePath, PeerRequestHandler handler) {
     this.basePath = basePath;
     this.handler = handler;
+    this.ring = new RingCheck(handler);
   }
 
   /** The routes of the transport's own peer port: the endpoint, and 404 for every other path. */
@@ -133,7 +136,11 @@ public final class PeerEndpoint {
   private void get(Exchange ex) {
     GroupKey gk = groupAndKey(ex);
     if (gk != null) {
-      ex.respondWhenDone(ask(gk.group(), gk.key()), (v, err) -> answer(v, err, gk.group(), gk.key()));
+      String theirs = ex.headers().get(RingCheck.HEADER);
+      if (ring.differs(theirs)) {
+        ring.mismatch("at " + ex.remoteHost() + " (it asked this node)", theirs);
+      }
+      ex.respondWhenDone(ask(gk.group(), gk.key()), (v, err) -> answer(v, err, gk.group(), gk.key(), ring.ours()));
     }
   }
 
@@ -255,10 +262,15 @@ public final class PeerEndpoint {
   }
 
   /** The answer for the outcome of the request handler: the value, or the error it failed with ({@link PeerErrors}). */
-  private static Response answer(PeerValue v, Throwable err, String group, String key) {
+  private static Response answer(PeerValue v, Throwable err, String group, String key, String ring) {
     if (err == null && v != null && v.found()) {
-      return new Value(v.value(), v.expireUnixNanos());
+      return new Value(v.value(), v.expireUnixNanos(), ring);
     }
+    Response.Simple r = failedAnswer(v, err, group, key);
+    return ring == null ? r : r.with(Response.Header.of(RingCheck.HEADER.toString(), ring));
+  }
+
+  private static Response.Simple failedAnswer(PeerValue v, Throwable err, String group, String key) {
     if (err == null && v != null) { // a not-found the owner caches: how long the asker may keep it
       Response.Simple nf = Response.text(500, v.notFoundDetail() != null ? v.notFoundDetail() : "not found")
           .with(NOT_FOUND).with(NODE);
@@ -302,21 +314,31 @@ public final class PeerEndpoint {
     private static final int VALUE_TAG = 0x0a; // GetResponse.value: field 1, length-delimited
     private static final int EXPIRE_TAG = 0x18; // GetResponse.expire: field 3, varint
 
+    private static final byte[] RING_HEADER = ascii(RingCheck.HEADER + ": ");
+    private static final int RING_LINE_MAX = RING_HEADER.length + 16 + 2;
+
     private final ByteView value;
     private final long expire;
+    private final String ring; // this node's ring fingerprint, or null
 
-    Value(ByteView value, long expireUnixNanos) {
+    Value(ByteView value, long expireUnixNanos, String ring) {
       super(200);
       this.value = value;
       this.expire = expireUnixNanos;
+      this.ring = ring != null && ring.length() <= 16 ? ring : null;
     }
 
     @Override
     protected ByteBuf encode(ByteBufAllocator alloc, boolean close, boolean keepAlive10, boolean head) {
       byte[] v = ByteViews.array(value); // read only: written, never changed
       int bodyLen = 1 + varintSize(v.length) + v.length + (expire == 0 ? 0 : 1 + varintSize(expire));
-      ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
+      ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + RING_LINE_MAX + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
       buf.writeBytes(OK_HEAD);
+      if (ring != null) {
+        buf.writeBytes(RING_HEADER);
+        ByteBufUtil.writeAscii(buf, ring);
+        buf.writeByte('\r').writeByte('\n');
+      }
       HttpHeadBytes.endHead(buf, close, keepAlive10, bodyLen);
       if (head) {
         return buf;
@@ -337,6 +359,9 @@ public final class PeerEndpoint {
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, false);
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_PROTOBUF);
       r.headers().set(WriteWire.NODE_HEADER, WriteWire.NODE_HEADER_VALUE);
+      if (ring != null) {
+        r.headers().set(RingCheck.HEADER, ring);
+      }
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
       return r;
     }

@@ -262,7 +262,9 @@ public final class Node implements AutoCloseable {
       groups.add(new StatsJson.GroupView(s.group().name(), s.group().cacheBytes(), s.group().stats(),
           s.origin().describe(), s.loader().counts()));
     }
-    StatsJson.MembershipView mv = new StatsJson.MembershipView(readiness.snapshot(), cache.peerStates(), peerDiscovery());
+    StatsJson.MembershipView mv = new StatsJson.MembershipView(readiness.snapshot(), cache.peerStates(), peerDiscovery(),
+        new StatsJson.RingView(cache.ring().isEmpty() ? null : cache.ring().fingerprint(), cache.ringMismatches(),
+            cache.lastRingMismatchPeer()));
     return StatsJson.render(cache.self(), config.instance(), cache.peers(), config.replicas(), config.basePath(),
         (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), mv, groups);
   }

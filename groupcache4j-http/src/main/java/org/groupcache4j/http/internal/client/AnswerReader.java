@@ -14,6 +14,7 @@ import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.http.internal.Wire;
 import org.groupcache4j.http.internal.WriteWire;
 import org.groupcache4j.peer.PeerValue;
+import org.groupcache4j.http.internal.RingCheck;
 
 /**
  * Reads the answers on one connection, one at a time, from the parts Netty's
@@ -36,6 +37,13 @@ final class AnswerReader {
   private long contentLength;
   private ByteBuf body; // gathered when the body comes in several pieces
   private boolean broken; // the answer failed already: drop the rest of it
+
+  private RingCheck ring = RingCheck.NONE;
+
+  AnswerReader(int maxResponseBytes, ByteBufAllocator alloc, RingCheck ring) {
+    this(maxResponseBytes, alloc);
+    this.ring = ring;
+  }
 
   AnswerReader(int maxResponseBytes, ByteBufAllocator alloc) {
     this.maxResponseBytes = maxResponseBytes;
@@ -83,6 +91,7 @@ final class AnswerReader {
     status = r.status().code();
     errorKind = status == 200 ? null : r.headers().get(Wire.ERROR_HEADER);
     f.kind.heard(r.headers().contains(WriteWire.NODE_HEADER));
+    ring.heard(f.peer, r.headers().get(RingCheck.HEADER));
     notFoundExpire = status == 200 ? null : r.headers().get(WriteWire.EXPIRE_HEADER);
     keepAlive = HttpUtil.isKeepAlive(r);
     contentLength = HttpUtil.getContentLength(r, -1L);

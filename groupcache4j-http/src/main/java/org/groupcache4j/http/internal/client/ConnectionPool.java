@@ -103,7 +103,7 @@ final class ConnectionPool {
         .setMaxInitialLineLength(4096)
         .setMaxHeaderSize(16384)
         .setMaxChunkSize(65536);
-    PeerConnection c = new PeerConnection(this, new AnswerReader(cfg.maxResponseBytes(), ch.alloc()));
+    PeerConnection c = new PeerConnection(this, new AnswerReader(cfg.maxResponseBytes(), ch.alloc(), requests.ring()));
     security.addClientTls(ch, peer);
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(cfg.clientIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))

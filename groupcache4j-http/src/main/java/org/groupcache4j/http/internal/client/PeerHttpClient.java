@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.groupcache4j.http.internal.RingCheck;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
@@ -91,6 +92,12 @@ public final class PeerHttpClient implements PeerClient {
    */
   public PeerHttpClient(String url, TransportConfig cfg, IoResources io, PeerSecurity security,
       Consumer<PeerHttpClient> onClose) {
+    this(url, cfg, io, security, RingCheck.NONE, onClose);
+  }
+
+  /** @param ring the node's ring fingerprint: sent with each request, compared with each answer's */
+  public PeerHttpClient(String url, TransportConfig cfg, IoResources io, PeerSecurity security, RingCheck ring,
+      Consumer<PeerHttpClient> onClose) {
     this.url = url;
     this.onClose = onClose;
     this.responseTimeoutNanos = cfg.responseTimeout().toNanos();
@@ -104,7 +111,7 @@ public final class PeerHttpClient implements PeerClient {
       return;
     }
     this.invalid = null;
-    this.requests = new PeerRequests(peer, cfg.basePath(), security.requestHeaders());
+    this.requests = new PeerRequests(peer, cfg.basePath(), security.requestHeaders(), ring);
     EventLoop[] loops = io.loops();
     int n = Math.min(loops.length, cfg.maxConnectionsPerPeer());
     this.pools = new ConnectionPool[n];

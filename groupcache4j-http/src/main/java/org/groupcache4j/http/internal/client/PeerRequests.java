@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import org.groupcache4j.http.internal.PeerPaths;
 import org.groupcache4j.http.internal.PeerUrl;
+import org.groupcache4j.http.internal.RingCheck;
 
 /**
  * Writes the requests to one peer as bytes:
@@ -20,13 +21,18 @@ final class PeerRequests {
   private final byte[] tail; // " HTTP/1.1\r\n" + headers + "\r\n"
   private final String prefix; // peer URL path + base path
   private volatile EscapedGroup lastGroup; // group names are few: the last one's escaped bytes
+  private final RingCheck ring;
 
   PeerRequests(PeerUrl url, String basePath) {
-    this(url, basePath, "");
+    this(url, basePath, "", RingCheck.NONE);
   }
 
-  /** @param headers more header lines, each ending in CRLF (e.g. the peer token's authorization), or "" */
-  PeerRequests(PeerUrl url, String basePath, String headers) {
+  /**
+   * @param headers more header lines, each ending in CRLF (e.g. the peer token's authorization), or ""
+   * @param ring the node's ring fingerprint, sent with each request (it changes with membership)
+   */
+  PeerRequests(PeerUrl url, String basePath, String headers, RingCheck ring) {
+    this.ring = ring;
     this.prefix = url.path() + basePath;
     this.head = ("GET " + prefix).getBytes(StandardCharsets.UTF_8); // joined as golang/groupcache does
     this.tail = (" HTTP/1.1\r\nhost: " + url.hostHeader() + "\r\n" + headers + "\r\n").getBytes(StandardCharsets.UTF_8);
@@ -40,10 +46,24 @@ final class PeerRequests {
       lastGroup = g;
     }
     String k = PeerPaths.escape(key); // the key itself when nothing needs escaping
-    ByteBuf buf = alloc.ioBuffer(head.length + g.escaped().length + 1 + k.length() + tail.length);
+    String fp = ring.ours();
+    ByteBuf buf = alloc.ioBuffer(head.length + g.escaped().length + 1 + k.length() + tail.length
+        + (fp == null ? 0 : RING_HEADER.length + fp.length() + 2));
     buf.writeBytes(head).writeBytes(g.escaped()).writeByte('/');
     ByteBufUtil.writeAscii(buf, k);
-    return buf.writeBytes(tail);
+    if (fp == null) {
+      return buf.writeBytes(tail);
+    }
+    buf.writeBytes(tail, 0, tail.length - 2).writeBytes(RING_HEADER);
+    ByteBufUtil.writeAscii(buf, fp);
+    return buf.writeByte('\r').writeByte('\n').writeByte('\r').writeByte('\n');
+  }
+
+  private static final byte[] RING_HEADER = (RingCheck.HEADER + ": ").getBytes(StandardCharsets.US_ASCII);
+
+  /** The node's ring fingerprint, sent and compared with the answers'. */
+  RingCheck ring() {
+    return ring;
   }
 
   /**

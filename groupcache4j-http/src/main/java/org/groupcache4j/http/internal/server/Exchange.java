@@ -84,6 +84,11 @@ public final class Exchange {
     return body;
   }
 
+  /** The address of the other end of the connection, without its port (for messages). */
+  public String remoteHost() {
+    return responder.remoteHost();
+  }
+
   /** The event loop of the connection. */
   public EventExecutor executor() {
     return responder.executor();

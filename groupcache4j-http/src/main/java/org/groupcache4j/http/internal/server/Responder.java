@@ -100,6 +100,11 @@ public final class Responder extends ChannelDuplexHandler {
     return new Responder(routes, inFlight, true);
   }
 
+  String remoteHost() {
+    java.net.SocketAddress a = ctx.channel().remoteAddress();
+    return a instanceof java.net.InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
+  }
+
   EventExecutor executor() {
     return ctx.executor();
   }

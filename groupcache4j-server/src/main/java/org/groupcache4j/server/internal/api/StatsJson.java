@@ -22,6 +22,7 @@ import org.groupcache4j.server.internal.Readiness;
  *  "uptimeMillis":1234,"maxHeapBytes":268435456,
  *  "readiness":{"state":"ready","since":"2026-11-26T13:00:00Z","reason":"serving"},
  *  "peerStates":{"http://127.0.0.1:8002":{"state":"down","since":"…","reason":"no answer to a probe within 1000 ms"}},
+ *  "ring":{"fingerprint":"1c2d3e4f","mismatches":0,"lastMismatchPeer":null},
  *  "discovery":{"source":"DNS …","selfListed":true,"lastLookup":"…","lastChange":"…","problem":null},
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
@@ -42,7 +43,14 @@ public final class StatsJson {
    * The node's membership as it sees it: ready or not, each remote peer's health, and where the
    * peers come from ({@code discovery} null with a fixed list).
    */
-  public record MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery) {}
+  public record MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery,
+      RingView ring) {}
+
+  /**
+   * This node's ring fingerprint (null without peers), and the requests and answers from peers
+   * whose fingerprint differs (their peer list or replica count is not this node's).
+   */
+  public record RingView(String fingerprint, long mismatches, String lastMismatchPeer) {}
 
   public static String render(String self, String instance, List<String> peers, int replicas, String basePath,
       long uptimeMillis, long maxHeapBytes, List<GroupView> groups) {
@@ -89,6 +97,13 @@ public final class StatsJson {
       states.put(p.peer(), m);
     }
     doc.put("peerStates", states);
+    if (v.ring() != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("fingerprint", v.ring().fingerprint());
+      m.put("mismatches", v.ring().mismatches());
+      m.put("lastMismatchPeer", v.ring().lastMismatchPeer());
+      doc.put("ring", m);
+    }
     PeerWatcher.Status d = v.discovery();
     if (d != null) {
       Map<String, Object> m = new LinkedHashMap<>();

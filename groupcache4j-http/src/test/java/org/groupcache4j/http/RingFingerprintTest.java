@@ -1,0 +1,93 @@
+package org.groupcache4j.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two nodes on real sockets exchange their ring fingerprints and notice peer lists that differ. */
+class RingFingerprintTest {
+  private final List<String> warnings = new CopyOnWriteArrayList<>();
+  private final Logger ringLogger = Logger.getLogger("org.groupcache4j.ring");
+  private final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord r) {
+      if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+        warnings.add(r.getMessage());
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  @BeforeEach
+  void watchLog() {
+    ringLogger.addHandler(capture);
+  }
+
+  @AfterEach
+  void stopWatching() {
+    ringLogger.removeHandler(capture);
+  }
+
+  @Test
+  void mismatchedPeerListsAreCountedOnBothSidesAndLoggedOncePerPeer() {
+    try (TestNode a = TestNode.start(); TestNode b = TestNode.start()) {
+      a.cache.setPeers(a.url, b.url);
+      b.cache.setPeers(b.url); // b was not told about a: it owns every key itself
+      assertThat(a.cache.ring().fingerprint()).isNotEqualTo(b.cache.ring().fingerprint());
+      int asked = 0;
+      for (int i = 0; asked < 5 && i < 1000; i++) {
+        String key = "k" + i;
+        if (a.cache.ownerOf(key).equals(b.url)) {
+          assertThat(a.group.get(key).toByteArray()).isEqualTo(TestNode.goValue(key));
+          asked++;
+        }
+      }
+      assertThat(asked).isEqualTo(5);
+      assertThat(a.group.stats().peerLoads()).isEqualTo(5);
+      // a heard b's fingerprint in b's answers; b heard a's in a's requests.
+      assertThat(a.cache.ringMismatches()).isEqualTo(5);
+      assertThat(a.cache.lastRingMismatchPeer()).isEqualTo(b.url);
+      assertThat(b.cache.ringMismatches()).isEqualTo(5);
+      assertThat(b.cache.lastRingMismatchPeer()).isEqualTo("at 127.0.0.1 (it asked this node)");
+      assertThat(warnings).hasSize(2);
+      assertThat(warnings).anySatisfy(w -> assertThat(w)
+          .startsWith("peer " + b.url + " has ring fingerprint " + b.cache.ring().fingerprint() + ", this node ("
+              + a.url + ") has " + a.cache.ring().fingerprint() + " (2 peers, replicas=50)")
+          .contains("Give every node the same set of peer URLs and the same --replicas"));
+      assertThat(warnings).anySatisfy(w -> assertThat(w)
+          .startsWith("peer at 127.0.0.1 (it asked this node) has ring fingerprint " + a.cache.ring().fingerprint()));
+    }
+  }
+
+  @Test
+  void theSamePeersInAnotherOrderAreNoMismatch() {
+    try (TestNode a = TestNode.start(); TestNode b = TestNode.start()) {
+      a.cache.setPeers(a.url, b.url);
+      b.cache.setPeers(b.url, a.url);
+      assertThat(a.cache.ring().fingerprint()).isEqualTo(b.cache.ring().fingerprint());
+      for (int i = 0; i < 40; i++) {
+        String key = "k" + i;
+        assertThat(a.group.get(key).toByteArray()).isEqualTo(TestNode.goValue(key));
+        assertThat(b.group.get(key).toByteArray()).isEqualTo(TestNode.goValue(key));
+      }
+      assertThat(a.group.stats().peerLoads() + b.group.stats().peerLoads()).isPositive();
+      assertThat(a.cache.ringMismatches()).isZero();
+      assertThat(b.cache.ringMismatches()).isZero();
+      assertThat(a.cache.lastRingMismatchPeer()).isNull();
+      assertThat(warnings).isEmpty();
+    }
+  }
+}
