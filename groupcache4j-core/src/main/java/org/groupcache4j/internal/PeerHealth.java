@@ -219,8 +219,10 @@ public final class PeerHealth implements AutoCloseable {
   }
 
   private String why(Throwable t) {
-    if (t instanceof TimeoutException) {
-      return "no answer to a probe within " + timeout.toMillis() + " ms";
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof TimeoutException) { // ours, or the transport's own deadline for the probe
+        return "no answer to a probe within " + timeout.toMillis() + " ms";
+      }
     }
     if (t instanceof ConnectException) {
       return "probe refused: " + t.getMessage();

@@ -109,7 +109,7 @@ class HttpClusterTest {
   }
 
   @Test
-  void aStoppedNodeIsJudgedDownAtItsFirstRefusedFetchAndItsKeysGoToTheOthersWithoutClientErrors() {
+  void aStoppedNodeIsJudgedDownAtOnceAndItsKeysGoToTheOthersWithoutClientErrors() {
     cluster(3);
     TestNode dead = nodes.get(2);
     List<String> itsKeys = keys("d", 400).stream()
@@ -132,9 +132,11 @@ class HttpClusterTest {
       }
     }
     for (TestNode n : nodes.subList(0, 2)) {
-      assertThat(n.group.stats().peerErrors()).as("peer errors at %s: the first refused fetch only", n).isEqualTo(1);
+      // judged down by its first refused fetch, or by a probe refused before any fetch
+      assertThat(n.group.stats().peerErrors()).as("peer errors at %s: the first refused fetch at most", n)
+          .isLessThanOrEqualTo(1);
       assertThat(n.cache.peerStates()).filteredOn(p -> p.peer().equals(dead.url)).singleElement()
-          .satisfies(p -> assertThat(p.reason()).contains("could not connect"));
+          .satisfies(p -> assertThat(p.reason()).containsIgnoringCase("refused"));
     }
     for (String k : itsKeys) {
       TestNode next = nodes.get(0).url.equals(without.owner(k)) ? nodes.get(0) : nodes.get(1);
