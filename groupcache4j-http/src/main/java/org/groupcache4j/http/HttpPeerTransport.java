@@ -251,19 +251,7 @@ public final class HttpPeerTransport implements PeerTransport {
 
   /** Configures an {@link HttpPeerTransport}. */
   public static final class Builder {
-    private String basePath = DEFAULT_BASE_PATH;
-    private InetSocketAddress bindAddress;
-    private Duration connectTimeout = Duration.ofSeconds(1);
-    private Duration responseTimeout = Duration.ofSeconds(10);
-    private int maxResponseBytes = 64 << 20;
-    private int maxConnectionsPerPeer = 64;
-    private int maxPendingFetchesPerPeer = 16_384;
-    private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
-    private Duration idleTimeout = Duration.ofSeconds(120);
-    private Duration shutdownTimeout = Duration.ofSeconds(5);
-    private int maxRequestLineBytes = 16 * 1024;
-    private int maxHeaderBytes = 8 * 1024;
-    private boolean nativeTransport = true;
+    private final TransportConfig.Builder config = TransportConfig.builder().basePath(DEFAULT_BASE_PATH);
     private EventLoopGroup eventLoopGroup;
     private PeerTls tls;
     private BearerTokens peerToken;
@@ -276,23 +264,19 @@ public final class HttpPeerTransport implements PeerTransport {
      * Default {@code /_groupcache/}, as golang/groupcache. Every node must use the same one.
      */
     public Builder basePath(String basePath) {
-      Objects.requireNonNull(basePath, "basePath");
-      if (!basePath.startsWith("/") || !basePath.endsWith("/")) {
-        throw new IllegalArgumentException("basePath must start and end with '/', e.g. /_groupcache/, was '" + basePath + "'");
-      }
-      this.basePath = basePath;
+      config.basePath(basePath);
       return this;
     }
 
     /** Where to listen; default: the host and port of the self URL given to {@code start} (port 80 if none). Port 0 picks a free port. */
     public Builder bindAddress(InetSocketAddress address) {
-      this.bindAddress = Objects.requireNonNull(address, "bindAddress");
+      config.bindAddress(address);
       return this;
     }
 
     /** How long opening a connection to a peer may take; default 1 s. */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
+      config.connectTimeout(timeout);
       return this;
     }
 
@@ -301,16 +285,13 @@ public final class HttpPeerTransport implements PeerTransport {
      * answer); default 10 s. The group's own {@code peerTimeout} applies as well.
      */
     public Builder responseTimeout(Duration timeout) {
-      this.responseTimeout = positive(timeout, "responseTimeout");
+      config.responseTimeout(timeout);
       return this;
     }
 
     /** The largest answer body a peer may send; a larger one fails the fetch. Default 64 MiB. */
     public Builder maxResponseBytes(int bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxResponseBytes must be >= 1, was " + bytes);
-      }
-      this.maxResponseBytes = bytes;
+      config.maxResponseBytes(bytes);
       return this;
     }
 
@@ -324,28 +305,19 @@ public final class HttpPeerTransport implements PeerTransport {
      * over the event loops, each loop keeping its own share (no locks between them).
      */
     public Builder maxConnectionsPerPeer(int connections) {
-      if (connections < 1) {
-        throw new IllegalArgumentException("maxConnectionsPerPeer must be >= 1, was " + connections);
-      }
-      this.maxConnectionsPerPeer = connections;
+      config.maxConnectionsPerPeer(connections);
       return this;
     }
 
     /** Fetches that may wait for a free connection to one peer before new ones fail at once; default 16384. */
     public Builder maxPendingFetchesPerPeer(int fetches) {
-      if (fetches < 1) {
-        throw new IllegalArgumentException("maxPendingFetchesPerPeer must be >= 1, was " + fetches);
-      }
-      this.maxPendingFetchesPerPeer = fetches;
+      config.maxPendingFetchesPerPeer(fetches);
       return this;
     }
 
     /** Threads serving and fetching; default: the number of available processors. */
     public Builder eventLoopThreads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("eventLoopThreads must be >= 1, was " + threads);
-      }
-      this.eventLoopThreads = threads;
+      config.eventLoopThreads(threads);
       return this;
     }
 
@@ -354,17 +326,13 @@ public final class HttpPeerTransport implements PeerTransport {
      * pooled client connections are closed after 3/4 of it unused. Default 120 s.
      */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = positive(timeout, "idleTimeout");
+      config.idleTimeout(timeout);
       return this;
     }
 
     /** How long {@code close()} waits for requests being answered; default 5 s. */
     public Builder shutdownTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "shutdownTimeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("shutdownTimeout must be >= 0, was " + timeout);
-      }
-      this.shutdownTimeout = timeout;
+      config.shutdownTimeout(timeout);
       return this;
     }
 
@@ -373,25 +341,19 @@ public final class HttpPeerTransport implements PeerTransport {
      * fully percent-encoded (12 KiB), plus method, base path, group and version.
      */
     public Builder maxRequestLineBytes(int bytes) {
-      if (bytes < 256) {
-        throw new IllegalArgumentException("maxRequestLineBytes must be >= 256, was " + bytes);
-      }
-      this.maxRequestLineBytes = bytes;
+      config.maxRequestLineBytes(bytes);
       return this;
     }
 
     /** The most header bytes accepted in a request (431 beyond); default 8 KiB. */
     public Builder maxHeaderBytes(int bytes) {
-      if (bytes < 256) {
-        throw new IllegalArgumentException("maxHeaderBytes must be >= 256, was " + bytes);
-      }
-      this.maxHeaderBytes = bytes;
+      config.maxHeaderBytes(bytes);
       return this;
     }
 
     /** Whether to use Netty's native epoll transport where it loads (default true); NIO otherwise. */
     public Builder nativeTransport(boolean enabled) {
-      this.nativeTransport = enabled;
+      config.nativeTransport(enabled);
       return this;
     }
 
@@ -422,9 +384,7 @@ public final class HttpPeerTransport implements PeerTransport {
     }
 
     public HttpPeerTransport build() {
-      HttpPeerTransport t = new HttpPeerTransport(new TransportConfig(basePath, bindAddress, connectTimeout, responseTimeout,
-          maxResponseBytes, maxConnectionsPerPeer, maxPendingFetchesPerPeer, eventLoopThreads, idleTimeout,
-          shutdownTimeout, maxRequestLineBytes, maxHeaderBytes, nativeTransport), eventLoopGroup, status);
+      HttpPeerTransport t = new HttpPeerTransport(config.build(), eventLoopGroup, status);
       if (tls != null || peerToken != null) {
         t.security = new PeerSecurity(tls == null ? null : tls.contexts(), peerToken);
       }
@@ -453,14 +413,6 @@ public final class HttpPeerTransport implements PeerTransport {
     public Builder peerTokenFile(Path file) {
       this.peerToken = BearerTokens.fromFile(Objects.requireNonNull(file, "file"));
       return this;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + d);
-      }
-      return d;
     }
   }
 }

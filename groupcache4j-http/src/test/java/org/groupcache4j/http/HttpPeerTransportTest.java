@@ -219,4 +219,53 @@ class HttpPeerTransportTest {
       t.close();
     }
   }
+
+  @Test
+  void theMountedHandlerDrainsWithItsTransport() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch asked = new CountDownLatch(1);
+    HttpPeerTransport t = HttpPeerTransport.builder().shutdownTimeout(Duration.ofSeconds(20)).build(); // never started
+    PeerRequestHandler peer = (group, key) -> CompletableFuture.supplyAsync(() -> {
+      asked.countDown();
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return ByteView.of(group + ":" + key);
+    });
+    NioEventLoopGroup loop = new NioEventLoopGroup(1);
+    try {
+      Channel server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), t.newServerHandler(peer));
+            }
+          }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      try (RawHttp slow = new RawHttp(port)) {
+        slow.send("GET /_groupcache/scores/slow HTTP/1.1\r\n\r\n");
+        assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(t::close);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+          RawHttp.Answer refused = RawHttp.get(port, "/_groupcache/scores/new");
+          assertThat(refused.status()).isEqualTo(503);
+          assertThat(refused.text()).contains("shutting down");
+        });
+        assertThat(closed).as("close waits for the request in flight").isNotDone();
+        release.countDown();
+        RawHttp.Answer answered = slow.read();
+        assertThat(answered.status()).isEqualTo(200);
+        assertThat(new String(answered.body(), StandardCharsets.UTF_8)).endsWith("scores:slow");
+        assertThat(answered.header("Connection")).isEqualTo("close");
+        closed.get(10, TimeUnit.SECONDS);
+      }
+      server.close().sync();
+    } finally {
+      release.countDown();
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+      t.close();
+    }
+  }
 }

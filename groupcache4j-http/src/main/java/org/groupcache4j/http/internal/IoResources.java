@@ -106,11 +106,6 @@ public final class IoResources {
     return loops.clone();
   }
 
-  /** Whether this transport owns its event loops (and so stops them on close). */
-  public boolean owned() {
-    return owned;
-  }
-
   public Class<? extends ServerChannel> serverChannel() {
     return serverChannel;
   }

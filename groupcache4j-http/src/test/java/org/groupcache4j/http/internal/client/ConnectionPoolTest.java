@@ -27,8 +27,8 @@ class ConnectionPoolTest {
   }
 
   static TransportConfig config() {
-    return new TransportConfig("/_groupcache/", null, Duration.ofSeconds(1), Duration.ofSeconds(10), 1 << 20,
-        1, 16, 1, Duration.ofSeconds(120), Duration.ofSeconds(5), 16 * 1024, 8 * 1024, false);
+    return TransportConfig.builder().maxResponseBytes(1 << 20).maxConnectionsPerPeer(1).maxPendingFetchesPerPeer(16)
+        .eventLoopThreads(1).nativeTransport(false).build();
   }
 
   private ConnectionPool pool(int port) {

@@ -380,6 +380,42 @@ class ApiServerTest {
     }
   }
 
+  /** The HTTP-level bad-input cases of the peer endpoint's test that apply to the API: the same layer answers both. */
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> badRequests() {
+    String hugeHeader = "X-Big: " + "h".repeat(20_000) + "\r\n";
+    String manyHeaders = "X-Many: 1234567890\r\n".repeat(2000);
+    String close = "Host: x\r\nConnection: close\r\n";
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("POST", "POST /api?key=k HTTP/1.1\r\n" + close + "Content-Length: 3\r\n\r\nabc", 405, "GET only"),
+        org.junit.jupiter.params.provider.Arguments.of("DELETE", "DELETE /api/scores/k HTTP/1.1\r\n" + close + "\r\n", 405, "GET only"),
+        org.junit.jupiter.params.provider.Arguments.of("made-up method", "BREW /stats HTTP/1.1\r\n" + close + "\r\n", 405, "GET only"),
+        org.junit.jupiter.params.provider.Arguments.of("huge URL", "GET /api/scores/" + "%41".repeat(40_000) + " HTTP/1.1\r\n" + close + "\r\n", 414, "too long"),
+        org.junit.jupiter.params.provider.Arguments.of("huge header", "GET /api?key=k HTTP/1.1\r\n" + close + hugeHeader + "\r\n", 431, "too large"),
+        org.junit.jupiter.params.provider.Arguments.of("many headers", "GET /api?key=k HTTP/1.1\r\n" + close + manyHeaders + "\r\n", 431, "too large"),
+        org.junit.jupiter.params.provider.Arguments.of("large body", "GET /api?key=k HTTP/1.1\r\n" + close + "Content-Length: 100000\r\n\r\n" + "b".repeat(100_000), 413, "too large"),
+        org.junit.jupiter.params.provider.Arguments.of("HTTP/9.9", "GET /api?key=k HTTP/9.9\r\n" + close + "\r\n", 400, "unsupported protocol version"),
+        org.junit.jupiter.params.provider.Arguments.of("not HTTP", "GET /api?key=k FOO/1.1\r\n" + close + "\r\n", 400, "version"),
+        org.junit.jupiter.params.provider.Arguments.of("no version", "GET /api?key=k\r\n\r\n", 400, ""),
+        org.junit.jupiter.params.provider.Arguments.of("text garbage", "hello there\r\n\r\n", 400, ""),
+        org.junit.jupiter.params.provider.Arguments.of("bad content length", "GET /api?key=k HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400, ""),
+        org.junit.jupiter.params.provider.Arguments.of("space in header name", "GET /api?key=k HTTP/1.1\r\nBad Header: 1\r\n\r\n", 400, ""));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("badRequests")
+  void badRequestGetsA4xxWithOneLineAndTheServerGoesOn(String what, String request, int status, String reason) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      String all = readResponse(s.getInputStream()); // head and content-length body (the server may reset after it)
+      assertThat(all).as(what).startsWith("HTTP/1.1 " + status + " ");
+      String body = all.substring(all.indexOf("\r\n\r\n") + 4);
+      assertThat(body).as(what).contains(reason).endsWith("\n");
+      assertThat(body.strip()).doesNotContain("\n");
+    }
+    assertThat(get("/api?key=Tom").status()).isEqualTo(200);
+  }
+
   /** Sends a request target as it is (clients refuse malformed ones) and returns the whole response. */
   private String raw(String target) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
