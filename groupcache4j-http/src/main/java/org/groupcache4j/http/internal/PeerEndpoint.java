@@ -356,7 +356,7 @@ public final class PeerEndpoint {
     @Override
     protected FullHttpResponse toMessage(ByteBufAllocator alloc) {
       ByteBuf body = WriteWire.encodeResponse(alloc, value, expire);
-      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, false);
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_PROTOBUF);
       r.headers().set(WriteWire.NODE_HEADER, WriteWire.NODE_HEADER_VALUE);
       if (ring != null) {

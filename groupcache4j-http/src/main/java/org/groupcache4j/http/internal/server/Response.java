@@ -138,7 +138,7 @@ public abstract class Response {
     @Override
     protected FullHttpResponse toMessage(ByteBufAllocator alloc) {
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status()),
-          Unpooled.wrappedBuffer(body), false);
+          Unpooled.wrappedBuffer(body));
       for (Header h : headers) {
         r.headers().add(h.name, h.value);
       }
