@@ -386,8 +386,9 @@ class ApiServerTest {
     String manyHeaders = "X-Many: 1234567890\r\n".repeat(2000);
     String close = "Host: x\r\nConnection: close\r\n";
     return java.util.stream.Stream.of(
-        org.junit.jupiter.params.provider.Arguments.of("POST", "POST /api?key=k HTTP/1.1\r\n" + close + "Content-Length: 3\r\n\r\nabc", 405, "GET only"),
-        org.junit.jupiter.params.provider.Arguments.of("DELETE", "DELETE /api/scores/k HTTP/1.1\r\n" + close + "\r\n", 405, "GET only"),
+        org.junit.jupiter.params.provider.Arguments.of("POST", "POST /stats HTTP/1.1\r\n" + close + "Content-Length: 3\r\n\r\nabc", 405, "GET only"),
+        org.junit.jupiter.params.provider.Arguments.of("DELETE", "DELETE /healthz HTTP/1.1\r\n" + close + "\r\n", 405, "GET only"),
+        org.junit.jupiter.params.provider.Arguments.of("PATCH", "PATCH /api/scores/k HTTP/1.1\r\n" + close + "\r\n", 405, "GET, DELETE, PUT, POST only"),
         org.junit.jupiter.params.provider.Arguments.of("made-up method", "BREW /stats HTTP/1.1\r\n" + close + "\r\n", 405, "GET only"),
         org.junit.jupiter.params.provider.Arguments.of("huge URL", "GET /api/scores/" + "%41".repeat(40_000) + " HTTP/1.1\r\n" + close + "\r\n", 414, "too long"),
         org.junit.jupiter.params.provider.Arguments.of("huge header", "GET /api?key=k HTTP/1.1\r\n" + close + hugeHeader + "\r\n", 431, "too large"),
