@@ -153,14 +153,14 @@ public final class Responder extends ChannelDuplexHandler {
     RequestTarget target = RequestTarget.parse(req.uri());
     Routes.Route route = routes.find(target.rawPath());
     if (route == null && routes.notFound() == null && req instanceof FullHttpRequest) {
-      Exchange ex = new Exchange(this, req, target, true, false);
+      Exchange ex = counted(new Exchange(this, req, target, true, false));
       ex.passThrough = req;
       enqueue(ex);
       drain();
       return true;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(req);
-    Exchange ex = new Exchange(this, req, target, keepAlive, keepAlive && version == HttpVersion.HTTP_1_0);
+    Exchange ex = counted(new Exchange(this, req, target, keepAlive, keepAlive && version == HttpVersion.HTTP_1_0));
     if (routes.accessLog() != null) {
       ex.arrivedNanos = System.nanoTime();
     }
@@ -308,7 +308,7 @@ public final class Responder extends ChannelDuplexHandler {
   /** Answers with {@code r} after the answers owed before it, then closes the connection. */
   private void closeWith(Response r) {
     closing = true;
-    submit(new Exchange(this, r));
+    submit(counted(new Exchange(this, r)));
   }
 
   /** Called on the event loop when an endpoint answers {@code ex}. */
@@ -322,9 +322,17 @@ public final class Responder extends ChannelDuplexHandler {
     }
   }
 
+  /** Counts {@code ex} in flight until its answer is written or dropped (before anything looks at the drain flag). */
+  private Exchange counted(Exchange ex) {
+    inFlight.enter();
+    return ex;
+  }
+
   private void submit(Exchange ex) {
     if (queue.isEmpty() && ex.ready()) {
-      if (write(ex)) {
+      boolean keptOpen = write(ex);
+      inFlight.exit();
+      if (keptOpen) {
         needsFlush = true;
       }
       return;
@@ -335,7 +343,6 @@ public final class Responder extends ChannelDuplexHandler {
   private void enqueue(Exchange ex) {
     queue.add(ex);
     ex.queued = true;
-    inFlight.enter();
     if (!readPaused && queue.size() >= MAX_QUEUED) {
       readPaused = true;
       ctx.channel().config().setAutoRead(false);
