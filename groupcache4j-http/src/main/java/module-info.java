@@ -1,9 +1,9 @@
 /**
  * groupcache4j's peer transport: golang/groupcache's HTTP protocol on Netty
  * ({@link org.groupcache4j.http.HttpPeerTransport}, {@link org.groupcache4j.http.PeerFetchException}).
- * Only {@code org.groupcache4j.http} is API. The HTTP server layer and the event loops that the
- * node (groupcache4j-server, automatic module {@code org.groupcache4j.server}) builds its client
- * API on are exported to it alone.
+ * Only {@code org.groupcache4j.http} is API. The HTTP server layer, the event loops, TLS and
+ * token checks that the node (groupcache4j-server, automatic module {@code org.groupcache4j.server})
+ * builds its client API on are exported to it alone.
  *
  * <p>Netty 4.1 and protobuf-java are automatic modules, and the server module is built on the
  * class path (its jar names itself {@code org.groupcache4j.server}): javac's notes about both are
@@ -25,4 +25,6 @@ module org.groupcache4j.http {
   exports org.groupcache4j.http;
   exports org.groupcache4j.http.internal to org.groupcache4j.server;
   exports org.groupcache4j.http.internal.server to org.groupcache4j.server;
+  exports org.groupcache4j.http.internal.auth to org.groupcache4j.server;
+  exports org.groupcache4j.http.internal.tls to org.groupcache4j.server;
 }
