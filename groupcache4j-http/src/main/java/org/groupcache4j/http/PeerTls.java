@@ -19,7 +19,7 @@ import org.groupcache4j.http.internal.tls.TlsContexts;
  * HttpPeerTransport transport = HttpPeerTransport.builder().tls(tls).build();
  * }</pre>
  *
- * <p>Keys may be RSA, EC or EdDSA, in PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 ({@code BEGIN RSA
+ * <p>Keys may be RSA or EC (both tested; an EdDSA key is read but not tested in TLS), in PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 ({@code BEGIN RSA
  * PRIVATE KEY}) or SEC1 ({@code BEGIN EC PRIVATE KEY}) form, unencrypted; the certificate file may
  * hold a chain (leaf first). Peers' host names or IP addresses are checked against their
  * certificates unless {@link Builder#verifyHostname} is turned off. The files are read again when
