@@ -174,15 +174,7 @@ class HttpPeerTransportTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch asked = new CountDownLatch(1);
     HttpPeerTransport t = HttpPeerTransport.builder().build(); // never started: only its handler is used
-    PeerRequestHandler peer = (group, key) -> CompletableFuture.supplyAsync(() -> {
-      asked.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return ByteView.of(group + ":" + key);
-    });
+    PeerRequestHandler peer = slowPeer(asked, release);
     NioEventLoopGroup loop = new NioEventLoopGroup(1);
     try {
       Channel server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
@@ -225,15 +217,7 @@ class HttpPeerTransportTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch asked = new CountDownLatch(1);
     HttpPeerTransport t = HttpPeerTransport.builder().shutdownTimeout(Duration.ofSeconds(20)).build(); // never started
-    PeerRequestHandler peer = (group, key) -> CompletableFuture.supplyAsync(() -> {
-      asked.countDown();
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return ByteView.of(group + ":" + key);
-    });
+    PeerRequestHandler peer = slowPeer(asked, release);
     NioEventLoopGroup loop = new NioEventLoopGroup(1);
     try {
       Channel server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
@@ -267,5 +251,18 @@ class HttpPeerTransportTest {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       t.close();
     }
+  }
+
+  /** Answers {@code group + ":" + key} on another thread once {@code release} opens, after counting down {@code asked}. */
+  private static PeerRequestHandler slowPeer(CountDownLatch asked, CountDownLatch release) {
+    return (group, key) -> CompletableFuture.supplyAsync(() -> {
+      asked.countDown();
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return ByteView.of(group + ":" + key);
+    });
   }
 }
