@@ -154,7 +154,7 @@ class HttpOriginTest {
 
   @Test
   void throughTheLoaderEachOutcomeBecomesTheCoresExceptionAndIsCounted() throws Exception {
-    OriginLoader loader = new OriginLoader("scores", origin(Duration.ofMillis(300)));
+    OriginLoader loader = new OriginLoader("scores", origin(Duration.ofSeconds(2)));
     assertThat(loader.load("Tom")).isEqualTo("value of Tom".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> loader.load("missing")).isInstanceOf(KeyNotFoundException.class);
     assertThatThrownBy(() -> loader.load("broken")).isInstanceOf(LoadException.class)
