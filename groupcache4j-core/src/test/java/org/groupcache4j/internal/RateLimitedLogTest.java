@@ -20,4 +20,18 @@ class RateLimitedLogTest {
     now.addAndGet(Duration.ofSeconds(2).toNanos());
     assertThat(log.log("http://a", Level.DEBUG, () -> "k5", new IllegalStateException())).isTrue();
   }
+
+  @Test
+  void admitLetsOnePerIntervalThroughAndCountsTheRest() {
+    AtomicLong now = new AtomicLong();
+    RateLimitedLog limiter = new RateLimitedLog("test", Duration.ofSeconds(10), now::get);
+    assertThat(limiter.admit("a")).isZero();
+    assertThat(limiter.admit("a")).isEqualTo(-1);
+    assertThat(limiter.admit("a")).isEqualTo(-1);
+    assertThat(limiter.admit("b")).as("another topic").isZero();
+    now.addAndGet(Duration.ofSeconds(10).toNanos());
+    assertThat(limiter.admit("a")).isEqualTo(2);
+    assertThat(RateLimitedLog.heldBack(2, "errors")).isEqualTo(" (2 more errors since the last message)");
+    assertThat(RateLimitedLog.heldBack(0, "errors")).isEmpty();
+  }
 }

@@ -14,6 +14,7 @@ import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import org.groupcache4j.internal.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ public final class MemoryWatch implements AutoCloseable {
   static final double THRESHOLD = 0.9;
 
   private final LongSupplier budgetBytes;
-  private final EventLimiter limiter = new EventLimiter(Duration.ofMinutes(1));
+  private final RateLimitedLog limiter = new RateLimitedLog(log.getName(), Duration.ofMinutes(1));
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final NotificationListener listener = this::onNotification;
 
@@ -68,7 +69,7 @@ public final class MemoryWatch implements AutoCloseable {
                 + "cache budgets {} MiB); the node may slow down or fail loads with OutOfMemoryError: lower --cache-bytes "
                 + "or raise -Xmx (GROUPCACHE4J_JAVA_OPTS){}",
             pool, Math.round(100.0 * usage.getUsed() / poolMax), usage.getUsed() >> 20, poolMax >> 20,
-            max >> 20, budgetBytes.getAsLong() >> 20, EventLimiter.heldBack(held, "warnings"));
+            max >> 20, budgetBytes.getAsLong() >> 20, RateLimitedLog.heldBack(held, "warnings"));
     return true;
   }
 

@@ -8,8 +8,8 @@ import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.LoadedValue;
 import org.groupcache4j.Loader;
+import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
-import org.groupcache4j.server.internal.observe.EventLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,7 @@ public final class OriginLoader implements Loader {
   private final LongAdder errors = new LongAdder();
   private final LongAdder outOfMemory = new LongAdder();
   private final LongAdder nanos = new LongAdder();
-  private final EventLimiter warnings = new EventLimiter(java.time.Duration.ofSeconds(10));
+  private final RateLimitedLog warnings = new RateLimitedLog(log.getName(), java.time.Duration.ofSeconds(10));
   private volatile long lastOutOfMemoryNanos;
 
   public OriginLoader(String group, Origin origin) {
@@ -165,7 +165,7 @@ public final class OriginLoader implements Loader {
       log.atWarn().addKeyValue("group", group).addKeyValue("key", Text.quotable(key)).addKeyValue("origin", origin.describe())
           .log("origin {} {} for group '{}', key '{}': {}; clients get an error for this key{}", origin.describe(),
               kind.equals("timeouts") ? "timed out" : "failed", group, Text.quotable(key), m,
-              EventLimiter.heldBack(held, "such origin " + kind));
+              RateLimitedLog.heldBack(held, "such origin " + kind));
     }
   }
 

@@ -6,9 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.lang.management.MemoryUsage;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,19 +41,6 @@ class OperatorEventsTest {
     log.peersChanged(List.of("http://a:1", "http://c:1"));
     assertThat(lines()).singleElement().asString()
         .contains("peer list changed to 2 peers").contains("joined [http://c:1]").contains("left [http://b:1]");
-  }
-
-  @Test
-  void theLimiterLetsOnePerIntervalThroughAndCountsTheRest() {
-    AtomicLong now = new AtomicLong();
-    EventLimiter limiter = new EventLimiter(Duration.ofSeconds(10), now::get);
-    assertThat(limiter.admit("a")).isZero();
-    assertThat(limiter.admit("a")).isEqualTo(-1);
-    assertThat(limiter.admit("a")).isEqualTo(-1);
-    assertThat(limiter.admit("b")).as("another kind").isZero();
-    now.addAndGet(Duration.ofSeconds(10).toNanos());
-    assertThat(limiter.admit("a")).isEqualTo(2);
-    assertThat(EventLimiter.heldBack(2, "errors")).isEqualTo(" (2 more errors since the last message)");
   }
 
   @Test
