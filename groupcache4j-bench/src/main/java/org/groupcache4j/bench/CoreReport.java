@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,12 +103,7 @@ public final class CoreReport implements Callable<Integer> {
   String render(MachineInfo m, ZonedDateTime when, List<String[]> jmhRows, List<String[]> memRows, List<String[]> hitRows) {
     StringBuilder sb = new StringBuilder();
     sb.append("## Core: one node\n\n");
-    sb.append("Measured ").append(when.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)));
-    if (!duration.isBlank()) {
-      sb.append(" (").append(duration).append(")");
-    }
-    sb.append(" with\n\n```\n").append(command).append("\n```\n\n");
-    sb.append(m.markdownTable(load));
+    sb.append(m.reportHeader(when, duration, command, load));
     sb.append("\nEvery figure is a ratio against a peer measured in the same run; medians with the "
         + "spread (min–max) over the repetitions in brackets.\n\n");
     renderHitPath(sb, jmhRows);

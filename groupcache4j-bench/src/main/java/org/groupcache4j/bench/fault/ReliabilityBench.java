@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,9 +120,7 @@ public final class ReliabilityBench implements Callable<Integer> {
   String render(MachineInfo m, ZonedDateTime when, List<Figures> all, List<String> skipped, String took) {
     StringBuilder sb = new StringBuilder();
     sb.append("## Reliability: a peer that hangs or drops off the network\n\n");
-    sb.append("Measured ").append(when.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)))
-        .append(" (").append(took).append(") with\n\n```\n").append(command).append("\n```\n\n");
-    sb.append(m.markdownTable(load())).append('\n');
+    sb.append(m.reportHeader(when, took, command, load())).append('\n');
     sb.append("Three node processes on this machine, ").append(threads).append(" client threads asking nodes 2 and 3 for ")
         .append(keys).append(" keys at random (100-byte values made by the nodes; groupcache4j with `--no-hot-store`, so "
             + "every key of node 1 asked elsewhere is a fetch from node 1), node 1 failing for ").append(faultSeconds)

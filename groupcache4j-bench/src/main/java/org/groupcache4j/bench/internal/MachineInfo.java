@@ -3,6 +3,8 @@ package org.groupcache4j.bench.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,6 +26,20 @@ public record MachineInfo(int cpus, String cpuModel, String memory, String os, S
     String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + " (" + System.getProperty("java.vendor") + ")";
     return new MachineInfo(Runtime.getRuntime().availableProcessors(), model == null ? "unknown" : model, memory, os, jdk);
+  }
+
+  /**
+   * The head of a benchmark report: when it was measured (and for how long, unless {@code took} is
+   * blank), the command, and the machine table ({@link #markdownTable}).
+   */
+  public String reportHeader(ZonedDateTime when, String took, String command, String load) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Measured ").append(when.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)));
+    if (took != null && !took.isBlank()) {
+      sb.append(" (").append(took).append(")");
+    }
+    sb.append(" with\n\n```\n").append(command).append("\n```\n\n");
+    return sb.append(markdownTable(load)).toString();
   }
 
   /** The machine as a Markdown table ({@code load}: load averages as text, or blank to leave the row out). */
