@@ -15,29 +15,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.groupcache4j.ByteView;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Three (then four) nodes in one JVM, talking HTTP over loopback sockets. */
 class HttpClusterTest {
-  private final List<TestNode> nodes = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    nodes.forEach(TestNode::close);
-  }
+  @RegisterExtension final TestNodes testNodes = new TestNodes();
+  private final List<TestNode> nodes = testNodes.all;
 
   private List<TestNode> cluster(int n) {
-    for (int i = 0; i < n; i++) {
-      nodes.add(TestNode.start());
-    }
-    setPeers(nodes);
-    return nodes;
-  }
-
-  private static void setPeers(List<TestNode> members) {
-    List<String> urls = members.stream().map(m -> m.url).toList();
-    members.forEach(m -> m.cache.setPeers(urls));
+    return testNodes.start(n, TestNode::start);
   }
 
   private static List<String> keys(String prefix, int n) {
@@ -84,7 +71,7 @@ class HttpClusterTest {
         return TestNode.goValue(key);
       }));
     }
-    setPeers(nodes);
+    TestNodes.setPeers(nodes);
     String key = "new-key";
     TestNode owner = node(nodes.get(0).cache.ownerOf(key));
 
@@ -184,7 +171,7 @@ class HttpClusterTest {
 
     TestNode fourth = TestNode.start();
     nodes.add(fourth);
-    setPeers(nodes);
+    TestNodes.setPeers(nodes);
 
     Set<String> moved = keys.stream().filter(k -> !fourth.cache.ownerOf(k).equals(before.get(k)))
         .collect(Collectors.toSet());

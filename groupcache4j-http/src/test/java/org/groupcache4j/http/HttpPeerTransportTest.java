@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.internal.PeerUrl;
@@ -177,22 +179,15 @@ class HttpPeerTransportTest {
     PeerRequestHandler peer = slowPeer(asked, release);
     NioEventLoopGroup loop = new NioEventLoopGroup(1);
     try {
-      Channel server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                  t.newServerHandler(peer), new SimpleChannelInboundHandler<FullHttpRequest>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                          ByteBufUtil.writeUtf8(ctx.alloc(), "app:" + req.uri()));
-                      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
-                      ctx.writeAndFlush(r);
-                    }
-                  });
-            }
-          }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+      Channel server = mount(loop, t, peer, () -> new SimpleChannelInboundHandler<FullHttpRequest>() {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+          FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+              ByteBufUtil.writeUtf8(ctx.alloc(), "app:" + req.uri()));
+          r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+          ctx.writeAndFlush(r);
+        }
+      });
       int port = ((InetSocketAddress) server.localAddress()).getPort();
       try (RawHttp c = new RawHttp(port)) {
         c.send("GET /app/1 HTTP/1.1\r\n\r\nGET /_groupcache/scores/a%20b HTTP/1.1\r\n\r\nGET /app/2 HTTP/1.1\r\n\r\n");
@@ -220,13 +215,7 @@ class HttpPeerTransportTest {
     PeerRequestHandler peer = slowPeer(asked, release);
     NioEventLoopGroup loop = new NioEventLoopGroup(1);
     try {
-      Channel server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), t.newServerHandler(peer));
-            }
-          }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+      Channel server = mount(loop, t, peer, null);
       int port = ((InetSocketAddress) server.localAddress()).getPort();
       try (RawHttp slow = new RawHttp(port)) {
         slow.send("GET /_groupcache/scores/slow HTTP/1.1\r\n\r\n");
@@ -251,6 +240,24 @@ class HttpPeerTransportTest {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       t.close();
     }
+  }
+
+  /**
+   * A Netty HTTP server on an ephemeral loopback port with {@code t}'s peer handler mounted in its
+   * pipeline, followed by the application's handler if {@code app} is not null.
+   */
+  private static Channel mount(NioEventLoopGroup loop, HttpPeerTransport t, PeerRequestHandler peer,
+      Supplier<ChannelHandler> app) throws InterruptedException {
+    return new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), t.newServerHandler(peer));
+            if (app != null) {
+              ch.pipeline().addLast(app.get());
+            }
+          }
+        }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
   }
 
   /** Answers {@code group + ":" + key} on another thread once {@code release} opens, after counting down {@code asked}. */

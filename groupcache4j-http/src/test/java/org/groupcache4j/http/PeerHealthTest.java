@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.CacheObserver;
 import org.groupcache4j.peer.PeerState;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Failure detection over real sockets: a peer that accepts connections and never answers is
@@ -20,12 +20,8 @@ import org.junit.jupiter.api.Test;
  * every pooled connection to it is busy with a slow fetch.
  */
 class PeerHealthTest {
-  private final List<TestNode> nodes = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    nodes.forEach(TestNode::close);
-  }
+  @RegisterExtension final TestNodes testNodes = new TestNodes();
+  private final List<TestNode> nodes = testNodes.all;
 
   private static List<String> keysOwnedBy(TestNode asker, String owner, int n) {
     List<String> keys = new ArrayList<>();

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.WriteResult;
 import org.groupcache4j.ring.HashRing;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Writes between our nodes over real sockets: remove, set and batch remove reach every node and
@@ -19,21 +18,12 @@ import org.junit.jupiter.api.Test;
  * writes 200 / 400 / 404 / 405 and marks every answer as one of our nodes'.
  */
 class PeerWritesTest {
-  private final List<TestNode> nodes = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    nodes.forEach(TestNode::close);
-  }
+  @RegisterExtension final TestNodes testNodes = new TestNodes();
+  private final List<TestNode> nodes = testNodes.all;
 
   private List<TestNode> cluster(int n) {
-    for (int i = 0; i < n; i++) {
-      nodes.add(TestNode.start(b -> {}, TestNode::goValue, (node, loader) -> node.cache.groupBuilder(TestNode.GROUP)
-          .hotStoreAdmitAfter(1).expireAfterWrite(Duration.ofHours(1)).loader(loader).build()));
-    }
-    List<String> peers = nodes.stream().map(t -> t.url).toList();
-    nodes.forEach(t -> t.cache.setPeers(peers));
-    return nodes;
+    return testNodes.start(n, () -> TestNode.start(b -> {}, TestNode::goValue, (node, loader) -> node.cache
+        .groupBuilder(TestNode.GROUP).hotStoreAdmitAfter(1).expireAfterWrite(Duration.ofHours(1)).loader(loader).build()));
   }
 
   private static String keyOwnedBy(List<TestNode> nodes, TestNode owner) {
@@ -79,14 +69,10 @@ class PeerWritesTest {
 
   @Test
   void aCachedNotFoundTravelsToThePeersThatAsk() {
-    for (int i = 0; i < 2; i++) {
-      nodes.add(TestNode.start(b -> {}, key -> {
-        throw new org.groupcache4j.KeyNotFoundException("no row for " + key);
-      }, (node, loader) -> node.cache.groupBuilder(TestNode.GROUP).hotStoreAdmitAfter(1)
-          .notFoundTtl(Duration.ofMinutes(1)).loader(loader).build()));
-    }
-    List<String> peers = nodes.stream().map(t -> t.url).toList();
-    nodes.forEach(t -> t.cache.setPeers(peers));
+    testNodes.start(2, () -> TestNode.start(b -> {}, key -> {
+      throw new org.groupcache4j.KeyNotFoundException("no row for " + key);
+    }, (node, loader) -> node.cache.groupBuilder(TestNode.GROUP).hotStoreAdmitAfter(1)
+        .notFoundTtl(Duration.ofMinutes(1)).loader(loader).build()));
     TestNode owner = nodes.get(0);
     TestNode asker = nodes.get(1);
     String key = keyOwnedBy(nodes, owner);
