@@ -58,8 +58,9 @@ import org.groupcache4j.peer.PeerValue;
  * {@link Builder#expireAfterWrite}, a loader's own {@link LoadedValue}, the ttl of a
  * {@link #set}, or, for a hot copy, the owner's expiry capped at {@link Builder#hotStoreMaxAge}.
  * A hit compares that one field with zero and, only when it is set, with the clock; an expired
- * entry is a miss, and stays in its store (until replaced, removed or evicted) so that
- * {@link Builder#staleIfError} can still serve it while its reload fails.
+ * entry is a miss, counted in {@link GroupStats#expirations()}, and stays in its store (until
+ * replaced, removed or evicted) so that {@link Builder#staleIfError} can still serve it while its
+ * reload fails.
  *
  * <h2>Writes, and why a removed value never comes back</h2>
  * {@link #remove} drops a key at its owner first, then on this node and every other peer;
@@ -195,6 +196,7 @@ public final class Group {
     if (e != null && (e.expireAt == 0 || e.expireAt > clock.millis())) {
       return hit(key, e);
     }
+    countExpired(e);
     return valueOf(key, await(load(key, false)));
   }
 
@@ -216,6 +218,7 @@ public final class Group {
         return CompletableFuture.failedFuture(nf);
       }
     }
+    countExpired(e);
     return load(key, false).thenApply(found -> valueOf(key, found));
   }
 
@@ -358,6 +361,7 @@ public final class Group {
       countHit(e);
       return CompletableFuture.completedFuture(e);
     }
+    countExpired(e);
     return load(key, true).copy();
   }
 
@@ -420,6 +424,16 @@ public final class Group {
       counters.cacheHits.increment();
     } else {
       counters.notFoundHits.increment();
+    }
+  }
+
+  /**
+   * On the miss branch of a read: {@code e} is what the stores held, so if it is not null it was
+   * expired, and the get reloads it instead of serving it (counted in {@link GroupStats#expirations()}).
+   */
+  private void countExpired(Entry e) {
+    if (e != null) {
+      counters.expirations.increment();
     }
   }
 

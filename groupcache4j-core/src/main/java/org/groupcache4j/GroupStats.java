@@ -16,6 +16,10 @@ package org.groupcache4j;
  * @param staleHits gets answered by an expired value because its reload failed (stale-if-error)
  * @param removes keys dropped on this node by a remove, whether asked here or by a peer
  * @param sets values stored on this node (as the key's owner) by a set, asked here or by a peer
+ * @param expirations gets (local or from a peer) that found their key in the main or hot store but
+ *     expired (a value or a cached "not found"), so loaded it again instead of serving it; each
+ *     such get counts once, also when concurrent ones share one load, so it is a part of
+ *     {@code loads}. A get then answered by stale-if-error counts here and in {@code staleHits}.
  * @param mainStore the store of keys this node owns (or loaded itself)
  * @param hotStore the store of popular keys owned by other nodes
  */
@@ -33,5 +37,6 @@ public record GroupStats(
     long staleHits,
     long removes,
     long sets,
+    long expirations,
     StoreStats mainStore,
     StoreStats hotStore) {}

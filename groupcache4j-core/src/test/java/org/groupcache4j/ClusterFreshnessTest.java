@@ -167,6 +167,41 @@ class ClusterFreshnessTest {
   }
 
   @Test
+  void expirationsCountEachReadThatFindsItsValueExpiredInTheMainOrHotStore() {
+    start(b -> b.expireAfterWrite(Duration.ofSeconds(10)));
+    String key = ownedBy("mem://a");
+    source.put(key, "old");
+    assertThat(everywhere(key)).containsOnly("old");
+    assertThat(everywhere(key)).as("fresh hits count no expiration").containsOnly("old");
+    assertThat(expirations()).containsExactly(0L, 0L, 0L);
+    clock.advance(Duration.ofSeconds(10));
+    source.put(key, "new");
+    assertThat(at("mem://b").getAsync(key).join().toString()).isEqualTo("new");
+    assertThat(expirations()).as("b's hot copy and a's main entry (b's fetch) expired").containsExactly(1L, 1L, 0L);
+    assertThat(everywhere(key)).containsOnly("new");
+    assertThat(expirations()).as("a reloaded; c's hot copy expired").containsExactly(1L, 1L, 1L);
+    assertThat(loads.get()).as("one reload for the three expirations").isEqualTo(2);
+    clock.advance(Duration.ofSeconds(10));
+    at("mem://b").remove(key);
+    assertThat(at("mem://b").get(key).toString()).isEqualTo("new");
+    assertThat(expirations()).as("a removed key is absent, not expired").containsExactly(1L, 1L, 1L);
+  }
+
+  @Test
+  void anExpiredNotFoundCountsAsAnExpiration() {
+    start(b -> b.notFoundTtl(Duration.ofSeconds(5)));
+    String key = ownedBy("mem://c");
+    assertThatThrownBy(() -> at("mem://c").get(key)).isInstanceOf(KeyNotFoundException.class);
+    clock.advance(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> at("mem://c").get(key)).isInstanceOf(KeyNotFoundException.class);
+    assertThat(expirations()).containsExactly(0L, 0L, 1L);
+  }
+
+  private List<Long> expirations() {
+    return PEERS.stream().map(u -> at(u).stats().expirations()).toList();
+  }
+
+  @Test
   void setWithATtlExpiresEverywhere() {
     start(b -> b);
     String key = ownedBy("mem://b");
@@ -244,7 +279,9 @@ class ClusterFreshnessTest {
     sourceDown = true;
     assertThat(at("mem://a").get(key).toString()).isEqualTo("v1");
     assertThat(at("mem://a").stats().staleHits()).isEqualTo(1);
+    assertThat(at("mem://a").stats().expirations()).as("a stale serve is an expiration too").isEqualTo(1);
     assertThat(at("mem://b").get(key).toString()).as("the owner answers b with its stale value").isEqualTo("v1");
+    assertThat(expirations()).as("b's hot copy, then a's entry again for b's fetch").containsExactly(2L, 1L, 0L);
     clock.advance(Duration.ofSeconds(9));
     assertThatThrownBy(() -> at("mem://a").get(key)).isInstanceOf(LoadException.class).hasMessageContaining("503");
     sourceDown = false;

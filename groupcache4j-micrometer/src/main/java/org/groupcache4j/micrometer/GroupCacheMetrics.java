@@ -43,7 +43,7 @@ import org.groupcache4j.peer.PeerState;
  *   {@code _local_loads_total}, {@code _local_load_errors_total}, {@code _server_requests_total}</td>
  *   <td>{@code group}</td><td>the counters of {@link GroupStats}</td></tr>
  * <tr><td>{@code groupcache_removes_total}, {@code _sets_total}, {@code _not_found_hits_total},
- *   {@code _stale_hits_total}</td><td>{@code group}</td><td>writes and expiry (see {@link GroupStats})</td></tr>
+ *   {@code _stale_hits_total}, {@code _expirations_total}</td><td>{@code group}</td><td>writes and expiry (see {@link GroupStats})</td></tr>
  * <tr><td>{@code groupcache_cache_bytes}, {@code _cache_items}, {@code _cache_evictions_total}</td>
  *   <td>{@code group}, {@code cache} ({@code main}/{@code hot})</td><td>per store</td></tr>
  * <tr><td>{@code groupcache_cache_budget_bytes}</td><td>{@code group}</td><td>the byte budget</td></tr>
@@ -154,6 +154,8 @@ public final class GroupCacheMetrics implements MeterBinder {
       counter("groupcache.not.found.hits", "Gets answered by a cached \"not found\"", g, t, GroupStats::notFoundHits);
       counter("groupcache.stale.hits", "Gets answered by an expired value because its reload failed", g, t,
           GroupStats::staleHits);
+      counter("groupcache.expirations", "Gets that found their key expired in the main or hot store (so loaded it again)",
+          g, t, GroupStats::expirations);
       Gauge.builder("groupcache.cache.budget", g, x -> x.cacheBytes()).baseUnit("bytes")
           .description("Byte budget of the main and hot store together").tags(t).register(registry);
       for (String cacheName : new String[] {"main", "hot"}) {

@@ -14,6 +14,7 @@ import org.groupcache4j.GroupCache;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.peer.InMemoryNetwork;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,28 @@ class GroupCacheMetricsTest {
     assertThat(m.value("groupcache_removes_total", "group", "scores")).isGreaterThanOrEqualTo(1);
     assertThat(m.value("groupcache_stale_hits_total", "group", "scores")).isZero();
     assertThat(m.value("groupcache_not_found_hits_total", "group", "scores")).isZero();
+    assertThat(m.value("groupcache_expirations_total", "group", "scores")).isZero();
+  }
+
+  @Test
+  void expirationsAreCounted() {
+    ManualClock clock = new ManualClock();
+    try (GroupCache solo = GroupCache.builder().self("mem://solo").clock(clock).transport(network.transport()).build()) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new GroupCacheMetrics(solo).bindTo(registry);
+      Group g = solo.groupBuilder("ttl").expireAfterWrite(Duration.ofSeconds(5))
+          .loader(key -> key.getBytes(StandardCharsets.UTF_8)).build();
+      g.get("k");
+      g.get("k");
+      assertThat(PrometheusText.parse(registry.scrape()).value("groupcache_expirations_total", "group", "ttl")).isZero();
+      clock.advance(Duration.ofSeconds(5));
+      g.get("k");
+      g.get("k");
+      PrometheusText m = PrometheusText.parse(registry.scrape());
+      assertThat(m.type("groupcache_expirations_total")).isEqualTo("counter");
+      assertThat(m.value("groupcache_expirations_total", "group", "ttl")).isEqualTo(1);
+      assertThat(m.value("groupcache_loads_total", "group", "ttl")).isEqualTo(2);
+    }
   }
 
   @Test

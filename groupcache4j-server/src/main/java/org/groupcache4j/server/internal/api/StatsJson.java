@@ -26,7 +26,7 @@ import org.groupcache4j.server.internal.Readiness;
  *  "discovery":{"source":"DNS …","selfListed":true,"lastLookup":"…","lastChange":"…","problem":null},
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
- *    "serverRequests":..,"notFoundHits":..,"staleHits":..,"removes":..,"sets":..,
+ *    "serverRequests":..,"notFoundHits":..,"staleHits":..,"removes":..,"sets":..,"expirations":..,
  *    "origin":{"spec":"demo ...","loads":3,"ok":2,"notFound":1,"timeouts":0,"errors":0,"outOfMemory":0,"millis":12},
  *    "mainStore":{"bytes":..,"items":..,"gets":..,"hits":..,"evictions":..},"hotStore":{...}}}}
  * </pre>
@@ -133,6 +133,7 @@ public final class StatsJson {
     m.put("staleHits", s.staleHits());
     m.put("removes", s.removes());
     m.put("sets", s.sets());
+    m.put("expirations", s.expirations());
     Map<String, Object> o = new LinkedHashMap<>();
     OriginLoader.Counts c = g.origin();
     o.put("spec", g.originSpec());

@@ -108,6 +108,38 @@ class ObservabilityEndpointsTest {
   }
 
   @Test
+  void anExpiredValueIsCountedAsAnExpiration() throws Exception {
+    String[] g = {"group", "scores"};
+    String key = ownedBy(peers.get(0), "ttl");
+    assertThat(PrometheusText.parse(get(api(0), "/metrics").body()).value("groupcache_expirations_total", g)).isZero();
+    HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(api(0) + "/api/scores/" + key + "?ttl=1ms"))
+        .PUT(HttpRequest.BodyPublishers.ofString("short-lived")).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isLessThan(300);
+    // Get it until the millisecond has passed: the first get after that finds it expired and
+    // reloads it from the origin, which gives it no expiry, so exactly one expiration is counted.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(get(api(0), "/api/scores/" + key).body()).isNotEqualTo("short-lived"));
+    assertThat(get(api(0), "/api/scores/" + key).body()).isNotEqualTo("short-lived");
+    PrometheusText m = PrometheusText.parse(get(api(0), "/metrics").body());
+    assertThat(m.type("groupcache_expirations_total")).isEqualTo("counter");
+    assertThat(m.value("groupcache_expirations_total", g)).isEqualTo(1);
+    Map<String, Object> stats = JSON.std.mapFrom(get(api(0), "/stats").body());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> scores = (Map<String, Object>) ((Map<String, Object>) stats.get("groups")).get("scores");
+    assertThat(scores.get("expirations")).isEqualTo(1);
+  }
+
+  private String ownedBy(String owner, String prefix) {
+    HashRing ring = HashRing.of(peers);
+    for (int i = 0; ; i++) {
+      if (ring.owner(prefix + i).equals(owner)) {
+        return prefix + i;
+      }
+    }
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void clusterOwnerPageAndPeerStatus() throws Exception {
     get(api(1), "/api?key=x");
