@@ -74,16 +74,30 @@ class NodeClusterTest {
     });
     origin.start();
     String spec = "http://127.0.0.1:" + origin.getAddress().getPort() + "/{key}";
-    for (int i = 0; i < 3; i++) {
-      peers.add("http://127.0.0.1:" + freePort());
-    }
-    for (int i = 0; i < 3; i++) {
-      NodeConfig c = new NodeConfig(peers.get(i), peers, null, "/_groupcache/", 50,
-          List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
-          Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, spec,
-          new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
-          Duration.ofSeconds(30), Duration.ofSeconds(5));
-      nodes.add(Node.start(c));
+    // Each node's URL names its peer port, so the ports are picked before the nodes bind them: if
+    // another process takes one in between, start the cluster again on other ports.
+    for (int attempt = 1; ; attempt++) {
+      peers.clear();
+      for (int i = 0; i < 3; i++) {
+        peers.add("http://127.0.0.1:" + freePort());
+      }
+      try {
+        for (int i = 0; i < 3; i++) {
+          NodeConfig c = new NodeConfig(peers.get(i), peers, null, "/_groupcache/", 50,
+              List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
+              Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, spec,
+              new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
+              Duration.ofSeconds(30), Duration.ofSeconds(5));
+          nodes.add(Node.start(c));
+        }
+        return;
+      } catch (IOException e) { // a port was taken: Node.start says "cannot listen for peers"
+        nodes.forEach(Node::close);
+        nodes.clear();
+        if (attempt == 5) {
+          throw e;
+        }
+      }
     }
   }
 
