@@ -59,6 +59,11 @@ class KubernetesManifestTest {
         .matcher(yaml);
     assertThat(probe.find()).as("a readinessProbe with httpGet in %s", MANIFEST).isTrue();
     assertThat(probe.group(1)).isEqualTo("/healthz");
+    Matcher liveness = Pattern.compile("livenessProbe:[^\\n]*\\n\\s+httpGet:\\s*\\n\\s+path: (\\S+)\\s*\\n\\s+port: (\\S+)")
+        .matcher(yaml);
+    assertThat(liveness.find()).as("a livenessProbe with httpGet in %s", MANIFEST).isTrue();
+    assertThat(liveness.group(1)).as("not the dashboard page").isEqualTo("/livez");
+    assertThat(liveness.group(2)).isEqualTo(probe.group(2));
     String apiPortName = probe.group(2);
     Matcher port = Pattern.compile("- name: " + Pattern.quote(apiPortName) + "\\s*\\n\\s+containerPort: (\\d+)").matcher(yaml);
     assertThat(port.find()).as("container port %s", apiPortName).isTrue();

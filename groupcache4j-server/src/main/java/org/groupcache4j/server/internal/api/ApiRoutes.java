@@ -33,7 +33,7 @@ final class ApiRoutes {
   private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.server.api", Duration.ofSeconds(10));
   static final String HELP = "groupcache4j node: GET, PUT or DELETE /api?key=K or /api/{group}/{key} (PUT: the value as "
       + "the body, ?ttl=30s), POST /api/{group}/_remove with {\"keys\":[...]}, GET /stats, GET /healthz, "
-      + "GET /metrics, GET / (dashboard)";
+      + "GET /livez, GET /metrics, GET / (dashboard)";
   /** The largest value a PUT takes. */
   static final int MAX_PUT_BODY = 64 << 20;
 
@@ -63,6 +63,7 @@ final class ApiRoutes {
             .post(ApiWrites.MAX_BATCH_BODY, api::byPath))
         .exact("/stats", r -> r.get(api::stats))
         .exact("/healthz", r -> r.get(api::health))
+        .exact("/livez", r -> r.get(ex -> ex.respond(Response.text(200, "alive")))) // a liveness probe: answers while the event loops run
         .notFound(ex -> Response.text(404, "no such endpoint: " + Text.quotable(String.valueOf(ex.target().rawPath()))
             + "; " + HELP));
     if (pages != null) {

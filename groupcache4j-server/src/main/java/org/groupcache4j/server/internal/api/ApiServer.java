@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client API of a node: {@code GET /api?key=K} (default group), {@code GET /api/{group}/{key}},
- * {@code GET /stats}, {@code GET /healthz} (routes in {@link ApiRoutes#routes}), served by the
+ * {@code GET /stats}, {@code GET /healthz}, {@code GET /livez} (routes in {@link ApiRoutes#routes}), served by the
  * HTTP layer's {@link HttpServer}: requests never block an event loop, pipelined requests are
  * answered in order.
  *
@@ -74,7 +74,7 @@ public final class ApiServer implements AutoCloseable {
     }
     http = HttpServer.builder()
         .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem, cfg.pages)
-            .guarded(AuthGuard.of(cfg.auth, Set.of("/healthz"))).logged(AccessLog.ifEnabled()))
+            .guarded(AuthGuard.of(cfg.auth, Set.of("/healthz", "/livez"))).logged(AccessLog.ifEnabled()))
         .pipeline(cfg.tls == null ? ch -> { } : ch -> cfg.tls.addServerTls(ch, "client API port"))
         .eventLoops(acceptors, servers)
         .idleTimeout(cfg.idleTimeout)
@@ -238,7 +238,7 @@ public final class ApiServer implements AutoCloseable {
       return this;
     }
 
-    /** The bearer tokens requests need ({@code /healthz} needs none); default: none. */
+    /** The bearer tokens requests need ({@code /healthz} and {@code /livez} need none); default: none. */
     public Builder auth(RequestAuth auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;

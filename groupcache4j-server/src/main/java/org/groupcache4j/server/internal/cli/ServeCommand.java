@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
         "                            $GROUPCACHE4J_JDBC_PASSWORD)",
         "  synthetic:SIZE[,delay=D]  \"value-of-KEY\" padded with '.' to SIZE bytes, after D (load tests)",
         "",
-        "Client API (--api): GET /api?key=K, GET /api/{group}/{key}, GET /stats, GET /healthz.",
+        "Client API (--api): GET /api?key=K, GET /api/{group}/{key}, GET /stats, GET /healthz, GET /livez.",
         "Sizes: plain bytes or KiB/MiB/GiB (64MiB). Durations: 200ms, 5s, 1.5s, 2m."})
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -219,7 +219,7 @@ public final class ServeCommand implements Callable<Integer> {
   boolean apiTls;
 
   @Option(names = "--api-token-file", paramLabel = "FILE",
-      description = "Require 'Authorization: Bearer TOKEN' (TOKEN = the first line of FILE) on the client API, /healthz excepted; 401 otherwise. Read again when it changes. Default: none.")
+      description = "Require 'Authorization: Bearer TOKEN' (TOKEN = the first line of FILE) on the client API, /healthz and /livez excepted; 401 otherwise. Read again when it changes. Default: none.")
   Path apiTokenFile;
 
   @Option(names = "--api-write-token-file", paramLabel = "FILE",

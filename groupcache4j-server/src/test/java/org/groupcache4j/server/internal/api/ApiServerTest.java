@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
 class ApiServerTest {
   private final CountDownLatch releaseSlow = new CountDownLatch(1);
   private final CountDownLatch neverReleased = new CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicReference<String> healthProblem = new java.util.concurrent.atomic.AtomicReference<>();
   private GroupCache cache;
   private ApiServer server;
   private int port;
@@ -89,6 +90,7 @@ class ApiServerTest {
     return ApiServer.builder(cache, "scores")
         .keyPolicy((g, k) -> k.startsWith("bad") ? "bad keys are refused here" : null)
         .stats(() -> "{\"stats\":true}\n")
+        .healthProblem(healthProblem::get)
         .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
         .maxConnections(maxConnections)
         .idleTimeout(Duration.ofSeconds(30))
@@ -237,6 +239,12 @@ class ApiServerTest {
     Resp h = get("/healthz");
     assertThat(h.status()).isEqualTo(200);
     assertThat(h.text()).isEqualTo("ok\n");
+    assertThat(get("/livez").text()).isEqualTo("alive\n");
+    healthProblem.set("starting: looking up the peers");
+    assertThat(get("/healthz").status()).isEqualTo(503);
+    Resp live = get("/livez");
+    assertThat(live.status()).as("unready, but alive").isEqualTo(200);
+    assertThat(live.text()).isEqualTo("alive\n");
   }
 
   @Test

@@ -119,6 +119,7 @@ class ServeTlsTest {
     assertThat(wrong.body()).doesNotContain(READ);
     assertThat(send("GET", api(0) + "/api?key=x", WRITE).statusCode()).as("the write token reads too").isEqualTo(200);
     assertThat(send("GET", api(0) + "/healthz", null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", api(0) + "/livez", null).statusCode()).as("the liveness probe sends no token").isEqualTo(200);
     assertThat(send("PUT", api(0) + "/api/scores/x", READ).statusCode()).as("a read token writing").isEqualTo(403);
     assertThat(send("DELETE", api(0) + "/api/scores/x", null).statusCode()).isEqualTo(401);
   }
