@@ -19,8 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ./groupcache4j demo --exit} end to end: three node processes, three concurrent requests
- * for Tom answered with one origin load, and no process left behind. Each test gives the demo free
+ * {@code ./groupcache4j demo --exit} end to end: three node processes reading one database, three
+ * concurrent requests for Tom answered with one origin load, a score changed in the database that
+ * the cluster serves only after a {@code DELETE}, with one reload, and no process or port left
+ * behind. Each test gives the demo free
  * ports of its own ({@code --peer-ports}, {@code --api-ports}), so it runs beside a demo or node on
  * the default ports; two demos given the same ports do not count each other's nodes.
  */
@@ -82,9 +84,16 @@ class DemoIT {
             + " \\(no such row\\)")
         .containsPattern("Tom, again +630 +node " + tom + " +nobody \\(cached\\)")
         .contains("every key was loaded once, by its owner.")
-        .containsPattern("nodes 1, 2, 3 answer: 600, 600, 600 - 0 origin loads: node " + ownerOf("Jack") + " \\(the owner\\)")
-        .contains("nodes 1, 2, 3 answer: 589, 589, 589 - 1 origin load (node " + ownerOf("Jack") + ").")
-        .contains("Stopping the 3 nodes... stopped.")
+        .containsPattern("--origin jdbc:h2:tcp://127\\.0\\.0\\.1:\\d+/mem:groupcache4j-demo-\\S+ --query "
+            + "'SELECT score FROM scores WHERE name = \\?' --jdbc-user demo")
+        .contains("UPDATE scores SET score = 600 WHERE name = 'Jack'")
+        .contains("1 row changed: Jack 589 -> 600.")
+        // the database changed, the cache did not: every node still serves what it loaded
+        .contains("nodes 1, 2, 3 answer: 589, 589, 589 - 0 origin loads")
+        .contains("curl -X DELETE \"http://localhost:" + ports.get(4) + "/api?key=Jack\"")
+        // after the remove at node 2: the new score everywhere, from one reload by the owner
+        .contains("nodes 1, 2, 3 answer: 600, 600, 600 - 1 origin load (node " + ownerOf("Jack") + ", the owner;")
+        .contains("Stopping the 3 nodes... stopped; the database is closed.")
         .doesNotContain("seed");
   }
 
@@ -114,16 +123,32 @@ class DemoIT {
     assertThat(succeeded).as("demos that gave an account").isLessThanOrEqualTo(1);
   }
 
+  /**
+   * A running demo listens on 127.0.0.1 only: its nodes on the ports they were given, the demo
+   * itself on the database's ephemeral port; on SIGTERM all of it stops and that port closes.
+   */
   @Test
-  void aRunningDemoStopsItsNodesOnSigterm() throws Exception {
+  void aRunningDemoListensOnLoopbackOnlyAndStopsItsNodesAndDatabaseOnSigterm() throws Exception {
     Process demo = processes.launch("demo-term", demo());
     List<Long> pids = awaitRunning(demo, "demo-term");
     try {
+      Matcher url = Pattern.compile("jdbc:h2:tcp://127\\.0\\.0\\.1:(\\d+)/").matcher(processes.logText("demo-term"));
+      assertThat(url.find()).as("database URL in:%n%s", processes.logText("demo-term")).isTrue();
+      String dbPort = url.group(1);
+      assertThat(listening(demo.pid())).as("listening sockets of the demo process").containsExactly("127.0.0.1:" + dbPort);
+      List<String> nodeSockets = new ArrayList<>();
+      for (long pid : pids) {
+        nodeSockets.addAll(listening(pid));
+      }
+      assertThat(nodeSockets).as("listening sockets of the nodes")
+          .containsExactlyInAnyOrderElementsOf(ports.stream().map(p -> "127.0.0.1:" + p).toList());
+
       demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT
       assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(demo.exitValue()).as(processes.logText("demo-term")).isZero();
-      assertThat(processes.logText("demo-term")).contains("Stopping the 3 nodes... stopped.");
+      assertThat(processes.logText("demo-term")).contains("Stopping the 3 nodes... stopped; the database is closed.");
       assertAllGone(pids);
+      assertThat(listeningPorts()).as("ports still listening").doesNotContain(Integer.parseInt(dbPort));
     } finally {
       pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
@@ -183,6 +208,72 @@ class DemoIT {
       pids.add(Long.parseLong(m.group(1)));
     }
     return pids;
+  }
+
+  /**
+   * The TCP sockets process {@code pid} listens on, as "address:port" (IPv4-mapped IPv6 addresses
+   * shown as IPv4), from Linux's /proc.
+   */
+  private static List<String> listening(long pid) throws IOException {
+    List<String> inodes = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(target.substring("socket:[".length(), target.length() - 1));
+          }
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+    }
+    List<String> sockets = new ArrayList<>();
+    for (String[] row : listenRows()) {
+      if (inodes.contains(row[9])) {
+        sockets.add(address(row[1]));
+      }
+    }
+    return sockets;
+  }
+
+  /** The ports anything on this machine listens on (TCP, IPv4 and IPv6). */
+  private static List<Integer> listeningPorts() throws IOException {
+    List<Integer> ports = new ArrayList<>();
+    for (String[] row : listenRows()) {
+      ports.add(Integer.parseInt(row[1].substring(row[1].indexOf(':') + 1), 16));
+    }
+    return ports;
+  }
+
+  /** The rows of /proc/net/tcp and tcp6 in state LISTEN, split on blanks. */
+  private static List<String[]> listenRows() throws IOException {
+    List<String[]> rows = new ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      List<String> lines = Files.readAllLines(Path.of(table));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        if (f[3].equals("0A")) {
+          rows.add(f);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** "0100007F:1F41" or its IPv6 form as "127.0.0.1:8001"; other addresses as their hex, which no test expects. */
+  private static String address(String hex) {
+    int colon = hex.indexOf(':');
+    String ip = hex.substring(0, colon);
+    int port = Integer.parseInt(hex.substring(colon + 1), 16);
+    if (ip.length() == 32 && ip.startsWith("0000000000000000FFFF0000")) { // ::ffff:a.b.c.d
+      ip = ip.substring(24);
+    }
+    if (ip.length() == 8) { // a 32-bit word in host (little-endian) order
+      long v = Long.parseLong(ip, 16);
+      ip = (v & 0xff) + "." + (v >> 8 & 0xff) + "." + (v >> 16 & 0xff) + "." + (v >> 24 & 0xff);
+    }
+    return ip + ":" + port;
   }
 
   private static void assertAllGone(List<Long> pids) {

@@ -29,8 +29,14 @@ import org.groupcache4j.server.internal.origin.DemoDatabase;
 
 /**
  * The {@code demo} command: the three-node example cluster as separate processes (this same
- * program re-launched with {@code serve}), three concurrent requests for Tom, a few more keys, and
- * an account of who owned and who loaded each key, read from the nodes' {@code /stats}.
+ * program re-launched with {@code serve}), three concurrent requests for Tom, a few more keys, an
+ * account of who owned and who loaded each key, read from the nodes' {@code /stats}, and a score
+ * changed in the database that the cluster reloads once after a {@code DELETE}.
+ *
+ * <p>The three nodes read one database, which this process hosts ({@link DemoDatabase#host()}: H2's
+ * TCP server on an ephemeral port of 127.0.0.1, a password new at every run). Each node is given it
+ * as a user gives a node any database: {@code --origin jdbc:… --query … --jdbc-user …} and the
+ * password in {@code $GROUPCACHE4J_JDBC_PASSWORD}.
  *
  * <p>The demo knows its own nodes: it starts each with a token of this run ({@code --instance}) and
  * trusts a port only when its {@code /stats} shows that token, so a port answered by another demo
@@ -38,7 +44,8 @@ import org.groupcache4j.server.internal.origin.DemoDatabase;
  *
  * <p>The node processes never outlive the demo: they are stopped on every way out (the end of
  * {@code --exit}, Ctrl-C, SIGTERM, a shutdown hook), and each node also stops by itself when this
- * process ends ({@code --parent-pid}), even if it was killed with SIGKILL.
+ * process ends ({@code --parent-pid}), even if it was killed with SIGKILL. The database and its
+ * port close after the nodes stopped, and with this process in any case.
  */
 public final class Demo {
   static final String HOST = "127.0.0.1";
@@ -60,6 +67,7 @@ public final class Demo {
   private final int[] apiPorts;
   private final String token = UUID.randomUUID().toString();
   private Path logDir;
+  private DemoDatabase.Hosted database;
 
   /** A demo on three peer ports and three client API ports of 127.0.0.1. */
   public Demo(PrintWriter out, PrintWriter err, boolean verbose, List<Integer> peerPorts, List<Integer> apiPorts) {
@@ -84,7 +92,7 @@ public final class Demo {
       err.flush();
       return 1;
     }
-    Thread hook = new Thread(this::stopNodes, "demo-stop-nodes");
+    Thread hook = new Thread(this::stopAll, "demo-stop-nodes");
     Runtime.getRuntime().addShutdownHook(hook);
     CountDownLatch stop = new CountDownLatch(1);
     int code = 1;
@@ -124,8 +132,8 @@ public final class Demo {
       out.println();
       out.print("Stopping the 3 nodes... ");
       out.flush();
-      stopNodes();
-      out.println("stopped.");
+      stopAll();
+      out.println("stopped; the database is closed.");
       out.flush();
       if (code == 0) {
         deleteLogs(); // kept when something went wrong: the messages point to them
@@ -170,10 +178,20 @@ public final class Demo {
 
   private boolean startNodes() throws IOException, InterruptedException {
     logDir = Files.createTempDirectory("groupcache4j-demo-");
+    try {
+      database = DemoDatabase.host();
+    } catch (java.sql.SQLException e) {
+      err.println("groupcache4j demo: cannot start the demo database (H2 on 127.0.0.1): " + e.getMessage());
+      err.flush();
+      return false;
+    }
     out.println("groupcache4j demo: the three-node example cluster, on this machine.");
-    out.println("Each node is a separate process with its own copy of the demo database (embedded H2:");
-    out.println("Tom 630, Jack 589, Sam 567 and " + DemoDatabase.GENERATED + " generated players), its cache, "
-        + "and a client API.");
+    out.println("Its database is H2, hosted by this demo process on 127.0.0.1 (table scores: Tom 630, Jack 589,");
+    out.println("Sam 567 and " + DemoDatabase.GENERATED + " generated players). Each node is a separate process with "
+        + "its cache and a");
+    out.println("client API, and all three read that one database, given to them as to any node:");
+    out.println("  --origin " + database.url() + " --query '" + DemoDatabase.QUERY + "' --jdbc-user "
+        + DemoDatabase.Hosted.USER);
     out.println();
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -194,14 +212,19 @@ public final class Demo {
           "--peers", String.join(",", peers),
           "--api", HOST + ":" + apiPorts[i],
           "--instance", token + "-" + (i + 1),
-          "--origin", "demo",
+          "--origin", database.url(),
+          "--query", DemoDatabase.QUERY,
+          "--jdbc-user", DemoDatabase.Hosted.USER,
+          "--jdbc-pool", "2",
           "--api-threads", "1",
           "--parent-pid", Long.toString(pid)));
       if (verbose) {
         cmd.add("--verbose");
       }
       Path log = logDir.resolve("node" + (i + 1) + ".log");
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().put("GROUPCACHE4J_JDBC_PASSWORD", database.password());
+      Process p = pb.start();
       nodes.add(p);
       out.printf("  node %d   peer %s   api http://%s:%d   pid %d%n", i + 1, peers.get(i), HOST, apiPorts[i], p.pid());
     }
@@ -295,11 +318,11 @@ public final class Demo {
     int tomOwner = nodeOf(ring.owner("Tom"));
     out.println("   answers: " + String.join(", ", answers));
     if (tomOwner == 3) {
-      out.println("   Node 3 owns Tom: it merged the three requests into one load from its database.");
+      out.println("   Node 3 owns Tom: it merged the three requests into one load from the database.");
     } else {
       out.println("   Tom is owned by node " + tomOwner + " (hash ring). Node 3 merged the three requests into one "
           + "fetch from node " + tomOwner + ",");
-      out.println("   and node " + tomOwner + " loaded Tom from its database" + (tomLoads == 1 ? " once." : ":")
+      out.println("   and node " + tomOwner + " loaded Tom from the database" + (tomLoads == 1 ? " once." : ":")
           + (tomLoads == 1 ? "" : " " + loaders(initial, afterTom) + "."));
     }
     out.println("   => 3 concurrent requests for Tom: " + tomLoads + " origin load" + (tomLoads == 1 ? "" : "s")
@@ -356,25 +379,43 @@ public final class Demo {
     out.flush();
   }
 
-  /** 3. A value changes: put at one node, then removed at another so that its owner reloads it once. */
+  /**
+   * 3. A score changes in the database: the cluster keeps serving what it cached until the key is
+   * removed at one node, after which the owner reloads it once and every node answers the new score.
+   */
   private void update() throws IOException, InterruptedException {
     HashRing ring = HashRing.of(peers, HashRing.DEFAULT_REPLICAS, HashFunction.CRC32_IEEE);
+    int owner = nodeOf(ring.owner("Jack"));
+    int newScore = 600;
     out.println();
-    out.println("3. Jack's score changes to 600. Tell the cluster, at node 1:");
-    out.println("     curl -X PUT --data 600 \"http://localhost:" + apiPorts[0] + "/api/scores/Jack\"");
-    Answer put = join(write(apiPorts[0], "PUT", "/api/scores/Jack", "600"));
+    out.println("3. Jack's score changes in the database (this demo runs the statement):");
+    out.println("     " + DemoDatabase.Hosted.updateSql("Jack", newScore));
+    Integer old;
+    int changed;
+    try {
+      old = database.score("Jack");
+      changed = database.setScore("Jack", newScore);
+    } catch (java.sql.SQLException e) {
+      throw new IOException("cannot update the demo database: " + e.getMessage(), e);
+    }
+    out.println("   " + changed + " row" + (changed == 1 ? "" : "s") + " changed: Jack " + old + " -> " + newScore + ".");
     long[] before = originLoads();
-    out.println("   " + (put.status() == 200 ? "" : "PUT answered " + put.shown() + "; ") + "nodes 1, 2, 3 answer: "
-        + everyNode("Jack") + " - " + (sum(originLoads()) - sum(before)) + " origin loads: node "
-        + nodeOf(ring.owner("Jack")) + " (the owner) stored it, the others dropped their copies.");
-    out.println("   Back to what the database says: remove Jack, at node 2:");
+    String answers = everyNode("Jack");
+    long[] after = originLoads();
+    out.println("   nodes 1, 2, 3 answer: " + answers + " - " + (sum(after) - sum(before)) + " origin loads: the cache "
+        + "does not watch the database,");
+    out.println("   it keeps serving the value it loaded (that is what spares the database) until it is told.");
+    out.println("   Tell the cluster: remove Jack, at node 2 (any node will do; Jack's owner is node " + owner + "):");
     out.println("     curl -X DELETE \"http://localhost:" + apiPorts[1] + "/api?key=Jack\"");
     Answer removed = join(write(apiPorts[1], "DELETE", "/api?key=Jack", null));
     before = originLoads();
-    String answers = everyNode("Jack");
-    long[] after = originLoads();
+    answers = everyNode("Jack");
+    after = originLoads();
+    long loads = sum(after) - sum(before);
     out.println("   " + (removed.status() == 200 ? "" : "DELETE answered " + removed.shown() + "; ") + "nodes 1, 2, 3 answer: "
-        + answers + " - " + (sum(after) - sum(before)) + " origin load (" + loaders(before, after) + ").");
+        + answers + " - " + loads + " origin load" + (loads == 1 ? "" : "s") + " (" + (loads == 0 ? "none" : loaders(before, after))
+        + (loads == 1 && loaders(before, after).equals("node " + owner) ? ", the owner; the other nodes got it from node " + owner : "")
+        + ").");
     out.flush();
   }
 
@@ -402,6 +443,15 @@ public final class Demo {
     out.println("  curl \"http://localhost:" + apiPorts[1] + "/api/scores/Sam\"");
     out.println("  curl \"http://localhost:" + apiPorts[2] + "/stats\"");
     out.println("  curl -X DELETE \"http://localhost:" + apiPorts[0] + "/api?key=Tom\"   # the next request reloads Tom once");
+    out.println("  curl -X PUT --data 700 \"http://localhost:" + apiPorts[1] + "/api/scores/Sam\"   # Sam is 700 in the cache "
+        + "(not in the database) on every node");
+    String cp = System.getProperty("java.class.path");
+    if (cp.endsWith(".jar") && !cp.contains(java.io.File.pathSeparator)) { // the runnable jar, which has H2's shell
+      String java = ProcessHandle.current().info().command().orElse("java");
+      out.println("  " + java + " -cp " + cp + " org.h2.tools.Shell -url " + database.url() + " -user " + DemoDatabase.Hosted.USER
+          + " -password " + database.password() + " -sql \"" + DemoDatabase.Hosted.updateSql("Tom", 700) + "\"");
+      out.println("      # changes Tom in the database; the cache answers 630 until Tom is removed");
+    }
     out.println("  ./groupcache4j ring --peers " + String.join(",", peers) + " Tom Jack Sam");
     out.println("Press Ctrl-C to stop the three nodes.");
     out.flush();
@@ -466,6 +516,14 @@ public final class Demo {
 
   private int nodeOf(String peer) {
     return peers.indexOf(peer) + 1;
+  }
+
+  /** Stops the nodes, then closes the database and its port. */
+  synchronized void stopAll() {
+    stopNodes();
+    if (database != null) {
+      database.close();
+    }
   }
 
   /** Stops every node: SIGTERM (graceful), then SIGKILL for any still running after 10 s. */
