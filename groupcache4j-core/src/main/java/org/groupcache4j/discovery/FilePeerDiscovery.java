@@ -19,12 +19,23 @@ final class FilePeerDiscovery implements PeerDiscovery {
   private static final long SETTLE_MILLIS = 100;
   private static final int MAX_SETTLE_ROUNDS = 20;
 
+  /** The wait between a read and the read that checks it; tests make a writer act in it. */
+  interface Pause {
+    void pause() throws InterruptedException;
+  }
+
   private final Path path;
+  private final Pause settle;
   private byte[] lastRead; // only the watcher's thread looks up
   private List<String> lastPeers;
 
   FilePeerDiscovery(Path path) {
+    this(path, () -> Thread.sleep(SETTLE_MILLIS));
+  }
+
+  FilePeerDiscovery(Path path, Pause settle) {
     this.path = Objects.requireNonNull(path, "path");
+    this.settle = Objects.requireNonNull(settle, "settle");
   }
 
   @Override
@@ -35,7 +46,7 @@ final class FilePeerDiscovery implements PeerDiscovery {
     }
     for (int round = 0; ; round++) {
       try {
-        Thread.sleep(SETTLE_MILLIS);
+        settle.pause();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while reading " + path, e);

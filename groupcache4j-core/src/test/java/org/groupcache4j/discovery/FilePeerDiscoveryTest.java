@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,19 +74,37 @@ class FilePeerDiscoveryTest {
   @Test
   void aFileCaughtHalfWrittenIsTakenOnlyOnceItIsWhole() throws Exception {
     Path f = Files.writeString(dir.resolve("peers"), "http://10.0.0.1:8001\n");
-    PeerDiscovery d = PeerDiscovery.file(f);
-    d.lookup();
-    Files.writeString(f, "http://10.0.0.1:8001\nhttp://10.0.0.2:80"); // a writer caught mid-line
-    Thread writer = new Thread(() -> {
-      try {
-        Thread.sleep(30);
-        Files.writeString(f, "http://10.0.0.1:8001\nhttp://10.0.0.2:8001\n");
-      } catch (Exception e) {
-        throw new RuntimeException(e);
+    AtomicInteger pauses = new AtomicInteger();
+    AtomicReference<String> writerFinishes = new AtomicReference<>(); // with this, in the next pause
+    PeerDiscovery d = new FilePeerDiscovery(f, () -> {
+      pauses.incrementAndGet();
+      String rest = writerFinishes.getAndSet(null);
+      if (rest != null) {
+        writeUnchecked(f, rest);
       }
     });
-    writer.start();
+    assertThat(d.lookup()).containsExactly("http://10.0.0.1:8001");
+    pauses.set(0);
+    Files.writeString(f, "http://10.0.0.1:8001\nhttp://10.0.0.2:80"); // a writer caught mid-line
+    writerFinishes.set("http://10.0.0.1:8001\nhttp://10.0.0.2:8001\n");
     assertThat(d.lookup()).containsExactly("http://10.0.0.1:8001", "http://10.0.0.2:8001");
-    writer.join();
+    assertThat(pauses).as("the half read, then the whole one, each checked once").hasValue(2);
+  }
+
+  @Test
+  void aFileThatKeepsChangingIsRefusedWithAdvice() throws Exception {
+    Path f = Files.writeString(dir.resolve("peers"), "http://10.0.0.1:8001\n");
+    AtomicInteger writes = new AtomicInteger();
+    PeerDiscovery d = new FilePeerDiscovery(f, () -> writeUnchecked(f, "http://10.0.0.1:" + (9000 + writes.incrementAndGet()) + "\n"));
+    assertThatThrownBy(d::lookup).isInstanceOf(IOException.class)
+        .hasMessageContaining("still changing").hasMessageContaining("rename it over peers");
+  }
+
+  private static void writeUnchecked(Path f, String text) {
+    try {
+      Files.writeString(f, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
