@@ -175,6 +175,31 @@ public final class HttpPeerTransport implements PeerTransport {
         .thenApply(v -> counts.stream().mapToInt(CompletableFuture::join).sum());
   }
 
+  /**
+   * The status document of {@code peerUrl} ({@code GET {basePath}_stats} on its peer port, which
+   * our nodes serve when built with {@link Builder#statusDocument}), asked like a fetch: over the
+   * pooled connections of the peer's client (a client of its own, closed after the answer, for a
+   * URL this transport has no client of), so with this transport's TLS (trusted certificates,
+   * client certificate under mutual TLS, host name check) and its peer token. It does not wait
+   * behind fetches.
+   *
+   * @return completes with the document of a {@code 200} answer; fails with a
+   *     {@link PeerFetchException}: {@link PeerFetchException.Reason#ERROR_STATUS} when the peer
+   *     answered another status (golang/groupcache answers 400, a node with another peer token
+   *     401), another reason when it gave no answer within {@code timeout}
+   */
+  public CompletableFuture<String> status(String peerUrl, Duration timeout) {
+    Objects.requireNonNull(peerUrl, "peerUrl");
+    Objects.requireNonNull(timeout, "timeout");
+    for (PeerHttpClient c : clients) {
+      if (c.url().equals(peerUrl)) {
+        return c.status(timeout);
+      }
+    }
+    PeerHttpClient own = (PeerHttpClient) client(peerUrl);
+    return own.status(timeout).whenComplete((doc, err) -> own.close());
+  }
+
   /** The address the server listens on (with the actual port if port 0 was asked), or {@code null} before {@link #start}. */
   public synchronized InetSocketAddress boundAddress() {
     return server == null ? null : server.boundAddress();

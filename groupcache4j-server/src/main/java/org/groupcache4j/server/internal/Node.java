@@ -138,7 +138,7 @@ public final class Node implements AutoCloseable {
       metrics = new NodeMetrics(built);
       memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());
       NodeMetrics m = metrics;
-      clusterView = new ClusterView(built, c.basePath(), this::statsJson, peer -> !m.peerUp(peer), Duration.ofSeconds(1));
+      clusterView = new ClusterView(built, transport, this::statsJson, peer -> !m.peerUp(peer), Duration.ofSeconds(1));
       if (!c.api().isEmpty()) {
         server = ApiServer.builder(gc, c.groups().get(0).name())
             .keyPolicy(this::refuse)

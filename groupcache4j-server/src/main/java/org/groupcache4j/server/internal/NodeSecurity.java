@@ -12,7 +12,7 @@ import org.groupcache4j.http.internal.tls.TlsContexts;
  *     against the JDK's trust store and this node cannot serve https)
  * @param apiTls the TLS contexts of the client API (the same certificate and key, no client
  *     certificates asked), or null for plain HTTP
- * @param apiReadToken bearer token the client API asks of every request but {@code /healthz} (null: none)
+ * @param apiReadToken bearer token the client API asks of every request but {@code ApiServer.OPEN_PATHS} (null: none)
  * @param apiWriteToken bearer token the client API asks of writes (null: the read token, if any)
  * @param peerToken bearer token the peer port asks for and this node sends to peers (null: none)
  */

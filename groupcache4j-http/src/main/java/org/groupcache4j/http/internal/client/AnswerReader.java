@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.internal.PeerErrors;
 import org.groupcache4j.KeyNotFoundException;
@@ -129,6 +130,10 @@ final class AnswerReader {
   }
 
   private Object outcome(ByteBuf content, Fetch f) {
+    if (f.status) {
+      return status == 200 ? content.toString(StandardCharsets.UTF_8)
+          : f.failure(PeerFetchException.Reason.ERROR_STATUS, "answered HTTP " + status + " to the status request", null);
+    }
     if (f.write != null) {
       return status == 200 ? Fetch.WRITTEN : PeerErrors.fromAnswer(status, null, content, f.peer, f.group, f.key);
     }

@@ -135,7 +135,7 @@ final class ConnectionPool {
       afterPreconnect = f; // it takes the connection being opened
       return;
     }
-    if (open < maxConnections || f.probe) { // a probe does not wait behind fetches: it opens one more
+    if (open < maxConnections || f.probe || f.status) { // a probe does not wait behind fetches: it opens one more
       connect(f);
       return;
     }
@@ -316,7 +316,7 @@ final class ConnectionPool {
   private void expired(Fetch f) {
     long ms = TimeUnit.NANOSECONDS.toMillis(f.timeoutNanos);
     abandon(f, f.failure(Reason.TIMED_OUT, "no answer within " + ms + " ms" + (f.probe ? " (the probe's timeout)"
-        : " (the transport's response timeout)"), new TimeoutException()));
+        : f.status ? " (the status request's timeout)" : " (the transport's response timeout)"), new TimeoutException()));
   }
 
   /** Fails {@code f} with {@code failure} wherever it is: waiting, connecting, or on a connection (closed then). */

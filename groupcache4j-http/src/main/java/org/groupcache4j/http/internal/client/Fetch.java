@@ -2,6 +2,7 @@ package org.groupcache4j.http.internal.client;
 
 import java.util.concurrent.CompletableFuture;
 import org.groupcache4j.http.PeerFetchException;
+import org.groupcache4j.http.internal.PeerEndpoint;
 
 /**
  * One fetch of a key from a peer, from its start to its outcome: the future the caller holds, its
@@ -14,10 +15,14 @@ final class Fetch {
   final String group;
   final String key;
   final boolean probe; // asks for the base path alone, not a key (see PeerHttpClient.probe)
+  final boolean status; // asks for the peer's status document (see PeerHttpClient.status)
   final long timeoutNanos; // from its start to its outcome
   final Write write; // a write's request, or null for a fetch or a probe
   final PeerKind kind; // what the peer's answers say it is, learned from this fetch's answer
-  /** Completes with a {@link org.groupcache4j.peer.PeerValue} (fetch), {@link #WRITTEN} (write), anything (probe). */
+  /**
+   * Completes with a {@link org.groupcache4j.peer.PeerValue} (fetch), {@link #WRITTEN} (write),
+   * the document as a {@code String} (status), anything (probe).
+   */
   final CompletableFuture<Object> result = new CompletableFuture<>();
 
   long deadline; // a System.nanoTime() value
@@ -42,10 +47,21 @@ final class Fetch {
   }
 
   Fetch(String peer, String group, String key, boolean probe, long timeoutNanos, Write write, PeerKind kind) {
+    this(peer, group, key, probe, false, timeoutNanos, write, kind);
+  }
+
+  /** A request for the peer's status document ({@code GET {basePath}_stats}). */
+  static Fetch status(String peer, long timeoutNanos, PeerKind kind) {
+    return new Fetch(peer, "", PeerEndpoint.STATUS, false, true, timeoutNanos, null, kind);
+  }
+
+  private Fetch(String peer, String group, String key, boolean probe, boolean status, long timeoutNanos, Write write,
+      PeerKind kind) {
     this.peer = peer;
     this.group = group;
     this.key = key;
     this.probe = probe;
+    this.status = status;
     this.timeoutNanos = timeoutNanos;
     this.write = write;
     this.kind = kind;

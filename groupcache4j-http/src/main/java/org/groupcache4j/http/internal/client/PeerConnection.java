@@ -42,6 +42,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     fetch = f;
     bytesSeen = false;
     channel.writeAndFlush(f.probe ? requests.basePath(channel.alloc())
+        : f.status ? requests.status(channel.alloc())
         : f.write != null ? requests.write(channel.alloc(), f.group, f.write)
         : requests.get(channel.alloc(), f.group, f.key), channel.voidPromise());
   }

@@ -208,6 +208,19 @@ public final class PeerHttpClient implements PeerClient {
     });
   }
 
+  /**
+   * Asks the peer for its status document ({@code GET {basePath}_stats}, which our nodes serve
+   * when built with {@code HttpPeerTransport.Builder.statusDocument}) over this client's
+   * connections, so with the same TLS, client certificate, host name check and token as fetches.
+   * Like a probe, it does not wait behind fetches. Completes with the document of a 200 answer;
+   * fails with a {@link PeerFetchException}: {@link Reason#ERROR_STATUS} when the peer answered
+   * another status (golang/groupcache: 400; a wrong peer token: 401), another reason when it did
+   * not answer within {@code timeout}.
+   */
+  public CompletableFuture<String> status(Duration timeout) {
+    return start(Fetch.status(url, timeout.toNanos(), kind)).thenApply(String.class::cast);
+  }
+
   private CompletableFuture<Object> start(Fetch f) {
     if (invalid != null) {
       f.result.completeExceptionally(f.failure(Reason.INVALID_URL, invalid, null));

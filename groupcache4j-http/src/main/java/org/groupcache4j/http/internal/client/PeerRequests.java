@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import org.groupcache4j.http.internal.PeerEndpoint;
 import org.groupcache4j.http.internal.PeerPaths;
 import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.http.internal.RingCheck;
@@ -81,6 +82,12 @@ final class PeerRequests {
   /** The request for the base path alone (answered 400 by a groupcache server: no group, no load). */
   ByteBuf basePath(ByteBufAllocator alloc) {
     return alloc.ioBuffer(head.length + tail.length).writeBytes(head).writeBytes(tail);
+  }
+
+  /** The request for the peer's status document: {@code GET {prefix}_stats}. */
+  ByteBuf status(ByteBufAllocator alloc) {
+    byte[] path = PeerEndpoint.STATUS.getBytes(StandardCharsets.US_ASCII);
+    return alloc.ioBuffer(head.length + path.length + tail.length).writeBytes(head).writeBytes(path).writeBytes(tail);
   }
 
   private record EscapedGroup(String name, byte[] escaped) {}

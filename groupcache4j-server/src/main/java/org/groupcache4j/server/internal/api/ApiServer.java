@@ -37,6 +37,13 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
+  /**
+   * The paths that need no token: {@code /healthz} and {@code /livez} (probes) and {@code /} (the
+   * dashboard page, or the endpoint list: no data; the page asks for the token and sends it with
+   * its data requests).
+   */
+  public static final Set<String> OPEN_PATHS = Set.of("/healthz", "/livez", "/");
+
   private final Builder cfg;
   private HttpServer http;
   private EventLoopGroup boss; // own loops, when none are shared
@@ -74,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
     }
     http = HttpServer.builder()
         .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem, cfg.pages)
-            .guarded(AuthGuard.of(cfg.auth, Set.of("/healthz", "/livez"))).logged(AccessLog.ifEnabled()))
+            .guarded(AuthGuard.of(cfg.auth, OPEN_PATHS)).logged(AccessLog.ifEnabled()))
         .pipeline(cfg.tls == null ? ch -> { } : ch -> cfg.tls.addServerTls(ch, "client API port"))
         .eventLoops(acceptors, servers)
         .idleTimeout(cfg.idleTimeout)
@@ -238,7 +245,7 @@ public final class ApiServer implements AutoCloseable {
       return this;
     }
 
-    /** The bearer tokens requests need ({@code /healthz} and {@code /livez} need none); default: none. */
+    /** The bearer tokens requests need (the {@link #OPEN_PATHS} need none); default: none. */
     public Builder auth(RequestAuth auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;

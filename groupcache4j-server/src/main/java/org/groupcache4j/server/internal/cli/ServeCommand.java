@@ -219,7 +219,7 @@ public final class ServeCommand implements Callable<Integer> {
   boolean apiTls;
 
   @Option(names = "--api-token-file", paramLabel = "FILE",
-      description = "Require 'Authorization: Bearer TOKEN' (TOKEN = the first line of FILE) on the client API, /healthz and /livez excepted; 401 otherwise. Read again when it changes. Default: none.")
+      description = "Require 'Authorization: Bearer TOKEN' (TOKEN = the first line of FILE) on the client API, /healthz, /livez and / (the dashboard page, which asks for the token for its data) excepted; 401 otherwise. Read again when it changes. Default: none.")
   Path apiTokenFile;
 
   @Option(names = "--api-write-token-file", paramLabel = "FILE",

@@ -3,30 +3,30 @@ package org.groupcache4j.server.internal.dashboard;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.groupcache4j.GroupCache;
+import org.groupcache4j.http.HttpPeerTransport;
+import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.ring.HashRing;
 
 /**
  * The cluster as the dashboard shows it ({@code GET /cluster}): this node's view of the ring
  * (each peer's share of the keys) and every peer's {@code /stats} document, gathered in parallel
- * from the peers' status endpoint ({@code GET {basePath}_stats} on the peer port). A peer that
- * answers that is "up"; one that answers with another status (a golang/groupcache peer answers
- * 400, not knowing the path) is "reachable" and shows only that; one that does not answer within
- * the deadline is "down". A gathering is shared by every request within {@link #MAX_AGE}, so
+ * from the peers' status endpoint ({@code GET {basePath}_stats} on the peer port), asked through
+ * the node's peer transport ({@link HttpPeerTransport#status}): the pooled peer connections, so
+ * {@code https://} peers are asked with the node's TLS (CA, client certificate under mutual TLS,
+ * host name check) and its peer token, as its fetches are. A peer that answers that is "up"; one
+ * that answers with another status (a golang/groupcache peer answers 400, not knowing the path; a
+ * node with another peer token 401) is "reachable" and shows only that; one that does not answer
+ * within the deadline is "down". A gathering is shared by every request within {@link #MAX_AGE}, so
  * several open dashboards do not multiply the requests to the peers.
  *
  * <pre>
@@ -40,33 +40,29 @@ import org.groupcache4j.ring.HashRing;
 public final class ClusterView {
   /** How long one gathering is reused. */
   static final Duration MAX_AGE = Duration.ofMillis(900);
-  /** A peer's status endpoint, under the peer protocol's base path. */
-  public static final String STATUS_PATH = "_stats";
 
   private final GroupCache cache;
-  private final String basePath;
+  private final HttpPeerTransport transport;
   private final Supplier<String> ownStats;
   private final Predicate<String> judgedDown;
   private final Duration timeout;
-  private final HttpClient http;
   private final Object lock = new Object();
   private CompletableFuture<String> last;
   private long lastAt;
 
   /**
+   * @param transport the node's peer transport, which asks the peers (its TLS and peer token)
    * @param ownStats this node's {@code /stats} document
    * @param judgedDown whether this node judges a peer down (its health state, or its last fetch)
    * @param timeout how long to wait for a peer's status
    */
-  public ClusterView(GroupCache cache, String basePath, Supplier<String> ownStats, Predicate<String> judgedDown,
-      Duration timeout) {
+  public ClusterView(GroupCache cache, HttpPeerTransport transport, Supplier<String> ownStats,
+      Predicate<String> judgedDown, Duration timeout) {
     this.cache = cache;
-    this.basePath = basePath;
+    this.transport = transport;
     this.ownStats = ownStats;
     this.judgedDown = judgedDown;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   /** The {@code /cluster} document; completes within the peer timeout, never exceptionally. */
@@ -118,34 +114,45 @@ public final class ClusterView {
   /** Asks {@code peer} for its status and fills {@code n} with what came back. */
   private CompletableFuture<Map<String, Object>> status(String peer, Map<String, Object> n) {
     long start = System.nanoTime();
-    HttpRequest req;
+    CompletableFuture<String> asked;
     try {
-      req = HttpRequest.newBuilder(URI.create(peer + basePath + STATUS_PATH)).timeout(timeout).GET().build();
-    } catch (IllegalArgumentException e) {
-      n.put("state", "down");
-      n.put("error", "not a URL this node can ask: " + e.getMessage());
-      return CompletableFuture.completedFuture(n);
+      asked = transport.status(peer, timeout);
+    } catch (RuntimeException e) { // the transport is closed: the node is stopping
+      asked = CompletableFuture.failedFuture(e);
     }
-    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((resp, err) -> {
+    return asked.handle((doc, err) -> {
       n.put("millis", (System.nanoTime() - start) / 1_000_000);
       if (err != null) {
-        Throwable c = err.getCause() != null ? err.getCause() : err;
-        n.put("state", "down");
-        n.put("error", c instanceof HttpTimeoutException ? "no answer within " + timeout.toMillis() + " ms"
-            : c instanceof ConnectException ? "cannot connect" + (c.getMessage() != null ? ": " + c.getMessage() : " (refused)")
-            : c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName());
+        Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        PeerFetchException.Reason reason = c instanceof PeerFetchException pfe ? pfe.reason() : null;
+        String what = whatHappened(c);
+        if (reason == PeerFetchException.Reason.ERROR_STATUS) {
+          n.put("state", "reachable");
+          n.put("error", what + " (not a groupcache4j node, or one with another --peer-token-file)");
+        } else {
+          n.put("state", "down");
+          n.put("error", reason == PeerFetchException.Reason.TIMED_OUT ? "no answer within " + timeout.toMillis() + " ms"
+              : what);
+        }
         return n;
       }
-      Map<String, Object> stats = resp.statusCode() == 200 ? parse(resp.body()) : null;
+      Map<String, Object> stats = parse(doc);
       if (stats != null && stats.containsKey("groups")) {
         n.put("state", "up");
         n.put("stats", stats);
       } else {
         n.put("state", "reachable");
-        n.put("error", "answers HTTP " + resp.statusCode() + " without a status document (not a groupcache4j node?)");
+        n.put("error", "answered HTTP 200 without a status document (not a groupcache4j node?)");
       }
       return n;
     });
+  }
+
+  /** What went wrong, without the "fetch of group .., key .. from peer .. failed:" that a fetch's message starts with. */
+  private static String whatHappened(Throwable t) {
+    String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    int i = t instanceof PeerFetchException ? m.indexOf(" failed: ") : -1;
+    return i < 0 ? m : m.substring(i + " failed: ".length());
   }
 
   private static Map<String, Object> parse(String json) {

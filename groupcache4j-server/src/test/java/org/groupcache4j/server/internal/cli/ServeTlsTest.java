@@ -32,13 +32,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three nodes started from {@code serve} flags with https:// peers, mutual TLS, the client API over
- * HTTPS and read and write tokens: keys are loaded once in the cluster, the API asks for its
- * tokens (but not on /healthz), and plain HTTP to a TLS port is told to use https.
+ * Three nodes started from {@code serve} flags with https:// peers, mutual TLS, a peer token, the
+ * client API over HTTPS and read and write tokens: keys are loaded once in the cluster, the API
+ * asks for its tokens (but not on /healthz and /), the dashboard gathers every peer over mutual
+ * TLS with the peer token, and plain HTTP to a TLS port is told to use https.
  */
 class ServeTlsTest {
   static final String READ = "read-token-0123456789abcdef0123456789";
   static final String WRITE = "write-token-0123456789abcdef012345678";
+  static final String PEER = "peer-token-0123456789abcdef0123456789a";
 
   @TempDir
   static Path dir;
@@ -51,6 +53,7 @@ class ServeTlsTest {
     TestCerts.Ca ca = TestCerts.newCa(dir, "serve CA");
     Path read = Files.writeString(dir.resolve("read.token"), READ + "\n");
     Path write = Files.writeString(dir.resolve("write.token"), WRITE + "\n");
+    Path peer = Files.writeString(dir.resolve("peer.token"), PEER + "\n");
     for (int i = 0; i < 3; i++) {
       peers.add("https://127.0.0.1:" + freePort());
     }
@@ -60,7 +63,7 @@ class ServeTlsTest {
           "--origin", "synthetic:100", "--tls-cert", c.certFile().toString(),
           "--tls-key", (i == 2 ? c.traditionalKeyFile() : c.keyFile()).toString(), "--tls-ca", ca.certFile().toString(),
           "--peer-mtls", "--api-tls", "--api-token-file", read.toString(), "--api-write-token-file", write.toString(),
-          "--api-threads", "1")));
+          "--peer-token-file", peer.toString(), "--api-threads", "1")));
     }
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
@@ -122,6 +125,37 @@ class ServeTlsTest {
     assertThat(send("GET", api(0) + "/livez", null).statusCode()).as("the liveness probe sends no token").isEqualTo(200);
     assertThat(send("PUT", api(0) + "/api/scores/x", READ).statusCode()).as("a read token writing").isEqualTo(403);
     assertThat(send("DELETE", api(0) + "/api/scores/x", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theDashboardGathersEveryPeerOverMutualTlsWithThePeerToken() throws Exception {
+    for (int n = 0; n < 3; n++) {
+      HttpResponse<String> r = send("GET", api(n) + "/cluster", READ);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      List<Map<String, Object>> ns = (List<Map<String, Object>>) JSON.std.mapFrom(r.body()).get("nodes");
+      assertThat(ns).extracting(x -> x.get("url")).containsExactlyElementsOf(peers);
+      assertThat(ns).as("node %d's view: %s", n, r.body()).allSatisfy(x -> {
+        assertThat(x.get("state")).isEqualTo("up");
+        assertThat((Map<String, Object>) x.get("stats")).containsEntry("self", x.get("url")).containsKey("groups");
+      });
+    }
+  }
+
+  @Test
+  void theDashboardPageNeedsNoTokenButItsDataDoes() throws Exception {
+    HttpResponse<String> page = send("GET", api(0) + "/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>groupcache4j cluster</title>", "sessionStorage", "Authorization")
+        .as("the page holds no data").doesNotContain(peers.get(0), peers.get(1), peers.get(2));
+    for (String path : List.of("/cluster", "/owner?key=Tom", "/stats", "/metrics")) {
+      HttpResponse<String> without = send("GET", api(0) + path, null);
+      assertThat(without.statusCode()).as(path).isEqualTo(401);
+      assertThat(without.headers().firstValue("www-authenticate")).as(path).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+      assertThat(send("GET", api(0) + path, READ + "x").statusCode()).as(path + " with a wrong token").isEqualTo(401);
+      assertThat(send("GET", api(0) + path, READ).statusCode()).as(path + " with the token").isEqualTo(200);
+    }
+    assertThat(send("GET", api(0) + "/owner?key=Tom", READ).body()).contains(peers.get(0)); // the ring's own URLs
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.GroupCache;
+import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.peer.InMemoryNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ class ClusterViewTest {
   private HttpServer goLike;
   private ServerSocket silent;
   private GroupCache cache;
+  private HttpPeerTransport asker;
 
   @AfterEach
   void stop() throws Exception {
@@ -33,6 +35,9 @@ class ClusterViewTest {
     }
     if (cache != null) {
       cache.close();
+    }
+    if (asker != null) {
+      asker.close();
     }
   }
 
@@ -59,7 +64,8 @@ class ClusterViewTest {
     String dead = "http://127.0.0.1:" + deadPort;
     cache = GroupCache.builder().self(self).transport(new InMemoryNetwork().transport()).build();
     cache.setPeers(self, go, frozen, dead);
-    ClusterView view = new ClusterView(cache, "/_groupcache/", () -> "{\"self\":\"" + self + "\",\"groups\":{}}",
+    asker = HttpPeerTransport.builder().build(); // not listening: it only asks
+    ClusterView view = new ClusterView(cache, asker, () -> "{\"self\":\"" + self + "\",\"groups\":{}}",
         peer -> peer.equals(dead), Duration.ofSeconds(2));
 
     String json = view.json().get(10, TimeUnit.SECONDS);
