@@ -66,6 +66,12 @@ gov = cmd(["go", "version"])
 machine = (f"{os.cpu_count()} vCPU {cpu}, {int(mem) // 1024 // 1024} GiB RAM, {platform.system()} {platform.release()}; "
            f"{java} (our nodes: `{os.environ.get('NODE_JAVA_OPTS', '')}`); {gov}; wrk {wrk_flags} --latency")
 
+JIT_NOTE = ("Our nodes are measured in their steady state: after the same warm-up as Go's, each cluster start "
+            "drives its warm-up load until the nodes' JIT compilers are idle (`--jit-settle on`, the default)."
+            if os.environ.get("JIT_SETTLE", "on") == "on" else
+            "Our nodes got the fixed 3 s warm-up alone (`--jit-settle off`): the JIT may still be compiling.")
+
+
 def write_section(marker, title, text):
     """Puts text between <!-- marker:begin --> and <!-- marker:end --> of BENCHMARKS.md (a new section if none)."""
     begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
@@ -87,7 +93,7 @@ def tls_report():
                "port (one throw-away EC P-256 certificate for 127.0.0.1, server authentication only: wrk cannot "
                "present a client certificate to the raw endpoint); the client API stays plain HTTP on both sides "
                "(the Go anchor's API has no TLS), so a1 and a2 measure the API node and b1 and b2 its fetches "
-               "from the owners over TLS. Our nodes' TLS engine: BoringSSL (netty-tcnative) where it loads.")
+               "from the owners over TLS. Our nodes' TLS engine: BoringSSL (netty-tcnative) where it loads. " + JIT_NOTE)
     out.append("")
     out.append("| workload | golang/groupcache over TLS req/s median [min–max] | groupcache4j over TLS | ratio (ours ÷ Go) "
                "| p50 ms Go / ours | p99 ms Go / ours | TLS ÷ plain, Go | TLS ÷ plain, ours |")
@@ -129,7 +135,8 @@ out.append("")
 out.append(f"Command: `groupcache4j-bench/vs-go.sh --rounds {rounds}` ({rounds} rounds; each round runs both clusters, "
            "alternating which goes first; every workload starts from the state the anchor's `bench.sh` uses). "
            "Both clusters: 3 nodes on 127.0.0.1, peers 8001–8003, API node 3 on :9999, values of 100 bytes "
-           "(`synthetic:100` ours, the anchor's getter in Go), 64 MiB per node, wrk and all nodes sharing the same cores.")
+           "(`synthetic:100` ours, the anchor's getter in Go), 64 MiB per node, wrk and all nodes sharing the same cores. "
+           + JIT_NOTE)
 out.append("")
 out.append("| workload | golang/groupcache req/s median [min–max] | groupcache4j req/s median [min–max] | ratio (ours ÷ Go) | p50 ms Go / ours | p99 ms Go / ours |")
 out.append("|---|---|---|---|---|---|")

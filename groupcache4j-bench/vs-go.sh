@@ -4,7 +4,7 @@
 # alternating Go and ours in every round. Writes the "Cluster" and "Peer endpoint" sections of
 # BENCHMARKS.md.
 #
-#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d,e] [--impl go,java] [--no-write] [--tls]
+#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d,e] [--impl go,java] [--no-write] [--tls] [--jit-settle on|off]
 #
 # --tls: every round runs each implementation twice, with http:// peers and with https:// peers
 # (TLS on the peer port with a throw-away CA and node certificate made by openssl; wrk speaks
@@ -18,12 +18,13 @@
 #   apt-get install -y wrk golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev curl
 # Uses 127.0.0.1 ports 8001-8003, 9001-9003 and 9999 (as the anchor does); they must be free.
 #
-# JVM options of our nodes: $JAVA_OPTS, default "$DEFAULT_JAVA_OPTS" below. The three nodes
-# and wrk share the same cores (2 on the reference machine), as the Go side's do. With C2 on,
-# its compiler thread is still busy when a measurement starts (3 s warm-up) and competes with
-# the nodes' event loops for the cores: in runs on the 2-core machine that doubled our p99
-# (7-8 ms instead of 2-4 ms) for 15-20% more hit throughput. The nodes' time goes mostly to the
-# kernel's TCP work, so C1's code (ready within a second) loses little. Go has no JIT to warm.
+# JVM options of our nodes: $JAVA_OPTS, default "$DEFAULT_JAVA_OPTS" below (the JVM's own
+# tiered compilation, C1 then C2, as a production node runs). A node is measured in its steady
+# state: after each cluster start, its warm-up load runs in 2 s steps until the JIT compiler
+# threads of all three nodes are idle (at most 10 ticks, 0.1 s of CPU, in a step, twice in a
+# row; at most 60 s), so no measurement shares the 2 cores with C2 compiling. The warm-up length
+# per cluster start is logged. golang/groupcache has no JIT; its nodes get the fixed warm-up
+# alone. --jit-settle off skips the wait (the old fixed 3 s warm-up for both).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ANCHOR=${ANCHOR_DIR:-$ROOT/../shared/anchors/go-groupcache}
@@ -37,6 +38,7 @@ TLS=0
 ONLY_GIVEN=0
 for a in "$@"; do [ "$a" = --only ] && ONLY_GIVEN=1; done
 E_KEYS=200
+JIT_SETTLE=on
 while (($#)); do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -46,13 +48,14 @@ while (($#)); do
     --impl) IMPLS=$2; shift 2 ;;
     --tls) TLS=1; shift ;;
     --e-keys) E_KEYS=$2; shift 2 ;;
+    --jit-settle) JIT_SETTLE=$2; shift 2 ;;
     -h|--help) sed -n 2,28p "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 WRK_FLAGS="-t2 -c32 -d$DURATION"
 if [ "$TLS" = 1 ] && [ "$ONLY_GIVEN" = 0 ]; then ONLY=a,c,b; fi
-DEFAULT_JAVA_OPTS="-Xms256m -Xmx512m -XX:+UseParallelGC -XX:TieredStopAtLevel=1"
+DEFAULT_JAVA_OPTS="-Xms256m -Xmx512m -XX:+UseParallelGC"
 
 for tool in wrk go curl python3 openssl; do
   command -v $tool >/dev/null || { echo "missing $tool; install: apt-get install -y wrk golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev curl" >&2; exit 1; }
@@ -75,6 +78,14 @@ JAR=$(ls "$ROOT"/groupcache4j-server/target/groupcache4j-server.jar)
 JAVA=${JAVA:-java}
 # Warm-up keys are disjoint from the measured key0..key9999.
 sed 's|"/api?key=key"|"/api?key=warm"|' "$WORK/go/keys.lua" > "$WORK/go/warm.lua"
+# The a workloads' warm-up: their two keys in turn.
+cat > "$WORK/go/hot.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", (n % 2 == 0) and "/api?key=Jack" or "/api?key=Tom")
+end
+LUA
 
 PEERS=http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003
 PEER_BASE=http://127.0.0.1
@@ -138,6 +149,32 @@ start_cluster() {
     "http://127.0.0.1:9001/api?key=up" "http://127.0.0.1:9002/api?key=up"
 }
 
+CUR_IMPL=
+jit_ticks() {  # CPU ticks so far of the JIT compiler threads of the running nodes
+  local t=0 f l r
+  for pid in "${PIDS[@]}"; do
+    for f in /proc/"$pid"/task/*/stat; do
+      read -r l < "$f" 2>/dev/null || continue
+      case $l in
+        *"(C2 CompilerThre"*|*"(C1 CompilerThre"*) r=${l##*) }; set -- $r; t=$((t + ${12} + ${13})) ;;
+      esac
+    done
+  done
+  echo $t
+}
+
+# settle wrk-args...: our nodes only: drive the warm-up load in 2 s steps until the JIT is idle
+settle() {
+  [[ $CUR_IMPL == java* ]] && [ "$JIT_SETTLE" = on ] || return 0
+  local quiet=0 step t0 t1
+  for step in $(seq 30); do
+    t0=$(jit_ticks); wrk -t2 -c32 -d2s "$@" >/dev/null; t1=$(jit_ticks)
+    if ((t1 - t0 <= 10)); then quiet=$((quiet + 1)); else quiet=0; fi
+    if ((quiet >= 2)); then echo "  (warm-up: JIT idle after $((step * 2)) s more)"; return 0; fi
+  done
+  echo "  (warm-up: the JIT compilers were still busy after 60 s; measuring anyway)"
+}
+
 drain() {  # let loopback TIME-WAIT sockets of earlier runs expire (max 70 s), as the anchor's bench.sh
   for _ in $(seq 70); do [ "$(ss -tan state time-wait | tail -n +2 | wc -l)" -lt 2000 ] && return; sleep 1; done
 }
@@ -183,28 +220,33 @@ run_impl() {
   local impl=$1 round=$2
   [[ ",$IMPLS," == *",${impl%-tls},"* ]] || return 0
   echo "== $impl, round $round"
+  CUR_IMPL=$impl
   if wants a || wants c; then
     start_cluster "$impl" 67108864 0
     for k in Jack Tom; do for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:9999/api?key=$k"; done; done
     wrk -t2 -c32 -d3s "http://127.0.0.1:9999/api?key=Jack" >/dev/null
+    settle -s "$WORK/go/hot.lua" http://127.0.0.1:9999
     if wants a; then
       measure "$impl" "$round" a1 "http://127.0.0.1:9999/api?key=Jack"
       measure "$impl" "$round" a2 "http://127.0.0.1:9999/api?key=Tom"
     fi
     if wants c; then
       wrk -t2 -c32 -d3s "$PEER_BASE:8001/_groupcache/scores/Tom" >/dev/null
+      settle "$PEER_BASE:8001/_groupcache/scores/Tom"
       measure "$impl" "$round" c "$PEER_BASE:8001/_groupcache/scores/Tom"
     fi
   fi
   if wants b; then
     start_cluster "$impl" 67108864 0
     wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
+    settle -s "$WORK/go/warm.lua" http://127.0.0.1:9999
     measure "$impl" "$round" b1 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
     measure "$impl" "$round" b2 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
   fi
   if wants b3; then
     start_cluster "$impl" 0 0
     wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
+    settle -s "$WORK/go/warm.lua" http://127.0.0.1:9999
     measure "$impl" "$round" b3 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
   fi
   if wants d; then
@@ -263,6 +305,7 @@ request = function()
 end
 LUA
     wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
+    settle -s "$WORK/go/warm.lua" http://127.0.0.1:9999
     measure java "$round" b2w -s "$WORK/go/keys.lua" http://127.0.0.1:9999
     measure java "$round" e2 -s "$WORK/go/writes.lua" http://127.0.0.1:9999
   fi
@@ -277,4 +320,4 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" python3 "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS" "$([ "$TLS" = 1 ] && echo tls || echo plain)"
+JIT_SETTLE=$JIT_SETTLE NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" python3 "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS" "$([ "$TLS" = 1 ] && echo tls || echo plain)"
