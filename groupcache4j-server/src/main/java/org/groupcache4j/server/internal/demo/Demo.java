@@ -133,7 +133,7 @@ public final class Demo {
       out.print("Stopping the 3 nodes... ");
       out.flush();
       stopAll();
-      out.println("stopped; the database is closed.");
+      out.println(database == null ? "stopped." : "stopped; the database is closed.");
       out.flush();
       if (code == 0) {
         deleteLogs(); // kept when something went wrong: the messages point to them
