@@ -13,13 +13,15 @@ package org.groupcache4j;
  * @param localLoadErrors failed calls of this node's loader (threw, returned null, timed out, not found)
  * @param serverRequests gets that arrived from peers
  * @param notFoundHits gets answered by a cached "not found" (see {@code Group.Builder.notFoundTtl}); not in cacheHits
- * @param staleHits gets answered by an expired value because its reload failed (stale-if-error)
+ * @param staleHits failed reloads answered by the expired value instead (stale-if-error); counted
+ *     once per reload, however many concurrent gets shared it and received the stale value
  * @param removes keys dropped on this node by a remove, whether asked here or by a peer
  * @param sets values stored on this node (as the key's owner) by a set, asked here or by a peer
  * @param expirations gets (local or from a peer) that found their key in the main or hot store but
  *     expired (a value or a cached "not found"), so loaded it again instead of serving it; each
  *     such get counts once, also when concurrent ones share one load, so it is a part of
- *     {@code loads}. A get then answered by stale-if-error counts here and in {@code staleHits}.
+ *     {@code loads}. A get then answered by stale-if-error counts here; its failed reload counts in
+ *     {@code staleHits}.
  * @param mainStore the store of keys this node owns (or loaded itself)
  * @param hotStore the store of popular keys owned by other nodes
  */
