@@ -19,8 +19,10 @@ mode = sys.argv[6] if len(sys.argv) > 6 else "plain"
 
 rows = [line.rstrip("\n").split("\t") for line in open(results) if line.strip()]
 by = {}
-for impl, rnd, wl, a, b, c, bad, err in rows:
-    by.setdefault((wl, impl), []).append((a, b, c, bad, err))
+for row in rows:
+    impl, rnd, wl, a, b, c, bad, err = row[:8]
+    # the ninth column (measured workloads): the nodes' CPU microseconds per request
+    by.setdefault((wl, impl), []).append((a, b, c, bad, err, row[8] if len(row) > 8 and row[8] else None))
 
 NAMES = {
     "a1": "a1 hot key `Jack`, owned by the API node",
@@ -45,6 +47,16 @@ def compare(wl, go_impl, java_impl):
     p50 = (med([float(r[1]) for r in g]), med([float(r[1]) for r in j]))
     p99 = (med([float(r[2]) for r in g]), med([float(r[2]) for r in j]))
     return g, j, grps, jrps, p50, p99, med(jrps) / med(grps)
+
+
+def cpu_per_request(wl, impl):
+    """Median over rounds of the three nodes' CPU microseconds per request, or None when not measured."""
+    xs = [float(r[5]) for r in by.get((wl, impl), []) if r[5] is not None]
+    return med(xs) if xs else None
+
+
+def us(x):
+    return "–" if x is None else f"{x:.1f}"
 
 
 def spread(xs):
@@ -96,9 +108,10 @@ def tls_report():
                "from the owners over TLS. Our nodes' TLS engine: BoringSSL (netty-tcnative) where it loads. " + JIT_NOTE)
     out.append("")
     out.append("| workload | golang/groupcache over TLS req/s median [min–max] | groupcache4j over TLS | ratio (ours ÷ Go) "
-               "| p50 ms Go / ours | p99 ms Go / ours | TLS ÷ plain, Go | TLS ÷ plain, ours |")
-    out.append("|---|---|---|---|---|---|---|---|")
-    misses = []
+               "| p50 ms Go / ours | p99 ms Go / ours | TLS ÷ plain, Go | TLS ÷ plain, ours "
+               "| node CPU µs/req over TLS, Go / ours | CPU µs/req TLS adds, Go / ours |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    misses, cpu_misses = [], []
     for wl in ["a1", "a2", "c", "b1", "b2", "b3"]:
         c = compare(wl, "go-tls", "java-tls")
         if c is None:
@@ -110,15 +123,28 @@ def tls_report():
         non2xx = sum(int(r[3] or 0) for r in g + j)
         if ratio < 1.3 or jp99 >= gp99 or (gplain and jplain and float(jcost) < float(gcost)):
             misses.append(wl)
+        gcpu, jcpu = cpu_per_request(wl, "go-tls"), cpu_per_request(wl, "java-tls")
+        gplain_cpu, jplain_cpu = cpu_per_request(wl, "go"), cpu_per_request(wl, "java")
+        gadd = None if gcpu is None or gplain_cpu is None else gcpu - gplain_cpu
+        jadd = None if jcpu is None or jplain_cpu is None else jcpu - jplain_cpu
+        if gadd is None or jadd is None or jadd > gadd:
+            cpu_misses.append(wl if gadd is not None and jadd is not None else wl + " (not measured)")
         out.append(f"| {NAMES[wl]} | {med(grps):,.0f} [{spread(grps)}] | {med(jrps):,.0f} [{spread(jrps)}] | "
-                   f"**{ratio:.2f}×** | {gp50:.2f} / {jp50:.2f} | {gp99:.2f} / {jp99:.2f} | {gcost} | {jcost} |"
+                   f"**{ratio:.2f}×** | {gp50:.2f} / {jp50:.2f} | {gp99:.2f} / {jp99:.2f} | {gcost} | {jcost} | "
+                   f"{us(gcpu)} / {us(jcpu)} | {us(gadd)} / {us(jadd)} |"
                    + ("" if non2xx == 0 else f" ({non2xx} non-2xx!)"))
     out.append("")
     out.append("\"TLS ÷ plain\" is the median req/s with https:// peers over the median with http:// peers of the same "
-               "implementation in the same run (1.00 = TLS costs nothing).")
+               "implementation in the same run (1.00 = TLS costs nothing). Node CPU is the user and system time of the "
+               "three node processes over the measured run, per answered request (wrk's own CPU excluded); \"TLS adds\" "
+               "is its median with https:// peers minus its median with http:// peers. wrk shares the two cores with the "
+               "nodes and pays its own TLS on every request, so req/s ratios charge the client's TLS to whichever server "
+               "is measured, more so the faster its plain path; node CPU per request does not.")
     out.append("")
-    out.append("Targets (≥ 1.3× golang/groupcache over TLS with a lower p99, and TLS costing us no more than it costs Go): "
-               + ("all met." if not misses else "not met on " + ", ".join(misses) + "."))
+    out.append("Targets (≥ 1.3× golang/groupcache over TLS with a lower p99, and TLS costing us no more than it costs Go "
+               "relative to plain HTTP in req/s): " + ("all met." if not misses else "not met on " + ", ".join(misses) + ".")
+               + " TLS adding no more node CPU per request for us than for Go: "
+               + ("met on every workload." if not cpu_misses else "not met on " + ", ".join(cpu_misses) + "."))
     return "\n".join(out)
 
 
@@ -135,11 +161,13 @@ out.append("")
 out.append(f"Command: `groupcache4j-bench/vs-go.sh --rounds {rounds}` ({rounds} rounds; each round runs both clusters, "
            "alternating which goes first; every workload starts from the state the anchor's `bench.sh` uses). "
            "Both clusters: 3 nodes on 127.0.0.1, peers 8001–8003, API node 3 on :9999, values of 100 bytes "
-           "(`synthetic:100` ours, the anchor's getter in Go), 64 MiB per node, wrk and all nodes sharing the same cores. "
+           "(`synthetic:100` ours, the anchor's getter in Go), 64 MiB per node, wrk and all nodes sharing the same cores. Node CPU: the user and system time of the "
+           "three node processes over the measured run, per answered request (wrk's own excluded). "
            + JIT_NOTE)
 out.append("")
-out.append("| workload | golang/groupcache req/s median [min–max] | groupcache4j req/s median [min–max] | ratio (ours ÷ Go) | p50 ms Go / ours | p99 ms Go / ours |")
-out.append("|---|---|---|---|---|---|")
+out.append("| workload | golang/groupcache req/s median [min–max] | groupcache4j req/s median [min–max] | ratio (ours ÷ Go) "
+           "| p50 ms Go / ours | p99 ms Go / ours | node CPU µs/req Go / ours |")
+out.append("|---|---|---|---|---|---|---|")
 ratios = {}
 for wl in ["a1", "a2", "c", "b1", "b2", "b3"]:
     c = compare(wl, "go", "java")
@@ -149,7 +177,8 @@ for wl in ["a1", "a2", "c", "b1", "b2", "b3"]:
     ratios[wl] = (ratio, gp99, jp99)
     non2xx = sum(int(r[3] or 0) for r in g + j)
     out.append(f"| {NAMES[wl]} | {med(grps):,.0f} [{spread(grps)}] | {med(jrps):,.0f} [{spread(jrps)}] | **{ratio:.2f}×** | "
-               f"{gp50:.2f} / {jp50:.2f} | {gp99:.2f} / {jp99:.2f} |" + ("" if non2xx == 0 else f" ({non2xx} non-2xx!)"))
+               f"{gp50:.2f} / {jp50:.2f} | {gp99:.2f} / {jp99:.2f} | {us(cpu_per_request(wl, 'go'))} / "
+               f"{us(cpu_per_request(wl, 'java'))} |" + ("" if non2xx == 0 else f" ({non2xx} non-2xx!)"))
 out.append("")
 d1 = {impl: by.get(("d1", impl), []) for impl in ("go", "java")}
 if d1["go"] and d1["java"]:

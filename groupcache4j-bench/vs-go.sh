@@ -179,15 +179,28 @@ drain() {  # let loopback TIME-WAIT sockets of earlier runs expire (max 70 s), a
   for _ in $(seq 70); do [ "$(ss -tan state time-wait | tail -n +2 | wc -l)" -lt 2000 ] && return; sleep 1; done
 }
 
+node_cpu_ticks() {  # CPU ticks (user + system) so far of the running nodes' processes, all threads
+  local t=0 pid l r
+  for pid in "${PIDS[@]}"; do
+    read -r l < /proc/"$pid"/stat || continue
+    r=${l##*) }; set -- $r; t=$((t + ${12} + ${13}))
+  done
+  echo $t
+}
+
 # measure IMPL ROUND WORKLOAD wrk-args...
 measure() {
   local impl=$1 round=$2 name=$3; shift 3
   drain
-  local out; out=$(wrk $WRK_FLAGS --latency "$@")
+  local t0 t1 out
+  t0=$(node_cpu_ticks); out=$(wrk $WRK_FLAGS --latency "$@"); t1=$(node_cpu_ticks)
   echo "$out" > "$WORK/logs/$impl-$name-$round.wrk"
-  python3 - "$impl" "$round" "$name" "$WORK/logs/$impl-$name-$round.wrk" >> "$RESULTS" <<'PY'
+  python3 - "$impl" "$round" "$name" "$WORK/logs/$impl-$name-$round.wrk" "$((t1 - t0))" "$(getconf CLK_TCK)" >> "$RESULTS" <<'PY'
 import re, sys
 out = open(sys.argv[4]).read()
+# the three nodes' CPU time over the run (wrk's own excluded), in microseconds per answered request
+reqs = int(re.search(r"(\d+) requests in", out).group(1))
+cpu_us = int(sys.argv[5]) / int(sys.argv[6]) * 1e6 / max(reqs, 1)
 def ms(v):
     n, u = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[u]
@@ -197,9 +210,9 @@ p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
 p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
 bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 err = re.search(r"Socket errors: (.*)", out)
-print(f"{sys.argv[1]}\t{sys.argv[2]}\t{sys.argv[3]}\t{rps:.0f}\t{p50:.3f}\t{p99:.3f}\t{bad.group(1) if bad else 0}\t{err.group(1) if err else ''}")
+print(f"{sys.argv[1]}\t{sys.argv[2]}\t{sys.argv[3]}\t{rps:.0f}\t{p50:.3f}\t{p99:.3f}\t{bad.group(1) if bad else 0}\t{err.group(1) if err else ''}\t{cpu_us:.2f}")
 PY
-  tail -1 "$RESULTS" | awk -F'\t' '{printf "  %-5s round %s %-3s %8s req/s  p50 %6.3f ms  p99 %6.3f ms  non-2xx %s %s\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+  tail -1 "$RESULTS" | awk -F'\t' '{printf "  %-5s round %s %-3s %8s req/s  p50 %6.3f ms  p99 %6.3f ms  nodes %5.2f us CPU/req  non-2xx %s %s\n", $1, $2, $3, $4, $5, $6, $9, $7, $8}'
 }
 
 origin_loads() {  # sum of loader/origin calls over the three nodes
