@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.groupcache4j.internal.Entry;
+import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.GroupCounters;
 import org.groupcache4j.internal.GroupStores;
 import org.groupcache4j.internal.HotKeyAdmission;
@@ -497,7 +498,7 @@ public final class Group {
       fetch = CompletableFuture.failedFuture(e);
     }
     fetch.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((pv, err) -> {
-      cache.observer().fetched(name, key, owner.url(), System.nanoTime() - start, unwrap(err));
+      cache.observer().fetched(name, key, owner.url(), System.nanoTime() - start, Failures.unwrap(err));
       Entry got = null;
       try {
         if (err == null && pv != null) {
@@ -510,7 +511,7 @@ public final class Group {
           land(key, flight, got, null);
           return;
         }
-        Throwable cause = unwrap(err);
+        Throwable cause = Failures.unwrap(err);
         if (cause instanceof KeyNotFoundException nf && nf.isRemote()) {
           land(key, flight, new RemoteNotFound(nf.detail(), clock.millis(), nf.owner()), null); // not to be kept
           return;
@@ -596,7 +597,7 @@ public final class Group {
       boolean counted = false;
       try {
         long now = clock.millis();
-        Throwable failure = err != null ? loadFailure(key, unwrap(err))
+        Throwable failure = err != null ? loadFailure(key, Failures.unwrap(err))
             : loaded == null || loaded.value() == null ? LoadException.nullValue(name, key) : null;
         cache.observer().loaded(name, key, System.nanoTime() - start, failure);
         if (failure == null) {
@@ -611,7 +612,7 @@ public final class Group {
         }
         counters.localLoadErrors.increment();
         counted = true;
-        if (failure instanceof LoadTimeoutException && err != null && unwrap(err) instanceof TimeoutException) {
+        if (failure instanceof LoadTimeoutException && err != null && Failures.unwrap(err) instanceof TimeoutException) {
           cancel.run();
         }
         if (failure instanceof KeyNotFoundException nf) {
@@ -771,7 +772,7 @@ public final class Group {
     int i = 0;
     for (Map.Entry<String, CompletableFuture<Void>> w : writes.entrySet()) {
       all[i++] = w.getValue().handle((ok, err) -> {
-        outcome.put(w.getKey(), err == null ? "" : reason(unwrap(err)));
+        outcome.put(w.getKey(), err == null ? "" : reason(Failures.unwrap(err)));
         return null;
       });
     }
@@ -839,7 +840,7 @@ public final class Group {
     try {
       return f.join();
     } catch (CompletionException | CancellationException e) {
-      Throwable c = unwrap(e);
+      Throwable c = Failures.unwrap(e);
       if (c instanceof RuntimeException re) {
         throw re;
       }
@@ -848,13 +849,6 @@ public final class Group {
       }
       throw new CompletionException(c);
     }
-  }
-
-  static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private static Duration positive(Duration d, String what) {

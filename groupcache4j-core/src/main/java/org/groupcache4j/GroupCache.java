@@ -63,9 +63,8 @@ public final class GroupCache implements AutoCloseable {
   private volatile Observers observers;
   private final java.util.concurrent.atomic.AtomicLong ringMismatches = new java.util.concurrent.atomic.AtomicLong();
   private volatile String lastRingMismatchPeer;
-  private final java.util.Set<String> ringMismatchesLogged = ConcurrentHashMap.newKeySet(); // "peer fingerprint"
-  private static final int MAX_RING_MISMATCHES_LOGGED = 1024;
-  private static final System.Logger RING_LOG = System.getLogger("org.groupcache4j.ring");
+  /** Ring mismatch warnings: one per peer and fingerprint, again every 10 minutes while it lasts. */
+  private static final RateLimitedLog RING_LOG = new RateLimitedLog("org.groupcache4j.ring", Duration.ofMinutes(10));
 
   private final PeerHealth health; // null: no transport, or probes turned off
 
@@ -290,18 +289,17 @@ public final class GroupCache implements AutoCloseable {
     return lastRingMismatchPeer;
   }
 
-  /** Counts a ring mismatch, and warns once per peer and fingerprint. */
+  /** Counts a ring mismatch, and warns once per peer and fingerprint (again every 10 minutes while it lasts). */
   private void ringMismatch(String peer, String theirs) {
     ringMismatches.incrementAndGet();
     lastRingMismatchPeer = peer;
-    if (ringMismatchesLogged.size() < MAX_RING_MISMATCHES_LOGGED && ringMismatchesLogged.add(peer + " " + theirs)) {
-      HashRing ours = membership.ring;
-      RING_LOG.log(System.Logger.Level.WARNING, "peer " + peer + " has ring fingerprint " + theirs + ", this node ("
-          + self + ") has " + ours.fingerprint() + " (" + ours.peers().size() + (ours.peers().size() == 1 ? " peer" : " peers")
-          + ", replicas=" + ours.replicas()
-          + "): the peer lists differ, so keys are loaded by more than one node. Give every node the same set of "
-          + "peer URLs and the same --replicas (logged once per peer and fingerprint; see ring.mismatches in /stats)");
-    }
+    HashRing ours = membership.ring;
+    RING_LOG.log(peer + " " + theirs + " " + self, System.Logger.Level.WARNING, () -> "peer " + peer
+        + " has ring fingerprint " + theirs + ", this node (" + self + ") has " + ours.fingerprint() + " ("
+        + ours.peers().size() + (ours.peers().size() == 1 ? " peer" : " peers") + ", replicas=" + ours.replicas()
+        + "): the peer lists differ, so keys are loaded by more than one node. Give every node the same set of "
+        + "peer URLs and the same --replicas (logged once per peer and fingerprint every 10 minutes; see "
+        + "ring.mismatches in /stats)", null);
   }
 
   /**

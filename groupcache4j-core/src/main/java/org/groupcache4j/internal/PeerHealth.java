@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -172,7 +171,7 @@ public final class PeerHealth implements AutoCloseable {
       if (err == null) {
         answered(e, ms);
       } else {
-        Throwable t = unwrap(err);
+        Throwable t = Failures.unwrap(err);
         unanswered(e, why(t), refused(t));
       }
     });
@@ -239,13 +238,6 @@ public final class PeerHealth implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   @Override

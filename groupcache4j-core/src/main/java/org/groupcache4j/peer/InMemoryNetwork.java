@@ -16,6 +16,7 @@ import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.UnknownGroupException;
+import org.groupcache4j.internal.Failures;
 
 /**
  * Wires several {@link org.groupcache4j.GroupCache} instances of one JVM together without
@@ -175,7 +176,7 @@ public final class InMemoryNetwork {
         if (err == null) {
           return v;
         }
-        throw new CompletionException(asReceived(group, key, unwrap(err)));
+        throw new CompletionException(asReceived(group, key, Failures.unwrap(err)));
       });
     }
 
@@ -236,10 +237,4 @@ public final class InMemoryNetwork {
     }
   }
 
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
 }

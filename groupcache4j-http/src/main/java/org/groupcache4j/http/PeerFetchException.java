@@ -55,8 +55,9 @@ public final class PeerFetchException extends IOException {
    *     peer, group and key
    */
   public PeerFetchException(Reason reason, String peer, String group, String key, String what, Throwable cause) {
-    super("fetch of group '" + Text.quotable(group) + "', key '" + Text.quotable(key) + "' from peer " + peer
-        + " failed: " + what, cause);
+    super((group.isEmpty() ? "fetch of the node's " + key + " document" // no group: a status request
+        : "fetch of group '" + Text.quotable(group) + "', key '" + Text.quotable(key) + "'")
+        + " from peer " + peer + " failed: " + what, cause);
     this.reason = reason;
     this.peer = peer;
     this.group = group;

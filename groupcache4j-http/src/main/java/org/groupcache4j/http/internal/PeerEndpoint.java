@@ -62,6 +62,7 @@ public final class PeerEndpoint {
   private final String basePath;
   private final PeerRequestHandler handler;
   private final RingCheck ring;
+  private volatile RingHeader lastRingHeader;
 
   private PeerEndpoint(String basePath, PeerRequestHandler handler) {
     this.basePath = basePath;
@@ -69,13 +70,8 @@ public final class PeerEndpoint {
     this.ring = new RingCheck(handler);
   }
 
-  /** The routes of the transport's own peer port: the endpoint, and 404 for every other path. */
-  public static Routes routes(String basePath, PeerRequestHandler handler) {
-    return routes(basePath, handler, null);
-  }
-
   /**
-   * The routes of the transport's own peer port, with {@code GET {basePath}}{@value #STATUS} answering
+   * The routes of the transport's own peer port (the endpoint, and 404 for every other path), with {@code GET {basePath}}{@value #STATUS} answering
    * {@code status} (a JSON document; 503 while it is null) when {@code status} is not null.
    */
   public static Routes routes(String basePath, PeerRequestHandler handler, Supplier<String> status) {
@@ -140,7 +136,7 @@ public final class PeerEndpoint {
       if (ring.differs(theirs)) {
         ring.mismatch("at " + ex.remoteHost() + " (it asked this node)", theirs);
       }
-      ex.respondWhenDone(ask(gk.group(), gk.key()), (v, err) -> answer(v, err, gk.group(), gk.key(), ring.ours()));
+      ex.respondWhenDone(ask(gk.group(), gk.key()), (v, err) -> answer(v, err, gk.group(), gk.key()));
     }
   }
 
@@ -173,7 +169,7 @@ public final class PeerEndpoint {
           + Text.quotable(gk.key()) + "'").with(NODE));
       return;
     }
-    write(ex, gk.group(), () -> handler.set(gk.group(), gk.key(), set.value(), set.expireUnixNanos()));
+    write(ex, gk, () -> handler.set(gk.group(), gk.key(), set.value(), set.expireUnixNanos()));
   }
 
   /** The request's body; empty when it came without one. */
@@ -185,7 +181,7 @@ public final class PeerEndpoint {
   private void delete(Exchange ex) {
     GroupKey gk = groupAndKey(ex);
     if (gk != null) {
-      write(ex, gk.group(), () -> handler.remove(gk.group(), gk.key()));
+      write(ex, gk, () -> handler.remove(gk.group(), gk.key()));
     }
   }
 
@@ -212,11 +208,11 @@ public final class PeerEndpoint {
           + "', the path '" + Text.quotable(gk.group()) + "'").with(NODE));
       return;
     }
-    write(ex, gk.group(), () -> handler.removeAll(gk.group(), rk.keys()));
+    write(ex, gk, () -> handler.removeAll(gk.group(), rk.keys()));
   }
 
   /** Applies a write here (quick: it drops or stores entries) and answers 200, or as {@link PeerErrors} says. */
-  private static void write(Exchange ex, String group, Runnable apply) {
+  private static void write(Exchange ex, GroupKey gk, Runnable apply) {
     Response.Simple r;
     try {
       apply.run();
@@ -224,7 +220,7 @@ public final class PeerEndpoint {
     } catch (UnsupportedOperationException e) {
       r = Response.text(405, "method not allowed: " + e.getMessage());
     } catch (RuntimeException e) {
-      r = errorAnswer(e, group, "");
+      r = errorAnswer(e, gk.group(), gk.key());
     }
     ex.respond(r.with(NODE));
   }
@@ -262,24 +258,33 @@ public final class PeerEndpoint {
   }
 
   /** The answer for the outcome of the request handler: the value, or the error it failed with ({@link PeerErrors}). */
-  private static Response answer(PeerValue v, Throwable err, String group, String key, String ring) {
+  private Response answer(PeerValue v, Throwable err, String group, String key) {
+    String fingerprint = ring.ours();
     if (err == null && v != null && v.found()) {
-      return new Value(v.value(), v.expireUnixNanos(), ring);
+      return new Value(v.value(), v.expireUnixNanos(), fingerprint);
     }
-    Response.Simple r = failedAnswer(v, err, group, key);
-    return ring == null ? r : r.with(Response.Header.of(RingCheck.HEADER.toString(), ring));
-  }
-
-  private static Response.Simple failedAnswer(PeerValue v, Throwable err, String group, String key) {
+    Response.Header ringHeader = fingerprint == null ? null : ringHeader(fingerprint);
     if (err == null && v != null) { // a not-found the owner caches: how long the asker may keep it
-      Response.Simple nf = Response.text(500, v.notFoundDetail() != null ? v.notFoundDetail() : "not found")
-          .with(NOT_FOUND).with(NODE);
-      return v.expireUnixNanos() == 0 ? nf
-          : nf.with(Response.Header.of(WriteWire.EXPIRE_HEADER.toString(), Long.toString(v.expireUnixNanos())));
+      Response.Simple nf = Response.text(500, v.notFoundDetail() != null ? v.notFoundDetail() : "not found");
+      Response.Header expire = v.expireUnixNanos() == 0 ? null
+          : Response.Header.of(WriteWire.EXPIRE_HEADER.toString(), Long.toString(v.expireUnixNanos()));
+      return nf.with(NOT_FOUND, NODE, expire, ringHeader);
     }
     return errorAnswer(err != null ? err : new IllegalStateException("the peer request handler completed with null"),
-        group, key).with(NODE);
+        group, key).with(NODE, ringHeader);
   }
+
+  /** The ring header of failed answers, made once per fingerprint (a ring change makes a new one). */
+  private Response.Header ringHeader(String fingerprint) {
+    RingHeader h = lastRingHeader;
+    if (h == null || !h.fingerprint().equals(fingerprint)) {
+      h = new RingHeader(fingerprint, Response.Header.of(RingCheck.HEADER.toString(), fingerprint));
+      lastRingHeader = h;
+    }
+    return h.header();
+  }
+
+  private record RingHeader(String fingerprint, Response.Header header) {}
 
   private static Response.Simple errorAnswer(Throwable err, String group, String key) {
     PeerErrors.ErrorAnswer e = PeerErrors.answerFor(err, group);

@@ -3,13 +3,13 @@ package org.groupcache4j.http.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletionException;
 import org.groupcache4j.GroupCacheException;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.http.PeerFetchException;
+import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.Text;
 
 /**
@@ -48,10 +48,7 @@ public final class PeerErrors {
 
   /** Server side: the answer to a request whose handler failed with {@code failure} (wrapped or not). */
   public static ErrorAnswer answerFor(Throwable failure, String group) {
-    Throwable t = failure;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = Failures.unwrap(failure);
     if (t instanceof UnknownGroupException) {
       return new ErrorAnswer(404, "no such group: " + Text.oneLine(group, MAX_ERROR_TEXT), null, null);
     } else if (t instanceof KeyNotFoundException nf) {

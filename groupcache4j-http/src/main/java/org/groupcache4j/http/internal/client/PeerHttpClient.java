@@ -81,21 +81,12 @@ public final class PeerHttpClient implements PeerClient {
   private final PeerKind kind = new PeerKind();
   private volatile boolean closed;
 
-  /** @param onClose told once when this client is closed */
-  public PeerHttpClient(String url, TransportConfig cfg, IoResources io, Consumer<PeerHttpClient> onClose) {
-    this(url, cfg, io, PeerSecurity.NONE, onClose);
-  }
-
   /**
-   * @param security TLS for {@code https} peers and the token to send
+   * @param security TLS for {@code https} peers and the token to send ({@link PeerSecurity#NONE}: neither)
+   * @param ring the node's ring fingerprint: sent with each request, compared with each answer's
+   *     ({@link RingCheck#NONE}: none)
    * @param onClose told once when this client is closed
    */
-  public PeerHttpClient(String url, TransportConfig cfg, IoResources io, PeerSecurity security,
-      Consumer<PeerHttpClient> onClose) {
-    this(url, cfg, io, security, RingCheck.NONE, onClose);
-  }
-
-  /** @param ring the node's ring fingerprint: sent with each request, compared with each answer's */
   public PeerHttpClient(String url, TransportConfig cfg, IoResources io, PeerSecurity security, RingCheck ring,
       Consumer<PeerHttpClient> onClose) {
     this.url = url;

@@ -6,9 +6,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
+import org.groupcache4j.internal.Failures;
 
 /**
  * One request and its place in its connection's answer order. An {@link Routes.Endpoint} reads
@@ -89,11 +89,6 @@ public final class Exchange {
     return responder.remoteHost();
   }
 
-  /** The event loop of the connection. */
-  public EventExecutor executor() {
-    return responder.executor();
-  }
-
   /** Answers with {@code r}, from any thread; the first answer counts. */
   public void respond(Response r) {
     EventExecutor loop = responder.executor();
@@ -122,17 +117,10 @@ public final class Exchange {
       } catch (Throwable t) {
         err = t;
       }
-      respond(answer.apply(v, unwrap(err)));
+      respond(answer.apply(v, Failures.unwrap(err)));
       return;
     }
-    f.whenComplete((v, err) -> respond(answer.apply(v, unwrap(err))));
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+    f.whenComplete((v, err) -> respond(answer.apply(v, Failures.unwrap(err))));
   }
 
   boolean ready() {

@@ -170,7 +170,8 @@ public final class Responder extends ChannelDuplexHandler {
       ex.keepAlive = false; // a node shutting down answers and closes
     }
     long limit = refusal == null && handler.maxBody() > 0 ? handler.maxBody() : MAX_DROPPED_BODY;
-    if (HttpUtil.getContentLength(req, 0L) > limit) {
+    long contentLength = HttpUtil.getContentLength(req, 0L);
+    if (contentLength > limit) {
       closeWith(Response.text(413, tooLarge(limit)));
       return false;
     }
@@ -178,7 +179,7 @@ public final class Responder extends ChannelDuplexHandler {
       closing = true;
     }
     ex.response = refusal;
-    if (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0) {
+    if (contentLength > 0 || HttpUtil.isTransferEncodingChunked(req)) {
       ex.bodyPending = true; // answered once the body is read: one answer per request, whatever comes
       readingBody = ex;
       bodyLimit = limit;

@@ -107,6 +107,18 @@ public abstract class Response {
       return new Simple(status(), more, body);
     }
 
+    /** This response with {@code hs} added after its headers, in order; null elements are skipped. */
+    public Simple with(Header... hs) {
+      Header[] more = Arrays.copyOf(headers, headers.length + hs.length);
+      int n = headers.length;
+      for (Header h : hs) {
+        if (h != null) {
+          more[n++] = h;
+        }
+      }
+      return new Simple(status(), n == more.length ? more : Arrays.copyOf(more, n), body);
+    }
+
     /** The body (not a copy: do not change it). */
     public byte[] body() {
       return body;
