@@ -29,6 +29,7 @@ import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.internal.Utf8;
 import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.peer.PeerValue;
 
 /**
@@ -749,8 +750,10 @@ public final class Group {
     if (c == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("no client for peer " + peer));
     }
-    if (cache.isDown(peer)) { // not worth a wait of the peer timeout: it is named at once
-      return CompletableFuture.failedFuture(new IllegalStateException("peer " + peer + " is judged down"));
+    PeerState down = cache.downState(peer);
+    if (down != null) { // not worth a wait of the peer timeout: it is named at once
+      return CompletableFuture.failedFuture(new IllegalStateException("peer " + peer + " is judged down since "
+          + down.since() + ": " + down.reason()));
     }
     CompletableFuture<Void> f;
     try {

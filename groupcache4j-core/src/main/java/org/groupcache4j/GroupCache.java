@@ -258,6 +258,11 @@ public final class GroupCache implements AutoCloseable {
     return health != null && health.isDown(peer);
   }
 
+  /** The state of {@code peer} if this node judges it down now, else null. */
+  PeerState downState(String peer) {
+    return health == null ? null : health.downState(peer);
+  }
+
   /** A fetch from {@code peer} failed in the transport with {@code cause}: check on the peer now. */
   void fetchFailed(String peer, Throwable cause) {
     if (health != null) {

@@ -120,8 +120,14 @@ public final class PeerHealth implements AutoCloseable {
   }
 
   public boolean isDown(String peer) {
+    return downState(peer) != null;
+  }
+
+  /** The state of {@code peer} if it is judged down now (since when, and why), else null. */
+  public PeerState downState(String peer) {
     Entry e = peers.get(peer);
-    return e != null && !e.state.isUp();
+    PeerState s = e == null ? null : e.state;
+    return s == null || s.isUp() ? null : s;
   }
 
   /** Every remote peer's state, by URL. */
