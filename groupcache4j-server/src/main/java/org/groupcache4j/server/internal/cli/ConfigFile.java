@@ -18,10 +18,15 @@ import java.util.Map;
  * under {@code groups.NAME}:
  *
  * <pre>
- * self: http://10.0.0.1:8001
+ * self: https://10.0.0.1:8443
  * api: 0.0.0.0:9000
+ * tls-cert: node.pem
+ * tls-key: node.key
+ * tls-ca: ca.pem
+ * peer-mtls: true
+ * api-token-file: api.token
  * peers:
- *   list: [http://10.0.0.1:8001, http://10.0.0.2:8001]
+ *   list: [https://10.0.0.1:8443, https://10.0.0.2:8443]
  * groups:
  *   scores: {origin: demo, cache-bytes: 64MiB}
  *   pages: {origin: "http://backend:8080/pages/{key}", cache-bytes: 256MiB, eviction: lru}
@@ -31,10 +36,14 @@ import java.util.Map;
  * {@code serve} command checks each value with the same rules as its flag.
  */
 final class ConfigFile {
-  /** Node settings at the top level: the flags of the same names. */
+  /**
+   * Node settings at the top level: the flags of the same names (TLS and token files relative to
+   * the config file, {@code peer-mtls} and {@code api-tls} true or false).
+   */
   static final List<String> NODE_KEYS = List.of("self", "api", "peer-listen", "base-path", "replicas",
       "peer-connect-timeout", "peer-connections", "peer-threads", "api-threads", "api-max-connections",
-      "api-idle-timeout", "shutdown-grace", "log-level", "log-format");
+      "api-idle-timeout", "tls-cert", "tls-key", "tls-ca", "peer-mtls", "api-tls", "api-token-file",
+      "api-write-token-file", "peer-token-file", "shutdown-grace", "log-level", "log-format");
   /**
    * How the node finds its peers, under {@code peers}: a fixed {@code list}, or a {@code file} it
    * follows (relative to the config file), or a {@code dns} name it looks up (flags {@code --peers},

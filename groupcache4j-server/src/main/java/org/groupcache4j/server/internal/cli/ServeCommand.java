@@ -210,12 +210,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "CA certificates (PEM) that https:// peers' certificates must chain to (and, with --peer-mtls, the peers' client certificates). Default: the JDK's trust store.")
   Path tlsCa;
 
-  @Option(names = "--peer-mtls",
-      description = "Mutual TLS between peers: the peer port requires a client certificate from --tls-ca, and this node presents --tls-cert when it fetches.")
+  @Option(names = "--peer-mtls", negatable = true,
+      description = "Mutual TLS between peers: the peer port requires a client certificate from --tls-ca, and this node presents --tls-cert when it fetches (--no-peer-mtls: off, over a config file's peer-mtls: true).")
   boolean peerMtls;
 
-  @Option(names = "--api-tls",
-      description = "Serve the client API over HTTPS, with --tls-cert.")
+  @Option(names = "--api-tls", negatable = true,
+      description = "Serve the client API over HTTPS, with --tls-cert (--no-api-tls: plain HTTP, over a config file's api-tls: true).")
   boolean apiTls;
 
   @Option(names = "--api-token-file", paramLabel = "FILE",
@@ -398,77 +398,84 @@ public final class ServeCommand implements Callable<Integer> {
       groups.add(group(flagGroup, new Settings(null, Map.of(), true)));
     }
     return new NodeConfig(selfUrl, peerList, listen, base, ring, apiAddrs, connectTo, peerConns, peerT, apiT, maxConns,
-        idle, grace, groups, instance, peerSource, security(selfUrl, peerList, !apiAddrs.isEmpty()));
+        idle, grace, groups, instance, peerSource, security(node, selfUrl, peerList, !apiAddrs.isEmpty()));
   }
 
-  /** Checks the TLS and token flags together and reads their files; a bad one is a usage error naming it. */
-  private NodeSecurity security(String selfUrl, List<String> peerList, boolean hasApi) {
+  /**
+   * Checks the TLS and token settings (flags or the config file) together and reads their files; a
+   * bad one is a usage error naming the flag, or the file, line and key.
+   */
+  private NodeSecurity security(Settings node, String selfUrl, List<String> peerList, boolean hasApi) {
+    Path cert = node.path("tls-cert", "name the certificate file (PEM)");
+    Path key = node.path("tls-key", "name the private key file (PEM)");
+    Path ca = node.path("tls-ca", "name the CA certificates file (PEM)");
+    boolean mtls = node.on("peer-mtls");
+    boolean tlsApi = node.on("api-tls");
     boolean httpsSelf = selfUrl.startsWith("https://");
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw bad(tlsCert == null ? "--tls-key" : "--tls-cert", String.valueOf(tlsCert == null ? tlsKey : tlsCert),
-          "give --tls-cert and --tls-key together");
+    if ((cert == null) != (key == null)) {
+      throw node.bad(null, cert == null ? "tls-key" : "tls-cert", "give --tls-cert and --tls-key together"
+          + node.inFile("tls-cert and tls-key"));
     }
-    if (httpsSelf && tlsCert == null) {
-      throw bad("--self", selfUrl, "an https:// peer URL needs --tls-cert and --tls-key (what the peer port serves)");
+    if (httpsSelf && cert == null) {
+      throw node.bad(null, "self", "an https:// peer URL needs --tls-cert and --tls-key (what the peer port serves)"
+          + node.inFile("tls-cert and tls-key"));
     }
-    if (peerMtls && !httpsSelf) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--peer-mtls needs an https:// --self (was " + selfUrl + ")");
+    if (mtls && !httpsSelf) {
+      throw node.usage("peer-mtls", "needs an https:// --self (was " + selfUrl + ")");
     }
-    if (peerMtls && tlsCa == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--peer-mtls needs --tls-ca, the CA that peers' "
+    if (mtls && ca == null) {
+      throw node.usage("peer-mtls", "needs --tls-ca" + node.inFile("tls-ca") + ", the CA that peers' "
           + "certificates must chain to (the JDK's public trust store would admit any publicly certified client)");
     }
-    if (apiTls && tlsCert == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--api-tls needs --tls-cert and --tls-key");
+    if (tlsApi && cert == null) {
+      throw node.usage("api-tls", "needs --tls-cert and --tls-key" + node.inFile("tls-cert and tls-key"));
     }
-    for (Object[] f : new Object[][] {{"--api-tls", apiTls ? "" : null}, {"--api-token-file", apiTokenFile},
-        {"--api-write-token-file", apiWriteTokenFile}}) {
-      if (f[1] != null && !hasApi) {
-        throw new CommandLine.ParameterException(spec.commandLine(), f[0] + " applies to the client API: give --api too");
+    for (String k : List.of("api-tls", "api-token-file", "api-write-token-file")) {
+      if ((k.equals("api-tls") ? tlsApi : node.text(k) != null) && !hasApi) {
+        throw node.usage(k, "applies to the client API: give --api too" + node.inFile("api"));
       }
     }
     PeerTls tls = null;
     boolean httpsPeers = peerList.stream().anyMatch(p -> p.startsWith("https://"));
-    if (tlsCert != null || tlsCa != null || httpsPeers) {
-      PeerTls.Builder b = PeerTls.builder().mutual(peerMtls);
-      if (tlsCert != null) {
-        b.certificate(tlsCert, tlsKey);
+    if (cert != null || ca != null || httpsPeers) {
+      PeerTls.Builder b = PeerTls.builder().mutual(mtls);
+      if (cert != null) {
+        b.certificate(cert, key);
       }
-      if (tlsCa != null) {
-        b.trustedCertificates(tlsCa);
+      if (ca != null) {
+        b.trustedCertificates(ca);
       }
       try {
         tls = b.build();
       } catch (TlsFileException e) {
-        String flag = switch (e.role()) {
-          case CERTIFICATE -> "--tls-cert";
-          case KEY -> "--tls-key";
-          case TRUSTED -> "--tls-ca";
+        String setting = switch (e.role()) {
+          case CERTIFICATE -> "tls-cert";
+          case KEY -> "tls-key";
+          case TRUSTED -> "tls-ca";
         };
-        throw bad(flag, e.file().toString(), e.problem());
+        throw node.bad(null, setting, e.problem(), e.file().toString());
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert " + tlsCert + " / --tls-key " + tlsKey
-            + ": " + e.getMessage());
+        throw node.usage("tls-cert", cert + " / " + node.subject("tls-key") + " " + key + ": " + e.getMessage());
       }
     }
     TlsContexts api = null;
-    if (apiTls) { // the files were checked just above
-      api = TlsContexts.load(new TlsContexts.Settings(tlsCert, tlsKey, null, false, true, Duration.ofSeconds(5),
+    if (tlsApi) { // the files were checked just above
+      api = TlsContexts.load(new TlsContexts.Settings(cert, key, null, false, true, Duration.ofSeconds(5),
           Duration.ofSeconds(5)));
     }
-    return new NodeSecurity(tls, api, token("--api-token-file", apiTokenFile),
-        token("--api-write-token-file", apiWriteTokenFile), token("--peer-token-file", peerTokenFile));
+    return new NodeSecurity(tls, api, token(node, "api-token-file"), token(node, "api-write-token-file"),
+        token(node, "peer-token-file"));
   }
 
-  private BearerTokens token(String flag, Path file) {
+  private BearerTokens token(Settings node, String key) {
+    Path file = node.path(key, "name the file with the token on its first line");
     if (file == null) {
       return null;
     }
     try {
       return BearerTokens.fromFile(file);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + flag + "': "
-          + e.getMessage());
+      throw node.invalid(null, key, e.getMessage());
     }
   }
 
@@ -550,14 +557,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw p.bad("peers-dns-server", "dns-server", "it only applies with --peers-dns");
     }
     if (file != null) {
-      if (file.isBlank()) {
-        throw p.bad("peers-file", "file", "name a file with one peer URL a line");
-      }
-      Path path = Path.of(file);
-      if (p.fromFile("peers-file", "file")) {
-        path = configFile.toAbsolutePath().getParent().resolve(path); // relative to the config file
-      }
-      return PeerSource.file(path);
+      return PeerSource.file(p.path("peers-file", "file", "name a file with one peer URL a line"));
     }
     if (dns == null) {
       return null;
@@ -577,6 +577,18 @@ public final class ServeCommand implements Callable<Integer> {
     out.println("  peers     " + (c.peerSource() == null ? String.join(",", c.peers())
         : c.peerSource().discovery().describe() + ", looked up every " + Values.formatDuration(c.peerSource().interval())));
     out.println("  api       " + (c.api().isEmpty() ? "(none)" : c.api().stream().map(Values::format).toList()));
+    NodeSecurity s = c.security();
+    List<String> secured = new ArrayList<>();
+    if (c.self().startsWith("https://")) {
+      secured.add("peer port https" + (s.tls().mutual() ? " with client certificates" : ""));
+    }
+    for (Object[] on : new Object[][] {{s.peerToken(), "peer token"}, {s.apiTls(), "api https"},
+        {s.apiReadToken(), "api token"}, {s.apiWriteToken(), "api write token"}}) {
+      if (on[0] != null) {
+        secured.add((String) on[1]);
+      }
+    }
+    out.println("  security  " + (secured.isEmpty() ? "(none)" : String.join(", ", secured)));
     for (NodeConfig.GroupConfig g : c.groups()) {
       out.println("  group     " + g.name() + ", " + Values.formatSize(g.cacheBytes()) + ", " + g.eviction()
           + ", origin " + Origins.redact(g.originSpec()));
@@ -659,16 +671,61 @@ public final class ServeCommand implements Callable<Integer> {
       return bad(flag, key, why, text(flag, key));
     }
 
+    /**
+     * The file setting {@code key} names (relative to the config file's directory when it comes
+     * from the file), or null.
+     */
+    Path path(String flag, String key, String ifBlank) {
+      String t = text(flag, key);
+      if (t == null) {
+        return null;
+      }
+      Path p = parse(flag, key, v -> {
+        if (v.isBlank()) {
+          throw new IllegalArgumentException(ifBlank);
+        }
+        return Path.of(v); // InvalidPathException is an IllegalArgumentException
+      });
+      return fromFile(flag, key) ? file.file.toAbsolutePath().getParent().resolve(p) : p;
+    }
+
+    Path path(String key, String ifBlank) {
+      return path(null, key, ifBlank);
+    }
+
+    /** A true/false setting: false unless given. */
+    boolean on(String key) {
+      return text(key) != null && parse(key, ServeCommand::bool);
+    }
+
+    /** How messages name setting {@code key}: its flag, or {@code FILE, line N, KEY:} when it comes from the file. */
+    String subject(String key) {
+      return fromFile(null, key) ? file.where(entries.get(key)) + ":" : "--" + key;
+    }
+
+    /** {@code " (KEYS in a config file)"} when a config file is in use, for messages that name flags. */
+    String inFile(String keys) {
+      return file == null ? "" : " (" + keys + " in a config file)";
+    }
+
+    /** A usage error about setting {@code key}: {@code --KEY why} or {@code FILE, line N, KEY: why}. */
+    CommandLine.ParameterException usage(String key, String why) {
+      return new CommandLine.ParameterException(spec.commandLine(), subject(key) + " " + why);
+    }
+
+    /** {@code Invalid value for option '--KEY': why}, or for {@code FILE, line N, KEY} when it comes from the file. */
+    CommandLine.ParameterException invalid(String flag, String key, String why) {
+      String where = fromFile(flag, key) ? file.where(entries.get(key)) : "option '--" + (flag != null ? flag : key) + "'";
+      return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for " + where + ": " + why);
+    }
+
     /** Whether setting {@code key} comes from the config file (not from its flag or a default). */
     boolean fromFile(String flag, String key) {
       return entries.containsKey(key) && !(flags && matched("--" + (flag != null ? flag : key)));
     }
 
     private CommandLine.ParameterException bad(String flag, String key, String why, String value) {
-      String option = "--" + (flag != null ? flag : key);
-      String where = fromFile(flag, key) ? file.where(entries.get(key)) : "option '" + option + "'";
-      return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for " + where + ": "
-          + (why.contains("'" + value + "'") ? "" : "'" + value + "': ") + why);
+      return invalid(flag, key, (why.contains("'" + value + "'") ? "" : "'" + value + "': ") + why);
     }
   }
 

@@ -65,16 +65,21 @@ class ServeTlsTest {
           "--peer-mtls", "--api-tls", "--api-token-file", read.toString(), "--api-write-token-file", write.toString(),
           "--peer-token-file", peer.toString(), "--api-threads", "1")));
     }
+    https = trusting(ca.certFile());
+  }
+
+  /** An HTTPS client that trusts the CA certificate in {@code caFile} (and presents no certificate). */
+  static HttpClient trusting(Path caFile) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    try (InputStream in = Files.newInputStream(ca.certFile())) {
+    try (InputStream in = Files.newInputStream(caFile)) {
       trust.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
-    https = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   @AfterAll
@@ -87,12 +92,16 @@ class ServeTlsTest {
   }
 
   static HttpResponse<String> send(String method, String url, String token) throws Exception {
+    return send(https, method, url, token);
+  }
+
+  static HttpResponse<String> send(HttpClient client, String method, String url, String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
         .method(method, HttpRequest.BodyPublishers.noBody());
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    return https.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
