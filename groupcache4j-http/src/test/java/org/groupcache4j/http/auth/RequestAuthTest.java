@@ -57,6 +57,42 @@ class RequestAuthTest {
   }
 
   @Test
+  void onlyTheWholeTokenIsAcceptedWhateverTheLengthGiven() throws Exception {
+    BearerTokens t = BearerTokens.fromFile(token("whole", "abcdefghijklmnopqrstuvwxyz012345\n"));
+    assertThat(t.accepts("Bearer abcdefghijklmnopqrstuvwxyz012345")).isTrue();
+    assertThat(t.accepts("BEARER   abcdefghijklmnopqrstuvwxyz012345 \t")).isTrue(); // as tokenOf trims
+    assertThat(t.accepts("Bearer abcdefghijklmnopqrstuvwxyz01234")).isFalse(); // a prefix
+    assertThat(t.accepts("Bearer abcdefghijklmnopqrstuvwxyz0123456")).isFalse(); // one more character
+    assertThat(t.accepts("Bearer abcdefghijklmnopqrstuvwxyz012345abcdefghijklmnopqrstuvwxyz012345")).isFalse();
+    assertThat(t.accepts("Bearer Xbcdefghijklmnopqrstuvwxyz012345")).isFalse();
+    assertThat(t.accepts("Bearer abcdefghijklmnopqrstuvwxyz01234\u0175")).isFalse(); // '5' + 0x100
+    assertThat(t.accepts("Bearer a")).isFalse();
+    assertThat(t.accepts("Bearer    ")).isFalse();
+    assertThat(t.accepts("Bearer")).isFalse();
+    assertThat(t.accepts("Basic abcdefghijklmnopqrstuvwxyz012345")).isFalse();
+    assertThat(t.accepts(null)).isFalse();
+  }
+
+  @Test
+  void theHeaderLineToSendIsBuiltOncePerToken() throws Exception {
+    Path f = token("line", "line-token-0123456789abcdef\n");
+    BearerTokens t = BearerTokens.fromFile(f, Duration.ofMillis(1));
+    byte[] line = t.requestHeaderLine();
+    assertThat(new String(line, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .isEqualTo("authorization: Bearer line-token-0123456789abcdef\r\n");
+    assertThat(t.requestHeaderLine()).isSameAs(line);
+    Files.writeString(f, "line-token-2-0123456789abcdef\n");
+    Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 2000));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> t.requestHeaderLine() != line);
+    byte[] next = t.requestHeaderLine();
+    assertThat(new String(next, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .isEqualTo("authorization: Bearer line-token-2-0123456789abcdef\r\n");
+    assertThat(t.requestHeaderLine()).isSameAs(next);
+    assertThat(t.accepts("Bearer line-token-2-0123456789abcdef")).isTrue();
+    assertThat(t.accepts("Bearer line-token-0123456789abcdef")).isFalse();
+  }
+
+  @Test
   void badTokenFilesAreRefusedWithoutShowingTheToken() throws Exception {
     assertThatThrownBy(() -> BearerTokens.fromFile(dir.resolve("missing")))
         .hasMessage("token file " + dir.resolve("missing") + ": no such file");

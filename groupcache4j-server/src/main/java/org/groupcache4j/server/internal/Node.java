@@ -84,8 +84,8 @@ public final class Node implements AutoCloseable {
       if (c.security().tls() != null) {
         tb.tls(c.security().tls());
       }
-      if (c.security().peerToken() != null) {
-        tb.peerTokenFile(c.security().peerToken().file());
+      if (c.security().peerTokenFile() != null) {
+        tb.peerTokenFile(c.security().peerTokenFile());
       }
       if (c.peerConnections() != null) {
         tb.maxConnectionsPerPeer(c.peerConnections());

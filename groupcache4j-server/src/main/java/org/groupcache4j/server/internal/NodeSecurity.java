@@ -1,5 +1,6 @@
 package org.groupcache4j.server.internal;
 
+import java.nio.file.Path;
 import org.groupcache4j.http.PeerTls;
 import org.groupcache4j.http.internal.auth.BearerTokens;
 import org.groupcache4j.http.internal.auth.RequestAuth;
@@ -14,10 +15,12 @@ import org.groupcache4j.http.internal.tls.TlsContexts;
  *     certificates asked), or null for plain HTTP
  * @param apiReadToken bearer token the client API asks of every request but {@code ApiServer.OPEN_PATHS} (null: none)
  * @param apiWriteToken bearer token the client API asks of writes (null: the read token, if any)
- * @param peerToken bearer token the peer port asks for and this node sends to peers (null: none)
+ * @param peerTokenFile the file of the bearer token the peer port asks for and this node sends to
+ *     peers (null: none), already checked; the peer transport reads it into the one
+ *     {@link BearerTokens} that both its server and its clients use, so both follow a rotation
  */
 public record NodeSecurity(PeerTls tls, TlsContexts apiTls, BearerTokens apiReadToken, BearerTokens apiWriteToken,
-    BearerTokens peerToken) {
+    Path peerTokenFile) {
   /** Plain HTTP everywhere, no tokens. */
   public static final NodeSecurity NONE = new NodeSecurity(null, null, null, null, null);
 

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Objects;
 import org.groupcache4j.http.internal.tls.LookAgain;
@@ -16,14 +14,25 @@ import org.groupcache4j.http.internal.tls.LookAgain;
 /**
  * A bearer token kept in a file ({@code Authorization: Bearer <token>}), read again when the file
  * changes (looked at no more often than every few seconds, when a request needs it), so a token
- * can be rotated without a restart. Comparison is constant-time (SHA-256 of both sides, compared
- * with {@link MessageDigest#isEqual}), so neither the token's content nor its length leaks
- * through timing. The token itself never appears in a message or {@link #toString}.
+ * can be rotated without a restart. The server side ({@link #accepts}) and the client side
+ * ({@link #requestHeaderLine}) of one node should share one instance, so that both switch to a
+ * new token at the same moment.
+ *
+ * <p>Comparison is constant-time in the secret: it runs over the characters given, XOR-ing each
+ * with the token's byte at the same place (or its first byte past its end), and folds the length
+ * difference in, as {@link java.security.MessageDigest#isEqual} does; nothing is allocated per
+ * request. How long it takes depends only on the length of what the caller sent, never on the
+ * token's content or length. The token itself never appears in a message or {@link #toString}.
  */
 public final class BearerTokens {
   private static final System.Logger LOG = System.getLogger("org.groupcache4j.http");
+  private static final byte[] AUTHORIZATION = "authorization: ".getBytes(StandardCharsets.ISO_8859_1);
 
-  private record Loaded(byte[] digest, String header, long modified, long size) {}
+  /**
+   * @param token the token's bytes (ISO-8859-1, visible ASCII only)
+   * @param headerLine {@code authorization: Bearer <token>\r\n}, the bytes a client sends
+   */
+  private record Loaded(byte[] token, byte[] headerLine, long modified, long size) {}
 
   private final Path file;
   private final LookAgain lookAgain;
@@ -51,17 +60,45 @@ public final class BearerTokens {
     return new BearerTokens(Objects.requireNonNull(file, "file"), interval);
   }
 
+  /**
+   * Reads and checks the token in {@code file} as {@link #fromFile} does, keeping nothing: for
+   * checking a flag before the component that uses the token is built.
+   *
+   * @return {@code file}
+   * @throws IllegalArgumentException as {@link #fromFile}
+   */
+  public static Path check(Path file) {
+    load(Objects.requireNonNull(file, "file"));
+    return file;
+  }
+
   public Path file() {
     return file;
   }
 
   /** Whether {@code authorization} (the header's value, may be null) is {@code Bearer <this token>}. */
   public boolean accepts(String authorization) {
-    Loaded l = fresh();
-    String token = tokenOf(authorization);
-    byte[] given = sha256(token == null ? "" : token);
-    boolean equal = MessageDigest.isEqual(given, l.digest());
-    return token != null && equal;
+    byte[] expected = fresh().token();
+    if (authorization == null || authorization.length() < 7
+        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    int start = 7;
+    int end = authorization.length();
+    while (start < end && authorization.charAt(start) <= ' ') { // as String.trim()
+      start++;
+    }
+    while (end > start && authorization.charAt(end - 1) <= ' ') {
+      end--;
+    }
+    int n = end - start;
+    int len = expected.length; // > 0: load() refuses an empty token
+    int diff = n ^ len;
+    for (int i = 0; i < n; i++) {
+      int j = ((i - len) >>> 31) * i; // i while i < len, else 0: no branch on the token's length
+      diff |= authorization.charAt(start + i) ^ expected[j];
+    }
+    return n > 0 && diff == 0;
   }
 
   /** The token of {@code Authorization: Bearer <token>} (scheme case-insensitive), or null. */
@@ -76,7 +113,17 @@ public final class BearerTokens {
 
   /** The header value to send: {@code Bearer <token>}. */
   public String authorizationHeader() {
-    return fresh().header();
+    byte[] line = fresh().headerLine();
+    return new String(line, AUTHORIZATION.length, line.length - AUTHORIZATION.length - 2, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The header line a client sends, {@code authorization: Bearer <token>\r\n}, as bytes: the
+   * current token's, built once per token (a request only copies them). The array is shared:
+   * callers must not change it.
+   */
+  public byte[] requestHeaderLine() {
+    return fresh().headerLine();
   }
 
   @Override
@@ -84,19 +131,23 @@ public final class BearerTokens {
     return "BearerTokens[file=" + file + "]";
   }
 
+  /**
+   * The current token, after looking at the file when {@link LookAgain#due} says so. No lock:
+   * {@code due} lets one caller per interval look, and a reload replaces the whole immutable
+   * {@link Loaded} with one volatile write, so a reader sees the old token or the new one.
+   */
   private Loaded fresh() {
     if (lookAgain.due()) {
-      synchronized (this) {
-        try {
-          BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-          if (a.lastModifiedTime().toMillis() != current.modified() || a.size() != current.size()) {
-            current = load(file);
-            LOG.log(Level.INFO, "token file " + file + " changed: the new token is in use");
-          }
-        } catch (IOException | IllegalArgumentException e) {
-          LOG.log(Level.WARNING, "token file " + file + " changed but cannot be used (" + e.getMessage()
-              + "); the previous token stays in use");
+      try {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        Loaded c = current;
+        if (a.lastModifiedTime().toMillis() != c.modified() || a.size() != c.size()) {
+          current = load(file);
+          LOG.log(Level.INFO, "token file " + file + " changed: the new token is in use");
         }
+      } catch (IOException | IllegalArgumentException e) {
+        LOG.log(Level.WARNING, "token file " + file + " changed but cannot be used (" + e.getMessage()
+            + "); the previous token stays in use");
       }
     }
     return current;
@@ -137,14 +188,7 @@ public final class BearerTokens {
       LOG.log(Level.WARNING, "token file " + file + ": the token has only " + token.length()
           + " characters; use at least 32 random ones, e.g. openssl rand -hex 32");
     }
-    return new Loaded(sha256(token), "Bearer " + token, modified, size);
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.ISO_8859_1));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Loaded(token.getBytes(StandardCharsets.ISO_8859_1),
+        ("authorization: Bearer " + token + "\r\n").getBytes(StandardCharsets.ISO_8859_1), modified, size);
   }
 }

@@ -102,7 +102,7 @@ public final class PeerHttpClient implements PeerClient {
       return;
     }
     this.invalid = null;
-    this.requests = new PeerRequests(peer, cfg.basePath(), security.requestHeaders(), ring);
+    this.requests = new PeerRequests(peer, cfg.basePath(), security.token(), ring);
     EventLoop[] loops = io.loops();
     int n = Math.min(loops.length, cfg.maxConnectionsPerPeer());
     this.pools = new ConnectionPool[n];

@@ -8,35 +8,43 @@ import org.groupcache4j.http.internal.PeerEndpoint;
 import org.groupcache4j.http.internal.PeerPaths;
 import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.http.internal.RingCheck;
+import org.groupcache4j.http.internal.auth.BearerTokens;
 
 /**
  * Writes the requests to one peer as bytes:
- * {@code GET {peer URL path}{base path}{group}/{key} HTTP/1.1}, the {@code host} header, and an
- * empty line. Group and key are percent-encoded as {@link PeerPaths#escape} says, so that
- * golang/groupcache servers decode exactly the key meant. Everything but group and key is
- * constant and kept as bytes; request headers (e.g. an {@code authorization} header) belong in
- * {@link #tail}.
+ * {@code GET {peer URL path}{base path}{group}/{key} HTTP/1.1}, the {@code host} header, the
+ * {@code authorization} header when there is a peer token, and an empty line. Group and key are
+ * percent-encoded as {@link PeerPaths#escape} says, so that golang/groupcache servers decode
+ * exactly the key meant. Everything but group, key and token is constant and kept as bytes. The
+ * token's header line is asked of {@link BearerTokens} for each request (it keeps the line as
+ * bytes and rebuilds them only when the token file changed), so a rotated token is sent from the
+ * next request on without building anything per request.
  */
 final class PeerRequests {
+  private static final byte[] NO_HEADER = new byte[0];
+  private static final byte[] CRLF = {'\r', '\n'};
+
   private final byte[] head; // "GET " + peer URL path + base path
-  private final byte[] tail; // " HTTP/1.1\r\n" + headers + "\r\n"
+  private final byte[] host; // " HTTP/1.1\r\nhost: ...\r\n"
+  private final BearerTokens token; // null: no authorization header
   private final String prefix; // peer URL path + base path
   private volatile EscapedGroup lastGroup; // group names are few: the last one's escaped bytes
   private final RingCheck ring;
 
   PeerRequests(PeerUrl url, String basePath) {
-    this(url, basePath, "", RingCheck.NONE);
+    this(url, basePath, null, RingCheck.NONE);
   }
 
   /**
-   * @param headers more header lines, each ending in CRLF (e.g. the peer token's authorization), or ""
+   * @param token the peer token to send (its current value, request by request), or null
    * @param ring the node's ring fingerprint, sent with each request (it changes with membership)
    */
-  PeerRequests(PeerUrl url, String basePath, String headers, RingCheck ring) {
+  PeerRequests(PeerUrl url, String basePath, BearerTokens token, RingCheck ring) {
     this.ring = ring;
+    this.token = token;
     this.prefix = url.path() + basePath;
     this.head = ("GET " + prefix).getBytes(StandardCharsets.UTF_8); // joined as golang/groupcache does
-    this.tail = (" HTTP/1.1\r\nhost: " + url.hostHeader() + "\r\n" + headers + "\r\n").getBytes(StandardCharsets.UTF_8);
+    this.host = (" HTTP/1.1\r\nhost: " + url.hostHeader() + "\r\n").getBytes(StandardCharsets.UTF_8);
   }
 
   /** The request for {@code key} of {@code group}, in a new buffer from {@code alloc}. */
@@ -48,16 +56,18 @@ final class PeerRequests {
     }
     String k = PeerPaths.escape(key); // the key itself when nothing needs escaping
     String fp = ring.ours();
-    ByteBuf buf = alloc.ioBuffer(head.length + g.escaped().length + 1 + k.length() + tail.length
-        + (fp == null ? 0 : RING_HEADER.length + fp.length() + 2));
+    byte[] auth = authorization();
+    ByteBuf buf = alloc.ioBuffer(head.length + g.escaped().length + 1 + k.length() + host.length + auth.length
+        + (fp == null ? 0 : RING_HEADER.length + fp.length() + 2) + 2);
     buf.writeBytes(head).writeBytes(g.escaped()).writeByte('/');
     ByteBufUtil.writeAscii(buf, k);
-    if (fp == null) {
-      return buf.writeBytes(tail);
+    buf.writeBytes(host).writeBytes(auth);
+    if (fp != null) {
+      buf.writeBytes(RING_HEADER);
+      ByteBufUtil.writeAscii(buf, fp);
+      buf.writeBytes(CRLF);
     }
-    buf.writeBytes(tail, 0, tail.length - 2).writeBytes(RING_HEADER);
-    ByteBufUtil.writeAscii(buf, fp);
-    return buf.writeByte('\r').writeByte('\n').writeByte('\r').writeByte('\n');
+    return buf.writeBytes(CRLF);
   }
 
   private static final byte[] RING_HEADER = (RingCheck.HEADER + ": ").getBytes(StandardCharsets.US_ASCII);
@@ -75,19 +85,33 @@ final class PeerRequests {
     byte[] line = (w.method() + " " + prefix + PeerPaths.escape(group) + "/" + w.pathTail()).getBytes(StandardCharsets.UTF_8);
     byte[] length = ((w.contentType() == null ? "" : "content-type: " + w.contentType() + "\r\n")
         + "content-length: " + w.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    ByteBuf buf = alloc.ioBuffer(line.length + tail.length + length.length + w.body().length);
-    return buf.writeBytes(line).writeBytes(tail, 0, tail.length - 2).writeBytes(length).writeBytes(w.body());
+    byte[] auth = authorization();
+    ByteBuf buf = alloc.ioBuffer(line.length + host.length + auth.length + length.length + w.body().length);
+    return buf.writeBytes(line).writeBytes(host).writeBytes(auth).writeBytes(length).writeBytes(w.body());
   }
 
   /** The request for the base path alone (answered 400 by a groupcache server: no group, no load). */
   ByteBuf basePath(ByteBufAllocator alloc) {
-    return alloc.ioBuffer(head.length + tail.length).writeBytes(head).writeBytes(tail);
+    return request(alloc, NO_HEADER);
   }
 
   /** The request for the peer's status document: {@code GET {prefix}_stats}. */
   ByteBuf status(ByteBufAllocator alloc) {
-    byte[] path = PeerEndpoint.STATUS.getBytes(StandardCharsets.US_ASCII);
-    return alloc.ioBuffer(head.length + path.length + tail.length).writeBytes(head).writeBytes(path).writeBytes(tail);
+    return request(alloc, STATUS);
+  }
+
+  private static final byte[] STATUS = PeerEndpoint.STATUS.getBytes(StandardCharsets.US_ASCII);
+
+  /** {@code GET {prefix}{path}} with the headers of every request. */
+  private ByteBuf request(ByteBufAllocator alloc, byte[] path) {
+    byte[] auth = authorization();
+    return alloc.ioBuffer(head.length + path.length + host.length + auth.length + 2)
+        .writeBytes(head).writeBytes(path).writeBytes(host).writeBytes(auth).writeBytes(CRLF);
+  }
+
+  /** The token's current header line, or nothing. */
+  private byte[] authorization() {
+    return token == null ? NO_HEADER : token.requestHeaderLine();
   }
 
   private record EscapedGroup(String name, byte[] escaped) {}

@@ -46,9 +46,13 @@ public final class PeerSecurity {
     return new RequestAuth(token, null);
   }
 
-  /** The {@code authorization} header line to send to peers ({@code "authorization: Bearer ...\r\n"}), or {@code ""}. */
-  public String requestHeaders() {
-    return token == null ? "" : "authorization: " + token.authorizationHeader() + "\r\n";
+  /**
+   * The peer token, or null: the one instance the server checks requests against and the clients
+   * take their {@code authorization} header from, request by request, so both sides follow a
+   * rotated token file together.
+   */
+  public BearerTokens token() {
+    return token;
   }
 
   /** For a new connection to {@code peer}: TLS first in the pipeline when the peer is {@code https}. */

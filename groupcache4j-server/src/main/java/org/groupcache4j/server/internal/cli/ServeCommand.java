@@ -227,7 +227,7 @@ public final class ServeCommand implements Callable<Integer> {
   Path apiWriteTokenFile;
 
   @Option(names = "--peer-token-file", paramLabel = "FILE",
-      description = "Require 'Authorization: Bearer TOKEN' on the peer port and send it to peers (for peers behind a TLS-terminating proxy); every node needs the same file. golang/groupcache nodes send no token. Default: none.")
+      description = "Require 'Authorization: Bearer TOKEN' on the peer port and send it to peers (for peers behind a TLS-terminating proxy); every node needs the same token. Read again when it changes: rotate it on every node (fetches between nodes with different tokens fail and load locally until all have the new one; see README). golang/groupcache nodes send no token. Default: none.")
   Path peerTokenFile;
 
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s",
@@ -463,17 +463,20 @@ public final class ServeCommand implements Callable<Integer> {
       api = TlsContexts.load(new TlsContexts.Settings(cert, key, null, false, true, Duration.ofSeconds(5),
           Duration.ofSeconds(5)));
     }
-    return new NodeSecurity(tls, api, token(node, "api-token-file"), token(node, "api-write-token-file"),
-        token(node, "peer-token-file"));
+    // The peer token file is only checked here: the peer transport reads it into the one token its
+    // server and clients share, so both follow a rotation.
+    return new NodeSecurity(tls, api, token(node, "api-token-file", BearerTokens::fromFile),
+        token(node, "api-write-token-file", BearerTokens::fromFile), token(node, "peer-token-file", BearerTokens::check));
   }
 
-  private BearerTokens token(Settings node, String key) {
+  /** {@code read} applied to the token file of setting {@code key}, or null; an unusable file is an error naming the setting. */
+  private <T> T token(Settings node, String key, java.util.function.Function<Path, T> read) {
     Path file = node.path(key, "name the file with the token on its first line");
     if (file == null) {
       return null;
     }
     try {
-      return BearerTokens.fromFile(file);
+      return read.apply(file);
     } catch (IllegalArgumentException e) {
       throw node.invalid(null, key, e.getMessage());
     }
@@ -582,7 +585,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (c.self().startsWith("https://")) {
       secured.add("peer port https" + (s.tls().mutual() ? " with client certificates" : ""));
     }
-    for (Object[] on : new Object[][] {{s.peerToken(), "peer token"}, {s.apiTls(), "api https"},
+    for (Object[] on : new Object[][] {{s.peerTokenFile(), "peer token"}, {s.apiTls(), "api https"},
         {s.apiReadToken(), "api token"}, {s.apiWriteToken(), "api write token"}}) {
       if (on[0] != null) {
         secured.add((String) on[1]);
