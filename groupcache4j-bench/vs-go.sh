@@ -14,6 +14,10 @@
 # e = e1+e2: writes, ours only, as golang/groupcache has no remove or set; --e-keys N keys for e1);
 # --impl runs one side only (for quick checks while tuning; the report then has no ratios).
 #
+# Besides wrk's req/s and latencies, every measured run records the CPU time (user + system, from
+# /proc) of the three node processes over the run, per answered request: what a request costs the
+# nodes, without wrk's own share of the cores (which over TLS includes wrk's TLS).
+#
 # Needs: wrk, go + golang/groupcache (Debian), curl, python3:
 #   apt-get install -y wrk golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev curl
 # Uses 127.0.0.1 ports 8001-8003, 9001-9003 and 9999 (as the anchor does); they must be free.
