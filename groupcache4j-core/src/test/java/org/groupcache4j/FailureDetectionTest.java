@@ -101,7 +101,8 @@ class FailureDetectionTest {
     String fresh = keysOwnedBy("mem://c", 21).get(20);
     long t = System.nanoTime();
     assertThat(groups.get("mem://a").get(fresh).toString()).isEqualTo("value-of-" + fresh);
-    assertThat((System.nanoTime() - t) / 1_000_000).isLessThan(500);
+    // Waiting on the frozen c would take the 30 s peer timeout; the margin is for a loaded 2-core machine.
+    assertThat((System.nanoTime() - t) / 1_000_000).as("a get of a key c owned, loaded without asking c").isLessThan(1_500);
     assertThat(nodes.get(0).ownerOf(fresh)).isEqualTo(without.owner(fresh));
 
     network.thaw("mem://c");

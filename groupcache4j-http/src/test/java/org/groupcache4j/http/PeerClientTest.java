@@ -2,6 +2,7 @@ package org.groupcache4j.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.groupcache4j.http.TestFutures.failureOf;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +31,6 @@ class PeerClientTest {
     HttpPeerTransport.Builder b = HttpPeerTransport.builder().eventLoopThreads(1);
     options.accept(b);
     return closer.open(b.build());
-  }
-
-  private static Throwable failureOf(CompletableFuture<ByteView> f) {
-    assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class);
-    return f.handle((v, e) -> e instanceof CompletionException ? e.getCause() : e).join();
   }
 
   /** Two of our nodes; the asker's own loader must never run for keys the owner answers about. */

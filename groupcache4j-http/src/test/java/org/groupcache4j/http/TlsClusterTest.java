@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslProvider;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,7 +13,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLSocket;
 import org.groupcache4j.http.internal.tls.TlsContexts;
 import org.groupcache4j.http.tls.TestCerts;
@@ -110,10 +111,11 @@ class TlsClusterTest {
     String key = ownedBy(a, nodes.get(1));
 
     // Plain HTTP to the TLS port: 400 saying to use https.
-    try (Socket s = new Socket("127.0.0.1", a.port())) {
-      s.getOutputStream().write(("GET /_groupcache/scores/" + key + " HTTP/1.1\r\nhost: a\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      InputStream in = s.getInputStream();
-      assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 400").contains("https://");
+    try (RawHttp c = new RawHttp(a.port())) {
+      RawHttp.Answer plain = c.send("GET /_groupcache/scores/" + key + " HTTP/1.1\r\nhost: a\r\n\r\n").read();
+      assertThat(plain.status()).as(plain.text()).isEqualTo(400);
+      assertThat(plain.text()).contains("https://");
+      assertThat(c.closedByServer()).as("the connection is closed after the 400").isTrue();
     }
     // A node that trusts the CA but has no certificate, and one whose certificate is of another CA.
     PeerTls noCertificate = PeerTls.builder().trustedCertificates(ca.certFile()).build();
@@ -122,7 +124,7 @@ class TlsClusterTest {
         .trustedCertificates(ca.certFile()).build();
     for (PeerTls bad : new PeerTls[] {noCertificate, otherCa}) {
       HttpPeerTransport t = closer.open(HttpPeerTransport.builder().tls(bad).eventLoopThreads(1).build());
-      Throwable failure = catchFailure(() -> t.client(a.url).fetch(TestNode.GROUP, key).join());
+      Throwable failure = TestFutures.failureOf(t.client(a.url).fetch(TestNode.GROUP, key));
       assertThat(failure).as("fetch with %s", bad).isInstanceOf(PeerFetchException.class);
     }
     assertThat(a.loadsOf(key)).isZero();
@@ -163,6 +165,7 @@ class TlsClusterTest {
         true, true, Duration.ofSeconds(5), Duration.ofSeconds(60)), SslProvider.JDK);
     try (SSLSocket s = (SSLSocket) ((JdkSslContext) client.client()).context().getSocketFactory()
         .createSocket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
       s.startHandshake();
       return (X509Certificate) s.getSession().getPeerCertificates()[0];
     }
@@ -177,12 +180,21 @@ class TlsClusterTest {
     }
   }
 
+  /**
+   * What {@code r} fails with (unwrapped from a {@link CompletionException}), or {@code null}; it
+   * runs on another thread and is given {@value TestFutures#SECONDS} s, so a {@code join()} in it
+   * cannot hang the test. For a future at hand, {@link TestFutures#failureOf} says more.
+   */
   static Throwable catchFailure(Runnable r) {
+    CompletableFuture<Void> f = CompletableFuture.runAsync(r);
     try {
-      r.run();
+      f.get(TestFutures.SECONDS, TimeUnit.SECONDS);
       return null;
-    } catch (CompletionException e) {
-      return e.getCause();
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
+    } catch (InterruptedException | TimeoutException e) {
+      f.cancel(true);
+      throw new AssertionError("no outcome within " + TestFutures.SECONDS + " s", e);
     }
   }
 
