@@ -13,11 +13,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLSocket;
 import org.groupcache4j.http.internal.tls.TlsContexts;
 import org.groupcache4j.http.tls.TestCerts;
@@ -177,24 +172,6 @@ class TlsClusterTest {
       if (asker.cache.ownerOf(k).equals(owner.url) && !List.of(not).contains(k)) {
         return k;
       }
-    }
-  }
-
-  /**
-   * What {@code r} fails with (unwrapped from a {@link CompletionException}), or {@code null}; it
-   * runs on another thread and is given {@value TestFutures#SECONDS} s, so a {@code join()} in it
-   * cannot hang the test. For a future at hand, {@link TestFutures#failureOf} says more.
-   */
-  static Throwable catchFailure(Runnable r) {
-    CompletableFuture<Void> f = CompletableFuture.runAsync(r);
-    try {
-      f.get(TestFutures.SECONDS, TimeUnit.SECONDS);
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
-    } catch (InterruptedException | TimeoutException e) {
-      f.cancel(true);
-      throw new AssertionError("no outcome within " + TestFutures.SECONDS + " s", e);
     }
   }
 
