@@ -11,44 +11,44 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A raw HTTP/1.1 connection for tests that send exactly the bytes they mean. */
-final class RawHttp implements AutoCloseable {
+/** A raw HTTP/1.1 connection for tests that send exactly the bytes they mean (reads time out after 10 s). */
+public final class RawHttp implements AutoCloseable {
   final Socket socket;
   private final InputStream in;
 
   /** One parsed answer. */
-  record Answer(int status, Map<String, String> headers, byte[] body) {
-    String text() {
+  public record Answer(int status, Map<String, String> headers, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    String header(String name) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
-  RawHttp(int port) throws IOException {
+  public RawHttp(int port) throws IOException {
     socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(10_000);
     in = socket.getInputStream();
   }
 
-  RawHttp send(String s) throws IOException {
+  public RawHttp send(String s) throws IOException {
     return send(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  RawHttp send(byte[] b) throws IOException {
+  public RawHttp send(byte[] b) throws IOException {
     socket.getOutputStream().write(b);
     socket.getOutputStream().flush();
     return this;
   }
 
   /** Reads one answer; {@code null} if the server closed the connection first. */
-  Answer read() throws IOException {
+  public Answer read() throws IOException {
     return read(false);
   }
 
-  Answer read(boolean headRequest) throws IOException {
+  public Answer read(boolean headRequest) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int state = 0;
     while (state < 4) {
@@ -80,7 +80,7 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** Whether the server closed the connection (reads end of stream) within the socket timeout. */
-  boolean closedByServer() throws IOException {
+  public boolean closedByServer() throws IOException {
     try {
       return in.read() < 0;
     } catch (SocketTimeoutException e) {
@@ -90,7 +90,7 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
-  static Answer get(int port, String path) throws IOException {
+  public static Answer get(int port, String path) throws IOException {
     try (RawHttp c = new RawHttp(port)) {
       return c.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").read();
     }

@@ -3,11 +3,9 @@ package org.groupcache4j.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,6 +25,7 @@ import org.groupcache4j.EvictionPolicy;
 import org.groupcache4j.ring.HashRing;
 import org.groupcache4j.server.internal.api.StatsJson;
 import org.groupcache4j.server.internal.origin.Origins;
+import org.groupcache4j.server.testing.LocalCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,31 +73,11 @@ class NodeClusterTest {
     });
     origin.start();
     String spec = "http://127.0.0.1:" + origin.getAddress().getPort() + "/{key}";
-    // Each node's URL names its peer port, so the ports are picked before the nodes bind them: if
-    // another process takes one in between, start the cluster again on other ports.
-    for (int attempt = 1; ; attempt++) {
-      peers.clear();
-      for (int i = 0; i < 3; i++) {
-        peers.add("http://127.0.0.1:" + freePort());
-      }
-      try {
-        for (int i = 0; i < 3; i++) {
-          NodeConfig c = new NodeConfig(peers.get(i), peers, null, "/_groupcache/", 50,
-              List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
-              Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, spec,
-              new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
-              Duration.ofSeconds(30), Duration.ofSeconds(5));
-          nodes.add(Node.start(c));
-        }
-        return;
-      } catch (IOException e) { // a port was taken: Node.start says "cannot listen for peers"
-        nodes.forEach(Node::close);
-        nodes.clear();
-        if (attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    LocalCluster.start(3, "http", (self, all) -> new NodeConfig(self, all, null, "/_groupcache/", 50,
+        List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
+        Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, spec,
+        new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
+        Duration.ofSeconds(30), Duration.ofSeconds(5)), peers, nodes);
   }
 
   @AfterEach
@@ -106,12 +85,6 @@ class NodeClusterTest {
     releaseSlow.countDown();
     nodes.forEach(Node::close);
     origin.stop(0);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private HttpResponse<String> ask(int node, String key) throws Exception {

@@ -1,11 +1,9 @@
 package org.groupcache4j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,12 +32,6 @@ class NodeEventLoopsTest {
         "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true, Duration.ofSeconds(5), null, Duration.ofSeconds(1),
         null, peerThreads, "synthetic:100", new Origins.Settings(null, null, null, 1, Duration.ofSeconds(1), 1 << 20),
         1, 100, Duration.ofSeconds(30), Duration.ofSeconds(5));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private static Set<String> threadNames() {

@@ -2,10 +2,10 @@ package org.groupcache4j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,12 +24,6 @@ import org.junit.jupiter.api.Timeout;
 class ReadinessTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   private String health(int port) {
     try {
@@ -57,6 +51,7 @@ class ReadinessTest {
           throw new RuntimeException(e);
         }
       });
+      Throwable failure = null;
       try {
         await("/healthz answers").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
           String h = health(api);
@@ -68,8 +63,18 @@ class ReadinessTest {
         assertThat(seen.get(0)).startsWith("503 starting: looking up the peers (DNS cache.gc4j.test");
         assertThat(seen).last().isEqualTo("200 ok");
         assertThat(started.get(10, TimeUnit.SECONDS).readiness().isReady()).isTrue();
+      } catch (Throwable t) {
+        failure = t;
+        throw t;
       } finally {
-        started.get(20, TimeUnit.SECONDS).close();
+        try {
+          started.get(20, TimeUnit.SECONDS).close();
+        } catch (Exception e) { // reported, but not instead of the test's own failure
+          if (failure == null) {
+            throw e;
+          }
+          failure.addSuppressed(e);
+        }
       }
     }
   }
@@ -77,22 +82,27 @@ class ReadinessTest {
   @Test
   void unreadyFromTheStartOfADrainWhileTheRequestInFlightIsAnswered() throws Exception {
     int api = freePort();
+    // The load takes 10 s, so the request is surely still in flight when the drain has begun.
     Node node = Node.start(ServeCommand.configOf("--self", "http://127.0.0.1:" + freePort(), "--api", "127.0.0.1:" + api,
-        "--origin", "synthetic:20,delay=2s"));
-    assertThat(health(api)).isEqualTo("200 ok");
-    CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + api + "/api?key=k")).timeout(Duration.ofSeconds(20)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    await().atMost(Duration.ofSeconds(10)).until(() -> node.loader().counts().loads() == 1);
+        "--origin", "synthetic:20,delay=10s", "--origin-timeout", "30s", "--load-timeout", "30s"));
+    try {
+      assertThat(health(api)).isEqualTo("200 ok");
+      CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + api + "/api?key=k")).timeout(Duration.ofSeconds(40)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      await().atMost(Duration.ofSeconds(10)).until(() -> node.loader().counts().loads() == 1);
 
-    CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> node.shutdown(Duration.ofSeconds(10)));
-    await().atMost(Duration.ofSeconds(5)).until(() -> !node.readiness().isReady());
-    assertThat(node.healthProblem()).startsWith("draining: shutting down");
-    assertThat(inFlight).as("still in flight while unready").isNotDone();
-    assertThat(health(api)).as("a new client gets no 200").doesNotStartWith("200");
+      CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> node.shutdown(Duration.ofSeconds(30)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> !node.readiness().isReady());
+      assertThat(node.healthProblem()).startsWith("draining: shutting down");
+      assertThat(inFlight).as("still in flight while unready").isNotDone();
+      assertThat(health(api)).as("a new client gets no 200").doesNotStartWith("200");
 
-    assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-    drain.get(15, TimeUnit.SECONDS);
-    assertThat(node.readiness().snapshot().state()).isEqualTo(Readiness.State.DRAINING);
+      assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      drain.get(30, TimeUnit.SECONDS);
+      assertThat(node.readiness().snapshot().state()).isEqualTo(Readiness.State.DRAINING);
+    } finally {
+      node.close();
+    }
   }
 }

@@ -2,6 +2,7 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +42,8 @@ class ClusterIT {
   void startCluster() throws Exception {
     processes = new Processes();
     for (int i = 0; i < 3; i++) {
-      peers.add("http://127.0.0.1:" + Processes.freePort());
-      api[i] = Processes.freePort();
+      peers.add("http://127.0.0.1:" + freePort());
+      api[i] = freePort();
     }
     for (int i = 0; i < 3; i++) {
       nodes.add(processes.launch("node" + (i + 1), List.of("serve",

@@ -1,6 +1,7 @@
 package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
@@ -54,8 +55,8 @@ class ConfigIT {
   void theExampleFileServesTwoGroupsFromTwoOrigins() throws Exception {
     Path example = Path.of(System.getProperty("groupcache4j.launcher")).toAbsolutePath().getParent()
         .resolve("config.example.yaml");
-    int api = Processes.freePort();
-    String self = "http://127.0.0.1:" + Processes.freePort();
+    int api = freePort();
+    String self = "http://127.0.0.1:" + freePort();
     processes.startNode("config", api, Map.of(), "--config", example.toString(), "--self", self, "--peers", self,
         "--group", "pages", "--origin", "http://127.0.0.1:" + backend.getAddress().getPort() + "/pages/{key}");
 

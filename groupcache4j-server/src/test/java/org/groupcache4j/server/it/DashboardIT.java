@@ -2,6 +2,7 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,21 +41,15 @@ class DashboardIT {
     processes = new Processes();
     browserProfile = Files.createTempDirectory("groupcache4j-chromium-");
     for (int i = 0; i < 3; i++) {
-      peers.add("http://127.0.0.1:" + Processes.freePort());
-      api[i] = Processes.freePort();
+      peers.add("http://127.0.0.1:" + freePort());
+      api[i] = freePort();
     }
     for (int i = 0; i < 3; i++) {
       nodes.add(processes.launch("node" + (i + 1), List.of("serve", "--self", peers.get(i), "--peers",
           String.join(",", peers), "--api", "127.0.0.1:" + api[i], "--origin", "synthetic:100", "--api-threads", "1",
           "--peer-connect-timeout", "500ms", "--peer-timeout", "1s")));
     }
-    for (int i = 0; i < 3; i++) {
-      int n = i;
-      await("node " + (n + 1) + " up").atMost(Processes.STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
-        assertThat(nodes.get(n).isAlive()).as("node %d exited:%n%s", n + 1, processes.logText("node" + (n + 1))).isTrue();
-        return processes.healthy(api[n]);
-      });
-    }
+    processes.awaitUp(nodes, api);
   }
 
   @AfterAll

@@ -2,6 +2,7 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class DemoIT {
     processes = new Processes();
     ports = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      ports.add(Integer.toString(Processes.freePort()));
+      ports.add(Integer.toString(freePort()));
     }
   }
 

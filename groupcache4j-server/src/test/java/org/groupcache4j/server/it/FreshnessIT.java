@@ -2,6 +2,7 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -49,8 +50,8 @@ class FreshnessIT {
     processes = new Processes();
     origin = Files.createTempDirectory("groupcache4j-freshness-");
     for (int i = 0; i < 3; i++) {
-      peers.add("http://127.0.0.1:" + Processes.freePort());
-      api[i] = Processes.freePort();
+      peers.add("http://127.0.0.1:" + freePort());
+      api[i] = freePort();
     }
     for (int i = 0; i < 3; i++) {
       nodes.add(processes.launch("node" + (i + 1), List.of("serve", "--self", peers.get(i), "--peers",
@@ -141,17 +142,30 @@ class FreshnessIT {
   @Test
   @Order(3)
   void withoutAWriteTheOldValueIsServedWithinTheTtlAndTheNewOneAfterItWithOneReload() throws Exception {
-    String key = "score-sam";
-    long start = System.nanoTime();
-    cacheEverywhere(key, "567");
-    write(key, "570");
-    long before = loads();
-    List<String> within = everywhere(key);
-    if (System.nanoTime() - start < Duration.ofSeconds(7).toNanos()) { // a very slow machine may pass the ttl
-      assertThat(within).as("within the ttl").containsOnly("567");
+    // Every node is read within the ttl of the first caching; a round that took longer (a very slow
+    // machine) is tried again on another key, and three such rounds fail the test: never skipped.
+    String key = null;
+    List<String> within = null;
+    long before = 0;
+    for (int round = 1; key == null; round++) {
+      String k = "score-sam-" + round;
+      long start = System.nanoTime();
+      cacheEverywhere(k, "567");
+      write(k, "570");
+      long loadsBefore = loads();
+      List<String> got = everywhere(k);
+      if (System.nanoTime() - start < Duration.ofSeconds(7).toNanos()) {
+        key = k;
+        within = got;
+        before = loadsBefore;
+      } else {
+        assertThat(round).as("rounds of reads that took longer than 7 s of the 8 s ttl").isLessThan(3);
+      }
     }
+    assertThat(within).as("within the ttl").containsOnly("567");
+    String k = key;
     await("the new value on every node").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-        .until(() -> everywhere(key).stream().allMatch("570"::equals));
+        .until(() -> everywhere(k).stream().allMatch("570"::equals));
     assertThat(loads() - before).as("origin loads after the ttl").isEqualTo(1);
   }
 

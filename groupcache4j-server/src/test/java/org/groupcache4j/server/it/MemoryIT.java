@@ -1,6 +1,7 @@
 package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
@@ -37,7 +38,7 @@ class MemoryIT {
   }
 
   private Processes.Result serve(String name, String javaOpts, String cacheBytes) throws Exception {
-    Process p = processes.launch(name, java.util.List.of("serve", "--self", "http://127.0.0.1:" + Processes.freePort(),
+    Process p = processes.launch(name, java.util.List.of("serve", "--self", "http://127.0.0.1:" + freePort(),
         "--cache-bytes", cacheBytes, "--origin", "synthetic:100"), Map.of("GROUPCACHE4J_JAVA_OPTS", javaOpts));
     assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("%s ended: %s", name, processes.logText(name))
         .isTrue();
@@ -54,7 +55,7 @@ class MemoryIT {
     assertThat(fits.find()).as(r.output()).isTrue();
     assertThat(Long.parseLong(fits.group(1))).isBetween(1L, 128L);
 
-    int api = Processes.freePort();
+    int api = freePort();
     processes.startNode("fits", api, Map.of("GROUPCACHE4J_JAVA_OPTS", SMALL_HEAP), "--cache-bytes",
         fits.group(1) + "MiB", "--origin", "synthetic:100");
     assertThat(processes.ask(api, "k").statusCode()).isEqualTo(200);
@@ -64,7 +65,7 @@ class MemoryIT {
   void withoutAHeapFlagTheLauncherLetsTheHeapUseMostOfTheMemory() throws Exception {
     long ram = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     String noHeap = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
-    int api = Processes.freePort();
+    int api = freePort();
     processes.startNode("default-heap", api, Map.of("GROUPCACHE4J_JAVA_OPTS", noHeap), "--origin", "synthetic:100");
     long maxHeap = ((Number) processes.stats(api).get("maxHeapBytes")).longValue();
     assertThat(maxHeap).as("max heap of %d bytes of memory", ram).isBetween((long) (ram * 0.6), ram);
@@ -76,7 +77,7 @@ class MemoryIT {
 
   @Test
   void aLoadThatRunsOutOfHeapIsAnErrorEverywhereAndTheNodeIsUnhealthy() throws Exception {
-    int api = Processes.freePort();
+    int api = freePort();
     processes.startNode("oom", api, Map.of("GROUPCACHE4J_JAVA_OPTS", SMALL_HEAP), "--cache-bytes", "1MiB",
         "--origin", "synthetic:200MiB", "--max-value-bytes", "256MiB");
     HttpResponse<String> r = processes.ask(api, "big");

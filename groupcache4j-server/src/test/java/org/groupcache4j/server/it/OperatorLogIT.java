@@ -2,6 +2,7 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpServer;
@@ -67,7 +68,7 @@ class OperatorLogIT {
   }
 
   private int startNode(String name, int originPort, List<String> peers, String... extra) throws Exception {
-    int api = Processes.freePort();
+    int api = freePort();
     List<String> args = new java.util.ArrayList<>(List.of("serve", "--self", peers.get(0), "--peers", String.join(",", peers),
         "--api", "127.0.0.1:" + api, "--origin", "http://127.0.0.1:" + originPort + "/{key}",
         "--origin-timeout", "1500ms", "--peer-connect-timeout", "300ms", "--api-threads", "1"));
@@ -83,8 +84,8 @@ class OperatorLogIT {
   @Test
   void originAndPeerFailuresAreLoggedOnceAtTheDefaultLevelWithKeyGroupAndWhere() throws Exception {
     int originPort = startOrigin();
-    String self = "http://127.0.0.1:" + Processes.freePort();
-    String deadPeer = "http://127.0.0.1:" + Processes.freePort(); // nothing listens there
+    String self = "http://127.0.0.1:" + freePort();
+    String deadPeer = "http://127.0.0.1:" + freePort(); // nothing listens there
     List<String> peers = List.of(self, deadPeer);
     int api = startNode("node", originPort, peers, "--access-log");
     HashRing ring = HashRing.of(peers);
@@ -127,7 +128,7 @@ class OperatorLogIT {
   @SuppressWarnings("unchecked")
   void jsonFormatWritesOneObjectPerLine() throws Exception {
     int originPort = startOrigin();
-    String self = "http://127.0.0.1:" + Processes.freePort();
+    String self = "http://127.0.0.1:" + freePort();
     int api = startNode("json", originPort, List.of(self), "--log-format", "json");
     assertThat(processes.ask(api, "err-1").statusCode()).isEqualTo(502);
     await("the log lines").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -2,10 +2,9 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -52,12 +51,6 @@ final class Processes implements AutoCloseable {
     Path l = Path.of(p).toAbsolutePath().normalize();
     assertThat(Files.isExecutable(l)).as("%s is executable", l).isTrue();
     return l;
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   /** Starts {@code ./groupcache4j args...} with output (stdout and stderr) to {@code logs/name.log}. */

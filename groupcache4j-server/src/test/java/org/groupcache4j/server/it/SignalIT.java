@@ -2,6 +2,7 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -34,7 +35,7 @@ class SignalIT {
 
   @Test
   void sigtermAnswersTheRequestInFlightAndExitsZero() throws Exception {
-    int apiPort = Processes.freePort();
+    int apiPort = freePort();
     Process node = startNode("node", apiPort, "synthetic:20,delay=2s");
     CompletableFuture<HttpResponse<String>> inFlight = processes.http.sendAsync(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api?key=k")).timeout(Duration.ofSeconds(30)).build(),
@@ -53,7 +54,7 @@ class SignalIT {
 
   @Test
   void sigtermOnAnIdleNodeExitsZeroAtOnce() throws Exception {
-    int apiPort = Processes.freePort();
+    int apiPort = freePort();
     Process node = startNode("idle", apiPort, "demo");
     node.destroy();
     assertThat(node.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -1,6 +1,7 @@
 package org.groupcache4j.server.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -64,9 +65,4 @@ class DiscoveryFlagsTest {
     assertUsageError(CliTest.run("serve", "--check", "--cache-bytes", "lots"), "--cache-bytes");
   }
 
-  private static int freePort() throws Exception {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

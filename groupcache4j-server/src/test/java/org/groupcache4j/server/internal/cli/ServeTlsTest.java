@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -23,9 +19,11 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.groupcache4j.http.RawHttp;
 import org.groupcache4j.http.tls.TestCerts;
 import org.groupcache4j.http.tls.TestCerts.KeyType;
 import org.groupcache4j.server.internal.Node;
+import org.groupcache4j.server.testing.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,17 +52,17 @@ class ServeTlsTest {
     Path read = Files.writeString(dir.resolve("read.token"), READ + "\n");
     Path write = Files.writeString(dir.resolve("write.token"), WRITE + "\n");
     Path peer = Files.writeString(dir.resolve("peer.token"), PEER + "\n");
-    for (int i = 0; i < 3; i++) {
-      peers.add("https://127.0.0.1:" + freePort());
-    }
-    for (int i = 0; i < 3; i++) {
-      TestCerts.Cert c = ca.issue("node" + i, i == 1 ? KeyType.RSA : KeyType.EC, "127.0.0.1");
-      nodes.add(Node.start(ServeCommand.configOf("--self", peers.get(i), "--peers", String.join(",", peers), "--api", "127.0.0.1:0",
+    LocalCluster.start(3, "https", (self, all) -> {
+      int n = all.indexOf(self);
+      TestCerts.Cert c = ca.issue("node" + n, n == 1 ? KeyType.RSA : KeyType.EC, "127.0.0.1");
+      return ServeCommand.configOf("--self", self, "--peers", String.join(",", all), "--api", "127.0.0.1:0",
           "--origin", "synthetic:100", "--tls-cert", c.certFile().toString(),
-          "--tls-key", (i == 2 ? c.traditionalKeyFile() : c.keyFile()).toString(), "--tls-ca", ca.certFile().toString(),
+          "--tls-key", (n == 2 ? c.traditionalKeyFile() : c.keyFile()).toString(), "--tls-ca", ca.certFile().toString(),
           "--peer-mtls", "--api-tls", "--api-token-file", read.toString(), "--api-write-token-file", write.toString(),
-          "--peer-token-file", peer.toString(), "--api-threads", "1")));
-    }
+          "--peer-token-file", peer.toString(), "--api-threads", "1");
+    }, peers, nodes);
+    // The counts and states below assume every peer answers (over mutual TLS) from the start.
+    LocalCluster.awaitPeersAnswer(nodes);
     https = trusting(ca.certFile());
   }
 
@@ -171,19 +169,14 @@ class ServeTlsTest {
   void plainHttpToTheTlsPortsIsToldToUseHttps() throws Exception {
     int peerPort = Integer.parseInt(peers.get(0).replaceAll(".*:", ""));
     for (int port : new int[] {nodes.get(0).apiAddresses().get(0).getPort(), peerPort}) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        s.setSoTimeout(10_000);
-        s.getOutputStream().write("GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
-            .startsWith("HTTP/1.1 400").contains("https://");
+      try (RawHttp c = new RawHttp(port)) {
+        RawHttp.Answer plain = c.send("GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n").read();
+        assertThat(plain.status()).as(plain.text()).isEqualTo(400);
+        assertThat(plain.text()).contains("https://");
+        assertThat(c.closedByServer()).as("the connection is closed after the 400").isTrue();
       }
     }
     assertThat(send("GET", api(0) + "/healthz", null).statusCode()).as("still serving").isEqualTo(200);
   }
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

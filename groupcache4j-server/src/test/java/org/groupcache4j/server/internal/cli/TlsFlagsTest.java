@@ -1,6 +1,7 @@
 package org.groupcache4j.server.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,9 +73,4 @@ class TlsFlagsTest {
     assertThat(first).contains(flag).contains(why);
   }
 
-  private static int freePort() throws Exception {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

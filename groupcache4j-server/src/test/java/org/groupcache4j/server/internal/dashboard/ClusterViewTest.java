@@ -1,6 +1,7 @@
 package org.groupcache4j.server.internal.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpServer;
@@ -54,10 +55,7 @@ class ClusterViewTest {
     });
     goLike.start();
     silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // accepts connections, never answers
-    int deadPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      deadPort = s.getLocalPort();
-    }
+    int deadPort = freePort();
     String self = "http://127.0.0.1:1";
     String go = "http://127.0.0.1:" + goLike.getAddress().getPort();
     String frozen = "http://127.0.0.1:" + silent.getLocalPort();

@@ -3,10 +3,7 @@ package org.groupcache4j.server.internal.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -23,6 +20,7 @@ import org.groupcache4j.ring.HashRing;
 import org.groupcache4j.server.internal.Node;
 import org.groupcache4j.server.internal.NodeConfig;
 import org.groupcache4j.server.internal.origin.Origins;
+import org.groupcache4j.server.testing.LocalCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,28 +40,18 @@ class ObservabilityEndpointsTest {
 
   @BeforeEach
   void start() throws Exception {
-    for (int i = 0; i < 2; i++) {
-      peers.add("http://127.0.0.1:" + freePort());
-    }
-    for (int i = 0; i < 2; i++) {
-      NodeConfig c = new NodeConfig(peers.get(i), peers, null, "/_groupcache/", 50,
-          List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
-          Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, "synthetic:100",
-          new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
-          Duration.ofSeconds(30), Duration.ofSeconds(5));
-      nodes.add(Node.start(c));
-    }
+    LocalCluster.start(2, "http", (self, all) -> new NodeConfig(self, all, null, "/_groupcache/", 50,
+        List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
+        Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, "synthetic:100",
+        new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
+        Duration.ofSeconds(30), Duration.ofSeconds(5)), peers, nodes);
+    // Counts below (peer loads, peer_up, cluster states) assume every peer answers from the start.
+    LocalCluster.awaitPeersAnswer(nodes);
   }
 
   @AfterEach
   void stop() {
     nodes.forEach(Node::close);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private HttpResponse<String> get(String base, String path) throws Exception {

@@ -2,13 +2,13 @@ package org.groupcache4j.server.internal.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -129,10 +129,7 @@ class HttpOriginTest {
 
   @Test
   void aRefusedConnectionIsAnErrorSayingSo() throws Exception {
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
+    int closed = freePort();
     HttpOrigin o = HttpOrigin.create("http://127.0.0.1:" + closed + "/{key}", Duration.ofSeconds(2), 1000);
     assertThatThrownBy(() -> o.fetch("Tom")).isInstanceOf(IOException.class).hasMessageContaining("connection refused");
   }

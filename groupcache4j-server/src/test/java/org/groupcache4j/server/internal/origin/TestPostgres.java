@@ -1,10 +1,9 @@
 package org.groupcache4j.server.internal.origin;
 
 import static org.assertj.core.api.Assertions.fail;
+import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,9 +158,4 @@ final class TestPostgres implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }
