@@ -6,8 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -46,10 +44,7 @@ class ReadmeExampleTest {
 
   @Test
   void theReadmeExampleRunsAndPrintsTheValue(@TempDir Path out) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = TestNode.freePort();
     String code = readmeExample()
         .replaceAll(",\\s*\"http://10\\.0\\.0\\.[23]:8001\"", "")
         .replace("10.0.0.1:8001", "127.0.0.1:" + port);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.groupcache4j.server.testing.TestPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,10 +105,7 @@ class CliTest {
       assertThat(peer.code()).as(peer.err()).isEqualTo(1);
       assertThat(peer.err()).contains("--self http://127.0.0.1:" + port).contains("cannot listen");
 
-      int free;
-      try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-        free = s.getLocalPort();
-      }
+      int free = TestPorts.freePort();
       Run api = run("serve", "--self", "http://127.0.0.1:" + free, "--origin", "synthetic:10",
           "--api", "127.0.0.1:" + port);
       assertThat(api.code()).as(api.err()).isEqualTo(1);
