@@ -33,12 +33,14 @@ public final class HttpOrigin implements Origin {
   private static final int ERROR_BODY_BYTES = 200;
 
   private final String template;
+  private final String described; // the template with secrets hidden
   private final HttpClient client;
   private final Duration timeout;
   private final long maxValueBytes;
 
   private HttpOrigin(String template, Duration timeout, long maxValueBytes) {
     this.template = template;
+    this.described = Origins.redact(template);
     this.timeout = timeout;
     this.maxValueBytes = maxValueBytes;
     this.client = HttpClient.newBuilder()
@@ -101,30 +103,30 @@ public final class HttpOrigin implements Origin {
         throw timedOut(uri);
       }
       if (c instanceof ConnectException) {
-        throw new IOException("origin GET " + uri + " failed: connection refused (is the service up?)", c);
+        throw new IOException("origin GET " + Origins.redact(uri.toString()) + " failed: connection refused (is the service up?)", c);
       }
       String m = c.getMessage();
-      throw new IOException("origin GET " + uri + " failed: " + (m == null ? c.toString() : m), c);
+      throw new IOException("origin GET " + Origins.redact(uri.toString()) + " failed: " + (m == null ? c.toString() : m), c);
     }
     int status = resp.statusCode();
     if (status / 100 == 2) {
       return HttpFreshness.of(resp.body(), resp.headers());
     }
     if (status == 404) {
-      throw new KeyNotFoundException("origin GET " + uri + " answered 404");
+      throw new KeyNotFoundException("origin GET " + Origins.redact(uri.toString()) + " answered 404");
     }
     String body = Text.oneLine(new String(resp.body(), StandardCharsets.UTF_8), ERROR_BODY_BYTES);
-    throw new IOException("origin GET " + uri + " answered HTTP " + status + (body.isEmpty() ? "" : ": " + body));
+    throw new IOException("origin GET " + Origins.redact(uri.toString()) + " answered HTTP " + status + (body.isEmpty() ? "" : ": " + body));
   }
 
   private OriginTimeoutException timedOut(URI uri) {
-    return new OriginTimeoutException("origin GET " + uri + " did not answer within " + timeout.toMillis()
+    return new OriginTimeoutException("origin GET " + Origins.redact(uri.toString()) + " did not answer within " + timeout.toMillis()
         + " ms (--origin-timeout)");
   }
 
   @Override
   public String describe() {
-    return template;
+    return described;
   }
 
   @Override

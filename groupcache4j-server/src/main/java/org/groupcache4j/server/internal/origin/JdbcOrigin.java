@@ -97,9 +97,9 @@ public final class JdbcOrigin implements Origin {
       ds = new HikariDataSource(hc);
     } catch (HikariPool.PoolInitializationException | IllegalArgumentException | IllegalStateException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new OriginConfigException("cannot connect: " + cause.getMessage(), false, e);
+      throw new OriginConfigException("cannot connect: " + Origins.redact(String.valueOf(cause.getMessage())), false, e);
     }
-    JdbcOrigin o = new JdbcOrigin(query, ds, poolSize, timeout, maxValueBytes, label != null ? label : redact(url));
+    JdbcOrigin o = new JdbcOrigin(query, ds, poolSize, timeout, maxValueBytes, label != null ? label : Origins.redact(url));
     try {
       o.check();
     } catch (OriginConfigException e) {
@@ -130,6 +130,9 @@ public final class JdbcOrigin implements Origin {
         }
       }
     } catch (SQLException e) {
+      if (keyRefused(e)) {
+        return; // it ran, and the database refused the test key as a value of the column (an integer id)
+      }
       throw new OriginConfigException("the query cannot run (it was tried once at start with a key no row has): "
           + e.getMessage() + "; query: " + query, true, e);
     }
@@ -177,7 +180,15 @@ public final class JdbcOrigin implements Origin {
           + e.getMessage());
     }
     AtomicBoolean cancelled = new AtomicBoolean();
-    try (c; PreparedStatement ps = c.prepareStatement(query)) {
+    // The failure is judged while the connection is still this thread's (the inner try): once
+    // closed, it is back in the pool, may be another thread's, and always looks closed.
+    try (c) {
+      return queryOn(c, key, deadline, cancelled);
+    }
+  }
+
+  private byte[] queryOn(Connection c, String key, long deadline, AtomicBoolean cancelled) throws Exception {
+    try (PreparedStatement ps = c.prepareStatement(query)) {
       ps.setQueryTimeout(queryTimeoutSeconds()); // the server's own limit, in case the cancel is lost
       ps.setString(1, key);
       ScheduledFuture<?> cancel = CANCELLER.schedule(() -> {
@@ -201,13 +212,16 @@ public final class JdbcOrigin implements Origin {
         throw new KeyNotFoundException("the value in " + label + " is NULL");
       }
       if (value.length > maxValueBytes) {
-        throw new IOException("the value is " + value.length + " bytes, larger than the limit of "
+        throw new IOException("the value in " + label + " is " + value.length + " bytes, larger than the limit of "
             + maxValueBytes + " bytes (--max-value-bytes)");
       }
       return value;
     } catch (SQLException e) {
       if (cancelled.get() || e instanceof SQLTimeoutException || "57014".equals(e.getSQLState())) {
         throw timedOut(); // 57014: PostgreSQL's query_canceled
+      }
+      if (keyRefused(e)) {
+        throw new KeyNotFoundException("no row in " + label + " can have this key: " + e.getMessage());
       }
       if (broken(c, e)) {
         pool.evictConnection(c);
@@ -220,6 +234,15 @@ public final class JdbcOrigin implements Origin {
   private OriginTimeoutException timedOut() {
     return new OriginTimeoutException("query on " + label + " did not finish within " + timeout.toMillis()
         + " ms (--origin-timeout)");
+  }
+
+  /**
+   * Whether {@code e} is a data exception (SQLState class 22): the database refused the key's text
+   * as a value of its column (e.g. "abc" for an integer id, PostgreSQL's 22P02), so no row has it.
+   */
+  private static boolean keyRefused(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && state.startsWith("22");
   }
 
   /** Whether {@code e} says the connection is gone (SQLState class 08, or PostgreSQL's 57P0x shutdowns). */
@@ -255,9 +278,4 @@ public final class JdbcOrigin implements Origin {
     pool.close();
   }
 
-  /** The URL with password-like parameters hidden, for logs and stats. */
-  public static String redact(String url) {
-    return url.replaceAll("(?i)(password|pwd|secret|token)=[^;&]*", "$1=***")
-        .replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
-  }
 }

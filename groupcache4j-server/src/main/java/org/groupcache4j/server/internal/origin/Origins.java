@@ -1,6 +1,7 @@
 package org.groupcache4j.server.internal.origin;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /** Builds an {@link Origin} from its {@code --origin} spec. */
 public final class Origins {
@@ -8,11 +9,21 @@ public final class Origins {
   public static final String ACCEPTED = "demo, http://…{key}…, https://…{key}…, dir:PATH, "
       + "jdbc:URL (with --query), synthetic:SIZE[,delay=DURATION]";
 
+  /** Parameters named like secrets; and the password of user:password@ in a URL. */
+  private static final Pattern SECRET_PARAMETER = Pattern.compile(
+      "(?i)\\b(password|passwd|pwd|secret|client_secret|token|access_token|api_key|apikey|api-key|sig|signature)=[^;&\\s]*");
+  private static final Pattern USER_PASSWORD = Pattern.compile("//([^/@:\\s]+):[^/@\\s]*@");
+
   private Origins() {}
 
-  /** {@code spec} with passwords hidden, for messages. */
-  public static String redact(String spec) {
-    return JdbcOrigin.redact(spec);
+  /**
+   * {@code text} (an origin spec, a URL, or a message quoting one) with secrets hidden, for messages,
+   * logs and stats: the password of {@code user:password@}, and the values of parameters named like
+   * secrets ({@code password=}, {@code token=}, {@code api_key=}, {@code sig=}, ... separated by
+   * {@code &} or {@code ;}).
+   */
+  public static String redact(String text) {
+    return SECRET_PARAMETER.matcher(USER_PASSWORD.matcher(text).replaceAll("//$1:***@")).replaceAll("$1=***");
   }
 
   /** Settings that some origins use. */

@@ -95,6 +95,31 @@ class JdbcOriginTest {
   }
 
   @Test
+  void aQueryErrorForOneKeyRunsOnceAndKeepsItsConnection() throws Exception {
+    try (Statement st = keeper.createStatement()) {
+      st.execute("CREATE ALIAS TO_INT FOR '" + CountingSqlFunctions.class.getName() + ".toInt'");
+    }
+    JdbcOrigin o = origin("SELECT v FROM kv WHERE n = TO_INT(?)");
+    int before = CountingSqlFunctions.TO_INT_CALLS.get();
+    // An error of the query for one key is that key's answer: it is not taken for a broken
+    // connection, so the query is neither run again nor a reason to evict a connection.
+    assertThatThrownBy(() -> o.fetch("boom")).isInstanceOf(IOException.class)
+        .hasMessageContaining("query on").hasMessageContaining("boom");
+    assertThat(CountingSqlFunctions.TO_INT_CALLS.get() - before).isEqualTo(1);
+    assertThat(new String(o.fetch("630"), StandardCharsets.UTF_8)).isEqualTo("630");
+  }
+
+  @Test
+  void aKeyTheColumnCannotHoldIsNotFound() throws Exception {
+    // An integer id: the start-up check's key is no number, and that is no reason to refuse the query.
+    JdbcOrigin o = origin("SELECT v FROM kv WHERE n = CAST(? AS INT)");
+    assertThat(new String(o.fetch("630"), StandardCharsets.UTF_8)).isEqualTo("630");
+    assertThatThrownBy(() -> o.fetch("abc")).isInstanceOf(KeyNotFoundException.class)
+        .hasMessageContaining("can have this key");
+    assertThat(new String(o.fetch("630"), StandardCharsets.UTF_8)).isEqualTo("630");
+  }
+
+  @Test
   void valuesOverTheLimitAreErrors() throws Exception {
     JdbcOrigin o = origin("SELECT REPEAT('x', 51) FROM kv WHERE k = ?");
     assertThatThrownBy(() -> o.fetch("Tom")).isInstanceOf(IOException.class).hasMessageContaining("larger than the limit");
@@ -128,9 +153,14 @@ class JdbcOriginTest {
 
   @Test
   void passwordsAreHidden() {
-    assertThat(JdbcOrigin.redact("jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true"))
+    assertThat(Origins.redact("jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true"))
         .isEqualTo("jdbc:postgresql://h/db?user=u&password=***&ssl=true");
-    assertThat(JdbcOrigin.redact("jdbc:h2:tcp://h/db;PASSWORD=x;USER=u")).isEqualTo("jdbc:h2:tcp://h/db;PASSWORD=***;USER=u");
-    assertThat(JdbcOrigin.redact("jdbc:postgresql://u:pw@h/db")).isEqualTo("jdbc:postgresql://u:***@h/db");
+    assertThat(Origins.redact("jdbc:h2:tcp://h/db;PASSWORD=x;USER=u")).isEqualTo("jdbc:h2:tcp://h/db;PASSWORD=***;USER=u");
+    assertThat(Origins.redact("jdbc:postgresql://u:pw@h/db")).isEqualTo("jdbc:postgresql://u:***@h/db");
+    assertThat(Origins.redact("https://api.example/v1/{key}?api_key=abc123&lang=en"))
+        .isEqualTo("https://api.example/v1/{key}?api_key=***&lang=en");
+    assertThat(Origins.redact("origin GET https://svc/x?token=t0k&sig=zz failed"))
+        .isEqualTo("origin GET https://svc/x?token=***&sig=*** failed");
+    assertThat(Origins.redact("https://svc/items/{key}?key=k")).isEqualTo("https://svc/items/{key}?key=k");
   }
 }
