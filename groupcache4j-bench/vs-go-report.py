@@ -139,7 +139,9 @@ def tls_report():
                "three node processes over the measured run, per answered request (wrk's own CPU excluded); \"TLS adds\" "
                "is its median with https:// peers minus its median with http:// peers. wrk shares the two cores with the "
                "nodes and pays its own TLS on every request, so req/s ratios charge the client's TLS to whichever server "
-               "is measured, more so the faster its plain path; node CPU per request does not.")
+               "is measured, more so the faster its plain path; node CPU per request does not. Go's runtime keeps idle "
+               "threads spinning for work a while, so its CPU per request also counts spinning and moves with the "
+               "load: read the CPU columns as indications, and req/s as the measure.")
     out.append("")
     out.append("Targets (≥ 1.3× golang/groupcache over TLS with a lower p99, and TLS costing us no more than it costs Go "
                "relative to plain HTTP in req/s): " + ("all met." if not misses else "not met on " + ", ".join(misses) + ".")
