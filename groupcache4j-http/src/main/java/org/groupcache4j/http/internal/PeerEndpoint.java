@@ -71,8 +71,9 @@ public final class PeerEndpoint {
   }
 
   /**
-   * The routes of the transport's own peer port (the endpoint, and 404 for every other path), with {@code GET {basePath}}{@value #STATUS} answering
-   * {@code status} (a JSON document; 503 while it is null) when {@code status} is not null.
+   * The routes of the transport's own peer port: the endpoint, 404 for every other path, and
+   * {@code GET {basePath}}{@value #STATUS} answering {@code status} (a JSON document; 503 while it
+   * is null) when {@code status} is not null.
    */
   public static Routes routes(String basePath, PeerRequestHandler handler, Supplier<String> status) {
     return routes(basePath, handler, true, status);

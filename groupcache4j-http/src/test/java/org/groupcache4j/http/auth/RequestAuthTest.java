@@ -21,6 +21,36 @@ class RequestAuthTest {
   }
 
   @Test
+  void aShortTokenIsWarnedOfOnceByTheInstanceThatUsesItNotByTheCheck() throws Exception {
+    Path f = token("short", "sh0rt\n");
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.groupcache4j.http");
+    java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel() == java.util.logging.Level.WARNING && r.getMessage().contains(f.toString())) {
+          warnings.add(r.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(capture);
+    try {
+      assertThat(BearerTokens.check(f)).isEqualTo(f);
+      assertThat(warnings).isEmpty();
+      BearerTokens.fromFile(f);
+      assertThat(warnings).singleElement().asString().contains("only 5 characters").doesNotContain("sh0rt");
+    } finally {
+      log.removeHandler(capture);
+    }
+  }
+
+  @Test
   void readsNeedTheReadOrWriteTokenAndWritesTheWriteToken() throws Exception {
     BearerTokens read = BearerTokens.fromFile(token("read", "r3ad-token-0123456789abcdef\n"));
     BearerTokens write = BearerTokens.fromFile(token("write", "wr1te-token-0123456789abcdef\n"));

@@ -40,7 +40,7 @@ public final class BearerTokens {
 
   private BearerTokens(Path file, Duration interval) {
     this.file = file;
-    this.current = load(file);
+    this.current = load(file, true);
     this.lookAgain = new LookAgain(interval);
   }
 
@@ -68,7 +68,7 @@ public final class BearerTokens {
    * @throws IllegalArgumentException as {@link #fromFile}
    */
   public static Path check(Path file) {
-    load(Objects.requireNonNull(file, "file"));
+    load(Objects.requireNonNull(file, "file"), false); // the instance that uses it warns of a short token
     return file;
   }
 
@@ -142,7 +142,7 @@ public final class BearerTokens {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         Loaded c = current;
         if (a.lastModifiedTime().toMillis() != c.modified() || a.size() != c.size()) {
-          current = load(file);
+          current = load(file, true);
           LOG.log(Level.INFO, "token file " + file + " changed: the new token is in use");
         }
       } catch (IOException | IllegalArgumentException e) {
@@ -153,7 +153,7 @@ public final class BearerTokens {
     return current;
   }
 
-  private static Loaded load(Path file) {
+  private static Loaded load(Path file, boolean warnIfShort) {
     String text;
     long modified;
     long size;
@@ -184,7 +184,7 @@ public final class BearerTokens {
             + " of the token is not one a bearer token may have (letters, digits, -._~+/=)");
       }
     }
-    if (token.length() < 16) {
+    if (warnIfShort && token.length() < 16) {
       LOG.log(Level.WARNING, "token file " + file + ": the token has only " + token.length()
           + " characters; use at least 32 random ones, e.g. openssl rand -hex 32");
     }

@@ -2,12 +2,14 @@ package org.groupcache4j.server.internal.origin;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.groupcache4j.KeyNotFoundException;
+import org.groupcache4j.internal.Text;
 
 /**
  * Origin {@code dir:PATH}: the key names a file under PATH ({@code a/b.txt} is
@@ -51,9 +53,13 @@ public final class DirOrigin implements Origin {
     if (key.startsWith("/") || key.startsWith("\\")) {
       return "absolute paths are not allowed; name a file relative to the directory";
     }
-    for (String segment : key.split("[/\\\\]", -1)) {
-      if (segment.equals("..")) {
-        return "'..' would leave the directory";
+    int start = 0; // each segment between / or \ (no regex: this runs on every request)
+    for (int i = 0; i <= key.length(); i++) {
+      if (i == key.length() || key.charAt(i) == '/' || key.charAt(i) == '\\') {
+        if (i - start == 2 && key.startsWith("..", start)) {
+          return "'..' would leave the directory";
+        }
+        start = i + 1;
       }
     }
     return null;
@@ -78,23 +84,35 @@ public final class DirOrigin implements Origin {
     try {
       real = file.toRealPath();
     } catch (NoSuchFileException e) {
-      throw new KeyNotFoundException("no file " + file);
+      throw new KeyNotFoundException(noFile(key));
     }
+    // Messages name the key, not the server's paths: they reach API clients.
     if (!real.startsWith(root)) {
-      throw new KeyNotFoundException("refused: " + file + " is a link that leads outside " + root);
+      throw new KeyNotFoundException("refused: '" + Text.quotable(key) + "' is a link that leads outside the directory");
     }
     if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-      throw new KeyNotFoundException(file + " is not a regular file");
+      throw new KeyNotFoundException("'" + Text.quotable(key) + "' is not a regular file");
     }
-    try (InputStream in = Files.newInputStream(real)) {
+    // NOFOLLOW_LINKS: a file swapped for a link after the checks above is not followed.
+    try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
       byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxValueBytes + 1));
       if (b.length > maxValueBytes) {
-        throw new IOException(file + " is larger than the limit of " + maxValueBytes + " bytes (--max-value-bytes)");
+        throw new IOException("the file '" + Text.quotable(key) + "' is larger than the limit of "
+            + maxValueBytes + " bytes (--max-value-bytes)");
       }
       return b;
     } catch (NoSuchFileException e) {
-      throw new KeyNotFoundException("no file " + file);
+      throw new KeyNotFoundException(noFile(key));
+    } catch (FileSystemException e) {
+      if (String.valueOf(e.getReason()).contains("symbolic link")) { // ELOOP: it became a link meanwhile
+        throw new KeyNotFoundException("refused: '" + Text.quotable(key) + "' became a link");
+      }
+      throw new IOException("cannot read the file '" + Text.quotable(key) + "': " + e.getReason(), e);
     }
+  }
+
+  private static String noFile(String key) {
+    return "no file '" + Text.quotable(key) + "' in the directory";
   }
 
   @Override

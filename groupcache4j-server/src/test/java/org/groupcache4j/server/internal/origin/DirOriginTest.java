@@ -64,6 +64,19 @@ class DirOriginTest {
     assertThat(origin.refuse("/etc/passwd")).contains("absolute");
     assertThat(origin.refuse("a.txt")).isNull();
     assertThat(origin.refuse("..hidden")).isNull();
+    assertThat(origin.refuse("a/../b")).contains("'..'");
+    assertThat(origin.refuse("a\\..")).contains("'..'");
+    assertThat(origin.refuse("...")).isNull();
+    assertThat(origin.refuse("a/..b/c..")).isNull();
+  }
+
+  @Test
+  void messagesNameTheKeyNotTheServersPaths() {
+    // They reach API clients: the directory's place on the server is not theirs to know.
+    for (String key : new String[] {"nope.txt", "sub", "out", "big"}) {
+      assertThatThrownBy(() -> get(key)).as(key).hasMessageContaining("'" + key + "'")
+          .hasMessageNotContaining(tmp.toString());
+    }
   }
 
   @Test
