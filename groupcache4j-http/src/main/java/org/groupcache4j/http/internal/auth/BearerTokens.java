@@ -26,7 +26,6 @@ import org.groupcache4j.http.internal.tls.LookAgain;
  */
 public final class BearerTokens {
   private static final System.Logger LOG = System.getLogger("org.groupcache4j.http");
-  private static final byte[] AUTHORIZATION = "authorization: ".getBytes(StandardCharsets.ISO_8859_1);
 
   /**
    * @param token the token's bytes (ISO-8859-1, visible ASCII only)
@@ -79,8 +78,7 @@ public final class BearerTokens {
   /** Whether {@code authorization} (the header's value, may be null) is {@code Bearer <this token>}. */
   public boolean accepts(String authorization) {
     byte[] expected = fresh().token();
-    if (authorization == null || authorization.length() < 7
-        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (!isBearer(authorization)) {
       return false;
     }
     int start = 7;
@@ -103,18 +101,17 @@ public final class BearerTokens {
 
   /** The token of {@code Authorization: Bearer <token>} (scheme case-insensitive), or null. */
   public static String tokenOf(String authorization) {
-    if (authorization == null || authorization.length() < 7
-        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (!isBearer(authorization)) {
       return null;
     }
     String t = authorization.substring(7).trim();
     return t.isEmpty() ? null : t;
   }
 
-  /** The header value to send: {@code Bearer <token>}. */
-  public String authorizationHeader() {
-    byte[] line = fresh().headerLine();
-    return new String(line, AUTHORIZATION.length, line.length - AUTHORIZATION.length - 2, StandardCharsets.ISO_8859_1);
+  /** Whether {@code authorization} starts with the scheme {@code Bearer } (any case). */
+  private static boolean isBearer(String authorization) {
+    return authorization != null && authorization.length() >= 7
+        && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
   }
 
   /**
