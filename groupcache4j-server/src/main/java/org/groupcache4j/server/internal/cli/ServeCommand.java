@@ -585,11 +585,17 @@ public final class ServeCommand implements Callable<Integer> {
     if (c.self().startsWith("https://")) {
       secured.add("peer port https" + (s.tls().mutual() ? " with client certificates" : ""));
     }
-    for (Object[] on : new Object[][] {{s.peerTokenFile(), "peer token"}, {s.apiTls(), "api https"},
-        {s.apiReadToken(), "api token"}, {s.apiWriteToken(), "api write token"}}) {
-      if (on[0] != null) {
-        secured.add((String) on[1]);
-      }
+    if (s.peerTokenFile() != null) {
+      secured.add("peer token");
+    }
+    if (s.apiTls() != null) {
+      secured.add("api https");
+    }
+    if (s.apiReadToken() != null) {
+      secured.add("api token");
+    }
+    if (s.apiWriteToken() != null) {
+      secured.add("api write token");
     }
     out.println("  security  " + (secured.isEmpty() ? "(none)" : String.join(", ", secured)));
     for (NodeConfig.GroupConfig g : c.groups()) {

@@ -224,6 +224,11 @@ class ConfigTlsTest {
     assertThat(r.code()).as("%s%n%s", yaml, r.err()).isZero();
     assertThat(r.out()).contains("self      https://10.0.0.1:8443")
         .contains("security  peer port https with client certificates, api https, api token, api write token");
+    CliTest.Run withPeerToken = CliTest.run("serve", "--config", f.toString(), "--peer-token-file",
+        gc.resolve("read.token").toString(), "--check");
+    assertThat(withPeerToken.code()).as(withPeerToken.err()).isZero();
+    assertThat(withPeerToken.out())
+        .contains("security  peer port https with client certificates, peer token, api https, api token, api write token");
     CliTest.Run plain = CliTest.run("serve", "--config", ConfigFileTest.EXAMPLE.toString(), "--check");
     assertThat(plain.out()).contains("security  (none)");
   }
