@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.groupcache4j.server.internal.origin.Origins;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A {@code serve --config FILE}: YAML, read with jackson-dataformat-yaml's streaming parser so that
@@ -94,14 +96,28 @@ final class ConfigFile {
       }
       c.top(p);
     } catch (IOException e) {
-      String m = e.getMessage();
-      int at = m == null ? -1 : m.indexOf("\n at [");
-      throw new Invalid(file + ": not valid YAML: " + (at < 0 ? m : m.substring(0, at)).strip());
+      throw new Invalid(file + ": not valid YAML: " + yamlProblem(e));
     }
     if (c.groups.isEmpty()) {
       throw c.invalid(1, "groups", "no groups; declare at least one, e.g. groups: {scores: {origin: demo}}");
     }
     return c;
+  }
+
+  /**
+   * What the parser found wrong and where, without the parser's quote of the line (it may hold a
+   * password of an origin URL).
+   */
+  private static String yamlProblem(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+        return "line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1) + ": "
+            + m.getProblem() + (m.getContext() == null ? "" : " (" + m.getContext() + ")");
+      }
+    }
+    String m = String.valueOf(e.getMessage());
+    int at = m.indexOf("\n at [");
+    return Origins.redact(at < 0 ? m : m.substring(0, at)).strip();
   }
 
   /** Where an entry is, for messages: {@code FILE, line N, PATH}. */

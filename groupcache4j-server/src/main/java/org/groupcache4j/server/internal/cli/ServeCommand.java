@@ -733,8 +733,10 @@ public final class ServeCommand implements Callable<Integer> {
       return entries.containsKey(key) && !(flags && matched("--" + (flag != null ? flag : key)));
     }
 
+    /** Secrets in the value, quoted here or by {@code why}, are hidden ({@link Origins#redact}): an origin URL may hold a password. */
     private CommandLine.ParameterException bad(String flag, String key, String why, String value) {
-      return invalid(flag, key, (why.contains("'" + value + "'") ? "" : "'" + value + "': ") + why);
+      String quoted = why.contains("'" + value + "'") ? "" : "'" + Origins.redact(String.valueOf(value)) + "': ";
+      return invalid(flag, key, quoted + Origins.redact(why));
     }
   }
 

@@ -64,6 +64,16 @@ class CliTest {
   }
 
   @Test
+  void badValuesAreQuotedWithoutTheirSecrets() {
+    Run jdbc = run("serve", "--origin", "jdbc:postgresql://127.0.0.1:1/db?user=u&password=hunter2", "--check");
+    assertUsageError(jdbc, "--origin", "'jdbc:postgresql://127.0.0.1:1/db?user=u&password=***'", "needs a query");
+    assertThat(jdbc.err()).doesNotContain("hunter2");
+    Run self = run("serve", "--self", "http://u:hunter2@127.0.0.1:8001", "--check");
+    assertUsageError(self, "--self", "'http://u:***@127.0.0.1:8001' is not a peer URL");
+    assertThat(self.err()).doesNotContain("hunter2");
+  }
+
+  @Test
   void unknownFlagsSuggestTheRightOne() {
     Run r = run("serve", "--cach-bytes", "1");
     assertThat(r.code()).isEqualTo(Cli.USAGE);

@@ -96,6 +96,19 @@ class ConfigFileTest {
   }
 
   @Test
+  void messagesHideTheSecretsOfTheFile() throws Exception {
+    // The parser's message quotes the line it stopped at.
+    assertThatThrownBy(() -> ServeCommand.configOf("--config",
+        file("groups:\n  s: {origin: \"jdbc:postgresql://u:hunter2@h/db\", cache-bytes: ]}\n").toString()))
+        .hasMessageContaining("not valid YAML: line 2, column 64: expected the node content, but found ']'")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> ServeCommand.configOf("--config",
+        file("groups:\n  s: {origin: \"jdbc:postgresql://h/db?password=hunter2\"}\n").toString()))
+        .hasMessageContaining("line 2, groups.s.origin: 'jdbc:postgresql://h/db?password=***'")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
   void aMistakeInTheFileIsAUsageErrorOfServe() throws Exception {
     Path f = file("groups:\n  scores:\n    cache-bytes: lots\n");
     CliTest.Run r = CliTest.run("serve", "--config", f.toString(), "--check");
