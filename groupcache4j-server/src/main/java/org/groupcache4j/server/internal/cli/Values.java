@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 public final class Values {
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|mib|gib|tib)", Pattern.CASE_INSENSITIVE);
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)");
+  /** The longest duration taken (about 292 years): longer ones overflow the nanosecond and millisecond arithmetic downstream. */
+  private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
 
   private Values() {}
 
@@ -62,22 +64,30 @@ public final class Values {
       };
       double nanos = n * nanosPerUnit;
       if (nanos > Long.MAX_VALUE) {
-        throw new IllegalArgumentException("'" + text + "' is too long a duration");
+        throw tooLong(text);
       }
       return Duration.ofNanos(Math.round(nanos));
     }
     if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
+      Duration d = null;
       try {
-        Duration d = Duration.parse(t);
-        if (!d.isNegative()) {
-          return d;
-        }
+        d = Duration.parse(t);
       } catch (DateTimeParseException e) {
         // fall through to the message below
+      }
+      if (d != null && d.compareTo(LONGEST) > 0) {
+        throw tooLong(text);
+      }
+      if (d != null && !d.isNegative()) {
+        return d;
       }
     }
     throw new IllegalArgumentException("'" + text + "' is not a duration; use a number and a unit: "
         + "ms, s, m, h (e.g. 200ms, 5s, 1.5s, 2m)");
+  }
+
+  private static IllegalArgumentException tooLong(String text) {
+    return new IllegalArgumentException("'" + text + "' is too long a duration; use at most 292 years (e.g. 100000h)");
   }
 
   /** A positive duration. */
@@ -156,6 +166,10 @@ public final class Values {
         || u.getRawFragment() != null || u.getRawUserInfo() != null) {
       throw new IllegalArgumentException("'" + text + "' is not a peer URL; use http://HOST:PORT or https://HOST:PORT "
           + "with no path or trailing slash, e.g. http://10.0.0.1:8001");
+    }
+    if (u.getPort() > 65535) {
+      throw new IllegalArgumentException("'" + text + "' has port " + u.getPort() + "; use a port 0..65535, e.g. "
+          + "http://10.0.0.1:8001");
     }
     return t;
   }

@@ -224,6 +224,7 @@ class ApiServerTest {
   void badWritesAre4xxWithAReason() throws Exception {
     assertOneLineError(write("PUT", "/api?key=Tom&ttl=soon", "v"), 400, "bad ttl");
     assertOneLineError(write("PUT", "/api?key=Tom&ttl=0s", "v"), 400, "bad ttl");
+    assertOneLineError(write("PUT", "/api?key=Tom&ttl=PT9999999999999H", "v"), 400, "bad ttl", "too long a duration");
     assertOneLineError(write("DELETE", "/api/nosuch/Tom", null), 404, "no such group");
     assertOneLineError(write("POST", "/api/scores/_remove", "not json"), 400, "not JSON");
     assertOneLineError(write("POST", "/api/scores/_remove", "{\"keys\":[]}"), 400, "at least one key");

@@ -53,6 +53,11 @@ class ValuesTest {
     assertThatThrownBy(() -> Values.duration("-1s")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Values.duration("5 sec")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Values.positiveDuration("0ms")).hasMessageContaining("longer than zero");
+    // Longer than a long of nanoseconds: refused here, not an overflow where it is used (a PUT's ?ttl=, --ttl).
+    for (String tooLong : new String[] {"PT9999999999999H", "P999999999D", "9999999999h"}) {
+      assertThatThrownBy(() -> Values.duration(tooLong)).as(tooLong).hasMessageContaining("'" + tooLong + "' is too long");
+    }
+    assertThat(Values.duration("PT2562047H")).isEqualTo(Duration.ofHours(2562047));
     assertThat(Values.formatDuration(Duration.ofMillis(1500))).isEqualTo("1500ms");
     assertThat(Values.formatDuration(Duration.ofSeconds(5))).isEqualTo("5s");
   }
@@ -83,5 +88,8 @@ class ValuesTest {
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://HOST:PORT");
     }
     assertThatThrownBy(() -> Values.peerUrls("http://a:1,http://a:1")).hasMessageContaining("listed twice");
+    assertThat(Values.peerUrl("http://127.0.0.1:65535")).isEqualTo("http://127.0.0.1:65535");
+    assertThatThrownBy(() -> Values.peerUrl("http://127.0.0.1:70000"))
+        .hasMessage("'http://127.0.0.1:70000' has port 70000; use a port 0..65535, e.g. http://10.0.0.1:8001");
   }
 }
