@@ -19,9 +19,9 @@ public final class HeapBudget {
 
   private HeapBudget() {}
 
-  /** The heap {@code budget} bytes of cache need, headroom included. */
+  /** The heap {@code budget} bytes of cache need, headroom included ({@code Long.MAX_VALUE} past it). */
   public static long heapFor(long budget) {
-    return (long) Math.ceil(budget * HEAP_PER_BUDGET_BYTE) + HEADROOM;
+    return (long) (Math.ceil(budget * HEAP_PER_BUDGET_BYTE) + HEADROOM); // the cast saturates: never wraps to "fits"
   }
 
   /** The largest total budget that fits {@code maxHeap}. */
@@ -38,7 +38,7 @@ public final class HeapBudget {
     if (budget == 0 || need <= maxHeap) {
       return null;
     }
-    long needMiB = (need + (1 << 20) - 1) >> 20;
+    long needMiB = (need >> 20) + ((need & ((1 << 20) - 1)) == 0 ? 0 : 1);
     long fitMiB = budgetFor(maxHeap) >> 20;
     return "a cache budget of " + Values.formatSize(budget) + " needs about " + needMiB + " MiB of heap ("
         + HEAP_PER_BUDGET_BYTE + " bytes of heap per budget byte, as measured in BENCHMARKS.md, + "

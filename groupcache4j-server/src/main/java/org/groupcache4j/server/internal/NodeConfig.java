@@ -104,9 +104,16 @@ public record NodeConfig(
         null, null, null);
   }
 
-  /** The budgets of every group, added up. */
+  /** The budgets of every group, added up ({@code Long.MAX_VALUE} if more). */
   public long totalCacheBytes() {
-    return groups.stream().mapToLong(GroupConfig::cacheBytes).sum();
+    long total = 0;
+    for (GroupConfig g : groups) {
+      total += g.cacheBytes();
+      if (total < 0) { // budgets are not negative: this wrapped
+        return Long.MAX_VALUE;
+      }
+    }
+    return total;
   }
 
   /** The peer transport's deadline: the longest of the groups' peer timeouts. */
