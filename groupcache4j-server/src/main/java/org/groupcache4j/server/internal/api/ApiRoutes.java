@@ -86,7 +86,7 @@ final class ApiRoutes {
     try {
       key = RequestTarget.decodeQueryValue(raw);
     } catch (IllegalArgumentException e) {
-      ex.respond(Response.text(400, "the key is not valid percent-encoded UTF-8"));
+      ex.respond(notDecodable("the key", e));
       return;
     }
     Group g = defaultGroup;
@@ -115,7 +115,7 @@ final class ApiRoutes {
       group = RequestTarget.decodePath(path.substring(from, slash));
       key = RequestTarget.decodePath(path.substring(slash + 1));
     } catch (IllegalArgumentException e) {
-      ex.respond(Response.text(400, "the path is not valid percent-encoded UTF-8"));
+      ex.respond(notDecodable("the path", e));
       return;
     }
     if (group.isEmpty()) { // an empty key is a key: /api/{group}/ asks it
@@ -136,7 +136,7 @@ final class ApiRoutes {
     try {
       group = RequestTarget.decodePath(path.substring(from, slash));
     } catch (IllegalArgumentException e) {
-      ex.respond(Response.text(400, "the path is not valid percent-encoded UTF-8"));
+      ex.respond(notDecodable("the path", e));
       return;
     }
     Group g = cache.group(group).orElse(null);
@@ -145,6 +145,12 @@ final class ApiRoutes {
       return;
     }
     ApiWrites.removeBatch(ex, g);
+  }
+
+  /** The 400 of a key or path that does not percent-decode to UTF-8: what is wrong, where, and how to send it. */
+  private static Response notDecodable(String what, IllegalArgumentException e) {
+    return Response.text(400, what + " is not valid percent-encoded UTF-8 (" + e.getMessage() + "); percent-encode "
+        + "each byte of its UTF-8 form, e.g. %20 for a space, %25 for '%'");
   }
 
   /** 200 "ok", or 503 and what is wrong (while draining, the responder answers 503 before this). */
@@ -207,7 +213,8 @@ final class ApiRoutes {
     return Response.text(statusOf(err), messageOf(err));
   }
 
-  private static int statusOf(Throwable t) {
+  /** The status of a failed request: 404 not found, 504 timed out, 502 the origin or a peer failed, 400 bad input, else 500. */
+  static int statusOf(Throwable t) {
     if (t instanceof KeyNotFoundException || t instanceof UnknownGroupException) {
       return 404;
     }
@@ -223,7 +230,8 @@ final class ApiRoutes {
     return 500;
   }
 
-  private static String messageOf(Throwable t) {
+  /** The one-line reason of a failed request; an unexpected failure is logged (rate-limited) and called an internal error. */
+  static String messageOf(Throwable t) {
     String m = t.getMessage();
     if (m == null || m.isBlank()) {
       m = t.toString();

@@ -162,8 +162,12 @@ class ApiServerTest {
     assertThat(get("/api/scores/").text()).as("the empty key").isEqualTo("value-of-");
     assertOneLineError(get("/api/scores"), 400, "missing key");
     assertOneLineError(get("/api//x"), 400, "missing group");
-    assertThat(raw("/api?key=%zz")).startsWith("HTTP/1.1 400").endsWith("the key is not valid percent-encoded UTF-8\n");
-    assertOneLineError(get("/api/scores/%C3%28"), 400, "percent-encoded UTF-8");
+    assertThat(raw("/api?key=%zz")).startsWith("HTTP/1.1 400").endsWith("the key is not valid percent-encoded UTF-8 "
+        + "(invalid percent-escape \"%zz\" at offset 0); percent-encode each byte of its UTF-8 form, e.g. %20 for a space, "
+        + "%25 for '%'\n");
+    assertThat(raw("/api/s%zcores/k")).startsWith("HTTP/1.1 400")
+        .contains("the path is not valid percent-encoded UTF-8 (invalid percent-escape \"%zc\" at offset 1)");
+    assertOneLineError(get("/api/scores/%C3%28"), 400, "percent-encoded UTF-8", "not valid UTF-8 after percent-decoding");
     assertOneLineError(get("/api?key=" + "k".repeat(5000)), 400, "longer than the limit");
     assertOneLineError(get("/api?key=bad-one"), 400, "refused", "bad keys are refused here");
   }
