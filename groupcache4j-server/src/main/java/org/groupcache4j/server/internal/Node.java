@@ -49,7 +49,6 @@ public final class Node implements AutoCloseable {
   private final ApiServer api;
   private NodeMetrics metrics;
   private MemoryWatch memoryWatch;
-  private ClusterView clusterView;
   private volatile boolean started; // fully built: the status document can be written
   private final long startedNanos = System.nanoTime();
   private final Readiness readiness = new Readiness();
@@ -138,7 +137,8 @@ public final class Node implements AutoCloseable {
       metrics = new NodeMetrics(built);
       memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());
       NodeMetrics m = metrics;
-      clusterView = new ClusterView(built, transport, this::statsJson, peer -> !m.peerUp(peer), Duration.ofSeconds(1));
+      ClusterView clusterView = new ClusterView(built, transport, this::statsJson, peer -> !m.peerUp(peer),
+          Duration.ofSeconds(1));
       if (!c.api().isEmpty()) {
         server = ApiServer.builder(gc, c.groups().get(0).name())
             .keyPolicy(this::refuse)
@@ -334,15 +334,5 @@ public final class Node implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
-  }
-
-  /** The cluster as the dashboard shows it ({@code GET /cluster}, {@code GET /owner}). */
-  public ClusterView clusterView() {
-    return clusterView;
-  }
-
-  /** The node's meters ({@code GET /metrics}). */
-  public NodeMetrics metrics() {
-    return metrics;
   }
 }

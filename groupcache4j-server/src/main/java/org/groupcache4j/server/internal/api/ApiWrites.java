@@ -113,7 +113,7 @@ final class ApiWrites {
       doc.put("error", we.getMessage());
       r = we.result();
     } else if (err != null) {
-      return Response.text(err instanceof IllegalArgumentException ? 400 : 500, String.valueOf(err.getMessage()));
+      return Response.text(ApiRoutes.statusOf(err), ApiRoutes.messageOf(err));
     }
     doc.put("told", r == null ? List.of() : r.told());
     doc.put("notTold", r == null ? Map.of() : r.notTold());

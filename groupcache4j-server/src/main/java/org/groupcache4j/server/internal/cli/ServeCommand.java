@@ -91,7 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
   String peersDnsServer;
 
   @Option(names = "--check",
-      description = "Check every flag, print the node's configuration and exit: 0 if it would start, 2 if a flag is wrong. Binds, reads and resolves nothing.")
+      description = "Check every flag, print the node's configuration and exit: 0 if it would start, 2 if a flag is wrong. Binds and resolves nothing; reads only the config, TLS and token files, to check them.")
   boolean check;
 
   @Option(names = "--api", paramLabel = "HOST:PORT[,...]",
