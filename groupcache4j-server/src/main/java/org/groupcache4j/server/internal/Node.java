@@ -20,7 +20,6 @@ import org.groupcache4j.server.internal.dashboard.ClusterView;
 import org.groupcache4j.server.internal.dashboard.DashboardRoutes;
 import org.groupcache4j.server.internal.observe.MemoryWatch;
 import org.groupcache4j.server.internal.observe.NodeMetrics;
-import org.groupcache4j.server.internal.observe.OperatorLog;
 import org.groupcache4j.server.internal.origin.Origin;
 import org.groupcache4j.server.internal.origin.OriginConfigException;
 import org.groupcache4j.server.internal.origin.OriginLoader;
@@ -98,8 +97,8 @@ public final class Node implements AutoCloseable {
       tb.statusDocument(() -> started ? statsJson() : null); // the dashboard's source on the peer port
       transport = tb.build();
       try {
-        gc = GroupCache.builder().self(c.self()).replicas(c.replicas()).transport(transport)
-            .observer(new OperatorLog(c.self())).build();
+        // A change of the peer list is logged once, by the PeerWatcher that makes it.
+        gc = GroupCache.builder().self(c.self()).replicas(c.replicas()).transport(transport).build();
       } catch (UncheckedIOException e) {
         throw new IOException("--self " + c.self() + ": cannot listen for peers"
             + (c.peerListen() != null ? " on " + c.peerListen() : "") + ": " + e.getCause().getMessage()

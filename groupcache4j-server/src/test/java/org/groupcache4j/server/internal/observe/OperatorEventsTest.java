@@ -1,15 +1,24 @@
 package org.groupcache4j.server.internal.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
+import org.groupcache4j.server.internal.Node;
+import org.groupcache4j.server.internal.cli.ServeCommand;
+import org.groupcache4j.server.testing.TestPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** The operator's events: one line each, rate-limited, naming peer, group and key. */
@@ -33,14 +42,24 @@ class OperatorEventsTest {
   }
 
   @Test
-  void membershipChangesAreLoggedWithWhoJoinedAndLeft() {
-    OperatorLog log = new OperatorLog("http://a:1");
-    log.peersChanged(List.of("http://a:1", "http://b:1"));
-    log.peersChanged(List.of("http://a:1", "http://b:1"));
-    assertThat(lines()).as("the first list and an unchanged one").isEmpty();
-    log.peersChanged(List.of("http://a:1", "http://c:1"));
-    assertThat(lines()).singleElement().asString()
-        .contains("peer list changed to 2 peers").contains("joined [http://c:1]").contains("left [http://b:1]");
+  void aChangedPeerListIsLoggedOnceNamingWhoJoinedAndLeft(@TempDir Path dir) throws Exception {
+    String self = "http://127.0.0.1:" + TestPorts.freePort();
+    String joiner = "http://127.0.0.1:" + TestPorts.freePort(); // nothing listens there: judged down, never asked
+    Path file = Files.writeString(dir.resolve("peers"), self + "\n");
+    try (Node node = Node.start(ServeCommand.configOf("--self", self, "--peers-file", file.toString(),
+        "--origin", "synthetic:1"))) {
+      Files.writeString(dir.resolve("peers.tmp"), self + "\n" + joiner + "\n");
+      Files.move(dir.resolve("peers.tmp"), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      // The watcher's status is set after it applied the list and logged it.
+      await().atMost(Duration.ofSeconds(20)).until(() -> node.peerDiscovery().peers().size() == 2);
+      assertThat(lines()).filteredOn(l -> l.contains("joined") && l.contains(joiner)).as("%s", lines()).singleElement()
+          .asString().startsWith("INFO ").contains(file.toString());
+
+      Files.writeString(dir.resolve("peers.tmp"), self + "\n");
+      Files.move(dir.resolve("peers.tmp"), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      await().atMost(Duration.ofSeconds(20)).until(() -> node.peerDiscovery().peers().size() == 1);
+      assertThat(lines()).filteredOn(l -> l.contains("left") && l.contains(joiner)).as("%s", lines()).hasSize(1);
+    }
   }
 
   @Test
