@@ -21,8 +21,9 @@ rows = [line.rstrip("\n").split("\t") for line in open(results) if line.strip()]
 by = {}
 for row in rows:
     impl, rnd, wl, a, b, c, bad, err = row[:8]
-    # the ninth column (measured workloads): the nodes' CPU microseconds per request
-    by.setdefault((wl, impl), []).append((a, b, c, bad, err, row[8] if len(row) > 8 and row[8] else None))
+    # the ninth and tenth columns (measured workloads): the nodes' and wrk's CPU microseconds per request
+    by.setdefault((wl, impl), []).append((a, b, c, bad, err, row[8] if len(row) > 8 and row[8] else None,
+                                          row[9] if len(row) > 9 and row[9] else None))
 
 NAMES = {
     "a1": "a1 hot key `Jack`, owned by the API node",
@@ -49,10 +50,17 @@ def compare(wl, go_impl, java_impl):
     return g, j, grps, jrps, p50, p99, med(jrps) / med(grps)
 
 
-def cpu_per_request(wl, impl):
-    """Median over rounds of the three nodes' CPU microseconds per request, or None when not measured."""
-    xs = [float(r[5]) for r in by.get((wl, impl), []) if r[5] is not None]
+def cpu_per_request(wl, impl, column=5):
+    """Median over rounds of the three nodes' (column 5) or wrk's (column 6) CPU microseconds per request,
+    or None when not measured."""
+    xs = [float(r[column]) for r in by.get((wl, impl), []) if r[column] is not None]
     return med(xs) if xs else None
+
+
+def tls_adds(wl, impl, column=5):
+    """CPU microseconds per request with https:// peers minus with http:// peers (medians), or None."""
+    tls, plain = cpu_per_request(wl, impl + "-tls", column), cpu_per_request(wl, impl, column)
+    return None if tls is None or plain is None else tls - plain
 
 
 def us(x):
@@ -109,8 +117,9 @@ def tls_report():
     out.append("")
     out.append("| workload | golang/groupcache over TLS req/s median [min–max] | groupcache4j over TLS | ratio (ours ÷ Go) "
                "| p50 ms Go / ours | p99 ms Go / ours | TLS ÷ plain, Go | TLS ÷ plain, ours "
-               "| node CPU µs/req over TLS, Go / ours | CPU µs/req TLS adds, Go / ours |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|")
+               "| node CPU µs/req over TLS, Go / ours | node CPU µs/req TLS adds, Go / ours "
+               "| wrk CPU µs/req TLS adds, against Go / ours |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
     misses, cpu_misses = [], []
     for wl in ["a1", "a2", "c", "b1", "b2", "b3"]:
         c = compare(wl, "go-tls", "java-tls")
@@ -124,14 +133,13 @@ def tls_report():
         if ratio < 1.3 or jp99 >= gp99 or (gplain and jplain and float(jcost) < float(gcost)):
             misses.append(wl)
         gcpu, jcpu = cpu_per_request(wl, "go-tls"), cpu_per_request(wl, "java-tls")
-        gplain_cpu, jplain_cpu = cpu_per_request(wl, "go"), cpu_per_request(wl, "java")
-        gadd = None if gcpu is None or gplain_cpu is None else gcpu - gplain_cpu
-        jadd = None if jcpu is None or jplain_cpu is None else jcpu - jplain_cpu
+        gadd, jadd = tls_adds(wl, "go"), tls_adds(wl, "java")
         if gadd is None or jadd is None or jadd > gadd:
             cpu_misses.append(wl if gadd is not None and jadd is not None else wl + " (not measured)")
         out.append(f"| {NAMES[wl]} | {med(grps):,.0f} [{spread(grps)}] | {med(jrps):,.0f} [{spread(jrps)}] | "
                    f"**{ratio:.2f}×** | {gp50:.2f} / {jp50:.2f} | {gp99:.2f} / {jp99:.2f} | {gcost} | {jcost} | "
-                   f"{us(gcpu)} / {us(jcpu)} | {us(gadd)} / {us(jadd)} |"
+                   f"{us(gcpu)} / {us(jcpu)} | {us(gadd)} / {us(jadd)} | "
+                   f"{us(tls_adds(wl, 'go', 6))} / {us(tls_adds(wl, 'java', 6))} |"
                    + ("" if non2xx == 0 else f" ({non2xx} non-2xx!)"))
     out.append("")
     out.append("\"TLS ÷ plain\" is the median req/s with https:// peers over the median with http:// peers of the same "
@@ -139,7 +147,9 @@ def tls_report():
                "three node processes over the measured run, per answered request (wrk's own CPU excluded); \"TLS adds\" "
                "is its median with https:// peers minus its median with http:// peers. wrk shares the two cores with the "
                "nodes and pays its own TLS on every request, so req/s ratios charge the client's TLS to whichever server "
-               "is measured, more so the faster its plain path; node CPU per request does not. Go's runtime keeps idle "
+               "is measured, more so the faster its plain path; node CPU per request does not. \"wrk CPU ... TLS adds\" "
+               "measures that charge: wrk's own user and system time per answered request, with https:// peers minus "
+               "with http:// peers (on c wrk itself speaks TLS; on the others only the nodes do, so it is about 0 there). Go's runtime keeps idle "
                "threads spinning for work a while, so its CPU per request also counts spinning and moves with the "
                "load: read the CPU columns as indications, and req/s as the measure.")
     out.append("")

@@ -16,7 +16,8 @@
 #
 # Besides wrk's req/s and latencies, every measured run records the CPU time (user + system, from
 # /proc) of the three node processes over the run, per answered request: what a request costs the
-# nodes, without wrk's own share of the cores (which over TLS includes wrk's TLS).
+# nodes, without wrk's own share of the cores (which over TLS includes wrk's TLS); and wrk's own
+# CPU time per answered request, so that share is measured too.
 #
 # Needs: wrk, go + golang/groupcache (Debian), curl, python3:
 #   apt-get install -y wrk golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev curl
@@ -197,7 +198,14 @@ measure() {
   local impl=$1 round=$2 name=$3; shift 3
   drain
   local t0 t1 out
-  t0=$(node_cpu_ticks); out=$(wrk $WRK_FLAGS --latency "$@"); t1=$(node_cpu_ticks)
+  # wrk runs under a small wrapper that also prints wrk's own CPU time (it shares the cores with the nodes)
+  t0=$(node_cpu_ticks); out=$(python3 -c '
+import resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True)
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(p.stdout, end="")
+print(f"client cpu seconds: {u.ru_utime + u.ru_stime:.6f}")
+sys.exit(p.returncode)' wrk $WRK_FLAGS --latency "$@"); t1=$(node_cpu_ticks)
   echo "$out" > "$WORK/logs/$impl-$name-$round.wrk"
   python3 - "$impl" "$round" "$name" "$WORK/logs/$impl-$name-$round.wrk" "$((t1 - t0))" "$(getconf CLK_TCK)" >> "$RESULTS" <<'PY'
 import re, sys
@@ -205,6 +213,8 @@ out = open(sys.argv[4]).read()
 # the three nodes' CPU time over the run (wrk's own excluded), in microseconds per answered request
 reqs = int(re.search(r"(\d+) requests in", out).group(1))
 cpu_us = int(sys.argv[5]) / int(sys.argv[6]) * 1e6 / max(reqs, 1)
+# wrk's own CPU time over the run, per answered request
+client_us = float(re.search(r"client cpu seconds: ([\d.]+)", out).group(1)) * 1e6 / max(reqs, 1)
 def ms(v):
     n, u = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[u]
@@ -214,9 +224,9 @@ p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
 p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
 bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 err = re.search(r"Socket errors: (.*)", out)
-print(f"{sys.argv[1]}\t{sys.argv[2]}\t{sys.argv[3]}\t{rps:.0f}\t{p50:.3f}\t{p99:.3f}\t{bad.group(1) if bad else 0}\t{err.group(1) if err else ''}\t{cpu_us:.2f}")
+print(f"{sys.argv[1]}\t{sys.argv[2]}\t{sys.argv[3]}\t{rps:.0f}\t{p50:.3f}\t{p99:.3f}\t{bad.group(1) if bad else 0}\t{err.group(1) if err else ''}\t{cpu_us:.2f}\t{client_us:.2f}")
 PY
-  tail -1 "$RESULTS" | awk -F'\t' '{printf "  %-5s round %s %-3s %8s req/s  p50 %6.3f ms  p99 %6.3f ms  nodes %5.2f us CPU/req  non-2xx %s %s\n", $1, $2, $3, $4, $5, $6, $9, $7, $8}'
+  tail -1 "$RESULTS" | awk -F'\t' '{printf "  %-5s round %s %-3s %8s req/s  p50 %6.3f ms  p99 %6.3f ms  nodes %5.2f us CPU/req  wrk %5.2f us CPU/req  non-2xx %s %s\n", $1, $2, $3, $4, $5, $6, $9, $10, $7, $8}'
 }
 
 origin_loads() {  # sum of loader/origin calls over the three nodes
