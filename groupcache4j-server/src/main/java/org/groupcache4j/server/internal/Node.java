@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class Node implements AutoCloseable {
           .connectTimeout(c.peerConnectTimeout())
           .responseTimeout(c.transportPeerTimeout());
       if (c.peerListen() != null) {
-        tb.bindAddress(c.peerListen());
+        tb.bindAddress(Values.resolve("--peer-listen", c.peerListen()));
       }
       if (c.security().tls() != null) {
         tb.tls(c.security().tls());
@@ -100,9 +101,12 @@ public final class Node implements AutoCloseable {
         // A change of the peer list is logged once, by the PeerWatcher that makes it.
         gc = GroupCache.builder().self(c.self()).replicas(c.replicas()).transport(transport).build();
       } catch (UncheckedIOException e) {
+        String why = e.getCause().getMessage();
+        String hint = why.contains("in use") ? " (is another node using the port?)"
+            : e.getCause().getCause() instanceof UnresolvedAddressException
+                ? " (its host does not resolve: use a name or address of this machine, or --peer-listen)" : "";
         throw new IOException("--self " + c.self() + ": cannot listen for peers"
-            + (c.peerListen() != null ? " on " + c.peerListen() : "") + ": " + e.getCause().getMessage()
-            + " (is another node using the port?)", e);
+            + (c.peerListen() != null ? " on " + Values.format(c.peerListen()) : "") + ": " + why + hint, e);
       }
       this.cache = gc;
       for (int i = 0; i < c.groups().size(); i++) {

@@ -89,10 +89,12 @@ public final class ApiServer implements AutoCloseable {
             why.startsWith("already") ? " (--api-max-connections)" : ""))
         .build();
     for (InetSocketAddress a : cfg.binds) {
-      InetSocketAddress resolved = a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
-      if (resolved.isUnresolved()) {
+      InetSocketAddress resolved;
+      try {
+        resolved = Values.resolve("--api", a);
+      } catch (IOException e) {
         close();
-        throw new IOException("--api " + a.getHostString() + ":" + a.getPort() + ": unknown host " + a.getHostString());
+        throw e;
       }
       try {
         http.bind(resolved);

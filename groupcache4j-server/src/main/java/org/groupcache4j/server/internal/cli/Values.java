@@ -1,5 +1,6 @@
 package org.groupcache4j.server.internal.cli;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -191,6 +192,19 @@ public final class Values {
       throw new IllegalArgumentException("'" + text + "' names no peer; use http://HOST:PORT[,http://HOST:PORT...]");
     }
     return out;
+  }
+
+  /**
+   * {@code a} resolved ({@link #hostPort} leaves it unresolved, and a socket cannot be bound so).
+   *
+   * @throws IOException {@code FLAG HOST:PORT: unknown host HOST} if it does not resolve
+   */
+  public static InetSocketAddress resolve(String flag, InetSocketAddress a) throws IOException {
+    InetSocketAddress r = a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
+    if (r.isUnresolved()) {
+      throw new IOException(flag + " " + format(a) + ": unknown host " + a.getHostString());
+    }
+    return r;
   }
 
   /** {@code host:port} ({@code [v6]:port}) of an address, without the resolver's slash. */

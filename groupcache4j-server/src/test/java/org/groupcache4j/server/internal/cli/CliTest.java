@@ -116,7 +116,8 @@ class CliTest {
       int port = taken.getLocalPort();
       Run peer = run("serve", "--self", "http://127.0.0.1:" + port, "--origin", "synthetic:10");
       assertThat(peer.code()).as(peer.err()).isEqualTo(1);
-      assertThat(peer.err()).contains("--self http://127.0.0.1:" + port).contains("cannot listen");
+      assertThat(peer.err()).contains("--self http://127.0.0.1:" + port).contains("cannot listen")
+          .contains("(is another node using the port?)");
 
       int free = TestPorts.freePort();
       Run api = run("serve", "--self", "http://127.0.0.1:" + free, "--origin", "synthetic:10",
