@@ -9,21 +9,32 @@ public final class Origins {
   public static final String ACCEPTED = "demo, http://…{key}…, https://…{key}…, dir:PATH, "
       + "jdbc:URL (with --query), synthetic:SIZE[,delay=DURATION]";
 
-  /** Parameters named like secrets; and the password of user:password@ in a URL. */
-  private static final Pattern SECRET_PARAMETER = Pattern.compile(
-      "(?i)\\b(password|passwd|pwd|secret|client_secret|token|access_token|api_key|apikey|api-key|sig|signature)=[^;&\\s]*");
+  /**
+   * A parameter named like a secret ({@code password}, {@code trustStorePassword}, {@code pwd},
+   * {@code client_secret}, {@code access_token}, {@code api_key}, {@code X-Amz-Signature}, {@code sig},
+   * ...), spaces allowed around {@code =}; its value ends at {@code ;}, {@code &} or a space, or is
+   * quoted, or in SQL Server's braces ({@code {a;b}}, where a doubled closing brace stands for one).
+   */
+  private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)\\b([\\w.-]*(?:password|passwd|pwd|secret|token"
+      + "|api_key|apikey|api-key|signature)|sig)(\\s*=\\s*)(?:\\{(?:[^}]|\\}\\})*\\}|\"[^\"]*\"|'[^']*'|[^;&\\s]*)");
+  /** The password of {@code //user:password@host}. */
   private static final Pattern USER_PASSWORD = Pattern.compile("//([^/@:\\s]+):[^/@\\s]*@");
+  /** Oracle's {@code jdbc:oracle:thin:user/password@host...} (the password may be quoted). */
+  private static final Pattern ORACLE_PASSWORD = Pattern.compile("(?i)(jdbc:oracle:\\w+:)([^/@:\\s]+)/(?:\"[^\"]*\"|[^@\\s]*)@");
 
   private Origins() {}
 
   /**
    * {@code text} (an origin spec, a URL, or a message quoting one) with secrets hidden, for messages,
-   * logs and stats: the password of {@code user:password@}, and the values of parameters named like
-   * secrets ({@code password=}, {@code token=}, {@code api_key=}, {@code sig=}, ... separated by
-   * {@code &} or {@code ;}).
+   * logs and stats: the password of {@code user:password@} and of Oracle's
+   * {@code jdbc:oracle:thin:user/password@host}, and the values of parameters named like secrets
+   * ({@code password=}, {@code password = }, {@code token=}, {@code api_key=}, {@code sig=}, ...
+   * separated by {@code &} or {@code ;}). The rest stays as it was, to be read.
    */
   public static String redact(String text) {
-    return SECRET_PARAMETER.matcher(USER_PASSWORD.matcher(text).replaceAll("//$1:***@")).replaceAll("$1=***");
+    String s = USER_PASSWORD.matcher(text).replaceAll("//$1:***@");
+    s = ORACLE_PASSWORD.matcher(s).replaceAll("$1$2/***@");
+    return SECRET_PARAMETER.matcher(s).replaceAll("$1$2***");
   }
 
   /** Settings that some origins use. */
