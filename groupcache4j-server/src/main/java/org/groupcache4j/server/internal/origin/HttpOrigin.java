@@ -131,7 +131,16 @@ public final class HttpOrigin implements Origin {
 
   @Override
   public void close() {
-    // HttpClient has no close() before Java 21; its threads end when it is unreachable.
+    // Node.close() closes every origin. From Java 21 HttpClient is AutoCloseable: close() waits for
+    // the requests in flight and ends its selector thread. Java 17's HttpClient has no close() nor
+    // shutdown(): there, its selector thread ends only once the client is unreachable and collected.
+    if (client instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // nothing left to release
+      }
+    }
   }
 
   /** Percent-encodes every UTF-8 byte outside RFC 3986's unreserved set (space as %20). */
