@@ -112,14 +112,15 @@ public final class HttpPeerTransport implements PeerTransport {
     }
     ring.attach(handler);
     InetSocketAddress address = config.bindAddress() != null ? config.bindAddress() : PeerUrl.listenAddressOf(selfUrl);
-    if (secureSelf(selfUrl) && !security.canServeTls()) {
+    boolean secure = PeerUrl.secure(selfUrl);
+    if (secure && !security.canServeTls()) {
       throw new IllegalArgumentException("the self URL " + selfUrl + " is https://, but this transport has no "
           + "certificate to serve with: set HttpPeerTransport.builder().tls(PeerTls.builder().certificate(chain, key)...)");
     }
     boolean created = io == null;
     IoResources resources = io();
     try {
-      server = PeerServer.start(config, resources, address, selfUrl, handler, inFlight, security, secureSelf(selfUrl), status);
+      server = PeerServer.start(config, resources, address, selfUrl, handler, inFlight, security, secure, status);
     } catch (RuntimeException e) {
       if (created) {
         io = null;
@@ -127,10 +128,6 @@ public final class HttpPeerTransport implements PeerTransport {
       }
       throw e;
     }
-  }
-
-  private static boolean secureSelf(String selfUrl) {
-    return selfUrl != null && selfUrl.regionMatches(true, 0, "https://", 0, 8);
   }
 
   /**

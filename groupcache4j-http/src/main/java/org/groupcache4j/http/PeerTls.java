@@ -1,5 +1,7 @@
 package org.groupcache4j.http;
 
+import static org.groupcache4j.http.internal.Checks.positive;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -131,14 +133,6 @@ public final class PeerTls {
     public PeerTls build() {
       return new PeerTls(TlsContexts.load(new TlsContexts.Settings(certificate, key, trusted, mutual, verifyHostname,
           handshakeTimeout, reloadInterval)));
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + d);
-      }
-      return d;
     }
   }
 }

@@ -81,6 +81,23 @@ class HttpPeerTransportTest {
     assertThatThrownBy(() -> HttpPeerTransport.builder().maxConnectionsPerPeer(0)).hasMessageContaining("maxConnectionsPerPeer");
     assertThatThrownBy(() -> HttpPeerTransport.builder().responseTimeout(Duration.ZERO)).hasMessageContaining("responseTimeout");
     assertThatThrownBy(() -> HttpPeerTransport.builder().maxResponseBytes(0)).hasMessageContaining("maxResponseBytes");
+    assertThatThrownBy(() -> HttpPeerTransport.builder().idleTimeout(Duration.ofSeconds(-1)))
+        .hasMessage("idleTimeout must be positive, was PT-1S");
+    assertThatThrownBy(() -> PeerTls.builder().handshakeTimeout(Duration.ZERO))
+        .hasMessage("handshakeTimeout must be positive, was PT0S");
+    assertThatThrownBy(() -> PeerTls.builder().reloadInterval(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("reloadInterval");
+  }
+
+  @Test
+  void httpsSelfUrlsAndPeersUseTls() {
+    assertThat(PeerUrl.secure("https://10.0.0.1:8443")).isTrue();
+    assertThat(PeerUrl.secure("HTTPS://node-a")).isTrue();
+    assertThat(PeerUrl.secure("http://10.0.0.1:8001")).isFalse();
+    assertThat(PeerUrl.secure("https:")).isFalse();
+    assertThat(PeerUrl.secure(null)).isFalse();
+    assertThat(PeerUrl.parse("HTTPS://node-a:8443").secure()).isTrue();
+    assertThat(PeerUrl.parse("http://node-a:8001").secure()).isFalse();
   }
 
   @Test

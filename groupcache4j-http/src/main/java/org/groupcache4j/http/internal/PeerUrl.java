@@ -79,7 +79,16 @@ public final class PeerUrl {
 
   /** Whether connections to this peer use TLS ({@code https}). */
   public boolean secure() {
-    return scheme.equals("https");
+    return secure(url);
+  }
+
+  /**
+   * Whether {@code url} names the {@code https} scheme (any case), so its connections, or the
+   * server of a node whose self URL it is, use TLS; false for null. The URL need not be one that
+   * {@link #parse} accepts (a node given a bind address may have any self URL).
+   */
+  public static boolean secure(String url) {
+    return url != null && url.regionMatches(true, 0, "https://", 0, 8);
   }
 
   /** The host name or address, IPv6 literals without brackets. */

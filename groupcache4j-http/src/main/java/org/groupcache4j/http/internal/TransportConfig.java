@@ -1,5 +1,8 @@
 package org.groupcache4j.http.internal;
 
+import static org.groupcache4j.http.internal.Checks.atLeast;
+import static org.groupcache4j.http.internal.Checks.positive;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -196,21 +199,6 @@ public final class TransportConfig {
 
     public TransportConfig build() {
       return new TransportConfig(this);
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + d);
-      }
-      return d;
-    }
-
-    private static int atLeast(int min, int value, String what) {
-      if (value < min) {
-        throw new IllegalArgumentException(what + " must be >= " + min + ", was " + value);
-      }
-      return value;
     }
   }
 }
