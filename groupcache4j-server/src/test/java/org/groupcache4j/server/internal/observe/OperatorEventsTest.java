@@ -63,6 +63,13 @@ class OperatorEventsTest {
   }
 
   @Test
+  void theAccessLogWritesMillisecondsWithTwoDecimals() {
+    for (long nanos : new long[] {0, 4_999, 5_000, 310_000, 1_234_567, 9_995_000, 12_345_678_901L}) {
+      assertThat(AccessLog.millis(nanos)).as("%d ns", nanos).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6));
+    }
+  }
+
+  @Test
   void memoryPressureIsOneWarningAMinute() {
     try (MemoryWatch watch = new MemoryWatch(() -> 1L << 30)) {
       MemoryUsage full = new MemoryUsage(0, 95L << 20, 100L << 20, 100L << 20);
