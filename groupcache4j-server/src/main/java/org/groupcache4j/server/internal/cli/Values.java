@@ -108,7 +108,7 @@ public final class Values {
   public static InetSocketAddress hostPort(String text) {
     String t = text == null ? "" : text.trim();
     int colon = t.lastIndexOf(':');
-    if (colon < 0) {
+    if (colon < 0 || (t.startsWith("[") && t.endsWith("]"))) { // [::1] alone: its colons are not a port's
       throw new IllegalArgumentException("'" + text + "' is not HOST:PORT; use e.g. 127.0.0.1:9999, "
           + "localhost:9999, [::1]:9999 or :9999 for every interface");
     }

@@ -74,6 +74,8 @@ class ValuesTest {
       assertThatThrownBy(() -> Values.hostPort(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
     }
     assertThatThrownBy(() -> Values.hostPort("9999")).hasMessageContaining("HOST:PORT");
+    assertThatThrownBy(() -> Values.hostPort("[::1]")).as("bracketed, but no port")
+        .hasMessageStartingWith("'[::1]' is not HOST:PORT").hasMessageContaining("[::1]:9999");
     assertThatThrownBy(() -> Values.hostPorts(",")).hasMessageContaining("names no address");
   }
 
