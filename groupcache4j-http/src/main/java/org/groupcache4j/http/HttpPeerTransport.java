@@ -425,9 +425,11 @@ public final class HttpPeerTransport implements PeerTransport {
     }
 
     /**
-     * A bearer token (the first line of {@code file}, re-read when it changes) that the server asks
-     * of every peer request ({@code 401} otherwise) and the clients send, for peers behind a
-     * TLS-terminating proxy. Every node needs the same token; golang/groupcache nodes send none.
+     * Bearer tokens in {@code file}, one per line, re-read when it changes: the server accepts any
+     * of them on every peer request ({@code 401} otherwise) and the clients send the first; for
+     * peers behind a TLS-terminating proxy. Every node needs the same tokens; golang/groupcache
+     * nodes send none. Several lines let a token be rotated with no request refused (add the new
+     * one second on every node, then swap the lines, then drop the old one).
      * A handler mounted with {@link HttpPeerTransport#newServerHandler} is the application's to guard.
      *
      * @throws IllegalArgumentException naming the file if it is missing, empty or not a token

@@ -131,8 +131,44 @@ class PeerTokenTest {
           .isInstanceOf(PeerFetchException.class).hasMessageContaining("401");
       assertThat(nodes.get(0).loadsOf(key + "-stale")).isZero();
 
-      assertThat(logs.lines()).anyMatch(l -> l.contains("changed: the new token is in use"))
+      assertThat(logs.lines()).anyMatch(l -> l.contains("changed: its token is in use"))
           .noneMatch(l -> l.contains(TOKEN) || l.contains(ROTATED));
+    }
+  }
+
+  @Test
+  void aTokenRotatedInThreeStepsIsNeverRefusedBetweenNodes() throws Exception {
+    try (Logs logs = new Logs()) {
+      List<Path> files = new ArrayList<>();
+      List<TestNode> nodes = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Path f = Files.writeString(dir.resolve("peer-" + i + ".token"), TOKEN + "\n");
+        files.add(f);
+        nodes.add(node(f));
+      }
+      List<String> urls = nodes.stream().map(n -> n.url).toList();
+      nodes.forEach(n -> n.cache.setPeers(urls));
+      AtomicInteger keys = new AtomicInteger();
+      everyNodeFetchesFromEveryOther(nodes, keys);
+
+      // 1. add the new token (each node still sends the old one); 2. swap the lines (each sends the
+      // new one); 3. drop the old one. One node at a time: after each node took its file, the cluster
+      // is mixed, and every node still fetches from every other without a refusal.
+      String[] steps = {TOKEN + "\n" + ROTATED, ROTATED + "\n" + TOKEN, ROTATED};
+      for (int step = 0; step < steps.length; step++) {
+        for (Path f : files) {
+          replace(f, steps[step]);
+          int taken = step + 1;
+          Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+              .until(() -> logs.lines().stream().filter(l -> l.contains("token file " + f + " changed")).count() == taken);
+          everyNodeFetchesFromEveryOther(nodes, keys);
+        }
+      }
+      for (TestNode n : nodes) {
+        assertThat(status(n, "Bearer " + TOKEN)).as("the old token on %s", n.url).isEqualTo("401");
+        assertThat(status(n, "Bearer " + ROTATED)).as("the new token on %s", n.url).isEqualTo("400");
+      }
+      assertThat(logs.lines()).noneMatch(l -> l.contains(TOKEN) || l.contains(ROTATED));
     }
   }
 

@@ -75,6 +75,18 @@ class RequestAuthTest {
   }
 
   @Test
+  void eachClientMayHaveItsOwnTokenOnItsOwnLine() throws Exception {
+    BearerTokens read = BearerTokens.fromFile(token("clients", "client-a-0123456789abcdef\nclient-b-0123456789abcdef\n"));
+    BearerTokens write = BearerTokens.fromFile(token("writers", "writer-a-0123456789abcdef\nwriter-b-0123456789abcdef\n"));
+    RequestAuth auth = new RequestAuth(read, write);
+    assertThat(auth.check("GET", "Bearer client-a-0123456789abcdef")).isNull();
+    assertThat(auth.check("GET", "Bearer client-b-0123456789abcdef")).isNull();
+    assertThat(auth.check("PUT", "Bearer writer-b-0123456789abcdef")).isNull();
+    assertThat(auth.check("PUT", "Bearer client-b-0123456789abcdef").status()).isEqualTo(403);
+    assertThat(auth.check("GET", "Bearer client-c-0123456789abcdef").status()).isEqualTo(401);
+  }
+
+  @Test
   void oneTokenGuardsEverythingAWriteTokenAloneGuardsWrites() throws Exception {
     BearerTokens t = BearerTokens.fromFile(token("t", "only-token-0123456789abcdef"));
     RequestAuth readToken = new RequestAuth(t, null);
@@ -127,11 +139,28 @@ class RequestAuthTest {
     assertThatThrownBy(() -> BearerTokens.fromFile(dir.resolve("missing")))
         .hasMessage("token file " + dir.resolve("missing") + ": no such file");
     assertThatThrownBy(() -> BearerTokens.fromFile(token("empty", "\n"))).hasMessageContaining("it is empty");
-    assertThatThrownBy(() -> BearerTokens.fromFile(token("two", "secret-one\nsecret-two\n")))
-        .hasMessageContaining("more than one line").message().doesNotContain("secret");
+    assertThatThrownBy(() -> BearerTokens.fromFile(token("two", "secret-one-0123456789abcdef\nsecret two\n")))
+        .hasMessageContaining("line 2: character 7").message().doesNotContain("secret");
+    assertThatThrownBy(() -> BearerTokens.fromFile(token("blank", "\n\r\n\n"))).hasMessageContaining("it is empty");
     assertThatThrownBy(() -> BearerTokens.fromFile(token("space", "secret with space")))
         .hasMessageContaining("character 7").message().doesNotContain("secret with");
     assertThat(BearerTokens.fromFile(token("ok", "abc-DEF_123.~+/=")).toString()).doesNotContain("abc");
+  }
+
+  @Test
+  void everyTokenOfTheFileIsAcceptedAndTheFirstIsSent() throws Exception {
+    BearerTokens t = BearerTokens.fromFile(token("several",
+        "first-token-0123456789abcdef\r\n\nsecond-token-0123456789abcdef\nthird-0123456789abcdef"));
+    assertThat(t.accepts("Bearer first-token-0123456789abcdef")).isTrue();
+    assertThat(t.accepts("Bearer second-token-0123456789abcdef")).isTrue();
+    assertThat(t.accepts("bearer  third-0123456789abcdef ")).isTrue();
+    assertThat(t.accepts("Bearer second-token-0123456789abcde")).isFalse(); // a prefix
+    assertThat(t.accepts("Bearer second-token-0123456789abcdefX")).isFalse(); // longer
+    assertThat(t.accepts("Bearer first-token-0123456789abcdef second-token-0123456789abcdef")).isFalse();
+    assertThat(t.accepts("Bearer ")).isFalse();
+    assertThat(t.accepts(null)).isFalse();
+    assertThat(new String(t.requestHeaderLine(), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .isEqualTo("authorization: Bearer first-token-0123456789abcdef\r\n");
   }
 
   @Test

@@ -219,7 +219,7 @@ public final class ServeCommand implements Callable<Integer> {
   boolean apiTls;
 
   @Option(names = "--api-token-file", paramLabel = "FILE",
-      description = "Require 'Authorization: Bearer TOKEN' (TOKEN = the first line of FILE) on the client API, /healthz, /livez and / (the dashboard page, which asks for the token for its data) excepted; 401 otherwise. Read again when it changes. Default: none.")
+      description = "Require 'Authorization: Bearer TOKEN' (TOKEN = any line of FILE: one token per line, e.g. one per client) on the client API, /healthz, /livez and / (the dashboard page, which asks for the token for its data) excepted; 401 otherwise. Read again when it changes. Default: none.")
   Path apiTokenFile;
 
   @Option(names = "--api-write-token-file", paramLabel = "FILE",
@@ -227,7 +227,7 @@ public final class ServeCommand implements Callable<Integer> {
   Path apiWriteTokenFile;
 
   @Option(names = "--peer-token-file", paramLabel = "FILE",
-      description = "Require 'Authorization: Bearer TOKEN' on the peer port and send it to peers (for peers behind a TLS-terminating proxy); every node needs the same token. Read again when it changes: rotate it on every node (fetches between nodes with different tokens fail and load locally until all have the new one; see README). golang/groupcache nodes send no token. Default: none.")
+      description = "Require 'Authorization: Bearer TOKEN' on the peer port and send it to peers (for peers behind a TLS-terminating proxy); every node needs the same token. Read again when it changes. FILE may hold several tokens, one per line: all are accepted and the first is sent, so a token is rotated with no fetch refused by adding the new one as a second line on every node, then swapping the two lines, then removing the old one (see README). golang/groupcache nodes send no token. Default: none.")
   Path peerTokenFile;
 
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s",
@@ -471,7 +471,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** {@code read} applied to the token file of setting {@code key}, or null; an unusable file is an error naming the setting. */
   private <T> T token(Settings node, String key, java.util.function.Function<Path, T> read) {
-    Path file = node.path(key, "name the file with the token on its first line");
+    Path file = node.path(key, "name the file with the token (one per line)");
     if (file == null) {
       return null;
     }
