@@ -89,6 +89,47 @@ class DirOriginTest {
   }
 
   @Test
+  void aLinkedDirectoryOnThePathThatLeadsOutsideIsRefused() throws Exception {
+    Files.createDirectories(tmp.resolve("elsewhere/deep"));
+    Files.writeString(tmp.resolve("elsewhere/deep/x.txt"), "outside");
+    Files.createSymbolicLink(root.resolve("sub/away"), tmp.resolve("elsewhere")); // absolute target
+    Files.createSymbolicLink(root.resolve("sub/up2"), Path.of("../..")); // relative target, above the root
+    for (String key : new String[] {"sub/away/deep/x.txt", "sub/up2/secret.txt"}) {
+      assertThatThrownBy(() -> get(key)).as(key).isInstanceOf(KeyNotFoundException.class)
+          .hasMessageContaining("refused").hasMessageNotContaining(tmp.toString());
+    }
+  }
+
+  @Test
+  void linksThatStayUnderTheDirectoryAreFollowed() throws Exception {
+    Files.createSymbolicLink(root.resolve("indir"), root.resolve("sub")); // absolute target
+    Files.createSymbolicLink(root.resolve("sub/up"), Path.of("..")); // relative target, the root itself
+    Files.createSymbolicLink(root.resolve("sub/deeper/again"), Path.of("../../in")); // a link to a link
+    assertThat(get("indir/deeper/b.txt")).isEqualTo("world");
+    assertThat(get("sub/up/a.txt")).isEqualTo("hello");
+    assertThat(get("sub/up/indir/up/sub/deeper/b.txt")).isEqualTo("world");
+    assertThat(get("sub/deeper/again")).isEqualTo("hello");
+  }
+
+  @Test
+  void aLinkSwappedInAfterTheChecksIsNotFollowed() throws Exception {
+    // open() is given the real path found by the checks; a link found on it now was swapped in
+    // since (here: "outdir" stands for a directory replaced by a link to the parent of the root).
+    assertThatThrownBy(() -> origin.open(Path.of("outdir/secret.txt"), "k")).isInstanceOf(KeyNotFoundException.class)
+        .hasMessage("refused: 'k' became a link");
+    assertThatThrownBy(() -> origin.open(Path.of("out"), "k")).isInstanceOf(KeyNotFoundException.class)
+        .hasMessage("refused: 'k' became a link");
+    // A directory on the way replaced by a file, or removed: not found.
+    assertThatThrownBy(() -> origin.open(Path.of("a.txt/b.txt"), "k")).isInstanceOf(KeyNotFoundException.class)
+        .hasMessageContaining("no file 'k'");
+    assertThatThrownBy(() -> origin.open(Path.of("gone/b.txt"), "k")).isInstanceOf(KeyNotFoundException.class)
+        .hasMessageContaining("no file 'k'");
+    try (var in = origin.open(Path.of("sub/deeper/b.txt"), "k")) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("world");
+    }
+  }
+
+  @Test
   void filesOverTheLimitAreErrors() {
     assertThatThrownBy(() -> get("big")).isInstanceOf(IOException.class).hasMessageContaining("larger than the limit of 100");
   }
