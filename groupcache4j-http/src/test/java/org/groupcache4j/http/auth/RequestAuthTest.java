@@ -21,7 +21,7 @@ class RequestAuthTest {
   }
 
   @Test
-  void aShortTokenIsWarnedOfOnceByTheInstanceThatUsesItNotByTheCheck() throws Exception {
+  void aShortTokenIsWarnedOfOncePerFileByTheInstancesThatUseItNotByTheCheck() throws Exception {
     Path f = token("short", "sh0rt\n");
     java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.groupcache4j.http");
     java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -45,6 +45,16 @@ class RequestAuthTest {
       assertThat(warnings).isEmpty();
       BearerTokens.fromFile(f);
       assertThat(warnings).singleElement().asString().contains("only 5 characters").doesNotContain("sh0rt");
+      // Another instance of the same file (e.g. the API's read and write tokens in one file): no second warning.
+      BearerTokens.fromFile(f);
+      BearerTokens.fromFile(dir.resolve(".").resolve("short"));
+      assertThat(warnings).hasSize(1);
+      // A new short token in it is warned of again.
+      Files.writeString(f, "sh0rter\n");
+      Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 5_000));
+      BearerTokens.fromFile(f);
+      assertThat(warnings).hasSize(2);
+      assertThat(warnings.get(1)).contains("only 7 characters");
     } finally {
       log.removeHandler(capture);
     }

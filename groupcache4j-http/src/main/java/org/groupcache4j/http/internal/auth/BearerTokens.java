@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.groupcache4j.http.internal.tls.LookAgain;
 
 /**
@@ -42,6 +44,13 @@ public final class BearerTokens {
    * @param headerLine {@code authorization: Bearer <first token>\r\n}, the bytes a client sends
    */
   private record Loaded(byte[][] tokens, byte[] headerLine, long modified, long size) {}
+
+  /**
+   * The token files (path, modification time and size) already warned of as short: a node may read
+   * one file into several instances (the API's read and write tokens, the peer token), and an
+   * operator needs the warning once per file, again only when it changes.
+   */
+  private static final Set<String> WARNED_SHORT = ConcurrentHashMap.newKeySet();
 
   private final Path file;
   private final LookAgain lookAgain;
@@ -77,7 +86,7 @@ public final class BearerTokens {
    * @throws IllegalArgumentException as {@link #fromFile}
    */
   public static Path check(Path file) {
-    load(Objects.requireNonNull(file, "file"), false); // the instance that uses it warns of a short token
+    load(Objects.requireNonNull(file, "file"), false); // the instance that uses it warns of a short token, once per file
     return file;
   }
 
@@ -198,7 +207,8 @@ public final class BearerTokens {
               + " of the token is not one a bearer token may have (letters, digits, -._~+/=); put one token on each line");
         }
       }
-      if (warnIfShort && token.length() < 16) {
+      if (warnIfShort && token.length() < 16
+          && WARNED_SHORT.add(file.toAbsolutePath().normalize() + "\0" + modified + "\0" + size + "\0" + l)) {
         LOG.log(Level.WARNING, where + ": the token has only " + token.length()
             + " characters; use at least 32 random ones, e.g. openssl rand -hex 32");
       }
