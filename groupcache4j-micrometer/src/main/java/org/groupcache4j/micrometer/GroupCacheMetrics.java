@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import org.groupcache4j.CacheObserver;
 import org.groupcache4j.Group;
@@ -76,6 +78,20 @@ public final class GroupCacheMetrics implements MeterBinder {
   private final List<Bound> bound = new CopyOnWriteArrayList<>();
   /** Remote peers whose last fetch failed in transport. */
   private final Set<String> down = ConcurrentHashMap.newKeySet();
+  /** Bumped on every peer state or peer list change the cache reports; a {@link PeerUps} of an older one is stale. */
+  final AtomicLong peerEvents = new AtomicLong();
+  /** Who is up, from one {@link GroupCache#peerStates()}, while no change has been reported since. */
+  private volatile PeerUps peerUps;
+  /** How often {@link GroupCache#peerStates()} was read, for tests. */
+  final AtomicLong peerStateReads = new AtomicLong();
+
+  /**
+   * Up or not, by peer, as of peer event {@code version}: the gauges of one scrape share it, so a
+   * scrape reads the P peer states once, not once per gauge (P² work). Every change of a peer's
+   * up/down state or of the peer list is reported to the observer after the state has changed,
+   * so a snapshot whose version is current is as fresh as reading the states again.
+   */
+  private record PeerUps(long version, Map<String, Boolean> up) {}
 
   /** Meters of {@code cache}, without extra tags. */
   public GroupCacheMetrics(GroupCache cache) {
@@ -95,12 +111,23 @@ public final class GroupCacheMetrics implements MeterBinder {
    * never asked).
    */
   public boolean peerUp(String peer) {
-    for (PeerState s : cache.peerStates()) {
-      if (s.peer().equals(peer)) {
-        return s.isUp();
+    Boolean up = peerUps().up().get(peer);
+    return up != null ? up : !down.contains(peer);
+  }
+
+  private PeerUps peerUps() {
+    PeerUps p = peerUps;
+    long version = peerEvents.get();
+    if (p == null || p.version() != version) {
+      peerStateReads.incrementAndGet();
+      Map<String, Boolean> up = new HashMap<>();
+      for (PeerState s : cache.peerStates()) {
+        up.put(s.peer(), s.isUp());
       }
+      p = new PeerUps(version, up);
+      peerUps = p;
     }
-    return !down.contains(peer);
+    return p;
   }
 
   @Override
@@ -261,7 +288,13 @@ public final class GroupCacheMetrics implements MeterBinder {
     }
 
     @Override
+    public void peerStateChanged(PeerState state) {
+      peerEvents.incrementAndGet();
+    }
+
+    @Override
     public void peersChanged(List<String> peers) {
+      peerEvents.incrementAndGet();
       down.retainAll(peers);
       for (Bound b : bound) {
         b.peers(peers);

@@ -8,7 +8,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.KeyNotFoundException;
@@ -166,6 +168,33 @@ class GroupCacheMetricsTest {
     PrometheusText m = scrapeA();
     assertThat(m.find("groupcache_peer_up", "peer", "mem://b")).isEmpty();
     assertThat(m.find("groupcache_peer_up", "peer", "mem://c")).hasSize(1);
+  }
+
+  @Test
+  void aScrapeReadsThePeerStatesOnceNotOncePerPeer() {
+    List<String> urls = IntStream.range(0, 40).mapToObj(i -> "mem://n" + i).toList();
+    List<GroupCache> caches = new ArrayList<>();
+    try {
+      for (String u : urls) {
+        caches.add(GroupCache.builder().self(u).transport(network.transport()).build());
+      }
+      GroupCacheMetrics metrics = new GroupCacheMetrics(caches.get(0));
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      metrics.bindTo(registry);
+      caches.get(0).setPeers(urls);
+      for (int scrape = 0; scrape < 3; scrape++) {
+        long reads = metrics.peerStateReads.get();
+        long events = metrics.peerEvents.get();
+        PrometheusText m = PrometheusText.parse(registry.scrape());
+        assertThat(m.find("groupcache_peer_up")).hasSize(39).allSatisfy(s -> assertThat(s.value()).isEqualTo(1));
+        // One read per scrape (none when nothing changed since the last), plus one per change reported
+        // meanwhile; reading once per gauge would be 39.
+        assertThat(metrics.peerStateReads.get() - reads).as("reads in scrape " + scrape)
+            .isLessThanOrEqualTo(1 + metrics.peerEvents.get() - events);
+      }
+    } finally {
+      caches.forEach(GroupCache::close);
+    }
   }
 
   @Test
