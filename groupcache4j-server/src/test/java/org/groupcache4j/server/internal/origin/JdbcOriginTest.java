@@ -166,39 +166,48 @@ class JdbcOriginTest {
 
   @Test
   void oraclePasswordsAreHidden() {
-    assertThat(Origins.redact("jdbc:oracle:thin:scott/tiger@db.example:1521/orcl"))
-        .isEqualTo("jdbc:oracle:thin:scott/***@db.example:1521/orcl");
-    assertThat(Origins.redact("jdbc:oracle:thin:scott/tiger@//db.example:1521/orcl"))
-        .isEqualTo("jdbc:oracle:thin:scott/***@//db.example:1521/orcl");
-    assertThat(Origins.redact("jdbc:oracle:thin:scott/\"p@ss/w\"@db:1521/orcl"))
-        .isEqualTo("jdbc:oracle:thin:scott/***@db:1521/orcl");
-    assertThat(Origins.redact("cannot connect to JDBC:ORACLE:OCI:app/s3cret@tns_alias: refused"))
-        .isEqualTo("cannot connect to JDBC:ORACLE:OCI:app/***@tns_alias: refused");
+    redacts("jdbc:oracle:thin:scott/tiger@db.example:1521/orcl",
+        "jdbc:oracle:thin:scott/***@db.example:1521/orcl");
+    redacts("jdbc:oracle:thin:scott/tiger@//db.example:1521/orcl",
+        "jdbc:oracle:thin:scott/***@//db.example:1521/orcl");
+    redacts("jdbc:oracle:thin:scott/\"p@ss/w\"@db:1521/orcl",
+        "jdbc:oracle:thin:scott/***@db:1521/orcl");
+    redacts("cannot connect to JDBC:ORACLE:OCI:app/s3cret@tns_alias: refused",
+        "cannot connect to JDBC:ORACLE:OCI:app/***@tns_alias: refused");
     // Without credentials nothing changes.
-    assertThat(Origins.redact("jdbc:oracle:thin:@//db.example:1521/orcl")).isEqualTo("jdbc:oracle:thin:@//db.example:1521/orcl");
-    assertThat(Origins.redact("jdbc:oracle:thin:@db.example:1521:orcl")).isEqualTo("jdbc:oracle:thin:@db.example:1521:orcl");
+    redacts("jdbc:oracle:thin:@//db.example:1521/orcl",
+        "jdbc:oracle:thin:@//db.example:1521/orcl");
+    redacts("jdbc:oracle:thin:@db.example:1521:orcl",
+        "jdbc:oracle:thin:@db.example:1521:orcl");
   }
 
   @Test
   void passwordsWithSpacesAroundTheEqualsSignAreHidden() {
-    assertThat(Origins.redact("jdbc:h2:tcp://h/db;password = secret")).isEqualTo("jdbc:h2:tcp://h/db;password = ***");
-    assertThat(Origins.redact("jdbc:h2:tcp://h/db;user=x; password = y;MODE=PostgreSQL"))
-        .isEqualTo("jdbc:h2:tcp://h/db;user=x; password = ***;MODE=PostgreSQL");
-    assertThat(Origins.redact("jdbc:h2:tcp://h/db;PASSWORD =y")).isEqualTo("jdbc:h2:tcp://h/db;PASSWORD =***");
+    redacts("jdbc:h2:tcp://h/db;password = secret",
+        "jdbc:h2:tcp://h/db;password = ***");
+    redacts("jdbc:h2:tcp://h/db;user=x; password = y;MODE=PostgreSQL",
+        "jdbc:h2:tcp://h/db;user=x; password = ***;MODE=PostgreSQL");
+    redacts("jdbc:h2:tcp://h/db;PASSWORD =y",
+        "jdbc:h2:tcp://h/db;PASSWORD =***");
   }
 
   @Test
   void sqlServerPasswordsAreHidden() {
-    assertThat(Origins.redact("jdbc:sqlserver://db:1433;databaseName=sales;user=sa;password=S3cret!;encrypt=true"))
-        .isEqualTo("jdbc:sqlserver://db:1433;databaseName=sales;user=sa;password=***;encrypt=true");
+    redacts("jdbc:sqlserver://db:1433;databaseName=sales;user=sa;password=S3cret!;encrypt=true",
+        "jdbc:sqlserver://db:1433;databaseName=sales;user=sa;password=***;encrypt=true");
     // Braces let a value hold ';' (and '}}' a brace): all of it is hidden.
-    assertThat(Origins.redact("jdbc:sqlserver://db;user=sa;password={a;b}}c};encrypt=true"))
-        .isEqualTo("jdbc:sqlserver://db;user=sa;password=***;encrypt=true");
-    assertThat(Origins.redact("jdbc:sqlserver://db;user=sa;trustStorePassword=ts;password=p"))
-        .isEqualTo("jdbc:sqlserver://db;user=sa;trustStorePassword=***;password=***");
-    assertThat(Origins.redact("jdbc:mysql://h/db?user=u&password=\"with space\"&useSSL=true"))
-        .isEqualTo("jdbc:mysql://h/db?user=u&password=***&useSSL=true");
-    assertThat(Origins.redact("jdbc:postgresql://h/db?user=u&sslpassword=k&sslmode=verify-full"))
-        .isEqualTo("jdbc:postgresql://h/db?user=u&sslpassword=***&sslmode=verify-full");
+    redacts("jdbc:sqlserver://db;user=sa;password={a;b}}c};encrypt=true",
+        "jdbc:sqlserver://db;user=sa;password=***;encrypt=true");
+    redacts("jdbc:sqlserver://db;user=sa;trustStorePassword=ts;password=p",
+        "jdbc:sqlserver://db;user=sa;trustStorePassword=***;password=***");
+    redacts("jdbc:mysql://h/db?user=u&password=\"with space\"&useSSL=true",
+        "jdbc:mysql://h/db?user=u&password=***&useSSL=true");
+    redacts("jdbc:postgresql://h/db?user=u&sslpassword=k&sslmode=verify-full",
+        "jdbc:postgresql://h/db?user=u&sslpassword=***&sslmode=verify-full");
+  }
+
+  /** {@code text} with its secrets hidden is {@code hidden}. */
+  private static void redacts(String text, String hidden) {
+    assertThat(Origins.redact(text)).as(text).isEqualTo(hidden);
   }
 }
