@@ -79,14 +79,7 @@ class PeerTokenTest {
   void aTokenRotatedOnEveryNodeWhileServingIsSentAndAskedForAndTheOldOneIsRefused() throws Exception {
     try (Logs logs = new Logs()) {
       List<Path> files = new ArrayList<>();
-      List<TestNode> nodes = new ArrayList<>();
-      for (int i = 0; i < 3; i++) { // each node its own copy of the file, as on separate machines
-        Path f = Files.writeString(dir.resolve("peer-" + i + ".token"), TOKEN + "\n");
-        files.add(f);
-        nodes.add(node(f));
-      }
-      List<String> urls = nodes.stream().map(n -> n.url).toList();
-      nodes.forEach(n -> n.cache.setPeers(urls));
+      List<TestNode> nodes = threeNodes(files);
       AtomicInteger keys = new AtomicInteger();
       everyNodeFetchesFromEveryOther(nodes, keys);
 
@@ -140,14 +133,7 @@ class PeerTokenTest {
   void aTokenRotatedInThreeStepsIsNeverRefusedBetweenNodes() throws Exception {
     try (Logs logs = new Logs()) {
       List<Path> files = new ArrayList<>();
-      List<TestNode> nodes = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        Path f = Files.writeString(dir.resolve("peer-" + i + ".token"), TOKEN + "\n");
-        files.add(f);
-        nodes.add(node(f));
-      }
-      List<String> urls = nodes.stream().map(n -> n.url).toList();
-      nodes.forEach(n -> n.cache.setPeers(urls));
+      List<TestNode> nodes = threeNodes(files);
       AtomicInteger keys = new AtomicInteger();
       everyNodeFetchesFromEveryOther(nodes, keys);
 
@@ -170,6 +156,22 @@ class PeerTokenTest {
       }
       assertThat(logs.lines()).noneMatch(l -> l.contains(TOKEN) || l.contains(ROTATED));
     }
+  }
+
+  /**
+   * Three nodes, peers of each other, each with its own copy of a file holding {@code TOKEN} (as on
+   * separate machines); the files are added to {@code files}, in the nodes' order.
+   */
+  private List<TestNode> threeNodes(List<Path> files) throws IOException {
+    List<TestNode> nodes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Path f = Files.writeString(dir.resolve("peer-" + i + ".token"), TOKEN + "\n");
+      files.add(f);
+      nodes.add(node(f));
+    }
+    List<String> urls = nodes.stream().map(n -> n.url).toList();
+    nodes.forEach(n -> n.cache.setPeers(urls));
+    return nodes;
   }
 
   /** For each ordered pair, a new key owned by one and asked of the other: loaded once, by the owner, no peer error. */
