@@ -101,7 +101,7 @@ public final class Node implements AutoCloseable {
         // A change of the peer list is logged once, by the PeerWatcher that makes it.
         gc = GroupCache.builder().self(c.self()).replicas(c.replicas()).transport(transport).build();
       } catch (UncheckedIOException e) {
-        String why = e.getCause().getMessage();
+        String why = String.valueOf(e.getCause().getMessage());
         String hint = why.contains("in use") ? " (is another node using the port?)"
             : e.getCause().getCause() instanceof UnresolvedAddressException
                 ? " (its host does not resolve: use a name or address of this machine, or --peer-listen)" : "";

@@ -103,24 +103,29 @@ public final class HttpOrigin implements Origin {
         throw timedOut(uri);
       }
       if (c instanceof ConnectException) {
-        throw new IOException("origin GET " + Origins.redact(uri.toString()) + " failed: connection refused (is the service up?)", c);
+        throw new IOException(request(uri) + " failed: connection refused (is the service up?)", c);
       }
       String m = c.getMessage();
-      throw new IOException("origin GET " + Origins.redact(uri.toString()) + " failed: " + (m == null ? c.toString() : m), c);
+      throw new IOException(request(uri) + " failed: " + (m == null ? c.toString() : m), c);
     }
     int status = resp.statusCode();
     if (status / 100 == 2) {
       return HttpFreshness.of(resp.body(), resp.headers());
     }
     if (status == 404) {
-      throw new KeyNotFoundException("origin GET " + Origins.redact(uri.toString()) + " answered 404");
+      throw new KeyNotFoundException(request(uri) + " answered 404");
     }
     String body = Text.oneLine(new String(resp.body(), StandardCharsets.UTF_8), ERROR_BODY_BYTES);
-    throw new IOException("origin GET " + Origins.redact(uri.toString()) + " answered HTTP " + status + (body.isEmpty() ? "" : ": " + body));
+    throw new IOException(request(uri) + " answered HTTP " + status + (body.isEmpty() ? "" : ": " + body));
+  }
+
+  /** {@code origin GET URI} for messages, with secrets in the URI hidden. */
+  private static String request(URI uri) {
+    return "origin GET " + Origins.redact(uri.toString());
   }
 
   private OriginTimeoutException timedOut(URI uri) {
-    return new OriginTimeoutException("origin GET " + Origins.redact(uri.toString()) + " did not answer within " + timeout.toMillis()
+    return new OriginTimeoutException(request(uri) + " did not answer within " + timeout.toMillis()
         + " ms (--origin-timeout)");
   }
 
