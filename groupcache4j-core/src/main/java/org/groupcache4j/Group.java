@@ -114,10 +114,7 @@ public final class Group {
   private final Executor loaderExecutor;
   private final RateLimitedLog peerErrorLog;
   private final Clock clock;
-  private final long ttlMillis; // 0: none
-  private final long notFoundTtlMillis; // 0: not-found answers are not cached
-  private final long staleIfErrorMillis; // 0: off
-  private final long hotMaxAgeMillis;
+  private final Expiry expiry;
 
   /** A single-flight load or fetch; a write invalidates it, after which its result is not stored. */
   private static final class Flight extends CompletableFuture<Entry> {
@@ -140,17 +137,10 @@ public final class Group {
     this.loaderExecutor = loaderExecutor;
     this.peerErrorLog = peerErrorLog;
     this.clock = clock;
-    this.ttlMillis = millis(b.expireAfterWrite);
-    this.notFoundTtlMillis = millis(b.notFoundTtl);
-    this.staleIfErrorMillis = millis(b.staleIfError);
-    this.hotMaxAgeMillis = millis(b.hotStoreMaxAge);
+    this.expiry = new Expiry(clock, b.expireAfterWrite, b.notFoundTtl, b.staleIfError, b.hotStoreMaxAge);
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new Object();
     }
-  }
-
-  private static long millis(Duration d) {
-    return d == null ? 0 : Math.max(1, d.toMillis());
   }
 
   /** The group's name. */
@@ -178,7 +168,7 @@ public final class Group {
 
   /** The default time-to-live of loaded and set values, if any. */
   public java.util.Optional<Duration> expireAfterWrite() {
-    return ttlMillis == 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofMillis(ttlMillis));
+    return expiry.expireAfterWrite();
   }
 
   /**
@@ -195,7 +185,7 @@ public final class Group {
     checkKey(key);
     counters.gets.increment();
     Entry e = stores.get(key);
-    if (e != null && (e.expireAt == 0 || e.expireAt > clock.millis())) {
+    if (e != null && Expiry.fresh(e, clock)) {
       return hit(key, e);
     }
     countExpired(e);
@@ -213,7 +203,7 @@ public final class Group {
     checkKey(key);
     counters.gets.increment();
     Entry e = stores.get(key);
-    if (e != null && (e.expireAt == 0 || e.expireAt > clock.millis())) {
+    if (e != null && Expiry.fresh(e, clock)) {
       try {
         return CompletableFuture.completedFuture(hit(key, e));
       } catch (KeyNotFoundException nf) {
@@ -316,16 +306,14 @@ public final class Group {
   public CompletableFuture<WriteResult> setAsync(String key, ByteView value, Duration ttl) {
     checkKey(key);
     Objects.requireNonNull(value, "value");
-    long now = clock.millis();
-    long expireAt = ttl != null ? LoadedValue.saturatedAdd(now, Math.max(1, ttl.toMillis()))
-        : ttlMillis == 0 ? 0 : LoadedValue.saturatedAdd(now, ttlMillis);
+    long expireAt = expiry.ofSet(ttl);
     Entry entry = Entry.of(value, expireAt);
     String owner = cache.ownerOf(key);
     Map<String, CompletableFuture<Void>> owners = new LinkedHashMap<>();
     if (owner.equals(cache.self())) {
       setLocally(key, entry);
     } else {
-      owners.put(owner, send(owner, c -> c.set(name, key, value, toUnixNanos(expireAt))));
+      owners.put(owner, send(owner, c -> c.set(name, key, value, Expiry.toUnixNanos(expireAt))));
     }
     List<String> keys = List.of(key);
     return settle(owners).thenCompose(ownerOutcome -> {
@@ -359,7 +347,7 @@ public final class Group {
     checkKey(key);
     counters.gets.increment();
     Entry e = stores.get(key);
-    if (e != null && e.freshAt(clock.millis())) {
+    if (e != null && Expiry.fresh(e, clock)) {
       countHit(e);
       return CompletableFuture.completedFuture(e);
     }
@@ -377,24 +365,16 @@ public final class Group {
   void setFromPeer(String key, ByteView value, long expireUnixNanos) {
     checkKey(key);
     Objects.requireNonNull(value, "value");
-    setLocally(key, Entry.of(value, fromUnixNanos(expireUnixNanos)));
+    setLocally(key, Entry.of(value, Expiry.fromUnixNanos(expireUnixNanos)));
   }
 
   /** The wire's form of an entry: expiry as Unix nanoseconds. */
   static PeerValue toPeerValue(Entry e) {
-    long exp = toUnixNanos(e.expireAt);
+    long exp = Expiry.toUnixNanos(e.expireAt);
     if (e.value != null) {
       return PeerValue.of(e.value, exp);
     }
     return PeerValue.notFound(e.notFoundDetail, exp);
-  }
-
-  static long toUnixNanos(long epochMillis) {
-    return epochMillis == 0 ? 0 : epochMillis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : epochMillis * 1_000_000;
-  }
-
-  static long fromUnixNanos(long unixNanos) {
-    return unixNanos <= 0 ? 0 : unixNanos / 1_000_000 + (unixNanos % 1_000_000 == 0 ? 0 : 1);
   }
 
   // ---- the read path
@@ -467,7 +447,7 @@ public final class Group {
     try {
       // Another flight (or a write) may have filled the stores between our lookup and putIfAbsent.
       Entry e = stores.get(key);
-      if (e != null && e.freshAt(clock.millis())) {
+      if (e != null && Expiry.fresh(e, clock)) {
         countHit(e);
         land(key, flight, e, null);
         return flight;
@@ -504,8 +484,9 @@ public final class Group {
       try {
         if (err == null && pv != null) {
           counters.peerLoads.increment();
-          long now = clock.millis();
-          got = fromOwner(pv, owner.url(), now);
+          long now = expiry.now();
+          got = pv.found() ? Entry.of(pv.value(), expiry.ofOwnersValue(pv, now))
+              : new RemoteNotFound(pv.notFoundDetail(), expiry.ofOwnersNotFound(pv, now), owner.url());
           if (got.freshAt(now) && hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
             install(key, flight, got, true);
           }
@@ -514,7 +495,7 @@ public final class Group {
         }
         Throwable cause = Failures.unwrap(err);
         if (cause instanceof KeyNotFoundException nf && nf.isRemote()) {
-          land(key, flight, new RemoteNotFound(nf.detail(), clock.millis(), nf.owner()), null); // not to be kept
+          land(key, flight, new RemoteNotFound(nf.detail(), expiry.now(), nf.owner()), null); // not to be kept
           return;
         }
         if (cause instanceof GroupCacheException gce && gce.isRemote()) {
@@ -538,17 +519,6 @@ public final class Group {
         landIfFlying(key, flight, got, t);
       }
     });
-  }
-
-  /** The entry for an owner's answer: its expiry, capped at the hot store's max age. */
-  private Entry fromOwner(PeerValue pv, String ownerUrl, long now) {
-    long cap = LoadedValue.saturatedAdd(now, hotMaxAgeMillis);
-    long exp = fromUnixNanos(pv.expireUnixNanos());
-    if (pv.found()) {
-      return Entry.of(pv.value(), exp == 0 ? cap : Math.min(exp, cap));
-    }
-    // A not-found without expiry is one the owner does not cache: neither may we.
-    return new RemoteNotFound(pv.notFoundDetail(), exp == 0 ? now : Math.min(exp, cap), ownerUrl);
   }
 
   /**
@@ -597,14 +567,14 @@ public final class Group {
       Entry got = null;
       boolean counted = false;
       try {
-        long now = clock.millis();
+        long now = expiry.now();
         Throwable failure = err != null ? loadFailure(key, Failures.unwrap(err))
             : loaded == null || loaded.value() == null ? LoadException.nullValue(name, key) : null;
         cache.observer().loaded(name, key, System.nanoTime() - start, failure);
         if (failure == null) {
           counters.localLoads.increment();
           counted = true;
-          got = Entry.of(loaded.value(), bounded(loaded.expireAtMillis(now, ttlMillis), now, fallback));
+          got = Entry.of(loaded.value(), expiry.ofLoaded(loaded, now, fallback));
           if (got.freshAt(now)) {
             install(key, flight, got, false);
           }
@@ -617,8 +587,7 @@ public final class Group {
           cancel.run();
         }
         if (failure instanceof KeyNotFoundException nf) {
-          got = Entry.notFound(nf.detail(), notFoundTtlMillis == 0 ? now
-              : bounded(LoadedValue.saturatedAdd(now, notFoundTtlMillis), now, fallback));
+          got = Entry.notFound(nf.detail(), expiry.ofNotFound(now, fallback));
           if (got.freshAt(now)) {
             install(key, flight, got, false);
           }
@@ -635,24 +604,15 @@ public final class Group {
     });
   }
 
-  private long bounded(long expireAt, long now, boolean copy) {
-    if (!copy) {
-      return expireAt;
-    }
-    long cap = LoadedValue.saturatedAdd(now, hotMaxAgeMillis);
-    return expireAt == 0 ? cap : Math.min(expireAt, cap);
-  }
-
   /**
    * Ends a failed flight: with the expired value still in the stores if it expired less than
    * {@link Builder#staleIfError} ago (RFC 5861), else with the failure. The stores are read now,
    * not when the flight began, so a value removed meanwhile is never served.
    */
   private void failOrServeStale(String key, Flight flight, Throwable failure) {
-    if (staleIfErrorMillis > 0) {
+    if (expiry.staleIfError()) {
       Entry old = stores.get(key);
-      if (old != null && old.value != null && old.expireAt != 0
-          && clock.millis() < LoadedValue.saturatedAdd(old.expireAt, staleIfErrorMillis)) {
+      if (expiry.servableStale(old)) {
         counters.staleHits.increment();
         land(key, flight, old, null);
         return;

@@ -82,14 +82,9 @@ public final class LoadedValue {
       return 0;
     }
     if (ttlNanos == DEFAULT) {
-      return defaultTtlMillis == 0 ? 0 : saturatedAdd(nowMillis, defaultTtlMillis);
+      return defaultTtlMillis == 0 ? 0 : Expiry.saturatedAdd(nowMillis, defaultTtlMillis);
     }
-    return ttlNanos == 0 ? nowMillis : saturatedAdd(nowMillis, (ttlNanos + 999_999) / 1_000_000);
-  }
-
-  static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    return ttlNanos == 0 ? nowMillis : Expiry.saturatedAdd(nowMillis, (ttlNanos + 999_999) / 1_000_000);
   }
 
   private static long saturatedNanos(Duration d) {
