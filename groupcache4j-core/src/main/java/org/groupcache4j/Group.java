@@ -20,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.groupcache4j.Flights.Flight;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.GroupCounters;
@@ -73,7 +74,7 @@ import org.groupcache4j.peer.PeerValue;
  * that, with no cost on the hit path:
  * <ol>
  *   <li><b>Versioned flights.</b> Each flight is an object. A write, under the key's lock (one of
- *       {@value #LOCK_STRIPES} stripes), changes the stores first, then takes the key's flight out
+ *       {@value Flights#LOCK_STRIPES} stripes), changes the stores first, then takes the key's flight out
  *       of the flight table and marks it invalidated.</li>
  *   <li><b>Checked install.</b> A finished load or fetch stores its result under the same lock,
  *       and only if its flight was not invalidated; then it completes its callers. A flight that
@@ -96,8 +97,6 @@ import org.groupcache4j.peer.PeerValue;
  * <p>Instances are made by {@link GroupCache#newGroup} or {@link GroupCache#groupBuilder}.
  */
 public final class Group {
-  static final int LOCK_STRIPES = 64;
-
   private final String name;
   private final AsyncExpiringLoader asyncLoader; // null when loader is set
   private final ExpiringLoader loader;
@@ -105,8 +104,7 @@ public final class Group {
   private final GroupStores stores;
   private final EvictionPolicy policy;
   private final GroupCounters counters = new GroupCounters();
-  private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
-  private final Object[] locks = new Object[LOCK_STRIPES];
+  private final Flights flights;
   private final Duration loadTimeout;
   private final Duration peerTimeout;
   private final int maxKeyBytes;
@@ -115,11 +113,6 @@ public final class Group {
   private final RateLimitedLog peerErrorLog;
   private final Clock clock;
   private final Expiry expiry;
-
-  /** A single-flight load or fetch; a write invalidates it, after which its result is not stored. */
-  private static final class Flight extends CompletableFuture<Entry> {
-    volatile boolean invalidated;
-  }
 
   Group(GroupCache cache, Builder b, Executor loaderExecutor, RateLimitedLog peerErrorLog, Clock clock) {
     this.cache = cache;
@@ -138,9 +131,7 @@ public final class Group {
     this.peerErrorLog = peerErrorLog;
     this.clock = clock;
     this.expiry = new Expiry(clock, b.expireAfterWrite, b.notFoundTtl, b.staleIfError, b.hotStoreMaxAge);
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new Object();
-    }
+    this.flights = new Flights(name, stores, clock);
   }
 
   /** The group's name. */
@@ -439,17 +430,16 @@ public final class Group {
   private Flight load(String key, boolean fromPeer) {
     counters.loads.increment();
     Flight flight = new Flight();
-    Flight running = flights.putIfAbsent(key, flight);
-    if (running != null) {
-      return running;
+    Flight flying = flights.register(key, flight);
+    if (flying != null) {
+      return flying;
     }
     counters.loadsDeduped.increment();
     try {
-      // Another flight (or a write) may have filled the stores between our lookup and putIfAbsent.
-      Entry e = stores.get(key);
-      if (e != null && Expiry.fresh(e, clock)) {
+      Entry e = flights.recheck(key);
+      if (e != null) {
         countHit(e);
-        land(key, flight, e, null);
+        flights.land(key, flight, e, null);
         return flight;
       }
       PeerClient owner = fromPeer ? null : cache.ownerClient(key);
@@ -459,7 +449,7 @@ public final class Group {
         loadLocally(key, flight, false);
       }
     } catch (Throwable t) {
-      land(key, flight, null, t instanceof GroupCacheException ? t : LoadException.loaderFailed(name, key, t));
+      flights.land(key, flight, null, t instanceof GroupCacheException ? t : LoadException.loaderFailed(name, key, t));
     }
     return flight;
   }
@@ -488,14 +478,14 @@ public final class Group {
           got = pv.found() ? Entry.of(pv.value(), expiry.ofOwnersValue(pv, now))
               : new RemoteNotFound(pv.notFoundDetail(), expiry.ofOwnersNotFound(pv, now), owner.url());
           if (got.freshAt(now) && hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
-            install(key, flight, got, true);
+            flights.install(key, flight, got, true);
           }
-          land(key, flight, got, null);
+          flights.land(key, flight, got, null);
           return;
         }
         Throwable cause = Failures.unwrap(err);
         if (cause instanceof KeyNotFoundException nf && nf.isRemote()) {
-          land(key, flight, new RemoteNotFound(nf.detail(), expiry.now(), nf.owner()), null); // not to be kept
+          flights.land(key, flight, new RemoteNotFound(nf.detail(), expiry.now(), nf.owner()), null); // not to be kept
           return;
         }
         if (cause instanceof GroupCacheException gce && gce.isRemote()) {
@@ -516,7 +506,7 @@ public final class Group {
         }
         loadLocally(key, flight, true);
       } catch (Throwable t) {
-        landIfFlying(key, flight, got, t);
+        flights.landIfFlying(key, flight, got, t);
       }
     });
   }
@@ -576,9 +566,9 @@ public final class Group {
           counted = true;
           got = Entry.of(loaded.value(), expiry.ofLoaded(loaded, now, fallback));
           if (got.freshAt(now)) {
-            install(key, flight, got, false);
+            flights.install(key, flight, got, false);
           }
-          land(key, flight, got, null);
+          flights.land(key, flight, got, null);
           return;
         }
         counters.localLoadErrors.increment();
@@ -589,9 +579,9 @@ public final class Group {
         if (failure instanceof KeyNotFoundException nf) {
           got = Entry.notFound(nf.detail(), expiry.ofNotFound(now, fallback));
           if (got.freshAt(now)) {
-            install(key, flight, got, false);
+            flights.install(key, flight, got, false);
           }
-          land(key, flight, got, null);
+          flights.land(key, flight, got, null);
           return;
         }
         failOrServeStale(key, flight, failure);
@@ -599,7 +589,7 @@ public final class Group {
         if (!counted) {
           counters.localLoadErrors.increment(); // e.g. no heap left for the value: the load failed
         }
-        landIfFlying(key, flight, got, t);
+        flights.landIfFlying(key, flight, got, t);
       }
     });
   }
@@ -614,11 +604,11 @@ public final class Group {
       Entry old = stores.get(key);
       if (expiry.servableStale(old)) {
         counters.staleHits.increment();
-        land(key, flight, old, null);
+        flights.land(key, flight, old, null);
         return;
       }
     }
-    land(key, flight, null, failure);
+    flights.land(key, flight, null, failure);
   }
 
   /** What callers see for a loader's failure {@code t}. */
@@ -635,71 +625,16 @@ public final class Group {
     return LoadException.loaderFailed(name, key, t);
   }
 
-  // ---- no resurrection: installs and writes under the key's lock
+  // ---- writes applied on this node (Flights: under the key's lock, the flight invalidated)
 
-  private Object lockOf(String key) {
-    int h = key.hashCode();
-    return locks[(h ^ (h >>> 16)) & (LOCK_STRIPES - 1)];
-  }
-
-  /** Stores a flight's result, unless a write invalidated the flight. */
-  private void install(String key, Flight flight, Entry e, boolean hot) {
-    synchronized (lockOf(key)) {
-      if (flight.invalidated) {
-        return;
-      }
-      if (hot) {
-        stores.putHot(key, e);
-      } else {
-        stores.putMain(key, e);
-      }
-    }
-  }
-
-  /** Drops the key here and invalidates its flight (stores first: see the class comment). */
   private void removeLocally(String key) {
-    synchronized (lockOf(key)) {
-      stores.remove(key);
-      invalidateFlight(key);
-    }
+    flights.remove(key);
     counters.removes.increment();
   }
 
   private void setLocally(String key, Entry e) {
-    synchronized (lockOf(key)) {
-      stores.putMain(key, e);
-      invalidateFlight(key);
-    }
+    flights.set(key, e);
     counters.sets.increment();
-  }
-
-  private void invalidateFlight(String key) {
-    Flight f = flights.remove(key);
-    if (f != null) {
-      f.invalidated = true;
-    }
-  }
-
-  /** Ends a flight: stores are already filled, so remove the flight, then wake its callers. */
-  private void land(String key, Flight flight, Entry e, Throwable err) {
-    flights.remove(key, flight);
-    if (err == null) {
-      flight.complete(e);
-    } else {
-      flight.completeExceptionally(err);
-    }
-  }
-
-  /**
-   * Ends a flight that bookkeeping failed to end (a store or a log threw): with the value if it
-   * was loaded, else with the failure, so that no caller waits forever and the key is not wedged.
-   */
-  private void landIfFlying(String key, Flight flight, Entry e, Throwable t) {
-    if (!flight.isDone()) {
-      land(key, flight, e, e != null ? null : LoadException.loaderFailed(name, key, t));
-    } else {
-      flights.remove(key, flight);
-    }
   }
 
   // ---- writes to peers
