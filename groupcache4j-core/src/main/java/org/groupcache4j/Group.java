@@ -15,8 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -37,6 +35,7 @@ import org.groupcache4j.peer.PeerValue;
  * A named namespace of keys with a byte budget and a loader: the read path, and the writes that
  * change what it serves.
  *
+ * <h2>The read path</h2>
  * <pre>
  * get(key)
  *   main store hit / hot store hit, not expired ............ value (or "not found", if cached)
@@ -46,6 +45,7 @@ import org.groupcache4j.peer.PeerValue;
  *     owner is another peer and the request did not come from a peer:
  *       fetch from the owner (deadline) -- ok --&gt; maybe keep in the hot store --&gt; value
  *         transport failure (refused, reset, timeout) --&gt; count peerErrors, load locally
+ *           (or, if the owner was judged down meanwhile, ask its next owner, once)
  *         the owner's loader failed --&gt; pass its error back (do not load here)
  *     local load on the loader executor (deadline) --&gt; main store --&gt; value
  *     a failure, and an expired value within staleIfError --&gt; the stale value (counted)
@@ -94,31 +94,33 @@ import org.groupcache4j.peer.PeerValue;
  * by itself. No tombstones are needed, because nothing that started after a write can see the
  * state from before it.
  *
+ * <h2>Where each part lives</h2>
+ * This class is the facade: the public methods, their checks and counters, and the read path
+ * down to the key's flight. Behind it, package-private, one class for each part of this comment:
+ * {@code Flights}, the flight table and its lock stripes, which keep the three rules above;
+ * {@code Loads}, what a flight does after its miss (the owner or the loader, failures,
+ * stale-if-error); {@code Expiry}, every expiry computed and the hit check. The writes' fan-out
+ * to the owners and the other peers is still here.
+ *
  * <p>Instances are made by {@link GroupCache#newGroup} or {@link GroupCache#groupBuilder}.
  */
 public final class Group {
   private final String name;
-  private final AsyncExpiringLoader asyncLoader; // null when loader is set
-  private final ExpiringLoader loader;
   private final GroupCache cache;
   private final GroupStores stores;
   private final EvictionPolicy policy;
   private final GroupCounters counters = new GroupCounters();
-  private final Flights flights;
   private final Duration loadTimeout;
-  private final Duration peerTimeout;
   private final int maxKeyBytes;
-  private final HotKeyAdmission hotAdmission; // null: hot store off
-  private final Executor loaderExecutor;
-  private final RateLimitedLog peerErrorLog;
   private final Clock clock;
   private final Expiry expiry;
+  private final Flights flights;
+  private final Loads loads;
+  private final Duration peerTimeout;
 
   Group(GroupCache cache, Builder b, Executor loaderExecutor, RateLimitedLog peerErrorLog, Clock clock) {
     this.cache = cache;
     this.name = b.name;
-    this.loader = b.loader;
-    this.asyncLoader = b.asyncLoader;
     this.policy = b.policy;
     this.stores = new GroupStores(b.cacheBytes, b.policy == EvictionPolicy.LRU
         ? org.groupcache4j.internal.LruStore::new
@@ -126,12 +128,12 @@ public final class Group {
     this.loadTimeout = b.loadTimeout;
     this.peerTimeout = b.peerTimeout != null ? b.peerTimeout : b.loadTimeout.plusSeconds(1);
     this.maxKeyBytes = b.maxKeyBytes;
-    this.hotAdmission = b.hotStore ? new HotKeyAdmission(1 << 14, b.hotAdmitAfterFetches) : null;
-    this.loaderExecutor = loaderExecutor;
-    this.peerErrorLog = peerErrorLog;
     this.clock = clock;
     this.expiry = new Expiry(clock, b.expireAfterWrite, b.notFoundTtl, b.staleIfError, b.hotStoreMaxAge);
     this.flights = new Flights(name, stores, clock);
+    HotKeyAdmission hotAdmission = b.hotStore ? new HotKeyAdmission(1 << 14, b.hotAdmitAfterFetches) : null;
+    this.loads = new Loads(name, cache, b.loader, b.asyncLoader, loaderExecutor, loadTimeout, peerTimeout,
+        hotAdmission, peerErrorLog, stores, flights, expiry, counters);
   }
 
   /** The group's name. */
@@ -162,6 +164,8 @@ public final class Group {
     return expiry.expireAfterWrite();
   }
 
+  // ---- the read path: stores, then the key's flight (Flights), then the owner or the loader (Loads)
+
   /**
    * The value of {@code key}, from this node's stores, the owning peer, or the loader. Blocks until
    * the value is there or the load failed; every load ends by the group's deadlines.
@@ -180,7 +184,7 @@ public final class Group {
       return hit(key, e);
     }
     countExpired(e);
-    return valueOf(key, await(load(key, false)));
+    return valueOf(key, await(miss(key, false)));
   }
 
   /**
@@ -202,8 +206,102 @@ public final class Group {
       }
     }
     countExpired(e);
-    return load(key, false).thenApply(found -> valueOf(key, found));
+    return miss(key, false).thenApply(found -> valueOf(key, found));
   }
+
+  /** Serves a request that arrived from a peer: stores or local load, never forwarded (one hop). */
+  CompletableFuture<Entry> serveFromPeer(String key) {
+    counters.serverRequests.increment();
+    checkKey(key);
+    counters.gets.increment();
+    Entry e = stores.get(key);
+    if (e != null && Expiry.fresh(e, clock)) {
+      countHit(e);
+      return CompletableFuture.completedFuture(e);
+    }
+    countExpired(e);
+    return miss(key, true).copy();
+  }
+
+  /**
+   * After a miss: joins the key's flight, or starts one that re-checks the stores, then fetches
+   * the key from its owner or loads it here. {@code fromPeer}: a peer asked, so never forwarded.
+   */
+  private CompletableFuture<Entry> miss(String key, boolean fromPeer) {
+    counters.loads.increment();
+    Flight flight = new Flight();
+    Flight flying = flights.register(key, flight);
+    if (flying != null) {
+      return flying;
+    }
+    counters.loadsDeduped.increment();
+    try {
+      Entry e = flights.recheck(key);
+      if (e != null) {
+        countHit(e);
+        flights.land(key, flight, e, null);
+        return flight;
+      }
+      PeerClient owner = fromPeer ? null : cache.ownerClient(key);
+      if (owner != null) {
+        loads.fetch(owner, key, flight);
+      } else {
+        loads.loadHere(key, flight);
+      }
+    } catch (Throwable t) {
+      flights.land(key, flight, null, t instanceof GroupCacheException ? t : LoadException.loaderFailed(name, key, t));
+    }
+    return flight;
+  }
+
+  private void checkKey(String key) {
+    if (key == null) {
+      throw new NullPointerException("key must not be null (group '" + name + "')");
+    }
+    // A char is at most 3 UTF-8 bytes, so short keys need no count.
+    if (key.length() * 3L > maxKeyBytes) {
+      int n = Utf8.encodedLength(key);
+      if (n > maxKeyBytes) {
+        throw new IllegalArgumentException("key of " + n + " UTF-8 bytes is longer than the limit of "
+            + maxKeyBytes + " bytes of group '" + name + "' (key starts '"
+            + Text.quotable(key.substring(0, Math.min(40, key.length())))
+            + "'); use a shorter key, e.g. a hash of it, or raise maxKeyBytes");
+      }
+    }
+  }
+
+  /** A fresh entry found in the stores: its value, or the cached "not found". */
+  private ByteView hit(String key, Entry e) {
+    countHit(e);
+    return valueOf(key, e);
+  }
+
+  private void countHit(Entry e) {
+    if (e.value != null) {
+      counters.cacheHits.increment();
+    } else {
+      counters.notFoundHits.increment();
+    }
+  }
+
+  /**
+   * On the miss branch of a read: {@code e} is what the stores held, so if it is not null it was
+   * expired, and the get reloads it instead of serving it (counted in {@link GroupStats#expirations()}).
+   */
+  private void countExpired(Entry e) {
+    if (e != null) {
+      counters.expirations.increment();
+    }
+  }
+
+  private ByteView valueOf(String key, Entry e) {
+    if (e.value != null) {
+      return e.value;
+    }
+    throw new KeyNotFoundException(name, key, e instanceof Loads.RemoteNotFound r ? r.owner : null, e.notFoundDetail);
+  }
+
+  // ---- writes
 
   /**
    * Removes {@code key} from the cluster: its owner drops it first, then this node and every other
@@ -330,21 +428,7 @@ public final class Group {
     return counters.snapshot(stores.main().stats(), stores.hot().stats());
   }
 
-  // ---- serving peers
-
-  /** Serves a request that arrived from a peer: stores or local load, never forwarded (one hop). */
-  CompletableFuture<Entry> serveFromPeer(String key) {
-    counters.serverRequests.increment();
-    checkKey(key);
-    counters.gets.increment();
-    Entry e = stores.get(key);
-    if (e != null && Expiry.fresh(e, clock)) {
-      countHit(e);
-      return CompletableFuture.completedFuture(e);
-    }
-    countExpired(e);
-    return load(key, true).copy();
-  }
+  // ---- writes from peers, applied here alone
 
   /** A peer's remove: drop the key here (main and hot store) and invalidate its flight. */
   void removeFromPeer(String key) {
@@ -366,263 +450,6 @@ public final class Group {
       return PeerValue.of(e.value, exp);
     }
     return PeerValue.notFound(e.notFoundDetail, exp);
-  }
-
-  // ---- the read path
-
-  private void checkKey(String key) {
-    if (key == null) {
-      throw new NullPointerException("key must not be null (group '" + name + "')");
-    }
-    // A char is at most 3 UTF-8 bytes, so short keys need no count.
-    if (key.length() * 3L > maxKeyBytes) {
-      int n = Utf8.encodedLength(key);
-      if (n > maxKeyBytes) {
-        throw new IllegalArgumentException("key of " + n + " UTF-8 bytes is longer than the limit of "
-            + maxKeyBytes + " bytes of group '" + name + "' (key starts '"
-            + Text.quotable(key.substring(0, Math.min(40, key.length())))
-            + "'); use a shorter key, e.g. a hash of it, or raise maxKeyBytes");
-      }
-    }
-  }
-
-  /** A fresh entry found in the stores: its value, or the cached "not found". */
-  private ByteView hit(String key, Entry e) {
-    countHit(e);
-    return valueOf(key, e);
-  }
-
-  private void countHit(Entry e) {
-    if (e.value != null) {
-      counters.cacheHits.increment();
-    } else {
-      counters.notFoundHits.increment();
-    }
-  }
-
-  /**
-   * On the miss branch of a read: {@code e} is what the stores held, so if it is not null it was
-   * expired, and the get reloads it instead of serving it (counted in {@link GroupStats#expirations()}).
-   */
-  private void countExpired(Entry e) {
-    if (e != null) {
-      counters.expirations.increment();
-    }
-  }
-
-  private ByteView valueOf(String key, Entry e) {
-    if (e.value != null) {
-      return e.value;
-    }
-    throw new KeyNotFoundException(name, key, e instanceof RemoteNotFound r ? r.owner : null, e.notFoundDetail);
-  }
-
-  /** A not-found answer that came from the owner: callers learn who said it. */
-  private static final class RemoteNotFound extends Entry {
-    final String owner;
-
-    RemoteNotFound(String detail, long expireAt, String owner) {
-      super(null, expireAt, detail);
-      this.owner = owner;
-    }
-  }
-
-  private Flight load(String key, boolean fromPeer) {
-    counters.loads.increment();
-    Flight flight = new Flight();
-    Flight flying = flights.register(key, flight);
-    if (flying != null) {
-      return flying;
-    }
-    counters.loadsDeduped.increment();
-    try {
-      Entry e = flights.recheck(key);
-      if (e != null) {
-        countHit(e);
-        flights.land(key, flight, e, null);
-        return flight;
-      }
-      PeerClient owner = fromPeer ? null : cache.ownerClient(key);
-      if (owner != null) {
-        fetchFromPeer(owner, key, flight, false);
-      } else {
-        loadLocally(key, flight, false);
-      }
-    } catch (Throwable t) {
-      flights.land(key, flight, null, t instanceof GroupCacheException ? t : LoadException.loaderFailed(name, key, t));
-    }
-    return flight;
-  }
-
-  /**
-   * Fetches {@code key} from {@code owner}. A transport failure makes the cache check on the owner;
-   * if the owner was judged down meanwhile (its waiting fetches are released at once), the key is
-   * asked of its next owner on the ring without it, once ({@code rerouted}), so that the nodes
-   * still load it once; otherwise, or if this node is the next owner, it is loaded here.
-   */
-  private void fetchFromPeer(PeerClient owner, String key, Flight flight, boolean rerouted) {
-    CompletableFuture<PeerValue> fetch;
-    long start = System.nanoTime();
-    try {
-      fetch = owner.fetchValue(name, key);
-    } catch (RuntimeException e) {
-      fetch = CompletableFuture.failedFuture(e);
-    }
-    fetch.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((pv, err) -> {
-      cache.observer().fetched(name, key, owner.url(), System.nanoTime() - start, Failures.unwrap(err));
-      Entry got = null;
-      try {
-        if (err == null && pv != null) {
-          counters.peerLoads.increment();
-          long now = expiry.now();
-          got = pv.found() ? Entry.of(pv.value(), expiry.ofOwnersValue(pv, now))
-              : new RemoteNotFound(pv.notFoundDetail(), expiry.ofOwnersNotFound(pv, now), owner.url());
-          if (got.freshAt(now) && hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
-            flights.install(key, flight, got, true);
-          }
-          flights.land(key, flight, got, null);
-          return;
-        }
-        Throwable cause = Failures.unwrap(err);
-        if (cause instanceof KeyNotFoundException nf && nf.isRemote()) {
-          flights.land(key, flight, new RemoteNotFound(nf.detail(), expiry.now(), nf.owner()), null); // not to be kept
-          return;
-        }
-        if (cause instanceof GroupCacheException gce && gce.isRemote()) {
-          failOrServeStale(key, flight, gce); // the owner's loader answered: do not amplify origin load
-          return;
-        }
-        counters.peerErrors.increment();
-        cache.fetchFailed(owner.url(), cause);
-        PeerClient next = rerouted ? null : cache.ownerClient(key);
-        if (next != null && !next.url().equals(owner.url())) {
-          fetchFromPeer(next, key, flight, true);
-          return;
-        }
-        if (!cache.isDown(owner.url())) { // a peer judged down was logged once, with why
-          Throwable why = cause == null ? new IllegalStateException("null value") : cause;
-          peerErrorLog.log(owner.url(), System.Logger.Level.WARNING, () -> "peer " + owner.url() + " failed to answer group '"
-              + name + "', key '" + Text.quotable(key) + "'; loading locally instead: " + why, null);
-        }
-        loadLocally(key, flight, true);
-      } catch (Throwable t) {
-        flights.landIfFlying(key, flight, got, t);
-      }
-    });
-  }
-
-  /**
-   * Loads {@code key} with this node's loader. {@code fallback}: the owner is another node that
-   * could not be reached, so the entry is a copy like a hot one and lives at most the hot store's
-   * max age.
-   */
-  private void loadLocally(String key, Flight flight, boolean fallback) {
-    long start = System.nanoTime();
-    CompletableFuture<LoadedValue> attempt; // completes with the loader's result or its raw failure
-    Runnable cancel;
-    if (asyncLoader != null) {
-      CompletableFuture<LoadedValue> started;
-      try {
-        started = asyncLoader.loadAsync(key);
-      } catch (Throwable t) {
-        started = CompletableFuture.failedFuture(t);
-      }
-      CompletableFuture<LoadedValue> source = started == null ? CompletableFuture.completedFuture(null) : started;
-      attempt = source.copy();
-      cancel = () -> source.cancel(true);
-    } else {
-      CompletableFuture<LoadedValue> result = new CompletableFuture<>();
-      FutureTask<Void> task = new FutureTask<>(() -> {
-        try {
-          result.complete(loader.load(key));
-        } catch (Throwable t) {
-          if (t instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-          }
-          result.completeExceptionally(t);
-        }
-        return null;
-      });
-      attempt = result;
-      cancel = () -> task.cancel(true); // interrupts the loader; a late result is dropped
-      try {
-        loaderExecutor.execute(task);
-      } catch (RejectedExecutionException e) {
-        result.completeExceptionally(new LoadException(name, key, null,
-            "loader executor refused the load of " + GroupCacheException.where(name, key, null)
-                + " (is the GroupCache closed?)", e));
-      }
-    }
-    attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((loaded, err) -> {
-      Entry got = null;
-      boolean counted = false;
-      try {
-        long now = expiry.now();
-        Throwable failure = err != null ? loadFailure(key, Failures.unwrap(err))
-            : loaded == null || loaded.value() == null ? LoadException.nullValue(name, key) : null;
-        cache.observer().loaded(name, key, System.nanoTime() - start, failure);
-        if (failure == null) {
-          counters.localLoads.increment();
-          counted = true;
-          got = Entry.of(loaded.value(), expiry.ofLoaded(loaded, now, fallback));
-          if (got.freshAt(now)) {
-            flights.install(key, flight, got, false);
-          }
-          flights.land(key, flight, got, null);
-          return;
-        }
-        counters.localLoadErrors.increment();
-        counted = true;
-        if (failure instanceof LoadTimeoutException && err != null && Failures.unwrap(err) instanceof TimeoutException) {
-          cancel.run();
-        }
-        if (failure instanceof KeyNotFoundException nf) {
-          got = Entry.notFound(nf.detail(), expiry.ofNotFound(now, fallback));
-          if (got.freshAt(now)) {
-            flights.install(key, flight, got, false);
-          }
-          flights.land(key, flight, got, null);
-          return;
-        }
-        failOrServeStale(key, flight, failure);
-      } catch (Throwable t) {
-        if (!counted) {
-          counters.localLoadErrors.increment(); // e.g. no heap left for the value: the load failed
-        }
-        flights.landIfFlying(key, flight, got, t);
-      }
-    });
-  }
-
-  /**
-   * Ends a failed flight: with the expired value still in the stores if it expired less than
-   * {@link Builder#staleIfError} ago (RFC 5861), else with the failure. The stores are read now,
-   * not when the flight began, so a value removed meanwhile is never served.
-   */
-  private void failOrServeStale(String key, Flight flight, Throwable failure) {
-    if (expiry.staleIfError()) {
-      Entry old = stores.get(key);
-      if (expiry.servableStale(old)) {
-        counters.staleHits.increment();
-        flights.land(key, flight, old, null);
-        return;
-      }
-    }
-    flights.land(key, flight, null, failure);
-  }
-
-  /** What callers see for a loader's failure {@code t}. */
-  private GroupCacheException loadFailure(String key, Throwable t) {
-    if (t instanceof TimeoutException) {
-      return LoadTimeoutException.after(name, key, loadTimeout);
-    }
-    if (t instanceof KeyNotFoundException nf) {
-      return nf.group() != null ? nf : new KeyNotFoundException(name, key, null, nf.detail());
-    }
-    if (t instanceof GroupCacheException e) {
-      return e; // e.g. a nested group's error, or a loader's own timeout: already names its key
-    }
-    return LoadException.loaderFailed(name, key, t);
   }
 
   // ---- writes applied on this node (Flights: under the key's lock, the flight invalidated)

@@ -1,0 +1,259 @@
+package org.groupcache4j;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.groupcache4j.Flights.Flight;
+import org.groupcache4j.internal.Entry;
+import org.groupcache4j.internal.Failures;
+import org.groupcache4j.internal.GroupCounters;
+import org.groupcache4j.internal.GroupStores;
+import org.groupcache4j.internal.HotKeyAdmission;
+import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.internal.Text;
+import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerValue;
+
+/**
+ * What a flight does once it has missed the stores: the lower half of the read path drawn in
+ * {@link Group}'s class comment. Either it fetches the key from its owner ({@link #fetch}: the
+ * peer timeout; a transport failure is counted, logged once per peer and interval, reported to
+ * the failure detector, and sends the key to its next owner once or loads it here; the owner's
+ * loader failing is passed back, never loaded again here; a fetched value may be admitted to the
+ * hot store), or it loads the key with this node's loader ({@link #loadHere}: a blocking loader
+ * on the loader executor or an asynchronous one on the calling thread, the load timeout, and
+ * cancellation of a load past it). A failure ends the flight, or serves the expired value under
+ * stale-if-error. Every result is stored through {@link Flights#install} and ends the flight
+ * through {@link Flights#land}, so a write during the load wins over it.
+ *
+ * <p>New ways of answering a miss (asking a key's previous owner first after its ownership
+ * moved) belong here, in front of the origin.
+ */
+final class Loads {
+  private final String group;
+  private final GroupCache cache;
+  private final ExpiringLoader loader; // null when asyncLoader is set
+  private final AsyncExpiringLoader asyncLoader;
+  private final Executor loaderExecutor;
+  private final Duration loadTimeout;
+  private final Duration peerTimeout;
+  private final HotKeyAdmission hotAdmission; // null: hot store off
+  private final RateLimitedLog peerErrorLog;
+  private final GroupStores stores;
+  private final Flights flights;
+  private final Expiry expiry;
+  private final GroupCounters counters;
+
+  /** A not-found answer that came from the owner: callers learn who said it. */
+  static final class RemoteNotFound extends Entry {
+    final String owner;
+
+    RemoteNotFound(String detail, long expireAt, String owner) {
+      super(null, expireAt, detail);
+      this.owner = owner;
+    }
+  }
+
+  Loads(String group, GroupCache cache, ExpiringLoader loader, AsyncExpiringLoader asyncLoader, Executor loaderExecutor,
+      Duration loadTimeout, Duration peerTimeout, HotKeyAdmission hotAdmission, RateLimitedLog peerErrorLog,
+      GroupStores stores, Flights flights, Expiry expiry, GroupCounters counters) {
+    this.group = group;
+    this.cache = cache;
+    this.loader = loader;
+    this.asyncLoader = asyncLoader;
+    this.loaderExecutor = loaderExecutor;
+    this.loadTimeout = loadTimeout;
+    this.peerTimeout = peerTimeout;
+    this.hotAdmission = hotAdmission;
+    this.peerErrorLog = peerErrorLog;
+    this.stores = stores;
+    this.flights = flights;
+    this.expiry = expiry;
+    this.counters = counters;
+  }
+
+  /** Fetches {@code key} from its owner {@code owner} for {@code flight}, and lands the flight. */
+  void fetch(PeerClient owner, String key, Flight flight) {
+    fetch(owner, key, flight, false);
+  }
+
+  /** Loads {@code key}, which this node owns, with this node's loader for {@code flight}, and lands the flight. */
+  void loadHere(String key, Flight flight) {
+    load(key, flight, false);
+  }
+
+  /**
+   * Fetches {@code key} from {@code owner}. A transport failure makes the cache check on the owner;
+   * if the owner was judged down meanwhile (its waiting fetches are released at once), the key is
+   * asked of its next owner on the ring without it, once ({@code rerouted}), so that the nodes
+   * still load it once; otherwise, or if this node is the next owner, it is loaded here.
+   */
+  private void fetch(PeerClient owner, String key, Flight flight, boolean rerouted) {
+    CompletableFuture<PeerValue> fetch;
+    long start = System.nanoTime();
+    try {
+      fetch = owner.fetchValue(group, key);
+    } catch (RuntimeException e) {
+      fetch = CompletableFuture.failedFuture(e);
+    }
+    fetch.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((pv, err) -> {
+      cache.observer().fetched(group, key, owner.url(), System.nanoTime() - start, Failures.unwrap(err));
+      Entry got = null;
+      try {
+        if (err == null && pv != null) {
+          counters.peerLoads.increment();
+          long now = expiry.now();
+          got = pv.found() ? Entry.of(pv.value(), expiry.ofOwnersValue(pv, now))
+              : new RemoteNotFound(pv.notFoundDetail(), expiry.ofOwnersNotFound(pv, now), owner.url());
+          if (got.freshAt(now) && hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
+            flights.install(key, flight, got, true);
+          }
+          flights.land(key, flight, got, null);
+          return;
+        }
+        Throwable cause = Failures.unwrap(err);
+        if (cause instanceof KeyNotFoundException nf && nf.isRemote()) {
+          flights.land(key, flight, new RemoteNotFound(nf.detail(), expiry.now(), nf.owner()), null); // not to be kept
+          return;
+        }
+        if (cause instanceof GroupCacheException gce && gce.isRemote()) {
+          failOrServeStale(key, flight, gce); // the owner's loader answered: do not amplify origin load
+          return;
+        }
+        counters.peerErrors.increment();
+        cache.fetchFailed(owner.url(), cause);
+        PeerClient next = rerouted ? null : cache.ownerClient(key);
+        if (next != null && !next.url().equals(owner.url())) {
+          fetch(next, key, flight, true);
+          return;
+        }
+        if (!cache.isDown(owner.url())) { // a peer judged down was logged once, with why
+          Throwable why = cause == null ? new IllegalStateException("null value") : cause;
+          peerErrorLog.log(owner.url(), System.Logger.Level.WARNING, () -> "peer " + owner.url() + " failed to answer group '"
+              + group + "', key '" + Text.quotable(key) + "'; loading locally instead: " + why, null);
+        }
+        load(key, flight, true);
+      } catch (Throwable t) {
+        flights.landIfFlying(key, flight, got, t);
+      }
+    });
+  }
+
+  /**
+   * Loads {@code key} with this node's loader. {@code fallback}: the owner is another node that
+   * could not be reached, so the entry is a copy like a hot one and lives at most the hot store's
+   * max age.
+   */
+  private void load(String key, Flight flight, boolean fallback) {
+    long start = System.nanoTime();
+    CompletableFuture<LoadedValue> attempt; // completes with the loader's result or its raw failure
+    Runnable cancel;
+    if (asyncLoader != null) {
+      CompletableFuture<LoadedValue> started;
+      try {
+        started = asyncLoader.loadAsync(key);
+      } catch (Throwable t) {
+        started = CompletableFuture.failedFuture(t);
+      }
+      CompletableFuture<LoadedValue> source = started == null ? CompletableFuture.completedFuture(null) : started;
+      attempt = source.copy();
+      cancel = () -> source.cancel(true);
+    } else {
+      CompletableFuture<LoadedValue> result = new CompletableFuture<>();
+      FutureTask<Void> task = new FutureTask<>(() -> {
+        try {
+          result.complete(loader.load(key));
+        } catch (Throwable t) {
+          if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          result.completeExceptionally(t);
+        }
+        return null;
+      });
+      attempt = result;
+      cancel = () -> task.cancel(true); // interrupts the loader; a late result is dropped
+      try {
+        loaderExecutor.execute(task);
+      } catch (RejectedExecutionException e) {
+        result.completeExceptionally(new LoadException(group, key, null,
+            "loader executor refused the load of " + GroupCacheException.where(group, key, null)
+                + " (is the GroupCache closed?)", e));
+      }
+    }
+    attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((loaded, err) -> {
+      Entry got = null;
+      boolean counted = false;
+      try {
+        long now = expiry.now();
+        Throwable failure = err != null ? loadFailure(key, Failures.unwrap(err))
+            : loaded == null || loaded.value() == null ? LoadException.nullValue(group, key) : null;
+        cache.observer().loaded(group, key, System.nanoTime() - start, failure);
+        if (failure == null) {
+          counters.localLoads.increment();
+          counted = true;
+          got = Entry.of(loaded.value(), expiry.ofLoaded(loaded, now, fallback));
+          if (got.freshAt(now)) {
+            flights.install(key, flight, got, false);
+          }
+          flights.land(key, flight, got, null);
+          return;
+        }
+        counters.localLoadErrors.increment();
+        counted = true;
+        if (failure instanceof LoadTimeoutException && err != null && Failures.unwrap(err) instanceof TimeoutException) {
+          cancel.run();
+        }
+        if (failure instanceof KeyNotFoundException nf) {
+          got = Entry.notFound(nf.detail(), expiry.ofNotFound(now, fallback));
+          if (got.freshAt(now)) {
+            flights.install(key, flight, got, false);
+          }
+          flights.land(key, flight, got, null);
+          return;
+        }
+        failOrServeStale(key, flight, failure);
+      } catch (Throwable t) {
+        if (!counted) {
+          counters.localLoadErrors.increment(); // e.g. no heap left for the value: the load failed
+        }
+        flights.landIfFlying(key, flight, got, t);
+      }
+    });
+  }
+
+  /**
+   * Ends a failed flight: with the expired value still in the stores if it expired less than
+   * {@link Group.Builder#staleIfError} ago (RFC 5861), else with the failure. The stores are read
+   * now, not when the flight began, so a value removed meanwhile is never served.
+   */
+  private void failOrServeStale(String key, Flight flight, Throwable failure) {
+    if (expiry.staleIfError()) {
+      Entry old = stores.get(key);
+      if (expiry.servableStale(old)) {
+        counters.staleHits.increment();
+        flights.land(key, flight, old, null);
+        return;
+      }
+    }
+    flights.land(key, flight, null, failure);
+  }
+
+  /** What callers see for a loader's failure {@code t}. */
+  private GroupCacheException loadFailure(String key, Throwable t) {
+    if (t instanceof TimeoutException) {
+      return LoadTimeoutException.after(group, key, loadTimeout);
+    }
+    if (t instanceof KeyNotFoundException nf) {
+      return nf.group() != null ? nf : new KeyNotFoundException(group, key, null, nf.detail());
+    }
+    if (t instanceof GroupCacheException e) {
+      return e; // e.g. a nested group's error, or a loader's own timeout: already names its key
+    }
+    return LoadException.loaderFailed(group, key, t);
+  }
+}
