@@ -2,22 +2,14 @@ package org.groupcache4j;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import org.groupcache4j.Flights.Flight;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.Failures;
@@ -28,7 +20,6 @@ import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.internal.Utf8;
 import org.groupcache4j.peer.PeerClient;
-import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.peer.PeerValue;
 
 /**
@@ -99,8 +90,8 @@ import org.groupcache4j.peer.PeerValue;
  * down to the key's flight. Behind it, package-private, one class for each part of this comment:
  * {@code Flights}, the flight table and its lock stripes, which keep the three rules above;
  * {@code Loads}, what a flight does after its miss (the owner or the loader, failures,
- * stale-if-error); {@code Expiry}, every expiry computed and the hit check. The writes' fan-out
- * to the owners and the other peers is still here.
+ * stale-if-error); {@code Expiry}, every expiry computed and the hit check; {@code WriteFanOut},
+ * how a write reaches the owners and then the other peers.
  *
  * <p>Instances are made by {@link GroupCache#newGroup} or {@link GroupCache#groupBuilder}.
  */
@@ -116,7 +107,7 @@ public final class Group {
   private final Expiry expiry;
   private final Flights flights;
   private final Loads loads;
-  private final Duration peerTimeout;
+  private final WriteFanOut writes;
 
   Group(GroupCache cache, Builder b, Executor loaderExecutor, RateLimitedLog peerErrorLog, Clock clock) {
     this.cache = cache;
@@ -126,7 +117,7 @@ public final class Group {
         ? org.groupcache4j.internal.LruStore::new
         : org.groupcache4j.internal.TinyLfuStore::new);
     this.loadTimeout = b.loadTimeout;
-    this.peerTimeout = b.peerTimeout != null ? b.peerTimeout : b.loadTimeout.plusSeconds(1);
+    Duration peerTimeout = b.peerTimeout != null ? b.peerTimeout : b.loadTimeout.plusSeconds(1);
     this.maxKeyBytes = b.maxKeyBytes;
     this.clock = clock;
     this.expiry = new Expiry(clock, b.expireAfterWrite, b.notFoundTtl, b.staleIfError, b.hotStoreMaxAge);
@@ -134,6 +125,7 @@ public final class Group {
     HotKeyAdmission hotAdmission = b.hotStore ? new HotKeyAdmission(1 << 14, b.hotAdmitAfterFetches) : null;
     this.loads = new Loads(name, cache, b.loader, b.asyncLoader, loaderExecutor, loadTimeout, peerTimeout,
         hotAdmission, peerErrorLog, stores, flights, expiry, counters);
+    this.writes = new WriteFanOut(name, cache, peerTimeout, flights, counters);
   }
 
   /** The group's name. */
@@ -301,7 +293,7 @@ public final class Group {
     throw new KeyNotFoundException(name, key, e instanceof Loads.RemoteNotFound r ? r.owner : null, e.notFoundDetail);
   }
 
-  // ---- writes
+  // ---- writes (WriteFanOut)
 
   /**
    * Removes {@code key} from the cluster: its owner drops it first, then this node and every other
@@ -336,42 +328,7 @@ public final class Group {
   public CompletableFuture<WriteResult> removeAllAsync(Collection<String> keys) {
     List<String> list = List.copyOf(new LinkedHashSet<>(keys));
     list.forEach(this::checkKey);
-    Map<String, List<String>> byOwner = new LinkedHashMap<>();
-    for (String k : list) {
-      byOwner.computeIfAbsent(cache.ownerOf(k), o -> new ArrayList<>()).add(k);
-    }
-    // 1. The owners (this node's own keys here).
-    Map<String, CompletableFuture<Void>> owners = new LinkedHashMap<>();
-    for (Map.Entry<String, List<String>> e : byOwner.entrySet()) {
-      if (e.getKey().equals(cache.self())) {
-        e.getValue().forEach(this::removeLocally);
-      } else {
-        owners.put(e.getKey(), send(e.getKey(), c -> sendRemove(c, e.getValue())));
-      }
-    }
-    return settle(owners).thenCompose(ownerOutcome -> {
-      // 2. Copies here and at every other peer: each is sent the keys it does not own.
-      for (Map.Entry<String, List<String>> e : byOwner.entrySet()) {
-        if (!e.getKey().equals(cache.self())) {
-          e.getValue().forEach(this::removeLocally);
-        }
-      }
-      Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
-      for (String peer : cache.peers()) {
-        if (peer.equals(cache.self())) {
-          continue;
-        }
-        List<String> notOwned = new ArrayList<>(list);
-        List<String> owned = byOwner.get(peer);
-        if (owned != null) {
-          notOwned.removeAll(owned);
-        }
-        if (!notOwned.isEmpty()) {
-          others.put(peer, send(peer, c -> sendRemove(c, notOwned)));
-        }
-      }
-      return settle(others).thenApply(rest -> result(list, "remove", ownerOutcome, rest));
-    });
+    return writes.remove(list);
   }
 
   /**
@@ -395,32 +352,7 @@ public final class Group {
   public CompletableFuture<WriteResult> setAsync(String key, ByteView value, Duration ttl) {
     checkKey(key);
     Objects.requireNonNull(value, "value");
-    long expireAt = expiry.ofSet(ttl);
-    Entry entry = Entry.of(value, expireAt);
-    String owner = cache.ownerOf(key);
-    Map<String, CompletableFuture<Void>> owners = new LinkedHashMap<>();
-    if (owner.equals(cache.self())) {
-      setLocally(key, entry);
-    } else {
-      owners.put(owner, send(owner, c -> c.set(name, key, value, Expiry.toUnixNanos(expireAt))));
-    }
-    List<String> keys = List.of(key);
-    return settle(owners).thenCompose(ownerOutcome -> {
-      if (!ownerOutcome.isEmpty() && ownerOutcome.get(owner) != null) {
-        // The owner did not take the value: nothing changed, so nothing is dropped.
-        return CompletableFuture.completedFuture(result(keys, "set", ownerOutcome, Map.of()));
-      }
-      if (!owner.equals(cache.self())) {
-        removeLocally(key);
-      }
-      Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
-      for (String peer : cache.peers()) {
-        if (!peer.equals(cache.self()) && !peer.equals(owner)) {
-          others.put(peer, send(peer, c -> c.remove(name, key)));
-        }
-      }
-      return settle(others).thenApply(rest -> result(keys, "set", ownerOutcome, rest));
-    });
+    return writes.set(key, Entry.of(value, expiry.ofSet(ttl)));
   }
 
   /** A snapshot of the counters and store sizes. */
@@ -433,14 +365,14 @@ public final class Group {
   /** A peer's remove: drop the key here (main and hot store) and invalidate its flight. */
   void removeFromPeer(String key) {
     checkKey(key);
-    removeLocally(key);
+    writes.removeHere(key);
   }
 
   /** A peer's set: store the value here, as its owner. */
   void setFromPeer(String key, ByteView value, long expireUnixNanos) {
     checkKey(key);
     Objects.requireNonNull(value, "value");
-    setLocally(key, Entry.of(value, Expiry.fromUnixNanos(expireUnixNanos)));
+    writes.setHere(key, Entry.of(value, Expiry.fromUnixNanos(expireUnixNanos)));
   }
 
   /** The wire's form of an entry: expiry as Unix nanoseconds. */
@@ -450,115 +382,6 @@ public final class Group {
       return PeerValue.of(e.value, exp);
     }
     return PeerValue.notFound(e.notFoundDetail, exp);
-  }
-
-  // ---- writes applied on this node (Flights: under the key's lock, the flight invalidated)
-
-  private void removeLocally(String key) {
-    flights.remove(key);
-    counters.removes.increment();
-  }
-
-  private void setLocally(String key, Entry e) {
-    flights.set(key, e);
-    counters.sets.increment();
-  }
-
-  // ---- writes to peers
-
-  /** Sends one write to {@code peer}, with the peer timeout; fails at once for a peer not in the ring or judged down. */
-  private CompletableFuture<Void> send(String peer, Function<PeerClient, CompletableFuture<Void>> write) {
-    PeerClient c = cache.clientOf(peer);
-    if (c == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("no client for peer " + peer));
-    }
-    PeerState down = cache.downState(peer);
-    if (down != null) { // not worth a wait of the peer timeout: it is named at once
-      return CompletableFuture.failedFuture(new IllegalStateException("peer " + peer + " is judged down since "
-          + down.since() + ": " + down.reason()));
-    }
-    CompletableFuture<Void> f;
-    try {
-      f = write.apply(c);
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    return f.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  private CompletableFuture<Void> sendRemove(PeerClient c, List<String> keys) {
-    return keys.size() == 1 ? c.remove(name, keys.get(0)) : c.removeAll(name, keys);
-  }
-
-  /** Waits for every write; completes with peer to failure reason ({@code null}: told). */
-  private static CompletableFuture<Map<String, String>> settle(Map<String, CompletableFuture<Void>> writes) {
-    Map<String, String> outcome = new ConcurrentHashMap<>();
-    CompletableFuture<?>[] all = new CompletableFuture<?>[writes.size()];
-    int i = 0;
-    for (Map.Entry<String, CompletableFuture<Void>> w : writes.entrySet()) {
-      all[i++] = w.getValue().handle((ok, err) -> {
-        outcome.put(w.getKey(), err == null ? "" : reason(Failures.unwrap(err)));
-        return null;
-      });
-    }
-    return CompletableFuture.allOf(all).thenApply(x -> {
-      Map<String, String> m = new HashMap<>();
-      outcome.forEach((peer, why) -> m.put(peer, why.isEmpty() ? null : why));
-      return m;
-    });
-  }
-
-  private static String reason(Throwable t) {
-    if (t instanceof TimeoutException) {
-      return "timed out";
-    }
-    String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
-  }
-
-  /** The write's result; throws {@link WriteException} (in the future) when an owner was not told. */
-  private WriteResult result(List<String> keys, String what, Map<String, String> owners, Map<String, String> others) {
-    List<String> told = new ArrayList<>();
-    Map<String, String> notTold = new LinkedHashMap<>();
-    for (String peer : cache.peers()) {
-      for (Map<String, String> m : List.of(owners, others)) {
-        if (m.containsKey(peer)) {
-          String why = m.get(peer);
-          if (why == null) {
-            if (!told.contains(peer)) {
-              told.add(peer);
-            }
-          } else {
-            notTold.putIfAbsent(peer, why);
-            told.remove(peer);
-          }
-        }
-      }
-    }
-    // peers that left the ring meanwhile
-    for (Map<String, String> m : List.of(owners, others)) {
-      m.forEach((peer, why) -> {
-        if (why != null) {
-          notTold.putIfAbsent(peer, why);
-        } else if (!told.contains(peer) && !notTold.containsKey(peer)) {
-          told.add(peer);
-        }
-      });
-    }
-    WriteResult r = new WriteResult(told, notTold);
-    for (Map.Entry<String, String> o : owners.entrySet()) {
-      if (o.getValue() != null) {
-        String key = keys.size() == 1 ? keys.get(0) : null;
-        String subject = keys.size() == 1 ? GroupCacheException.where(name, keys.get(0), null)
-            : keys.size() + " keys of group '" + name + "'";
-        throw new WriteException(name, key, o.getKey(), what + " of " + subject + " was not applied by the owner "
-            + o.getKey() + ": " + o.getValue()
-            + (what.equals("set") ? "; nothing was stored" : "; dropped on this node and " + r.told().size()
-                + " other peer(s), the owner may still serve the old value")
-            + "; retry when the owner is reachable", r);
-      }
-    }
-    return r;
   }
 
   static <T> T await(CompletableFuture<T> f) {

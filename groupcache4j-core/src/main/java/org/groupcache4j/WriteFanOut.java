@@ -1,0 +1,223 @@
+package org.groupcache4j;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.groupcache4j.internal.Entry;
+import org.groupcache4j.internal.Failures;
+import org.groupcache4j.internal.GroupCounters;
+import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerState;
+
+/**
+ * How a remove or a set reaches the cluster ("Writes, and why a removed value never comes back"
+ * in {@link Group}'s class comment): the owners first, each sent its keys in one request, and
+ * their outcome {@linkplain #settle settled}; then this node and every other peer, in parallel.
+ * Each send has the peer timeout, and one to a peer judged down fails at once, named with why.
+ * The outcome is a {@link WriteResult} of the peers told and not told, or a
+ * {@link WriteException} when an owner was not told. This node applies a write through
+ * {@link Flights}, which invalidates the key's flight.
+ *
+ * <p>Writes that reach every peer the same way (a clear of the whole group, a put-if-absent
+ * decided by the owner) belong here, and so does what is done for a peer that was not told
+ * (a hint kept for it): {@link #result} is where a write learns who missed it.
+ */
+final class WriteFanOut {
+  private final String group;
+  private final GroupCache cache;
+  private final Duration peerTimeout;
+  private final Flights flights;
+  private final GroupCounters counters;
+
+  WriteFanOut(String group, GroupCache cache, Duration peerTimeout, Flights flights, GroupCounters counters) {
+    this.group = group;
+    this.cache = cache;
+    this.peerTimeout = peerTimeout;
+    this.flights = flights;
+    this.counters = counters;
+  }
+
+  /** Drops {@code keys} (distinct, checked) at their owners, then here and at every other peer. */
+  CompletableFuture<WriteResult> remove(List<String> keys) {
+    Map<String, List<String>> byOwner = new LinkedHashMap<>();
+    for (String k : keys) {
+      byOwner.computeIfAbsent(cache.ownerOf(k), o -> new ArrayList<>()).add(k);
+    }
+    // 1. The owners (this node's own keys here).
+    Map<String, CompletableFuture<Void>> owners = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : byOwner.entrySet()) {
+      if (e.getKey().equals(cache.self())) {
+        e.getValue().forEach(this::removeHere);
+      } else {
+        owners.put(e.getKey(), send(e.getKey(), c -> sendRemove(c, e.getValue())));
+      }
+    }
+    return settle(owners).thenCompose(ownerOutcome -> {
+      // 2. Copies here and at every other peer: each is sent the keys it does not own.
+      for (Map.Entry<String, List<String>> e : byOwner.entrySet()) {
+        if (!e.getKey().equals(cache.self())) {
+          e.getValue().forEach(this::removeHere);
+        }
+      }
+      Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
+      for (String peer : cache.peers()) {
+        if (peer.equals(cache.self())) {
+          continue;
+        }
+        List<String> notOwned = new ArrayList<>(keys);
+        List<String> owned = byOwner.get(peer);
+        if (owned != null) {
+          notOwned.removeAll(owned);
+        }
+        if (!notOwned.isEmpty()) {
+          others.put(peer, send(peer, c -> sendRemove(c, notOwned)));
+        }
+      }
+      return settle(others).thenApply(rest -> result(keys, "remove", ownerOutcome, rest));
+    });
+  }
+
+  /** Stores {@code entry} (checked key) at the key's owner, then drops the key here and at every other peer. */
+  CompletableFuture<WriteResult> set(String key, Entry entry) {
+    String owner = cache.ownerOf(key);
+    Map<String, CompletableFuture<Void>> owners = new LinkedHashMap<>();
+    if (owner.equals(cache.self())) {
+      setHere(key, entry);
+    } else {
+      long expireUnixNanos = Expiry.toUnixNanos(entry.expireAt);
+      owners.put(owner, send(owner, c -> c.set(group, key, entry.value, expireUnixNanos)));
+    }
+    List<String> keys = List.of(key);
+    return settle(owners).thenCompose(ownerOutcome -> {
+      if (!ownerOutcome.isEmpty() && ownerOutcome.get(owner) != null) {
+        // The owner did not take the value: nothing changed, so nothing is dropped.
+        return CompletableFuture.completedFuture(result(keys, "set", ownerOutcome, Map.of()));
+      }
+      if (!owner.equals(cache.self())) {
+        removeHere(key);
+      }
+      Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
+      for (String peer : cache.peers()) {
+        if (!peer.equals(cache.self()) && !peer.equals(owner)) {
+          others.put(peer, send(peer, c -> c.remove(group, key)));
+        }
+      }
+      return settle(others).thenApply(rest -> result(keys, "set", ownerOutcome, rest));
+    });
+  }
+
+  /** A remove applied on this node: asked here, or by a peer. */
+  void removeHere(String key) {
+    flights.remove(key);
+    counters.removes.increment();
+  }
+
+  /** A set applied on this node, as the key's owner: asked here, or by a peer. */
+  void setHere(String key, Entry e) {
+    flights.set(key, e);
+    counters.sets.increment();
+  }
+
+  /** Sends one write to {@code peer}, with the peer timeout; fails at once for a peer not in the ring or judged down. */
+  private CompletableFuture<Void> send(String peer, Function<PeerClient, CompletableFuture<Void>> write) {
+    PeerClient c = cache.clientOf(peer);
+    if (c == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no client for peer " + peer));
+    }
+    PeerState down = cache.downState(peer);
+    if (down != null) { // not worth a wait of the peer timeout: it is named at once
+      return CompletableFuture.failedFuture(new IllegalStateException("peer " + peer + " is judged down since "
+          + down.since() + ": " + down.reason()));
+    }
+    CompletableFuture<Void> f;
+    try {
+      f = write.apply(c);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    return f.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private CompletableFuture<Void> sendRemove(PeerClient c, List<String> keys) {
+    return keys.size() == 1 ? c.remove(group, keys.get(0)) : c.removeAll(group, keys);
+  }
+
+  /** Waits for every write; completes with peer to failure reason ({@code null}: told). */
+  private static CompletableFuture<Map<String, String>> settle(Map<String, CompletableFuture<Void>> writes) {
+    Map<String, String> outcome = new ConcurrentHashMap<>();
+    CompletableFuture<?>[] all = new CompletableFuture<?>[writes.size()];
+    int i = 0;
+    for (Map.Entry<String, CompletableFuture<Void>> w : writes.entrySet()) {
+      all[i++] = w.getValue().handle((ok, err) -> {
+        outcome.put(w.getKey(), err == null ? "" : reason(Failures.unwrap(err)));
+        return null;
+      });
+    }
+    return CompletableFuture.allOf(all).thenApply(x -> {
+      Map<String, String> m = new HashMap<>();
+      outcome.forEach((peer, why) -> m.put(peer, why.isEmpty() ? null : why));
+      return m;
+    });
+  }
+
+  private static String reason(Throwable t) {
+    if (t instanceof TimeoutException) {
+      return "timed out";
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  }
+
+  /** The write's result; throws {@link WriteException} (in the future) when an owner was not told. */
+  private WriteResult result(List<String> keys, String what, Map<String, String> owners, Map<String, String> others) {
+    List<String> told = new ArrayList<>();
+    Map<String, String> notTold = new LinkedHashMap<>();
+    for (String peer : cache.peers()) {
+      for (Map<String, String> m : List.of(owners, others)) {
+        if (m.containsKey(peer)) {
+          String why = m.get(peer);
+          if (why == null) {
+            if (!told.contains(peer)) {
+              told.add(peer);
+            }
+          } else {
+            notTold.putIfAbsent(peer, why);
+            told.remove(peer);
+          }
+        }
+      }
+    }
+    // peers that left the ring meanwhile
+    for (Map<String, String> m : List.of(owners, others)) {
+      m.forEach((peer, why) -> {
+        if (why != null) {
+          notTold.putIfAbsent(peer, why);
+        } else if (!told.contains(peer) && !notTold.containsKey(peer)) {
+          told.add(peer);
+        }
+      });
+    }
+    WriteResult r = new WriteResult(told, notTold);
+    for (Map.Entry<String, String> o : owners.entrySet()) {
+      if (o.getValue() != null) {
+        String key = keys.size() == 1 ? keys.get(0) : null;
+        String subject = keys.size() == 1 ? GroupCacheException.where(group, keys.get(0), null)
+            : keys.size() + " keys of group '" + group + "'";
+        throw new WriteException(group, key, o.getKey(), what + " of " + subject + " was not applied by the owner "
+            + o.getKey() + ": " + o.getValue()
+            + (what.equals("set") ? "; nothing was stored" : "; dropped on this node and " + r.told().size()
+                + " other peer(s), the owner may still serve the old value")
+            + "; retry when the owner is reachable", r);
+      }
+    }
+    return r;
+  }
+}
