@@ -47,6 +47,15 @@ final class Expiry {
     return e.expireAt == 0 || e.expireAt > clock.millis();
   }
 
+  /**
+   * Whether a load's or a fetch's result, its expiry computed at {@code now}, is stored: one that
+   * has already expired then (a zero ttl, an instant in the past, an owner's uncached "not found")
+   * answers the callers that waited for it and is not kept.
+   */
+  static boolean kept(Entry e, long now) {
+    return e.expireAt == 0 || e.expireAt > now;
+  }
+
   /** Now, in epoch milliseconds: the time the expiry of a load's or a fetch's result is computed at. */
   long now() {
     return clock.millis();

@@ -109,7 +109,7 @@ final class Loads {
           long now = expiry.now();
           got = pv.found() ? Entry.of(pv.value(), expiry.ofOwnersValue(pv, now))
               : new RemoteNotFound(pv.notFoundDetail(), expiry.ofOwnersNotFound(pv, now), owner.url());
-          if (got.freshAt(now) && hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
+          if (Expiry.kept(got, now) && hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
             flights.install(key, flight, got, true);
           }
           flights.land(key, flight, got, null);
@@ -197,7 +197,7 @@ final class Loads {
           counters.localLoads.increment();
           counted = true;
           got = Entry.of(loaded.value(), expiry.ofLoaded(loaded, now, fallback));
-          if (got.freshAt(now)) {
+          if (Expiry.kept(got, now)) {
             flights.install(key, flight, got, false);
           }
           flights.land(key, flight, got, null);
@@ -210,7 +210,7 @@ final class Loads {
         }
         if (failure instanceof KeyNotFoundException nf) {
           got = Entry.notFound(nf.detail(), expiry.ofNotFound(now, fallback));
-          if (got.freshAt(now)) {
+          if (Expiry.kept(got, now)) {
             flights.install(key, flight, got, false);
           }
           flights.land(key, flight, got, null);

@@ -7,9 +7,9 @@ import org.groupcache4j.ByteView;
  * time it expires.
  *
  * <p>{@link #expireAt} is wall-clock time in milliseconds since the epoch (the group's
- * {@link java.time.Clock}); {@code 0} means the entry never expires. An entry without expiry is
- * fresh without reading the clock, so a group without time-to-live pays one compare of a field
- * with zero on a hit. Immutable; {@link LruStore}'s nodes extend it, so the LRU store hands out
+ * {@link java.time.Clock}); {@code 0} means the entry never expires. The group's hit check
+ * ({@code Expiry.fresh}) reads the clock only for an entry that expires, so a group without
+ * time-to-live pays one compare of a field with zero on a hit. Immutable; {@link LruStore}'s nodes extend it, so the LRU store hands out
  * its node with no wrapper.
  */
 public class Entry {
@@ -47,11 +47,6 @@ public class Entry {
 
   public final boolean found() {
     return value != null;
-  }
-
-  /** Whether the entry may be served at {@code nowMillis}. */
-  public final boolean freshAt(long nowMillis) {
-    return expireAt == 0 || expireAt > nowMillis;
   }
 
   /**
