@@ -253,6 +253,15 @@ public final class GroupCache implements AutoCloseable {
     return health == null ? List.of() : health.states();
   }
 
+  /**
+   * What this node thinks of {@code peer} now, as in {@link #peerStates()}, without building the
+   * list: one lookup, for a metrics gauge or a page that asks per peer. Empty for this node, for a
+   * URL that is not a member, and without a transport or with probes turned off.
+   */
+  public Optional<PeerState> peerState(String peer) {
+    return health == null || peer == null ? Optional.empty() : Optional.ofNullable(health.state(peer));
+  }
+
   /** Whether this node judges {@code peer} down now. */
   boolean isDown(String peer) {
     return health != null && health.isDown(peer);

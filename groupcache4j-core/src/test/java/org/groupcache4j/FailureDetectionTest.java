@@ -95,6 +95,7 @@ class FailureDetectionTest {
       assertThat(c.status()).isEqualTo(PeerState.Status.DOWN);
       assertThat(c.reason()).contains("no answer to a probe within 500 ms");
       assertThat(c.since()).isNotNull();
+      assertThat(nodes.get(n).peerState("mem://c")).as("the one peer's state, looked up").contains(c);
     }
 
     // New gets of its keys do not wait on it.
@@ -122,6 +123,9 @@ class FailureDetectionTest {
     assertThat(nodes.get(0).peerStates()).allMatch(PeerState::isUp);
     nodes.get(0).setPeers(List.of("mem://a", "mem://b"));
     assertThat(nodes.get(0).peerStates()).extracting(PeerState::peer).containsExactly("mem://b");
+    assertThat(nodes.get(0).peerState("mem://b")).get().extracting(PeerState::isUp).isEqualTo(true);
+    assertThat(nodes.get(0).peerState("mem://c")).as("no longer a member").isEmpty();
+    assertThat(nodes.get(0).peerState("mem://a")).as("itself").isEmpty();
   }
 
   @Test
@@ -132,6 +136,7 @@ class FailureDetectionTest {
     assertThat(groups.get("mem://a").get(key).toString()).isEqualTo("value-of-" + key);
     assertThat(loadedBy.get(key)).containsExactly("mem://a");
     assertThat(nodes.get(0).peerStates()).isEmpty();
+    assertThat(nodes.get(0).peerState("mem://b")).as("nothing judges a peer without probes").isEmpty();
     assertThat(nodes.get(0).ownerOf(key)).isEqualTo("mem://b");
   }
 }

@@ -125,9 +125,14 @@ public final class PeerHealth implements AutoCloseable {
 
   /** The state of {@code peer} if it is judged down now (since when, and why), else null. */
   public PeerState downState(String peer) {
-    Entry e = peers.get(peer);
-    PeerState s = e == null ? null : e.state;
+    PeerState s = state(peer);
     return s == null || s.isUp() ? null : s;
+  }
+
+  /** The state of {@code peer}, or null if it is not watched. */
+  public PeerState state(String peer) {
+    Entry e = peers.get(peer);
+    return e == null ? null : e.state;
   }
 
   /** Every remote peer's state, by URL. */
