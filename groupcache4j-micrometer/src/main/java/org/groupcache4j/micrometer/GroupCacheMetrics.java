@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +18,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import org.groupcache4j.CacheObserver;
 import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
-import org.groupcache4j.GroupCacheException;
 import org.groupcache4j.GroupStats;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadTimeoutException;
@@ -55,15 +52,18 @@ import org.groupcache4j.peer.PeerState;
  *   <td>this node's loads by outcome: ok, not_found, timeout, error</td></tr>
  * <tr><td>{@code groupcache_peer_fetch_seconds}</td><td>{@code peer}</td>
  *   <td>histogram of fetches from owning peers</td></tr>
- * <tr><td>{@code groupcache_peer_up}</td><td>{@code peer}</td><td>1 while the cache's health
- *   state ({@link GroupCache#peerStates()}) has the peer up (without probes: unless the last fetch
- *   from it failed in transport); each remote peer of the ring</td></tr>
+ * <tr><td>{@code groupcache_peer_up}</td><td>{@code peer}</td><td>0 while the cache judges the
+ *   peer down ({@link GroupCache#peerState}: it does not answer probes, and its keys go to the
+ *   other peers), else 1; each remote peer of the ring. With probes off nothing judges a peer, and
+ *   the gauge stays 1: failed fetches are counted by {@code groupcache_peer_errors_total}</td></tr>
  * </table>
  *
- * <p>The counters and sizes are read from {@link Group#stats()} when the registry is scraped; the
- * histograms and the peer state come from a {@link CacheObserver} that this class adds to the
- * cache, which hears only about loads and fetches: a cache hit costs nothing more than without
- * metrics. Groups created after {@link #bindTo} get their meters with their first load.
+ * <p>The counters and sizes are read from {@link Group#stats()}, and each peer's state from the
+ * cache's failure detector, when the registry is scraped; this class keeps no state of its own.
+ * The histograms, and the peer gauges as the peer list changes, come from a {@link CacheObserver}
+ * that this class adds to the cache, which hears only about loads, fetches and membership: a cache
+ * hit costs nothing more than without metrics. Groups created after {@link #bindTo} get their
+ * meters with their first load.
  */
 public final class GroupCacheMetrics implements MeterBinder {
   /** Buckets of the two histograms: a loopback fetch takes ~100 µs, an origin call up to seconds. */
@@ -76,22 +76,6 @@ public final class GroupCacheMetrics implements MeterBinder {
   private final GroupCache cache;
   private final Tags extraTags;
   private final List<Bound> bound = new CopyOnWriteArrayList<>();
-  /** Remote peers whose last fetch failed in transport. */
-  private final Set<String> down = ConcurrentHashMap.newKeySet();
-  /** Bumped on every peer state or peer list change the cache reports; a {@link PeerUps} of an older one is stale. */
-  final AtomicLong peerEvents = new AtomicLong();
-  /** Who is up, from one {@link GroupCache#peerStates()}, while no change has been reported since. */
-  private volatile PeerUps peerUps;
-  /** How often {@link GroupCache#peerStates()} was read, for tests. */
-  final AtomicLong peerStateReads = new AtomicLong();
-
-  /**
-   * Up or not, by peer, as of peer event {@code version}: the gauges of one scrape share it, so a
-   * scrape reads the P peer states once, not once per gauge (P² work). Every change of a peer's
-   * up/down state or of the peer list is reported to the observer after the state has changed,
-   * so a snapshot whose version is current is as fresh as reading the states again.
-   */
-  private record PeerUps(long version, Map<String, Boolean> up) {}
 
   /** Meters of {@code cache}, without extra tags. */
   public GroupCacheMetrics(GroupCache cache) {
@@ -105,29 +89,9 @@ public final class GroupCacheMetrics implements MeterBinder {
     cache.addObserver(new Recorder());
   }
 
-  /**
-   * Whether {@code peer} is up: its state in {@link GroupCache#peerStates()} (probes and fetches),
-   * or, for a cache without probes, whether the last fetch from it reached it (true for a peer
-   * never asked).
-   */
-  public boolean peerUp(String peer) {
-    Boolean up = peerUps().up().get(peer);
-    return up != null ? up : !down.contains(peer);
-  }
-
-  private PeerUps peerUps() {
-    PeerUps p = peerUps;
-    long version = peerEvents.get();
-    if (p == null || p.version() != version) {
-      peerStateReads.incrementAndGet();
-      Map<String, Boolean> up = new HashMap<>();
-      for (PeerState s : cache.peerStates()) {
-        up.put(s.peer(), s.isUp());
-      }
-      p = new PeerUps(version, up);
-      peerUps = p;
-    }
-    return p;
+  /** The value of {@code groupcache_peer_up}: 0 while the cache judges {@code peer} down, else 1 (one lookup). */
+  static double peerUp(GroupCache cache, String peer) {
+    return cache.peerState(peer).map(PeerState::isUp).orElse(true) ? 1 : 0;
   }
 
   @Override
@@ -206,8 +170,7 @@ public final class GroupCacheMetrics implements MeterBinder {
       Set<String> now = new HashSet<>(peers);
       now.remove(cache.self());
       for (String p : now) {
-        peerUp.computeIfAbsent(p, x -> Gauge.builder("groupcache.peer.up", GroupCacheMetrics.this,
-                m -> m.peerUp(x) ? 1 : 0)
+        peerUp.computeIfAbsent(p, x -> Gauge.builder("groupcache.peer.up", cache, c -> peerUp(c, x))
             .description("1 while this node judges the peer up (probes and fetches), else 0").tags(extraTags.and("peer", x))
             .strongReference(true).register(registry));
       }
@@ -261,7 +224,7 @@ public final class GroupCacheMetrics implements MeterBinder {
     return "error";
   }
 
-  /** Feeds the histograms and the peer state; called only on loads and fetches. */
+  /** Feeds the histograms, and keeps the meters in step with the groups and peers; called only on loads, fetches and membership changes. */
   private final class Recorder implements CacheObserver {
     @Override
     public void loaded(String group, String key, long nanos, Throwable failure) {
@@ -275,12 +238,6 @@ public final class GroupCacheMetrics implements MeterBinder {
 
     @Override
     public void fetched(String group, String key, String peer, long nanos, Throwable failure) {
-      boolean transportFailure = failure != null && !(failure instanceof GroupCacheException e && e.isRemote());
-      if (transportFailure) {
-        down.add(peer);
-      } else {
-        down.remove(peer);
-      }
       for (Bound b : bound) {
         b.group(group);
         b.fetchTimer(peer).record(nanos, TimeUnit.NANOSECONDS);
@@ -288,14 +245,7 @@ public final class GroupCacheMetrics implements MeterBinder {
     }
 
     @Override
-    public void peerStateChanged(PeerState state) {
-      peerEvents.incrementAndGet();
-    }
-
-    @Override
     public void peersChanged(List<String> peers) {
-      peerEvents.incrementAndGet();
-      down.retainAll(peers);
       for (Bound b : bound) {
         b.peers(peers);
       }

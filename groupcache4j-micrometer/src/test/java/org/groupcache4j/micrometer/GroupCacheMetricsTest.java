@@ -15,6 +15,7 @@ import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.peer.InMemoryNetwork;
+import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.ring.HashRing;
 import org.groupcache4j.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
@@ -171,29 +172,49 @@ class GroupCacheMetricsTest {
   }
 
   @Test
-  void aScrapeReadsThePeerStatesOnceNotOncePerPeer() {
+  void eachPeerUpGaugeShowsTheCachesOwnStateOfItsPeer() {
     List<String> urls = IntStream.range(0, 40).mapToObj(i -> "mem://n" + i).toList();
     List<GroupCache> caches = new ArrayList<>();
     try {
       for (String u : urls) {
-        caches.add(GroupCache.builder().self(u).transport(network.transport()).build());
+        caches.add(GroupCache.builder().self(u).transport(network.transport())
+            .peerProbeTimeout(Duration.ofMillis(300)).build());
       }
-      GroupCacheMetrics metrics = new GroupCacheMetrics(caches.get(0));
+      GroupCache first = caches.get(0);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      metrics.bindTo(registry);
-      caches.get(0).setPeers(urls);
-      for (int scrape = 0; scrape < 3; scrape++) {
-        long reads = metrics.peerStateReads.get();
-        long events = metrics.peerEvents.get();
-        PrometheusText m = PrometheusText.parse(registry.scrape());
-        assertThat(m.find("groupcache_peer_up")).hasSize(39).allSatisfy(s -> assertThat(s.value()).isEqualTo(1));
-        // One read per scrape (none when nothing changed since the last), plus one per change reported
-        // meanwhile; reading once per gauge would be 39.
-        assertThat(metrics.peerStateReads.get() - reads).as("reads in scrape " + scrape)
-            .isLessThanOrEqualTo(1 + metrics.peerEvents.get() - events);
+      new GroupCacheMetrics(first).bindTo(registry);
+      first.setPeers(urls);
+      assertThat(PrometheusText.parse(registry.scrape()).find("groupcache_peer_up")).hasSize(39)
+          .allSatisfy(s -> assertThat(s.value()).isEqualTo(1));
+
+      network.freeze("mem://n7"); // its probes go unanswered
+      await("n7 judged down").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(PrometheusText.parse(registry.scrape()).value("groupcache_peer_up", "peer", "mem://n7")).isZero());
+      assertThat(first.peerState("mem://n7")).get().extracting(PeerState::isUp).isEqualTo(false);
+      for (PrometheusText.Sample s : PrometheusText.parse(registry.scrape()).find("groupcache_peer_up")) {
+        String peer = s.labels().get("peer");
+        assertThat(s.value()).as(peer).isEqualTo(first.peerState(peer).orElseThrow().isUp() ? 1 : 0);
       }
     } finally {
+      network.thaw("mem://n7");
       caches.forEach(GroupCache::close);
+    }
+  }
+
+  @Test
+  void withProbesOffNothingJudgesAPeerSoItsGaugeStaysOneAndItsFailedFetchesAreCounted() {
+    try (GroupCache solo = GroupCache.builder().self("mem://a2").peerProbeInterval(Duration.ZERO)
+        .transport(network.transport()).build()) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new GroupCacheMetrics(solo).bindTo(registry);
+      Group g = group(solo);
+      List<String> peers = List.of("mem://a2", "mem://gone");
+      solo.setPeers(peers);
+      g.get(ownedBy(HashRing.of(peers), "mem://gone", "x")); // no node there: loaded here
+      PrometheusText m = PrometheusText.parse(registry.scrape());
+      assertThat(m.value("groupcache_peer_errors_total", "group", "scores")).isEqualTo(1);
+      assertThat(m.value("groupcache_peer_up", "peer", "mem://gone")).isEqualTo(1);
+      assertThat(solo.ownerOf(ownedBy(HashRing.of(peers), "mem://gone", "x"))).as("it still owns its keys").isEqualTo("mem://gone");
     }
   }
 

@@ -139,9 +139,7 @@ public final class Node implements AutoCloseable {
       GroupCache built = gc;
       metrics = new NodeMetrics(built);
       memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());
-      NodeMetrics m = metrics;
-      ClusterView clusterView = new ClusterView(built, transport, this::statsJson, peer -> !m.peerUp(peer),
-          Duration.ofSeconds(1));
+      ClusterView clusterView = new ClusterView(built, transport, this::statsJson, Duration.ofSeconds(1));
       if (!c.api().isEmpty()) {
         server = ApiServer.builder(gc, c.groups().get(0).name())
             .keyPolicy(this::refuse)

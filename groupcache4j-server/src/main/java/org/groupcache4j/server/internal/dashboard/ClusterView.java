@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.HttpPeerTransport;
@@ -26,13 +25,18 @@ import org.groupcache4j.ring.HashRing;
  * host name check) and its peer token, as its fetches are. A peer that answers that is "up"; one
  * that answers with another status (a golang/groupcache peer answers 400, not knowing the path; a
  * node with another peer token 401) is "reachable" and shows only that; one that does not answer
- * within the deadline is "down". A gathering is shared by every request within {@link #MAX_AGE}, so
- * several open dashboards do not multiply the requests to the peers.
+ * within the deadline is "down". Beside what it answered, {@code judgedDown} says whether this
+ * node's failure detector judges the peer down ({@link GroupCache#peerState}: its probes go
+ * unanswered, and its keys go to the other peers), the state {@code groupcache_peer_up} shows. A
+ * gathering is shared by every request within {@link #MAX_AGE}, so several open dashboards do not
+ * multiply the requests to the peers.
  *
  * <pre>
  * {"self":"http://10.0.0.1:8001","time":1764162000000,"replicas":50,
  *  "nodes":[{"url":"http://10.0.0.1:8001","self":true,"state":"up","share":0.34,"millis":0,
- *            "judgedDown":false,"stats":{... its /stats ...}},
+ *            "stats":{... its /stats ...}},
+ *           {"url":"http://10.0.0.2:8001","self":false,"judgedDown":false,"state":"up","share":0.35,
+ *            "millis":2,"stats":{... its /stats ...}},
  *           {"url":"http://10.0.0.9:8001","self":false,"state":"down","share":0.31,
  *            "error":"no answer within 1000 ms","judgedDown":true}, ...]}
  * </pre>
@@ -44,7 +48,6 @@ public final class ClusterView {
   private final GroupCache cache;
   private final HttpPeerTransport transport;
   private final Supplier<String> ownStats;
-  private final Predicate<String> judgedDown;
   private final Duration timeout;
   private final Object lock = new Object();
   private CompletableFuture<String> last;
@@ -53,15 +56,12 @@ public final class ClusterView {
   /**
    * @param transport the node's peer transport, which asks the peers (its TLS and peer token)
    * @param ownStats this node's {@code /stats} document
-   * @param judgedDown whether this node judges a peer down (its health state, or its last fetch)
    * @param timeout how long to wait for a peer's status
    */
-  public ClusterView(GroupCache cache, HttpPeerTransport transport, Supplier<String> ownStats,
-      Predicate<String> judgedDown, Duration timeout) {
+  public ClusterView(GroupCache cache, HttpPeerTransport transport, Supplier<String> ownStats, Duration timeout) {
     this.cache = cache;
     this.transport = transport;
     this.ownStats = ownStats;
-    this.judgedDown = judgedDown;
     this.timeout = timeout;
   }
 
@@ -97,7 +97,7 @@ public final class ClusterView {
         n.put("stats", parse(ownStats.get()));
         nodes.add(CompletableFuture.completedFuture(n));
       } else {
-        n.put("judgedDown", judgedDown.test(peer));
+        n.put("judgedDown", cache.peerState(peer).filter(s -> !s.isUp()).isPresent());
         nodes.add(status(peer, n));
       }
     }

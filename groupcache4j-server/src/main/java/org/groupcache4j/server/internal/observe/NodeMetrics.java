@@ -36,11 +36,6 @@ public final class NodeMetrics implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(registry);
   }
 
-  /** Whether the last fetch from {@code peer} reached it (see {@link GroupCacheMetrics#peerUp}). */
-  public boolean peerUp(String peer) {
-    return cacheMetrics.peerUp(peer);
-  }
-
   /** Every meter, in the Prometheus text format. */
   public String scrape() {
     return registry.scrape();

@@ -1,6 +1,7 @@
 package org.groupcache4j.server.internal.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -60,17 +61,22 @@ class ClusterViewTest {
     String go = "http://127.0.0.1:" + goLike.getAddress().getPort();
     String frozen = "http://127.0.0.1:" + silent.getLocalPort();
     String dead = "http://127.0.0.1:" + deadPort;
-    cache = GroupCache.builder().self(self).transport(new InMemoryNetwork().transport()).build();
+    // The node's own failure detector, on a network of its own, judges "dead" down: its probes hang.
+    InMemoryNetwork network = new InMemoryNetwork();
+    network.freeze(dead);
+    cache = GroupCache.builder().self(self).transport(network.transport()).peerProbeTimeout(Duration.ofMillis(200)).build();
     cache.setPeers(self, go, frozen, dead);
+    await().atMost(Duration.ofSeconds(20)).until(() -> cache.peerState(dead).filter(s -> !s.isUp()).isPresent());
     asker = HttpPeerTransport.builder().build(); // not listening: it only asks
     ClusterView view = new ClusterView(cache, asker, () -> "{\"self\":\"" + self + "\",\"groups\":{}}",
-        peer -> peer.equals(dead), Duration.ofSeconds(2));
+        Duration.ofSeconds(2));
 
     String json = view.json().get(10, TimeUnit.SECONDS);
     assertThat(view.json().get(10, TimeUnit.SECONDS)).as("one gathering serves requests within its age").isSameAs(json);
     List<Map<String, Object>> nodes = (List<Map<String, Object>>) JSON.std.mapFrom(json).get("nodes");
     assertThat(nodes).extracting(n -> n.get("url")).containsExactly(self, go, frozen, dead);
-    assertThat(nodes.get(0)).containsEntry("state", "up").containsEntry("self", true).containsKey("stats");
+    assertThat(nodes.get(0)).containsEntry("state", "up").containsEntry("self", true).containsKey("stats")
+        .doesNotContainKey("judgedDown");
     assertThat(nodes.get(1)).containsEntry("state", "reachable").doesNotContainKey("stats");
     assertThat((String) nodes.get(1).get("error")).contains("HTTP 400");
     assertThat(nodes.get(2)).containsEntry("state", "down").containsEntry("error", "no answer within 2000 ms");
