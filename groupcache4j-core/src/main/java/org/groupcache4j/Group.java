@@ -113,9 +113,7 @@ public final class Group {
     this.cache = cache;
     this.name = b.name;
     this.policy = b.policy;
-    this.stores = new GroupStores(b.cacheBytes, b.policy == EvictionPolicy.LRU
-        ? org.groupcache4j.internal.LruStore::new
-        : org.groupcache4j.internal.TinyLfuStore::new);
+    this.stores = GroupStores.of(b.cacheBytes, b.policy);
     this.loadTimeout = b.loadTimeout;
     Duration peerTimeout = b.peerTimeout != null ? b.peerTimeout : b.loadTimeout.plusSeconds(1);
     this.maxKeyBytes = b.maxKeyBytes;
@@ -228,13 +226,13 @@ public final class Group {
     }
     counters.loadsDeduped.increment();
     try {
-      Entry e = flights.recheck(key);
+      Entry e = flights.recheck(key); // a write or another flight may have filled the stores since the lookup
       if (e != null) {
         countHit(e);
         flights.land(key, flight, e, null);
         return flight;
       }
-      PeerClient owner = fromPeer ? null : cache.ownerClient(key);
+      PeerClient owner = fromPeer ? null : cache.ownerClient(key); // one hop: a peer's request is answered here
       if (owner != null) {
         loads.fetch(owner, key, flight);
       } else {

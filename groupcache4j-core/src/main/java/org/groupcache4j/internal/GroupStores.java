@@ -1,6 +1,7 @@
 package org.groupcache4j.internal;
 
 import java.util.function.LongFunction;
+import org.groupcache4j.EvictionPolicy;
 
 /**
  * The main and hot store of one group, sharing one byte budget as groupcache's do.
@@ -18,6 +19,11 @@ public final class GroupStores {
   private final long hotCapacity;
   private final Store main;
   private final Store hot;
+
+  /** The stores of a group with {@code budgetBytes} and {@code policy}: the one place a policy picks its store. */
+  public static GroupStores of(long budgetBytes, EvictionPolicy policy) {
+    return new GroupStores(budgetBytes, policy == EvictionPolicy.LRU ? LruStore::new : TinyLfuStore::new);
+  }
 
   public GroupStores(long budgetBytes, LongFunction<Store> storeFactory) {
     if (budgetBytes < 0) {
