@@ -14,8 +14,8 @@ import org.groupcache4j.peer.PeerValue;
  * <p>All times are wall-clock epoch milliseconds of the group's {@link Clock}, {@code 0} meaning
  * "never"; an expiry that is not after the time it was computed at means "answer the callers,
  * keep nothing". Sums saturate at {@link Long#MAX_VALUE} instead of wrapping. The wire carries
- * Unix nanoseconds ({@link #toUnixNanos}, {@link #fromUnixNanos}), rounded up to milliseconds here
- * so that a copy never outlives the owner's entry.
+ * Unix nanoseconds ({@link #toUnixNanos}, {@link #fromUnixNanos}), rounded up to milliseconds here,
+ * so that an expiry within the first millisecond does not become 0, "never".
  */
 final class Expiry {
   private final Clock clock;
