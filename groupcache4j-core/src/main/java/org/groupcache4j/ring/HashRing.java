@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,74 +13,67 @@ import java.util.Objects;
 import java.util.zip.CRC32;
 
 /**
- * An immutable consistent-hash ring, point for point the one of golang/groupcache's
- * {@code consistenthash} package, so that our nodes and Go nodes agree on every key's owner.
+ * An immutable consistent-hash ring: which peer owns each key. It places keys as one of the
+ * groupcache lineages does ({@link RingMode}), so that our nodes and theirs agree on every owner,
+ * or as {@link RingMode#BALANCED} for clusters of our own nodes.
  *
- * <p>For each peer, in the order given, and each {@code i} in {@code 0 .. replicas-1}, a point
- * is placed at {@code hash(UTF-8(Integer.toString(i) + peer))}. Points are sorted as unsigned
- * 32-bit values. A key's owner is the peer of the first point {@code >= hash(UTF-8(key))},
+ * <p>The default, {@link RingMode#GOLANG}, is golang/groupcache's {@code consistenthash} point
+ * for point: for each peer, in the order given, and each {@code i} in {@code 0 .. replicas-1}, a
+ * point is placed at {@code hash(UTF-8(Integer.toString(i) + peer))}. Points are sorted as
+ * unsigned 32-bit values. A key's owner is the peer of the first point {@code >= hash(UTF-8(key))},
  * wrapping around to the first point. Where two points are equal, the peer added later owns it,
  * because Go's map assignment lets the later peer overwrite the earlier one.
  *
- * <p>Lookups are a binary search over a sorted array and take no lock; a membership change builds
- * a new ring (see {@link #withPeers}).
+ * <p>Lookups take no lock; a membership change builds a new ring (see {@link #withPeers}).
  */
 public final class HashRing {
-  /** golang/groupcache's HTTPPool default. */
+  /** golang/groupcache's HTTPPool default, and mailgun's and groupcache-go's. */
   public static final int DEFAULT_REPLICAS = 50;
 
-  private final int replicas;
-  private final HashFunction hash;
+  private final RingMode mode;
+  private final int replicas; // 0 for BALANCED
+  private final HashFunction hash; // GOLANG only
   private final List<String> peers;
-  private final long[] points; // sorted unsigned 32-bit positions
-  private final String[] owners; // owners[i] owns points[i]
+  private final Placement placement; // null when empty
   private final String fingerprint;
 
-  private HashRing(List<String> peers, int replicas, HashFunction hash) {
-    if (replicas < 1) {
-      throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
-    }
+  private HashRing(RingMode mode, List<String> peers, int replicas, HashFunction hash) {
+    this.mode = mode;
     this.replicas = replicas;
-    this.hash = Objects.requireNonNull(hash, "hash");
+    this.hash = hash;
     this.peers = List.copyOf(peers);
-    int n = this.peers.size() * replicas;
-    long[] keyed = new long[n];
-    // Encode (position, insertion index) so that the sort keeps insertion order for equal positions.
-    String[] byIndex = new String[n];
-    int k = 0;
-    for (String peer : this.peers) {
-      for (int i = 0; i < replicas; i++) {
-        long p = hash.hash((i + peer).getBytes(StandardCharsets.UTF_8)) & 0xFFFF_FFFFL;
-        keyed[k] = (p << 31) | k; // n < 2^31
-        byIndex[k] = peer;
-        k++;
-      }
-    }
-    Arrays.sort(keyed);
-    // Collapse equal positions: the last inserted peer wins (Go overwrites hashMap[hash]).
-    long[] pts = new long[n];
-    String[] own = new String[n];
-    int m = 0;
-    for (int i = 0; i < n; i++) {
-      long p = keyed[i] >>> 31;
-      String owner = byIndex[(int) (keyed[i] & 0x7FFF_FFFFL)];
-      if (m > 0 && pts[m - 1] == p) {
-        own[m - 1] = owner; // later insertion sorts later
-      } else {
-        pts[m] = p;
-        own[m] = owner;
-        m++;
-      }
-    }
-    this.points = Arrays.copyOf(pts, m);
-    this.owners = Arrays.copyOf(own, m);
-    this.fingerprint = fingerprint(this.peers, replicas);
+    this.placement = this.peers.isEmpty() ? null : switch (mode) {
+      case GOLANG -> new Crc32Points(this.peers, replicas, hash);
+      case MAILGUN, GROUPCACHE_GO -> new Fnv64Points(this.peers, memberNames(mode, this.peers), replicas);
+      case BALANCED -> new BalancedTable(this.peers);
+    };
+    this.fingerprint = fingerprint(mode, this.peers, replicas);
   }
 
-  private static String fingerprint(List<String> peers, int replicas) {
+  /** What the ring hashes for each peer; in groupcache-go mode two peers may not share a host:port. */
+  private static List<String> memberNames(RingMode mode, List<String> peers) {
+    List<String> names = new ArrayList<>(peers.size());
+    Map<String, String> seen = new HashMap<>();
+    for (String p : peers) {
+      String name = mode.memberName(p);
+      String other = seen.putIfAbsent(name, p);
+      if (other != null) {
+        throw new IllegalArgumentException("peers " + other + " and " + p + " are both " + name
+            + " to a " + mode.id() + " ring, which names peers by host:port; give each peer its own host:port");
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  private static String fingerprint(RingMode mode, List<String> peers, int replicas) {
     String[] sorted = peers.toArray(new String[0]);
     Arrays.sort(sorted);
     CRC32 crc = new CRC32();
+    if (mode != RingMode.GOLANG) { // golang rings keep the fingerprint they had before there were modes
+      String tag = "ring " + (mode == RingMode.BALANCED ? BalancedTable.VERSION : mode.id()) + "\n";
+      crc.update(tag.getBytes(StandardCharsets.UTF_8));
+    }
     crc.update(Integer.toString(replicas).getBytes(StandardCharsets.UTF_8));
     for (String p : sorted) {
       crc.update('\n');
@@ -93,42 +87,80 @@ public final class HashRing {
     return of(peers, DEFAULT_REPLICAS, HashFunction.CRC32_IEEE);
   }
 
-  /** A ring of {@code peers} (duplicates dropped, order kept). */
+  /** A {@link RingMode#GOLANG} ring of {@code peers} (duplicates dropped, order kept) with this hash. */
   public static HashRing of(Collection<String> peers, int replicas, HashFunction hash) {
+    checkReplicas(replicas);
+    return new HashRing(RingMode.GOLANG, unique(peers), replicas, Objects.requireNonNull(hash, "hash"));
+  }
+
+  /**
+   * A ring of {@code peers} (duplicates dropped, order kept) that places keys as {@code mode} does,
+   * with that mode's defaults (50 replicas, none for {@link RingMode#BALANCED}).
+   *
+   * @throws IllegalArgumentException in {@link RingMode#GROUPCACHE_GO} mode, if a peer has no host
+   *     or two peers have the same {@code host:port}; in {@link RingMode#BALANCED} mode, past
+   *     65,535 peers
+   */
+  public static HashRing of(RingMode mode, Collection<String> peers) {
+    Objects.requireNonNull(mode, "mode");
+    return new HashRing(mode, unique(peers), mode.hasReplicas() ? DEFAULT_REPLICAS : 0,
+        mode == RingMode.GOLANG ? HashFunction.CRC32_IEEE : null);
+  }
+
+  /**
+   * A ring of {@code peers} (duplicates dropped, order kept) that places keys as {@code mode} does,
+   * with {@code replicas} points per peer.
+   *
+   * @throws IllegalArgumentException if {@code replicas < 1}, or {@code mode} is
+   *     {@link RingMode#BALANCED}, which has no replicas; and as {@link #of(RingMode, Collection)}
+   */
+  public static HashRing of(RingMode mode, Collection<String> peers, int replicas) {
+    Objects.requireNonNull(mode, "mode");
+    if (!mode.hasReplicas()) {
+      throw new IllegalArgumentException("the " + mode.id() + " ring has no replicas option (it was given "
+          + replicas + "); leave replicas unset, or choose another ring mode");
+    }
+    checkReplicas(replicas);
+    return new HashRing(mode, unique(peers), replicas, mode == RingMode.GOLANG ? HashFunction.CRC32_IEEE : null);
+  }
+
+  private static void checkReplicas(int replicas) {
+    if (replicas < 1) {
+      throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
+    }
+  }
+
+  private static List<String> unique(Collection<String> peers) {
     List<String> unique = new ArrayList<>(new LinkedHashSet<>(peers));
     for (String p : unique) {
       Objects.requireNonNull(p, "peer");
     }
-    return new HashRing(unique, replicas, hash);
+    return unique;
   }
 
-  /** A new ring with the same options and another peer list. */
+  /** A new ring with the same mode and options and another peer list. */
   public HashRing withPeers(Collection<String> newPeers) {
-    return of(newPeers, replicas, hash);
+    return new HashRing(mode, unique(newPeers), replicas, hash);
+  }
+
+  /** The placement behind this ring, for tests and the benchmarks' simulation; null when empty. */
+  Placement placement() {
+    return placement;
+  }
+
+  /** How this ring places keys. */
+  public RingMode mode() {
+    return mode;
   }
 
   /** Whether the ring has no peers. */
   public boolean isEmpty() {
-    return points.length == 0;
+    return placement == null;
   }
 
   /** The peer that owns {@code key}, or {@code null} if the ring is empty. */
   public String owner(String key) {
-    if (points.length == 0) {
-      return null;
-    }
-    long h = hash.hash(key.getBytes(StandardCharsets.UTF_8)) & 0xFFFF_FFFFL;
-    int lo = 0;
-    int hi = points.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (points[mid] < h) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return owners[lo == points.length ? 0 : lo];
+    return placement == null ? null : placement.owner(key.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The peers, in the order they were added. */
@@ -137,18 +169,21 @@ public final class HashRing {
   }
 
   /**
-   * A short hex digest (CRC-32) of the replica count and the set of peers, in no particular order:
-   * nodes whose rings place every key alike have the same one (given the same hash function).
+   * A short hex digest (CRC-32) of the mode, the replica count and the set of peers, in no
+   * particular order: nodes whose rings place every key alike have the same one (given the same
+   * hash function). A {@link RingMode#GOLANG} ring's is what it was before there were modes.
    * Nodes exchange it with each request and answer to notice a mismatched peer list.
    */
   public String fingerprint() {
     return fingerprint;
   }
 
+  /** Points per peer; 0 for a {@link RingMode#BALANCED} ring, which has no such option. */
   public int replicas() {
     return replicas;
   }
 
+  /** The hash of a {@link RingMode#GOLANG} ring; {@code null} for the other modes, whose hashes are fixed. */
   public HashFunction hashFunction() {
     return hash;
   }
@@ -159,19 +194,15 @@ public final class HashRing {
    */
   public Map<String, Double> shares() {
     Map<String, Double> shares = new LinkedHashMap<>();
-    for (String p : peers) {
-      shares.put(p, 0.0);
-    }
-    for (int i = 0; i < points.length; i++) {
-      // points[i] owns the hashes after the previous point, up to and including its own.
-      long arc = i == 0 ? points[0] + (1L << 32) - points[points.length - 1] : points[i] - points[i - 1];
-      shares.merge(owners[i], arc / (double) (1L << 32), Double::sum);
+    double[] byIndex = placement == null ? new double[0] : placement.shares();
+    for (int i = 0; i < peers.size(); i++) {
+      shares.put(peers.get(i), byIndex[i]);
     }
     return shares;
   }
 
   @Override
   public String toString() {
-    return "HashRing" + peers + " replicas=" + replicas;
+    return "HashRing[" + mode.id() + "]" + peers + (mode.hasReplicas() ? " replicas=" + replicas : "");
   }
 }
