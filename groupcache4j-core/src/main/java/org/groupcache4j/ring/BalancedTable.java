@@ -189,9 +189,16 @@ final class BalancedTable extends Placement {
     return owners[table[(int) (XxHash64.hash(key, 0) >>> (64 - SLOT_BITS))]];
   }
 
-  /** The owner of slot {@code s}. */
-  String ownerOfSlot(int s) {
-    return owners[table[s]];
+  @Override
+  double changedShare(Placement other) {
+    BalancedTable o = (BalancedTable) other;
+    int changed = 0;
+    for (int s = 0; s < SLOTS; s++) {
+      if (!owners[table[s]].equals(o.owners[o.table[s]])) {
+        changed++;
+      }
+    }
+    return changed / (double) SLOTS;
   }
 
   @Override

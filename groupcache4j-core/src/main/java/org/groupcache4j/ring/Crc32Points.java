@@ -72,6 +72,12 @@ final class Crc32Points extends Placement {
   }
 
   @Override
+  double changedShare(Placement other) {
+    Crc32Points o = (Crc32Points) other;
+    return changedShare(points, owners, o.points, o.owners, false);
+  }
+
+  @Override
   double[] shares() {
     double[] shares = new double[members];
     for (int i = 0; i < points.length; i++) {

@@ -82,6 +82,12 @@ final class Fnv64Points extends Placement {
   }
 
   @Override
+  double changedShare(Placement other) {
+    Fnv64Points o = (Fnv64Points) other;
+    return changedShare(points, owners, o.points, o.owners, true);
+  }
+
+  @Override
   double[] shares() {
     double[] shares = new double[members];
     double ring = Math.pow(2, 64);

@@ -143,11 +143,6 @@ public final class HashRing {
     return new HashRing(mode, unique(newPeers), replicas, hash);
   }
 
-  /** The placement behind this ring, for tests and the benchmarks' simulation; null when empty. */
-  Placement placement() {
-    return placement;
-  }
-
   /** How this ring places keys. */
   public RingMode mode() {
     return mode;
@@ -199,6 +194,25 @@ public final class HashRing {
       shares.put(peers.get(i), byIndex[i]);
     }
     return shares;
+  }
+
+  /**
+   * The share of the hash space (0..1) whose owner differs on {@code other}: the fraction of
+   * uniformly hashed keys that change owner when the cluster goes from this ring to that one.
+   * Exact, from the rings' structure.
+   *
+   * @throws IllegalArgumentException if the rings do not hash keys alike (another mode, or another
+   *     hash function)
+   */
+  public double changedShare(HashRing other) {
+    if (other.mode != mode || !Objects.equals(other.hash, hash)) {
+      throw new IllegalArgumentException("these rings hash keys differently (" + this + " and " + other
+          + "): a key's owner can only be compared between rings of one mode and hash function");
+    }
+    if (placement == null || other.placement == null) {
+      return placement == other.placement ? 0 : 1;
+    }
+    return placement.changedShare(other.placement);
   }
 
   @Override

@@ -119,17 +119,8 @@ class BalancedRingTest {
     assertThat(moved * n).as("share moved / ideal 1/%d", n).isBetween(0.9, 1.1);
   }
 
-  /** The share of the hash space whose owner differs between the two rings, slot by slot. */
   static double movedShare(HashRing a, HashRing b) {
-    BalancedTable ta = (BalancedTable) a.placement();
-    BalancedTable tb = (BalancedTable) b.placement();
-    int moved = 0;
-    for (int s = 0; s < BalancedTable.SLOTS; s++) {
-      if (!ta.ownerOfSlot(s).equals(tb.ownerOfSlot(s))) {
-        moved++;
-      }
-    }
-    return moved / (double) BalancedTable.SLOTS;
+    return a.changedShare(b);
   }
 
   @Test

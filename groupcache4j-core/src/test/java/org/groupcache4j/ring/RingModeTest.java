@@ -66,4 +66,39 @@ class RingModeTest {
     assertThatThrownBy(() -> HashRing.of(RingMode.MAILGUN, PEERS, 0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("replicas must be >= 1, was 0");
   }
+
+  @Test
+  void changedShareIsTheShareOfKeysThatChangeOwner() {
+    List<String> five = List.of("http://10.0.0.1:8080", "http://10.0.0.2:8080", "http://10.0.0.3:8080",
+        "http://10.0.0.4:8080", "http://10.0.0.5:8080");
+    String[] keys = new String[200_000];
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = Long.toHexString(rnd.nextLong());
+    }
+    for (RingMode m : RingMode.values()) {
+      HashRing before = HashRing.of(m, five);
+      HashRing joined = before.withPeers(java.util.stream.Stream.concat(five.stream(), java.util.stream.Stream.of("http://10.0.0.6:8080")).toList());
+      HashRing left = before.withPeers(five.subList(1, 5));
+      for (HashRing after : List.of(joined, left)) {
+        int changed = 0;
+        for (String k : keys) {
+          if (!before.owner(k).equals(after.owner(k))) {
+            changed++;
+          }
+        }
+        assertThat(before.changedShare(after)).as("%s: %s -> %s", m, before.peers(), after.peers())
+            .isCloseTo(changed / (double) keys.length, org.assertj.core.api.Assertions.within(0.004))
+            .isCloseTo(after.changedShare(before), org.assertj.core.api.Assertions.within(1e-12));
+      }
+      assertThat(before.changedShare(HashRing.of(m, five))).isZero();
+      assertThat(before.changedShare(before.withPeers(List.of()))).isEqualTo(1.0);
+      if (m != RingMode.BALANCED) { // a plain ring moves exactly the leaver's keys, and only to others
+        assertThat(before.changedShare(left)).isCloseTo(before.shares().get(five.get(0)), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(before.changedShare(joined)).isCloseTo(joined.shares().get("http://10.0.0.6:8080"), org.assertj.core.api.Assertions.within(1e-12));
+      }
+    }
+    assertThatThrownBy(() -> HashRing.of(RingMode.MAILGUN, five).changedShare(HashRing.of(RingMode.GROUPCACHE_GO, five)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hash keys differently");
+  }
 }
