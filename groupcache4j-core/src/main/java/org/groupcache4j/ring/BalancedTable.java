@@ -33,7 +33,7 @@ import org.groupcache4j.internal.XxHash64;
  *
  * <p>Alternatives measured before this one (BENCHMARKS.md, "Ring balance"): Maglev hashing balances
  * exactly but moves 4 to 7 times the ideal share at 1,000 members; jump hashing over the sorted
- * member list moves about half of all keys when a member joins in the middle of the list;
+ * member list renumbers every member after the place where one joins or leaves, moving most keys;
  * rendezvous hashing is ideal but costs one hash per member per lookup; a ring alone needs about
  * 5,000 points per member for 1.05 at 1,000 members.
  */
