@@ -115,7 +115,7 @@ public final class Group {
     this.policy = b.policy;
     this.stores = GroupStores.of(b.cacheBytes, b.policy);
     this.loadTimeout = b.loadTimeout;
-    Duration peerTimeout = b.peerTimeout != null ? b.peerTimeout : b.loadTimeout.plusSeconds(1);
+    Duration peerTimeout = b.peerTimeout != null ? b.peerTimeout : Builder.defaultPeerTimeout(b.loadTimeout);
     this.maxKeyBytes = b.maxKeyBytes;
     this.clock = clock;
     this.expiry = new Expiry(clock, b.expireAfterWrite, b.notFoundTtl, b.staleIfError, b.hotStoreMaxAge);
@@ -417,21 +417,40 @@ public final class Group {
    * at most 30 s), no expiry, not-found answers not cached, no stale-if-error.
    */
   public static final class Builder {
+    /** Default {@link #cacheBytes}: 64 MiB. */
+    public static final long DEFAULT_CACHE_BYTES = 64L << 20;
+    /** Default {@link #evictionPolicy}. */
+    public static final EvictionPolicy DEFAULT_EVICTION_POLICY = EvictionPolicy.W_TINY_LFU;
+    /** Default {@link #loadTimeout}. */
+    public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(10);
+    /** How much longer than the load timeout the default {@link #peerTimeout} is (see {@link #defaultPeerTimeout}). */
+    public static final Duration PEER_TIMEOUT_MARGIN = Duration.ofSeconds(1);
+    /** Default {@link #hotStore}: on. */
+    public static final boolean DEFAULT_HOT_STORE = true;
     /** Default longest key, in UTF-8 bytes. */
     public static final int DEFAULT_MAX_KEY_BYTES = 4096;
     /** Default {@link #hotStoreMaxAge}. */
     public static final Duration DEFAULT_HOT_STORE_MAX_AGE = Duration.ofSeconds(30);
 
+    /**
+     * The peer timeout of a group whose {@link #peerTimeout} is not set: its load timeout +
+     * {@link #PEER_TIMEOUT_MARGIN}, so that an owner that is loading the key has the time to
+     * answer before this node gives up on it and loads the key itself.
+     */
+    public static Duration defaultPeerTimeout(Duration loadTimeout) {
+      return loadTimeout.plus(PEER_TIMEOUT_MARGIN);
+    }
+
     private final GroupCache cache;
     private final String name;
-    private long cacheBytes = 64L << 20;
+    private long cacheBytes = DEFAULT_CACHE_BYTES;
     private ExpiringLoader loader;
     private AsyncExpiringLoader asyncLoader;
-    private EvictionPolicy policy = EvictionPolicy.W_TINY_LFU;
-    private Duration loadTimeout = Duration.ofSeconds(10);
+    private EvictionPolicy policy = DEFAULT_EVICTION_POLICY;
+    private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
     private Duration peerTimeout;
     private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
-    private boolean hotStore = true;
+    private boolean hotStore = DEFAULT_HOT_STORE;
     private int hotAdmitAfterFetches = 2;
     private Duration expireAfterWrite;
     private Duration notFoundTtl;
@@ -504,7 +523,10 @@ public final class Group {
       return this;
     }
 
-    /** How long a fetch from the owning peer, or a write to a peer, may take (then: load here, or "not told"). */
+    /**
+     * How long a fetch from the owning peer, or a write to a peer, may take (then: load here, or
+     * "not told"); default {@link #defaultPeerTimeout} of the load timeout.
+     */
     public Builder peerTimeout(Duration timeout) {
       this.peerTimeout = positive(timeout, "peerTimeout");
       return this;
