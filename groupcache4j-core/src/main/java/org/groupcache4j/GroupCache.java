@@ -312,8 +312,8 @@ public final class GroupCache implements AutoCloseable {
         + " has ring fingerprint " + theirs + ", this node (" + self + ") has " + ours.fingerprint() + " ("
         + ours.peers().size() + (ours.peers().size() == 1 ? " peer" : " peers") + ", replicas=" + ours.replicas()
         + "): the peer lists differ, so keys are loaded by more than one node. Give every node the same set of "
-        + "peer URLs and the same --replicas (logged once per peer and fingerprint every 10 minutes; see "
-        + "ring.mismatches in /stats)", null);
+        + "peer URLs and the same number of replicas (logged once per peer and fingerprint every 10 minutes; "
+        + "counted by GroupCache.ringMismatches())", null);
   }
 
   /**
