@@ -66,6 +66,24 @@ import org.groupcache4j.peer.PeerTransport;
 public final class HttpPeerTransport implements PeerTransport {
   /** golang/groupcache's default base path. */
   public static final String DEFAULT_BASE_PATH = "/_groupcache/";
+  /** Default {@link Builder#connectTimeout}. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
+  /**
+   * {@code basePath}, if peers can be served and asked under it: it starts and ends with
+   * {@code /} (as {@link #DEFAULT_BASE_PATH}). The one check of a base path, for
+   * {@link Builder#basePath} and for whatever reads one from configuration.
+   *
+   * @throws IllegalArgumentException quoting the path and saying what is accepted
+   */
+  public static String checkBasePath(String basePath) {
+    Objects.requireNonNull(basePath, "basePath");
+    if (!basePath.startsWith("/") || !basePath.endsWith("/")) {
+      throw new IllegalArgumentException("'" + basePath + "' is not a base path: it must start and end with '/', e.g. "
+          + DEFAULT_BASE_PATH);
+    }
+    return basePath;
+  }
 
   private final TransportConfig config;
   private PeerSecurity security = PeerSecurity.NONE; // set by the builder
@@ -273,7 +291,7 @@ public final class HttpPeerTransport implements PeerTransport {
 
   /** Configures an {@link HttpPeerTransport}. */
   public static final class Builder {
-    private final TransportConfig.Builder config = TransportConfig.builder().basePath(DEFAULT_BASE_PATH);
+    private final TransportConfig.Builder config = TransportConfig.builder();
     private EventLoopGroup eventLoopGroup;
     private PeerTls tls;
     private BearerTokens peerToken;
@@ -283,7 +301,9 @@ public final class HttpPeerTransport implements PeerTransport {
 
     /**
      * The path under which peers are served and asked; must start and end with {@code /}.
-     * Default {@code /_groupcache/}, as golang/groupcache. Every node must use the same one.
+     * Default {@link #DEFAULT_BASE_PATH}, as golang/groupcache. Every node must use the same one.
+     *
+     * @throws IllegalArgumentException as {@link #checkBasePath}
      */
     public Builder basePath(String basePath) {
       config.basePath(basePath);
@@ -296,7 +316,7 @@ public final class HttpPeerTransport implements PeerTransport {
       return this;
     }
 
-    /** How long opening a connection to a peer may take; default 1 s. */
+    /** How long opening a connection to a peer may take; default {@link #DEFAULT_CONNECT_TIMEOUT} (1 s). */
     public Builder connectTimeout(Duration timeout) {
       config.connectTimeout(timeout);
       return this;

@@ -6,6 +6,7 @@ import static org.groupcache4j.http.internal.Checks.positive;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import org.groupcache4j.http.HttpPeerTransport;
 
 /**
  * The validated options of an {@code HttpPeerTransport}, shared by its server and clients.
@@ -108,9 +109,9 @@ public final class TransportConfig {
 
   /** Collects and checks the options; an invalid value throws {@link IllegalArgumentException} naming the option. */
   public static final class Builder {
-    private String basePath = "/_groupcache/";
+    private String basePath = HttpPeerTransport.DEFAULT_BASE_PATH;
     private InetSocketAddress bindAddress;
-    private Duration connectTimeout = Duration.ofSeconds(1);
+    private Duration connectTimeout = HttpPeerTransport.DEFAULT_CONNECT_TIMEOUT;
     private Duration responseTimeout = Duration.ofSeconds(10);
     private int maxResponseBytes = 64 << 20;
     private int maxConnectionsPerPeer = 64;
@@ -125,11 +126,7 @@ public final class TransportConfig {
     private Builder() {}
 
     public Builder basePath(String basePath) {
-      Objects.requireNonNull(basePath, "basePath");
-      if (!basePath.startsWith("/") || !basePath.endsWith("/")) {
-        throw new IllegalArgumentException("basePath must start and end with '/', e.g. /_groupcache/, was '" + basePath + "'");
-      }
-      this.basePath = basePath;
+      this.basePath = HttpPeerTransport.checkBasePath(basePath);
       return this;
     }
 
