@@ -1,6 +1,6 @@
 package org.groupcache4j.server.internal;
 
-import org.groupcache4j.server.internal.cli.Values;
+import org.groupcache4j.node.internal.Values;
 
 /**
  * Whether the groups' cache budgets fit the heap the JVM may use. A budget counts key and value

@@ -19,7 +19,7 @@ import org.groupcache4j.http.internal.tls.PeerSecurity;
 import org.groupcache4j.http.internal.tls.TlsContexts;
 import org.groupcache4j.http.internal.server.HttpServer;
 import org.groupcache4j.http.internal.server.Routes;
-import org.groupcache4j.server.internal.cli.Values;
+import org.groupcache4j.node.internal.Values;
 import org.groupcache4j.server.internal.observe.AccessLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

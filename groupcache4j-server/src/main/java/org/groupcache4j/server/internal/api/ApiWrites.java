@@ -17,7 +17,7 @@ import org.groupcache4j.http.internal.server.Exchange;
 import org.groupcache4j.http.internal.server.RequestTarget;
 import org.groupcache4j.http.internal.server.Response;
 import org.groupcache4j.internal.ByteViews;
-import org.groupcache4j.server.internal.cli.Values;
+import org.groupcache4j.node.internal.Values;
 
 /**
  * The client API's writes: {@code DELETE} and {@code PUT} of a key, and the batch remove

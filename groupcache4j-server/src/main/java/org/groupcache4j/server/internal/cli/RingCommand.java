@@ -3,6 +3,7 @@ package org.groupcache4j.server.internal.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.groupcache4j.node.internal.Values;
 import org.groupcache4j.ring.HashFunction;
 import org.groupcache4j.ring.HashRing;
 import picocli.CommandLine;

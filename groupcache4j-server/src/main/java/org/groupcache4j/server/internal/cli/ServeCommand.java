@@ -17,6 +17,7 @@ import org.groupcache4j.http.PeerTls;
 import org.groupcache4j.http.internal.auth.BearerTokens;
 import org.groupcache4j.http.internal.tls.TlsContexts;
 import org.groupcache4j.http.internal.tls.TlsFileException;
+import org.groupcache4j.node.internal.Values;
 import org.groupcache4j.server.internal.HeapBudget;
 import org.groupcache4j.server.internal.Logging;
 import org.groupcache4j.server.internal.Node;
@@ -372,15 +373,15 @@ public final class ServeCommand implements Callable<Integer> {
       }
       return b;
     });
-    int ring = node.parse("replicas", t -> atLeastOne(t, "(50 is golang/groupcache's default)"));
+    int ring = node.parse("replicas", t -> Values.atLeastOne(t, "(50 is golang/groupcache's default)"));
     Duration connectTo = node.parse("peer-connect-timeout", Values::positiveDuration);
     InetSocketAddress listen = node.text("peer-listen") == null ? null : node.parse("peer-listen", Values::hostPort);
     Integer peerConns = node.text("peer-connections") == null ? null
-        : node.parse("peer-connections", t -> atLeastOne(t, ""));
-    Integer peerT = node.text("peer-threads") == null ? null : node.parse("peer-threads", t -> atLeastOne(t, ""));
+        : node.parse("peer-connections", t -> Values.atLeastOne(t, ""));
+    Integer peerT = node.text("peer-threads") == null ? null : node.parse("peer-threads", t -> Values.atLeastOne(t, ""));
     int apiT = node.text("api-threads") == null ? Runtime.getRuntime().availableProcessors()
-        : node.parse("api-threads", t -> atLeastOne(t, ""));
-    int maxConns = node.parse("api-max-connections", t -> atLeastOne(t, ""));
+        : node.parse("api-threads", t -> Values.atLeastOne(t, ""));
+    int maxConns = node.parse("api-max-connections", t -> Values.atLeastOne(t, ""));
     Duration idle = node.parse("api-idle-timeout", Values::positiveDuration);
     Duration grace = node.parse("shutdown-grace", Values::duration);
 
@@ -517,11 +518,11 @@ public final class ServeCommand implements Callable<Integer> {
       case "lru" -> EvictionPolicy.LRU;
       default -> throw new IllegalArgumentException("use w-tiny-lfu or lru");
     });
-    boolean hot = g.parse("hot-store", ServeCommand::bool);
+    boolean hot = g.parse("hot-store", Values::bool);
     Duration originTo = g.parse("origin-timeout", Values::positiveDuration);
     Duration loadTo = g.parse("load-timeout", Values::positiveDuration);
     Duration peerTo = g.text("peer-timeout") == null ? null : g.parse("peer-timeout", Values::positiveDuration);
-    int pool = g.parse("jdbc-pool", t -> atLeastOne(t, ""));
+    int pool = g.parse("jdbc-pool", t -> Values.atLeastOne(t, ""));
     String originSpec = g.text("origin");
     String sql = g.text("query");
     if (!originSpec.startsWith("jdbc:") && sql != null) {
@@ -604,27 +605,6 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private static int atLeastOne(String text, String hint) {
-    int n;
-    try {
-      n = Integer.parseInt(text.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a whole number; use 1 or more " + hint);
-    }
-    if (n < 1) {
-      throw new IllegalArgumentException("use 1 or more " + hint);
-    }
-    return n;
-  }
-
-  private static boolean bool(String text) {
-    return switch (text.strip().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> throw new IllegalArgumentException("use true or false");
-    };
-  }
-
   private boolean matched(String option) {
     CommandLine.ParseResult pr = spec.commandLine().getParseResult();
     return pr != null && pr.hasMatchedOption(option);
@@ -704,7 +684,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** A true/false setting: false unless given. */
     boolean on(String key) {
-      return text(key) != null && parse(key, ServeCommand::bool);
+      return text(key) != null && parse(key, Values::bool);
     }
 
     /** How messages name setting {@code key}: its flag, or {@code FILE, line N, KEY:} when it comes from the file. */

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.Arrays;
-import org.groupcache4j.server.internal.cli.Values;
+import org.groupcache4j.node.internal.Values;
 
 /**
  * Origin {@code synthetic:SIZE[,delay=DURATION]}, for load tests and interop: the value of key K

@@ -1,9 +1,10 @@
-package org.groupcache4j.server.internal.cli;
+package org.groupcache4j.node.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -13,11 +14,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parsers for the values of command-line flags. Each throws {@link IllegalArgumentException}
- * with a message that says what was given and what is accepted; the caller adds the flag's name.
+ * The one place where a node's values are read from text: sizes, durations, addresses, peer URLs,
+ * switches and counts, for the command line, the config file, the client API ({@code ?ttl=}) and
+ * whatever else reads settings. Each parser throws {@link IllegalArgumentException} with a message
+ * that says what was given and what is accepted; the caller adds where it was given (a flag, a
+ * line of a file).
+ *
+ * <p>What is accepted ({@link #SIZES} and {@link #DURATIONS} say it in short, for help texts):
+ * <ul>
+ *   <li>a size ({@link #size}): plain bytes ({@code 1048576}, {@code 100B}) or a binary unit
+ *       ({@code 512KiB}, {@code 64MiB}, {@code 1GiB}, {@code 2TiB}), any case; {@link #dataSize}
+ *       also takes Spring's {@code DataSize} spelling, {@code KB}, {@code MB}, {@code GB},
+ *       {@code TB}, meaning the same binary multiples ({@code 64MB} = {@code 64MiB}), for settings
+ *       that come from Spring properties;
+ *   <li>a duration ({@link #duration}): a number and a unit, {@code ns}, {@code us},
+ *       {@code ms}, {@code s}, {@code m}, {@code h} ({@code 200ms}, {@code 5s}, {@code 1.5s},
+ *       {@code 2m}), or ISO-8601 ({@code PT5S}); never negative nor longer than about 292 years
+ *       (a long of nanoseconds);
+ *   <li>an address ({@link #hostPort}): {@code HOST:PORT}, {@code [v6]:PORT} or {@code :PORT};
+ *   <li>a peer URL ({@link #peerUrl}): {@code http://HOST:PORT} or {@code https://HOST:PORT}, kept
+ *       exactly as given (it is what the ring hashes).
+ * </ul>
  */
 public final class Values {
+  /** What {@link #size} accepts, in short (for help texts). */
+  public static final String SIZES = "plain bytes or KiB/MiB/GiB (64MiB)";
+  /** What {@link #duration} accepts, in short (for help texts). */
+  public static final String DURATIONS = "200ms, 5s, 1.5s, 2m";
+
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|mib|gib|tib)", Pattern.CASE_INSENSITIVE);
+  /** {@link #SIZE} and Spring's {@code DataSize} suffixes, which are binary too. */
+  private static final Pattern DATA_SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|mib|gib|tib|kb|mb|gb|tb)",
+      Pattern.CASE_INSENSITIVE);
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)");
   /** The longest duration taken (about 292 years): longer ones overflow the nanosecond and millisecond arithmetic downstream. */
   private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
@@ -26,16 +54,29 @@ public final class Values {
 
   /** A byte size: plain bytes ({@code 1048576}) or a binary unit: {@code 512KiB}, {@code 64MiB}, {@code 1GiB}. */
   public static long size(String text) {
-    Matcher m = SIZE.matcher(text == null ? "" : text.trim());
+    return size(text, SIZE, "KiB, MiB, GiB, TiB (e.g. 512KiB, 64MiB, 1GiB)");
+  }
+
+  /**
+   * A byte size as {@link #size} takes it, or in the units of Spring's {@code DataSize}:
+   * {@code KB}, {@code MB}, {@code GB}, {@code TB}, which are binary as there ({@code 1KB} = 1024
+   * bytes, {@code 64MB} = {@code 64MiB}).
+   */
+  public static long dataSize(String text) {
+    return size(text, DATA_SIZE, "KB/KiB, MB/MiB, GB/GiB, TB/TiB, each 1024 times the one before "
+        + "(e.g. 512KB, 64MB, 1GiB)");
+  }
+
+  private static long size(String text, Pattern pattern, String units) {
+    Matcher m = pattern.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a size; use plain bytes (e.g. 1048576) or "
-          + "KiB, MiB, GiB, TiB (e.g. 512KiB, 64MiB, 1GiB)");
+      throw new IllegalArgumentException("'" + text + "' is not a size; use plain bytes (e.g. 1048576) or " + units);
     }
     int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-      case "kib" -> 10;
-      case "mib" -> 20;
-      case "gib" -> 30;
-      case "tib" -> 40;
+      case "kib", "kb" -> 10;
+      case "mib", "mb" -> 20;
+      case "gib", "gb" -> 30;
+      case "tib", "tb" -> 40;
       default -> 0;
     };
     try {
@@ -98,6 +139,46 @@ public final class Values {
       throw new IllegalArgumentException("'" + text + "' must be longer than zero (e.g. 200ms, 5s)");
     }
     return d;
+  }
+
+  /** A switch: {@code true}, {@code yes}, {@code on} or {@code false}, {@code no}, {@code off} (any case). */
+  public static boolean bool(String text) {
+    return switch ((text == null ? "" : text).strip().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new IllegalArgumentException("use true or false");
+    };
+  }
+
+  /**
+   * A file's path, as given (a caller may take a relative one from a directory of its own).
+   *
+   * @param ifBlank what the message of a blank path says to give, e.g. {@code name the certificate file (PEM)}
+   */
+  public static Path path(String text, String ifBlank) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException(ifBlank);
+    }
+    return Path.of(text); // InvalidPathException is an IllegalArgumentException
+  }
+
+  /**
+   * A count of 1 or more.
+   *
+   * @param hint added to the message of a bad count, e.g. {@code (50 is golang/groupcache's default)}; may be empty
+   */
+  public static int atLeastOne(String text, String hint) {
+    String suffix = hint.isEmpty() ? "" : " " + hint;
+    int n;
+    try {
+      n = Integer.parseInt(text == null ? "" : text.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number; use 1 or more" + suffix);
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException("use 1 or more" + suffix);
+    }
+    return n;
   }
 
   /**

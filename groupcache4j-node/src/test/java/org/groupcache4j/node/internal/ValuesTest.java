@@ -1,4 +1,4 @@
-package org.groupcache4j.server.internal.cli;
+package org.groupcache4j.node.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,6 +32,37 @@ class ValuesTest {
     assertThatThrownBy(() -> Values.size("64MB")).hasMessageContaining("64MiB").hasMessageContaining("1GiB")
         .hasMessageContaining("512KiB").hasMessageContaining("plain bytes");
     assertThatThrownBy(() -> Values.size("9999999999TiB")).hasMessageContaining("too large");
+  }
+
+  @Test
+  void springDataSizeUnitsAreBinaryToo() {
+    assertThat(Values.dataSize("64MB")).isEqualTo(64L << 20).isEqualTo(Values.dataSize("64MiB"));
+    assertThat(Values.dataSize("512KB")).isEqualTo(512L << 10);
+    assertThat(Values.dataSize("1GB")).isEqualTo(1L << 30);
+    assertThat(Values.dataSize("2tb")).isEqualTo(2L << 40);
+    assertThat(Values.dataSize("100B")).isEqualTo(100);
+    assertThat(Values.dataSize("1048576")).isEqualTo(1048576);
+    for (String bad : new String[] {"1.5GB", "-1", "", "lots", "64 M", "64MiBs"}) {
+      assertThatThrownBy(() -> Values.dataSize(bad)).as(bad).hasMessageContaining("'" + bad + "' is not a size")
+          .hasMessageContaining("MB/MiB");
+    }
+    assertThatThrownBy(() -> Values.dataSize("9999999999TB")).hasMessageContaining("too large");
+  }
+
+  @Test
+  void switchesCountsAndPaths() {
+    for (String on : new String[] {"true", "YES", " on "}) {
+      assertThat(Values.bool(on)).as(on).isTrue();
+    }
+    for (String off : new String[] {"false", "No", "off"}) {
+      assertThat(Values.bool(off)).as(off).isFalse();
+    }
+    assertThatThrownBy(() -> Values.bool("maybe")).hasMessage("use true or false");
+    assertThat(Values.atLeastOne(" 3 ", "")).isEqualTo(3);
+    assertThatThrownBy(() -> Values.atLeastOne("0", "(50 is the default)")).hasMessage("use 1 or more (50 is the default)");
+    assertThatThrownBy(() -> Values.atLeastOne("many", "")).hasMessage("not a whole number; use 1 or more");
+    assertThat(Values.path("a/b.pem", "name it")).isEqualTo(java.nio.file.Path.of("a/b.pem"));
+    assertThatThrownBy(() -> Values.path(" ", "name the file")).hasMessage("name the file");
   }
 
   @Property

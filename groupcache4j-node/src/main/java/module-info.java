@@ -1,0 +1,12 @@
+/**
+ * A groupcache4j node as settings describe it. The parsers of sizes, durations and addresses
+ * ({@code org.groupcache4j.node.internal}) are exported to the server alone (automatic module
+ * {@code org.groupcache4j.server}; javac's note that it is not found is expected).
+ */
+@SuppressWarnings("module")
+module org.groupcache4j.node {
+  requires transitive org.groupcache4j;
+  requires org.groupcache4j.http;
+
+  exports org.groupcache4j.node.internal to org.groupcache4j.server;
+}
