@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.groupcache4j.EvictionPolicy;
+import org.groupcache4j.node.settings.PeerSource;
 import org.groupcache4j.server.internal.origin.Origins;
 
 /**

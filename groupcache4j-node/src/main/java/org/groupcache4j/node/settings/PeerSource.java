@@ -1,4 +1,4 @@
-package org.groupcache4j.server.internal;
+package org.groupcache4j.node.settings;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -6,8 +6,9 @@ import java.time.Duration;
 import org.groupcache4j.discovery.PeerDiscovery;
 
 /**
- * Where a node's peers come from while it serves, when not from a fixed {@code --peers} list:
- * {@code --peers-file} or {@code --peers-dns}.
+ * Where a node's peers come from while it serves, when not from a fixed list
+ * ({@link NodeSettings#PEERS}): a file ({@link NodeSettings#PEERS_FILE}) or DNS
+ * ({@link NodeSettings#PEERS_DNS}).
  *
  * @param file the peers file, or null
  * @param dnsUrl {@code http://NAME:PORT} whose A/AAAA records are the peers, or null
