@@ -34,10 +34,7 @@ public final class Logging {
    */
   public static void configure(String level, String format, boolean accessLog) {
     Level l = level(level);
-    String f = format.toLowerCase(Locale.ROOT);
-    if (!f.equals("text") && !f.equals("json")) {
-      throw new IllegalArgumentException("'" + format + "' is not a log format; use text or json");
-    }
+    String f = checkFormat(format).toLowerCase(Locale.ROOT);
     routeJavaUtilLogging();
     setLevel(l);
     if (f.equals("json")) {
@@ -49,10 +46,6 @@ public final class Logging {
   }
 
   /** Sets the level of the project's loggers; {@code TRACE} and {@code DEBUG} also show every origin call. */
-  public static void setLevel(String level) {
-    setLevel(level(level));
-  }
-
   private static void setLevel(Level l) {
     if (logger("org.groupcache4j") instanceof Logger project) {
       project.setLevel(l);
@@ -61,6 +54,29 @@ public final class Logging {
     if (logger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
       root.setLevel(l.isGreaterOrEqual(Level.WARN) ? l : Level.WARN);
     }
+  }
+
+  /**
+   * {@code level}, if it names a level {@link #configure} takes: ERROR, WARN, INFO, DEBUG or TRACE (any case).
+   *
+   * @throws IllegalArgumentException saying which levels there are
+   */
+  public static String checkLevel(String level) {
+    level(level);
+    return level;
+  }
+
+  /**
+   * {@code format}, if {@link #configure} takes it: {@code text} or {@code json} (any case).
+   *
+   * @throws IllegalArgumentException saying which formats there are
+   */
+  public static String checkFormat(String format) {
+    String f = format.toLowerCase(Locale.ROOT);
+    if (!f.equals("text") && !f.equals("json")) {
+      throw new IllegalArgumentException("'" + format + "' is not a log format; use text or json");
+    }
+    return format;
   }
 
   private static Level level(String level) {

@@ -15,6 +15,7 @@ import org.groupcache4j.discovery.PeerWatcher;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.http.internal.IoResources;
 import org.groupcache4j.node.internal.Values;
+import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.server.internal.api.ApiServer;
 import org.groupcache4j.server.internal.api.StatsJson;
 import org.groupcache4j.server.internal.dashboard.ClusterView;
@@ -73,12 +74,13 @@ public final class Node implements AutoCloseable {
           throw e.inGroup(g.name());
         }
       }
+      NodeSpec spec = c.node();
       HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
-          .basePath(c.basePath())
-          .connectTimeout(c.peerConnectTimeout())
+          .basePath(spec.basePath())
+          .connectTimeout(spec.peerConnectTimeout())
           .responseTimeout(c.transportPeerTimeout());
-      if (c.peerListen() != null) {
-        tb.bindAddress(Values.resolve("--peer-listen", c.peerListen()));
+      if (spec.peerListen() != null) {
+        tb.bindAddress(Values.resolve("--peer-listen", spec.peerListen()));
       }
       if (c.security().tls() != null) {
         tb.tls(c.security().tls());
@@ -86,11 +88,11 @@ public final class Node implements AutoCloseable {
       if (c.security().peerTokenFile() != null) {
         tb.peerTokenFile(c.security().peerTokenFile());
       }
-      if (c.peerConnections() != null) {
-        tb.maxConnectionsPerPeer(c.peerConnections());
+      if (spec.peerConnections() != null) {
+        tb.maxConnectionsPerPeer(spec.peerConnections());
       }
-      if (c.peerThreads() != null) {
-        tb.eventLoopThreads(c.peerThreads());
+      if (spec.peerThreads() != null) {
+        tb.eventLoopThreads(spec.peerThreads());
       } else {
         loops = IoResources.newGroup(c.apiThreads(), "groupcache4j-io", true);
         tb.eventLoopGroup(loops);
@@ -106,33 +108,18 @@ public final class Node implements AutoCloseable {
             : e.getCause().getCause() instanceof UnresolvedAddressException
                 ? " (its host does not resolve: use a name or address of this machine, or --peer-listen)" : "";
         throw new IOException("--self " + c.self() + ": cannot listen for peers"
-            + (c.peerListen() != null ? " on " + Values.format(c.peerListen()) : "") + ": " + why + hint, e);
+            + (spec.peerListen() != null ? " on " + Values.format(spec.peerListen()) : "") + ": " + why + hint, e);
       }
       this.cache = gc;
       for (int i = 0; i < c.groups().size(); i++) {
         NodeConfig.GroupConfig g = c.groups().get(i);
         Origin origin = origins.get(i);
         OriginLoader loader = new OriginLoader(g.name(), origin);
-        Group.Builder gb = gc.groupBuilder(g.name()).cacheBytes(g.cacheBytes());
+        Group.Builder gb = g.spec().applyTo(gc.groupBuilder(g.name()));
         if (origin.nonBlocking()) {
           gb.asyncExpiringLoader(loader::loadValueAsync); // no loader thread per load
         } else {
           gb.expiringLoader(loader::loadValue);
-        }
-        gb
-            .evictionPolicy(g.eviction())
-            .loadTimeout(g.loadTimeout())
-            .peerTimeout(g.effectivePeerTimeout())
-            .hotStore(g.hotStore());
-        NodeConfig.Freshness fr = g.freshness();
-        if (fr.ttl() != null) {
-          gb.expireAfterWrite(fr.ttl());
-        }
-        if (fr.staleIfError() != null) {
-          gb.staleIfError(fr.staleIfError());
-        }
-        if (fr.notFoundTtl() != null) {
-          gb.notFoundTtl(fr.notFoundTtl());
         }
         served.add(new Served(g, origin, loader, gb.build()));
       }
@@ -203,10 +190,16 @@ public final class Node implements AutoCloseable {
   /**
    * Starts a node.
    *
+   * @param c the node's configuration, its TLS and token files read ({@link NodeConfig#withSecurity})
    * @throws OriginConfigException if the origin cannot be set up
    * @throws IOException if a port cannot be bound
+   * @throws IllegalArgumentException if the TLS and token files of {@code c} are not read
    */
   public static Node start(NodeConfig c) throws OriginConfigException, IOException {
+    if (c.security() == null) {
+      throw new IllegalArgumentException("the TLS and token files of the node's configuration are not read yet: "
+          + "give it NodeConfig.withSecurity");
+    }
     Node n = new Node(c);
     for (Served s : n.served) {
       NodeConfig.GroupConfig g = s.config();

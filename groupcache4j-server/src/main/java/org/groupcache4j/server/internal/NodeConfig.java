@@ -1,84 +1,82 @@
 package org.groupcache4j.server.internal;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.groupcache4j.EvictionPolicy;
+import org.groupcache4j.node.settings.GroupSpec;
+import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.node.settings.PeerSource;
 import org.groupcache4j.server.internal.origin.Origins;
 
 /**
- * Everything a node is started with; the {@code serve} command builds it from its flags and its
- * {@code --config} file.
+ * Everything a node is started with: the node as its settings describe it (self, peers, ring,
+ * transport, TLS files: {@link NodeSpec}), its client API, and its groups, each with its origin.
+ * The {@code serve} command resolves it from its flags and its {@code --config} file, without side
+ * effects; the TLS and token files it names are read into {@link #security()} when the node
+ * starts ({@link #withSecurity}), or by {@code serve --check}.
  *
- * @param peerListen where the peer port listens, or null for the host and port of {@code self}
- * @param peerConnections connections per peer, or null for the transport's default
- * @param peerThreads event-loop threads of a peer transport of its own, or null to share the
- *     client API's ({@code apiThreads})
+ * @param api where the client API listens (empty: no client API)
+ * @param apiTls whether the client API serves HTTPS (with the node's certificate)
+ * @param apiTokenFile the bearer tokens the client API asks for, or null
+ * @param apiWriteTokenFile the bearer tokens writes need, or null for those of {@code apiTokenFile}
  * @param groups the groups the node serves; the first is the client API's default group
  * @param instance an id of this node process, shown in {@code /stats} (a random one when null):
  *     tells whoever started the node that it answers, and not another process on the same port
- * @param peerSource where the peers come from while the node serves ({@code --peers-file},
- *     {@code --peers-dns}), or null for the fixed list {@code peers}
- * @param security TLS and tokens ({@link NodeSecurity#NONE} when null)
+ * @param security the TLS and token files, read and checked; null until they are
  */
 public record NodeConfig(
-    String self,
-    List<String> peers,
-    InetSocketAddress peerListen,
-    String basePath,
-    int replicas,
+    NodeSpec node,
     List<InetSocketAddress> api,
-    Duration peerConnectTimeout,
-    Integer peerConnections,
-    Integer peerThreads,
     int apiThreads,
     int apiMaxConnections,
     Duration apiIdleTimeout,
+    boolean apiTls,
+    Path apiTokenFile,
+    Path apiWriteTokenFile,
     Duration shutdownGrace,
     List<GroupConfig> groups,
     String instance,
-    PeerSource peerSource,
     NodeSecurity security) {
 
   /**
-   * How long values stay fresh: {@code --ttl} (null: no expiry unless the origin says),
-   * {@code --stale-if-error} and {@code --not-found-ttl} (null: off).
-   */
-  public record Freshness(Duration ttl, Duration staleIfError, Duration notFoundTtl) {
-    public static final Freshness NONE = new Freshness(null, null, null);
-  }
-
-  /**
-   * One group of a node.
+   * One group of a node: the group as its settings describe it, and its origin.
    *
-   * @param peerTimeout the deadline of a fetch from the owner, or null for the load timeout + 1 s
-   * @param freshness expiry of its values and "not found" answers (null: none)
+   * @param originSpec where values come from ({@code --origin})
+   * @param origin what some origins need besides their spec
    */
-  public record GroupConfig(
-      String name,
-      long cacheBytes,
-      EvictionPolicy eviction,
-      boolean hotStore,
-      Duration loadTimeout,
-      Duration peerTimeout,
-      String originSpec,
-      Origins.Settings origin,
-      Freshness freshness) {
+  public record GroupConfig(GroupSpec spec, String originSpec, Origins.Settings origin) {
+    public String name() {
+      return spec.name();
+    }
 
-    public GroupConfig {
-      if (freshness == null) {
-        freshness = Freshness.NONE;
-      }
+    public long cacheBytes() {
+      return spec.cacheBytes();
+    }
+
+    public EvictionPolicy eviction() {
+      return spec.eviction();
+    }
+
+    public boolean hotStore() {
+      return spec.hotStore();
+    }
+
+    public Duration loadTimeout() {
+      return spec.loadTimeout();
+    }
+
+    public GroupSpec.Freshness freshness() {
+      return spec.freshness();
     }
 
     public Duration effectivePeerTimeout() {
-      return peerTimeout != null ? peerTimeout : loadTimeout.plusSeconds(1);
+      return spec.effectivePeerTimeout();
     }
   }
 
   public NodeConfig {
-    peers = List.copyOf(peers);
     api = List.copyOf(api);
     groups = List.copyOf(groups);
     if (groups.isEmpty()) {
@@ -87,22 +85,47 @@ public record NodeConfig(
     if (instance == null) {
       instance = java.util.UUID.randomUUID().toString();
     }
-    if (security == null) {
-      security = NodeSecurity.NONE;
-    }
   }
 
-  /** A node with one group, a fixed peer list and a random {@code instance}. */
+  /** A node with one group, a fixed peer list, no TLS or tokens and a random {@code instance}. */
   public NodeConfig(String self, List<String> peers, InetSocketAddress peerListen, String basePath, int replicas,
       List<InetSocketAddress> api, String group, long cacheBytes, EvictionPolicy eviction, boolean hotStore,
       Duration loadTimeout, Duration peerTimeout, Duration peerConnectTimeout, Integer peerConnections,
       Integer peerThreads, String originSpec, Origins.Settings origin, int apiThreads, int apiMaxConnections,
       Duration apiIdleTimeout, Duration shutdownGrace) {
-    this(self, peers, peerListen, basePath, replicas, api, peerConnectTimeout, peerConnections, peerThreads,
-        apiThreads, apiMaxConnections, apiIdleTimeout, shutdownGrace,
-        List.of(new GroupConfig(group, cacheBytes, eviction, hotStore, loadTimeout, peerTimeout, originSpec, origin,
-            null)),
-        null, null, null);
+    this(new NodeSpec(self, peers, null, peerListen, basePath, replicas, peerConnectTimeout, peerConnections,
+            peerThreads, null, null, null, false, null),
+        api, apiThreads, apiMaxConnections, apiIdleTimeout, false, null, null, shutdownGrace,
+        List.of(new GroupConfig(new GroupSpec(group, cacheBytes, eviction, hotStore, loadTimeout, peerTimeout, null),
+            originSpec, origin)),
+        null, NodeSecurity.NONE);
+  }
+
+  /** This configuration with its TLS and token files read. */
+  public NodeConfig withSecurity(NodeSecurity security) {
+    return new NodeConfig(node, api, apiThreads, apiMaxConnections, apiIdleTimeout, apiTls, apiTokenFile,
+        apiWriteTokenFile, shutdownGrace, groups, instance, security);
+  }
+
+  public String self() {
+    return node.self();
+  }
+
+  public List<String> peers() {
+    return node.peers();
+  }
+
+  /** Where the peers come from while the node serves ({@code --peers-file}, {@code --peers-dns}), or null for {@link #peers}. */
+  public PeerSource peerSource() {
+    return node.peerSource();
+  }
+
+  public String basePath() {
+    return node.basePath();
+  }
+
+  public int replicas() {
+    return node.replicas();
   }
 
   /** The budgets of every group, added up ({@code Long.MAX_VALUE} if more). */

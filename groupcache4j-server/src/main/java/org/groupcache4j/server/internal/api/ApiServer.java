@@ -43,6 +43,8 @@ public final class ApiServer implements AutoCloseable {
    * its data requests).
    */
   public static final Set<String> OPEN_PATHS = Set.of("/healthz", "/livez", "/");
+  /** Default {@link Builder#maxConnections}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
   private final Builder cfg;
   private HttpServer http;
@@ -166,7 +168,7 @@ public final class ApiServer implements AutoCloseable {
     private Supplier<String> healthProblem = () -> null;
     private final List<InetSocketAddress> binds = new ArrayList<>();
     private int threads = 1;
-    private int maxConnections = 10_000;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private Duration idleTimeout = Duration.ofSeconds(60);
     private EventLoopGroup shared;
     private PeerSecurity tls; // null: plain HTTP
@@ -220,7 +222,7 @@ public final class ApiServer implements AutoCloseable {
       return this;
     }
 
-    /** Connections beyond this many are closed as they arrive; default 10000. */
+    /** Connections beyond this many are closed as they arrive; default {@link #DEFAULT_MAX_CONNECTIONS}. */
     public Builder maxConnections(int max) {
       this.maxConnections = max;
       return this;

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.groupcache4j.node.internal.Values;
+import org.groupcache4j.node.settings.NodeSettings;
 import org.groupcache4j.ring.HashFunction;
 import org.groupcache4j.ring.HashRing;
 import picocli.CommandLine;
@@ -30,7 +31,7 @@ public final class RingCommand implements Callable<Integer> {
       description = "Every node's peer URL, in the order the nodes are given them.")
   String peers;
 
-  @Option(names = "--replicas", paramLabel = "N", defaultValue = "50",
+  @Option(names = "--replicas", paramLabel = "N", defaultValue = "" + HashRing.DEFAULT_REPLICAS,
       description = "Hash-ring points per peer, as the nodes' --replicas. Default: ${DEFAULT-VALUE}.")
   int replicas;
 
@@ -45,9 +46,11 @@ public final class RingCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--peers': " + e.getMessage());
     }
-    if (replicas < 1) {
+    try {
+      NodeSettings.REPLICAS.parse(String.valueOf(replicas)); // the nodes' check of --replicas
+    } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "Invalid value for option '--replicas': '" + replicas + "': use 1 or more (50 is golang/groupcache's default)");
+          "Invalid value for option '--replicas': '" + replicas + "': " + e.getMessage());
     }
     HashRing ring = HashRing.of(peerList, replicas, HashFunction.CRC32_IEEE);
     PrintWriter out = spec.commandLine().getOut();

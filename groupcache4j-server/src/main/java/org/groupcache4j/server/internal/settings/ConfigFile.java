@@ -1,4 +1,4 @@
-package org.groupcache4j.server.internal.cli;
+package org.groupcache4j.server.internal.settings;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.groupcache4j.node.settings.NodeSettings;
+import org.groupcache4j.node.settings.Scope;
+import org.groupcache4j.node.settings.Setting;
+import org.groupcache4j.node.settings.SettingSource;
 import org.groupcache4j.server.internal.origin.Origins;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -34,36 +38,22 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *   pages: {origin: "http://backend:8080/pages/{key}", cache-bytes: 256MiB, eviction: lru}
  * </pre>
  *
- * <p>This class checks the shape (known keys, a scalar or a list where one is expected); the
- * {@code serve} command checks each value with the same rules as its flag.
+ * <p>The keys are those of the settings of {@link ServerSettings#SERVE} that a file may give, in
+ * their scope's section (TLS and token files relative to the config file, switches true or
+ * false); the {@code peers} section names its keys {@code list}, {@code file}, {@code dns},
+ * {@code dns-interval}, {@code dns-server} (flags {@code --peers}, {@code --peers-file},
+ * {@code --peers-dns}, ...). This class checks the shape (known keys, a scalar or a list where one
+ * is expected); each value is checked by its setting's parser, as its flag is.
  */
-final class ConfigFile {
-  /**
-   * Node settings at the top level: the flags of the same names (TLS and token files relative to
-   * the config file, {@code peer-mtls} and {@code api-tls} true or false).
-   */
-  static final List<String> NODE_KEYS = List.of("self", "api", "peer-listen", "base-path", "replicas",
-      "peer-connect-timeout", "peer-connections", "peer-threads", "api-threads", "api-max-connections",
-      "api-idle-timeout", "tls-cert", "tls-key", "tls-ca", "peer-mtls", "api-tls", "api-token-file",
-      "api-write-token-file", "peer-token-file", "shutdown-grace", "log-level", "log-format");
-  /**
-   * How the node finds its peers, under {@code peers}: a fixed {@code list}, or a {@code file} it
-   * follows (relative to the config file), or a {@code dns} name it looks up (flags {@code --peers},
-   * {@code --peers-file}, {@code --peers-dns}, {@code --peers-dns-interval}, {@code --peers-dns-server}).
-   */
-  static final List<String> PEER_KEYS = List.of("list", "file", "dns", "dns-interval", "dns-server");
-  /** Settings of a group, under {@code groups.NAME}: the flags of the same names. */
-  static final List<String> GROUP_KEYS = List.of("origin", "query", "jdbc-user", "jdbc-pool", "cache-bytes",
-      "eviction", "hot-store", "load-timeout", "peer-timeout", "origin-timeout", "max-value-bytes", "ttl",
-      "stale-if-error", "not-found-ttl");
-  /** Keys whose value may be a list (written as one comma-separated value). */
-  private static final List<String> LISTS = List.of("api", "peers.list");
+public final class ConfigFile implements SettingSource {
+  /** Node settings at the top level (those of peers and groups are in their sections). */
+  private static final List<String> NODE_KEYS = ServerSettings.SERVE.fileKeys(Scope.NODE);
 
   /** A value of the file: its text (a list joined with commas), its path of keys and its line. */
   record Entry(String text, String path, int line) {}
 
   /** A malformed file: the message names the file, the line and the path of keys. */
-  static final class Invalid extends Exception {
+  public static final class Invalid extends Exception {
     private static final long serialVersionUID = 1L;
 
     Invalid(String message) {
@@ -71,18 +61,46 @@ final class ConfigFile {
     }
   }
 
-  final Path file;
-  final Map<String, Entry> node = new LinkedHashMap<>();
-  final Map<String, Entry> peers = new LinkedHashMap<>();
+  private final Path file;
+  private final Map<String, Entry> node = new LinkedHashMap<>();
+  private final Map<String, Entry> peers = new LinkedHashMap<>();
   /** Groups in file order, each with its settings. */
-  final Map<String, Map<String, Entry>> groups = new LinkedHashMap<>();
+  private final Map<String, Map<String, Entry>> groups = new LinkedHashMap<>();
 
   private ConfigFile(Path file) {
     this.file = file;
   }
 
+  /** The file, as it was named. */
+  public Path file() {
+    return file;
+  }
+
+  /** The groups the file declares, in its order. */
+  public List<String> groups() {
+    return List.copyOf(groups.keySet());
+  }
+
+  /**
+   * The value the file gives {@code setting} (for {@code group}, a group setting), named
+   * {@code FILE, line N, PATH}; a path in it is taken from the file's directory.
+   */
+  @Override
+  public Given find(Setting<?> setting, String group) {
+    if (setting.fileKey() == null) {
+      return null;
+    }
+    Map<String, Entry> section = switch (setting.scope()) {
+      case NODE -> node;
+      case PEERS -> peers;
+      case GROUP -> groups.get(group);
+    };
+    Entry e = section == null ? null : section.get(setting.fileKey());
+    return e == null ? null : new Given(e.text(), where(e), where(e) + ":", file.toAbsolutePath().getParent());
+  }
+
   /** Reads and checks {@code file}. */
-  static ConfigFile read(Path file) throws Invalid {
+  public static ConfigFile read(Path file) throws Invalid {
     ConfigFile c = new ConfigFile(file);
     String text;
     try {
@@ -121,7 +139,7 @@ final class ConfigFile {
   }
 
   /** Where an entry is, for messages: {@code FILE, line N, PATH}. */
-  String where(Entry e) {
+  private String where(Entry e) {
     return file + ", line " + e.line() + ", " + e.path();
   }
 
@@ -136,14 +154,14 @@ final class ConfigFile {
       int line = line(p);
       p.nextToken();
       switch (key) {
-        case "peers" -> section(p, "peers", PEER_KEYS, peers);
+        case "peers" -> section(p, "peers", Scope.PEERS, peers);
         case "groups" -> groups(p);
         default -> {
           if (!NODE_KEYS.contains(key)) {
             throw invalid(line, key, "unknown key; the top level accepts " + String.join(", ", NODE_KEYS)
                 + ", peers, groups");
           }
-          put(node, key, key, p);
+          put(node, Scope.NODE, key, key, p);
         }
       }
     }
@@ -154,9 +172,10 @@ final class ConfigFile {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       int line = line(p);
-      if (name.isEmpty() || name.indexOf('/') >= 0 || !name.chars().allMatch(ch -> ch > 0x20 && ch != 0x7f)) {
-        throw invalid(line, "groups", "group name '" + name + "': use a name without '/', spaces or control "
-            + "characters, e.g. scores");
+      try {
+        NodeSettings.checkGroupName(name);
+      } catch (IllegalArgumentException e) {
+        throw invalid(line, "groups", "group name '" + name + "': " + e.getMessage());
       }
       if (groups.containsKey(name)) {
         throw invalid(line, "groups." + name, "the group is declared twice");
@@ -164,14 +183,15 @@ final class ConfigFile {
       p.nextToken();
       Map<String, Entry> settings = new LinkedHashMap<>();
       if (p.currentToken() != JsonToken.VALUE_NULL) { // "name:" alone: every setting has its default
-        section(p, "groups." + name, GROUP_KEYS, settings);
+        section(p, "groups." + name, Scope.GROUP, settings);
       }
       groups.put(name, settings);
     }
   }
 
-  private void section(JsonParser p, String path, List<String> keys, Map<String, Entry> into)
+  private void section(JsonParser p, String path, Scope scope, Map<String, Entry> into)
       throws IOException, Invalid {
+    List<String> keys = ServerSettings.SERVE.fileKeys(scope);
     expectObject(p, path, "keys " + String.join(", ", keys));
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
@@ -180,18 +200,21 @@ final class ConfigFile {
         throw invalid(line, path + "." + key, "unknown key; " + path + " accepts " + String.join(", ", keys));
       }
       p.nextToken();
-      put(into, key, path + "." + key, p);
+      put(into, scope, key, path + "." + key, p);
     }
   }
 
-  private void put(Map<String, Entry> into, String key, String path, JsonParser p) throws IOException, Invalid {
+  /** The value of setting {@code key} of {@code scope} at {@code path}: one, or a list where the setting takes one. */
+  private void put(Map<String, Entry> into, Scope scope, String key, String path, JsonParser p)
+      throws IOException, Invalid {
+    boolean list = ServerSettings.SERVE.byFileKey(scope, key).map(Setting::acceptsList).orElse(false);
     int line = line(p);
     if (into.containsKey(key)) {
       throw invalid(line, path, "given twice (also on line " + into.get(key).line() + ")");
     }
     String text;
     if (p.currentToken() == JsonToken.START_ARRAY) {
-      if (!LISTS.contains(path)) {
+      if (!list) {
         throw invalid(line, path, "a list, but it takes one value");
       }
       List<String> items = new ArrayList<>();
@@ -205,7 +228,7 @@ final class ConfigFile {
     } else if (p.currentToken().isScalarValue() && p.currentToken() != JsonToken.VALUE_NULL) {
       text = p.getText();
     } else {
-      throw invalid(line, path, (LISTS.contains(path) ? "a value or a list of values" : "a value") + " expected, found "
+      throw invalid(line, path, (list ? "a value or a list of values" : "a value") + " expected, found "
           + describe(p.currentToken()));
     }
     into.put(key, new Entry(text, path, line));
