@@ -18,8 +18,7 @@ final class SettingsMarkdown {
         continue;
       }
       md.append("| ").append(code(flag(s))).append(" | ").append(s.fileKey() == null ? "(command line only)"
-          : code(fileKey(s))).append(" | ").append(s.defaultHelp() == null ? "" : code(s.defaultHelp()))
-          .append(" | ").append(cell(s.help())).append(" |\n");
+          : code(fileKey(s))).append(" | ").append(defaultCell(s)).append(" | ").append(cell(s.help())).append(" |\n");
     }
     return md.toString();
   }
@@ -35,6 +34,19 @@ final class SettingsMarkdown {
       f.append(' ').append(s.label());
     }
     return f.toString();
+  }
+
+  /** The default as help says it: a value as code ({@code `64MiB`}, {@code `50` (as golang/groupcache)}), a derived one as text. */
+  private static String defaultCell(Setting<?> s) {
+    String shown = s.defaultHelp();
+    if (shown == null) {
+      return "";
+    }
+    String value = s.defaultText();
+    if (value != null && shown.startsWith(value)) {
+      return code(value) + cell(shown.substring(value.length()));
+    }
+    return cell(shown);
   }
 
   /** Where a config file has the setting: {@code self}, {@code peers.list}, {@code groups.NAME.cache-bytes}. */

@@ -221,7 +221,8 @@ class NodeSettingsTest {
     assertThat(md).startsWith("| Flag | Config file | Default | What it does |\n|---|---|---|---|\n");
     assertThat(md.lines().count()).isEqualTo(2 + NodeSettings.TABLE.settings().size());
     assertThat(md).contains("| `--cache-bytes SIZE` | `groups.NAME.cache-bytes` | `64MiB` | Cache budget")
-        .contains("| `--peers URL,URL,...` | `peers.list` | `--self alone` |")
+        .contains("| `--peers URL,URL,...` | `peers.list` | --self alone |")
+        .contains("| `--replicas N` | `replicas` | `50` (as golang/groupcache) |")
         .contains("| `--[no-]hot-store` | `groups.NAME.hot-store` | `true` |")
         .contains("| `--[no-]peer-mtls` | `peer-mtls` |  | Mutual TLS");
     Setting<Boolean> hidden = Setting.ofSwitch("secret", Scope.NODE).hidden().commandLineOnly().help("x | y").build();
