@@ -23,8 +23,6 @@ module org.groupcache4j.http {
   requires com.fasterxml.jackson.jr.ob;
 
   exports org.groupcache4j.http;
-  exports org.groupcache4j.http.internal to org.groupcache4j.server;
-  exports org.groupcache4j.http.internal.server to org.groupcache4j.server;
-  exports org.groupcache4j.http.internal.auth to org.groupcache4j.server;
-  exports org.groupcache4j.http.internal.tls to org.groupcache4j.server;
+  exports org.groupcache4j.http.internal.http1 to org.groupcache4j.server;
+  exports org.groupcache4j.http.internal.security to org.groupcache4j.server;
 }

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import org.groupcache4j.http.internal.tls.TlsContexts;
+import org.groupcache4j.http.internal.security.TlsContexts;
 import org.groupcache4j.http.tls.TestCerts;
 
 /**

@@ -5,7 +5,7 @@ import static org.groupcache4j.http.internal.Checks.positive;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import org.groupcache4j.http.internal.tls.TlsContexts;
+import org.groupcache4j.http.internal.security.TlsContexts;
 
 /**
  * TLS for the peer transport, from PEM files: this node's certificate chain and key, the CA

@@ -7,17 +7,16 @@ import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import org.groupcache4j.http.internal.PeerEndpoint;
-import org.groupcache4j.http.internal.PeerEndpoint.GroupKey;
-import org.groupcache4j.http.internal.PeerPaths;
-import org.groupcache4j.http.internal.server.RequestTarget;
+import org.groupcache4j.http.internal.http1.RequestTarget;
+import org.groupcache4j.http.internal.protocol.PeerPaths;
+import org.groupcache4j.http.internal.protocol.PeerPaths.GroupKey;
 import org.junit.jupiter.api.Test;
 
 class PeerPathsTest {
   private static final String BASE = "/_groupcache/";
 
   private static GroupKey route(String uri) {
-    return PeerEndpoint.groupAndKey(RequestTarget.parse(uri).rawPath(), BASE);
+    return PeerPaths.groupAndKey(RequestTarget.parse(uri).rawPath(), BASE);
   }
 
   private static String error(String uri) {

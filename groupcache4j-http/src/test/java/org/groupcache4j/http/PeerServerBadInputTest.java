@@ -165,7 +165,7 @@ class PeerServerBadInputTest {
   @EnumSource(Server.class)
   void theLongestKeyFitsEvenFullyPercentEncoded(Server server) throws IOException {
     String key = "é".repeat(2048); // 4096 UTF-8 bytes, 12288 characters once encoded
-    RawHttp.Answer a = RawHttp.get(server.port(), "/_groupcache/scores/" + org.groupcache4j.http.internal.PeerPaths.escape(key));
+    RawHttp.Answer a = RawHttp.get(server.port(), "/_groupcache/scores/" + org.groupcache4j.http.internal.protocol.PeerPaths.escape(key));
     assertThat(a.status()).isEqualTo(200);
   }
 

@@ -95,7 +95,7 @@ class PeerWritesTest {
     byte[] b = a.body();
     // 0a 03 "630" then 18 (field 3, varint) and the expiry in Unix nanoseconds
     assertThat(HexFormat.of().formatHex(b, 0, 6)).isEqualTo("0a0336333018");
-    long expire = org.groupcache4j.http.internal.WriteWire.decodeResponse(io.netty.buffer.Unpooled.wrappedBuffer(b))
+    long expire = org.groupcache4j.http.internal.protocol.WriteWire.decodeResponse(io.netty.buffer.Unpooled.wrappedBuffer(b))
         .expireUnixNanos();
     long inTenMinutes = (System.currentTimeMillis() + 600_000) * 1_000_000;
     assertThat(expire).isBetween(inTenMinutes - 60_000_000_000L, inTenMinutes + 1_000_000L);
@@ -105,7 +105,7 @@ class PeerWritesTest {
   void thePeerEndpointAnswersWrites() throws Exception {
     TestNode n = cluster(1).get(0);
     n.group.get("Tom");
-    byte[] set = org.groupcache4j.http.internal.WriteWire.encodeSetRequest("scores", "Tom", ByteView.of("631"), 0);
+    byte[] set = org.groupcache4j.http.internal.protocol.WriteWire.encodeSetRequest("scores", "Tom", ByteView.of("631"), 0);
     try (RawHttp h = new RawHttp(n.port())) {
       h.send(("PUT /_groupcache/scores/Tom HTTP/1.1\r\nhost: x\r\ncontent-length: " + set.length + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII)).send(set);

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
-import org.groupcache4j.http.internal.tls.TlsContexts;
+import org.groupcache4j.http.internal.security.TlsContexts;
 import org.groupcache4j.http.tls.TestCerts;
 import org.groupcache4j.http.tls.TestCerts.KeyType;
 import org.junit.jupiter.api.BeforeAll;

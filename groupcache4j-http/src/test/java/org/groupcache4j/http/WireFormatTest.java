@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import org.groupcache4j.ByteView;
-import org.groupcache4j.http.internal.Wire;
-import org.groupcache4j.http.internal.pb.GroupcachePb.GetResponse;
+import org.groupcache4j.http.internal.protocol.Wire;
+import org.groupcache4j.http.internal.protocol.pb.GroupcachePb.GetResponse;
 import org.junit.jupiter.api.Test;
 
 /** The bytes on the wire: equal to golang/groupcache's, and lenient where forks differ. */

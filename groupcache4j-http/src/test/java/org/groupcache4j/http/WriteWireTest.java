@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import org.groupcache4j.ByteView;
-import org.groupcache4j.http.internal.WriteWire;
+import org.groupcache4j.http.internal.protocol.WriteWire;
 import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
 

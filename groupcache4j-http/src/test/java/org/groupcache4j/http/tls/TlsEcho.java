@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.groupcache4j.http.internal.tls.TlsContexts;
-import org.groupcache4j.http.internal.tls.TlsFailureLog;
-import org.groupcache4j.http.internal.tls.TlsPortGuard;
+import org.groupcache4j.http.internal.security.TlsContexts;
+import org.groupcache4j.http.internal.security.TlsFailureLog;
+import org.groupcache4j.http.internal.security.TlsPortGuard;
 import org.groupcache4j.internal.RateLimitedLog;
 
 /** A TLS echo server and client on loopback, to check what two {@link TlsContexts} agree on. */

@@ -13,7 +13,7 @@ import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.discovery.PeerWatcher;
 import org.groupcache4j.http.HttpPeerTransport;
-import org.groupcache4j.http.internal.IoResources;
+import org.groupcache4j.http.internal.http1.IoResources;
 import org.groupcache4j.node.internal.Values;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.server.internal.api.ApiServer;

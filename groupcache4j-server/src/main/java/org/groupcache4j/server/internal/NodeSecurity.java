@@ -2,9 +2,9 @@ package org.groupcache4j.server.internal;
 
 import java.nio.file.Path;
 import org.groupcache4j.http.PeerTls;
-import org.groupcache4j.http.internal.auth.BearerTokens;
-import org.groupcache4j.http.internal.auth.RequestAuth;
-import org.groupcache4j.http.internal.tls.TlsContexts;
+import org.groupcache4j.http.internal.security.BearerTokens;
+import org.groupcache4j.http.internal.security.RequestAuth;
+import org.groupcache4j.http.internal.security.TlsContexts;
 
 /**
  * TLS and tokens of a node, each already read and checked by the {@code serve} command.

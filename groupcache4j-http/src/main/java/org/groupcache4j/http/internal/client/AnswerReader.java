@@ -9,13 +9,13 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.groupcache4j.http.PeerFetchException;
-import org.groupcache4j.http.internal.PeerErrors;
 import org.groupcache4j.KeyNotFoundException;
-import org.groupcache4j.http.internal.Wire;
-import org.groupcache4j.http.internal.WriteWire;
+import org.groupcache4j.http.PeerFetchException;
+import org.groupcache4j.http.internal.protocol.PeerErrors;
+import org.groupcache4j.http.internal.protocol.RingCheck;
+import org.groupcache4j.http.internal.protocol.Wire;
+import org.groupcache4j.http.internal.protocol.WriteWire;
 import org.groupcache4j.peer.PeerValue;
-import org.groupcache4j.http.internal.RingCheck;
 
 /**
  * Reads the answers on one connection, one at a time, from the parts Netty's

@@ -18,10 +18,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.http.PeerFetchException.Reason;
-import org.groupcache4j.http.internal.IoResources;
-import org.groupcache4j.http.internal.PeerUrl;
-import org.groupcache4j.http.internal.tls.PeerSecurity;
 import org.groupcache4j.http.internal.TransportConfig;
+import org.groupcache4j.http.internal.http1.IoResources;
+import org.groupcache4j.http.internal.protocol.PeerUrl;
+import org.groupcache4j.http.internal.security.PeerSecurity;
 
 /**
  * The connections to one peer on one event loop, the fetches waiting for a free one, and the
@@ -104,7 +104,9 @@ final class ConnectionPool {
         .setMaxHeaderSize(16384)
         .setMaxChunkSize(65536);
     PeerConnection c = new PeerConnection(this, new AnswerReader(cfg.maxResponseBytes(), ch.alloc(), requests.ring()));
-    security.addClientTls(ch, peer);
+    if (peer.secure()) {
+      security.addClientTls(ch, peer.host(), peer.port());
+    }
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(cfg.clientIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("decoder", new PeerConnection.AnswerDecoder(decoder, c))

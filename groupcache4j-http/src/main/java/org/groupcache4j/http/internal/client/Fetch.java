@@ -2,7 +2,7 @@ package org.groupcache4j.http.internal.client;
 
 import java.util.concurrent.CompletableFuture;
 import org.groupcache4j.http.PeerFetchException;
-import org.groupcache4j.http.internal.PeerEndpoint;
+import org.groupcache4j.http.internal.protocol.PeerPaths;
 
 /**
  * One fetch of a key from a peer, from its start to its outcome: the future the caller holds, its
@@ -52,7 +52,7 @@ final class Fetch {
 
   /** A request for the peer's status document ({@code GET {basePath}_stats}). */
   static Fetch status(String peer, long timeoutNanos, PeerKind kind) {
-    return new Fetch(peer, "", PeerEndpoint.STATUS, false, true, timeoutNanos, null, kind);
+    return new Fetch(peer, "", PeerPaths.STATUS, false, true, timeoutNanos, null, kind);
   }
 
   private Fetch(String peer, String group, String key, boolean probe, boolean status, long timeoutNanos, Write write,

@@ -8,21 +8,21 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.groupcache4j.http.internal.RingCheck;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.PeerFetchException.Reason;
-import org.groupcache4j.http.internal.IoResources;
-import org.groupcache4j.http.internal.PeerErrors;
-import org.groupcache4j.http.internal.PeerPaths;
-import org.groupcache4j.http.internal.PeerUrl;
-import org.groupcache4j.http.internal.tls.PeerSecurity;
 import org.groupcache4j.http.internal.TransportConfig;
-import org.groupcache4j.http.internal.Wire;
-import org.groupcache4j.http.internal.WriteWire;
+import org.groupcache4j.http.internal.http1.IoResources;
+import org.groupcache4j.http.internal.protocol.PeerErrors;
+import org.groupcache4j.http.internal.protocol.PeerPaths;
+import org.groupcache4j.http.internal.protocol.PeerUrl;
+import org.groupcache4j.http.internal.protocol.RingCheck;
+import org.groupcache4j.http.internal.protocol.Wire;
+import org.groupcache4j.http.internal.protocol.WriteWire;
+import org.groupcache4j.http.internal.security.PeerSecurity;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
 
@@ -148,7 +148,7 @@ public final class PeerHttpClient implements PeerClient {
 
   @Override
   public CompletableFuture<Void> removeAll(String group, List<String> keys) {
-    return write(group, keys.size() + " keys", new Fetch.Write("POST", WriteWire.REMOVE_KEYS,
+    return write(group, keys.size() + " keys", new Fetch.Write("POST", PeerPaths.REMOVE_KEYS,
         WriteWire.CONTENT_TYPE_JSON.toString(), WriteWire.encodeRemoveKeys(group, keys)));
   }
 

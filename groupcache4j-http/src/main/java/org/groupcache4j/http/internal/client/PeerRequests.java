@@ -4,11 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
-import org.groupcache4j.http.internal.PeerEndpoint;
-import org.groupcache4j.http.internal.PeerPaths;
-import org.groupcache4j.http.internal.PeerUrl;
-import org.groupcache4j.http.internal.RingCheck;
-import org.groupcache4j.http.internal.auth.BearerTokens;
+import org.groupcache4j.http.internal.protocol.PeerPaths;
+import org.groupcache4j.http.internal.protocol.PeerUrl;
+import org.groupcache4j.http.internal.protocol.RingCheck;
+import org.groupcache4j.http.internal.security.BearerTokens;
 
 /**
  * Writes the requests to one peer as bytes:
@@ -100,7 +99,7 @@ final class PeerRequests {
     return request(alloc, STATUS);
   }
 
-  private static final byte[] STATUS = PeerEndpoint.STATUS.getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STATUS = PeerPaths.STATUS.getBytes(StandardCharsets.US_ASCII);
 
   /** {@code GET {prefix}{path}} with the headers of every request. */
   private ByteBuf request(ByteBufAllocator alloc, byte[] path) {

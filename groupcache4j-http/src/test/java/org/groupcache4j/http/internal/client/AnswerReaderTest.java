@@ -21,13 +21,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.groupcache4j.peer.PeerValue;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.PeerFetchException.Reason;
-import org.groupcache4j.http.internal.Wire;
+import org.groupcache4j.http.internal.protocol.Wire;
+import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
 
 /** Reading answers part by part: values, the error contract, the size cap, and what is not HTTP. */

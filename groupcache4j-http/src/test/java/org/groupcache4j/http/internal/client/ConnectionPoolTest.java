@@ -10,9 +10,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.groupcache4j.http.internal.IoResources;
-import org.groupcache4j.http.internal.PeerUrl;
 import org.groupcache4j.http.internal.TransportConfig;
+import org.groupcache4j.http.internal.http1.IoResources;
+import org.groupcache4j.http.internal.protocol.PeerUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

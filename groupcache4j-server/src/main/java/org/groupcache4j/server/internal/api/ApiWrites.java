@@ -13,9 +13,9 @@ import org.groupcache4j.ByteView;
 import org.groupcache4j.Group;
 import org.groupcache4j.WriteException;
 import org.groupcache4j.WriteResult;
-import org.groupcache4j.http.internal.server.Exchange;
-import org.groupcache4j.http.internal.server.RequestTarget;
-import org.groupcache4j.http.internal.server.Response;
+import org.groupcache4j.http.internal.http1.Exchange;
+import org.groupcache4j.http.internal.http1.RequestTarget;
+import org.groupcache4j.http.internal.http1.Response;
 import org.groupcache4j.internal.ByteViews;
 import org.groupcache4j.node.internal.Values;
 

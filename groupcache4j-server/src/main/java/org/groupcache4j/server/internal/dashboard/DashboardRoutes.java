@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import org.groupcache4j.http.internal.server.Exchange;
-import org.groupcache4j.http.internal.server.RequestTarget;
-import org.groupcache4j.http.internal.server.Response;
-import org.groupcache4j.http.internal.server.Routes;
+import org.groupcache4j.http.internal.http1.Exchange;
+import org.groupcache4j.http.internal.http1.RequestTarget;
+import org.groupcache4j.http.internal.http1.Response;
+import org.groupcache4j.http.internal.http1.Routes;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.server.internal.observe.NodeMetrics;
 

@@ -2,8 +2,8 @@ package org.groupcache4j.server.internal.observe;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import org.groupcache4j.http.internal.server.Exchange;
-import org.groupcache4j.http.internal.server.Routes;
+import org.groupcache4j.http.internal.http1.Exchange;
+import org.groupcache4j.http.internal.http1.Routes;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.server.internal.Logging;
 import org.slf4j.Logger;

@@ -1,0 +1,368 @@
+package org.groupcache4j.http.internal.peerserver;
+
+import static org.groupcache4j.http.internal.http1.HttpHeadBytes.ascii;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.http.internal.http1.Exchange;
+import org.groupcache4j.http.internal.http1.HttpHeadBytes;
+import org.groupcache4j.http.internal.http1.InFlight;
+import org.groupcache4j.http.internal.http1.Responder;
+import org.groupcache4j.http.internal.http1.Response;
+import org.groupcache4j.http.internal.http1.Routes;
+import org.groupcache4j.http.internal.protocol.PeerErrors;
+import org.groupcache4j.http.internal.protocol.PeerPaths;
+import org.groupcache4j.http.internal.protocol.PeerPaths.GroupKey;
+import org.groupcache4j.http.internal.protocol.RingCheck;
+import org.groupcache4j.http.internal.protocol.Wire;
+import org.groupcache4j.http.internal.protocol.WriteWire;
+import org.groupcache4j.internal.ByteViews;
+import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.internal.Text;
+import org.groupcache4j.peer.PeerRequestHandler;
+import org.groupcache4j.peer.PeerValue;
+
+/**
+ * The peer endpoint, as golang/groupcache's {@code HTTPPool.ServeHTTP}: {@code GET
+ * {basePath}{group}/{key}} answered from a {@link PeerRequestHandler}, and the route table of the
+ * peer port ({@link #routes}). Served by the transport's own server and by the handler an
+ * application mounts ({@link #mountable}) alike.
+ *
+ * <p>The path is percent-decoded with {@code +} kept as {@code +}; the group is the first segment
+ * after the base path and the key everything after the next {@code /}. Answers:
+ * {@code 200 application/x-protobuf} with a {@code GetResponse}; {@code 400} for a malformed path,
+ * a bad percent-escape or a too long key; errors of the handler as {@link PeerErrors#answerFor}
+ * says (404 unknown group, 500 with {@link Wire#ERROR_HEADER} for the loader's). Error bodies are
+ * one line of text. The writes of groupcache-go ({@link WriteWire}): {@code PUT} with a
+ * {@code SetRequest}, {@code DELETE}, {@code POST {group}/_remove-keys/}, answered 200, 400 (bad
+ * body), 404 (unknown group) or 405 (any other method, or POST elsewhere). Every answer carries
+ * {@link WriteWire#NODE_HEADER}, so that our clients know this node takes writes.
+ */
+public final class PeerEndpoint {
+  private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.http", Duration.ofSeconds(10));
+  private static final Response.Header NOT_FOUND = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.NOT_FOUND);
+  private static final Response.Header LOAD_FAILED = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.LOAD_FAILED);
+  private static final Response.Header LOAD_TIMEOUT = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.LOAD_TIMEOUT);
+  /** On every answer: this is one of our nodes, which takes writes (see {@link WriteWire}). */
+  private static final Response.Header NODE =
+      Response.Header.of(WriteWire.NODE_HEADER.toString(), WriteWire.NODE_HEADER_VALUE.toString());
+  /** The largest write body read: a SetRequest with its value, or a _remove-keys list. */
+  static final int MAX_WRITE_BODY = 64 << 20;
+
+  private final String basePath;
+  private final PeerRequestHandler handler;
+  private final RingCheck ring;
+  private volatile RingHeader lastRingHeader;
+
+  private PeerEndpoint(String basePath, PeerRequestHandler handler) {
+    this.basePath = basePath;
+    this.handler = handler;
+    this.ring = new RingCheck(handler);
+  }
+
+  /**
+   * The routes of the transport's own peer port: the endpoint, 404 for every other path, and
+   * {@code GET {basePath}}{@value PeerPaths#STATUS} answering {@code status} (a JSON document; 503 while it
+   * is null) when {@code status} is not null.
+   */
+  public static Routes routes(String basePath, PeerRequestHandler handler, Supplier<String> status) {
+    return routes(basePath, handler, true, status);
+  }
+
+  private static Routes routes(String basePath, PeerRequestHandler handler, boolean own, Supplier<String> status) {
+    PeerEndpoint peer = new PeerEndpoint(basePath, handler);
+    Routes.Builder b = Routes.builder().prefix(basePath, r -> r.get(peer::get)
+        .put(MAX_WRITE_BODY, peer::put).delete(peer::delete).post(MAX_WRITE_BODY, peer::post));
+    if (status != null) {
+      b.exact(basePath + PeerPaths.STATUS, r -> r.get(ex -> {
+        String doc = status.get();
+        ex.respond(doc == null ? Response.text(503, "this node is starting")
+            : Response.of(200, Response.JSON, doc.getBytes(StandardCharsets.UTF_8)));
+      }));
+    }
+    if (own) {
+      b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath
+          + "{group}/{key} only").with(NODE));
+    }
+    return b.build();
+  }
+
+  /**
+   * A sharable handler serving the endpoint inside an application's pipeline, after its
+   * {@code HttpServerCodec} and {@code HttpObjectAggregator}: added to a connection, it puts that
+   * connection's own {@link Responder} in its place. Other paths go to the next handler.
+   */
+  public static ChannelHandler mountable(String basePath, PeerRequestHandler handler, InFlight inFlight) {
+    Routes routes = routes(basePath, handler, false, null);
+    return new Mount(routes, inFlight);
+  }
+
+  @ChannelHandler.Sharable
+  private static final class Mount extends ChannelInboundHandlerAdapter {
+    private final Routes routes;
+    private final InFlight inFlight;
+
+    Mount(Routes routes, InFlight inFlight) {
+      this.routes = routes;
+      this.inFlight = inFlight;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      ctx.pipeline().replace(this, ctx.name(), Responder.mounted(routes, inFlight));
+    }
+  }
+
+  private void get(Exchange ex) {
+    GroupKey gk = groupAndKey(ex);
+    if (gk != null) {
+      String theirs = ex.headers().get(RingCheck.HEADER);
+      if (ring.differs(theirs)) {
+        ring.mismatch("at " + ex.remoteHost() + " (it asked this node)", theirs);
+      }
+      ex.respondWhenDone(ask(gk.group(), gk.key()), (v, err) -> answer(v, err, gk.group(), gk.key()));
+    }
+  }
+
+  /** The request's group and key; {@code null} once it was answered 400. */
+  private GroupKey groupAndKey(Exchange ex) {
+    try {
+      return PeerPaths.groupAndKey(ex.target().rawPath(), basePath);
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, e.getMessage()).with(NODE));
+      return null;
+    }
+  }
+
+  /** {@code PUT {base}{group}/{key}} with a {@code SetRequest}: store the value here, as its owner. */
+  private void put(Exchange ex) {
+    GroupKey gk = groupAndKey(ex);
+    if (gk == null) {
+      return;
+    }
+    WriteWire.SetRequestBody set;
+    try {
+      set = WriteWire.decodeSetRequest(body(ex));
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+      return;
+    }
+    if (!set.group().equals(gk.group()) || !set.key().equals(gk.key())) {
+      ex.respond(Response.text(400, "bad request: the SetRequest names group '" + Text.quotable(set.group()) + "', key '"
+          + Text.quotable(set.key()) + "', the path group '" + Text.quotable(gk.group()) + "', key '"
+          + Text.quotable(gk.key()) + "'").with(NODE));
+      return;
+    }
+    write(ex, gk, () -> handler.set(gk.group(), gk.key(), set.value(), set.expireUnixNanos()));
+  }
+
+  /** The request's body; empty when it came without one. */
+  private static ByteBuf body(Exchange ex) {
+    return ex.body() != null ? ex.body() : io.netty.buffer.Unpooled.EMPTY_BUFFER;
+  }
+
+  /** {@code DELETE {base}{group}/{key}}: drop the key here. */
+  private void delete(Exchange ex) {
+    GroupKey gk = groupAndKey(ex);
+    if (gk != null) {
+      write(ex, gk, () -> handler.remove(gk.group(), gk.key()));
+    }
+  }
+
+  /** {@code POST {base}{group}/_remove-keys/} with {@code {"group":..,"keys":[..]}}: drop the keys here. */
+  private void post(Exchange ex) {
+    GroupKey gk = groupAndKey(ex);
+    if (gk == null) {
+      return;
+    }
+    if (!gk.key().equals(PeerPaths.REMOVE_KEYS)) {
+      ex.respond(Response.text(405, "method not allowed: POST is only for " + basePath + "{group}/"
+          + PeerPaths.REMOVE_KEYS).with(NODE));
+      return;
+    }
+    WriteWire.RemoveKeysBody rk;
+    try {
+      rk = WriteWire.decodeRemoveKeys(body(ex));
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+      return;
+    }
+    if (rk.group() != null && !rk.group().equals(gk.group())) {
+      ex.respond(Response.text(400, "bad request: the body names group '" + Text.quotable(rk.group())
+          + "', the path '" + Text.quotable(gk.group()) + "'").with(NODE));
+      return;
+    }
+    write(ex, gk, () -> handler.removeAll(gk.group(), rk.keys()));
+  }
+
+  /** Applies a write here (quick: it drops or stores entries) and answers 200, or as {@link PeerErrors} says. */
+  private static void write(Exchange ex, GroupKey gk, Runnable apply) {
+    Response.Simple r;
+    try {
+      apply.run();
+      r = Response.text(200, "ok");
+    } catch (UnsupportedOperationException e) {
+      r = Response.text(405, "method not allowed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      r = errorAnswer(e, gk.group(), gk.key());
+    }
+    ex.respond(r.with(NODE));
+  }
+
+  /** Asks the handler; one that throws or returns {@code null} becomes a failed future. */
+  private CompletableFuture<PeerValue> ask(String group, String key) {
+    try {
+      CompletableFuture<PeerValue> f = handler.get(group, key);
+      return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("the peer request handler returned null"));
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  /** The answer for the outcome of the request handler: the value, or the error it failed with ({@link PeerErrors}). */
+  private Response answer(PeerValue v, Throwable err, String group, String key) {
+    String fingerprint = ring.ours();
+    if (err == null && v != null && v.found()) {
+      return new Value(v.value(), v.expireUnixNanos(), fingerprint);
+    }
+    Response.Header ringHeader = fingerprint == null ? null : ringHeader(fingerprint);
+    if (err == null && v != null) { // a not-found the owner caches: how long the asker may keep it
+      Response.Simple nf = Response.text(500, v.notFoundDetail() != null ? v.notFoundDetail() : "not found");
+      Response.Header expire = v.expireUnixNanos() == 0 ? null
+          : Response.Header.of(WriteWire.EXPIRE_HEADER.toString(), Long.toString(v.expireUnixNanos()));
+      return nf.with(NOT_FOUND, NODE, expire, ringHeader);
+    }
+    return errorAnswer(err != null ? err : new IllegalStateException("the peer request handler completed with null"),
+        group, key).with(NODE, ringHeader);
+  }
+
+  /** The ring header of failed answers, made once per fingerprint (a ring change makes a new one). */
+  private Response.Header ringHeader(String fingerprint) {
+    RingHeader h = lastRingHeader;
+    if (h == null || !h.fingerprint().equals(fingerprint)) {
+      h = new RingHeader(fingerprint, Response.Header.of(RingCheck.HEADER.toString(), fingerprint));
+      lastRingHeader = h;
+    }
+    return h.header();
+  }
+
+  private record RingHeader(String fingerprint, Response.Header header) {}
+
+  private static Response.Simple errorAnswer(Throwable err, String group, String key) {
+    PeerErrors.ErrorAnswer e = PeerErrors.answerFor(err, group);
+    if (e.unexpected() != null) {
+      UNEXPECTED.log("peer request", Level.WARNING, () -> "peer request for group '" + group + "', key '"
+          + Text.quotable(key) + "' failed unexpectedly (answered 500; further such errors are not logged for 10 s)",
+          e.unexpected());
+    }
+    Response.Simple r = Response.text(e.status(), e.text());
+    return e.errorKind() == null ? r : r.with(errorKind(e.errorKind()));
+  }
+
+  private static Response.Header errorKind(String kind) {
+    return switch (kind) {
+      case Wire.NOT_FOUND -> NOT_FOUND;
+      case Wire.LOAD_TIMEOUT -> LOAD_TIMEOUT;
+      case Wire.LOAD_FAILED -> LOAD_FAILED;
+      default -> Response.Header.of(Wire.ERROR_HEADER.toString(), kind);
+    };
+  }
+
+
+  /**
+   * A {@code 200} with a {@code GetResponse} (field 1, the value; field 3, its expiry, when it has
+   * one), written as bytes: the head and the protobuf framing copied with the value into one
+   * direct buffer, so one write and no later copy (a native transport copies heap buffers into
+   * direct memory before writing them anyway).
+   */
+  private static final class Value extends Response {
+    private static final byte[] OK_HEAD = ascii("HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\n"
+        + WriteWire.NODE_HEADER + ": " + WriteWire.NODE_HEADER_VALUE + "\r\n");
+    private static final int VALUE_TAG = 0x0a; // GetResponse.value: field 1, length-delimited
+    private static final int EXPIRE_TAG = 0x18; // GetResponse.expire: field 3, varint
+
+    private static final byte[] RING_HEADER = ascii(RingCheck.HEADER + ": ");
+    private static final int RING_LINE_MAX = RING_HEADER.length + 16 + 2;
+
+    private final ByteView value;
+    private final long expire;
+    private final String ring; // this node's ring fingerprint, or null
+
+    Value(ByteView value, long expireUnixNanos, String ring) {
+      super(200);
+      this.value = value;
+      this.expire = expireUnixNanos;
+      this.ring = ring != null && ring.length() <= 16 ? ring : null;
+    }
+
+    @Override
+    protected ByteBuf encode(ByteBufAllocator alloc, boolean close, boolean keepAlive10, boolean head) {
+      byte[] v = ByteViews.array(value); // read only: written, never changed
+      int bodyLen = 1 + varintSize(v.length) + v.length + (expire == 0 ? 0 : 1 + varintSize(expire));
+      ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + RING_LINE_MAX + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
+      buf.writeBytes(OK_HEAD);
+      if (ring != null) {
+        buf.writeBytes(RING_HEADER);
+        ByteBufUtil.writeAscii(buf, ring);
+        buf.writeByte('\r').writeByte('\n');
+      }
+      HttpHeadBytes.endHead(buf, close, keepAlive10, bodyLen);
+      if (head) {
+        return buf;
+      }
+      buf.writeByte(VALUE_TAG);
+      writeVarint(buf, v.length);
+      buf.writeBytes(v);
+      if (expire != 0) {
+        buf.writeByte(EXPIRE_TAG);
+        writeVarint(buf, expire);
+      }
+      return buf;
+    }
+
+    @Override
+    protected FullHttpResponse toMessage(ByteBufAllocator alloc) {
+      ByteBuf body = WriteWire.encodeResponse(alloc, value, expire);
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_PROTOBUF);
+      r.headers().set(WriteWire.NODE_HEADER, WriteWire.NODE_HEADER_VALUE);
+      if (ring != null) {
+        r.headers().set(RingCheck.HEADER, ring);
+      }
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+      return r;
+    }
+
+    private static int varintSize(long n) {
+      int size = 1;
+      while ((n & ~0x7fL) != 0) {
+        n >>>= 7;
+        size++;
+      }
+      return size;
+    }
+
+    private static void writeVarint(ByteBuf buf, long n) {
+      while ((n & ~0x7fL) != 0) {
+        buf.writeByte((int) ((n & 0x7f) | 0x80));
+        n >>>= 7;
+      }
+      buf.writeByte((int) n);
+    }
+  }
+}
