@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.GroupCache;
+import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.junit.jupiter.api.Test;
@@ -179,7 +181,7 @@ class HttpPeerTransportTest {
       for (String k : new String[] {"slow1", "fast1", "missing/../x", "slow2", "fast2"}) {
         RawHttp.Answer a = c.read();
         assertThat(a.status()).isEqualTo(200);
-        assertThat(org.groupcache4j.http.internal.protocol.Wire.decodeResponse(io.netty.buffer.Unpooled.wrappedBuffer(a.body())).toString())
+        assertThat(PeerMessages.decodeGetResponse(Unpooled.wrappedBuffer(a.body())).value().toString())
             .isEqualTo("value-" + k);
       }
       assertThat(c.read().status()).isEqualTo(405);

@@ -2,12 +2,14 @@ package org.groupcache4j.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.WriteResult;
+import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.ring.HashRing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,8 +97,7 @@ class PeerWritesTest {
     byte[] b = a.body();
     // 0a 03 "630" then 18 (field 3, varint) and the expiry in Unix nanoseconds
     assertThat(HexFormat.of().formatHex(b, 0, 6)).isEqualTo("0a0336333018");
-    long expire = org.groupcache4j.http.internal.protocol.WriteWire.decodeResponse(io.netty.buffer.Unpooled.wrappedBuffer(b))
-        .expireUnixNanos();
+    long expire = PeerMessages.decodeGetResponse(Unpooled.wrappedBuffer(b)).expireUnixNanos();
     long inTenMinutes = (System.currentTimeMillis() + 600_000) * 1_000_000;
     assertThat(expire).isBetween(inTenMinutes - 60_000_000_000L, inTenMinutes + 1_000_000L);
   }
@@ -105,7 +106,7 @@ class PeerWritesTest {
   void thePeerEndpointAnswersWrites() throws Exception {
     TestNode n = cluster(1).get(0);
     n.group.get("Tom");
-    byte[] set = org.groupcache4j.http.internal.protocol.WriteWire.encodeSetRequest("scores", "Tom", ByteView.of("631"), 0);
+    byte[] set = PeerMessages.encodeSetRequest("scores", "Tom", ByteView.of("631"), 0);
     try (RawHttp h = new RawHttp(n.port())) {
       h.send(("PUT /_groupcache/scores/Tom HTTP/1.1\r\nhost: x\r\ncontent-length: " + set.length + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII)).send(set);

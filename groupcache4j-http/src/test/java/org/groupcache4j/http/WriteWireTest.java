@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import org.groupcache4j.ByteView;
-import org.groupcache4j.http.internal.protocol.WriteWire;
+import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
 
@@ -42,64 +42,64 @@ class WriteWireTest {
 
   @Test
   void getResponseCarriesTheExpiryInField3() throws Exception {
-    ByteBuf b = WriteWire.encodeResponse(PooledByteBufAllocator.DEFAULT, ByteView.of("630"), EXPIRE);
+    ByteBuf b = PeerMessages.encodeGetResponse(PooledByteBufAllocator.DEFAULT, ByteView.of("630"), EXPIRE);
     try {
       assertThat(ByteBufUtil.getBytes(b)).isEqualTo(GET_RESPONSE);
     } finally {
       b.release();
     }
-    PeerValue pv = WriteWire.decodeResponse(Unpooled.wrappedBuffer(GET_RESPONSE));
+    PeerValue pv = PeerMessages.decodeGetResponse(Unpooled.wrappedBuffer(GET_RESPONSE));
     assertThat(pv.value().toString()).isEqualTo("630");
     assertThat(pv.expireUnixNanos()).isEqualTo(EXPIRE);
   }
 
   @Test
   void aValueWithoutExpiryIsGolangGroupcachesBytesAndExpire0ReadsAsNone() throws Exception {
-    ByteBuf b = WriteWire.encodeResponse(PooledByteBufAllocator.DEFAULT, ByteView.copyOf(TestNode.goValue("Tom")), 0);
+    ByteBuf b = PeerMessages.encodeGetResponse(PooledByteBufAllocator.DEFAULT, ByteView.copyOf(TestNode.goValue("Tom")), 0);
     try {
       assertThat(ByteBufUtil.getBytes(b)).isEqualTo(WireFormatTest.GO_TOM);
     } finally {
       b.release();
     }
-    PeerValue go = WriteWire.decodeResponse(Unpooled.wrappedBuffer(WireFormatTest.GO_TOM));
+    PeerValue go = PeerMessages.decodeGetResponse(Unpooled.wrappedBuffer(WireFormatTest.GO_TOM));
     assertThat(go.expireUnixNanos()).isZero();
     // groupcache-go v3 writes expire = 0 explicitly; minute_qps (field 2, a double) is skipped.
     byte[] v3 = HexFormat.of().parseHex("0a03363330" + "110000000000002440" + "1800");
-    PeerValue fromV3 = WriteWire.decodeResponse(Unpooled.wrappedBuffer(v3));
+    PeerValue fromV3 = PeerMessages.decodeGetResponse(Unpooled.wrappedBuffer(v3));
     assertThat(fromV3.value().toString()).isEqualTo("630");
     assertThat(fromV3.expireUnixNanos()).isZero();
   }
 
   @Test
   void setRequestIsTheProtosBytesBothWays() {
-    assertThat(WriteWire.encodeSetRequest("scores", "Tom", ByteView.of("630"), EXPIRE)).isEqualTo(SET_REQUEST);
-    WriteWire.SetRequestBody r = WriteWire.decodeSetRequest(Unpooled.wrappedBuffer(SET_REQUEST));
+    assertThat(PeerMessages.encodeSetRequest("scores", "Tom", ByteView.of("630"), EXPIRE)).isEqualTo(SET_REQUEST);
+    PeerMessages.SetRequestBody r = PeerMessages.decodeSetRequest(Unpooled.wrappedBuffer(SET_REQUEST));
     assertThat(r.group()).isEqualTo("scores");
     assertThat(r.key()).isEqualTo("Tom");
     assertThat(r.value().toString()).isEqualTo("630");
     assertThat(r.expireUnixNanos()).isEqualTo(EXPIRE);
     byte[] noExpire = HexFormat.of().parseHex("0a0673636f726573" + "1203546f6d" + "1a03363330");
-    assertThat(WriteWire.encodeSetRequest("scores", "Tom", ByteView.of("630"), 0)).isEqualTo(noExpire);
-    assertThat(WriteWire.decodeSetRequest(Unpooled.wrappedBuffer(noExpire)).expireUnixNanos()).isZero();
+    assertThat(PeerMessages.encodeSetRequest("scores", "Tom", ByteView.of("630"), 0)).isEqualTo(noExpire);
+    assertThat(PeerMessages.decodeSetRequest(Unpooled.wrappedBuffer(noExpire)).expireUnixNanos()).isZero();
   }
 
   @Test
   void aBodyThatIsNotASetRequestIsRefusedWithAReason() {
-    assertThatThrownBy(() -> WriteWire.decodeSetRequest(Unpooled.wrappedBuffer(new byte[] {0x1a, 0x05, 0x01})))
+    assertThatThrownBy(() -> PeerMessages.decodeSetRequest(Unpooled.wrappedBuffer(new byte[] {0x1a, 0x05, 0x01})))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a groupcache SetRequest");
-    assertThatThrownBy(() -> WriteWire.decodeSetRequest(Unpooled.wrappedBuffer(HexFormat.of().parseHex("1a03363330"))))
+    assertThatThrownBy(() -> PeerMessages.decodeSetRequest(Unpooled.wrappedBuffer(HexFormat.of().parseHex("1a03363330"))))
         .as("group and key are required").isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void removeKeysIsGroupcacheGosJson() {
-    assertThat(new String(WriteWire.encodeRemoveKeys("scores", List.of("Tom", "Jack")), StandardCharsets.UTF_8))
+    assertThat(new String(PeerMessages.encodeRemoveKeys("scores", List.of("Tom", "Jack")), StandardCharsets.UTF_8))
         .isEqualTo(REMOVE_KEYS_JSON);
-    WriteWire.RemoveKeysBody r = WriteWire.decodeRemoveKeys(Unpooled.copiedBuffer(REMOVE_KEYS_JSON, StandardCharsets.UTF_8));
+    PeerMessages.RemoveKeysBody r = PeerMessages.decodeRemoveKeys(Unpooled.copiedBuffer(REMOVE_KEYS_JSON, StandardCharsets.UTF_8));
     assertThat(r.group()).isEqualTo("scores");
     assertThat(r.keys()).containsExactly("Tom", "Jack");
     for (String bad : List.of("", "[]", "{\"group\":\"g\"}", "{\"group\":\"g\",\"keys\":[1]}", "{\"keys\":\"a\"}")) {
-      assertThatThrownBy(() -> WriteWire.decodeRemoveKeys(Unpooled.copiedBuffer(bad, StandardCharsets.UTF_8)))
+      assertThatThrownBy(() -> PeerMessages.decodeRemoveKeys(Unpooled.copiedBuffer(bad, StandardCharsets.UTF_8)))
           .as(bad).isInstanceOf(IllegalArgumentException.class);
     }
   }

@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
+import org.groupcache4j.http.internal.protocol.PeerHeaders;
+import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.RingCheck;
-import org.groupcache4j.http.internal.protocol.Wire;
-import org.groupcache4j.http.internal.protocol.WriteWire;
 import org.groupcache4j.peer.PeerValue;
 
 /**
@@ -90,10 +90,10 @@ final class AnswerReader {
       return notHttp(r, f);
     }
     status = r.status().code();
-    errorKind = status == 200 ? null : r.headers().get(Wire.ERROR_HEADER);
-    f.kind.heard(r.headers().contains(WriteWire.NODE_HEADER));
-    ring.heard(f.peer, r.headers().get(RingCheck.HEADER));
-    notFoundExpire = status == 200 ? null : r.headers().get(WriteWire.EXPIRE_HEADER);
+    errorKind = status == 200 ? null : r.headers().get(PeerHeaders.ERROR);
+    f.kind.heard(r.headers().contains(PeerHeaders.NODE));
+    ring.heard(f.peer, r.headers().get(PeerHeaders.RING));
+    notFoundExpire = status == 200 ? null : r.headers().get(PeerHeaders.EXPIRE);
     keepAlive = HttpUtil.isKeepAlive(r);
     contentLength = HttpUtil.getContentLength(r, -1L);
     return contentLength > maxResponseBytes ? tooLarge(f) : null;
@@ -149,7 +149,7 @@ final class AnswerReader {
       return failure;
     }
     try {
-      return WriteWire.decodeResponse(content);
+      return PeerMessages.decodeGetResponse(content);
     } catch (IOException e) {
       return f.failure(PeerFetchException.Reason.BAD_ANSWER, "answered 200 with a body that is not a groupcache "
           + "GetResponse (" + content.readableBytes() + " bytes): " + e.getMessage(), e); // whole: the connection is fine

@@ -17,11 +17,11 @@ import org.groupcache4j.http.PeerFetchException.Reason;
 import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.http1.IoResources;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
+import org.groupcache4j.http.internal.protocol.PeerHeaders;
+import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.PeerPaths;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
 import org.groupcache4j.http.internal.protocol.RingCheck;
-import org.groupcache4j.http.internal.protocol.Wire;
-import org.groupcache4j.http.internal.protocol.WriteWire;
 import org.groupcache4j.http.internal.security.PeerSecurity;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
@@ -149,18 +149,18 @@ public final class PeerHttpClient implements PeerClient {
   @Override
   public CompletableFuture<Void> removeAll(String group, List<String> keys) {
     return write(group, keys.size() + " keys", new Fetch.Write("POST", PeerPaths.REMOVE_KEYS,
-        WriteWire.CONTENT_TYPE_JSON.toString(), WriteWire.encodeRemoveKeys(group, keys)));
+        PeerHeaders.CONTENT_TYPE_JSON.toString(), PeerMessages.encodeRemoveKeys(group, keys)));
   }
 
   @Override
   public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
-    return write(group, key, new Fetch.Write("PUT", PeerPaths.escape(key), Wire.CONTENT_TYPE_PROTOBUF.toString(),
-        WriteWire.encodeSetRequest(group, key, value, expireUnixNanos)));
+    return write(group, key, new Fetch.Write("PUT", PeerPaths.escape(key), PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+        PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)));
   }
 
   /**
    * Sends a write, but only to one of our nodes: a peer not heard from yet is probed first, and a
-   * peer whose answers lack {@link WriteWire#NODE_HEADER} (golang/groupcache, which would take any
+   * peer whose answers lack {@link PeerHeaders#NODE} (golang/groupcache, which would take any
    * method for a GET and load the key) is not sent it; the write fails at once, naming the peer.
    */
   private CompletableFuture<Void> write(String group, String what, Fetch.Write w) {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.http.internal.protocol.PeerPaths;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
 import org.groupcache4j.http.internal.protocol.RingCheck;
@@ -69,7 +70,7 @@ final class PeerRequests {
     return buf.writeBytes(CRLF);
   }
 
-  private static final byte[] RING_HEADER = (RingCheck.HEADER + ": ").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RING_HEADER = (PeerHeaders.RING + ": ").getBytes(StandardCharsets.US_ASCII);
 
   /** The node's ring fingerprint, sent and compared with the answers'. */
   RingCheck ring() {

@@ -1,37 +1,25 @@
 package org.groupcache4j.http.internal.peerserver;
 
-import static org.groupcache4j.http.internal.http1.HttpHeadBytes.ascii;
-
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.groupcache4j.ByteView;
 import org.groupcache4j.http.internal.http1.Exchange;
-import org.groupcache4j.http.internal.http1.HttpHeadBytes;
 import org.groupcache4j.http.internal.http1.InFlight;
 import org.groupcache4j.http.internal.http1.Responder;
 import org.groupcache4j.http.internal.http1.Response;
 import org.groupcache4j.http.internal.http1.Routes;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
+import org.groupcache4j.http.internal.protocol.PeerHeaders;
+import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.PeerPaths;
 import org.groupcache4j.http.internal.protocol.PeerPaths.GroupKey;
 import org.groupcache4j.http.internal.protocol.RingCheck;
-import org.groupcache4j.http.internal.protocol.Wire;
-import org.groupcache4j.http.internal.protocol.WriteWire;
-import org.groupcache4j.internal.ByteViews;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.peer.PeerRequestHandler;
@@ -45,22 +33,23 @@ import org.groupcache4j.peer.PeerValue;
  *
  * <p>The path is percent-decoded with {@code +} kept as {@code +}; the group is the first segment
  * after the base path and the key everything after the next {@code /}. Answers:
- * {@code 200 application/x-protobuf} with a {@code GetResponse}; {@code 400} for a malformed path,
- * a bad percent-escape or a too long key; errors of the handler as {@link PeerErrors#answerFor}
- * says (404 unknown group, 500 with {@link Wire#ERROR_HEADER} for the loader's). Error bodies are
- * one line of text. The writes of groupcache-go ({@link WriteWire}): {@code PUT} with a
- * {@code SetRequest}, {@code DELETE}, {@code POST {group}/_remove-keys/}, answered 200, 400 (bad
- * body), 404 (unknown group) or 405 (any other method, or POST elsewhere). Every answer carries
- * {@link WriteWire#NODE_HEADER}, so that our clients know this node takes writes.
+ * {@code 200 application/x-protobuf} with a {@code GetResponse} ({@link ValueResponse}); {@code 400}
+ * for a malformed path, a bad percent-escape or a too long key; errors of the handler as
+ * {@link PeerErrors#answerFor} says (404 unknown group, 500 with {@link PeerHeaders#ERROR} for the
+ * loader's). Error bodies are one line of text. The writes of groupcache-go
+ * ({@link PeerMessages}): {@code PUT} with a {@code SetRequest}, {@code DELETE},
+ * {@code POST {group}/_remove-keys/}, answered 200, 400 (bad body), 404 (unknown group) or 405 (any
+ * other method, or POST elsewhere). Every answer carries {@link PeerHeaders#NODE}, so that our
+ * clients know this node takes writes.
  */
 public final class PeerEndpoint {
   private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.http", Duration.ofSeconds(10));
-  private static final Response.Header NOT_FOUND = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.NOT_FOUND);
-  private static final Response.Header LOAD_FAILED = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.LOAD_FAILED);
-  private static final Response.Header LOAD_TIMEOUT = Response.Header.of(Wire.ERROR_HEADER.toString(), Wire.LOAD_TIMEOUT);
-  /** On every answer: this is one of our nodes, which takes writes (see {@link WriteWire}). */
+  private static final Response.Header NOT_FOUND = errorHeader(PeerHeaders.NOT_FOUND);
+  private static final Response.Header LOAD_FAILED = errorHeader(PeerHeaders.LOAD_FAILED);
+  private static final Response.Header LOAD_TIMEOUT = errorHeader(PeerHeaders.LOAD_TIMEOUT);
+  /** On every answer: this is one of our nodes, which takes writes. */
   private static final Response.Header NODE =
-      Response.Header.of(WriteWire.NODE_HEADER.toString(), WriteWire.NODE_HEADER_VALUE.toString());
+      Response.Header.of(PeerHeaders.NODE.toString(), PeerHeaders.NODE_WRITES.toString());
   /** The largest write body read: a SetRequest with its value, or a _remove-keys list. */
   static final int MAX_WRITE_BODY = 64 << 20;
 
@@ -131,7 +120,7 @@ public final class PeerEndpoint {
   private void get(Exchange ex) {
     GroupKey gk = groupAndKey(ex);
     if (gk != null) {
-      String theirs = ex.headers().get(RingCheck.HEADER);
+      String theirs = ex.headers().get(PeerHeaders.RING);
       if (ring.differs(theirs)) {
         ring.mismatch("at " + ex.remoteHost() + " (it asked this node)", theirs);
       }
@@ -155,9 +144,9 @@ public final class PeerEndpoint {
     if (gk == null) {
       return;
     }
-    WriteWire.SetRequestBody set;
+    PeerMessages.SetRequestBody set;
     try {
-      set = WriteWire.decodeSetRequest(body(ex));
+      set = PeerMessages.decodeSetRequest(body(ex));
     } catch (IllegalArgumentException e) {
       ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
       return;
@@ -195,9 +184,9 @@ public final class PeerEndpoint {
           + PeerPaths.REMOVE_KEYS).with(NODE));
       return;
     }
-    WriteWire.RemoveKeysBody rk;
+    PeerMessages.RemoveKeysBody rk;
     try {
-      rk = WriteWire.decodeRemoveKeys(body(ex));
+      rk = PeerMessages.decodeRemoveKeys(body(ex));
     } catch (IllegalArgumentException e) {
       ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
       return;
@@ -238,13 +227,13 @@ public final class PeerEndpoint {
   private Response answer(PeerValue v, Throwable err, String group, String key) {
     String fingerprint = ring.ours();
     if (err == null && v != null && v.found()) {
-      return new Value(v.value(), v.expireUnixNanos(), fingerprint);
+      return new ValueResponse(v.value(), v.expireUnixNanos(), fingerprint);
     }
     Response.Header ringHeader = fingerprint == null ? null : ringHeader(fingerprint);
     if (err == null && v != null) { // a not-found the owner caches: how long the asker may keep it
       Response.Simple nf = Response.text(500, v.notFoundDetail() != null ? v.notFoundDetail() : "not found");
       Response.Header expire = v.expireUnixNanos() == 0 ? null
-          : Response.Header.of(WriteWire.EXPIRE_HEADER.toString(), Long.toString(v.expireUnixNanos()));
+          : Response.Header.of(PeerHeaders.EXPIRE.toString(), Long.toString(v.expireUnixNanos()));
       return nf.with(NOT_FOUND, NODE, expire, ringHeader);
     }
     return errorAnswer(err != null ? err : new IllegalStateException("the peer request handler completed with null"),
@@ -255,7 +244,7 @@ public final class PeerEndpoint {
   private Response.Header ringHeader(String fingerprint) {
     RingHeader h = lastRingHeader;
     if (h == null || !h.fingerprint().equals(fingerprint)) {
-      h = new RingHeader(fingerprint, Response.Header.of(RingCheck.HEADER.toString(), fingerprint));
+      h = new RingHeader(fingerprint, Response.Header.of(PeerHeaders.RING.toString(), fingerprint));
       lastRingHeader = h;
     }
     return h.header();
@@ -276,93 +265,14 @@ public final class PeerEndpoint {
 
   private static Response.Header errorKind(String kind) {
     return switch (kind) {
-      case Wire.NOT_FOUND -> NOT_FOUND;
-      case Wire.LOAD_TIMEOUT -> LOAD_TIMEOUT;
-      case Wire.LOAD_FAILED -> LOAD_FAILED;
-      default -> Response.Header.of(Wire.ERROR_HEADER.toString(), kind);
+      case PeerHeaders.NOT_FOUND -> NOT_FOUND;
+      case PeerHeaders.LOAD_TIMEOUT -> LOAD_TIMEOUT;
+      case PeerHeaders.LOAD_FAILED -> LOAD_FAILED;
+      default -> errorHeader(kind);
     };
   }
 
-
-  /**
-   * A {@code 200} with a {@code GetResponse} (field 1, the value; field 3, its expiry, when it has
-   * one), written as bytes: the head and the protobuf framing copied with the value into one
-   * direct buffer, so one write and no later copy (a native transport copies heap buffers into
-   * direct memory before writing them anyway).
-   */
-  private static final class Value extends Response {
-    private static final byte[] OK_HEAD = ascii("HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\n"
-        + WriteWire.NODE_HEADER + ": " + WriteWire.NODE_HEADER_VALUE + "\r\n");
-    private static final int VALUE_TAG = 0x0a; // GetResponse.value: field 1, length-delimited
-    private static final int EXPIRE_TAG = 0x18; // GetResponse.expire: field 3, varint
-
-    private static final byte[] RING_HEADER = ascii(RingCheck.HEADER + ": ");
-    private static final int RING_LINE_MAX = RING_HEADER.length + 16 + 2;
-
-    private final ByteView value;
-    private final long expire;
-    private final String ring; // this node's ring fingerprint, or null
-
-    Value(ByteView value, long expireUnixNanos, String ring) {
-      super(200);
-      this.value = value;
-      this.expire = expireUnixNanos;
-      this.ring = ring != null && ring.length() <= 16 ? ring : null;
-    }
-
-    @Override
-    protected ByteBuf encode(ByteBufAllocator alloc, boolean close, boolean keepAlive10, boolean head) {
-      byte[] v = ByteViews.array(value); // read only: written, never changed
-      int bodyLen = 1 + varintSize(v.length) + v.length + (expire == 0 ? 0 : 1 + varintSize(expire));
-      ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + RING_LINE_MAX + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
-      buf.writeBytes(OK_HEAD);
-      if (ring != null) {
-        buf.writeBytes(RING_HEADER);
-        ByteBufUtil.writeAscii(buf, ring);
-        buf.writeByte('\r').writeByte('\n');
-      }
-      HttpHeadBytes.endHead(buf, close, keepAlive10, bodyLen);
-      if (head) {
-        return buf;
-      }
-      buf.writeByte(VALUE_TAG);
-      writeVarint(buf, v.length);
-      buf.writeBytes(v);
-      if (expire != 0) {
-        buf.writeByte(EXPIRE_TAG);
-        writeVarint(buf, expire);
-      }
-      return buf;
-    }
-
-    @Override
-    protected FullHttpResponse toMessage(ByteBufAllocator alloc) {
-      ByteBuf body = WriteWire.encodeResponse(alloc, value, expire);
-      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, Wire.CONTENT_TYPE_PROTOBUF);
-      r.headers().set(WriteWire.NODE_HEADER, WriteWire.NODE_HEADER_VALUE);
-      if (ring != null) {
-        r.headers().set(RingCheck.HEADER, ring);
-      }
-      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-      return r;
-    }
-
-    private static int varintSize(long n) {
-      int size = 1;
-      while ((n & ~0x7fL) != 0) {
-        n >>>= 7;
-        size++;
-      }
-      return size;
-    }
-
-    private static void writeVarint(ByteBuf buf, long n) {
-      while ((n & ~0x7fL) != 0) {
-        buf.writeByte((int) ((n & 0x7f) | 0x80));
-        n >>>= 7;
-      }
-      buf.writeByte((int) n);
-    }
+  private static Response.Header errorHeader(String kind) {
+    return Response.Header.of(PeerHeaders.ERROR.toString(), kind);
   }
 }

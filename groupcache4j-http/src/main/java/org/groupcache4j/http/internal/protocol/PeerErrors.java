@@ -40,7 +40,7 @@ public final class PeerErrors {
   private PeerErrors() {}
 
   /**
-   * An error answer: its status, its one-line reason, the value of {@link Wire#ERROR_HEADER}
+   * An error answer: its status, its one-line reason, the value of {@link PeerHeaders#ERROR}
    * ({@code null} for errors that are not the owner's loader's), and the failure itself when it
    * is not one the protocol expects (worth logging), else {@code null}.
    */
@@ -52,11 +52,11 @@ public final class PeerErrors {
     if (t instanceof UnknownGroupException) {
       return new ErrorAnswer(404, "no such group: " + Text.oneLine(group, MAX_ERROR_TEXT), null, null);
     } else if (t instanceof KeyNotFoundException nf) {
-      return loaderError(nf.detail() != null ? nf.detail() : "not found", Wire.NOT_FOUND);
+      return loaderError(nf.detail() != null ? nf.detail() : "not found", PeerHeaders.NOT_FOUND);
     } else if (t instanceof LoadTimeoutException) {
-      return loaderError(t.getMessage(), Wire.LOAD_TIMEOUT);
+      return loaderError(t.getMessage(), PeerHeaders.LOAD_TIMEOUT);
     } else if (t instanceof GroupCacheException) { // LoadException too: its message names what failed and why
-      return loaderError(t.getMessage(), Wire.LOAD_FAILED);
+      return loaderError(t.getMessage(), PeerHeaders.LOAD_FAILED);
     } else if (t instanceof IllegalArgumentException) {
       return new ErrorAnswer(400, "bad request: " + detail(t.getMessage()), null, null);
     }
@@ -76,9 +76,9 @@ public final class PeerErrors {
     String text = firstLine(body);
     if (errorKind != null) {
       switch (errorKind) {
-        case Wire.NOT_FOUND:
+        case PeerHeaders.NOT_FOUND:
           return new KeyNotFoundException(group, key, peer, text);
-        case Wire.LOAD_TIMEOUT:
+        case PeerHeaders.LOAD_TIMEOUT:
           return LoadTimeoutException.fromOwner(group, key, peer, text);
         default:
           return LoadException.fromOwner(group, key, peer, text);

@@ -1,16 +1,14 @@
 package org.groupcache4j.http.internal.protocol;
 
-import io.netty.util.AsciiString;
 import org.groupcache4j.peer.PeerRequestHandler;
 
 /**
- * The ring fingerprint our nodes exchange in {@link #HEADER} on peer requests and answers, so
- * that a node notices a peer whose peer list differs from its own. Compares what a peer sent with
- * the node's own ({@link PeerRequestHandler#ringFingerprint}) and tells the node of a difference.
- * A peer that sends none (golang/groupcache) is never a mismatch.
+ * The ring fingerprint our nodes exchange in {@link PeerHeaders#RING} on peer requests and
+ * answers, so that a node notices a peer whose peer list differs from its own. Compares what a peer
+ * sent with the node's own ({@link PeerRequestHandler#ringFingerprint}) and tells the node of a
+ * difference. A peer that sends none (golang/groupcache) is never a mismatch.
  */
 public final class RingCheck {
-  public static final AsciiString HEADER = AsciiString.cached("x-groupcache4j-ring");
   /** For clients of no node (e.g. the warm-up): sends nothing, checks nothing. */
   public static final RingCheck NONE = new RingCheck(null);
 

@@ -26,7 +26,7 @@ import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.PeerFetchException.Reason;
-import org.groupcache4j.http.internal.protocol.Wire;
+import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
 
@@ -90,15 +90,15 @@ class AnswerReaderTest {
   void errorAnswersFollowTheErrorContract() {
     AnswerReader reader = new AnswerReader(1024, PooledByteBufAllocator.DEFAULT);
     byte[] text = "no row for Tom\nsecond line\n".getBytes(StandardCharsets.UTF_8);
-    Object notFound = read(reader, fetch, head(500, text.length, Wire.ERROR_HEADER.toString(), Wire.NOT_FOUND),
+    Object notFound = read(reader, fetch, head(500, text.length, PeerHeaders.ERROR.toString(), PeerHeaders.NOT_FOUND),
         new DefaultLastHttpContent(buf(text)));
     assertThat(notFound).isInstanceOfSatisfying(KeyNotFoundException.class, e -> {
       assertThat(e.owner()).isEqualTo("http://peer:8001");
       assertThat(e.detail()).isEqualTo("no row for Tom");
     });
-    assertThat(read(reader, fetch, head(500, text.length, Wire.ERROR_HEADER.toString(), Wire.LOAD_TIMEOUT),
+    assertThat(read(reader, fetch, head(500, text.length, PeerHeaders.ERROR.toString(), PeerHeaders.LOAD_TIMEOUT),
         new DefaultLastHttpContent(buf(text)))).isInstanceOf(LoadTimeoutException.class);
-    assertThat(read(reader, fetch, head(500, text.length, Wire.ERROR_HEADER.toString(), Wire.LOAD_FAILED),
+    assertThat(read(reader, fetch, head(500, text.length, PeerHeaders.ERROR.toString(), PeerHeaders.LOAD_FAILED),
         new DefaultLastHttpContent(buf(text)))).isInstanceOfSatisfying(LoadException.class,
         e -> assertThat(e).hasMessageContaining("no row for Tom"));
     Object plain = read(reader, fetch, head(404, text.length), new DefaultLastHttpContent(buf(text)));
