@@ -351,16 +351,6 @@ public final class GroupCache implements AutoCloseable {
   /** Answers peers: reads from the stores or a local load, writes applied to this node alone. */
   private final class PeerHandler implements PeerRequestHandler {
     @Override
-    public CompletableFuture<ByteView> handle(String group, String key) {
-      return serve(group, key).thenApply(e -> {
-        if (e.value == null) {
-          throw new KeyNotFoundException(group, key, null, e.notFoundDetail);
-        }
-        return e.value;
-      });
-    }
-
-    @Override
     public CompletableFuture<PeerValue> get(String group, String key) {
       return serve(group, key).thenApply(Group::toPeerValue);
     }

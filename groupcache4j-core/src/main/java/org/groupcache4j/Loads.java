@@ -96,7 +96,7 @@ final class Loads {
     CompletableFuture<PeerValue> fetch;
     long start = System.nanoTime();
     try {
-      fetch = owner.fetchValue(group, key);
+      fetch = owner.fetch(group, key);
     } catch (RuntimeException e) {
       fetch = CompletableFuture.failedFuture(e);
     }

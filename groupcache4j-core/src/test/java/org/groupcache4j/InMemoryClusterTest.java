@@ -150,7 +150,7 @@ class InMemoryClusterTest {
     // Node a's ring says b owns the key, but a request that reached a from a peer is answered by a.
     String key = keyOwnedBy("mem://b");
     long before = network.requests();
-    ByteView v = nodes.get(0).peerRequestHandler().handle("scores", key).join();
+    ByteView v = nodes.get(0).peerRequestHandler().get("scores", key).join().value();
     assertThat(v.toString()).isEqualTo("value-of-" + key);
     assertThat(network.requests()).isEqualTo(before);
     assertThat(loadedBy.get(key)).containsExactly("mem://a");

@@ -111,17 +111,12 @@ public final class InMemoryNetwork {
     }
 
     @Override
-    public CompletableFuture<ByteView> fetch(String group, String key) {
-      return fetchValue(group, key).thenApply(pv -> pv.valueOrNotFound(group, key, url));
-    }
-
-    @Override
-    public CompletableFuture<PeerValue> fetchValue(String group, String key) {
+    public CompletableFuture<PeerValue> fetch(String group, String key) {
       CompletableFuture<Void> gate = frozen.get(url);
       if (gate != null) {
-        return track(gate.thenCompose(x -> fetchValueNow(group, key)));
+        return track(gate.thenCompose(x -> fetchNow(group, key)));
       }
-      return fetchValueNow(group, key);
+      return fetchNow(group, key);
     }
 
     @Override
@@ -159,7 +154,7 @@ public final class InMemoryNetwork {
       return mine;
     }
 
-    private CompletableFuture<PeerValue> fetchValueNow(String group, String key) {
+    private CompletableFuture<PeerValue> fetchNow(String group, String key) {
       PeerRequestHandler h;
       try {
         h = reach();

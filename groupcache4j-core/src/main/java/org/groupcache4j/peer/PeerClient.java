@@ -8,9 +8,11 @@ import org.groupcache4j.ByteView;
 /**
  * Talks to one remote peer. Implementations are asynchronous and never block the caller.
  *
- * <p>A fetch's future completes:
+ * <p>A {@link #fetch}'s future completes:
  * <ul>
- *   <li>with the value, when the owner answered with one;</li>
+ *   <li>with the value and its expiry, when the owner answered with one;</li>
+ *   <li>with {@link PeerValue#notFound}, when the owner answered "not found" and caches that
+ *       answer (its expiry says until when the asker may keep it too);</li>
  *   <li>exceptionally with a {@link org.groupcache4j.GroupCacheException} whose
  *       {@code owner()} is this peer ({@link org.groupcache4j.LoadException},
  *       {@link org.groupcache4j.LoadTimeoutException} or
@@ -31,8 +33,11 @@ public interface PeerClient extends AutoCloseable {
   /** The peer's URL, as named in the peer list. */
   String url();
 
-  /** Asks the peer for {@code key} of {@code group}; the peer answers it without forwarding. */
-  CompletableFuture<ByteView> fetch(String group, String key);
+  /**
+   * Asks the peer for {@code key} of {@code group}, with the answer's expiry; the peer answers it
+   * without forwarding. How the future completes is said above.
+   */
+  CompletableFuture<PeerValue> fetch(String group, String key);
 
   /**
    * Asks the peer something cheap that it answers without loading anything, to tell a live peer
@@ -55,15 +60,6 @@ public interface PeerClient extends AutoCloseable {
    */
   default CompletableFuture<Integer> failPending(Throwable cause) {
     return CompletableFuture.completedFuture(0);
-  }
-
-  /**
-   * Like {@link #fetch}, with the answer's expiry; a not-found answer that the peer caches may
-   * arrive as {@link PeerValue#notFound} instead of a {@link org.groupcache4j.KeyNotFoundException}.
-   * Default: {@link #fetch}, with no expiry.
-   */
-  default CompletableFuture<PeerValue> fetchValue(String group, String key) {
-    return fetch(group, key).thenApply(v -> PeerValue.of(v, 0));
   }
 
   /** Asks the peer to drop {@code key} of {@code group} from its stores (a DELETE). */

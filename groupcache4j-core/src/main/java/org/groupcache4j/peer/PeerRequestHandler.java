@@ -10,28 +10,22 @@ import org.groupcache4j.ByteView;
  * that briefly disagree about membership cannot loop.
  *
  * <p>The handler of a {@link org.groupcache4j.GroupCache} ({@code peerRequestHandler()})
- * implements every method. The defaults are for handlers written as a lambda, e.g. in tests:
- * {@link #get} wraps {@link #handle}, and the writes throw {@link UnsupportedOperationException}
- * (a transport answers them {@code 405}).
+ * implements every method. The defaults are for handlers written as a lambda of {@link #get},
+ * e.g. in tests: the writes throw {@link UnsupportedOperationException} (a transport answers them
+ * {@code 405}), and there is no ring fingerprint.
  */
 @FunctionalInterface
 public interface PeerRequestHandler {
   /**
    * Answers a peer's request for {@code key} of {@code group}.
    *
-   * @return a future completed with the value, or exceptionally with
-   *     {@link org.groupcache4j.UnknownGroupException}, {@link org.groupcache4j.KeyNotFoundException},
-   *     {@link org.groupcache4j.LoadTimeoutException} or {@link org.groupcache4j.LoadException}
+   * @return a future completed with the value and its expiry, or with {@link PeerValue#notFound}
+   *     when the node caches "not found" (its expiry then says for how long the asker may keep
+   *     it); or completed exceptionally with {@link org.groupcache4j.UnknownGroupException},
+   *     {@link org.groupcache4j.KeyNotFoundException}, {@link org.groupcache4j.LoadTimeoutException}
+   *     or {@link org.groupcache4j.LoadException}
    */
-  CompletableFuture<ByteView> handle(String group, String key);
-
-  /**
-   * Like {@link #handle}, with the answer's expiry, and "not found" as a {@link PeerValue} when
-   * the node caches it (its expiry then says for how long the asker may keep it).
-   */
-  default CompletableFuture<PeerValue> get(String group, String key) {
-    return handle(group, key).thenApply(v -> PeerValue.of(v, 0));
-  }
+  CompletableFuture<PeerValue> get(String group, String key);
 
   /**
    * Drops {@code key} of {@code group} from this node's stores; a load or fetch of it in flight

@@ -1,9 +1,7 @@
 package org.groupcache4j.peer;
 
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
 import org.groupcache4j.ByteView;
-import org.groupcache4j.KeyNotFoundException;
 
 /**
  * A peer's answer for a key, with its expiry: a value, or "not found" (when the answering node
@@ -31,18 +29,5 @@ public record PeerValue(ByteView value, String notFoundDetail, long expireUnixNa
   /** Whether this is a value (not "not found"). */
   public boolean found() {
     return value != null;
-  }
-
-  /**
-   * The value, for {@link PeerClient#fetch}'s contract.
-   *
-   * @throws java.util.concurrent.CompletionException with the {@link KeyNotFoundException} of
-   *     {@code peer} when this is "not found"
-   */
-  public ByteView valueOrNotFound(String group, String key, String peer) {
-    if (value == null) {
-      throw new CompletionException(new KeyNotFoundException(group, key, peer, notFoundDetail));
-    }
-    return value;
   }
 }

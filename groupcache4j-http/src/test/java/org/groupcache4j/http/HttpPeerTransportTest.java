@@ -37,6 +37,7 @@ import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
 import org.groupcache4j.peer.PeerRequestHandler;
+import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
 
 /** The transport's lifecycle and serving rules: binding, closing, pipelining, mounting. */
@@ -161,10 +162,10 @@ class HttpPeerTransportTest {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          return ByteView.of("value-" + key);
+          return PeerValue.of(ByteView.of("value-" + key), 0);
         });
       }
-      return CompletableFuture.completedFuture(ByteView.of("value-" + key));
+      return CompletableFuture.completedFuture(PeerValue.of(ByteView.of("value-" + key), 0));
     };
     HttpPeerTransport t = HttpPeerTransport.builder().eventLoopThreads(1)
         .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build();
@@ -288,7 +289,7 @@ class HttpPeerTransportTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return ByteView.of(group + ":" + key);
+      return PeerValue.of(ByteView.of(group + ":" + key), 0);
     });
   }
 }

@@ -14,12 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.groupcache4j.ByteView;
 import org.groupcache4j.GroupCacheException;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -179,7 +179,7 @@ class PeerClientTest {
           .hasMessageContaining("larger than maxResponseBytes (4096 bytes)")
           .extracting(e -> ((PeerFetchException) e).reason()).isEqualTo(PeerFetchException.Reason.BAD_ANSWER);
       PeerClient roomy = transport(b -> b.maxResponseBytes(8192)).client(big.url());
-      assertThat(roomy.fetch("scores", "k").join().length()).isEqualTo(5000);
+      assertThat(roomy.fetch("scores", "k").join().value().length()).isEqualTo(5000);
     }
   }
 
@@ -200,13 +200,13 @@ class PeerClientTest {
     try (FakePeer peer = new FakePeer((c, r, head) -> FakePeer.protobufOk("v".getBytes(StandardCharsets.US_ASCII)))) {
       PeerClient client = transport(b -> b.maxConnectionsPerPeer(8)).client(peer.url());
       for (int i = 0; i < 300; i++) {
-        assertThat(client.fetch("scores", "k" + i).get(5, TimeUnit.SECONDS).toString()).isEqualTo("v");
+        assertThat(client.fetch("scores", "k" + i).get(5, TimeUnit.SECONDS).value().toString()).isEqualTo("v");
       }
       assertThat(peer.connections.get()).as("sequential fetches share one connection").isEqualTo(1);
 
       // 2,000 fetches, 200 at a time: never more than the pool's 8 connections
       for (int wave = 0; wave < 10; wave++) {
-        List<CompletableFuture<ByteView>> fs = new ArrayList<>();
+        List<CompletableFuture<PeerValue>> fs = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
           fs.add(client.fetch("scores", "w" + wave + "-" + i));
         }
@@ -223,8 +223,8 @@ class PeerClientTest {
     try (FakePeer peer = new FakePeer((c, r, head) -> r == 1
         ? FakePeer.protobufOk(("conn" + c).getBytes(StandardCharsets.US_ASCII)) : FakePeer.CLOSE)) {
       PeerClient client = transport(b -> b.maxConnectionsPerPeer(1)).client(peer.url());
-      assertThat(client.fetch("scores", "a").get(5, TimeUnit.SECONDS).toString()).isEqualTo("conn1");
-      assertThat(client.fetch("scores", "b").get(5, TimeUnit.SECONDS).toString()).isEqualTo("conn2");
+      assertThat(client.fetch("scores", "a").get(5, TimeUnit.SECONDS).value().toString()).isEqualTo("conn1");
+      assertThat(client.fetch("scores", "b").get(5, TimeUnit.SECONDS).value().toString()).isEqualTo("conn2");
       assertThat(peer.connections.get()).isEqualTo(2);
     }
     // a fresh connection that closes without answering is not retried
@@ -276,7 +276,7 @@ class PeerClientTest {
       return FakePeer.protobufOk(head.substring(head.indexOf("/k") + 1, head.indexOf(" HTTP")).getBytes(StandardCharsets.US_ASCII));
     })) {
       PeerClient client = transport(b -> b.maxConnectionsPerPeer(1).maxPendingFetchesPerPeer(2)).client(peer.url());
-      List<CompletableFuture<ByteView>> fs = new ArrayList<>();
+      List<CompletableFuture<PeerValue>> fs = new ArrayList<>();
       for (int i = 1; i <= 3; i++) {
         fs.add(client.fetch("scores", "k" + i)); // one on the connection, two in line
       }
@@ -286,7 +286,7 @@ class PeerClientTest {
       assertThat(fs).noneMatch(CompletableFuture::isDone);
       answer.countDown();
       for (int i = 0; i < 3; i++) {
-        assertThat(fs.get(i).get(10, TimeUnit.SECONDS).toString()).isEqualTo("k" + (i + 1));
+        assertThat(fs.get(i).get(10, TimeUnit.SECONDS).value().toString()).isEqualTo("k" + (i + 1));
       }
       assertThat(peer.connections.get()).as("the waiting fetches took the one connection in turn").isEqualTo(1);
       assertThat(peer.requests).hasSize(3);
@@ -299,21 +299,21 @@ class PeerClientTest {
         ? FakePeer.SILENCE : FakePeer.protobufOk("v".getBytes(StandardCharsets.US_ASCII)))) {
       HttpPeerTransport t = transport(b -> b.eventLoopThreads(2).maxConnectionsPerPeer(2).responseTimeout(Duration.ofSeconds(60)));
       PeerClient client = t.client(peer.url());
-      List<CompletableFuture<ByteView>> hung = new ArrayList<>();
+      List<CompletableFuture<PeerValue>> hung = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         hung.add(client.fetch("scores", "hang" + i)); // two on the connections, three in line
       }
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> peer.requests.size() == 2);
       IOException down = new IOException("peer judged down: 3 probes unanswered");
       assertThat(t.failPending(peer.url(), down).get(5, TimeUnit.SECONDS)).isEqualTo(5);
-      for (CompletableFuture<ByteView> f : hung) {
+      for (CompletableFuture<PeerValue> f : hung) {
         Throwable e = failureOf(f);
         assertThat(e).isInstanceOf(PeerFetchException.class).hasCause(down)
             .hasMessageContaining("released before its answer: peer judged down");
         assertThat(((PeerFetchException) e).reason()).isEqualTo(PeerFetchException.Reason.RELEASED);
       }
       assertThat(t.failPending(peer.url(), down).get(5, TimeUnit.SECONDS)).as("nothing left to release").isZero();
-      assertThat(client.fetch("scores", "later").get(10, TimeUnit.SECONDS).toString()).isEqualTo("v");
+      assertThat(client.fetch("scores", "later").get(10, TimeUnit.SECONDS).value().toString()).isEqualTo("v");
       assertThat(t.failPending("http://127.0.0.1:1", down).get(5, TimeUnit.SECONDS)).as("another peer").isZero();
     }
   }

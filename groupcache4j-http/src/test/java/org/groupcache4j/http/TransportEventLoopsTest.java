@@ -18,6 +18,7 @@ import org.groupcache4j.ByteView;
 import org.groupcache4j.http.internal.client.PeerHttpClient;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
+import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -74,9 +75,9 @@ class TransportEventLoopsTest {
         AtomicReference<Thread> answeredOn = new AtomicReference<>();
         Thread loopThread = loop.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
         // the callback is registered on the loop, before the loop can read the answer
-        CompletableFuture<ByteView> f = loop.submit(() -> client.fetch("scores", "k")
+        CompletableFuture<PeerValue> f = loop.submit(() -> client.fetch("scores", "k")
             .whenComplete((v, err) -> answeredOn.set(Thread.currentThread()))).get(5, TimeUnit.SECONDS);
-        assertThat(f.get(5, TimeUnit.SECONDS).toString()).isEqualTo("v");
+        assertThat(f.get(5, TimeUnit.SECONDS).value().toString()).isEqualTo("v");
         assertThat(answeredOn.get()).as("no hand-over to another thread").isSameAs(loopThread);
       }
       // one pool per loop: each loop opened its own connection, and reused it
@@ -93,7 +94,7 @@ class TransportEventLoopsTest {
       PeerClient client = t.client(peer.url());
       await().atMost(Duration.ofSeconds(5)).until(() -> peer.connections.get() == 1);
       assertThat(peer.requests).isEmpty();
-      assertThat(client.fetch("scores", "k").get(5, TimeUnit.SECONDS).toString()).isEqualTo("conn1");
+      assertThat(client.fetch("scores", "k").get(5, TimeUnit.SECONDS).value().toString()).isEqualTo("conn1");
       assertThat(peer.connections.get()).isEqualTo(1);
     }
   }
@@ -106,12 +107,12 @@ class TransportEventLoopsTest {
     AtomicInteger served = new AtomicInteger();
     PeerRequestHandler handler = (group, key) -> {
       served.incrementAndGet();
-      return CompletableFuture.completedFuture(ByteView.of(key));
+      return CompletableFuture.completedFuture(PeerValue.of(ByteView.of(key), 0));
     };
     HttpPeerTransport peer = closer.open(HttpPeerTransport.builder().eventLoopThreads(1)
         .bindAddress(new InetSocketAddress("127.0.0.1", port)).build());
     peer.start("http://127.0.0.1:" + port, handler);
-    assertThat(client.fetch("g", "k").get(5, TimeUnit.SECONDS).toString()).isEqualTo("k");
+    assertThat(client.fetch("g", "k").get(5, TimeUnit.SECONDS).value().toString()).isEqualTo("k");
     assertThat(served.get()).isEqualTo(1);
   }
 
@@ -141,7 +142,7 @@ class TransportEventLoopsTest {
         : FakePeer.SILENCE)) { // a fetch hangs, as behind a slow load
       HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).maxConnectionsPerPeer(1).build());
       PeerHttpClient client = (PeerHttpClient) t.client(peer.url());
-      CompletableFuture<ByteView> busy = client.fetch("scores", "slow");
+      CompletableFuture<PeerValue> busy = client.fetch("scores", "slow");
       await().atMost(Duration.ofSeconds(5)).until(() -> peer.requests.size() == 1);
       client.probe(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS); // on a connection of its own
       assertThat(peer.connections.get()).isEqualTo(2);

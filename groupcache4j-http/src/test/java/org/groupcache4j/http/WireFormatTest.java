@@ -106,7 +106,7 @@ class WireFormatTest {
     try (FakePeer fork = new FakePeer((c, n, head) ->
             FakePeer.response(200, "OK", "application/x-protobuf", body));
         HttpPeerTransport t = HttpPeerTransport.builder().eventLoopThreads(1).build()) {
-      assertThat(t.client(fork.url()).fetch("scores", "k").join().toString()).isEqualTo("xyz");
+      assertThat(t.client(fork.url()).fetch("scores", "k").join().value().toString()).isEqualTo("xyz");
       assertThat(fork.requests.get(0)).startsWith("GET /_groupcache/scores/k HTTP/1.1\r\n");
     }
   }

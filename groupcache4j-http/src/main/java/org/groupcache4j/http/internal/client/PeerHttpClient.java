@@ -61,9 +61,11 @@ import org.groupcache4j.peer.PeerValue;
  * <p><b>Writes</b> (DELETE, PUT with a {@code SetRequest}, POST {@code _remove-keys/}) go over the
  * same connections, only to a peer whose answers show it is one of our nodes ({@link PeerKind}).
  *
- * <p><b>Outcomes</b> follow {@link PeerClient}'s contract: 200 gives the value; an error the
- * owner's loader produced becomes the owner's {@link LoadException}, {@link LoadTimeoutException}
- * or {@link KeyNotFoundException}; everything else is a {@link PeerFetchException} (its
+ * <p><b>Outcomes</b> follow {@link PeerClient}'s contract: 200 gives the value and its expiry; a
+ * not-found that the owner caches ({@code x-groupcache4j-expire}) gives {@link PeerValue#notFound};
+ * an error the owner's loader produced becomes the owner's {@link LoadException},
+ * {@link LoadTimeoutException} or {@link KeyNotFoundException}; everything else is a
+ * {@link PeerFetchException} (its
  * {@link PeerFetchException#reason() reason} says which kind), and the group falls back to a
  * local load. Futures complete on the transport's I/O threads: callers should not block in their
  * callbacks.
@@ -127,15 +129,10 @@ public final class PeerHttpClient implements PeerClient {
     return url;
   }
 
-  @Override
-  public CompletableFuture<ByteView> fetch(String group, String key) {
-    return fetchValue(group, key).thenApply(pv -> pv.valueOrNotFound(group, key, url));
-  }
-
   /** A fetch with the answer's expiry; a not-found that the owner caches comes as {@link PeerValue#notFound}. */
   @Override
   @SuppressWarnings("unchecked")
-  public CompletableFuture<PeerValue> fetchValue(String group, String key) {
+  public CompletableFuture<PeerValue> fetch(String group, String key) {
     // A fetch's outcome is a PeerValue or an exception (AnswerReader): no stage to cast it.
     return (CompletableFuture<PeerValue>) (CompletableFuture<?>) start(
         new Fetch(url, group, key, false, responseTimeoutNanos, null, kind));
