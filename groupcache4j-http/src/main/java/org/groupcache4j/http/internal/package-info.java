@@ -1,0 +1,12 @@
+/**
+ * The options of an {@code HttpPeerTransport}, validated once ({@link
+ * org.groupcache4j.http.internal.TransportConfig}, with {@link org.groupcache4j.http.internal.Checks}
+ * for the checks its builder and {@code PeerTls}'s share), and read by both sides: the peer server
+ * (base path, request limits, idle timeout) and the clients (base path, timeouts, pool sizes,
+ * answer size). Nothing here imports another package of this module.
+ *
+ * <p><b>Serving:</b> {@code peerserver.PeerServer} reads the base path, the request limits and
+ * the idle timeout when it builds the server. <b>Fetching:</b> {@code client.PeerHttpClient} and
+ * {@code client.ConnectionPool} read the timeouts, the pool sizes and the largest answer.
+ */
+package org.groupcache4j.http.internal;
