@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import org.groupcache4j.http.internal.http1.RequestTarget;
 
 /**
- * Request paths of the peer protocol, {@code {basePath}{group}/{key}}, as golang/groupcache's
- * {@code HTTPPool} writes ({@link #requestPath}) and reads ({@link #groupAndKey}) them, and the
- * two paths under the base path that name no key: {@link #REMOVE_KEYS} and {@link #STATUS}.
+ * Request paths of the peer protocol, {@code {basePath}{group}/{key}}: how group and key are
+ * escaped into one ({@link #escape}; the client writes the path as bytes) and read from one
+ * ({@link #groupAndKey}), as golang/groupcache's {@code HTTPPool} does, and the two paths under the
+ * base path that name no key, {@link #REMOVE_KEYS} and {@link #STATUS}.
  *
  * <p>Encoding ({@link #escape}): every UTF-8 byte outside RFC 3986's unreserved set
  * ({@code A-Z a-z 0-9 - . _ ~}) becomes {@code %XX}, so a space is {@code %20} and a {@code +} is
@@ -83,14 +84,6 @@ public final class PeerPaths {
       }
     }
     return new String(out, 0, o, StandardCharsets.US_ASCII);
-  }
-
-  /** The request path for {@code group} and {@code key} under {@code prefix} (peer path + base path). */
-  public static String requestPath(String prefix, String group, String key) {
-    String g = escape(group);
-    String k = escape(key);
-    return new StringBuilder(prefix.length() + g.length() + 1 + k.length())
-        .append(prefix).append(g).append('/').append(k).toString();
   }
 
   /** The group and key of a peer request. */
