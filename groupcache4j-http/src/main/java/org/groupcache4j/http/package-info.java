@@ -14,7 +14,8 @@
  * </pre>
  * The internal packages reach back to this one only for
  * {@link org.groupcache4j.http.PeerFetchException}, the failure a fetch ends with when the
- * transport fails.
+ * transport fails, and (the options) for the defaults {@link org.groupcache4j.http.HttpPeerTransport}
+ * makes public.
  *
  * <p><b>Serving</b> (a peer asks this node for a key), in the order a request passes:
  * <ol>
