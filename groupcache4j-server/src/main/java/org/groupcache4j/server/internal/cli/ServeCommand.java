@@ -84,6 +84,10 @@ public final class ServeCommand implements Callable<Integer> {
           + Values.formatSize(config.totalCacheBytes()) : "the groups' cache-bytes, together") + ": " + heap);
       return Cli.USAGE;
     }
+    // Before the node starts: once it answers /healthz, a SIGTERM (an orchestrator's, a script's
+    // right after the node is ready) must already find the graceful handler, not the JVM's exit 143.
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals.onTermination(stop::countDown);
     Node node;
     try {
       node = Node.start(config);
@@ -102,8 +106,6 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     err.flush();
-    CountDownLatch stop = new CountDownLatch(1);
-    Signals.onTermination(stop::countDown);
     if (resolved.parentPid() != null) {
       watchParent(resolved.parentPid(), stop);
     }
