@@ -105,7 +105,7 @@ public final class NodeSettings {
           + "TLS-terminating proxy); every node needs the same token. Read again when it changes. FILE may hold "
           + "several tokens, one per line: all are accepted and the first is sent, so a token is rotated with no "
           + "fetch refused by adding the new one as a second line on every node, then swapping the two lines, then "
-          + "removing the old one (see README). golang/groupcache nodes send no token.")
+          + "removing the old one (see docs/security.md). golang/groupcache nodes send no token.")
       .build();
 
   // ---- its peers

@@ -14,8 +14,8 @@ import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.server.internal.Readiness;
 
 /**
- * The {@code /stats} document, written and read with jackson-jr. Each number appears once; the
- * README's "/stats" section says what each means.
+ * The {@code /stats} document, written and read with jackson-jr. Each number appears once;
+ * docs/server.md ("/stats fields") says what each means, and a test keeps it to the fields written here.
  *
  * <pre>
  * {"self":"http://127.0.0.1:8001","instance":"…","peers":[...],"replicas":50,"basePath":"/_groupcache/",

@@ -207,32 +207,6 @@ class ConfigTlsTest {
         .hasMessageStartingWith("Invalid value for option '--tls-ca'").hasMessageContaining("no PEM certificate");
   }
 
-  @Test
-  void theReadmesConfigFileIsValidAndCheckSaysWhatIsSecured() throws Exception {
-    String readme = Files.readString(ConfigFileTest.EXAMPLE.resolveSibling("README.md"));
-    int from = readme.indexOf("```yaml\n", readme.indexOf("The same in a config file")) + "```yaml\n".length();
-    String yaml = readme.substring(from, readme.indexOf("```", from));
-    Path gc = dir.resolve("etc-gc"); // /etc/gc in the README
-    Files.createDirectories(gc.resolve("tls"));
-    Files.copy(certs.get(0).certFile(), gc.resolve("tls/tls.crt"));
-    Files.copy(certs.get(0).keyFile(), gc.resolve("tls/tls.key"));
-    Files.copy(ca.certFile(), gc.resolve("tls/ca.crt"));
-    Files.copy(conf.resolve("secrets/read.token"), gc.resolve("read.token"));
-    Files.copy(conf.resolve("secrets/write.token"), gc.resolve("write.token"));
-    Path f = write(gc.resolve("node.yaml"), yaml);
-    CliTest.Run r = CliTest.run("serve", "--config", f.toString(), "--check");
-    assertThat(r.code()).as("%s%n%s", yaml, r.err()).isZero();
-    assertThat(r.out()).contains("self      https://10.0.0.1:8443")
-        .contains("security  peer port https with client certificates, api https, api token, api write token");
-    CliTest.Run withPeerToken = CliTest.run("serve", "--config", f.toString(), "--peer-token-file",
-        gc.resolve("read.token").toString(), "--check");
-    assertThat(withPeerToken.code()).as(withPeerToken.err()).isZero();
-    assertThat(withPeerToken.out())
-        .contains("security  peer port https with client certificates, peer token, api https, api token, api write token");
-    CliTest.Run plain = CliTest.run("serve", "--config", ConfigFileTest.EXAMPLE.toString(), "--check");
-    assertThat(plain.out()).contains("security  (none)");
-  }
-
   private static String api(Node n) {
     return "https://127.0.0.1:" + n.apiAddresses().get(0).getPort();
   }
