@@ -2,31 +2,42 @@ package org.groupcache4j.docs;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
-import java.util.List;
 import org.groupcache4j.server.internal.cli.Cli;
-import org.groupcache4j.server.internal.cli.ConfigKeys;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The flag reference of docs/server.md, made from the model that {@code groupcache4j COMMAND --help}
- * prints (picocli's), so the two cannot disagree: one Markdown table per command, a row per flag
- * that the help shows, with the help's own text (defaults filled in), the key that sets it in a
- * config file, and an anchor {@code flag-NAME} (or {@code COMMAND-flag-NAME} for the other
- * commands) that other pages link to.
- *
- * <p>When the node's settings come from one table of their own, that table renders this section
- * instead: {@link #markdown} is the one method to replace.
+ * The flag references of docs/server.md, each made from the one source its command's
+ * {@code --help} is made from: {@code serve}'s from the server's table of settings (the same
+ * Markdown the server renders, {@link org.groupcache4j.server.internal.settings.FlagReference}),
+ * {@code demo}'s and {@code ring}'s from their picocli options, in the same columns but the config
+ * file's, which they do not read.
  */
 final class FlagReference {
   private FlagReference() {}
 
-  /** The command line model of {@code groupcache4j COMMAND}. */
-  static CommandSpec spec(String command) {
-    CommandLine cl = Cli.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
-    return cl.getSubcommands().get(command).getCommandSpec();
+  /** The Markdown table of {@code groupcache4j COMMAND}'s flags (the generated region {@code COMMAND-flags}). */
+  static String markdown(String command) {
+    if (command.equals("serve")) {
+      return org.groupcache4j.server.internal.settings.FlagReference.markdown();
+    }
+    StringBuilder s = new StringBuilder("| Flag | Default | What it does |\n|---|---|---|\n");
+    for (OptionSpec o : spec(command).options()) {
+      if (o.hidden() || o.usageHelp() || o.versionHelp()) {
+        continue;
+      }
+      String help = String.join(" ", o.description());
+      String defaultText = "";
+      int at = help.lastIndexOf(" Default: ");
+      if (at >= 0) {
+        defaultText = "`" + help.substring(at + " Default: ".length()).replaceAll("\\.$", "") + "`";
+        help = help.substring(0, at);
+      }
+      s.append("| `").append(label(o)).append("` | ").append(defaultText).append(" | ")
+          .append(help.replace("|", "\\|")).append(" |\n");
+    }
+    return s.toString();
   }
 
   /** What {@code groupcache4j COMMAND --help} prints. */
@@ -39,76 +50,17 @@ final class FlagReference {
     return out.toString();
   }
 
-  /** The Markdown table of {@code groupcache4j COMMAND}'s flags (the generated region {@code COMMAND-flags}). */
-  static String markdown(String command) {
-    CommandSpec spec = spec(command);
-    boolean serve = command.equals("serve");
-    StringBuilder s = new StringBuilder();
-    s.append(serve ? "| flag | config file | what it does |\n|---|---|---|\n" : "| flag | what it does |\n|---|---|\n");
-    for (OptionSpec o : spec.options()) {
-      if (o.hidden()) {
-        continue;
-      }
-      String anchor = (serve ? "" : command + "-") + "flag-" + name(o);
-      s.append("| <a id=\"").append(anchor).append("\"></a>`").append(label(o)).append("` | ");
-      if (serve) {
-        s.append(configKey(o)).append(" | ");
-      }
-      s.append(cell(String.join(" ", o.description()))).append(" |\n");
-    }
-    return s.toString();
+  private static CommandSpec spec(String command) {
+    CommandLine cl = Cli.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    return cl.getSubcommands().get(command).getCommandSpec();
   }
 
-  /** The long names of the flags the help of {@code command} lists. */
-  static List<String> longNames(String command) {
-    List<String> names = new ArrayList<>();
-    for (OptionSpec o : spec(command).options()) {
-      if (!o.hidden()) {
-        names.add(o.longestName());
-      }
-    }
-    return names;
-  }
-
-  /** The flag's name without dashes or {@code [no-]}: {@code self}, {@code hot-store}. */
-  private static String name(OptionSpec o) {
-    return o.longestName().replaceFirst("^--?", "").replace("[no-]", "");
-  }
-
-  /** How a reader writes the flag: {@code --self URL}, {@code -v, --verbose}, {@code --[no-]hot-store}. */
+  /** How a reader writes the flag: {@code --peers URL,URL,...}, {@code -v, --verbose}. */
   private static String label(OptionSpec o) {
-    StringBuilder s = new StringBuilder();
-    for (String n : o.names()) {
-      if (s.length() > 0) {
-        s.append(", ");
-      }
-      s.append(o.negatable() && n.startsWith("--") ? "--[no-]" + n.substring(2) : n);
-    }
+    StringBuilder s = new StringBuilder(String.join(", ", o.names()));
     if (o.arity().max() > 0 && !o.typeInfo().isBoolean()) {
       s.append(' ').append(o.paramLabel());
     }
     return s.toString();
-  }
-
-  /** Where a config file sets the flag: {@code self}, {@code peers.file}, {@code groups.NAME.origin}, or none. */
-  private static String configKey(OptionSpec o) {
-    String flag = name(o);
-    if (ConfigKeys.node().contains(flag)) {
-      return "`" + flag + "`";
-    }
-    if (flag.equals("peers")) {
-      return "`peers.list`";
-    }
-    if (flag.startsWith("peers-") && ConfigKeys.peers().contains(flag.substring("peers-".length()))) {
-      return "`peers." + flag.substring("peers-".length()) + "`";
-    }
-    if (ConfigKeys.group().contains(flag)) {
-      return "`groups.NAME." + flag + "`";
-    }
-    return "—";
-  }
-
-  private static String cell(String text) {
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
   }
 }
