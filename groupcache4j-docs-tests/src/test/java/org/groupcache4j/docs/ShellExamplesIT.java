@@ -28,10 +28,11 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ShellExamplesIT {
   /**
-   * Pages run at once. Most of a page's time is JVMs starting (CPU) and waiting for nodes to
-   * answer or to notice a change (idle): a few pages side by side keep two cores busy.
+   * Pages run at once. Most of a page's time is JVMs starting, which is CPU-bound: two pages keep
+   * two cores busy through the waits of either (a node to answer, a change to be noticed), where
+   * more would only slow each other's JVMs down.
    */
-  private static final int PARALLEL_PAGES = 4;
+  private static final int PARALLEL_PAGES = 2;
 
   /** What became of one block, or of a Ctrl-C between blocks. */
   private record Step(String name, String failure) {}

@@ -55,8 +55,10 @@ import javax.net.ssl.X509TrustManager;
 final class ShellSession implements AutoCloseable {
   /** JVM options of the nodes the examples start: a quicker start, nothing a reader would notice. */
   static final String FAST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto";
-  private static final Duration BLOCK_LIMIT = Duration.ofSeconds(180);
-  private static final Duration READY_LIMIT = Duration.ofSeconds(120);
+  /** How long a block may take: generous, for loaded machines (the demo, three JVMs and a walk-through, is the longest). */
+  private static final Duration BLOCK_LIMIT = Duration.ofSeconds(300);
+  /** How long a node started in the foreground may take to answer, as the process tests allow. */
+  private static final Duration READY_LIMIT = Duration.ofSeconds(180);
   private static final Pattern API_FLAG = Pattern.compile("--api[ =](\\S+)");
   private static final Pattern SELF_FLAG = Pattern.compile("--self[ =](\\S+)");
   private static final Pattern CONFIG_FLAG = Pattern.compile("--config[ =](\\S+)");
