@@ -1,4 +1,9 @@
-/** groupcache4j core: groups, loaders, stores, single-flight, the hash ring and the peer SPI. */
+/**
+ * groupcache4j core: groups, loaders, stores, single-flight, the hash ring and the peer SPI. Its
+ * internals are exported to our other modules alone; groupcache4j-testing is the automatic module
+ * {@code org.groupcache4j.testing} (javac's note that it is not found is expected).
+ */
+@SuppressWarnings("module")
 module org.groupcache4j {
   requires com.github.benmanes.caffeine;
   requires java.naming; // DNS peer discovery through the JDK's provider (jdk.naming.dns)
@@ -7,5 +12,5 @@ module org.groupcache4j {
   exports org.groupcache4j.ring;
   exports org.groupcache4j.peer;
   exports org.groupcache4j.discovery;
-  exports org.groupcache4j.internal to org.groupcache4j.http, org.groupcache4j.server;
+  exports org.groupcache4j.internal to org.groupcache4j.http, org.groupcache4j.server, org.groupcache4j.testing;
 }

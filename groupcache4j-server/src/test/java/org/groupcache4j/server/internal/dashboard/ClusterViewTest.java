@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.HttpPeerTransport;
-import org.groupcache4j.peer.InMemoryNetwork;
+import org.groupcache4j.testing.InMemoryNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

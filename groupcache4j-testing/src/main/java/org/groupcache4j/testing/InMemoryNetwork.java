@@ -1,4 +1,4 @@
-package org.groupcache4j.peer;
+package org.groupcache4j.testing;
 
 import java.net.ConnectException;
 import java.time.Duration;
@@ -17,6 +17,10 @@ import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.internal.Failures;
+import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerRequestHandler;
+import org.groupcache4j.peer.PeerTransport;
+import org.groupcache4j.peer.PeerValue;
 
 /**
  * Wires several {@link org.groupcache4j.GroupCache} instances of one JVM together without

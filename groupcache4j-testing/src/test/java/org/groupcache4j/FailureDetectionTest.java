@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.groupcache4j.peer.InMemoryNetwork;
 import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.testing.InMemoryNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
