@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.testing.InMemoryCluster;
 import org.groupcache4j.testing.InMemoryNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,8 @@ class CacheObserverTest {
   private static final List<String> PEERS = List.of("mem://a", "mem://b");
   private final InMemoryNetwork network = new InMemoryNetwork();
   private final List<String> events = new CopyOnWriteArrayList<>();
+  private InMemoryCluster cluster;
   private GroupCache a;
-  private GroupCache b;
 
   private final CacheObserver recorder = new CacheObserver() {
     @Override
@@ -44,28 +45,32 @@ class CacheObserverTest {
     if (a != null) {
       a.close();
     }
-    if (b != null) {
-      b.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   private static Group group(GroupCache c) {
-    return c.newGroup("g", 1 << 20, key -> {
-      if (key.startsWith("bad")) {
-        throw new IllegalStateException("origin down");
-      }
-      return key.getBytes(StandardCharsets.UTF_8);
-    });
+    return c.newGroup("g", 1 << 20, CacheObserverTest::load);
+  }
+
+  private static byte[] load(String key) {
+    if (key.startsWith("bad")) {
+      throw new IllegalStateException("origin down");
+    }
+    return key.getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
   void hearsLoadsFetchesAndMembershipButNotHits() {
-    a = GroupCache.builder().self("mem://a").transport(network.transport()).observer(recorder).build();
-    b = GroupCache.builder().self("mem://b").transport(network.transport()).build();
-    Group ga = group(a);
-    group(b);
-    a.setPeers(PEERS);
-    b.setPeers(PEERS);
+    cluster = InMemoryCluster.builder().nodes("mem://a", "mem://b")
+        .cache((url, c) -> {
+          if (url.equals("mem://a")) {
+            c.observer(recorder);
+          }
+        })
+        .group("g", (url, g) -> g.cacheBytes(1 << 20).loader(CacheObserverTest::load)).start();
+    Group ga = cluster.group("mem://a");
     HashRing ring = HashRing.of(PEERS);
     String mine = key(ring, "mem://a", "k");
     String theirs = key(ring, "mem://b", "k");

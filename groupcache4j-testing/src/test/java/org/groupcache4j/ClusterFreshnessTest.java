@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
-import org.groupcache4j.ring.HashRing;
-import org.groupcache4j.testing.InMemoryNetwork;
+import org.groupcache4j.testing.InMemoryCluster;
 import org.groupcache4j.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,49 +22,43 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterFreshnessTest {
   private static final List<String> PEERS = List.of("mem://a", "mem://b", "mem://c");
-  private final InMemoryNetwork network = new InMemoryNetwork();
   private final ManualClock clock = new ManualClock();
-  private final List<GroupCache> nodes = new ArrayList<>();
-  private final Map<String, Group> groups = new ConcurrentHashMap<>();
   private final Map<String, String> source = new ConcurrentHashMap<>();
   private final AtomicInteger loads = new AtomicInteger();
   private volatile boolean sourceDown;
+  private InMemoryCluster cluster;
 
   private void start(UnaryOperator<Group.Builder> options) {
-    for (String url : PEERS) {
-      GroupCache node = GroupCache.builder().self(url).clock(clock).transport(network.transport()).build();
-      node.setPeers(PEERS);
-      nodes.add(node);
-      groups.put(url, options.apply(node.groupBuilder("g").hotStoreAdmitAfter(1).loader(key -> {
-        loads.incrementAndGet();
-        if (sourceDown) {
-          throw new IllegalStateException("source answered 503");
-        }
-        String v = source.get(key);
-        if (v == null) {
-          throw new KeyNotFoundException("no row");
-        }
-        return v.getBytes(StandardCharsets.UTF_8);
-      })).build());
-    }
+    start((url, g) -> options.apply(g.hotStoreAdmitAfter(1).loader(key -> {
+      loads.incrementAndGet();
+      if (sourceDown) {
+        throw new IllegalStateException("source answered 503");
+      }
+      String v = source.get(key);
+      if (v == null) {
+        throw new KeyNotFoundException("no row");
+      }
+      return v.getBytes(StandardCharsets.UTF_8);
+    })));
+  }
+
+  private void start(BiFunction<String, Group.Builder, Group.Builder> group) {
+    cluster = InMemoryCluster.builder().nodes(3).cache(b -> b.clock(clock)).group("g", group).start();
   }
 
   @AfterEach
   void stop() {
-    nodes.forEach(GroupCache::close);
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   private Group at(String url) {
-    return groups.get(url);
+    return cluster.group(url);
   }
 
-  private static String ownedBy(String owner) {
-    HashRing ring = HashRing.of(PEERS);
-    for (int i = 0; ; i++) {
-      if (ring.owner("key-" + i).equals(owner)) {
-        return "key-" + i;
-      }
-    }
+  private String ownedBy(String owner) {
+    return cluster.keyOwnedBy(owner);
   }
 
   /** What every node serves for {@code key}. */
@@ -122,12 +115,12 @@ class ClusterFreshnessTest {
     source.put(key, "old");
     assertThat(everywhere(key)).containsOnly("old");
     source.put(key, "new");
-    network.disconnect("mem://c");
+    cluster.network().disconnect("mem://c");
     WriteResult r = at("mem://a").remove(key);
     assertThat(r.told()).containsExactly("mem://b");
     assertThat(r.notTold()).containsOnlyKeys("mem://c");
     assertThat(r.notTold().get("mem://c")).containsAnyOf("connection refused", "judged down"); // a probe may be first
-    network.reconnect("mem://c");
+    cluster.network().reconnect("mem://c");
     assertThat(at("mem://c").get(key).toString()).as("c missed the remove: its copy is still fresh").isEqualTo("old");
     clock.advance(Duration.ofSeconds(5));
     assertThat(at("mem://c").get(key).toString()).as("past the hot store max age").isEqualTo("new");
@@ -139,7 +132,7 @@ class ClusterFreshnessTest {
     String key = ownedBy("mem://a");
     source.put(key, "old");
     assertThat(everywhere(key)).containsOnly("old");
-    network.disconnect("mem://a");
+    cluster.network().disconnect("mem://a");
     assertThatThrownBy(() -> at("mem://b").set(key, ByteView.of("put")))
         .isInstanceOfSatisfying(WriteException.class, e -> {
           assertThat(e.owner()).isEqualTo("mem://a");
@@ -215,19 +208,12 @@ class ClusterFreshnessTest {
 
   @Test
   void aLoaderGivesEachValueItsOwnExpiry() {
-    List<GroupCache> cluster = nodes;
-    for (String url : PEERS) {
-      GroupCache node = GroupCache.builder().self(url).clock(clock).transport(network.transport()).build();
-      node.setPeers(PEERS);
-      cluster.add(node);
-      groups.put(url, node.groupBuilder("g").hotStoreAdmitAfter(1).expireAfterWrite(Duration.ofHours(1))
-          .expiringLoader(key -> {
-            loads.incrementAndGet();
-            LoadedValue v = LoadedValue.of(key.getBytes(StandardCharsets.UTF_8));
-            return key.startsWith("no-store") ? v.expireAfter(Duration.ZERO)
-                : key.startsWith("short") ? v.expireAfter(Duration.ofSeconds(2)) : v;
-          }).build());
-    }
+    start((url, g) -> g.hotStoreAdmitAfter(1).expireAfterWrite(Duration.ofHours(1)).expiringLoader(key -> {
+      loads.incrementAndGet();
+      LoadedValue v = LoadedValue.of(key.getBytes(StandardCharsets.UTF_8));
+      return key.startsWith("no-store") ? v.expireAfter(Duration.ZERO)
+          : key.startsWith("short") ? v.expireAfter(Duration.ofSeconds(2)) : v;
+    }));
     at("mem://a").get("short");
     at("mem://a").get("short");
     at("mem://a").get("default");

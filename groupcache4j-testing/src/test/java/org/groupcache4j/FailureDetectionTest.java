@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.testing.InMemoryCluster;
 import org.groupcache4j.testing.InMemoryNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,49 +25,43 @@ import org.junit.jupiter.api.Test;
  * wait on it, every node agrees on that owner, and the peer owns its keys again once it answers.
  */
 class FailureDetectionTest {
-  private static final List<String> PEERS = List.of("mem://a", "mem://b", "mem://c");
-  private final InMemoryNetwork network = new InMemoryNetwork();
-  private final List<GroupCache> nodes = new ArrayList<>();
-  private final Map<String, Group> groups = new ConcurrentHashMap<>();
   private final Map<String, List<String>> loadedBy = new ConcurrentHashMap<>();
   private final List<PeerState> changes = new CopyOnWriteArrayList<>();
+  private InMemoryCluster cluster;
+  private InMemoryNetwork network;
+  private List<GroupCache> nodes;
 
   private void cluster(Duration probeInterval) {
-    for (String url : PEERS) {
-      GroupCache node = GroupCache.builder().self(url).transport(network.transport())
-          .peerProbeInterval(probeInterval).peerProbeTimeout(Duration.ofMillis(500))
-          .observer(new CacheObserver() {
-            @Override
-            public void peerStateChanged(PeerState state) {
-              if (url.equals("mem://a")) {
+    cluster = InMemoryCluster.builder().nodes(3)
+        .cache((url, b) -> {
+          b.peerProbeInterval(probeInterval).peerProbeTimeout(Duration.ofMillis(500));
+          if (url.equals("mem://a")) {
+            b.observer(new CacheObserver() {
+              @Override
+              public void peerStateChanged(PeerState state) {
                 changes.add(state);
               }
-            }
-          }).build();
-      node.setPeers(PEERS);
-      nodes.add(node);
-      groups.put(url, node.groupBuilder("scores").cacheBytes(1 << 20).peerTimeout(Duration.ofSeconds(30)).loader(key -> {
-        loadedBy.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(url);
-        return ("value-of-" + key).getBytes(StandardCharsets.UTF_8);
-      }).build());
-    }
+            });
+          }
+        })
+        .group("scores", (url, g) -> g.cacheBytes(1 << 20).peerTimeout(Duration.ofSeconds(30)).loader(key -> {
+          loadedBy.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(url);
+          return ("value-of-" + key).getBytes(StandardCharsets.UTF_8);
+        })).start();
+    network = cluster.network();
+    nodes = cluster.nodes();
   }
 
   @AfterEach
   void stop() {
-    network.thaw("mem://c");
-    nodes.forEach(GroupCache::close);
+    if (cluster != null) {
+      network.thaw("mem://c");
+      cluster.close();
+    }
   }
 
-  private static List<String> keysOwnedBy(String owner, int n) {
-    HashRing ring = HashRing.of(PEERS);
-    List<String> keys = new ArrayList<>();
-    for (int i = 0; keys.size() < n; i++) {
-      if (ring.owner("k" + i).equals(owner)) {
-        keys.add("k" + i);
-      }
-    }
-    return keys;
+  private List<String> keysOwnedBy(String owner, int n) {
+    return cluster.keysOwnedBy(owner, "k", n);
   }
 
   @Test
@@ -78,8 +73,8 @@ class FailureDetectionTest {
     long start = System.nanoTime();
     List<CompletableFuture<ByteView>> waiting = new ArrayList<>();
     for (String k : keys) {
-      waiting.add(groups.get("mem://a").getAsync(k));
-      waiting.add(groups.get("mem://b").getAsync(k));
+      waiting.add(cluster.group("mem://a").getAsync(k));
+      waiting.add(cluster.group("mem://b").getAsync(k));
     }
     for (int i = 0; i < waiting.size(); i++) {
       assertThat(waiting.get(i).get(10, TimeUnit.SECONDS).toString()).isEqualTo("value-of-" + keys.get(i / 2));
@@ -101,7 +96,7 @@ class FailureDetectionTest {
     // New gets of its keys do not wait on it.
     String fresh = keysOwnedBy("mem://c", 21).get(20);
     long t = System.nanoTime();
-    assertThat(groups.get("mem://a").get(fresh).toString()).isEqualTo("value-of-" + fresh);
+    assertThat(cluster.group("mem://a").get(fresh).toString()).isEqualTo("value-of-" + fresh);
     // Waiting on the frozen c would take the 30 s peer timeout; the margin is for a loaded 2-core machine.
     assertThat((System.nanoTime() - t) / 1_000_000).as("a get of a key c owned, loaded without asking c").isLessThan(1_500);
     assertThat(nodes.get(0).ownerOf(fresh)).isEqualTo(without.owner(fresh));
@@ -110,7 +105,7 @@ class FailureDetectionTest {
     await("c owns its keys again").atMost(Duration.ofSeconds(5))
         .until(() -> nodes.get(0).ownerOf(keys.get(0)).equals("mem://c") && nodes.get(1).ownerOf(keys.get(0)).equals("mem://c"));
     String later = keysOwnedBy("mem://c", 22).get(21);
-    groups.get("mem://a").get(later);
+    cluster.group("mem://a").get(later);
     assertThat(loadedBy.get(later)).containsExactly("mem://c");
     assertThat(changes).extracting(p -> p.peer() + " " + p.status())
         .containsExactly("mem://c DOWN", "mem://c UP");
@@ -133,7 +128,7 @@ class FailureDetectionTest {
     cluster(Duration.ZERO);
     String key = keysOwnedBy("mem://b", 1).get(0);
     network.disconnect("mem://b");
-    assertThat(groups.get("mem://a").get(key).toString()).isEqualTo("value-of-" + key);
+    assertThat(cluster.group("mem://a").get(key).toString()).isEqualTo("value-of-" + key);
     assertThat(loadedBy.get(key)).containsExactly("mem://a");
     assertThat(nodes.get(0).peerStates()).isEmpty();
     assertThat(nodes.get(0).peerState("mem://b")).as("nothing judges a peer without probes").isEmpty();

@@ -2,12 +2,15 @@ package org.groupcache4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,29 +18,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.testing.InMemoryCluster;
 import org.groupcache4j.testing.InMemoryNetwork;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The distributed read path over the socket-less transport: ownership, fallback, error passing, one hop. */
 class InMemoryClusterTest {
   private static final List<String> PEERS = List.of("mem://a", "mem://b", "mem://c");
-  private final InMemoryNetwork network = new InMemoryNetwork();
-  private final List<GroupCache> nodes = new ArrayList<>();
-  private final Map<String, Group> groups = new ConcurrentHashMap<>();
   /** key -> node URLs whose loader ran for it, in order. */
   private final Map<String, List<String>> loadedBy = new ConcurrentHashMap<>();
   private volatile CountDownLatch loaderGate = new CountDownLatch(0);
-
-  @BeforeEach
-  void start() {
-    for (String url : PEERS) {
-      GroupCache node = GroupCache.builder().self(url).transport(network.transport()).build();
-      node.setPeers(PEERS);
-      nodes.add(node);
-      groups.put(url, node.newGroup("scores", 1 << 20, key -> {
-        loadedBy.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(url);
+  private final InMemoryCluster cluster = InMemoryCluster.builder().nodes(3)
+      .group("scores", (url, g) -> g.cacheBytes(1 << 20).loader(key -> {
+        loadedBy.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(url);
         loaderGate.await(10, TimeUnit.SECONDS);
         if (key.startsWith("broken")) {
           throw new IllegalStateException("origin said 503 for " + key);
@@ -46,9 +40,9 @@ class InMemoryClusterTest {
           throw new KeyNotFoundException("no such row");
         }
         return ("value-of-" + key).getBytes(StandardCharsets.UTF_8);
-      }));
-    }
-  }
+      })).start();
+  private final InMemoryNetwork network = cluster.network();
+  private final List<GroupCache> nodes = new ArrayList<>(cluster.nodes());
 
   @AfterEach
   void stop() {
@@ -56,7 +50,7 @@ class InMemoryClusterTest {
   }
 
   private Group at(String url) {
-    return groups.get(url);
+    return cluster.group(url);
   }
 
   @Test
@@ -86,7 +80,7 @@ class InMemoryClusterTest {
         results.add(pool.submit(() -> g.get("burst")));
       }
       // Every node's flight for the key exists before the owner's loader may finish.
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+      await().atMost(Duration.ofSeconds(10))
           .until(() -> loadedBy.containsKey("burst"));
       loaderGate.countDown();
       for (Future<ByteView> f : results) {
@@ -103,8 +97,7 @@ class InMemoryClusterTest {
     String key = keyOwnedBy("mem://b");
     String next = HashRing.of(List.of("mem://a", "mem://c")).owner(key);
     // (a peer that never answered yet may refuse connections for a while: nodes start together)
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> nodes.get(0).peerStates()
-        .stream().allMatch(p -> p.reason().equals("answers probes")));
+    cluster.awaitFormed(Duration.ofSeconds(30));
     network.disconnect("mem://b");
     assertThat(at("mem://a").get(key).toString()).isEqualTo("value-of-" + key);
     assertThat(loadedBy.get(key)).containsExactly(next);
@@ -114,7 +107,7 @@ class InMemoryClusterTest {
         .singleElement().satisfies(p -> assertThat(p.reason()).contains("refused"));
     assertThat(nodes.get(0).ownerOf(key)).isEqualTo(next);
     network.reconnect("mem://b");
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+    await().atMost(Duration.ofSeconds(5))
         .until(() -> nodes.get(0).ownerOf(key).equals("mem://b"));
     String other = keyOwnedBy("mem://b", 1);
     at("mem://a").get(other);
@@ -185,8 +178,7 @@ class InMemoryClusterTest {
 
   @Test
   void changingPeersMovesOnlyTheKeysOfTheNewPeer() {
-    InMemoryNetwork net = network;
-    GroupCache d = GroupCache.builder().self("mem://d").transport(net.transport()).build();
+    GroupCache d = GroupCache.builder().self("mem://d").transport(network.transport()).build();
     nodes.add(d);
     AtomicInteger dLoads = new AtomicInteger();
     d.newGroup("scores", 1 << 20, k -> {
@@ -214,22 +206,15 @@ class InMemoryClusterTest {
     assertThat(moved).isPositive();
   }
 
-  private static String keyOwnedBy(String owner) {
-    return keyOwnedBy(owner, 0);
+  private String keyOwnedBy(String owner) {
+    return cluster.keyOwnedBy(owner);
   }
 
-  private static String keyOwnedBy(String owner, int nth) {
+  private String keyOwnedBy(String owner, int nth) {
     return keyOwnedBy(owner, nth, "key-");
   }
 
-  private static String keyOwnedBy(String owner, int nth, String prefix) {
-    HashRing ring = HashRing.of(PEERS);
-    int found = 0;
-    for (int i = 0; ; i++) {
-      String k = prefix + i;
-      if (ring.owner(k).equals(owner) && found++ == nth) {
-        return k;
-      }
-    }
+  private String keyOwnedBy(String owner, int nth, String prefix) {
+    return cluster.keysOwnedBy(owner, prefix, nth + 1).get(nth);
   }
 }

@@ -3,16 +3,13 @@ package org.groupcache4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.groupcache4j.ring.HashRing;
-import org.groupcache4j.testing.InMemoryNetwork;
+import org.groupcache4j.testing.InMemoryCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +20,7 @@ import org.junit.jupiter.api.Test;
  * on any node, and is not stored anywhere.
  */
 class NoResurrectionTest {
-  private static final List<String> PEERS = List.of("mem://a", "mem://b", "mem://c");
-  private final InMemoryNetwork network = new InMemoryNetwork();
-  private final List<GroupCache> nodes = new ArrayList<>();
-  private final Map<String, Group> groups = new ConcurrentHashMap<>();
+  private InMemoryCluster cluster;
   /** The source: what a load reads. */
   private final Map<String, String> source = new ConcurrentHashMap<>();
   private final AtomicInteger loads = new AtomicInteger();
@@ -43,22 +37,17 @@ class NoResurrectionTest {
     return read.getBytes(StandardCharsets.UTF_8);
   }
 
-  private void start(List<String> peers) {
-    for (String url : peers) {
-      GroupCache node = peers.size() == 1 ? GroupCache.builder().self(url).build()
-          : GroupCache.builder().self(url).transport(network.transport()).build();
-      if (peers.size() > 1) {
-        node.setPeers(peers);
-      }
-      nodes.add(node);
-      groups.put(url, node.groupBuilder("g").hotStoreAdmitAfter(1).loader(this::load).build());
-    }
+  /** {@code n} nodes, peers of each other (one node alone loads every key). */
+  private void start(int n) {
+    cluster = InMemoryCluster.builder().nodes(n).group("g", (url, g) -> g.hotStoreAdmitAfter(1).loader(this::load)).start();
   }
 
   @AfterEach
   void stop() {
     releaseFirstLoad.countDown();
-    nodes.forEach(GroupCache::close);
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   private static String str(ByteView v) {
@@ -67,8 +56,8 @@ class NoResurrectionTest {
 
   @Test
   void removeDuringAnInFlightLocalLoad() throws Exception {
-    start(List.of("local"));
-    Group g = groups.get("local");
+    start(1);
+    Group g = cluster.group("mem://a");
     source.put("k", "old");
     CompletableFuture<ByteView> before = g.getAsync("k");
     assertThat(firstLoadEntered.await(10, TimeUnit.SECONDS)).isTrue(); // the load has read "old"
@@ -85,8 +74,8 @@ class NoResurrectionTest {
 
   @Test
   void setRacingALocalLoad() throws Exception {
-    start(List.of("local"));
-    Group g = groups.get("local");
+    start(1);
+    Group g = cluster.group("mem://a");
     source.put("k", "old");
     CompletableFuture<ByteView> before = g.getAsync("k");
     assertThat(firstLoadEntered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -99,52 +88,42 @@ class NoResurrectionTest {
     assertThat(g.stats().sets()).isEqualTo(1);
   }
 
-  /** A key owned by {@code owner} in the three-node ring. */
-  private static String keyOwnedBy(String owner) {
-    HashRing ring = HashRing.of(PEERS);
-    for (int i = 0; ; i++) {
-      if (ring.owner("key-" + i).equals(owner)) {
-        return "key-" + i;
-      }
-    }
-  }
-
   @Test
   void removeDuringAnInFlightPeerFetch() throws Exception {
-    start(PEERS);
-    String key = keyOwnedBy("mem://a");
+    start(3);
+    String key = cluster.keyOwnedBy("mem://a");
     source.put(key, "old");
-    Group asker = groups.get("mem://b");
+    Group asker = cluster.group("mem://b");
     CompletableFuture<ByteView> before = asker.getAsync(key); // b fetches from a; a's load blocks
     assertThat(firstLoadEntered.await(10, TimeUnit.SECONDS)).isTrue();
     source.put(key, "new");
-    WriteResult r = groups.get("mem://c").remove(key); // asked at a third node
+    WriteResult r = cluster.group("mem://c").remove(key); // asked at a third node
     assertThat(r.told()).containsExactlyInAnyOrder("mem://a", "mem://b");
-    for (String url : PEERS) {
-      assertThat(str(groups.get(url).getAsync(key).get(10, TimeUnit.SECONDS))).as("at %s, old load blocked", url)
+    for (String url : cluster.urls()) {
+      assertThat(str(cluster.group(url).getAsync(key).get(10, TimeUnit.SECONDS))).as("at %s, old load blocked", url)
           .isEqualTo("new");
     }
     releaseFirstLoad.countDown();
     assertThat(str(before.get(10, TimeUnit.SECONDS))).isEqualTo("old");
-    for (String url : PEERS) {
-      assertThat(str(groups.get(url).get(key))).as("at %s, after the old fetch ended", url).isEqualTo("new");
+    for (String url : cluster.urls()) {
+      assertThat(str(cluster.group(url).get(key))).as("at %s, after the old fetch ended", url).isEqualTo("new");
     }
     assertThat(loads.get()).as("the blocked load and one reload at the owner").isEqualTo(2);
   }
 
   @Test
   void setAtANonOwnerRacingTheOwnersLoadAndAPeerFetch() throws Exception {
-    start(PEERS);
-    String key = keyOwnedBy("mem://a");
+    start(3);
+    String key = cluster.keyOwnedBy("mem://a");
     source.put(key, "old");
-    CompletableFuture<ByteView> before = groups.get("mem://c").getAsync(key);
+    CompletableFuture<ByteView> before = cluster.group("mem://c").getAsync(key);
     assertThat(firstLoadEntered.await(10, TimeUnit.SECONDS)).isTrue();
-    WriteResult r = groups.get("mem://b").set(key, ByteView.of("put"));
+    WriteResult r = cluster.group("mem://b").set(key, ByteView.of("put"));
     assertThat(r.told()).containsExactlyInAnyOrder("mem://a", "mem://c");
     releaseFirstLoad.countDown();
     assertThat(str(before.get(10, TimeUnit.SECONDS))).isEqualTo("old");
-    for (String url : PEERS) {
-      assertThat(str(groups.get(url).get(key))).as("at %s", url).isEqualTo("put");
+    for (String url : cluster.urls()) {
+      assertThat(str(cluster.group(url).get(key))).as("at %s", url).isEqualTo("put");
     }
     assertThat(loads.get()).as("no load after the set").isEqualTo(1);
   }
