@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.groupcache4j.testing.ClusterFormation;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +66,7 @@ class GoInteropTest {
     go = GoNodes.build(dir);
 
     // Go nodes first in the list, then ours; every node gets this same list.
-    int[] goPorts = {TestNode.freePort(), TestNode.freePort()};
+    int[] goPorts = FreePorts.ports(2);
     // Our node picks its port as it starts; the Go nodes need the full list, so start ours first.
     ours = startOurs();
     for (int port : goPorts) {
@@ -72,7 +74,7 @@ class GoInteropTest {
     }
     peers = List.of(goUrls.get(0), goUrls.get(1), ours.url);
     for (int i = 0; i < 2; i++) {
-      String api = "127.0.0.1:" + TestNode.freePort();
+      String api = "127.0.0.1:" + FreePorts.port();
       apis.add(api);
       List<String> args = new ArrayList<>(List.of("-addr", goUrls.get(i), "-peers", String.join(",", peers), "-api", api,
           "-group", TestNode.GROUP));
@@ -86,8 +88,7 @@ class GoInteropTest {
     // Our node is told its peers once the Go nodes listen (probed earlier, a slow Go start could
     // get them judged down), and has heard from both (its probes answered, again) before a key is asked.
     ours.cache.setPeers(peers);
-    await().atMost(Duration.ofSeconds(20)).until(() -> ours.cache.peerStates().stream()
-        .allMatch(p -> p.reason().startsWith("answers probes")));
+    ClusterFormation.awaitFormed(List.of(ours.cache), TestNodes.FORMED_WITHIN);
   }
 
   @AfterAll

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.groupcache4j.ByteView;
+import org.groupcache4j.testing.ClusterFormation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -107,9 +108,9 @@ class HttpClusterTest {
       nodes.get(0).group.get(k);
       nodes.get(1).group.get(k);
     }
-    // a peer that never answered may refuse connections for a while (nodes start together): let them answer first
-    await().atMost(Duration.ofSeconds(5)).until(() -> nodes.stream().allMatch(n -> n.cache.peerStates().stream()
-        .allMatch(p -> p.reason().equals("answers probes"))));
+    // a peer that never answered may refuse connections for a while (nodes start together): every
+    // node has heard from every other (again, if the warm-up made one judge another down)
+    ClusterFormation.awaitFormed(nodes.stream().map(n -> n.cache).toList(), TestNodes.FORMED_WITHIN);
     dead.close();
     org.groupcache4j.ring.HashRing without = org.groupcache4j.ring.HashRing.of(List.of(nodes.get(0).url, nodes.get(1).url));
 

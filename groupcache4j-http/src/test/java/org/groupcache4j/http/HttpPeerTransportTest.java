@@ -28,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -114,8 +115,7 @@ class HttpPeerTransportTest {
       return TestNode.goValue(key);
     });
     try {
-      asker.cache.setPeers(asker.url, owner.url);
-      owner.cache.setPeers(asker.url, owner.url);
+      TestNodes.setPeers(List.of(asker, owner));
       String key = "k0";
       for (int i = 0; !owner.cache.ownerOf(key).equals(owner.url); i++) {
         key = "k" + i;

@@ -20,6 +20,8 @@ import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
+import org.groupcache4j.testing.FreePorts;
+import org.groupcache4j.testing.RefusingPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,9 +39,7 @@ class PeerClientTest {
   private TestNode[] pair(org.groupcache4j.Loader ownerValues, java.util.function.BiFunction<TestNode, org.groupcache4j.Loader, org.groupcache4j.Group> groups) {
     TestNode a = closer.open(TestNode.start(b -> {}, TestNode::goValue, groups));
     TestNode b = closer.open(TestNode.start(x -> {}, ownerValues, groups));
-    List<String> peers = List.of(a.url, b.url);
-    a.cache.setPeers(peers);
-    b.cache.setPeers(peers);
+    TestNodes.setPeers(List.of(a, b));
     return new TestNode[] {a, b};
   }
 
@@ -149,8 +149,8 @@ class PeerClientTest {
 
   @Test
   void refusedConnectionsFailFast() {
-    int port = TestNode.freePort(); // nothing listens there
-    PeerClient client = transport(b -> {}).client("http://127.0.0.1:" + port);
+    RefusingPort refusing = closer.open(FreePorts.refusing()); // nothing listens there, nor can
+    PeerClient client = transport(b -> {}).client(refusing.url("http"));
     long t0 = System.nanoTime();
     Throwable t = failureOf(client.fetch("scores", "k"));
     assertThat(t).isInstanceOf(PeerFetchException.class).hasMessageContaining("cannot connect");

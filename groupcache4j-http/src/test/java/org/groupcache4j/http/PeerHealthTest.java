@@ -81,11 +81,8 @@ class PeerHealthTest {
       }
     }), TestNode::goValue, (n, loader) -> n.cache.newGroup(TestNode.GROUP, 1 << 20, loader));
     nodes.add(asker);
-    owner.cache.setPeers(owner.url, asker.url);
-    asker.cache.setPeers(owner.url, asker.url);
     // The owner has answered a probe before its connections are made busy.
-    await().atMost(Duration.ofSeconds(20)).until(() -> asker.cache.peerStates().stream()
-        .allMatch(p -> p.reason().equals("answers probes")));
+    TestNodes.setPeers(List.of(owner, asker));
 
     List<String> keys = keysOwnedBy(asker, owner.url, 2);
     try {

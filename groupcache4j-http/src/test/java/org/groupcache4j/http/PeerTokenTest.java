@@ -57,9 +57,7 @@ class PeerTokenTest {
     Path other = Files.writeString(dir.resolve("other.token"), "another-token-0123456789abcdef01234567\n");
     TestNode a = node(token);
     TestNode b = node(token);
-    List<String> urls = List.of(a.url, b.url);
-    a.cache.setPeers(urls);
-    b.cache.setPeers(urls);
+    TestNodes.setPeers(List.of(a, b));
     String key = TlsClusterTest.ownedBy(a, b);
     assertThat(b.group.get(key).toByteArray()).isEqualTo(TestNode.goValue(key));
     assertThat(a.loadsOf(key)).isEqualTo(1);
@@ -169,8 +167,7 @@ class PeerTokenTest {
       files.add(f);
       nodes.add(node(f));
     }
-    List<String> urls = nodes.stream().map(n -> n.url).toList();
-    nodes.forEach(n -> n.cache.setPeers(urls));
+    TestNodes.setPeers(nodes);
     return nodes;
   }
 

@@ -1,9 +1,5 @@
 package org.groupcache4j.http;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +8,7 @@ import java.util.function.Function;
 import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.Loader;
+import org.groupcache4j.testing.FreePorts;
 
 /** One node of a test cluster: a GroupCache on 127.0.0.1 with an HTTP transport and a counting loader. */
 final class TestNode implements AutoCloseable {
@@ -67,36 +64,31 @@ final class TestNode implements AutoCloseable {
   static TestNode start(String scheme, Consumer<HttpPeerTransport.Builder> options,
       Consumer<GroupCache.Builder> cacheOptions, Loader values,
       java.util.function.BiFunction<TestNode, Loader, Group> groupMaker) {
-    UncheckedIOException last = null;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      int port = freePort();
-      String url = scheme + "://127.0.0.1:" + port;
-      HttpPeerTransport.Builder b = HttpPeerTransport.builder().eventLoopThreads(2);
-      options.accept(b);
-      HttpPeerTransport t = b.build();
-      GroupCache cache;
-      try {
-        GroupCache.Builder cb = GroupCache.builder().self(url).transport(t);
-        cacheOptions.accept(cb);
-        cache = cb.build();
-      } catch (UncheckedIOException e) { // someone took the port in between: try another
-        last = e;
-        continue;
-      }
-      return new TestNode(url, cache, t, n -> groupMaker.apply(n, key -> {
-        n.loads.incrementAndGet();
-        n.loadsByKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        return values.load(key);
-      }));
-    }
-    throw last;
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    try {
+      return FreePorts.startOnFreePorts(1, ports -> { // again on another port if someone took this one
+        String url = scheme + "://127.0.0.1:" + ports[0];
+        HttpPeerTransport.Builder b = HttpPeerTransport.builder().eventLoopThreads(2);
+        options.accept(b);
+        HttpPeerTransport t = b.build();
+        GroupCache cache;
+        try {
+          GroupCache.Builder cb = GroupCache.builder().self(url).transport(t);
+          cacheOptions.accept(cb);
+          cache = cb.build();
+        } catch (RuntimeException e) {
+          t.close();
+          throw e;
+        }
+        return new TestNode(url, cache, t, n -> groupMaker.apply(n, key -> {
+          n.loads.incrementAndGet();
+          n.loadsByKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+          return values.load(key);
+        }));
+      });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start a test node: " + e, e);
     }
   }
 

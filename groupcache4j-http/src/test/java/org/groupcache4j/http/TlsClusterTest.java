@@ -60,11 +60,8 @@ class TlsClusterTest {
     for (PeerTls t : tls) {
       nodes.add(node(t));
     }
-    List<String> urls = nodes.stream().map(n -> n.url).toList();
-    nodes.forEach(n -> n.cache.setPeers(urls));
     // Every node has answered every other's probe (over TLS) before a key is asked.
-    await().atMost(Duration.ofSeconds(20)).until(() -> nodes.stream().allMatch(n -> n.cache.peerStates().stream()
-        .allMatch(p -> p.reason().equals("answers probes"))));
+    TestNodes.setPeers(nodes);
     return nodes;
   }
 

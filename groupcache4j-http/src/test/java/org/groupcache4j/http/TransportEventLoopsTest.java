@@ -10,6 +10,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,7 @@ import org.groupcache4j.http.internal.client.PeerHttpClient;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerValue;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,8 +38,7 @@ class TransportEventLoopsTest {
     try {
       TestNode owner = closer.open(TestNode.start(b -> b.eventLoopGroup(loops), TestNode::goValue));
       TestNode asker = closer.open(TestNode.start(b -> b.eventLoopGroup(loops), TestNode::goValue));
-      owner.cache.setPeers(owner.url, asker.url);
-      asker.cache.setPeers(owner.url, asker.url);
+      TestNodes.setPeers(List.of(owner, asker));
       String key = keyOwnedBy(owner, asker);
       assertThat(asker.group.get(key).toByteArray()).isEqualTo(TestNode.goValue(key));
       assertThat(owner.loadsOf(key)).isEqualTo(1);
@@ -101,7 +102,7 @@ class TransportEventLoopsTest {
 
   @Test
   void aPeerThatComesUpLaterIsConnectedAheadToo() throws Exception {
-    int port = TestNode.freePort();
+    int port = FreePorts.port();
     HttpPeerTransport t = closer.open(HttpPeerTransport.builder().eventLoopThreads(1).build());
     PeerClient client = t.client("http://127.0.0.1:" + port); // nothing listens yet
     AtomicInteger served = new AtomicInteger();

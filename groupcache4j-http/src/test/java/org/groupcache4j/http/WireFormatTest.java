@@ -118,9 +118,7 @@ class WireFormatTest {
         "quote\"'`", "\\", "~-._", "a;b,c=d&e@f:g$h!*()[]{}|^<>");
     try (TestNode a = TestNode.start(b -> {}, k -> k.getBytes(StandardCharsets.UTF_8));
         TestNode b = TestNode.start(x -> {}, k -> k.getBytes(StandardCharsets.UTF_8))) {
-      List<String> peers = List.of(a.url, b.url);
-      a.cache.setPeers(peers);
-      b.cache.setPeers(peers);
+      TestNodes.setPeers(List.of(a, b));
       for (String k : keys) {
         TestNode owner = a.cache.ownerOf(k).equals(a.url) ? a : b;
         TestNode asker = owner == a ? b : a;

@@ -16,6 +16,7 @@ import org.groupcache4j.GroupCache;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.testing.ClusterFormation;
 import org.groupcache4j.testing.InMemoryNetwork;
 import org.groupcache4j.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
@@ -155,6 +156,8 @@ class GroupCacheMetricsTest {
   @Test
   void peerUpFollowsThePeersHealthAndMembership() {
     HashRing ring = HashRing.of(PEERS);
+    // b answered a probe first: a peer that never did may refuse connections for a while (nodes start together)
+    ClusterFormation.awaitFormed(List.of(a, b), Duration.ofSeconds(30));
     network.disconnect("mem://b");
     ga.get(ownedBy(ring, "mem://b", "x")); // loaded locally after the failed fetch, which has b probed
     await("b judged down").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
