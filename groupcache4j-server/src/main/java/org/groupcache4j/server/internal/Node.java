@@ -127,6 +127,9 @@ public final class Node implements AutoCloseable {
       metrics = new NodeMetrics(built);
       memoryWatch = new MemoryWatch(() -> built.groups().stream().mapToLong(Group::cacheBytes).sum());
       ClusterView clusterView = new ClusterView(built, transport, this::statsJson, Duration.ofSeconds(1));
+      if (c.peerSource() != null) { // said before the API answers, so that no /healthz sees an earlier stage
+        readiness.starting("looking up the peers (" + c.peerSource().discovery().describe() + ")");
+      }
       if (!c.api().isEmpty()) {
         server = ApiServer.builder(gc, c.groups().get(0).name())
             .keyPolicy(this::refuse)
@@ -145,7 +148,6 @@ public final class Node implements AutoCloseable {
       }
       this.api = server; // /healthz answers 503 "starting" until the peers are known
       if (c.peerSource() != null) {
-        readiness.starting("looking up the peers (" + c.peerSource().discovery().describe() + ")");
         watcher = PeerWatcher.start(gc, c.peerSource().discovery(), c.peerSource().interval());
       } else {
         gc.setPeers(c.peers());
