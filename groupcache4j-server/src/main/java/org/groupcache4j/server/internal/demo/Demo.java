@@ -259,6 +259,20 @@ public final class Demo {
         Thread.sleep(100); // polling another process's port: nothing to wait on
       }
     }
+    // Each node answers; now each must have heard the others answer a probe. Until then a node may
+    // judge a peer down (its first probe left unanswered within a second, as on a loaded machine)
+    // and load that peer's keys itself, which the account below would show as extra loads.
+    while (!heardEachOther()) {
+      if (System.nanoTime() - deadline > 0) {
+        out.println();
+        out.flush();
+        err.println("groupcache4j demo: the nodes did not all hear from each other within " + STARTUP_DEADLINE.toSeconds()
+            + " s (what each thinks of the others is in its /stats, peerStates); see " + logDir);
+        err.flush();
+        return false;
+      }
+      Thread.sleep(100); // the nodes probe each other on their own timers: nothing to wait on
+    }
     out.printf(" up in %.1f s (node logs: %s)%n%n", (System.nanoTime() - start) / 1e9, logDir.resolve("node{1,2,3}.log"));
     out.flush();
     return true;
@@ -281,6 +295,20 @@ public final class Demo {
       throw new IOException("http://" + HOST + ":" + apiPorts[i] + " answers, but not as node " + (i + 1)
           + " of this demo: it is another demo or node (" + stats.get("self") + ", instance " + stats.get("instance")
           + "). " + needsPorts(apiPorts[i]));
+    }
+    return true;
+  }
+
+  /** Whether every node judges the two others up, each having answered its probes (from their /stats). */
+  private boolean heardEachOther() throws IOException, InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      Map<String, Object> states = StatsJson.object(stats(i, Duration.ofSeconds(10)), "peerStates");
+      for (String peer : peers) {
+        if (!peer.equals(peers.get(i)) && !(states.get(peer) instanceof Map<?, ?> p && "up".equals(p.get("state"))
+            && String.valueOf(p.get("reason")).startsWith("answers probes"))) {
+          return false;
+        }
+      }
     }
     return true;
   }
