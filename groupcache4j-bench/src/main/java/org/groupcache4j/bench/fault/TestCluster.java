@@ -2,8 +2,7 @@ package org.groupcache4j.bench.fault;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.testing.FreePorts;
 
 /**
  * Three cache nodes in processes of their own, groupcache4j's or golang/groupcache's (the anchor's
@@ -61,15 +62,33 @@ public final class TestCluster implements AutoCloseable {
     this.impl = impl;
   }
 
-  /** Starts three nodes and waits until each answers; on loopback when {@code lab} is null. */
+  /**
+   * Starts three nodes and waits until each answers; on loopback when {@code lab} is null, on free
+   * ports, started again on others if a node could not bind one of its ports.
+   */
   public static TestCluster start(Impl impl, Programs programs, NetworkLab lab) throws IOException, InterruptedException {
+    if (lab != null) {
+      return start(impl, programs, lab, null);
+    }
+    try {
+      return FreePorts.startOnFreePorts(6, ports -> start(impl, programs, null, ports));
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+
+  /** Three nodes on loopback's {@code ports} (peers, then APIs), or on {@code lab}'s hosts. */
+  private static TestCluster start(Impl impl, Programs programs, NetworkLab lab, int[] ports)
+      throws IOException, InterruptedException {
     TestCluster c = new TestCluster(impl);
     try {
       List<String> apiAddrs = new ArrayList<>();
       for (int i = 1; i <= 3; i++) {
         String host = lab == null ? "127.0.0.1" : lab.address(i);
-        c.peers.add("http://" + host + ":" + (lab == null ? freePort() : 8001));
-        apiAddrs.add(host + ":" + (lab == null ? freePort() : 9001));
+        c.peers.add("http://" + host + ":" + (lab == null ? ports[i - 1] : 8001));
+        apiAddrs.add(host + ":" + (lab == null ? ports[i + 2] : 9001));
         c.apis.add(URI.create("http://" + apiAddrs.get(i - 1)));
       }
       for (int i = 1; i <= 3; i++) {
@@ -107,6 +126,9 @@ public final class TestCluster implements AutoCloseable {
     for (int i = 1; i <= 3; i++) {
       while (!answers(i)) {
         if (!processes.get(i - 1).isAlive()) {
+          if (log(i).toLowerCase(Locale.ROOT).contains("address already in use")) { // ours and Go's words
+            throw new BindException(impl + " node " + i + " could not bind a port: " + log(i));
+          }
           throw new IOException(impl + " node " + i + " exited: " + log(i));
         }
         if (System.nanoTime() > deadline) {
@@ -204,12 +226,6 @@ public final class TestCluster implements AutoCloseable {
       return Files.readString(logs.get(node - 1));
     } catch (IOException e) {
       return "(no log: " + e + ")";
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 
