@@ -2,7 +2,6 @@ package org.groupcache4j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
@@ -31,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.groupcache4j.discovery.Dnsmasq;
 import org.groupcache4j.ring.HashRing;
 import org.groupcache4j.server.internal.cli.ServeCommand;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,7 +75,7 @@ class MembershipTest {
   @Test
   void aNodeJoinsAndLeavesThroughThePeersFile() throws Exception {
     Path file = dir.resolve("peers");
-    List<String> peers = List.of(url("127.0.0.1", freePort()), url("127.0.0.1", freePort()), url("127.0.0.1", freePort()));
+    List<String> peers = List.of(url("127.0.0.1", FreePorts.port()), url("127.0.0.1", FreePorts.port()), url("127.0.0.1", FreePorts.port()));
     Members members = list -> {
       Path tmp = dir.resolve("peers.tmp");
       Files.writeString(tmp, String.join("\n", list) + "\n");
@@ -90,7 +90,7 @@ class MembershipTest {
     dns = Dnsmasq.start();
     String name = Dnsmasq.name("members");
     // DNS names addresses, not ports: three loopback addresses, one port.
-    int port = freePort();
+    int port = FreePorts.port();
     int b = ThreadLocalRandom.current().nextInt(1, 250);
     List<String> ips = List.of("127.77." + b + ".1", "127.77." + b + ".2", "127.77." + b + ".3");
     List<String> peers = ips.stream().map(ip -> url(ip, port)).toList();

@@ -1,7 +1,6 @@
 package org.groupcache4j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -15,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.groupcache4j.EvictionPolicy;
 import org.groupcache4j.server.internal.origin.Origins;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,7 +47,7 @@ class NodeEventLoopsTest {
 
   @Test
   void theApiAndThePeerTransportShareTheNodesEventLoops() throws Exception {
-    List<String> peers = List.of("http://127.0.0.1:" + freePort(), "http://127.0.0.1:" + freePort());
+    List<String> peers = List.of("http://127.0.0.1:" + FreePorts.port(), "http://127.0.0.1:" + FreePorts.port());
     Set<String> before = threadNames();
     List<Node> nodes = new ArrayList<>();
     try {
@@ -76,7 +76,7 @@ class NodeEventLoopsTest {
 
   @Test
   void peerThreadsGiveTheTransportLoopsOfItsOwn() throws Exception {
-    String self = "http://127.0.0.1:" + freePort();
+    String self = "http://127.0.0.1:" + FreePorts.port();
     Set<String> before = threadNames();
     try (Node n = Node.start(config(self, List.of(self), 1))) {
       Set<String> started = threadNames();

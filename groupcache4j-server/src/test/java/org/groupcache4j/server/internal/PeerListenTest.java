@@ -2,7 +2,6 @@ package org.groupcache4j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.groupcache4j.server.internal.cli.ServeCommand;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 class PeerListenTest {
   @Test
   void thePeerPortListensOnPeerListenAndServesPeers() throws Exception {
-    String self = "http://127.0.0.1:" + freePort(); // the name peers use; the port listens elsewhere
+    String self = "http://127.0.0.1:" + FreePorts.port(); // the name peers use; the port listens elsewhere
     try (Node node = Node.start(ServeCommand.configOf("--self", self, "--peer-listen", "127.0.0.1:0",
         "--origin", "synthetic:20"))) {
       assertThat(node.peerAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");

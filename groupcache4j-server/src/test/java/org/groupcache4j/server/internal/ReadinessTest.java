@@ -2,7 +2,6 @@ package org.groupcache4j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -16,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.server.internal.cli.ServeCommand;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,11 +37,11 @@ class ReadinessTest {
 
   @Test
   void unreadyWhileItLooksUpItsPeersThenReady() throws Exception {
-    int api = freePort();
+    int api = FreePorts.port();
     List<String> seen = new CopyOnWriteArrayList<>();
     // A name server that never answers: the first lookup takes its timeouts (seconds) and fails.
     try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      NodeConfig c = ServeCommand.configOf("--self", "http://127.0.0.1:" + freePort(), "--api", "127.0.0.1:" + api,
+      NodeConfig c = ServeCommand.configOf("--self", "http://127.0.0.1:" + FreePorts.port(), "--api", "127.0.0.1:" + api,
           "--origin", "synthetic:10", "--peers-dns", "http://cache.gc4j.test:8001",
           "--peers-dns-server", "127.0.0.1:" + silent.getLocalPort());
       CompletableFuture<Node> started = CompletableFuture.supplyAsync(() -> {
@@ -81,9 +81,9 @@ class ReadinessTest {
 
   @Test
   void unreadyFromTheStartOfADrainWhileTheRequestInFlightIsAnswered() throws Exception {
-    int api = freePort();
+    int api = FreePorts.port();
     // The load takes 10 s, so the request is surely still in flight when the drain has begun.
-    Node node = Node.start(ServeCommand.configOf("--self", "http://127.0.0.1:" + freePort(), "--api", "127.0.0.1:" + api,
+    Node node = Node.start(ServeCommand.configOf("--self", "http://127.0.0.1:" + FreePorts.port(), "--api", "127.0.0.1:" + api,
         "--origin", "synthetic:20,delay=10s", "--origin-timeout", "30s", "--load-timeout", "30s"));
     try {
       assertThat(health(api)).isEqualTo("200 ok");

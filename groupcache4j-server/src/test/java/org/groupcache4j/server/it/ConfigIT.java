@@ -1,7 +1,6 @@
 package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
@@ -13,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.groupcache4j.server.internal.api.StatsJson;
@@ -55,10 +55,8 @@ class ConfigIT {
   void theExampleFileServesTwoGroupsFromTwoOrigins() throws Exception {
     Path example = Path.of(System.getProperty("groupcache4j.launcher")).toAbsolutePath().getParent()
         .resolve("config.example.yaml");
-    int api = freePort();
-    String self = "http://127.0.0.1:" + freePort();
-    processes.startNode("config", api, Map.of(), "--config", example.toString(), "--self", self, "--peers", self,
-        "--group", "pages", "--origin", "http://127.0.0.1:" + backend.getAddress().getPort() + "/pages/{key}");
+    int api = processes.startNode("config", Map.of(), self -> List.of("--config", example.toString(), "--peers", self,
+        "--group", "pages", "--origin", "http://127.0.0.1:" + backend.getAddress().getPort() + "/pages/{key}")).api();
 
     assertThat(get(api, "/api/scores/Tom").body()).isEqualTo("630");
     assertThat(get(api, "/api?key=Jack").body()).as("the first group is the default").isEqualTo("589");

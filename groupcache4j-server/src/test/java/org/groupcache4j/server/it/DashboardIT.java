@@ -2,7 +2,6 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,25 +30,20 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardIT {
   private Processes processes;
-  private final List<String> peers = new ArrayList<>();
-  private final int[] api = new int[3];
-  private final List<Process> nodes = new ArrayList<>();
+  private List<String> peers;
+  private int[] api;
+  private List<Process> nodes = List.of();
   private Path browserProfile;
 
   @BeforeAll
   void startCluster() throws Exception {
     processes = new Processes();
     browserProfile = Files.createTempDirectory("groupcache4j-chromium-");
-    for (int i = 0; i < 3; i++) {
-      peers.add("http://127.0.0.1:" + freePort());
-      api[i] = freePort();
-    }
-    for (int i = 0; i < 3; i++) {
-      nodes.add(processes.launch("node" + (i + 1), List.of("serve", "--self", peers.get(i), "--peers",
-          String.join(",", peers), "--api", "127.0.0.1:" + api[i], "--origin", "synthetic:100", "--api-threads", "1",
-          "--peer-connect-timeout", "500ms", "--peer-timeout", "1s")));
-    }
-    processes.awaitUp(nodes, api);
+    Processes.Cluster c = processes.startCluster(3, "--origin", "synthetic:100", "--peer-connect-timeout", "500ms",
+        "--peer-timeout", "1s");
+    peers = c.peers();
+    api = c.api();
+    nodes = c.nodes();
   }
 
   @AfterAll

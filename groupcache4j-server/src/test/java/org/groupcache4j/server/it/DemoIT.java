@@ -2,7 +2,6 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.groupcache4j.ring.HashFunction;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class DemoIT {
     processes = new Processes();
     ports = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      ports.add(Integer.toString(freePort()));
+      ports.add(Integer.toString(FreePorts.port()));
     }
   }
 

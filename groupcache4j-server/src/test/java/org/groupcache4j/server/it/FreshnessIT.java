@@ -2,7 +2,6 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -41,24 +40,16 @@ class FreshnessIT {
   private static final String GROUP = "files";
   private Processes processes;
   private Path origin;
-  private final List<String> peers = new ArrayList<>();
-  private final int[] api = new int[3];
-  private final List<Process> nodes = new ArrayList<>();
+  private List<String> peers;
+  private int[] api;
 
   @BeforeAll
   void startCluster() throws Exception {
     processes = new Processes();
     origin = Files.createTempDirectory("groupcache4j-freshness-");
-    for (int i = 0; i < 3; i++) {
-      peers.add("http://127.0.0.1:" + freePort());
-      api[i] = freePort();
-    }
-    for (int i = 0; i < 3; i++) {
-      nodes.add(processes.launch("node" + (i + 1), List.of("serve", "--self", peers.get(i), "--peers",
-          String.join(",", peers), "--api", "127.0.0.1:" + api[i], "--group", GROUP, "--origin", "dir:" + origin,
-          "--ttl", "8s", "--api-threads", "1")));
-    }
-    processes.awaitUp(nodes, api);
+    Processes.Cluster c = processes.startCluster(3, "--group", GROUP, "--origin", "dir:" + origin, "--ttl", "8s");
+    peers = c.peers();
+    api = c.api();
   }
 
   @AfterAll

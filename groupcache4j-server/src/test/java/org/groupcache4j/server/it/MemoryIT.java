@@ -1,7 +1,6 @@
 package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.groupcache4j.server.internal.api.StatsJson;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class MemoryIT {
   }
 
   private Processes.Result serve(String name, String javaOpts, String cacheBytes) throws Exception {
-    Process p = processes.launch(name, java.util.List.of("serve", "--self", "http://127.0.0.1:" + freePort(),
+    Process p = processes.launch(name, java.util.List.of("serve", "--self", "http://127.0.0.1:" + FreePorts.port(),
         "--cache-bytes", cacheBytes, "--origin", "synthetic:100"), Map.of("GROUPCACHE4J_JAVA_OPTS", javaOpts));
     assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("%s ended: %s", name, processes.logText(name))
         .isTrue();
@@ -55,9 +55,8 @@ class MemoryIT {
     assertThat(fits.find()).as(r.output()).isTrue();
     assertThat(Long.parseLong(fits.group(1))).isBetween(1L, 128L);
 
-    int api = freePort();
-    processes.startNode("fits", api, Map.of("GROUPCACHE4J_JAVA_OPTS", SMALL_HEAP), "--cache-bytes",
-        fits.group(1) + "MiB", "--origin", "synthetic:100");
+    int api = processes.startNode("fits", Map.of("GROUPCACHE4J_JAVA_OPTS", SMALL_HEAP), "--cache-bytes",
+        fits.group(1) + "MiB", "--origin", "synthetic:100").api();
     assertThat(processes.ask(api, "k").statusCode()).isEqualTo(200);
   }
 
@@ -65,8 +64,8 @@ class MemoryIT {
   void withoutAHeapFlagTheLauncherLetsTheHeapUseMostOfTheMemory() throws Exception {
     long ram = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     String noHeap = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
-    int api = freePort();
-    processes.startNode("default-heap", api, Map.of("GROUPCACHE4J_JAVA_OPTS", noHeap), "--origin", "synthetic:100");
+    int api = processes.startNode("default-heap", Map.of("GROUPCACHE4J_JAVA_OPTS", noHeap), "--origin", "synthetic:100")
+        .api();
     long maxHeap = ((Number) processes.stats(api).get("maxHeapBytes")).longValue();
     assertThat(maxHeap).as("max heap of %d bytes of memory", ram).isBetween((long) (ram * 0.6), ram);
 
@@ -77,9 +76,8 @@ class MemoryIT {
 
   @Test
   void aLoadThatRunsOutOfHeapIsAnErrorEverywhereAndTheNodeIsUnhealthy() throws Exception {
-    int api = freePort();
-    processes.startNode("oom", api, Map.of("GROUPCACHE4J_JAVA_OPTS", SMALL_HEAP), "--cache-bytes", "1MiB",
-        "--origin", "synthetic:200MiB", "--max-value-bytes", "256MiB");
+    int api = processes.startNode("oom", Map.of("GROUPCACHE4J_JAVA_OPTS", SMALL_HEAP), "--cache-bytes", "1MiB",
+        "--origin", "synthetic:200MiB", "--max-value-bytes", "256MiB").api();
     HttpResponse<String> r = processes.ask(api, "big");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
     assertThat(r.body()).contains("out of memory").contains("'big'").contains("-Xmx");

@@ -2,7 +2,6 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpServer;
@@ -10,11 +9,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.testing.FreePorts;
+import org.groupcache4j.testing.RefusingPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,7 @@ class OperatorLogIT {
       "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (ERROR|WARN |INFO |DEBUG|TRACE) \\S+ \\[.*");
   private final Processes processes = new Processes();
   private HttpServer origin;
+  private RefusingPort dead;
 
   OperatorLogIT() throws Exception {}
 
@@ -38,6 +41,9 @@ class OperatorLogIT {
     processes.close();
     if (origin != null) {
       origin.stop(0);
+    }
+    if (dead != null) {
+      dead.close();
     }
   }
 
@@ -67,28 +73,28 @@ class OperatorLogIT {
     return origin.getAddress().getPort();
   }
 
-  private int startNode(String name, int originPort, List<String> peers, String... extra) throws Exception {
-    int api = freePort();
-    List<String> args = new java.util.ArrayList<>(List.of("serve", "--self", peers.get(0), "--peers", String.join(",", peers),
-        "--api", "127.0.0.1:" + api, "--origin", "http://127.0.0.1:" + originPort + "/{key}",
-        "--origin-timeout", "1500ms", "--peer-connect-timeout", "300ms", "--api-threads", "1"));
-    args.addAll(Arrays.asList(extra));
-    Process p = processes.launch(name, args);
-    await(name + " up").atMost(Processes.STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
-      assertThat(p.isAlive()).as("%s exited:%n%s", name, processes.logText(name)).isTrue();
-      return processes.healthy(api);
+  /** A node whose peers are itself and {@code others}, in front of the origin on {@code originPort}. */
+  private Processes.Node startNode(String name, int originPort, List<String> others, String... extra) throws Exception {
+    return processes.startNode(name, Map.of(), self -> {
+      List<String> peers = new ArrayList<>(List.of(self));
+      peers.addAll(others);
+      List<String> args = new ArrayList<>(List.of("--peers", String.join(",", peers),
+          "--origin", "http://127.0.0.1:" + originPort + "/{key}", "--origin-timeout", "1500ms",
+          "--peer-connect-timeout", "300ms"));
+      args.addAll(Arrays.asList(extra));
+      return args;
     });
-    return api;
   }
 
   @Test
   void originAndPeerFailuresAreLoggedOnceAtTheDefaultLevelWithKeyGroupAndWhere() throws Exception {
     int originPort = startOrigin();
-    String self = "http://127.0.0.1:" + freePort();
-    String deadPeer = "http://127.0.0.1:" + freePort(); // nothing listens there
-    List<String> peers = List.of(self, deadPeer);
-    int api = startNode("node", originPort, peers, "--access-log");
-    HashRing ring = HashRing.of(peers);
+    dead = FreePorts.refusing(); // nothing listens there, nor can another process while the test runs
+    String deadPeer = dead.url("http");
+    Processes.Node node = startNode("node", originPort, List.of(deadPeer), "--access-log");
+    int api = node.api();
+    String self = node.self();
+    HashRing ring = HashRing.of(List.of(self, deadPeer));
     String mineErr = ownedBy(ring, self, "err-");
     String mineSlow = ownedBy(ring, self, "slow-");
     String theirs = ownedBy(ring, deadPeer, "k-");
@@ -128,8 +134,7 @@ class OperatorLogIT {
   @SuppressWarnings("unchecked")
   void jsonFormatWritesOneObjectPerLine() throws Exception {
     int originPort = startOrigin();
-    String self = "http://127.0.0.1:" + freePort();
-    int api = startNode("json", originPort, List.of(self), "--log-format", "json");
+    int api = startNode("json", originPort, List.of(), "--log-format", "json").api();
     assertThat(processes.ask(api, "err-1").statusCode()).isEqualTo(502);
     await("the log lines").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       List<String> lines = processes.logText("json").lines().filter(l -> !l.isBlank()).toList();

@@ -2,9 +2,9 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,12 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.groupcache4j.server.internal.api.StatsJson;
+import org.groupcache4j.testing.FreePorts;
 
 /**
  * Starts separate JVMs through the launcher ({@code ./groupcache4j}) with the jar built in this
  * build's {@code package} phase, and stops every one of them in {@link #close()}, also when a
- * test fails.
+ * test fails: a node ({@link #startNode}) or a cluster of nodes ({@link #startCluster}) on free
+ * ports, started again on others if a port was taken, or any command ({@link #launch}, {@link #run}).
  */
 final class Processes implements AutoCloseable {
   static final Duration STARTUP = Duration.ofSeconds(90);
@@ -73,22 +76,99 @@ final class Processes implements AutoCloseable {
     return p;
   }
 
+  /** A node process that {@link #startNode} started: its client API's port and its peer URL. */
+  record Node(String name, Process process, int api, String self) {}
+
   /**
-   * Starts {@code ./groupcache4j serve} with its client API on {@code apiPort} and {@code flags}
-   * (and on a free peer port unless they give {@code --self}), and waits until it is healthy.
+   * Starts {@code ./groupcache4j serve} with its client API and peer port on {@linkplain FreePorts
+   * free ports} ({@code --api}, {@code --self}) and {@code flags}, and waits until it is healthy;
+   * again on other ports if it could not bind one of them.
    */
-  Process startNode(String name, int apiPort, Map<String, String> env, String... flags) throws IOException {
-    List<String> args = new ArrayList<>(List.of("serve", "--api", "127.0.0.1:" + apiPort, "--api-threads", "1"));
-    if (!List.of(flags).contains("--self")) {
-      args.addAll(List.of("--self", "http://127.0.0.1:" + freePort()));
-    }
-    args.addAll(List.of(flags));
-    Process p = launch(name, args, env);
-    await(name + " up").atMost(STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
-      assertThat(p.isAlive()).as("%s exited:%n%s", name, logText(name)).isTrue();
-      return healthy(apiPort);
+  Node startNode(String name, Map<String, String> env, String... flags) throws Exception {
+    return startNode(name, env, self -> List.of(flags));
+  }
+
+  /** {@link #startNode(String, Map, String...)} with flags made from its peer URL (e.g. {@code --peers}). */
+  Node startNode(String name, Map<String, String> env, Function<String, List<String>> flags) throws Exception {
+    return FreePorts.startOnFreePorts(2, ports -> {
+      String self = "http://127.0.0.1:" + ports[0];
+      List<String> args = new ArrayList<>(List.of("serve", "--self", self, "--api", "127.0.0.1:" + ports[1],
+          "--api-threads", "1"));
+      args.addAll(flags.apply(self));
+      Process p = launch(name, args, env);
+      awaitHealthy(name, p, ports[1]);
+      return new Node(name, p, ports[1], self);
     });
-    return p;
+  }
+
+  /** The node processes of {@link #startCluster}, in order: node {@code i + 1} is {@code peers[i]}, {@code api[i]}. */
+  record Cluster(List<String> peers, int[] api, List<Process> nodes) {}
+
+  /**
+   * Starts {@code size} nodes ({@code node1}, {@code node2}, ... with their logs of those names),
+   * peers of each other, each {@code ./groupcache4j serve --self PEER --peers ALL --api API} on
+   * free ports with {@code flags}; waits until every node is healthy and has heard each other
+   * answer a probe (its {@code /stats}), so that no first probe left unanswered on a loaded machine
+   * makes a node load another's keys in a test. Started again on other ports if a node could not
+   * bind one of its ports.
+   */
+  Cluster startCluster(int size, String... flags) throws Exception {
+    Cluster c = FreePorts.startOnFreePorts(2 * size, ports -> {
+      List<String> peers = new ArrayList<>();
+      int[] api = new int[size];
+      for (int i = 0; i < size; i++) {
+        peers.add("http://127.0.0.1:" + ports[i]);
+        api[i] = ports[size + i];
+      }
+      List<Process> nodes = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        List<String> args = new ArrayList<>(List.of("serve", "--self", peers.get(i), "--peers", String.join(",", peers),
+            "--api", "127.0.0.1:" + api[i], "--api-threads", "1"));
+        args.addAll(List.of(flags));
+        nodes.add(launch("node" + (i + 1), args, Map.of()));
+      }
+      try {
+        for (int i = 0; i < size; i++) {
+          awaitHealthy("node" + (i + 1), nodes.get(i), api[i]);
+        }
+      } catch (Exception e) {
+        nodes.forEach(Process::destroyForcibly);
+        throw e;
+      }
+      return new Cluster(List.copyOf(peers), api, nodes);
+    });
+    await("every node heard every other answer a probe").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          for (int a : c.api()) {
+            if (!heardEveryPeer(a, size - 1)) {
+              return false;
+            }
+          }
+          return true;
+        });
+    return c;
+  }
+
+  /**
+   * Waits until the node {@code name} answers {@code /healthz} on {@code api}; a node that exited
+   * because a port of its was taken (its log says the address is in use) is a {@link BindException}
+   * (Awaitility passes on what the condition throws).
+   */
+  private void awaitHealthy(String name, Process p, int api) throws BindException {
+    await(name + " up").atMost(STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
+      if (!p.isAlive() && logText(name).toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+        throw new BindException(name + " could not bind a port:\n" + logText(name));
+      }
+      assertThat(p.isAlive()).as("%s exited:%n%s", name, logText(name)).isTrue();
+      return healthy(api);
+    });
+  }
+
+  /** Whether the node on {@code api} judges {@code peers} peers up, each on an answered probe (its /stats). */
+  private boolean heardEveryPeer(int api, int peers) throws IOException, InterruptedException {
+    Map<String, Object> states = StatsJson.object(stats(api), "peerStates");
+    return states.size() == peers && states.values().stream().allMatch(v -> v instanceof Map<?, ?> m
+        && "up".equals(m.get("state")) && String.valueOf(m.get("reason")).startsWith("answers probes"));
   }
 
   Path log(String name) {
@@ -121,18 +201,6 @@ final class Processes implements AutoCloseable {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api?key="
             + URLEncoder.encode(key, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(20)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Waits until node {@code i+1} of {@code nodes}, whose log is {@code node{i+1}}, answers /healthz on {@code api[i]}. */
-  void awaitUp(List<Process> nodes, int[] api) {
-    for (int i = 0; i < nodes.size(); i++) {
-      int n = i;
-      org.awaitility.Awaitility.await("node " + (n + 1) + " up").atMost(STARTUP).pollInterval(Duration.ofMillis(100))
-          .until(() -> {
-            assertThat(nodes.get(n).isAlive()).as("node %d exited:%n%s", n + 1, logText("node" + (n + 1))).isTrue();
-            return healthy(api[n]);
-          });
-    }
   }
 
   boolean healthy(int port) {

@@ -2,7 +2,6 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -29,14 +28,15 @@ class SignalIT {
     processes.close();
   }
 
-  private Process startNode(String name, int apiPort, String origin) throws Exception {
-    return processes.startNode(name, apiPort, Map.of(), "--origin", origin);
+  private Processes.Node startNode(String name, String origin) throws Exception {
+    return processes.startNode(name, Map.of(), "--origin", origin);
   }
 
   @Test
   void sigtermAnswersTheRequestInFlightAndExitsZero() throws Exception {
-    int apiPort = freePort();
-    Process node = startNode("node", apiPort, "synthetic:20,delay=2s");
+    Processes.Node started = startNode("node", "synthetic:20,delay=2s");
+    Process node = started.process();
+    int apiPort = started.api();
     CompletableFuture<HttpResponse<String>> inFlight = processes.http.sendAsync(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api?key=k")).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -54,8 +54,7 @@ class SignalIT {
 
   @Test
   void sigtermOnAnIdleNodeExitsZeroAtOnce() throws Exception {
-    int apiPort = freePort();
-    Process node = startNode("idle", apiPort, "demo");
+    Process node = startNode("idle", "demo").process();
     node.destroy();
     assertThat(node.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(node.exitValue()).as("exit code; log:%n%s", processes.logText("idle")).isZero();

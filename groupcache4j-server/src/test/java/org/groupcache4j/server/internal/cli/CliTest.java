@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.groupcache4j.server.testing.TestPorts;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,7 +119,7 @@ class CliTest {
       assertThat(peer.err()).contains("--self http://127.0.0.1:" + port).contains("cannot listen")
           .contains("(is another node using the port?)");
 
-      int free = TestPorts.freePort();
+      int free = FreePorts.port();
       Run api = run("serve", "--self", "http://127.0.0.1:" + free, "--origin", "synthetic:10",
           "--api", "127.0.0.1:" + port);
       assertThat(api.code()).as(api.err()).isEqualTo(1);

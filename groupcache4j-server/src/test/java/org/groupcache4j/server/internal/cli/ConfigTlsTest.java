@@ -13,11 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.groupcache4j.http.PeerTls;
-import org.groupcache4j.http.tls.TestCerts;
 import org.groupcache4j.http.tls.TestCerts.KeyType;
+import org.groupcache4j.http.tls.TestCerts;
 import org.groupcache4j.server.internal.Node;
 import org.groupcache4j.server.internal.NodeConfig;
-import org.groupcache4j.server.testing.TestPorts;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +81,7 @@ class ConfigTlsTest {
 
   @Test
   void nodesStartedFromConfigFilesServeHttpsPeersWithMutualTlsAndAskForTheApiToken() throws Exception {
-    List<String> peers = List.of("https://127.0.0.1:" + TestPorts.freePort(), "https://127.0.0.1:" + TestPorts.freePort());
+    List<String> peers = List.of("https://127.0.0.1:" + FreePorts.port(), "https://127.0.0.1:" + FreePorts.port());
     List<Node> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) {
@@ -123,7 +123,7 @@ class ConfigTlsTest {
   @Test
   void filesAreNamedRelativeToTheConfigFilesDirectory() throws Exception {
     Path sub = conf.resolve("sub");
-    String self = "https://127.0.0.1:" + TestPorts.freePort();
+    String self = "https://127.0.0.1:" + FreePorts.port();
     TestCerts.Cert c = certs.get(0);
     Path f = write(sub.resolve("node.yaml"), "self: " + self + "\napi: 127.0.0.1:0\n"
         + "tls-cert: ../" + rel(c.certFile()) + "\ntls-key: ../" + rel(c.keyFile()) + "\n"
@@ -145,7 +145,7 @@ class ConfigTlsTest {
 
   @Test
   void mistakesInTheFileStopTheNodeNamingTheFileTheLineAndTheKey() throws Exception {
-    String self = "self: https://127.0.0.1:" + TestPorts.freePort() + "\n";
+    String self = "self: https://127.0.0.1:" + FreePorts.port() + "\n";
     TestCerts.Cert c = certs.get(0);
     String cert = "tls-cert: " + rel(c.certFile()) + "\n";
     String key = "tls-key: " + rel(c.keyFile()) + "\n";
@@ -171,7 +171,7 @@ class ConfigTlsTest {
 
   @Test
   void flagsWinOverTheFile() throws Exception {
-    String self = "https://127.0.0.1:" + TestPorts.freePort();
+    String self = "https://127.0.0.1:" + FreePorts.port();
     TestCerts.Cert good = certs.get(1);
     Path f = write(conf.resolve("overridden.yaml"), "self: " + self + "\napi: 127.0.0.1:0\n"
         + "tls-cert: secrets/missing.pem\ntls-key: secrets/missing.key\ntls-ca: secrets/garbage.pem\n"

@@ -1,12 +1,12 @@
 package org.groupcache4j.server.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.groupcache4j.server.internal.NodeConfig;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 
 /** {@code --peers-file}, {@code --peers-dns} and {@code --check}. */
@@ -54,7 +54,7 @@ class DiscoveryFlagsTest {
 
   @Test
   void checkValidatesPrintsAndStartsNothing() throws Exception {
-    int port = freePort();
+    int port = FreePorts.port();
     CliTest.Run ok = CliTest.run("serve", "--check", "--self", "http://127.0.0.1:" + port, "--api", "127.0.0.1:" + port,
         "--peers-dns", "http://no-such-name.invalid:" + port);
     assertThat(ok.code()).as(ok.err()).isZero();

@@ -60,9 +60,7 @@ class ServeTlsTest {
           "--tls-key", (n == 2 ? c.traditionalKeyFile() : c.keyFile()).toString(), "--tls-ca", ca.certFile().toString(),
           "--peer-mtls", "--api-tls", "--api-token-file", read.toString(), "--api-write-token-file", write.toString(),
           "--peer-token-file", peer.toString(), "--api-threads", "1");
-    }, peers, nodes);
-    // The counts and states below assume every peer answers (over mutual TLS) from the start.
-    LocalCluster.awaitPeersAnswer(nodes);
+    }, peers, nodes); // formed: the counts and states below assume every peer answers (over mutual TLS) from the start
     https = trusting(ca.certFile());
   }
 

@@ -1,12 +1,12 @@
 package org.groupcache4j.server.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.groupcache4j.http.tls.TestCerts;
 import org.groupcache4j.http.tls.TestCerts.KeyType;
+import org.groupcache4j.http.tls.TestCerts;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +38,7 @@ class TlsFlagsTest {
 
   @Test
   void badTlsAndTokenFilesStopTheNodeNamingTheFlag() throws Exception {
-    String self = "https://127.0.0.1:" + freePort();
+    String self = "https://127.0.0.1:" + FreePorts.port();
     assertUsage(CliTest.run("serve", "--self", self), "--self", "needs --tls-cert and --tls-key");
     Path missing = dir.resolve("missing.pem");
     assertUsage(CliTest.run("serve", "--self", self, "--tls-cert", missing.toString(), "--tls-key", node.keyFile().toString()),
@@ -59,7 +59,7 @@ class TlsFlagsTest {
     assertUsage(CliTest.run("serve", "--api-tls", "--tls-cert", node.certFile().toString(),
         "--tls-key", node.keyFile().toString()), "--api-tls", "give --api too");
     Path empty = Files.writeString(dir.resolve("empty-token"), "\n");
-    assertUsage(CliTest.run("serve", "--api", "127.0.0.1:" + freePort(), "--api-token-file", empty.toString()),
+    assertUsage(CliTest.run("serve", "--api", "127.0.0.1:" + FreePorts.port(), "--api-token-file", empty.toString()),
         "--api-token-file", "it is empty");
     Path secret = Files.writeString(dir.resolve("secret-token"), "s3cr3t s3cr3t\n");
     CliTest.Run r = CliTest.run("serve", "--peer-token-file", secret.toString());

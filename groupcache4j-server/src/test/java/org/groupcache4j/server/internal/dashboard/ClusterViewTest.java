@@ -2,7 +2,6 @@ package org.groupcache4j.server.internal.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpServer;
@@ -16,7 +15,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.HttpPeerTransport;
+import org.groupcache4j.testing.FreePorts;
 import org.groupcache4j.testing.InMemoryNetwork;
+import org.groupcache4j.testing.RefusingPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class ClusterViewTest {
   private HttpServer goLike;
   private ServerSocket silent;
+  private RefusingPort deadPort;
   private GroupCache cache;
   private HttpPeerTransport asker;
 
@@ -34,6 +36,9 @@ class ClusterViewTest {
     }
     if (silent != null) {
       silent.close();
+    }
+    if (deadPort != null) {
+      deadPort.close();
     }
     if (cache != null) {
       cache.close();
@@ -56,11 +61,11 @@ class ClusterViewTest {
     });
     goLike.start();
     silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // accepts connections, never answers
-    int deadPort = freePort();
+    deadPort = FreePorts.refusing(); // nothing listens there, nor can
     String self = "http://127.0.0.1:1";
     String go = "http://127.0.0.1:" + goLike.getAddress().getPort();
     String frozen = "http://127.0.0.1:" + silent.getLocalPort();
-    String dead = "http://127.0.0.1:" + deadPort;
+    String dead = deadPort.url("http");
     // The node's own failure detector, on a network of its own, judges "dead" down: its probes hang.
     InMemoryNetwork network = new InMemoryNetwork();
     network.freeze(dead);

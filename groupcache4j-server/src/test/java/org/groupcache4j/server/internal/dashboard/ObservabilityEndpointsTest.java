@@ -45,8 +45,7 @@ class ObservabilityEndpointsTest {
         Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, "synthetic:100",
         new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
         Duration.ofSeconds(30), Duration.ofSeconds(5)), peers, nodes);
-    // Counts below (peer loads, peer_up, cluster states) assume every peer answers from the start.
-    LocalCluster.awaitPeersAnswer(nodes);
+    // formed: the counts below (peer loads, peer_up, cluster states) assume every peer answers from the start
   }
 
   @AfterEach

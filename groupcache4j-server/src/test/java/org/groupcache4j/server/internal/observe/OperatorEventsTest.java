@@ -14,7 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import org.groupcache4j.server.internal.Node;
 import org.groupcache4j.server.internal.cli.ServeCommand;
-import org.groupcache4j.server.testing.TestPorts;
+import org.groupcache4j.testing.FreePorts;
+import org.groupcache4j.testing.RefusingPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,11 +44,12 @@ class OperatorEventsTest {
 
   @Test
   void aChangedPeerListIsLoggedOnceNamingWhoJoinedAndLeft(@TempDir Path dir) throws Exception {
-    String self = "http://127.0.0.1:" + TestPorts.freePort();
-    String joiner = "http://127.0.0.1:" + TestPorts.freePort(); // nothing listens there: judged down, never asked
+    String self = "http://127.0.0.1:" + FreePorts.port();
     Path file = Files.writeString(dir.resolve("peers"), self + "\n");
-    try (Node node = Node.start(ServeCommand.configOf("--self", self, "--peers-file", file.toString(),
-        "--origin", "synthetic:1"))) {
+    try (RefusingPort refusing = FreePorts.refusing(); // the joiner: nothing listens there, nor can; judged down, never asked
+        Node node = Node.start(ServeCommand.configOf("--self", self, "--peers-file", file.toString(),
+            "--origin", "synthetic:1"))) {
+      String joiner = refusing.url("http");
       Files.writeString(dir.resolve("peers.tmp"), self + "\n" + joiner + "\n");
       Files.move(dir.resolve("peers.tmp"), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       // The watcher's status is set after it applied the list and logged it.

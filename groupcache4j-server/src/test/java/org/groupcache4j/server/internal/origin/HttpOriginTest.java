@@ -2,7 +2,6 @@ package org.groupcache4j.server.internal.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -19,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
+import org.groupcache4j.testing.FreePorts;
+import org.groupcache4j.testing.RefusingPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,9 +130,10 @@ class HttpOriginTest {
 
   @Test
   void aRefusedConnectionIsAnErrorSayingSo() throws Exception {
-    int closed = freePort();
-    HttpOrigin o = HttpOrigin.create("http://127.0.0.1:" + closed + "/{key}", Duration.ofSeconds(2), 1000);
-    assertThatThrownBy(() -> o.fetch("Tom")).isInstanceOf(IOException.class).hasMessageContaining("connection refused");
+    try (RefusingPort closed = FreePorts.refusing()) {
+      HttpOrigin o = HttpOrigin.create(closed.url("http") + "/{key}", Duration.ofSeconds(2), 1000);
+      assertThatThrownBy(() -> o.fetch("Tom")).isInstanceOf(IOException.class).hasMessageContaining("connection refused");
+    }
   }
 
   @Test

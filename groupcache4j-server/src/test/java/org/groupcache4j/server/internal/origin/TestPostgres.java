@@ -1,7 +1,6 @@
 package org.groupcache4j.server.internal.origin;
 
 import static org.assertj.core.api.Assertions.fail;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -49,7 +49,7 @@ final class TestPostgres implements AutoCloseable {
       Assumptions.abort(why);
     }
     Path dir = Files.createTempDirectory("groupcache4j-pg-");
-    TestPostgres pg = new TestPostgres(bin, dir, freePort());
+    TestPostgres pg = new TestPostgres(bin, dir, FreePorts.port());
     if (root()) {
       exec("chown", "-R", "postgres:postgres", dir.toString());
     }
