@@ -37,10 +37,6 @@ public final class HotKeyAdmission {
     this.resetAfter = 10 * w;
   }
 
-  public HotKeyAdmission() {
-    this(1 << 14, 2);
-  }
-
   /** Records one fetch of {@code key} from its owner; returns whether to keep its value in the hot store. */
   public synchronized boolean recordFetchAndAdmit(String key) {
     int h = spread(key.hashCode());
@@ -57,16 +53,6 @@ public final class HotKeyAdmission {
       halve();
     }
     return min >= threshold;
-  }
-
-  /** The estimated number of recent fetches of {@code key}. */
-  public synchronized int estimate(String key) {
-    int h = spread(key.hashCode());
-    int min = Integer.MAX_VALUE;
-    for (int r = 0; r < ROWS; r++) {
-      min = Math.min(min, counters[r][index(h, r)]);
-    }
-    return min;
   }
 
   public int threshold() {

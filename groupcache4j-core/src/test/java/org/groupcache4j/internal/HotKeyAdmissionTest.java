@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class HotKeyAdmissionTest {
   @Test
   void aKeyIsAdmittedOnItsSecondFetchAndOneOffKeysNever() {
-    HotKeyAdmission a = new HotKeyAdmission();
+    HotKeyAdmission a = new HotKeyAdmission(1 << 14, 2); // as a group sizes it
     int admittedOneOffs = 0;
     for (int i = 0; i < 5000; i++) {
       if (a.recordFetchAndAdmit("once-" + i)) {
@@ -19,26 +19,27 @@ class HotKeyAdmissionTest {
     assertThat(admittedOneOffs).isLessThanOrEqualTo(25);
     assertThat(a.recordFetchAndAdmit("popular")).isFalse();
     assertThat(a.recordFetchAndAdmit("popular")).isTrue();
-    assertThat(a.estimate("popular")).isEqualTo(2);
   }
 
   @Test
   void historyFadesSoOldPopularityMustBeEarnedAgain() {
-    HotKeyAdmission a = new HotKeyAdmission(16, 2); // 16 counters per row: halved every 160 fetches
+    // 16 counters per row: every counter is halved at each 160th fetch; a key is admitted at its 3rd.
+    HotKeyAdmission a = new HotKeyAdmission(16, 3);
+    assertThat(a.recordFetchAndAdmit("old")).isFalse();
+    assertThat(a.recordFetchAndAdmit("old")).isFalse();
+    for (int i = 2; i < 159; i++) {
+      a.recordFetchAndAdmit("noise"); // "noise" does not share all of old's counters
+    }
+    assertThat(a.recordFetchAndAdmit("old")).as("the 160th fetch: no halving before it").isTrue();
+    // Halved (3 -> 1): old must be fetched twice more.
     assertThat(a.recordFetchAndAdmit("old")).isFalse();
     assertThat(a.recordFetchAndAdmit("old")).isTrue();
-    for (int i = 2; i < 159; i++) {
+    for (int i = 2; i < 160 + 160; i++) {
       a.recordFetchAndAdmit("noise");
     }
-    // 159 fetches recorded: no halving yet, and "noise" does not share all of old's counters.
-    assertThat(a.estimate("old")).isEqualTo(2);
-    a.recordFetchAndAdmit("noise"); // the 160th: every counter is halved
-    assertThat(a.estimate("old")).isEqualTo(1);
-    for (int i = 0; i < 160; i++) {
-      a.recordFetchAndAdmit("noise");
-    }
-    assertThat(a.estimate("old")).as("after a second halving").isZero();
-    assertThat(a.recordFetchAndAdmit("old")).as("its old popularity is gone").isFalse();
+    // Halved twice more (3 -> 1 -> 0): its old popularity is gone, three fetches to earn it again.
+    assertThat(a.recordFetchAndAdmit("old")).isFalse();
+    assertThat(a.recordFetchAndAdmit("old")).isFalse();
     assertThat(a.recordFetchAndAdmit("old")).isTrue();
   }
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.http.internal.security.TlsContexts;
 import org.groupcache4j.http.internal.security.TlsFailureLog;
 import org.groupcache4j.http.internal.security.TlsPortGuard;
@@ -53,7 +54,7 @@ public final class TlsEcho implements AutoCloseable {
             }
             ch.pipeline().addLast(ssl.apply(ch.alloc()));
             if (log != null) {
-              ch.pipeline().addLast(new TlsFailureLog("test port", log));
+              ch.pipeline().addLast(new TlsFailureLog("test port", log, new LongAdder()));
             }
             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
               @Override

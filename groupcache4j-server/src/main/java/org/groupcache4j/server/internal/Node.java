@@ -231,21 +231,6 @@ public final class Node implements AutoCloseable {
     return cache;
   }
 
-  /** The first group (the client API's default). */
-  public Group group() {
-    return served.get(0).group();
-  }
-
-  /** The origin loader of the first group. */
-  public OriginLoader loader() {
-    return served.get(0).loader();
-  }
-
-  /** Whether the node should be sent traffic (what {@code /healthz} answers). */
-  public Readiness readiness() {
-    return readiness;
-  }
-
   /** Where the peers come from and what was last found, or null with a fixed peer list. */
   public PeerWatcher.Status peerDiscovery() {
     return peerWatcher == null ? null : peerWatcher.status();

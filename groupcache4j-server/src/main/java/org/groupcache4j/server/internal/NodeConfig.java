@@ -87,20 +87,6 @@ public record NodeConfig(
     }
   }
 
-  /** A node with one group, a fixed peer list, no TLS or tokens and a random {@code instance}. */
-  public NodeConfig(String self, List<String> peers, InetSocketAddress peerListen, String basePath, int replicas,
-      List<InetSocketAddress> api, String group, long cacheBytes, EvictionPolicy eviction, boolean hotStore,
-      Duration loadTimeout, Duration peerTimeout, Duration peerConnectTimeout, Integer peerConnections,
-      Integer peerThreads, String originSpec, Origins.Settings origin, int apiThreads, int apiMaxConnections,
-      Duration apiIdleTimeout, Duration shutdownGrace) {
-    this(new NodeSpec(self, peers, null, peerListen, basePath, replicas, peerConnectTimeout, peerConnections,
-            peerThreads, null, null, null, false, null),
-        api, apiThreads, apiMaxConnections, apiIdleTimeout, false, null, null, shutdownGrace,
-        List.of(new GroupConfig(new GroupSpec(group, cacheBytes, eviction, hotStore, loadTimeout, peerTimeout, null),
-            originSpec, origin)),
-        null, NodeSecurity.NONE);
-  }
-
   /** This configuration with its TLS and token files read. */
   public NodeConfig withSecurity(NodeSecurity security) {
     return new NodeConfig(node, api, apiThreads, apiMaxConnections, apiIdleTimeout, apiTls, apiTokenFile,

@@ -25,10 +25,6 @@ public final class Readiness {
     return now;
   }
 
-  public boolean isReady() {
-    return now.isReady();
-  }
-
   /** While STARTING: what the node is doing now (since stays the start). */
   public synchronized void starting(String what) {
     if (now.state() == State.STARTING) {

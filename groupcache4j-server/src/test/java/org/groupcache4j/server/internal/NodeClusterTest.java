@@ -3,6 +3,7 @@ package org.groupcache4j.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,10 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.groupcache4j.EvictionPolicy;
 import org.groupcache4j.ring.HashRing;
 import org.groupcache4j.server.internal.api.StatsJson;
-import org.groupcache4j.server.internal.origin.Origins;
 import org.groupcache4j.server.testing.LocalCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,11 +72,8 @@ class NodeClusterTest {
     });
     origin.start();
     String spec = "http://127.0.0.1:" + origin.getAddress().getPort() + "/{key}";
-    LocalCluster.start(3, "http", (self, all) -> new NodeConfig(self, all, null, "/_groupcache/", 50,
-        List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
-        Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, spec,
-        new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
-        Duration.ofSeconds(30), Duration.ofSeconds(5)), peers, nodes);
+    LocalCluster.start(3, "http", (self, all) -> LocalCluster.config(self, all, "--origin", spec, "--origin-timeout", "2s",
+        "--max-value-bytes", "1MiB", "--cache-bytes", "1MiB", "--eviction", "w-tiny-lfu", "--load-timeout", "5s", "--peer-connect-timeout", "1s", "--peer-threads", "1"), peers, nodes);
   }
 
   @AfterEach
@@ -112,10 +108,10 @@ class NodeClusterTest {
     return sb.toString();
   }
 
-  private long[] loads() {
+  private long[] loads() throws IOException {
     long[] n = new long[3];
     for (int i = 0; i < 3; i++) {
-      n[i] = nodes.get(i).loader().counts().loads();
+      n[i] = LocalCluster.originLoads(nodes.get(i));
     }
     return n;
   }

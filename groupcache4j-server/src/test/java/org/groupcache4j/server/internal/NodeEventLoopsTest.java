@@ -2,7 +2,6 @@ package org.groupcache4j.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.groupcache4j.EvictionPolicy;
-import org.groupcache4j.server.internal.origin.Origins;
+import org.groupcache4j.server.testing.LocalCluster;
 import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,10 +26,11 @@ class NodeEventLoopsTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private static NodeConfig config(String self, List<String> peers, Integer peerThreads) {
-    return new NodeConfig(self, peers, null, "/_groupcache/", 50, List.of(new InetSocketAddress("127.0.0.1", 0)),
-        "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true, Duration.ofSeconds(5), null, Duration.ofSeconds(1),
-        null, peerThreads, "synthetic:100", new Origins.Settings(null, null, null, 1, Duration.ofSeconds(1), 1 << 20),
-        1, 100, Duration.ofSeconds(30), Duration.ofSeconds(5));
+    List<String> flags = new ArrayList<>(List.of("--origin", "synthetic:100", "--max-value-bytes", "1MiB", "--cache-bytes", "1MiB", "--eviction", "w-tiny-lfu", "--load-timeout", "5s", "--peer-connect-timeout", "1s"));
+    if (peerThreads != null) {
+      flags.addAll(List.of("--peer-threads", peerThreads.toString()));
+    }
+    return LocalCluster.config(self, peers, flags.toArray(String[]::new));
   }
 
   private static Set<String> threadNames() {
@@ -47,13 +46,11 @@ class NodeEventLoopsTest {
 
   @Test
   void theApiAndThePeerTransportShareTheNodesEventLoops() throws Exception {
-    List<String> peers = List.of("http://127.0.0.1:" + FreePorts.port(), "http://127.0.0.1:" + FreePorts.port());
     Set<String> before = threadNames();
+    List<String> peers = new ArrayList<>();
     List<Node> nodes = new ArrayList<>();
     try {
-      for (String self : peers) {
-        nodes.add(Node.start(config(self, peers, null)));
-      }
+      LocalCluster.start(2, "http", (self, all) -> config(self, all, null), peers, nodes);
       Set<String> started = threadNames();
       started.removeAll(before);
       assertThat(started).as("threads the nodes started").anyMatch(t -> t.startsWith("groupcache4j-io"))
@@ -66,9 +63,9 @@ class NodeEventLoopsTest {
       }
       assertThat(ask(nodes.get(0), key)).startsWith("value-of-" + key);
       assertThat(ask(nodes.get(1), key)).startsWith("value-of-" + key);
-      assertThat(nodes.get(0).loader().counts().loads()).isZero();
-      assertThat(nodes.get(1).loader().counts().loads()).isEqualTo(1);
-      assertThat(nodes.get(0).group().stats().peerLoads()).isEqualTo(1);
+      assertThat(LocalCluster.originLoads(nodes.get(0))).isZero();
+      assertThat(LocalCluster.originLoads(nodes.get(1))).isEqualTo(1);
+      assertThat(nodes.get(0).cache().group("scores").orElseThrow().stats().peerLoads()).isEqualTo(1);
     } finally {
       nodes.forEach(Node::close);
     }

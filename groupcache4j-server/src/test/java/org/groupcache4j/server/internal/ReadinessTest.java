@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.server.internal.cli.ServeCommand;
+import org.groupcache4j.server.testing.LocalCluster;
 import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +63,7 @@ class ReadinessTest {
         });
         assertThat(seen.get(0)).startsWith("503 starting: looking up the peers (DNS cache.gc4j.test");
         assertThat(seen).last().isEqualTo("200 ok");
-        assertThat(started.get(10, TimeUnit.SECONDS).readiness().isReady()).isTrue();
+        assertThat(started.get(10, TimeUnit.SECONDS).healthProblem()).as("ready: nothing wrong").isNull();
       } catch (Throwable t) {
         failure = t;
         throw t;
@@ -90,17 +91,17 @@ class ReadinessTest {
       CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + api + "/api?key=k")).timeout(Duration.ofSeconds(40)).build(),
           HttpResponse.BodyHandlers.ofString());
-      await().atMost(Duration.ofSeconds(10)).until(() -> node.loader().counts().loads() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> LocalCluster.originLoads(node) == 1);
 
       CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> node.shutdown(Duration.ofSeconds(30)));
-      await().atMost(Duration.ofSeconds(5)).until(() -> !node.readiness().isReady());
+      await().atMost(Duration.ofSeconds(5)).until(() -> node.healthProblem() != null);
       assertThat(node.healthProblem()).startsWith("draining: shutting down");
       assertThat(inFlight).as("still in flight while unready").isNotDone();
       assertThat(health(api)).as("a new client gets no 200").doesNotStartWith("200");
 
       assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       drain.get(30, TimeUnit.SECONDS);
-      assertThat(node.readiness().snapshot().state()).isEqualTo(Readiness.State.DRAINING);
+      assertThat(node.healthProblem()).as("still draining once closed").startsWith("draining: ");
     } finally {
       node.close();
     }

@@ -1,10 +1,13 @@
 package org.groupcache4j.server.testing;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.groupcache4j.server.internal.Node;
 import org.groupcache4j.server.internal.NodeConfig;
+import org.groupcache4j.server.internal.api.StatsJson;
+import org.groupcache4j.server.internal.cli.ServeCommand;
 import org.groupcache4j.testing.ClusterFormation;
 import org.groupcache4j.testing.FreePorts;
 
@@ -27,6 +30,22 @@ public final class LocalCluster {
   }
 
   private LocalCluster() {
+  }
+
+  /**
+   * The configuration {@code serve --self self --peers peers --api 127.0.0.1:0 --api-threads 1 flags...}
+   * starts (its client API on a port of its own choosing, {@link Node#apiAddresses}).
+   */
+  public static NodeConfig config(String self, List<String> peers, String... flags) {
+    List<String> args = new ArrayList<>(List.of("--self", self, "--peers", String.join(",", peers),
+        "--api", "127.0.0.1:0", "--api-threads", "1"));
+    args.addAll(List.of(flags));
+    return ServeCommand.configOf(args.toArray(String[]::new));
+  }
+
+  /** The node's origin loads so far (all its groups), as its {@code /stats} document counts them. */
+  public static long originLoads(Node node) throws IOException {
+    return StatsJson.originLoads(StatsJson.parse(node.statsJson()));
   }
 
   /**

@@ -63,11 +63,6 @@ final class ConnectionPool {
   private Fetch afterPreconnect; // the first fetch that came while the first connection was opening
   private int preconnectAttempts;
 
-  ConnectionPool(EventLoop loop, IoResources io, PeerUrl peer, TransportConfig cfg, PeerRequests requests,
-      int maxConnections, int maxWaiting) {
-    this(loop, io, peer, cfg, PeerSecurity.NONE, requests, maxConnections, maxWaiting);
-  }
-
   ConnectionPool(EventLoop loop, IoResources io, PeerUrl peer, TransportConfig cfg, PeerSecurity security,
       PeerRequests requests, int maxConnections, int maxWaiting) {
     this.loop = loop;

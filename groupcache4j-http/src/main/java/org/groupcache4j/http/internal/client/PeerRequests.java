@@ -31,10 +31,6 @@ final class PeerRequests {
   private volatile EscapedGroup lastGroup; // group names are few: the last one's escaped bytes
   private final RingCheck ring;
 
-  PeerRequests(PeerUrl url, String basePath) {
-    this(url, basePath, null, RingCheck.NONE);
-  }
-
   /**
    * @param token the peer token to send (its current value, request by request), or null
    * @param ring the node's ring fingerprint, sent with each request (it changes with membership)

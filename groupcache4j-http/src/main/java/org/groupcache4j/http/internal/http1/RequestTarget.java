@@ -65,11 +65,6 @@ public final class RequestTarget {
     return rawPath;
   }
 
-  /** The query without {@code ?}, still encoded; null when there is none. */
-  public String rawQuery() {
-    return rawQuery;
-  }
-
   /**
    * The raw (still encoded) value of the first query parameter {@code name}: {@code ""} for
    * {@code name} without {@code =}, null when absent.

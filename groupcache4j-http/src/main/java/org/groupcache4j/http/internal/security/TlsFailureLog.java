@@ -21,11 +21,7 @@ import org.groupcache4j.internal.RateLimitedLog;
 public final class TlsFailureLog extends ChannelInboundHandlerAdapter {
   private final RateLimitedLog log;
   private final String port;
-  private final LongAdder handshakes; // counts completed handshakes, or null
-
-  public TlsFailureLog(String port, RateLimitedLog log) {
-    this(port, log, null);
-  }
+  private final LongAdder handshakes; // counts completed handshakes
 
   public TlsFailureLog(String port, RateLimitedLog log, LongAdder handshakes) {
     this.port = port;
@@ -35,7 +31,7 @@ public final class TlsFailureLog extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess() && handshakes != null) {
+    if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess()) {
       handshakes.increment();
     }
     if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {

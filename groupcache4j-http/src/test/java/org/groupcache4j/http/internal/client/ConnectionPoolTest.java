@@ -13,6 +13,9 @@ import java.util.stream.IntStream;
 import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.http1.IoResources;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
+import org.groupcache4j.http.internal.protocol.RingCheck;
+import org.groupcache4j.http.internal.security.PeerSecurity;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +37,8 @@ class ConnectionPoolTest {
   private ConnectionPool pool(int port) {
     PeerUrl peer = PeerUrl.parse("http://127.0.0.1:" + port);
     TransportConfig cfg = config();
-    return new ConnectionPool(loop, io, peer, cfg, new PeerRequests(peer, cfg.basePath()), 1, 16);
+    return new ConnectionPool(loop, io, peer, cfg, PeerSecurity.NONE,
+        new PeerRequests(peer, cfg.basePath(), null, RingCheck.NONE), 1, 16);
   }
 
   private int attempts(ConnectionPool pool) throws Exception {
@@ -49,10 +53,7 @@ class ConnectionPoolTest {
 
   @Test
   void aPeerThatIsNotUpYetIsTriedAgainAndConnectedAheadOnceItIs() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort(); // free again once closed: nothing listens there yet
-    }
+    int port = FreePorts.port(); // nothing listens there yet
     ConnectionPool pool = pool(port);
     loop.execute(() -> pool.preconnect(0));
     await().atMost(Duration.ofSeconds(10)).until(() -> attempts(pool) >= 2); // refused, then tried again

@@ -53,11 +53,6 @@ public final class StatsJson {
   public record RingView(String fingerprint, long mismatches, String lastMismatchPeer) {}
 
   public static String render(String self, String instance, List<String> peers, int replicas, String basePath,
-      long uptimeMillis, long maxHeapBytes, List<GroupView> groups) {
-    return render(self, instance, peers, replicas, basePath, uptimeMillis, maxHeapBytes, null, groups);
-  }
-
-  public static String render(String self, String instance, List<String> peers, int replicas, String basePath,
       long uptimeMillis, long maxHeapBytes, MembershipView membership, List<GroupView> groups) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("self", self);

@@ -123,11 +123,6 @@ public final class DemoDatabase {
       return password;
     }
 
-    /** The port of the TCP server (on 127.0.0.1). */
-    public int port() {
-      return server.getPort();
-    }
-
     /** The statement {@link #setScore} runs, with its two parameters shown. */
     public static String updateSql(String name, int score) {
       return "UPDATE scores SET score = " + score + " WHERE name = '" + name.replace("'", "''") + "'";

@@ -18,7 +18,7 @@ class StatsJsonTest {
   @Test
   void everyCounterOfEveryGroupOnceAndTheNodesViewOfThePeers() {
     String json = StatsJson.render("http://a:1", "i-1", List.of("http://a:1", "http://b:2"), 50, "/_groupcache/", 1234,
-        1 << 30, List.of(new StatsJson.GroupView("scores", 64, STATS, "dir:/x \"quoted\"\n",
+        1 << 30, null, List.of(new StatsJson.GroupView("scores", 64, STATS, "dir:/x \"quoted\"\n",
             new OriginLoader.Counts(20, 21, 22, 23, 24, 1, 25_000_000))));
     assertThat(json).isEqualTo("{\"self\":\"http://a:1\",\"instance\":\"i-1\",\"peers\":[\"http://a:1\",\"http://b:2\"],"
         + "\"replicas\":50,\"basePath\":\"/_groupcache/\",\"uptimeMillis\":1234,\"maxHeapBytes\":1073741824,\"groups\":{\"scores\":{"
@@ -35,7 +35,7 @@ class StatsJsonTest {
   @Test
   void whatItWritesReadsBackAndOriginLoadsAddUpOverGroups() throws IOException {
     String name = "a\\b\"c\u0001\t\u2028ü";
-    String json = StatsJson.render("http://a:1", "i-1", List.of(), 50, "/_groupcache/", 1, 1 << 30,
+    String json = StatsJson.render("http://a:1", "i-1", List.of(), 50, "/_groupcache/", 1, 1 << 30, null,
         List.of(new StatsJson.GroupView(name, 64, STATS, "synthetic:1", new OriginLoader.Counts(20, 20, 0, 0, 0, 0, 0)),
             new StatsJson.GroupView("other", 64, STATS, "synthetic:1", new OriginLoader.Counts(3, 3, 0, 0, 0, 0, 0))));
     Map<String, Object> doc = StatsJson.parse(json);

@@ -3,7 +3,6 @@ package org.groupcache4j.server.internal.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,12 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.groupcache4j.EvictionPolicy;
 import org.groupcache4j.micrometer.PrometheusText;
 import org.groupcache4j.ring.HashRing;
 import org.groupcache4j.server.internal.Node;
-import org.groupcache4j.server.internal.NodeConfig;
-import org.groupcache4j.server.internal.origin.Origins;
 import org.groupcache4j.server.testing.LocalCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,11 +36,8 @@ class ObservabilityEndpointsTest {
 
   @BeforeEach
   void start() throws Exception {
-    LocalCluster.start(2, "http", (self, all) -> new NodeConfig(self, all, null, "/_groupcache/", 50,
-        List.of(new InetSocketAddress("127.0.0.1", 0)), "scores", 1 << 20, EvictionPolicy.W_TINY_LFU, true,
-        Duration.ofSeconds(5), null, Duration.ofSeconds(1), null, 1, "synthetic:100",
-        new Origins.Settings(null, null, null, 1, Duration.ofSeconds(2), 1 << 20), 1, 100,
-        Duration.ofSeconds(30), Duration.ofSeconds(5)), peers, nodes);
+    LocalCluster.start(2, "http", (self, all) -> LocalCluster.config(self, all, "--origin", "synthetic:100",
+        "--max-value-bytes", "1MiB", "--cache-bytes", "1MiB", "--eviction", "w-tiny-lfu", "--load-timeout", "5s", "--peer-connect-timeout", "1s", "--peer-threads", "1"), peers, nodes);
     // formed: the counts below (peer loads, peer_up, cluster states) assume every peer answers from the start
   }
 
