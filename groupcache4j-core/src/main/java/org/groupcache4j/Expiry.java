@@ -99,6 +99,11 @@ final class Expiry {
     return exp == 0 ? now : capped(exp, now, true);
   }
 
+  /** A peer's set of a key this node does not own, kept at {@code now} as a copy: its expiry, capped at the hot store max age. */
+  long ofCopy(long expireAt, long now) {
+    return capped(expireAt, now, true);
+  }
+
   /** {@code expireAt}, or for a {@code copy} at most the hot store max age from {@code now}. */
   private long capped(long expireAt, long now, boolean copy) {
     if (!copy) {

@@ -99,6 +99,19 @@ final class Flights {
     }
   }
 
+  /**
+   * A peer's set applied here for a key this node does not own: the entry is kept as a copy (hot
+   * store; any older copy or main entry dropped first, so none outlives it), then the key's flight
+   * is invalidated (rule 1).
+   */
+  void copy(String key, Entry e) {
+    synchronized (lockOf(key)) {
+      stores.remove(key);
+      stores.putHot(key, e);
+      invalidate(key);
+    }
+  }
+
   /** Takes the key's flight out of the table and marks it invalidated (rule 3: new gets miss it). Under the key's lock. */
   private void invalidate(String key) {
     Flight f = table.remove(key);

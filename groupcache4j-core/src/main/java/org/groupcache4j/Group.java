@@ -21,6 +21,7 @@ import org.groupcache4j.internal.Text;
 import org.groupcache4j.internal.Utf8;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
+import org.groupcache4j.ring.RingMode;
 
 /**
  * A named namespace of keys with a byte budget and a loader: the read path, and the writes that
@@ -84,6 +85,12 @@ import org.groupcache4j.peer.PeerValue;
  * its copy of a key it does not own lives at most {@link Builder#hotStoreMaxAge}, so it converges
  * by itself. No tombstones are needed, because nothing that started after a write can see the
  * state from before it.
+ *
+ * <p>Sets from peers of the other lineages ({@link RingMode#MAILGUN}, {@link RingMode#GROUPCACHE_GO}
+ * rings): groupcache-go sends its Set to every peer, so a node that does not own the key keeps the
+ * value as a copy (at most {@link Builder#hotStoreMaxAge}, as a fetched one); mailgun sends its Set
+ * to the owner alone, so an owner of ours tells every other peer to drop its copy before it answers,
+ * as its own {@link #set} would.
  *
  * <h2>Where each part lives</h2>
  * This class is the facade: the public methods, their checks and counters, and the read path
@@ -366,11 +373,39 @@ public final class Group {
     writes.removeHere(key);
   }
 
-  /** A peer's set: store the value here, as its owner. */
-  void setFromPeer(String key, ByteView value, long expireUnixNanos) {
+  /**
+   * A peer's set: stored here as the key's owner when this node owns it (on its ring of the peers
+   * that answer); otherwise kept as a copy, in the hot store for at most {@link Builder#hotStoreMaxAge},
+   * like a value fetched from the owner. groupcache-go sends its Set to every peer, and a copy of a
+   * key this node does not own must converge by itself if a later write misses this node.
+   *
+   * @return whether it was stored as the owner's
+   */
+  boolean setFromPeer(String key, ByteView value, long expireUnixNanos) {
     checkKey(key);
     Objects.requireNonNull(value, "value");
-    writes.setHere(key, Entry.of(value, Expiry.fromUnixNanos(expireUnixNanos)));
+    long expireAt = Expiry.fromUnixNanos(expireUnixNanos);
+    if (cache.ownerOf(key).equals(cache.self())) {
+      writes.setHere(key, Entry.of(value, expireAt));
+      return true;
+    }
+    writes.copyHere(key, Entry.of(value, expiry.ofCopy(expireAt, expiry.now())));
+    return false;
+  }
+
+  /**
+   * A set sent by a node that is not one of ours. mailgun/groupcache v2's {@code Set} tells the
+   * owner alone and leaves every other node's copy stale; when this node is the owner in a
+   * {@link RingMode#MAILGUN} ring it completes the write as its own {@link #set} would: the other
+   * peers drop their copies before the answer (those not told are logged). groupcache-go v3 sends
+   * its Set to every peer itself, so there, as anywhere else, it is {@link #setFromPeer}.
+   */
+  CompletableFuture<Void> setFromOtherLineage(String key, ByteView value, long expireUnixNanos) {
+    boolean owner = setFromPeer(key, value, expireUnixNanos);
+    if (!owner || cache.ring().mode() != RingMode.MAILGUN) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return writes.dropCopies(key);
   }
 
   /** The wire's form of an entry: expiry as Unix nanoseconds. */

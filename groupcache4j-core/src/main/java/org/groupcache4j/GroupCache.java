@@ -27,6 +27,7 @@ import org.groupcache4j.peer.PeerTransport;
 import org.groupcache4j.peer.PeerValue;
 import org.groupcache4j.ring.HashFunction;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.ring.RingMode;
 
 /**
  * One cache node: its groups, its view of the peers (a {@link HashRing}), and its peer transport.
@@ -49,8 +50,7 @@ import org.groupcache4j.ring.HashRing;
 public final class GroupCache implements AutoCloseable {
   private final String self;
   private final PeerTransport transport;
-  private final int replicas;
-  private final HashFunction hash;
+  private final RingMode ringMode;
   private final Executor loaderExecutor;
   private final ExecutorService ownedExecutor; // closed with the cache; null if the user supplied one
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
@@ -76,10 +76,10 @@ public final class GroupCache implements AutoCloseable {
   private record Membership(HashRing ring, HashRing live, Map<String, PeerClient> clients) {}
 
   private GroupCache(Builder b) {
+    HashRing empty = b.emptyRing(); // first: it checks the ring's options
     this.self = b.self;
     this.transport = b.transport;
-    this.replicas = b.replicas;
-    this.hash = b.hash;
+    this.ringMode = b.ringMode;
     if (b.loaderExecutor != null) {
       this.loaderExecutor = b.loaderExecutor;
       this.ownedExecutor = null;
@@ -91,7 +91,6 @@ public final class GroupCache implements AutoCloseable {
     this.removedPeerGrace = b.removedPeerGrace;
     this.clock = b.clock;
     this.observers = b.observers;
-    HashRing empty = HashRing.of(List.of(), replicas, hash);
     this.membership = new Membership(empty, empty, Map.of());
     this.health = transport == null || b.probeInterval.isZero() ? null
         : new PeerHealth(self, b.probeInterval, b.probeTimeout, this::peerStateChanged);
@@ -156,11 +155,13 @@ public final class GroupCache implements AutoCloseable {
 
   /**
    * Sets the full peer list, this node included. Peers are named by their exact URL strings; the
-   * ring hashes those strings, so every node must use the same list. Clients of peers that left
-   * are closed after a grace period, so fetches already under way can finish.
+   * ring hashes those strings (in {@link RingMode#GROUPCACHE_GO} mode their {@code host:port}), so
+   * every node must use the same list. Clients of peers that left are closed after a grace period,
+   * so fetches already under way can finish.
    *
    * @throws IllegalStateException if this cache has no transport
-   * @throws IllegalArgumentException if a peer URL is null or blank
+   * @throws IllegalArgumentException if a peer URL is null or blank; in {@link RingMode#GROUPCACHE_GO}
+   *     mode, if a peer has no host or two peers share a {@code host:port}
    */
   public synchronized void setPeers(Collection<String> peers) {
     checkOpen();
@@ -291,7 +292,7 @@ public final class GroupCache implements AutoCloseable {
 
   /**
    * How many requests and answers came from a peer whose ring fingerprint differs from ours
-   * ({@link HashRing#fingerprint} of {@link #ring()}): its peer list or replica count is not ours,
+   * ({@link HashRing#fingerprint} of {@link #ring()}): its peer list, ring mode or replica count is not ours,
    * so the two nodes disagree on keys' owners. Only our own nodes send a fingerprint.
    */
   public long ringMismatches() {
@@ -310,10 +311,11 @@ public final class GroupCache implements AutoCloseable {
     HashRing ours = membership.ring;
     RING_LOG.log(peer + " " + theirs + " " + self, System.Logger.Level.WARNING, () -> "peer " + peer
         + " has ring fingerprint " + theirs + ", this node (" + self + ") has " + ours.fingerprint() + " ("
-        + ours.peers().size() + (ours.peers().size() == 1 ? " peer" : " peers") + ", replicas=" + ours.replicas()
-        + "): the peer lists differ, so keys are loaded by more than one node. Give every node the same set of "
-        + "peer URLs and the same number of replicas (logged once per peer and fingerprint every 10 minutes; "
-        + "counted by GroupCache.ringMismatches())", null);
+        + ours.peers().size() + (ours.peers().size() == 1 ? " peer" : " peers") + ", ring mode " + ours.mode().id()
+        + (ours.mode().hasReplicas() ? ", replicas=" + ours.replicas() : "")
+        + "): the peer lists or ring settings differ, so keys are loaded by more than one node. Give every node the "
+        + "same set of peer URLs, the same ring mode and the same number of replicas (logged once per peer and "
+        + "fingerprint every 10 minutes; counted by GroupCache.ringMismatches())", null);
   }
 
   /**
@@ -370,6 +372,11 @@ public final class GroupCache implements AutoCloseable {
     }
 
     @Override
+    public RingMode ringMode() {
+      return ringMode;
+    }
+
+    @Override
     public void ringMismatch(String peer, String theirs) {
       GroupCache.this.ringMismatch(peer, theirs);
     }
@@ -388,6 +395,15 @@ public final class GroupCache implements AutoCloseable {
     @Override
     public void set(String group, String key, ByteView value, long expireUnixNanos) {
       groupOrThrow(group).setFromPeer(key, value, expireUnixNanos);
+    }
+
+    @Override
+    public CompletableFuture<Void> setFromOtherLineage(String group, String key, ByteView value, long expireUnixNanos) {
+      try {
+        return groupOrThrow(group).setFromOtherLineage(key, value, expireUnixNanos);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
   }
 
@@ -430,8 +446,11 @@ public final class GroupCache implements AutoCloseable {
   public static final class Builder {
     private String self = "local";
     private PeerTransport transport;
+    private RingMode ringMode = HashRing.DEFAULT_MODE;
     private int replicas = HashRing.DEFAULT_REPLICAS;
+    private boolean replicasSet;
     private HashFunction hash = HashFunction.CRC32_IEEE;
+    private boolean hashSet;
     private Executor loaderExecutor;
     private Duration peerErrorLogInterval = Duration.ofSeconds(10);
     private Duration removedPeerGrace = Duration.ofSeconds(30);
@@ -490,19 +509,54 @@ public final class GroupCache implements AutoCloseable {
       return this;
     }
 
-    /** Ring points per peer; default 50, as golang/groupcache's HTTPPool. */
+    /**
+     * How the ring places keys; default {@link HashRing#DEFAULT_MODE} ({@link RingMode#GOLANG}).
+     * Every node of a cluster needs the same one: {@link RingMode#MAILGUN} or
+     * {@link RingMode#GROUPCACHE_GO} to be a peer of those libraries' nodes (their nodes then take
+     * this node's writes, and it takes theirs), {@link RingMode#BALANCED} for a cluster of
+     * groupcache4j nodes alone (a peer that answers as another groupcache server is then left out
+     * of the ring, judged down with the reason).
+     */
+    public Builder ringMode(RingMode mode) {
+      this.ringMode = Objects.requireNonNull(mode, "ringMode");
+      return this;
+    }
+
+    /**
+     * Ring points per peer; default 50, as golang/groupcache's HTTPPool (and mailgun's and
+     * groupcache-go's). {@link RingMode#BALANCED} has no such option: {@link #build} refuses both.
+     */
     public Builder replicas(int replicas) {
       if (replicas < 1) {
         throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
       }
       this.replicas = replicas;
+      this.replicasSet = true;
       return this;
     }
 
-    /** The ring's hash; default CRC-32 (IEEE), as golang/groupcache. */
+    /**
+     * The ring's hash; default CRC-32 (IEEE), as golang/groupcache. Only for {@link RingMode#GOLANG}:
+     * the other modes' hashes are fixed, and {@link #build} refuses both.
+     */
     public Builder hashFunction(HashFunction hash) {
       this.hash = Objects.requireNonNull(hash, "hashFunction");
+      this.hashSet = true;
       return this;
+    }
+
+    /** The ring of no peer with the chosen mode and options; checks that the options fit the mode. */
+    HashRing emptyRing() {
+      if (!ringMode.hasReplicas() && replicasSet) {
+        throw new IllegalArgumentException("the " + ringMode.id() + " ring has no replicas option (it was given "
+            + replicas + "); leave replicas unset, or choose another ring mode");
+      }
+      if (ringMode != RingMode.GOLANG && hashSet) {
+        throw new IllegalArgumentException("the " + ringMode.id() + " ring's hash is fixed (it was given "
+            + hash + "); a hash function is an option of the golang ring only");
+      }
+      return ringMode == RingMode.GOLANG ? HashRing.of(List.of(), replicas, hash)
+          : ringMode.hasReplicas() ? HashRing.of(ringMode, List.of(), replicas) : HashRing.of(ringMode, List.of());
     }
 
     /**
@@ -542,6 +596,8 @@ public final class GroupCache implements AutoCloseable {
      * Builds the node and starts its transport.
      *
      * @throws java.io.UncheckedIOException if the transport cannot listen
+     * @throws IllegalArgumentException if the ring's options do not fit its mode (replicas for
+     *     {@link RingMode#BALANCED}, a hash function for any mode but {@link RingMode#GOLANG})
      */
     public GroupCache build() {
       return new GroupCache(this);

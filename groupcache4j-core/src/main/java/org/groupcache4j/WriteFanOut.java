@@ -14,6 +14,8 @@ import java.util.function.Function;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.GroupCounters;
+import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.internal.Text;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerState;
 
@@ -31,6 +33,9 @@ import org.groupcache4j.peer.PeerState;
  * (a hint kept for it): {@link #result} is where a write learns who missed it.
  */
 final class WriteFanOut {
+  /** Peers that could not be told to drop a copy after a set another node's writer sent to this owner alone. */
+  private static final RateLimitedLog COPIES_LOG = new RateLimitedLog("org.groupcache4j.peers", Duration.ofSeconds(10));
+
   private final String group;
   private final GroupCache cache;
   private final Duration peerTimeout;
@@ -114,6 +119,28 @@ final class WriteFanOut {
     });
   }
 
+  /**
+   * Drops {@code key} (checked) at every peer but this node, the owner, which holds its new value:
+   * the second half of a set that its writer told the owner alone (mailgun/groupcache v2). Completes
+   * when every peer was told or failed to be, within the peer timeout; those not told are logged.
+   */
+  CompletableFuture<Void> dropCopies(String key) {
+    Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
+    for (String peer : cache.peers()) {
+      if (!peer.equals(cache.self())) {
+        others.put(peer, send(peer, c -> c.remove(group, key)));
+      }
+    }
+    return settle(others).thenAccept(outcome -> outcome.forEach((peer, why) -> {
+      if (why != null) {
+        COPIES_LOG.log(peer, System.Logger.Level.WARNING, () -> "a set of group '" + group + "', key '"
+            + Text.quotable(key) + "' came from a node that told this node (" + cache.self() + ", the owner) alone; "
+            + "peer " + peer + " could not be told to drop its copy (" + why + "), so it may serve the old value "
+            + "until its copy expires or is evicted", null);
+      }
+    }));
+  }
+
   /** A remove applied on this node: asked here, or by a peer. */
   void removeHere(String key) {
     flights.remove(key);
@@ -124,6 +151,11 @@ final class WriteFanOut {
   void setHere(String key, Entry e) {
     flights.set(key, e);
     counters.sets.increment();
+  }
+
+  /** A peer's set of a key this node does not own, kept here as a copy (not counted in sets: this node is not the owner). */
+  void copyHere(String key, Entry e) {
+    flights.copy(key, e);
   }
 
   /** Sends one write to {@code peer}, with the peer timeout; fails at once for a peer not in the ring or judged down. */

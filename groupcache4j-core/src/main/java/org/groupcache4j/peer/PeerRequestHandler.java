@@ -3,6 +3,8 @@ package org.groupcache4j.peer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.groupcache4j.ByteView;
+import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.ring.RingMode;
 
 /**
  * What a transport calls for a request that arrived from a peer. The node answers from its
@@ -58,11 +60,40 @@ public interface PeerRequestHandler {
   }
 
   /**
+   * {@link #set}, sent by a node that did not mark it as one of ours: a mailgun/groupcache v2 or
+   * groupcache-go v3 node. mailgun's {@code Set} tells the owner alone, so a node that owns the key
+   * in a {@link RingMode#MAILGUN} ring then tells every other peer to drop its copy; the future
+   * completes once that is done (failures are logged, not returned: the value is stored). The
+   * default applies it as {@link #set} does.
+   *
+   * @return completes when applied, or exceptionally as {@link #set} throws
+   */
+  default CompletableFuture<Void> setFromOtherLineage(String group, String key, ByteView value, long expireUnixNanos) {
+    try {
+      set(group, key, value, expireUnixNanos);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
    * The fingerprint of this node's ring of members ({@link org.groupcache4j.ring.HashRing#fingerprint}),
    * which a transport sends with its requests and answers; {@code null} when there is none to tell.
    */
   default String ringFingerprint() {
     return null;
+  }
+
+  /**
+   * How this node's ring places keys, which tells a transport what its peers are: in a
+   * {@link RingMode#MAILGUN} or {@link RingMode#GROUPCACHE_GO} cluster every peer takes writes (in
+   * the form its lineage understands); in the others only our own nodes do, and a
+   * {@link RingMode#BALANCED} ring has no room for any other. The default is
+   * {@link HashRing#DEFAULT_MODE}.
+   */
+  default RingMode ringMode() {
+    return HashRing.DEFAULT_MODE;
   }
 
   /**

@@ -29,6 +29,8 @@ import java.util.zip.CRC32;
 public final class HashRing {
   /** golang/groupcache's HTTPPool default, and mailgun's and groupcache-go's. */
   public static final int DEFAULT_REPLICAS = 50;
+  /** The mode of a ring unless one is chosen: golang/groupcache's, so that our nodes and golang's agree. */
+  public static final RingMode DEFAULT_MODE = RingMode.GOLANG;
 
   private final RingMode mode;
   private final int replicas; // 0 for BALANCED
