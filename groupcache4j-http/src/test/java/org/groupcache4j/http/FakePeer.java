@@ -39,6 +39,8 @@ final class FakePeer implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   final AtomicInteger connections = new AtomicInteger();
   final List<String> requests = new CopyOnWriteArrayList<>();
+  /** The body of each request (empty without one), in the order of {@link #requests}. */
+  final List<byte[]> bodies = new CopyOnWriteArrayList<>();
 
   FakePeer(Script script) {
     this.script = script;
@@ -103,7 +105,11 @@ final class FakePeer implements AutoCloseable {
         if (head == null) {
           return;
         }
-        requests.add(head);
+        byte[] body = in.readNBytes(contentLength(head));
+        synchronized (this) { // the same index in both lists
+          bodies.add(body);
+          requests.add(head);
+        }
         byte[] answer = script.answer(id, n, head);
         if (answer == CLOSE) {
           return;
@@ -120,6 +126,17 @@ final class FakePeer implements AutoCloseable {
     } catch (IOException e) {
       // the client went away
     }
+  }
+
+  /** The request's content-length (0 without one). */
+  private static int contentLength(String head) {
+    for (String line : head.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
+        return Integer.parseInt(line.substring(colon + 1).trim());
+      }
+    }
+    return 0;
   }
 
   private static String readHead(InputStream in) throws IOException {

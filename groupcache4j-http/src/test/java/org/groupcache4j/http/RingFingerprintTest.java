@@ -65,8 +65,8 @@ class RingFingerprintTest {
       assertThat(warnings).hasSize(2);
       assertThat(warnings).anySatisfy(w -> assertThat(w)
           .startsWith("peer " + b.url + " has ring fingerprint " + b.cache.ring().fingerprint() + ", this node ("
-              + a.url + ") has " + a.cache.ring().fingerprint() + " (2 peers, replicas=50)")
-          .contains("Give every node the same set of peer URLs and the same number of replicas"));
+              + a.url + ") has " + a.cache.ring().fingerprint() + " (2 peers, ring mode golang, replicas=50)")
+          .contains("Give every node the same set of peer URLs, the same ring mode and the same number of replicas"));
       assertThat(warnings).anySatisfy(w -> assertThat(w)
           .startsWith("peer at 127.0.0.1 (it asked this node) has ring fingerprint " + a.cache.ring().fingerprint()));
     }

@@ -25,6 +25,7 @@ import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.http.internal.security.PeerSecurity;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
+import org.groupcache4j.ring.RingMode;
 
 /**
  * Fetches keys from one peer over HTTP/1.1 keep-alive connections. The parts, each in its class:
@@ -59,7 +60,15 @@ import org.groupcache4j.peer.PeerValue;
  * {@code maxResponseBytes}. A fetch past its deadline fails and its connection is closed.
  *
  * <p><b>Writes</b> (DELETE, PUT with a {@code SetRequest}, POST {@code _remove-keys/}) go over the
- * same connections, only to a peer whose answers show it is one of our nodes ({@link PeerKind}).
+ * same connections, to the peers that take them in the form each takes ({@link PeerKind}): in a
+ * golang or balanced ring only our nodes (their answers carry {@link PeerHeaders#NODE}); in a
+ * mailgun or groupcache-go ring every peer, with a mailgun node sent one DELETE per key instead of
+ * a {@code _remove-keys} POST. Our writes carry {@link PeerHeaders#NODE} too, so that a node knows a
+ * set that another lineage's node sent.
+ *
+ * <p><b>Balanced ring.</b> A peer whose answers lack {@link PeerHeaders#NODE} is another groupcache
+ * server, which cannot place keys on a balanced ring: its probes fail (the node then judges it
+ * down and leaves it out of the ring) and no fetch or write is sent to it.
  *
  * <p><b>Outcomes</b> follow {@link PeerClient}'s contract: 200 gives the value and its expiry; a
  * not-found that the owner caches ({@code x-groupcache4j-expire}) gives {@link PeerValue#notFound};
@@ -81,6 +90,7 @@ public final class PeerHttpClient implements PeerClient {
   private final long responseTimeoutNanos;
   private final Consumer<PeerHttpClient> onClose;
   private final PeerKind kind = new PeerKind();
+  private final RingCheck ring; // the node's fingerprint and ring mode
   private volatile boolean closed;
 
   /**
@@ -93,6 +103,7 @@ public final class PeerHttpClient implements PeerClient {
       Consumer<PeerHttpClient> onClose) {
     this.url = url;
     this.onClose = onClose;
+    this.ring = ring;
     this.responseTimeoutNanos = cfg.responseTimeout().toNanos();
     PeerUrl peer;
     try {
@@ -133,6 +144,10 @@ public final class PeerHttpClient implements PeerClient {
   @Override
   @SuppressWarnings("unchecked")
   public CompletableFuture<PeerValue> fetch(String group, String key) {
+    if (kind.state() == PeerKind.OTHER && ring.mode() == RingMode.BALANCED) {
+      return CompletableFuture.failedFuture(new PeerFetchException(Reason.BAD_ANSWER, url, group, key,
+          notOursInABalancedRing(), null));
+    }
     // A fetch's outcome is a PeerValue or an exception (AnswerReader): no stage to cast it.
     return (CompletableFuture<PeerValue>) (CompletableFuture<?>) start(
         new Fetch(url, group, key, false, responseTimeoutNanos, null, kind));
@@ -145,6 +160,9 @@ public final class PeerHttpClient implements PeerClient {
 
   @Override
   public CompletableFuture<Void> removeAll(String group, List<String> keys) {
+    if (!kind.takesRemoveKeys(ring.mode())) { // mailgun/groupcache v2 would take the POST for a GET
+      return PeerClient.super.removeAll(group, keys); // one DELETE per key
+    }
     return write(group, keys.size() + " keys", new Fetch.Write("POST", PeerPaths.REMOVE_KEYS,
         PeerHeaders.CONTENT_TYPE_JSON.toString(), PeerMessages.encodeRemoveKeys(group, keys)));
   }
@@ -156,15 +174,17 @@ public final class PeerHttpClient implements PeerClient {
   }
 
   /**
-   * Sends a write, but only to one of our nodes: a peer not heard from yet is probed first, and a
+   * Sends a write to a peer that takes it ({@link PeerKind}): in a mailgun or groupcache-go ring
+   * every peer; otherwise only one of our nodes, so a peer not heard from yet is probed first, and a
    * peer whose answers lack {@link PeerHeaders#NODE} (golang/groupcache, which would take any
    * method for a GET and load the key) is not sent it; the write fails at once, naming the peer.
    */
   private CompletableFuture<Void> write(String group, String what, Fetch.Write w) {
-    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
+    RingMode mode = ring.mode();
+    CompletableFuture<Void> known = kind.mustLearnBeforeWrites(mode)
         ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
     return known.thenCompose(x -> {
-      if (kind.state() != PeerKind.OURS) {
+      if (!kind.takesWrites(mode)) {
         throw new CompletionException(new UnsupportedOperationException("peer " + url + " does not take writes: its "
             + "answers are not a groupcache4j node's (golang/groupcache answers a " + w.method() + " as a GET and would "
             + "load the key), so the " + w.method() + " was not sent"));
@@ -173,9 +193,23 @@ public final class PeerHttpClient implements PeerClient {
     });
   }
 
-  /** Whether this peer's answers showed it is one of our nodes, which take writes ({@code false} until one came). */
+  /**
+   * Whether this peer takes writes: in a mailgun or groupcache-go ring every peer does; otherwise
+   * only one of our nodes, as its answers show ({@code false} until one came).
+   */
   public boolean takesWrites() {
-    return kind.state() == PeerKind.OURS;
+    return kind.takesWrites(ring.mode());
+  }
+
+  /**
+   * Why a peer whose answers lack {@link PeerHeaders#NODE} is refused in a balanced ring: it is
+   * another groupcache server, which cannot place keys on that ring.
+   */
+  private String notOursInABalancedRing() {
+    return "peer " + url + " is not a groupcache4j node (its answers lack " + PeerHeaders.NODE + ", as "
+        + "golang/groupcache's do), and this node's ring is balanced, which no other groupcache can place keys "
+        + "on: it is left out of the ring and sent nothing. Give every node ring mode golang to mix "
+        + "golang/groupcache nodes in, or take this peer out of the peer list";
   }
 
   /**
@@ -183,7 +217,9 @@ public final class PeerHttpClient implements PeerClient {
    * answers at once with {@code 400}, touching no group and loading nothing: whether the peer
    * itself answers, whatever its loads do. Completes normally when the peer answered (any
    * status) within {@code timeout}, else with the {@link PeerFetchException} saying why not
-   * (refused, timed out, reset, not HTTP). A probe never waits behind fetches: it takes an idle
+   * (refused, timed out, reset, not HTTP). In a balanced ring, a peer that answers as another
+   * groupcache server fails its probes too (with why), so that the node's failure detector leaves
+   * it out of the ring, as every node of ours that sees it does. A probe never waits behind fetches: it takes an idle
    * pooled connection, or opens one more (closed after the answer) when all are busy.
    */
   public CompletableFuture<Void> probe(Duration timeout) {
@@ -191,6 +227,9 @@ public final class PeerHttpClient implements PeerClient {
       Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       if (t instanceof PeerFetchException pfe && pfe.reason() != Reason.ERROR_STATUS) {
         throw new CompletionException(pfe);
+      }
+      if (kind.state() == PeerKind.OTHER && ring.mode() == RingMode.BALANCED) {
+        throw new CompletionException(new IllegalStateException(notOursInABalancedRing())); // judged down for it
       }
       return null; // a value, a loader's error or an error status: the peer answered
     });

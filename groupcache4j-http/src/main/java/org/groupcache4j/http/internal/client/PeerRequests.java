@@ -73,13 +73,16 @@ final class PeerRequests {
     return ring;
   }
 
+  /** Marks our writes, so that a node tells them from the sets of another groupcache lineage. */
+  private static final String WRITER = PeerHeaders.NODE + ": " + PeerHeaders.NODE_WRITES + "\r\n";
+
   /**
    * A write: {@code METHOD {prefix}{group}/{pathTail}} with the request headers of every request,
-   * then {@code content-type} and {@code content-length}, and the body.
+   * then {@link PeerHeaders#NODE}, {@code content-type} and {@code content-length}, and the body.
    */
   ByteBuf write(ByteBufAllocator alloc, String group, Fetch.Write w) {
     byte[] line = (w.method() + " " + prefix + PeerPaths.escape(group) + "/" + w.pathTail()).getBytes(StandardCharsets.UTF_8);
-    byte[] length = ((w.contentType() == null ? "" : "content-type: " + w.contentType() + "\r\n")
+    byte[] length = (WRITER + (w.contentType() == null ? "" : "content-type: " + w.contentType() + "\r\n")
         + "content-length: " + w.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     byte[] auth = authorization();
     ByteBuf buf = alloc.ioBuffer(line.length + host.length + auth.length + length.length + w.body().length);

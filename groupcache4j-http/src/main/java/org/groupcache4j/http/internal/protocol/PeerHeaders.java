@@ -9,8 +9,9 @@ import io.netty.util.AsciiString;
  *   <li>{@link #ERROR} on an error answer that the owner's loader produced, so that our clients
  *       pass the owner's error back instead of loading the key again ({@link PeerErrors});</li>
  *   <li>{@link #NODE} on every answer of our peer endpoint: this node takes writes.
- *       golang/groupcache answers any method as a GET (a DELETE would load the key there), so our
- *       client sends writes only to a peer whose answers carry it;</li>
+ *       golang/groupcache answers any method as a GET (a DELETE would load the key there), so in a
+ *       golang or balanced ring our client sends writes only to a peer whose answers carry it. Our
+ *       client's writes carry it too: a set without it came from a node of another lineage;</li>
  *   <li>{@link #EXPIRE} on a not-found answer that the owner caches: how long the asker may keep it;</li>
  *   <li>{@link #RING} on requests and answers: the sender's ring fingerprint ({@link RingCheck}).</li>
  * </ul>
@@ -27,7 +28,7 @@ public final class PeerHeaders {
   public static final String NOT_FOUND = "not-found";
   public static final String LOAD_TIMEOUT = "load-timeout";
 
-  /** Marks every answer of our peer endpoint: this node takes writes. */
+  /** Marks every answer of our peer endpoint (this node takes writes), and every write our client sends. */
   public static final AsciiString NODE = AsciiString.cached("x-groupcache4j-node");
   public static final AsciiString NODE_WRITES = AsciiString.cached("writes");
 

@@ -1,10 +1,13 @@
 package org.groupcache4j.http.internal.protocol;
 
 import org.groupcache4j.peer.PeerRequestHandler;
+import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.ring.RingMode;
 
 /**
  * The ring fingerprint our nodes exchange in {@link PeerHeaders#RING} on peer requests and
- * answers, so that a node notices a peer whose peer list differs from its own. Compares what a peer
+ * answers, so that a node notices a peer whose peer list (or ring mode, or replicas) differs from
+ * its own; and the node's ring mode, which says what its peers are ({@link #mode}). Compares what a peer
  * sent with the node's own ({@link PeerRequestHandler#ringFingerprint}) and tells the node of a
  * difference. A peer that sends none (golang/groupcache) is never a mismatch.
  */
@@ -30,6 +33,12 @@ public final class RingCheck {
   public String ours() {
     PeerRequestHandler n = node;
     return n == null ? null : n.ringFingerprint();
+  }
+
+  /** How the node's ring places keys (what its peers are); the default mode while there is no node. */
+  public RingMode mode() {
+    PeerRequestHandler n = node;
+    return n == null ? HashRing.DEFAULT_MODE : n.ringMode();
   }
 
   /** {@code theirs} (may be null: none sent) came from {@code peer}: tells the node if it is not ours. */
