@@ -20,6 +20,7 @@ import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.PeerPaths;
 import org.groupcache4j.http.internal.protocol.PeerPaths.GroupKey;
 import org.groupcache4j.http.internal.protocol.RingCheck;
+import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.peer.PeerRequestHandler;
@@ -40,7 +41,8 @@ import org.groupcache4j.peer.PeerValue;
  * ({@link PeerMessages}): {@code PUT} with a {@code SetRequest}, {@code DELETE},
  * {@code POST {group}/_remove-keys/}, answered 200, 400 (bad body), 404 (unknown group) or 405 (any
  * other method, or POST elsewhere). Every answer carries {@link PeerHeaders#NODE}, so that our
- * clients know this node takes writes.
+ * clients know this node takes writes. A {@code PUT} without that header (ours send it) came from
+ * a node of another lineage, and goes to {@link PeerRequestHandler#setFromOtherLineage}.
  */
 public final class PeerEndpoint {
   private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.http", Duration.ofSeconds(10));
@@ -157,7 +159,18 @@ public final class PeerEndpoint {
           + Text.quotable(gk.key()) + "'").with(NODE));
       return;
     }
-    write(ex, gk, () -> handler.set(gk.group(), gk.key(), set.value(), set.expireUnixNanos()));
+    if (ex.headers().contains(PeerHeaders.NODE)) { // one of ours: it tells the other peers itself
+      write(ex, gk, () -> handler.set(gk.group(), gk.key(), set.value(), set.expireUnixNanos()));
+      return;
+    }
+    CompletableFuture<Void> applied; // another lineage's set: mailgun's tells the owner alone
+    try {
+      applied = handler.setFromOtherLineage(gk.group(), gk.key(), set.value(), set.expireUnixNanos());
+    } catch (RuntimeException e) {
+      applied = CompletableFuture.failedFuture(e);
+    }
+    ex.respondWhenDone(applied, (v, err) -> err == null ? Response.text(200, "ok").with(NODE)
+        : writeFailure(Failures.unwrap(err), gk).with(NODE));
   }
 
   /** The request's body; empty when it came without one. */
@@ -205,12 +218,16 @@ public final class PeerEndpoint {
     try {
       apply.run();
       r = Response.text(200, "ok");
-    } catch (UnsupportedOperationException e) {
-      r = Response.text(405, "method not allowed: " + e.getMessage());
     } catch (RuntimeException e) {
-      r = errorAnswer(e, gk.group(), gk.key());
+      r = writeFailure(e, gk);
     }
     ex.respond(r.with(NODE));
+  }
+
+  /** The answer to a write that failed with {@code e}. */
+  private static Response.Simple writeFailure(Throwable e, GroupKey gk) {
+    return e instanceof UnsupportedOperationException ? Response.text(405, "method not allowed: " + e.getMessage())
+        : errorAnswer(e, gk.group(), gk.key());
   }
 
   /** Asks the handler; one that throws or returns {@code null} becomes a failed future. */
