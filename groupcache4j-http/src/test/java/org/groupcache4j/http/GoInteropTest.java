@@ -194,6 +194,35 @@ class GoInteropTest {
     assertThat(goLoads()).as("loads at the Go nodes").isEqualTo(goLoadsBefore);
   }
 
+  /**
+   * A balanced ring has no room for golang/groupcache nodes: a node of ours in that mode, given
+   * them as peers, judges them down at their first answers, saying why, owns every key itself and
+   * asks them nothing.
+   */
+  @Test
+  void aBalancedRingLeavesOutGolangGroupcacheNodesAndSaysWhy() throws Exception {
+    try (TestNode balanced = TestNode.start(b -> {}, c -> c.ringMode(org.groupcache4j.ring.RingMode.BALANCED)
+        .peerProbeInterval(Duration.ofMillis(50)), TestNode::goValue, (n, loader) -> n.cache.newGroup(TestNode.GROUP,
+        1 << 20, loader))) {
+      balanced.cache.setPeers(goUrls.get(0), goUrls.get(1), balanced.url);
+      // judged down, and then (the listener runs after the state is set) out of the ring
+      await().atMost(Duration.ofSeconds(10)).until(() -> balanced.cache.peerStates().size() == 2
+          && balanced.cache.peerStates().stream().noneMatch(org.groupcache4j.peer.PeerState::isUp)
+          && balanced.cache.ownerOf("balanced-0").equals(balanced.url) && balanced.cache.ownerOf("balanced-1")
+          .equals(balanced.url) && balanced.cache.ownerOf("balanced-2").equals(balanced.url));
+      assertThat(balanced.cache.peerStates()).allSatisfy(p -> assertThat(p.reason())
+          .contains("is not a groupcache4j node").contains("balanced"));
+      long goLoadsBefore = goLoads();
+      for (int i = 0; i < 20; i++) {
+        String k = "balanced-" + i;
+        assertThat(balanced.cache.ownerOf(k)).isEqualTo(balanced.url);
+        assertThat(balanced.group.get(k).toByteArray()).isEqualTo(TestNode.goValue(k));
+      }
+      assertThat(balanced.loads.get()).isEqualTo(20);
+      assertThat(goLoads()).as("loads at the Go nodes").isEqualTo(goLoadsBefore);
+    }
+  }
+
   private long goLoads() throws IOException, InterruptedException {
     long n = 0;
     for (String api : apis) {
