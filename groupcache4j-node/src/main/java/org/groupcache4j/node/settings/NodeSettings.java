@@ -12,6 +12,7 @@ import org.groupcache4j.discovery.PeerDiscovery;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.node.internal.Values;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.ring.RingMode;
 
 /**
  * The settings of a cache node, each declared once, and their resolution into a {@link NodeSpec}
@@ -40,11 +41,22 @@ public final class NodeSettings {
       .help("Path prefix of the peer protocol, the same on every node.")
       .build();
 
+  public static final Setting<RingMode> RING = Setting.of("ring", Scope.NODE, RingMode.class, NodeSettings::ringMode)
+      .label("MODE").defaultValue(HashRing.DEFAULT_MODE.id())
+      .help("How the ring places keys, the same on every node: " + RingMode.GOLANG.id() + " (golang/groupcache's), "
+          + RingMode.MAILGUN.id() + " (mailgun/groupcache v2.2.1 and later), " + RingMode.GROUPCACHE_GO.id()
+          + " (groupcache-go v3; it hashes each peer's HOST:PORT, peers stay URLs here) or " + RingMode.BALANCED.id()
+          + " (groupcache4j nodes alone: every node within 4% of the mean share of the keys; no --replicas). With "
+          + RingMode.MAILGUN.id() + " or " + RingMode.GROUPCACHE_GO.id() + " that library's nodes are peers: they "
+          + "take this node's writes and it takes theirs. A balanced node leaves out a peer that is another "
+          + "groupcache (judged down, with why).")
+      .build();
+
   public static final Setting<Integer> REPLICAS = Setting.of("replicas", Scope.NODE, Integer.class,
           t -> Values.atLeastOne(t, "(" + HashRing.DEFAULT_REPLICAS + " is golang/groupcache's default)"))
       .label("N").defaultValue(String.valueOf(HashRing.DEFAULT_REPLICAS))
-      .defaultHelp(HashRing.DEFAULT_REPLICAS + " (as golang/groupcache)")
-      .help("Hash-ring points per peer, the same on every node.")
+      .defaultHelp(HashRing.DEFAULT_REPLICAS + " (as golang/groupcache, mailgun and groupcache-go)")
+      .help("Hash-ring points per peer, the same on every node (not for --ring " + RingMode.BALANCED.id() + ").")
       .build();
 
   public static final Setting<Duration> PEER_CONNECT_TIMEOUT = Setting.of("peer-connect-timeout", Scope.NODE,
@@ -200,7 +212,7 @@ public final class NodeSettings {
 
   /** Every setting of a node, in the order of help. */
   public static final SettingTable TABLE = SettingTable.of(SELF, PEERS, PEERS_FILE, PEERS_DNS, PEERS_DNS_INTERVAL,
-      PEERS_DNS_SERVER, CACHE_BYTES, BASE_PATH, REPLICAS, EVICTION, HOT_STORE, TTL, STALE_IF_ERROR, NOT_FOUND_TTL,
+      PEERS_DNS_SERVER, CACHE_BYTES, BASE_PATH, RING, REPLICAS, EVICTION, HOT_STORE, TTL, STALE_IF_ERROR, NOT_FOUND_TTL,
       LOAD_TIMEOUT, PEER_TIMEOUT, PEER_CONNECT_TIMEOUT, PEER_LISTEN, PEER_CONNECTIONS, PEER_THREADS, TLS_CERT, TLS_KEY,
       TLS_CA, PEER_MTLS, PEER_TOKEN_FILE);
 
@@ -220,7 +232,20 @@ public final class NodeSettings {
     }
     PeerSource source = peerSource(r);
     String basePath = r.get(BASE_PATH);
+    RingMode ring = r.get(RING);
     int replicas = r.get(REPLICAS);
+    if (!ring.hasReplicas()) {
+      if (r.isGiven(REPLICAS, null)) {
+        throw r.usage(REPLICAS, null, "does not apply to " + r.name(RING) + " " + ring.id() + ", which has no "
+            + "replicas; leave it out, or choose another ring mode" + r.alsoIn("and", RING));
+      }
+      replicas = 0;
+    }
+    try {
+      HashRing.of(ring, peers); // a groupcache-go ring names peers by host:port: two may not share one
+    } catch (IllegalArgumentException e) {
+      throw r.bad(PEERS, null, e.getMessage());
+    }
     Duration connectTimeout = r.get(PEER_CONNECT_TIMEOUT);
     InetSocketAddress listen = r.get(PEER_LISTEN);
     Integer connections = r.get(PEER_CONNECTIONS);
@@ -247,7 +272,7 @@ public final class NodeSettings {
       throw r.usage(PEER_MTLS, null, "needs " + r.name(TLS_CA) + r.alsoIn("and", TLS_CA) + ", the CA that peers' "
           + "certificates must chain to (the JDK's public trust store would admit any publicly certified client)");
     }
-    return new NodeSpec(self, peers, source, listen, basePath, replicas, connectTimeout, connections, threads, cert,
+    return new NodeSpec(self, peers, source, listen, basePath, ring, replicas, connectTimeout, connections, threads, cert,
         key, ca, mtls, peerToken);
   }
 
@@ -316,6 +341,14 @@ public final class NodeSettings {
   /** A path setting's parser: not blank ({@code ifBlank} says what to give), and a valid path. */
   private static Function<String, Path> path(String ifBlank) {
     return v -> Values.path(v, ifBlank);
+  }
+
+  private static RingMode ringMode(String text) {
+    try {
+      return RingMode.fromId(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("use one of " + RingMode.ids());
+    }
   }
 
   private static EvictionPolicy eviction(String text) {

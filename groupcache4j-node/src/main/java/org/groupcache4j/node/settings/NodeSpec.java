@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.groupcache4j.ring.RingMode;
 
 /**
  * A node as its settings describe it ({@link NodeSettings#resolve}): who it is, who its peers are,
@@ -16,7 +17,8 @@ import java.util.List;
  * @param peerSource where the peers come from while the node serves, or null for {@code peers}
  * @param peerListen where the peer port listens, or null for the host and port of {@code self}
  * @param basePath the peer protocol's path prefix
- * @param replicas ring points per peer
+ * @param ring how the ring places keys ({@link NodeSettings#RING})
+ * @param replicas ring points per peer; 0 for a ring mode without replicas (balanced)
  * @param peerConnectTimeout the deadline of a connection to a peer
  * @param peerConnections connections to each peer, or null for the transport's default
  * @param peerThreads event-loop threads of a peer transport of its own, or null to share another's
@@ -32,6 +34,7 @@ public record NodeSpec(
     PeerSource peerSource,
     InetSocketAddress peerListen,
     String basePath,
+    RingMode ring,
     int replicas,
     Duration peerConnectTimeout,
     Integer peerConnections,

@@ -14,6 +14,7 @@ import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.ring.RingMode;
 import org.junit.jupiter.api.Test;
 
 /** A node's settings resolved from layered sources: defaults from the library, precedence, messages, checks across settings. */
@@ -67,6 +68,28 @@ class NodeSettingsTest {
         .isEqualTo(Group.Builder.DEFAULT_LOAD_TIMEOUT.plusSeconds(1));
     assertThat(g.freshness()).isEqualTo(GroupSpec.Freshness.NONE);
     assertThat(NodeSettings.PEER_TIMEOUT.description()).contains("Default: --load-timeout + 1s.");
+  }
+
+  @Test
+  void theRingModeIsTheLibrarysDefaultOrTheOneGivenAndItsOptionsAreChecked() {
+    assertThat(NodeSettings.resolve(resolver()).ring()).isEqualTo(HashRing.DEFAULT_MODE);
+    assertThat(NodeSettings.RING.defaultText()).isEqualTo(HashRing.DEFAULT_MODE.id());
+    NodeSpec mailgun = NodeSettings.resolve(resolver(source("flag", null, "ring", "mailgun", "replicas", "64")));
+    assertThat(mailgun.ring()).isEqualTo(RingMode.MAILGUN);
+    assertThat(mailgun.replicas()).isEqualTo(64);
+    NodeSpec balanced = NodeSettings.resolve(resolver(source("flag", null, "ring", "balanced")));
+    assertThat(balanced.ring()).isEqualTo(RingMode.BALANCED);
+    assertThat(balanced.replicas()).as("no replicas").isZero();
+    assertThatThrownBy(() -> NodeSettings.resolve(resolver(source("flag", null, "ring", "crc"))))
+        .isInstanceOf(SettingException.class)
+        .hasMessage("Invalid value for flag ring: 'crc': use one of golang, mailgun, groupcache-go, balanced");
+    assertThatThrownBy(() -> NodeSettings.resolve(resolver(source("flag", null, "ring", "balanced", "replicas", "50"))))
+        .isInstanceOf(SettingException.class).hasMessageContaining("replicas")
+        .hasMessageContaining("does not apply to").hasMessageContaining("balanced");
+    assertThatThrownBy(() -> NodeSettings.resolve(resolver(source("flag", null, "ring", "groupcache-go",
+        "self", "http://10.0.0.1:8001", "peers", "http://10.0.0.1:8001,https://10.0.0.1:8001"))))
+        .isInstanceOf(SettingException.class).hasMessageContaining("peers")
+        .hasMessageContaining("both 10.0.0.1:8001");
   }
 
   @Test
@@ -222,7 +245,8 @@ class NodeSettingsTest {
     assertThat(md.lines().count()).isEqualTo(2 + NodeSettings.TABLE.settings().size());
     assertThat(md).contains("| `--cache-bytes SIZE` | `groups.NAME.cache-bytes` | `64MiB` | Cache budget")
         .contains("| `--peers URL,URL,...` | `peers.list` | --self alone |")
-        .contains("| `--replicas N` | `replicas` | `50` (as golang/groupcache) |")
+        .contains("| `--replicas N` | `replicas` | `50` (as golang/groupcache, mailgun and groupcache-go) |")
+        .contains("| `--ring MODE` | `ring` | `golang` | How the ring places keys")
         .contains("| `--[no-]hot-store` | `groups.NAME.hot-store` | `true` |")
         .contains("| `--[no-]peer-mtls` | `peer-mtls` |  | Mutual TLS");
     Setting<Boolean> hidden = Setting.ofSwitch("secret", Scope.NODE).hidden().commandLineOnly().help("x | y").build();

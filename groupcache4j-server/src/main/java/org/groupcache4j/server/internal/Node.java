@@ -101,7 +101,11 @@ public final class Node implements AutoCloseable {
       transport = tb.build();
       try {
         // A change of the peer list is logged once, by the PeerWatcher that makes it.
-        gc = GroupCache.builder().self(c.self()).replicas(c.replicas()).transport(transport).build();
+        GroupCache.Builder cb = GroupCache.builder().self(c.self()).ringMode(c.ring()).transport(transport);
+        if (c.ring().hasReplicas()) {
+          cb.replicas(c.replicas());
+        }
+        gc = cb.build();
       } catch (UncheckedIOException e) {
         String why = String.valueOf(e.getCause().getMessage());
         String hint = why.contains("in use") ? " (is another node using the port?)"
@@ -244,8 +248,8 @@ public final class Node implements AutoCloseable {
           s.origin().describe(), s.loader().counts()));
     }
     StatsJson.MembershipView mv = new StatsJson.MembershipView(readiness.snapshot(), cache.peerStates(), peerDiscovery(),
-        new StatsJson.RingView(cache.ring().isEmpty() ? null : cache.ring().fingerprint(), cache.ringMismatches(),
-            cache.lastRingMismatchPeer()));
+        new StatsJson.RingView(cache.ring().mode().id(), cache.ring().isEmpty() ? null : cache.ring().fingerprint(),
+            cache.ringMismatches(), cache.lastRingMismatchPeer()));
     return StatsJson.render(cache.self(), config.instance(), cache.peers(), config.replicas(), config.basePath(),
         (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), mv, groups);
   }

@@ -114,6 +114,10 @@ public record NodeConfig(
     return node.replicas();
   }
 
+  public org.groupcache4j.ring.RingMode ring() {
+    return node.ring();
+  }
+
   /** The budgets of every group, added up ({@code Long.MAX_VALUE} if more). */
   public long totalCacheBytes() {
     long total = 0;

@@ -47,10 +47,10 @@ public final class StatsJson {
       RingView ring) {}
 
   /**
-   * This node's ring fingerprint (null without peers), and the requests and answers from peers
-   * whose fingerprint differs (their peer list or replica count is not this node's).
+   * This node's ring mode and fingerprint (null without peers), and the requests and answers from
+   * peers whose fingerprint differs (their peer list, ring mode or replica count is not this node's).
    */
-  public record RingView(String fingerprint, long mismatches, String lastMismatchPeer) {}
+  public record RingView(String mode, String fingerprint, long mismatches, String lastMismatchPeer) {}
 
   public static String render(String self, String instance, List<String> peers, int replicas, String basePath,
       long uptimeMillis, long maxHeapBytes, MembershipView membership, List<GroupView> groups) {
@@ -94,6 +94,7 @@ public final class StatsJson {
     doc.put("peerStates", states);
     if (v.ring() != null) {
       Map<String, Object> m = new LinkedHashMap<>();
+      m.put("mode", v.ring().mode());
       m.put("fingerprint", v.ring().fingerprint());
       m.put("mismatches", v.ring().mismatches());
       m.put("lastMismatchPeer", v.ring().lastMismatchPeer());

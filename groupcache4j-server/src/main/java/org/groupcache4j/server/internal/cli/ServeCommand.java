@@ -231,6 +231,7 @@ public final class ServeCommand implements Callable<Integer> {
     out.println("  self      " + c.self());
     out.println("  peers     " + (c.peerSource() == null ? String.join(",", c.peers())
         : c.peerSource().discovery().describe() + ", looked up every " + Values.formatDuration(c.peerSource().interval())));
+    out.println("  ring      " + c.ring().id() + (c.ring().hasReplicas() ? ", " + c.replicas() + " replicas" : ""));
     out.println("  api       " + (c.api().isEmpty() ? "(none)" : c.api().stream().map(Values::format).toList()));
     NodeSecurity s = c.security();
     List<String> secured = new ArrayList<>();

@@ -105,6 +105,7 @@ public final class ClusterView {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("self", cache.self());
       doc.put("time", System.currentTimeMillis());
+      doc.put("ringMode", ring.mode().id());
       doc.put("replicas", ring.replicas());
       doc.put("nodes", nodes.stream().map(CompletableFuture::join).toList());
       return write(doc);

@@ -178,7 +178,7 @@ public final class ServerSettings {
   public static final SettingTable SERVE = SettingTable.of(CONFIG, NodeSettings.SELF, NodeSettings.PEERS,
       NodeSettings.PEERS_FILE, NodeSettings.PEERS_DNS, NodeSettings.PEERS_DNS_INTERVAL, NodeSettings.PEERS_DNS_SERVER,
       CHECK, API, GROUP, NodeSettings.CACHE_BYTES, ORIGIN, QUERY, JDBC_USER, JDBC_POOL, ORIGIN_TIMEOUT,
-      MAX_VALUE_BYTES, NodeSettings.BASE_PATH, NodeSettings.REPLICAS, NodeSettings.EVICTION, NodeSettings.HOT_STORE,
+      MAX_VALUE_BYTES, NodeSettings.BASE_PATH, NodeSettings.RING, NodeSettings.REPLICAS, NodeSettings.EVICTION, NodeSettings.HOT_STORE,
       NodeSettings.TTL, NodeSettings.STALE_IF_ERROR, NodeSettings.NOT_FOUND_TTL, NodeSettings.LOAD_TIMEOUT,
       NodeSettings.PEER_TIMEOUT, NodeSettings.PEER_CONNECT_TIMEOUT, NodeSettings.PEER_LISTEN,
       NodeSettings.PEER_CONNECTIONS, NodeSettings.PEER_THREADS, API_THREADS, API_MAX_CONNECTIONS, API_IDLE_TIMEOUT,

@@ -47,13 +47,13 @@ class StatsJsonTest {
   }
 
   @Test
-  void ringShowsTheFingerprintAndTheMismatches() throws IOException {
+  void ringShowsTheModeTheFingerprintAndTheMismatches() throws IOException {
     StatsJson.MembershipView mv = new StatsJson.MembershipView(
         new org.groupcache4j.server.internal.Readiness.Snapshot(org.groupcache4j.server.internal.Readiness.State.READY,
             java.time.Instant.EPOCH, "serving"), List.of(), null,
-        new StatsJson.RingView("0f385da6", 3, "http://b:2"));
+        new StatsJson.RingView("mailgun", "0f385da6", 3, "http://b:2"));
     String json = StatsJson.render("http://a:1", "i-1", List.of("http://a:1", "http://b:2"), 50, "/_groupcache/", 1,
         1 << 30, mv, List.of());
-    assertThat(json).contains("\"ring\":{\"fingerprint\":\"0f385da6\",\"mismatches\":3,\"lastMismatchPeer\":\"http://b:2\"}");
+    assertThat(json).contains("\"ring\":{\"mode\":\"mailgun\",\"fingerprint\":\"0f385da6\",\"mismatches\":3,\"lastMismatchPeer\":\"http://b:2\"}");
   }
 }

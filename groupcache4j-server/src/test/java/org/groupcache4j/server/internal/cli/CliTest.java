@@ -171,6 +171,52 @@ class CliTest {
   }
 
   @Test
+  void ringPrintsTheOwnersOfMailgunsAndGroupcacheGosRings() {
+    // Owners that mailgun/groupcache v2.6.0's and groupcache-go v3.5.0's own code computed (the
+    // interop anchors' keyowners, RESULTS.md).
+    String[] keys = {"foo", "a b/c,d", "héllo", "user:42", "key-123"};
+    Run mailgun = run(concat(new String[] {"ring", "--ring", "mailgun", "--peers",
+        "http://10.0.0.1:8080,http://10.0.0.2:8080,http://10.0.0.3:8080"}, keys));
+    assertThat(mailgun.code()).as(mailgun.err()).isZero();
+    assertThat(mailgun.out().lines()).containsExactly("foo\thttp://10.0.0.2:8080", "a b/c,d\thttp://10.0.0.3:8080",
+        "héllo\thttp://10.0.0.1:8080", "user:42\thttp://10.0.0.1:8080", "key-123\thttp://10.0.0.2:8080");
+    Run go = run(concat(new String[] {"ring", "--ring", "groupcache-go", "--peers",
+        "10.0.0.1:8080,10.0.0.2:8080,10.0.0.3:8080"}, keys));
+    assertThat(go.code()).as(go.err()).isZero();
+    assertThat(go.out().lines()).containsExactly("foo\t10.0.0.1:8080", "a b/c,d\t10.0.0.3:8080", "héllo\t10.0.0.1:8080",
+        "user:42\t10.0.0.3:8080", "key-123\t10.0.0.3:8080");
+    Run goUrls = run(concat(new String[] {"ring", "--ring", "GROUPCACHE-GO", "--peers",
+        "http://10.0.0.1:8080,http://10.0.0.2:8080,https://10.0.0.3:8080"}, keys));
+    assertThat(goUrls.out().lines()).as("the ring hashes host:port alone").containsExactly("foo\thttp://10.0.0.1:8080",
+        "a b/c,d\thttps://10.0.0.3:8080", "héllo\thttp://10.0.0.1:8080", "user:42\thttps://10.0.0.3:8080",
+        "key-123\thttps://10.0.0.3:8080");
+    Run balanced = run("ring", "--ring", "balanced", "--peers", "http://a:1,http://b:2", "Tom");
+    assertThat(balanced.code()).as(balanced.err()).isZero();
+    assertThat(balanced.out()).isEqualTo("Tom\t" + org.groupcache4j.ring.HashRing.of(org.groupcache4j.ring.RingMode.BALANCED,
+        List.of("http://a:1", "http://b:2")).owner("Tom") + "\n");
+    assertThat(run("ring", "--help").out().replaceAll("\\s+", "")).contains("--ring=MODE").contains("groupcache-go")
+        .contains("Default:golang").contains("--replicas=N"); // help text wraps anywhere
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
+  void ringModeUsageErrors() {
+    assertUsageError(run("ring", "--ring", "fnv", "--peers", "http://a:1", "Tom"), "--ring", "golang, mailgun, "
+        + "groupcache-go, balanced");
+    assertUsageError(run("ring", "--ring", "balanced", "--replicas", "3", "--peers", "http://a:1", "Tom"), "--replicas",
+        "balanced");
+    assertUsageError(run("ring", "--ring", "groupcache-go", "--peers", "10.0.0.1:8080,http://10.0.0.1:8080", "Tom"),
+        "--peers", "10.0.0.1:8080");
+    assertUsageError(run("ring", "--ring", "groupcache-go", "--peers", "10.0.0.1", "Tom"), "--peers", "HOST:PORT");
+    assertUsageError(run("ring", "--ring", "mailgun", "--peers", "10.0.0.1:8080", "Tom"), "--peers", "http://HOST:PORT");
+  }
+
+  @Test
   void ringUsageErrors() {
     assertUsageError(run("ring", "Tom"), "--peers");
     assertUsageError(run("ring", "--peers", "http://127.0.0.1:8001"), "KEY");

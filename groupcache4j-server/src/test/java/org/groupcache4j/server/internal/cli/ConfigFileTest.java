@@ -120,6 +120,20 @@ class ConfigFileTest {
     assertThat(ok.out()).contains("group     scores, 64MiB").contains("group     pages, 32MiB");
   }
 
+  @Test
+  void theRingModeComesFromTheFileOrTheFlagThatWinsOverIt() throws Exception {
+    Path f = file("ring: groupcache-go\npeers:\n  list: [http://127.0.0.1:8001, http://127.0.0.1:8002]\n"
+        + "groups:\n  scores: {}\n");
+    CliTest.Run fromFile = CliTest.run("serve", "--config", f.toString(), "--check");
+    assertThat(fromFile.code()).as(fromFile.err()).isZero();
+    assertThat(fromFile.out()).contains("ring      groupcache-go, 50 replicas");
+    CliTest.Run flag = CliTest.run("serve", "--config", f.toString(), "--ring", "balanced", "--check");
+    assertThat(flag.code()).as(flag.err()).isZero();
+    assertThat(flag.out()).contains("ring      balanced\n");
+    assertInvalid("ring: fnv\ngroups:\n  scores: {}\n", "line 1", "ring", "'fnv'", "golang, mailgun, groupcache-go, balanced");
+    assertInvalid("ring: balanced\nreplicas: 64\ngroups:\n  scores: {}\n", "replicas", "balanced");
+  }
+
   private Path file(String yaml) throws Exception {
     Path f = Files.createTempFile(dir, "node", ".yaml");
     Files.writeString(f, yaml);

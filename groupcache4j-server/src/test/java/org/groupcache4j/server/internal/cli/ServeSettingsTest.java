@@ -70,7 +70,7 @@ class ServeSettingsTest {
   void theConfigFileTakesTheKeysOfTheTableAndNoOthers() throws Exception {
     // The keys of today's files, section by section.
     assertThat(ServerSettings.SERVE.fileKeys(Scope.NODE)).containsExactlyInAnyOrder("self", "api", "peer-listen",
-        "base-path", "replicas", "peer-connect-timeout", "peer-connections", "peer-threads", "api-threads",
+        "base-path", "ring", "replicas", "peer-connect-timeout", "peer-connections", "peer-threads", "api-threads",
         "api-max-connections", "api-idle-timeout", "tls-cert", "tls-key", "tls-ca", "peer-mtls", "api-tls",
         "api-token-file", "api-write-token-file", "peer-token-file", "shutdown-grace", "log-level", "log-format");
     assertThat(ServerSettings.SERVE.fileKeys(Scope.PEERS)).containsExactly("list", "file", "dns", "dns-interval",
