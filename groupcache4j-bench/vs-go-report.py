@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Summarises vs-go.sh results (medians, spreads, ratios) and writes them into BENCHMARKS.md.
 
-usage: vs-go-report.py RESULTS.tsv BENCHMARKS.md WRITE(0|1) WRK_FLAGS ROUNDS [plain|tls]
+usage: vs-go-report.py RESULTS.tsv BENCHMARKS.md WRITE(0|1) WRK_FLAGS ROUNDS [plain|tls|lib:NAME]
 
 With "tls" (vs-go.sh --tls) the results hold each implementation with http:// peers (go, java)
 and with https:// peers (go-tls, java-tls); the section "Over TLS" is written instead.
+With "lib:mailgun" or "lib:groupcache-go" (vs-go.sh --lib NAME) they hold an all-Go cluster of that
+library (go) and a mixed one (mixed: two of its nodes and one of ours, the API node); the section
+"Mixed clusters with NAME nodes" is written instead.
 """
 import datetime
 import os
@@ -159,6 +162,55 @@ def tls_report():
                + ("met on every workload." if not cpu_misses else "not met on " + ", ".join(cpu_misses) + "."))
     return "\n".join(out)
 
+
+LIBS = {
+    "mailgun": ("mailgun/groupcache v2 (v2.6.0)", "mailgun"),
+    "groupcache-go": ("groupcache-go v3 (v3.5.0)", "groupcache-go"),
+}
+
+
+def lib_report(lib):
+    """An all-Go cluster of the library and a mixed one (its nodes 1 and 2, ours as node 3), side by side."""
+    label, ring = LIBS[lib]
+    key = os.environ.get("A1_KEY", "?")
+    out = [f"Measured {datetime.date.today().isoformat()} on {machine}.", ""]
+    out.append(f"Command: `groupcache4j-bench/vs-go.sh --lib {lib} --rounds {rounds}` (each round runs both clusters, "
+               "alternating which goes first). Both: 3 nodes on 127.0.0.1, peers 8001–8003, 100-byte values, 64 MiB per "
+               f"node, the API node 3 on :9999 asked by wrk. All-Go: three {label} nodes (the interop anchor's "
+               f"`node.go`). Mixed: its nodes 1 and 2 and one of ours as node 3 (`serve --ring {ring}`, `synthetic:100`), "
+               f"so a1 and c measure our node serving, b1 our node fetching from theirs. a1 and c ask `{key}`, a key "
+               f"node 3 owns on the {ring} ring. Node CPU: the user and system time of the three node processes over "
+               "the measured run, per answered request (wrk's own excluded). " + JIT_NOTE)
+    out.append("")
+    out.append(f"| workload | all-{ring} cluster req/s median [min–max] | mixed cluster req/s median [min–max] "
+               f"| ratio (mixed ÷ all-{ring}) | p50 ms all-{ring} / mixed | p99 ms all-{ring} / mixed "
+               f"| node CPU µs/req all-{ring} / mixed |")
+    out.append("|---|---|---|---|---|---|---|")
+    names = {
+        "a1": f"a1 hot key `{key}`, owned by the API node",
+        "c": f"c raw peer endpoint of the API node `GET :8003/_groupcache/scores/{key}`",
+        "b1": "b1 10k random keys, cold cluster (first run), asked at the API node",
+    }
+    for wl in ["a1", "c", "b1"]:
+        c = compare(wl, "go", "mixed")
+        if c is None:
+            continue
+        g, j, grps, jrps, (gp50, jp50), (gp99, jp99), ratio = c
+        non2xx = sum(int(r[3] or 0) for r in g + j)
+        out.append(f"| {names[wl]} | {med(grps):,.0f} [{spread(grps)}] | {med(jrps):,.0f} [{spread(jrps)}] | "
+                   f"**{ratio:.2f}×** | {gp50:.2f} / {jp50:.2f} | {gp99:.2f} / {jp99:.2f} | "
+                   f"{us(cpu_per_request(wl, 'go'))} / {us(cpu_per_request(wl, 'mixed'))} |"
+                   + ("" if non2xx == 0 else f" ({non2xx} non-2xx!)"))
+    return "\n".join(out)
+
+
+if mode.startswith("lib:"):
+    lib = mode[len("lib:"):]
+    text = lib_report(lib)
+    print(text)
+    if write:
+        write_section(f"vs-{lib}", f"Mixed clusters with {LIBS[lib][0]} nodes, side by side with an all-Go cluster", text)
+    sys.exit(0)
 
 if mode == "tls":
     text = tls_report()

@@ -5,6 +5,16 @@
 # BENCHMARKS.md.
 #
 #   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d,e] [--impl go,java] [--no-write] [--tls] [--jit-settle on|off]
+#   groupcache4j-bench/vs-go.sh --lib mailgun|groupcache-go [--rounds N] [--duration 10s] [--only a,c,b] [--impl go,mixed] [--no-write]
+#
+# --lib mailgun / --lib groupcache-go: the other groupcache lineages instead (their interop anchors,
+# ../shared/anchors/mailgun-groupcache and ../shared/anchors/groupcache-go, built offline from
+# their vendor-src; LIB_ANCHOR_DIR overrides). Each round runs an all-Go cluster of that library
+# (impl go: its node.go on 8001-8003) and a mixed one (impl mixed: its nodes on 8001 and 8002, one
+# of ours with --ring LIB on 8003), with the same wrk flags, and measures the API node (node 3,
+# :9999) and its raw peer endpoint: a1 (a hot key node 3 owns on that library's ring), c
+# (GET :8003/_groupcache/scores/that key) and b1 (the 10k random keys, cold). It writes the
+# section "Mixed clusters with LIB nodes" of BENCHMARKS.md; --tls, b2, b3, d and e do not apply.
 #
 # --tls: every round runs each implementation twice, with http:// peers and with https:// peers
 # (TLS on the peer port with a throw-away CA and node certificate made by openssl; wrk speaks
@@ -44,6 +54,9 @@ ONLY_GIVEN=0
 for a in "$@"; do [ "$a" = --only ] && ONLY_GIVEN=1; done
 E_KEYS=200
 JIT_SETTLE=on
+LIB=golang
+IMPLS_GIVEN=0
+for a in "$@"; do [ "$a" = --impl ] && IMPLS_GIVEN=1; done
 while (($#)); do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -52,20 +65,37 @@ while (($#)); do
     --only) ONLY=$2; shift 2 ;;
     --impl) IMPLS=$2; shift 2 ;;
     --tls) TLS=1; shift ;;
+    --lib) LIB=$2; shift 2 ;;
     --e-keys) E_KEYS=$2; shift 2 ;;
     --jit-settle) JIT_SETTLE=$2; shift 2 ;;
-    -h|--help) sed -n 2,28p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,38p "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 WRK_FLAGS="-t2 -c32 -d$DURATION"
 if [ "$TLS" = 1 ] && [ "$ONLY_GIVEN" = 0 ]; then ONLY=a,c,b; fi
+case $LIB in
+  golang) ;;
+  mailgun|groupcache-go)
+    [ "$TLS" = 0 ] || { echo "--tls does not go with --lib $LIB" >&2; exit 2; }
+    [ "$ONLY_GIVEN" = 1 ] || ONLY=a,c,b
+    [ "$IMPLS_GIVEN" = 1 ] || IMPLS=go,mixed
+    for w in ${ONLY//,/ }; do
+      [[ $w == a || $w == c || $w == b ]] || { echo "--only $w does not apply with --lib $LIB (a, c, b do)" >&2; exit 2; }
+    done ;;
+  *) echo "--lib must be golang, mailgun or groupcache-go (was $LIB)" >&2; exit 2 ;;
+esac
+LIB_ANCHOR=${LIB_ANCHOR_DIR:-$ROOT/../shared/anchors/${LIB/mailgun/mailgun-groupcache}}
 DEFAULT_JAVA_OPTS="-Xms256m -Xmx512m -XX:+UseParallelGC"
 
 for tool in wrk go curl python3 openssl; do
   command -v $tool >/dev/null || { echo "missing $tool; install: apt-get install -y wrk golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev curl" >&2; exit 1; }
 done
 [ -f "$ANCHOR/node.go" ] || { echo "Go anchor not found at $ANCHOR (set ANCHOR_DIR)" >&2; exit 1; }
+if [ "$LIB" != golang ]; then
+  [ -f "$LIB_ANCHOR/node.go" ] && [ -d "$LIB_ANCHOR/vendor-src" ] ||
+    { echo "$LIB anchor not found at $LIB_ANCHOR (set LIB_ANCHOR_DIR)" >&2; exit 1; }
+fi
 for p in 8001 8002 8003 9001 9002 9003 9999; do
   if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "port $p on 127.0.0.1 is in use; stop what listens there first" >&2; exit 1; fi
 done
@@ -74,10 +104,19 @@ mkdir -p "$WORK/go" "$WORK/logs"
 RESULTS=$WORK/results.tsv
 : > "$RESULTS"
 
-echo "== building the Go anchor (offline GOPATH mode) and the groupcache4j server"
-cp "$ANCHOR"/{node.go,burst.go,keyowners.go,keys.lua} "$WORK/go/"
-( cd "$WORK/go" && export GO111MODULE=off GOPROXY=off GOFLAGS= GOPATH=/usr/share/gocode GOCACHE="$WORK/go/.cache" &&
-  for f in node burst keyowners; do go build -o "$f" "$f.go"; done )
+if [ "$LIB" = golang ]; then
+  echo "== building the Go anchor (offline GOPATH mode) and the groupcache4j server"
+  cp "$ANCHOR"/{node.go,burst.go,keyowners.go,keys.lua} "$WORK/go/"
+  ( cd "$WORK/go" && export GO111MODULE=off GOPROXY=off GOFLAGS= GOPATH=/usr/share/gocode GOCACHE="$WORK/go/.cache" &&
+    for f in node burst keyowners; do go build -o "$f" "$f.go"; done )
+else
+  echo "== building the $LIB anchor (offline GOPATH mode, its vendor-src) and the groupcache4j server"
+  cp "$ANCHOR/keys.lua" "$WORK/go/"
+  mkdir -p "$WORK/$LIB"
+  cp "$LIB_ANCHOR/node.go" "$WORK/$LIB/"
+  ( cd "$WORK/$LIB" && export GO111MODULE=off GOPROXY=off GOFLAGS= GOPATH="$LIB_ANCHOR/vendor-src" GOCACHE="$WORK/go/.cache" &&
+    go build -o node node.go )
+fi
 "$ROOT/groupcache4j" ring --peers http://127.0.0.1:8001 warmup-build >/dev/null
 JAR=$(ls "$ROOT"/groupcache4j-server/target/groupcache4j-server.jar)
 JAVA=${JAVA:-java}
@@ -94,6 +133,14 @@ LUA
 
 PEERS=http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003
 PEER_BASE=http://127.0.0.1
+if [ "$LIB" != golang ]; then
+  # a1's key: one that node 3 (the API node) owns on the library's ring, as our ring command computes it
+  A1_KEY=$("$ROOT/groupcache4j" ring --ring "$LIB" --peers "$PEERS" $(printf 'hot-%s-key ' $(seq 0 99)) |
+    awk -F'\t' '$2 == "http://127.0.0.1:8003" { print $1; exit }')
+  [ -n "$A1_KEY" ] || { echo "no candidate key is owned by node 3 on the $LIB ring" >&2; exit 1; }
+  echo "  a1 and c ask key $A1_KEY (owned by node 3 on the $LIB ring)"
+  printf 'request = function() return wrk.format("GET", "/api?key=%s") end\n' "$A1_KEY" > "$WORK/go/hot.lua"
+fi
 if [ "$TLS" = 1 ]; then  # a throw-away CA and one certificate for 127.0.0.1, shared by the nodes
   CERTS=$WORK/tls; mkdir -p "$CERTS"
   ( cd "$CERTS" &&
@@ -137,7 +184,14 @@ start_cluster() {
   PEER_BASE=$scheme://127.0.0.1
   stop_cluster
   for i in 1 2 3; do
-    if [[ $impl == go* ]]; then
+    if [ "$LIB" != golang ] && { [ "$impl" = go ] || ((i < 3)); }; then  # a node of the library
+      local api="127.0.0.1:900$i"; [ $i = 3 ] && api="127.0.0.1:9999,127.0.0.1:9003"
+      "$WORK/$LIB/node" -addr "http://127.0.0.1:800$i" -peers "$PEERS" -api "$api" -cache "$cache" -loadDelayMs "$delay" \
+        > "$WORK/logs/$LIB-$impl-node$i.log" 2>&1 &
+    elif [ "$LIB" != golang ]; then  # ours, in the library's ring
+      "$JAVA" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$JAR" serve --self "http://127.0.0.1:800$i" --peers "$PEERS" \
+        --ring "$LIB" --api 127.0.0.1:9999 --cache-bytes "$cache" --origin synthetic:100 > "$WORK/logs/$LIB-$impl-node$i.log" 2>&1 &
+    elif [[ $impl == go* ]]; then
       local api="127.0.0.1:900$i"; [ $i = 3 ] && api="127.0.0.1:9999,127.0.0.1:9003"
       "$WORK/go/node" -addr "$scheme://127.0.0.1:800$i" -peers "$PEERS" -api "$api" -cache "$cache" -loadDelayMs "$delay" \
         "${go_tls[@]}" > "$WORK/logs/$impl-node$i.log" 2>&1 &
@@ -170,7 +224,7 @@ jit_ticks() {  # CPU ticks so far of the JIT compiler threads of the running nod
 
 # settle wrk-args...: our nodes only: drive the warm-up load in 2 s steps until the JIT is idle
 settle() {
-  [[ $CUR_IMPL == java* ]] && [ "$JIT_SETTLE" = on ] || return 0
+  [[ $CUR_IMPL == java* || $CUR_IMPL == mixed ]] && [ "$JIT_SETTLE" = on ] || return 0
   local quiet=0 step t0 t1
   for step in $(seq 30); do
     t0=$(jit_ticks); wrk -t2 -c32 -d2s "$@" >/dev/null; t1=$(jit_ticks)
@@ -242,6 +296,35 @@ print(d["loads"] if "loads" in d else sum(g["origin"]["loads"] for g in d["group
 }
 
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
+
+# run_lib IMPL ROUND: the --lib workloads (a1, c, b1) on an all-Go (go) or mixed (mixed) cluster
+run_lib() {
+  local impl=$1 round=$2
+  [[ ",$IMPLS," == *",$impl,"* ]] || return 0
+  echo "== $LIB, $impl, round $round"
+  CUR_IMPL=$impl
+  if wants a || wants c; then
+    start_cluster "$impl" 67108864 0
+    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:9999/api?key=$A1_KEY"; done
+    wrk -t2 -c32 -d3s "http://127.0.0.1:9999/api?key=$A1_KEY" >/dev/null
+    settle -s "$WORK/go/hot.lua" http://127.0.0.1:9999
+    if wants a; then
+      measure "$impl" "$round" a1 "http://127.0.0.1:9999/api?key=$A1_KEY"
+    fi
+    if wants c; then
+      wrk -t2 -c32 -d3s "$PEER_BASE:8003/_groupcache/scores/$A1_KEY" >/dev/null
+      settle "$PEER_BASE:8003/_groupcache/scores/$A1_KEY"
+      measure "$impl" "$round" c "$PEER_BASE:8003/_groupcache/scores/$A1_KEY"
+    fi
+  fi
+  if wants b; then
+    start_cluster "$impl" 67108864 0
+    wrk -t2 -c32 -d3s -s "$WORK/go/warm.lua" http://127.0.0.1:9999 >/dev/null
+    settle -s "$WORK/go/warm.lua" http://127.0.0.1:9999
+    measure "$impl" "$round" b1 -s "$WORK/go/keys.lua" http://127.0.0.1:9999
+  fi
+  stop_cluster
+}
 
 run_impl() {
   local impl=$1 round=$2
@@ -338,6 +421,16 @@ LUA
   fi
   stop_cluster
 }
+
+if [ "$LIB" != golang ]; then
+  for round in $(seq "$ROUNDS"); do
+    if ((round % 2)); then order="go mixed"; else order="mixed go"; fi
+    for impl in $order; do run_lib "$impl" "$round"; done
+  done
+  JIT_SETTLE=$JIT_SETTLE NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" A1_KEY=$A1_KEY python3 \
+    "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS" "lib:$LIB"
+  exit 0
+fi
 
 for round in $(seq "$ROUNDS"); do
   if ((round % 2)); then order="go java"; else order="java go"; fi
