@@ -22,6 +22,7 @@ import org.groupcache4j.ByteView;
 import org.groupcache4j.WriteResult;
 import org.groupcache4j.ring.HashRing;
 import org.groupcache4j.ring.RingMode;
+import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,12 +71,12 @@ abstract class LineageInteropTest {
       }));
     }
     for (int i = 0; i < 2; i++) {
-      goUrls.add("http://127.0.0.1:" + TestNode.freePort());
+      goUrls.add("http://127.0.0.1:" + FreePorts.port());
     }
     peers = List.of(goUrls.get(0), ours.get(0).url, goUrls.get(1), ours.get(1).url);
     ring = HashRing.of(mode(), peers);
     for (int i = 0; i < 2; i++) {
-      String api = "127.0.0.1:" + TestNode.freePort();
+      String api = "127.0.0.1:" + FreePorts.port();
       goApis.add(api);
       go.start("-addr", goUrls.get(i), "-peers", String.join(",", peers), "-api", api, "-group", TestNode.GROUP);
     }
