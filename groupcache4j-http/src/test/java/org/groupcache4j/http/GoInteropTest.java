@@ -17,6 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.groupcache4j.GroupCache;
+import org.groupcache4j.peer.PeerState;
+import org.groupcache4j.ring.RingMode;
 import org.groupcache4j.testing.ClusterFormation;
 import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +57,12 @@ class GoInteropTest {
   /** Our node, on a free port, named {@code scheme()://127.0.0.1:port}. */
   TestNode startOurs() throws Exception {
     return TestNode.start();
+  }
+
+  /** A node of ours as {@link #startOurs()} makes one (scheme, TLS), with options of its cache. */
+  TestNode startOurs(Consumer<GroupCache.Builder> cacheOptions) throws Exception {
+    return TestNode.start(b -> {}, cacheOptions, TestNode::goValue, (n, loader) -> n.cache.newGroup(TestNode.GROUP,
+        1 << 20, loader));
   }
 
   /** Flags of Go node {@code i} beyond its address, peers, API and group. */
@@ -201,13 +211,12 @@ class GoInteropTest {
    */
   @Test
   void aBalancedRingLeavesOutGolangGroupcacheNodesAndSaysWhy() throws Exception {
-    try (TestNode balanced = TestNode.start(b -> {}, c -> c.ringMode(org.groupcache4j.ring.RingMode.BALANCED)
-        .peerProbeInterval(Duration.ofMillis(50)), TestNode::goValue, (n, loader) -> n.cache.newGroup(TestNode.GROUP,
-        1 << 20, loader))) {
+    try (TestNode balanced = startOurs(c -> c.ringMode(RingMode.BALANCED)
+        .peerProbeInterval(Duration.ofMillis(50)))) {
       balanced.cache.setPeers(goUrls.get(0), goUrls.get(1), balanced.url);
       // judged down, and then (the listener runs after the state is set) out of the ring
       await().atMost(Duration.ofSeconds(10)).until(() -> balanced.cache.peerStates().size() == 2
-          && balanced.cache.peerStates().stream().noneMatch(org.groupcache4j.peer.PeerState::isUp)
+          && balanced.cache.peerStates().stream().noneMatch(PeerState::isUp)
           && balanced.cache.ownerOf("balanced-0").equals(balanced.url) && balanced.cache.ownerOf("balanced-1")
           .equals(balanced.url) && balanced.cache.ownerOf("balanced-2").equals(balanced.url));
       assertThat(balanced.cache.peerStates()).allSatisfy(p -> assertThat(p.reason())

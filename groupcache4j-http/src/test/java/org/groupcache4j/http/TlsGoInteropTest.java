@@ -2,6 +2,8 @@ package org.groupcache4j.http;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
+import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.tls.TestCerts;
 import org.groupcache4j.http.tls.TestCerts.KeyType;
 
@@ -29,12 +31,17 @@ class TlsGoInteropTest extends GoInteropTest {
 
   @Override
   TestNode startOurs() {
+    return startOurs(cache -> {});
+  }
+
+  @Override
+  TestNode startOurs(Consumer<GroupCache.Builder> cacheOptions) {
     TestCerts.Cert c = ca().issue("java-node", KeyType.RSA, "127.0.0.1");
     PeerTls tls = PeerTls.builder().certificate(c.certFile(), c.keyFile()).trustedCertificates(ca().certFile())
         .mutual(true).build();
     // A first TLS handshake on a loaded 2-core machine can take a second: judge peers down after 3 s.
-    return TestNode.start("https", b -> b.tls(tls), cache -> cache.peerProbeTimeout(Duration.ofSeconds(3)),
-        TestNode::goValue,
+    return TestNode.start("https", b -> b.tls(tls), cache -> cacheOptions.accept(
+            cache.peerProbeTimeout(Duration.ofSeconds(3))), TestNode::goValue,
         (n, loader) -> n.cache.newGroup(TestNode.GROUP, 64 << 20, loader));
   }
 
