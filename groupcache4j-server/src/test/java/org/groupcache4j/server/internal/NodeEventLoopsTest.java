@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.groupcache4j.ring.HashRing;
+import org.groupcache4j.ring.RingMode;
+import org.groupcache4j.server.internal.cli.ServeCommand;
 import org.groupcache4j.server.testing.LocalCluster;
 import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
@@ -74,14 +77,14 @@ class NodeEventLoopsTest {
   /** --ring reaches the node's cache: its ring, its /stats and its answers' fingerprint. */
   @Test
   void theNodesRingHasTheModeOfItsSettings() throws Exception {
-    String self = "http://127.0.0.1:" + freePort();
-    String other = "http://127.0.0.1:" + freePort();
-    NodeConfig c = org.groupcache4j.server.internal.cli.ServeCommand.configOf("--self", self, "--peers", self + "," + other,
+    String self = "http://127.0.0.1:" + FreePorts.port();
+    String other = "http://127.0.0.1:" + FreePorts.port();
+    NodeConfig c = ServeCommand.configOf("--self", self, "--peers", self + "," + other,
         "--ring", "groupcache-go", "--api", "127.0.0.1:0", "--origin", "synthetic:10");
     try (Node n = Node.start(c)) {
-      assertThat(n.cache().ring().mode()).isEqualTo(org.groupcache4j.ring.RingMode.GROUPCACHE_GO);
-      assertThat(n.cache().ring().fingerprint()).isEqualTo(org.groupcache4j.ring.HashRing.of(
-          org.groupcache4j.ring.RingMode.GROUPCACHE_GO, List.of(self, other)).fingerprint());
+      assertThat(n.cache().ring().mode()).isEqualTo(RingMode.GROUPCACHE_GO);
+      assertThat(n.cache().ring().fingerprint()).isEqualTo(HashRing.of(
+          RingMode.GROUPCACHE_GO, List.of(self, other)).fingerprint());
       assertThat(n.statsJson()).contains("\"ring\":{\"mode\":\"groupcache-go\"");
     }
   }
