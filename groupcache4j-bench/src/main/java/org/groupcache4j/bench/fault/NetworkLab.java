@@ -103,6 +103,11 @@ public final class NetworkLab implements AutoCloseable {
     return subnet + host;
   }
 
+  /** This process's address in the lab, where the hosts reach it (a harness's origin, for example). */
+  public String harnessAddress() {
+    return subnet + "254";
+  }
+
   /** {@code command} run inside host {@code i}'s namespace. */
   public List<String> inHost(int host, List<String> command) {
     List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns("h" + host)));
