@@ -62,12 +62,13 @@ import java.util.TreeMap;
  * <h2>Shrinking</h2>
  * Each violation comes with the smallest part of the history that explains it, a fixed function
  * of the history: for a stale read, the read, the write it contradicts, the producer of the value
- * it saw, every write and source load of the key between the write's beginning and the read's
- * end, and every step of the faults overlapping that stretch; for an extra load, the loads of the
- * key since the owner change, the writes of the key among them, the owner change's fault and the
- * faults overlapping them; for a failed read, the read and the faults around it. Other reads are
- * left out (they are counted): no read changes another's verdict. Each explanation is checked
- * again on its own and must still show its violation.
+ * it saw, and every write and source load of the key between the write's beginning and the read's
+ * end; for an extra load, the loads of the key since the owner changes it might count to (back to
+ * one that no later load could count before), the removes that could call for them and the sets
+ * among them; for a failed read, the read. Each comes with every step of the faults overlapping
+ * its stretch and of the last fault before it (what a fault leaves behind, a peer judged down,
+ * outlasts it). Other reads are left out (they are counted): no read changes another's verdict.
+ * Each explanation is checked again on its own and must still show its violation.
  */
 public final class HistoryChecker {
   /**
@@ -253,7 +254,7 @@ public final class HistoryChecker {
         loads.add(l);
       }
     }
-    History explanation = subset(ops, loads, stepsOfFaultsOverlapping(lo, hi, null));
+    History explanation = subset(ops, loads, stepsAround(lo, hi));
     Violation v = new Violation(Violation.Kind.STALE_READ, key, r.id(), headline,
         key + " " + node + " " + r.read(), explanation, leftOut(key, r, lo, hi));
     return rechecked(v);
@@ -276,7 +277,7 @@ public final class HistoryChecker {
         }
       }
     }
-    History explanation = subset(ops, loads, stepsOfFaultsOverlapping(r.start(), r.end(), null));
+    History explanation = subset(ops, loads, stepsAround(r.start(), r.end()));
     return rechecked(new Violation(Violation.Kind.UNEXPLAINED_VALUE, r.key(), r.id(), headline,
         r.key() + " n" + r.node() + " " + r.read(), explanation, ""));
   }
@@ -329,8 +330,9 @@ public final class HistoryChecker {
         }
         if (!counted) {
           Epoch at = epochs.get(latest);
+          SourceLoad previous = at.last();
           at.loads.add(l);
-          out.add(extraLoad(key, l, changes, earliest, latest, removes, usedBy));
+          out.add(extraLoad(key, l, previous, changes, earliest, latest, usedBy));
         }
       }
     }
@@ -370,7 +372,7 @@ public final class HistoryChecker {
     return why;
   }
 
-  private Violation extraLoad(String key, SourceLoad l, List<Change> changes, int earliest, int latest, List<Op> removes,
+  private Violation extraLoad(String key, SourceLoad l, SourceLoad previous, List<Change> changes, int earliest, int latest,
       Map<Op, SourceLoad> usedBy) {
     List<SourceLoad> all = loadsByKey.get(key);
     // The loads that decide which epochs were full: back to an owner change that no later load may count before.
@@ -415,7 +417,8 @@ public final class HistoryChecker {
     String window = earliest == latest ? "" : ", nor before the owner change" + (latest - earliest == 1 ? "" : "s")
         + " it came within " + HistoryText.seconds(ownerChangeWindow) + " s of";
     String headline = "load#" + l.id() + ": n" + l.node() + " loaded " + key + " at " + HistoryText.seconds(l.start())
-        + " s, and " + key + " was loaded already " + sinceText + window + ", with no remove of " + key
+        + " s, and " + key + " was loaded already " + sinceText + window + " (last by n" + previous.node() + " at "
+        + HistoryText.seconds(previous.start()) + " s, load#" + previous.id() + "), with no remove of " + key
         + " since that load to call for another";
     History explanation = subset(ops, loads, steps);
     return rechecked(new Violation(Violation.Kind.EXTRA_LOAD, key, l.id(), headline, key + " epoch " + latest, explanation,
@@ -463,18 +466,9 @@ public final class HistoryChecker {
         : r.status() == 0 ? "no answer: " + r.error() : "answered " + r.status() + ": " + r.error();
     String headline = "c" + r.client() + " asked n" + r.node() + " for " + r.key() + " from " + HistoryText.seconds(r.start())
         + " s (op#" + r.id() + "), which was up for its clients: " + what;
-    List<FaultStep> steps = stepsOfFaultsOverlapping(r.start(), r.end(), null);
-    FaultStep before = null;
-    for (FaultStep s : h.steps()) {
-      if (s.time() <= r.end()) {
-        before = s;
-      }
-    }
-    if (before != null) {
-      steps.addAll(faultSteps.get(before.fault()));
-    }
+    List<FaultStep> steps = stepsAround(r.start(), r.end());
     History explanation = subset(List.of(r), List.of(), steps);
-    String cause = "n" + r.node() + " " + r.status() + (before == null ? "" : " after fault#" + before.fault());
+    String cause = "n" + r.node() + " " + r.status() + (steps.isEmpty() ? "" : " after fault#" + steps.get(0).fault());
     return rechecked(new Violation(late ? Violation.Kind.LATE_READ : Violation.Kind.FAILED_READ, r.key(), r.id(), headline,
         cause, explanation, ""));
   }
@@ -483,6 +477,25 @@ public final class HistoryChecker {
 
   private static boolean overlaps(long start, long end, long lo, long hi) {
     return start <= hi && end >= lo;
+  }
+
+  /**
+   * Every step of each fault that overlaps {@code [lo, hi]}, and of the last fault that began
+   * before {@code lo}: what a fault leaves behind (a peer judged down, taken back later) outlasts it.
+   */
+  private List<FaultStep> stepsAround(long lo, long hi) {
+    List<FaultStep> steps = new ArrayList<>();
+    FaultStep before = null;
+    for (FaultStep s : h.steps()) {
+      if (s.time() < lo) {
+        before = s;
+      }
+    }
+    if (before != null) {
+      steps.addAll(faultSteps.get(before.fault()));
+    }
+    steps.addAll(stepsOfFaultsOverlapping(lo, hi, null));
+    return steps;
   }
 
   /** Every step of each fault that overlaps {@code [lo, hi]}, and of {@code also}'s fault. */

@@ -278,7 +278,7 @@ class HistoryCheckerTest {
 
       assertThat(of(check(h), Kind.EXTRA_LOAD)).singleElement()
           .satisfies(x -> assertThat(x.headline()).contains("n3 loaded k at 0.300 s, and k was loaded already since the run "
-              + "began, with no remove of k since that load to call for another"));
+              + "began (last by n3 at 0.250 s, load#3), with no remove of k since that load to call for another"));
     }
 
     @Test
