@@ -49,7 +49,9 @@ import java.util.TreeMap;
  *       loaded from the source at most once, whichever node loads it; each further load needs a
  *       remove of the key of its own, one that began before the load and had not ended when the
  *       previous load of the key began (it dropped what that load brought, or made it be thrown
- *       away). A set calls for no load: its value is stored at the owner.</li>
+ *       away). A set calls for no load: its value is stored at the owner. The nodes learn of an
+ *       owner change at slightly different times, so a load from when the step began until
+ *       {@link Bounds#ownerChangeWindow} after it was done may count to either side of it.</li>
  *   <li><b>No failed read</b> ({@link Violation.Kind#FAILED_READ}, {@link Violation.Kind#LATE_READ}):
  *       every get is answered 200 within {@link Bounds#readDeadline}, except one sent to a node
  *       the clients had left ({@link FaultStep#apiDown} to {@link FaultStep#apiUp}: frozen,
@@ -102,7 +104,7 @@ public final class HistoryChecker {
   private final Map<String, List<Op>> writesByKey = new TreeMap<>();
   private final Map<String, List<Op>> readsByKey = new TreeMap<>();
   private final Map<String, List<SourceLoad>> loadsByKey = new TreeMap<>();
-  private final Map<Integer, long[]> faultSpans = new LinkedHashMap<>(); // fault -> first and last step time
+  private final Map<Integer, long[]> faultSpans = new LinkedHashMap<>(); // fault -> its first step's beginning, last step's end
   private final Map<Integer, List<FaultStep>> faultSteps = new LinkedHashMap<>();
 
   private HistoryChecker(History h, Bounds b, boolean recheckExplanations) {
@@ -119,7 +121,7 @@ public final class HistoryChecker {
     }
     for (FaultStep s : h.steps()) {
       faultSteps.computeIfAbsent(s.fault(), f -> new ArrayList<>()).add(s);
-      faultSpans.merge(s.fault(), new long[] {s.time(), s.time()},
+      faultSpans.merge(s.fault(), new long[] {s.time(), s.done()},
           (a, b2) -> new long[] {Math.min(a[0], b2[0]), Math.max(a[1], b2[1])});
     }
   }
