@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -65,9 +67,10 @@ import java.util.TreeMap;
  * Each violation comes with the smallest part of the history that explains it, a fixed function
  * of the history: for a stale read, the read, the write it contradicts, the producer of the value
  * it saw, and every write and source load of the key between the write's beginning and the read's
- * end; for an extra load, the loads of the key since the owner changes it might count to (back to
- * one that no later load could count before), the removes that could call for them and the sets
- * among them; for a failed read, the read. Each comes with every step of the faults overlapping
+ * end; for an extra load, the loads of the key counted between the owner changes it could count
+ * to (if that does not show it again on its own: with the stretch before them too; else every load
+ * back to an owner change that no later load could count before), the removes that could call for
+ * them and the sets among them; for a failed read, the read. Each comes with every step of the faults overlapping
  * its stretch and of the last fault before it (what a fault leaves behind, a peer judged down,
  * outlasts it). Other reads are left out (they are counted): no read changes another's verdict.
  * Each explanation is checked again on its own and must still show its violation.
@@ -313,7 +316,7 @@ public final class HistoryChecker {
           removes.add(w);
         }
       }
-      Map<Integer, Epoch> epochs = new HashMap<>();
+      Map<Integer, Epoch> epochs = new TreeMap<>();
       Map<Op, SourceLoad> usedBy = new HashMap<>();
       for (SourceLoad l : e.getValue()) {
         int earliest = earliestEpoch(changes, l.start());
@@ -334,7 +337,7 @@ public final class HistoryChecker {
           Epoch at = epochs.get(latest);
           SourceLoad previous = at.last();
           at.loads.add(l);
-          out.add(extraLoad(key, l, previous, changes, earliest, latest, usedBy));
+          out.add(extraLoad(key, l, previous, changes, earliest, latest, epochs, usedBy));
         }
       }
     }
@@ -375,9 +378,62 @@ public final class HistoryChecker {
   }
 
   private Violation extraLoad(String key, SourceLoad l, SourceLoad previous, List<Change> changes, int earliest, int latest,
-      Map<Op, SourceLoad> usedBy) {
+      Map<Integer, Epoch> epochs, Map<Op, SourceLoad> usedBy) {
+    FaultStep since = latest == 0 ? null : changes.get(latest - 1).step();
+    String sinceText = since == null ? "since the run began"
+        : "since the owner change at " + HistoryText.seconds(since.time()) + " s (" + HistoryText.describe(since) + ")";
+    String window = earliest == latest ? "" : ", nor before the owner change" + (latest - earliest == 1 ? "" : "s")
+        + " it came within " + HistoryText.seconds(ownerChangeWindow) + " s of";
+    String headline = "load#" + l.id() + ": n" + l.node() + " loaded " + key + " at " + HistoryText.seconds(l.start())
+        + " s, and " + key + " was loaded already " + sinceText + window + " (last by n" + previous.node() + " at "
+        + HistoryText.seconds(previous.start()) + " s, load#" + previous.id() + "), with no remove of " + key
+        + " since that load to call for another";
+    // The shortest explanation that shows the violation again: the loads counted in the epochs it could count to, then
+    // those and the epoch before them, else every load back to an owner change no later load may count before.
+    List<List<SourceLoad>> candidates = new ArrayList<>();
+    for (int first : new int[] {earliest, earliest - 1}) {
+      List<SourceLoad> loads = new ArrayList<>();
+      epochs.forEach((epoch, at) -> {
+        if (epoch >= first && epoch <= latest) {
+          loads.addAll(at.loads);
+        }
+      });
+      loads.sort(Comparator.comparingLong(SourceLoad::start).thenComparingInt(SourceLoad::id));
+      candidates.add(loads);
+    }
+    candidates.add(loadsBackToAStableChange(key, l, changes, earliest));
+    Violation shown = null;
+    for (List<SourceLoad> loads : candidates) {
+      long firstLoad = loads.get(0).start();
+      Set<SourceLoad> in = new HashSet<>(loads);
+      List<Op> ops = new ArrayList<>();
+      for (Op x : writesByKey.getOrDefault(key, List.of())) {
+        SourceLoad spentOn = usedBy.get(x);
+        if ((spentOn == null || in.contains(spentOn)) && overlaps(x.start(), x.effectEnd(), firstLoad, l.end())) {
+          ops.add(x); // every remove that could call for one of these loads and was not spent on another, and the sets
+        }
+      }
+      List<FaultStep> steps = new ArrayList<>();
+      int lowest = latestEpoch(changes, firstLoad);
+      for (SourceLoad x : loads) {
+        lowest = Math.min(lowest, earliestEpoch(changes, x.start()));
+      }
+      for (int c = Math.max(0, lowest - 1); c < latest; c++) {
+        steps.add(changes.get(c).step());
+      }
+      steps.addAll(stepsOfFaultsOverlapping(firstLoad, l.end(), null));
+      shown = new Violation(Violation.Kind.EXTRA_LOAD, key, l.id(), headline, key + " epoch " + latest,
+          subset(ops, loads, steps), leftOut(key, null, firstLoad, l.end()));
+      if (showsAgain(shown)) {
+        break;
+      }
+    }
+    return rechecked(shown); // the last one always shows it
+  }
+
+  /** Every load of {@code key} up to {@code l}, back to an owner change that no later load may count before. */
+  private List<SourceLoad> loadsBackToAStableChange(String key, SourceLoad l, List<Change> changes, int earliest) {
     List<SourceLoad> all = loadsByKey.get(key);
-    // The loads that decide which epochs were full: back to an owner change that no later load may count before.
     int from = earliest;
     while (true) {
       long since = from == 0 ? Long.MIN_VALUE : changes.get(from - 1).from();
@@ -399,32 +455,7 @@ public final class HistoryChecker {
         loads.add(x);
       }
     }
-    long firstLoad = loads.get(0).start();
-    List<Op> ops = new ArrayList<>();
-    for (Op x : writesByKey.getOrDefault(key, List.of())) {
-      SourceLoad spentOn = usedBy.get(x);
-      boolean spentBefore = spentOn != null && spentOn.start() < lo;
-      if (!spentBefore && overlaps(x.start(), x.effectEnd(), Math.max(lo, firstLoad), l.end())) {
-        ops.add(x); // every remove that could call for one of these loads, and the sets among them
-      }
-    }
-    List<FaultStep> steps = new ArrayList<>();
-    for (int c = Math.max(0, from - 1); c < latest; c++) {
-      steps.add(changes.get(c).step());
-    }
-    steps.addAll(stepsOfFaultsOverlapping(firstLoad, l.end(), null));
-    FaultStep since = latest == 0 ? null : changes.get(latest - 1).step();
-    String sinceText = since == null ? "since the run began"
-        : "since the owner change at " + HistoryText.seconds(since.time()) + " s (" + HistoryText.describe(since) + ")";
-    String window = earliest == latest ? "" : ", nor before the owner change" + (latest - earliest == 1 ? "" : "s")
-        + " it came within " + HistoryText.seconds(ownerChangeWindow) + " s of";
-    String headline = "load#" + l.id() + ": n" + l.node() + " loaded " + key + " at " + HistoryText.seconds(l.start())
-        + " s, and " + key + " was loaded already " + sinceText + window + " (last by n" + previous.node() + " at "
-        + HistoryText.seconds(previous.start()) + " s, load#" + previous.id() + "), with no remove of " + key
-        + " since that load to call for another";
-    History explanation = subset(ops, loads, steps);
-    return rechecked(new Violation(Violation.Kind.EXTRA_LOAD, key, l.id(), headline, key + " epoch " + latest, explanation,
-        leftOut(key, null, firstLoad, l.end())));
+    return loads;
   }
 
   // ---- promise 3: every read answered 200, in time
@@ -542,15 +573,19 @@ public final class HistoryChecker {
         + String.join(", ", parts) + "); a read cannot change another read's verdict";
   }
 
-  /** Checks the explanation again on its own: it must show the same violation of the same read or load. */
-  private Violation rechecked(Violation v) {
+  /** Whether the explanation, checked on its own, shows the same violation of the same read or load. */
+  private boolean showsAgain(Violation v) {
     if (!recheckExplanations) {
-      return v;
+      return true;
     }
     Report again = new HistoryChecker(v.explanation(), new Bounds(Duration.ofNanos(notToldBound),
         Duration.ofNanos(readDeadline), Duration.ofNanos(ownerChangeWindow)), false).run();
-    boolean shown = again.violations().stream().anyMatch(x -> x.kind() == v.kind() && x.subject() == v.subject());
-    if (!shown) {
+    return again.violations().stream().anyMatch(x -> x.kind() == v.kind() && x.subject() == v.subject());
+  }
+
+  /** Checks the explanation again on its own: it must show the same violation of the same read or load. */
+  private Violation rechecked(Violation v) {
+    if (!showsAgain(v)) {
       throw new IllegalStateException("the shrunk history of this violation does not show it again (a checker bug): "
           + v.render());
     }
