@@ -28,6 +28,8 @@ final class Flights {
   private final Clock clock;
   private final ConcurrentHashMap<String, Flight> table = new ConcurrentHashMap<>();
   private final Object[] locks = new Object[LOCK_STRIPES];
+  /** False while the node is not ready to own keys: nothing is stored, and a set becomes a drop. */
+  private volatile boolean storing = true;
 
   /** A single-flight load or fetch; a write invalidates it, after which its result is not stored. */
   static final class Flight extends CompletableFuture<Entry> {
@@ -57,6 +59,9 @@ final class Flights {
    * Rule 2: a flight registered after a write's store change finds that change here.
    */
   Entry recheck(String key) {
+    if (!storing) {
+      return null; // the stores are bypassed: what they hold may be older than a write this node missed
+    }
     Entry e = stores.get(key);
     return e != null && Expiry.fresh(e, clock) ? e : null;
   }
@@ -72,7 +77,7 @@ final class Flights {
    */
   void install(String key, Flight flight, Entry e, boolean hot) {
     synchronized (lockOf(key)) {
-      if (flight.invalidated) {
+      if (flight.invalidated || !storing) {
         return;
       }
       if (hot) {
@@ -94,7 +99,11 @@ final class Flights {
   /** A set applied here, as the key's owner: stores the entry, then invalidates the key's flight (rule 1). */
   void set(String key, Entry e) {
     synchronized (lockOf(key)) {
-      stores.putMain(key, e);
+      if (storing) {
+        stores.putMain(key, e);
+      } else {
+        stores.remove(key); // not ready: a drop, the value is kept by the key's other owners
+      }
       invalidate(key);
     }
   }
@@ -107,9 +116,49 @@ final class Flights {
   void copy(String key, Entry e) {
     synchronized (lockOf(key)) {
       stores.remove(key);
-      stores.putHot(key, e);
+      if (storing) {
+        stores.putHot(key, e);
+      }
       invalidate(key);
     }
+  }
+
+  /**
+   * Whether results are stored: false while the node is not ready to own keys (it catches up, or
+   * is out of its own peer list), when nothing is stored and a set applied here is a drop.
+   * (A value handed to this node by a peer that leaves goes in through {@link #install} of a
+   * flight of its own too, so that a write during the transfer wins over it.)
+   */
+  void storing(boolean on) {
+    storing = on;
+  }
+
+  /**
+   * Drops every entry of the group here and invalidates every flight: the coarse drop of a node
+   * that cannot know which writes it missed. Under every lock stripe, so that no install slips
+   * between the clear and the invalidation.
+   *
+   * @return how many entries were dropped
+   */
+  long dropAll() {
+    return dropAll(0);
+  }
+
+  private long dropAll(int stripe) {
+    if (stripe < LOCK_STRIPES) {
+      synchronized (locks[stripe]) {
+        return dropAll(stripe + 1);
+      }
+    }
+    long n = stores.main().items() + stores.hot().items();
+    stores.clear();
+    for (String key : table.keySet()) {
+      Flight f = table.remove(key);
+      if (f != null) {
+        f.invalidated = true;
+      }
+    }
+    return n;
   }
 
   /** Takes the key's flight out of the table and marks it invalidated (rule 3: new gets miss it). Under the key's lock. */

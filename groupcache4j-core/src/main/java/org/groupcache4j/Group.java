@@ -19,6 +19,7 @@ import org.groupcache4j.internal.HotKeyAdmission;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.internal.Utf8;
+import org.groupcache4j.peer.NodeNotReadyException;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
 import org.groupcache4j.ring.RingMode;
@@ -115,6 +116,8 @@ public final class Group {
   private final Flights flights;
   private final Loads loads;
   private final WriteFanOut writes;
+  /** True while the node is not ready to own keys: the stores are not read (one plain field read on the hit path). */
+  private volatile boolean bypass;
 
   Group(GroupCache cache, Builder b, Executor loaderExecutor, RateLimitedLog peerErrorLog, Clock clock) {
     this.cache = cache;
@@ -176,7 +179,7 @@ public final class Group {
   public ByteView get(String key) {
     checkKey(key);
     counters.gets.increment();
-    Entry e = stores.get(key);
+    Entry e = bypass ? null : stores.get(key);
     if (e != null && Expiry.fresh(e, clock)) {
       return hit(key, e);
     }
@@ -194,7 +197,7 @@ public final class Group {
   public CompletableFuture<ByteView> getAsync(String key) {
     checkKey(key);
     counters.gets.increment();
-    Entry e = stores.get(key);
+    Entry e = bypass ? null : stores.get(key);
     if (e != null && Expiry.fresh(e, clock)) {
       try {
         return CompletableFuture.completedFuture(hit(key, e));
@@ -210,6 +213,9 @@ public final class Group {
   CompletableFuture<Entry> serveFromPeer(String key) {
     counters.serverRequests.increment();
     checkKey(key);
+    if (bypass) { // what this node holds may be older than a write it missed: the asker goes to the next owner
+      return CompletableFuture.failedFuture(new NodeNotReadyException(cache.self(), cache.ownershipState()));
+    }
     counters.gets.increment();
     Entry e = stores.get(key);
     if (e != null && Expiry.fresh(e, clock)) {
@@ -358,6 +364,31 @@ public final class Group {
     checkKey(key);
     Objects.requireNonNull(value, "value");
     return writes.set(key, Entry.of(value, expiry.ofSet(ttl)));
+  }
+
+  // ---- ownership changes
+
+  /** Whether the node serves from this group's stores and stores results (else it bypasses them: not ready). */
+  void serving(boolean serving) {
+    flights.storing(serving);
+    bypass = !serving;
+  }
+
+  /** A peer's peek: the fresh entry in the stores (main, then hot), loading nothing; empty if none, or if the node is not ready. */
+  java.util.Optional<PeerValue> peekHere(String key) {
+    checkKey(key);
+    Entry e = bypass ? null : stores.get(key);
+    if (e == null || !Expiry.fresh(e, clock)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(toPeerValue(e));
+  }
+
+  /** Drops every entry here and invalidates every flight (a coarse drop); returns how many entries there were. */
+  long dropAllHere() {
+    long n = flights.dropAll();
+    counters.coarseDrops.increment();
+    return n;
   }
 
   /** A snapshot of the counters and store sizes. */

@@ -15,11 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.groupcache4j.internal.Entry;
+import org.groupcache4j.internal.Hints;
 import org.groupcache4j.internal.LoaderExecutors;
 import org.groupcache4j.internal.Observers;
+import org.groupcache4j.internal.PauseDetector;
 import org.groupcache4j.internal.PeerHealth;
 import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.peer.HintAck;
+import org.groupcache4j.peer.HintDelivery;
+import org.groupcache4j.peer.OwnershipState;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerState;
@@ -46,6 +54,28 @@ import org.groupcache4j.ring.RingMode;
  * clusters that way) and none sees another's groups. {@link #setPeers} may be called at any time;
  * it builds a new immutable ring and swaps it in, so lookups never lock and fetches in flight
  * finish against the peer they started with.
+ *
+ * <h2>Keys that change owner</h2>
+ * A key's owner is its owner on this node's <em>live ring</em>: the members ({@link #ring()})
+ * without the peers that own no keys now (judged down by the failure detector, or up but not
+ * ready: catching up or draining) and without this node while it is not ready. Ownership moves
+ * when a peer goes down, comes back, joins or leaves; the machinery that keeps a value written
+ * before the move from being lost, and a value older than it from coming back:
+ * <ul>
+ *   <li>every node of ours has an <b>incarnation</b> and an <b>ownership state</b>, which its
+ *       answers carry ({@link PeerState}, {@link OwnershipState});</li>
+ *   <li>a write reaches every node that may answer as the key's owner (the live owner, the member
+ *       ring's owner, and the key's successor on both rings, where a set value is kept too), a peer
+ *       that cannot be reached is tried through another peer (a relay), and one still not told
+ *       gets a <b>hint</b> here ({@code WriteFanOut}, {@link WriteResult});</li>
+ *   <li>a node that knows it was away <b>catches up</b> before it owns keys again, and a peer
+ *       judged down owns its keys again only once it took its hints ({@code NodeOwnership});</li>
+ *   <li>for {@linkplain Builder#previousOwnerGrace a grace period} after its live ring changed, a
+ *       node that misses a key it owns <b>asks the key's previous owner</b> (and the nodes that keep
+ *       a set value) before it loads it ({@code Loads}).</li>
+ * </ul>
+ * None of this is sent to golang/groupcache, mailgun or groupcache-go peers. It needs the failure
+ * detector: with probes turned off the node is always ready and a peer not told is not covered.
  */
 public final class GroupCache implements AutoCloseable {
   private final String self;
@@ -67,13 +97,26 @@ public final class GroupCache implements AutoCloseable {
   private static final RateLimitedLog RING_LOG = new RateLimitedLog("org.groupcache4j.ring", Duration.ofMinutes(10));
 
   private final PeerHealth health; // null: no transport, or probes turned off
+  private final PauseDetector pauses; // null with health
+  private final Hints hints;
+  private final NodeOwnership ownership;
+  private final Duration previousOwnerGrace;
+  private final Duration probeTimeout;
+  /** Clients of peers that left the list, kept for {@code removedPeerGrace}: they are still sent writes. */
+  private final Map<String, Departed> departed = new ConcurrentHashMap<>();
+  /** Clients that reach a peer through another one, by "peer relay". */
+  private final Map<String, PeerClient> viaClients = new ConcurrentHashMap<>();
+
+  private record Departed(PeerClient client, long sinceNanos) {}
 
   /**
-   * The ring of the members, the ring of those that answer ({@code live}: the members minus the
-   * peers judged down, which picks every key's owner), and a client per remote member; replaced
-   * as a whole on every membership or health change.
+   * The ring of the members; the live ring (the members that own keys now, which picks every key's
+   * owner); a client per remote member and the route to each (the client itself, or one through
+   * the peer it is reached through); and the live ring before its last change with the time of
+   * that change. Replaced as a whole on every membership, health or ownership change.
    */
-  private record Membership(HashRing ring, HashRing live, Map<String, PeerClient> clients) {}
+  private record Membership(HashRing ring, HashRing live, Map<String, PeerClient> clients,
+      Map<String, PeerClient> routes, HashRing previous, long changedAtNanos) {}
 
   private GroupCache(Builder b) {
     HashRing empty = b.emptyRing(); // first: it checks the ring's options
@@ -91,9 +134,19 @@ public final class GroupCache implements AutoCloseable {
     this.removedPeerGrace = b.removedPeerGrace;
     this.clock = b.clock;
     this.observers = b.observers;
-    this.membership = new Membership(empty, empty, Map.of());
-    this.health = transport == null || b.probeInterval.isZero() ? null
-        : new PeerHealth(self, b.probeInterval, b.probeTimeout, this::peerStateChanged);
+    this.membership = new Membership(empty, empty, Map.of(), Map.of(), empty,
+        System.nanoTime() - b.previousOwnerGrace.toNanos() - 1);
+    this.previousOwnerGrace = b.previousOwnerGrace;
+    this.probeTimeout = b.probeTimeout;
+    this.hints = new Hints(b.hintsPerPeer, b.hintBytesPerPeer);
+    long inc;
+    do {
+      inc = ThreadLocalRandom.current().nextLong();
+    } while (inc == 0);
+    this.ownership = new NodeOwnership(this, inc, b.probeTimeout, b.probeInterval, b.peerErrorLogInterval);
+    boolean probes = transport != null && !b.probeInterval.isZero();
+    this.pauses = probes ? new PauseDetector(self, b.probeTimeout, ownership::paused) : null;
+    this.health = probes ? new PeerHealth(self, b.probeInterval, b.probeTimeout, pauses, new HealthListener()) : null;
     if (transport != null) {
       try {
         transport.start(self, peerHandler);
@@ -103,9 +156,38 @@ public final class GroupCache implements AutoCloseable {
         }
         if (health != null) {
           health.close();
+          pauses.close();
         }
         throw e;
       }
+    }
+  }
+
+  /** What the failure detector tells this node of its peers. */
+  private final class HealthListener implements PeerHealth.Listener {
+    @Override
+    public void changed(PeerState now, PeerClient client) {
+      peerStateChanged(now, client);
+    }
+
+    @Override
+    public void answered(PeerState now, PeerClient client, long downSinceMillis) {
+      ownership.answered(now, downSinceMillis);
+    }
+
+    @Override
+    public boolean mayRise(String peer) {
+      return ownership.mayRise(peer);
+    }
+
+    @Override
+    public void restarted(String peer, long oldIncarnation, long newIncarnation, long lastHeardNanos) {
+      ownership.restarted(peer, lastHeardNanos);
+    }
+
+    @Override
+    public void isolated() {
+      ownership.isolated();
     }
   }
 
@@ -126,6 +208,7 @@ public final class GroupCache implements AutoCloseable {
   Group register(Group.Builder b) {
     checkOpen();
     Group g = new Group(this, b, loaderExecutor, peerErrorLog, clock);
+    g.serving(ownership.serves());
     if (groups.putIfAbsent(b.name(), g) != null) {
       throw new IllegalStateException("this GroupCache already has a group named '" + b.name()
           + "'; use group(\"" + b.name() + "\") to get it, or pick another name");
@@ -163,41 +246,57 @@ public final class GroupCache implements AutoCloseable {
    * @throws IllegalArgumentException if a peer URL is null or blank; in {@link RingMode#GROUPCACHE_GO}
    *     mode, if a peer has no host or two peers share a {@code host:port}
    */
-  public synchronized void setPeers(Collection<String> peers) {
-    checkOpen();
-    Objects.requireNonNull(peers, "peers");
-    if (transport == null) {
-      throw new IllegalStateException("this GroupCache has no peer transport; pass one to "
-          + "GroupCache.builder().transport(...) to form a cluster");
-    }
-    for (String p : peers) {
-      if (p == null || p.isBlank()) {
-        throw new IllegalArgumentException("peer URLs must not be null or blank: " + peers);
+  public void setPeers(Collection<String> peers) {
+    boolean member;
+    synchronized (this) {
+      checkOpen();
+      Objects.requireNonNull(peers, "peers");
+      if (transport == null) {
+        throw new IllegalStateException("this GroupCache has no peer transport; pass one to "
+            + "GroupCache.builder().transport(...) to form a cluster");
       }
-    }
-    Membership old = membership;
-    HashRing ring = old.ring.withPeers(peers);
-    Map<String, PeerClient> clients = new HashMap<>();
-    for (String p : ring.peers()) {
-      if (!p.equals(self)) {
-        PeerClient c = old.clients.get(p);
-        clients.put(p, c != null ? c : transport.client(p));
+      for (String p : peers) {
+        if (p == null || p.isBlank()) {
+          throw new IllegalArgumentException("peer URLs must not be null or blank: " + peers);
+        }
+      }
+      Membership old = membership;
+      HashRing ring = old.ring.withPeers(peers);
+      Map<String, PeerClient> clients = new HashMap<>();
+      for (String p : ring.peers()) {
+        if (!p.equals(self)) {
+          PeerClient c = old.clients.get(p);
+          if (c == null) {
+            Departed d = departed.remove(p);
+            c = d != null ? d.client : transport.client(p);
+          }
+          clients.put(p, c);
+        }
+      }
+      if (health != null) {
+        health.setPeers(clients);
+      }
+      member = ring.peers().contains(self);
+      membership = formed(old, ring, Map.copyOf(clients));
+      observers.peersChanged(ring.peers());
+      long now = System.nanoTime();
+      for (Map.Entry<String, PeerClient> e : old.clients.entrySet()) {
+        if (!clients.containsKey(e.getKey())) {
+          String peer = e.getKey();
+          Departed d = new Departed(e.getValue(), now);
+          departed.put(peer, d);
+          ownership.forget(peer);
+          Executor later = CompletableFuture.delayedExecutor(removedPeerGrace.toMillis(), TimeUnit.MILLISECONDS);
+          later.execute(() -> {
+            if (departed.remove(peer, d)) {
+              d.client.close();
+            }
+          });
+        }
       }
     }
     if (health != null) {
-      health.setPeers(clients);
-    }
-    membership = new Membership(ring, live(ring), Map.copyOf(clients));
-    observers.peersChanged(ring.peers());
-    List<PeerClient> gone = new ArrayList<>();
-    for (Map.Entry<String, PeerClient> e : old.clients.entrySet()) {
-      if (!clients.containsKey(e.getKey())) {
-        gone.add(e.getValue());
-      }
-    }
-    if (!gone.isEmpty()) {
-      Executor later = CompletableFuture.delayedExecutor(removedPeerGrace.toMillis(), TimeUnit.MILLISECONDS);
-      later.execute(() -> gone.forEach(PeerClient::close));
+      ownership.peersSet(member, removedPeerGrace);
     }
   }
 
@@ -214,37 +313,88 @@ public final class GroupCache implements AutoCloseable {
     return observers;
   }
 
-  /** {@code ring} without the peers judged down (itself when none is). */
+  /**
+   * {@code ring} without the peers that own no keys now (judged down, or not ready) and without
+   * this node while it is not ready.
+   */
   private HashRing live(HashRing ring) {
-    if (health == null) {
-      return ring;
-    }
-    java.util.Set<String> down = health.down();
-    if (down.isEmpty()) {
+    Set<String> out = health == null ? Set.of() : health.notOwning();
+    boolean selfOut = !ownership.owns();
+    if (out.isEmpty() && !selfOut) {
       return ring;
     }
     List<String> up = new ArrayList<>(ring.peers());
-    up.removeAll(down);
-    return ring.withPeers(up);
+    up.removeAll(out);
+    if (selfOut) {
+      up.remove(self);
+    }
+    return up.size() == ring.peers().size() ? ring : ring.withPeers(up);
   }
 
   /**
-   * A peer went down or came back: re-form the live ring, and release the fetches waiting on a
-   * peer that went down, so that they go to its keys' next owner now rather than at their deadline.
+   * The membership of {@code ring} and {@code clients} after {@code old}: its live ring and routes,
+   * and the live ring before, with the time, if the live ring changed.
+   */
+  private Membership formed(Membership old, HashRing ring, Map<String, PeerClient> clients) {
+    HashRing live = live(ring);
+    Map<String, PeerClient> routes = new HashMap<>(clients);
+    if (health != null) {
+      for (Map.Entry<String, PeerClient> c : clients.entrySet()) {
+        String through = health.through(c.getKey());
+        PeerClient relay = through == null ? null : clients.get(through);
+        if (relay != null) {
+          PeerClient via = viaClients.computeIfAbsent(c.getKey() + " " + through, k -> c.getValue().via(relay));
+          if (via != null) {
+            routes.put(c.getKey(), via);
+          }
+        }
+      }
+    }
+    boolean same = new java.util.HashSet<>(live.peers()).equals(new java.util.HashSet<>(old.live.peers()));
+    return same ? new Membership(ring, live, clients, Map.copyOf(routes), old.previous, old.changedAtNanos)
+        : new Membership(ring, live, clients, Map.copyOf(routes), old.live, System.nanoTime());
+  }
+
+  /** Forms the live ring and the routes again: a peer's state or this node's changed. */
+  synchronized void reform() {
+    if (closed) {
+      return;
+    }
+    Membership m = membership;
+    membership = formed(m, m.ring, m.clients);
+  }
+
+  /**
+   * A peer went down or came back, or its ownership state or route changed: re-form the live ring,
+   * and release the fetches waiting on a peer that went down, so that they go to its keys' next
+   * owner now rather than at their deadline.
    */
   private void peerStateChanged(PeerState state, PeerClient client) {
+    PeerState before;
     synchronized (this) {
       if (closed) {
         return;
       }
       Membership m = membership;
-      membership = new Membership(m.ring, live(m.ring), m.clients);
+      membership = formed(m, m.ring, m.clients);
+      before = lastStatus.put(state.peer(), state);
     }
     if (!state.isUp()) {
-      client.failPending(new IllegalStateException("peer " + state.peer() + " is judged down: " + state.reason()));
+      IllegalStateException why = new IllegalStateException("peer " + state.peer() + " is judged down: " + state.reason());
+      client.failPending(why);
+      viaClients.forEach((route, via) -> {
+        if (route.startsWith(state.peer() + " ")) {
+          via.failPending(why); // what went to it through another peer
+        }
+      });
     }
-    observers.peerStateChanged(state);
+    if (before == null ? !state.isUp() : before.isUp() != state.isUp()) {
+      observers.peerStateChanged(state); // observers hear a peer go down and come back
+    }
   }
+
+  /** The last state observers heard of, by peer; guarded by this. */
+  private final Map<String, PeerState> lastStatus = new HashMap<>();
 
   /**
    * What this node thinks of each remote member: up or down, since when and why (from probes
@@ -266,6 +416,11 @@ public final class GroupCache implements AutoCloseable {
   /** Whether this node judges {@code peer} down now. */
   boolean isDown(String peer) {
     return health != null && health.isDown(peer);
+  }
+
+  /** Whether {@code peer}, judged down, answered a probe since (a write to it may get through). */
+  boolean answeringAgain(String peer) {
+    return health != null && health.answeringAgain(peer);
   }
 
   /** The state of {@code peer} if this node judges it down now, else null. */
@@ -327,19 +482,249 @@ public final class GroupCache implements AutoCloseable {
     return o == null ? self : o;
   }
 
-  /** The client of the remote owner of {@code key}, or {@code null} if this node owns it. */
+  /** The client of the remote owner of {@code key} (through a relay if need be), or {@code null} if this node owns it. */
   PeerClient ownerClient(String key) {
     Membership m = membership;
     if (m.clients.isEmpty()) {
       return null;
     }
     String owner = m.live.owner(key);
-    return owner == null || owner.equals(self) ? null : m.clients.get(owner);
+    return owner == null || owner.equals(self) ? null : m.routes.get(owner);
+  }
+
+  /**
+   * The client of {@code key}'s owner on the live ring without {@code failed} (which could not be
+   * fetched from), or {@code null} if that is this node or there is none: where a set value is
+   * also kept.
+   */
+  PeerClient successorClient(String key, String failed) {
+    Membership m = membership;
+    String owner = m.live.owner(key);
+    String next = failed.equals(owner) ? m.live.successor(key) : owner;
+    return next == null || next.equals(self) || next.equals(failed) ? null : m.routes.get(next);
   }
 
   /** The client of peer {@code url}, or {@code null} if it is not (or no longer) in the ring. */
   PeerClient clientOf(String url) {
     return membership.clients.get(url);
+  }
+
+  /**
+   * How to reach peer {@code url}: its client, or one through the peer it is reached through, or
+   * the client of a peer that left the list less than the removed-peer grace ago; {@code null} if
+   * none.
+   */
+  PeerClient routeOf(String url) {
+    PeerClient c = membership.routes.get(url);
+    if (c != null) {
+      return c;
+    }
+    Departed d = departed.get(url);
+    return d == null ? null : d.client;
+  }
+
+  /**
+   * A client that carries requests to {@code peer} through another peer of ours that this node
+   * reaches directly and that is up, for a request this node could not deliver itself; {@code null}
+   * if there is none (no relays, or no such peer).
+   */
+  PeerClient relayTo(String peer) {
+    if (health == null) {
+      return null;
+    }
+    Membership m = membership;
+    PeerClient target = m.clients.get(peer);
+    if (target == null) {
+      return null;
+    }
+    for (PeerState s : health.states()) {
+      if (!s.peer().equals(peer) && s.isUp() && s.through() == null && s.incarnation() != 0) {
+        PeerClient relay = m.clients.get(s.peer());
+        if (relay != null) {
+          PeerClient via = viaClients.computeIfAbsent(peer + " " + s.peer(), k -> target.via(relay));
+          if (via != null) {
+            return via;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The peers a write is sent to besides this node: the members, and the peers that left less than the grace ago. */
+  List<String> writePeers() {
+    List<String> all = new ArrayList<>();
+    for (String p : membership.ring.peers()) {
+      if (!p.equals(self)) {
+        all.add(p);
+      }
+    }
+    for (String p : departed.keySet()) {
+      if (!all.contains(p)) {
+        all.add(p);
+      }
+    }
+    return all;
+  }
+
+  /** The remote members. */
+  List<String> remoteMembers() {
+    return List.copyOf(membership.clients.keySet());
+  }
+
+  /**
+   * Where a write of {@code key} stores a set value (this node among them when it is one): the
+   * owner on the live ring, the owner on the ring of the members, and the key's successor on both
+   * (its owner on each ring without that ring's owner: the node that takes the key over should its
+   * owner go), so that whichever of them answers as the owner next holds the value.
+   */
+  Set<String> ownersOf(String key) {
+    Membership m = membership;
+    Set<String> owners = new LinkedHashSet<>();
+    String live = m.live.owner(key);
+    owners.add(live == null ? self : live);
+    addIfSet(owners, m.ring.owner(key));
+    addIfSet(owners, m.ring.successor(key));
+    addIfSet(owners, m.live.successor(key));
+    return owners;
+  }
+
+  private static void addIfSet(Set<String> s, String peer) {
+    if (peer != null) {
+      s.add(peer);
+    }
+  }
+
+  /**
+   * The peers to ask for {@code key} before this node, its owner, loads it, if its live ring
+   * changed less than the grace period ago: the key's owner on the live ring before the change,
+   * and the nodes that keep a set value of it (its owner and successor on the member ring, its
+   * successor on the live ring); those of them that own keys now, this node left out. Empty
+   * outside the grace period.
+   */
+  List<PeerClient> previousHolders(String key) {
+    Membership m = membership;
+    if (health == null || System.nanoTime() - m.changedAtNanos > previousOwnerGrace.toNanos()
+        || !self.equals(m.live.owner(key))) {
+      return List.of();
+    }
+    Set<String> candidates = new LinkedHashSet<>();
+    addIfSet(candidates, m.previous.owner(key));
+    addIfSet(candidates, m.ring.owner(key));
+    addIfSet(candidates, m.ring.successor(key));
+    addIfSet(candidates, m.live.successor(key));
+    candidates.remove(self);
+    List<PeerClient> ask = new ArrayList<>(candidates.size());
+    for (String c : candidates) {
+      PeerState s = health.state(c);
+      PeerClient route = m.routes.get(c);
+      if (s != null && s.owns() && route != null) {
+        ask.add(route);
+      }
+    }
+    return ask;
+  }
+
+  /** Whether peers are probed (the ownership machinery needs it). */
+  boolean hasFailureDetector() {
+    return health != null;
+  }
+
+  /** How long a peek or a hint exchange may take. */
+  Duration peekTimeout() {
+    return probeTimeout.multipliedBy(2);
+  }
+
+  /**
+   * Keeps a drop of {@code keys} of {@code group} for {@code peer}, which was not told; false if
+   * it cannot be kept (no failure detector to deliver it, or the peer left the list).
+   */
+  boolean holdHint(String peer, String group, List<String> keys) {
+    if (health == null || !membership.clients.containsKey(peer)) {
+      return false;
+    }
+    hints.add(peer, group, keys);
+    return true;
+  }
+
+  Hints hints() {
+    return hints;
+  }
+
+  /** The groups serve from their stores ({@code true}) or bypass them. */
+  void serving(boolean serving) {
+    for (Group g : groups.values()) {
+      g.serving(serving);
+    }
+  }
+
+  /** Drops every entry of every group (the coarse drop); returns how many there were. */
+  long dropEverything() {
+    long n = 0;
+    for (Group g : groups.values()) {
+      n += g.dropAllHere();
+    }
+    return n;
+  }
+
+  /** Runs {@code task} on the failure detector's thread after {@code delay}. */
+  void runLater(Runnable task, Duration delay) {
+    if (health != null) {
+      health.schedule(task, delay);
+    }
+  }
+
+  /** Whether this process is in a pause its detector has not seen the end of yet. */
+  boolean pausedNow() {
+    return pauses != null && pauses.pausedNow();
+  }
+
+  /** Plays a pause of this process of {@code length} that just ended (for tests: a process cannot stop itself). */
+  void pauseDetected(Duration length) {
+    if (pauses != null) {
+      pauses.simulate(length);
+    }
+  }
+
+  /** Counts a request that went through a relay. */
+  void relayed() {
+    ownership.relayedRequests.increment();
+  }
+
+  /**
+   * This node's incarnation: a random number drawn when it was built, which its answers to peers
+   * of ours carry, so that they notice a restart.
+   */
+  public long incarnation() {
+    return ownership.incarnation;
+  }
+
+  /**
+   * Whether this node owns keys now ({@link OwnershipState#READY}), is catching up after it was
+   * away, or drains; what its answers tell peers of ours.
+   */
+  public OwnershipState ownershipState() {
+    return ownership.state();
+  }
+
+  /**
+   * This node leaves on purpose: from now on it tells its peers it is draining, so that they take
+   * it out of their live rings (as soon as they hear it: its next answer to each), and it owns no
+   * keys itself; it still serves what it holds to peers that ask and applies writes. Call it before
+   * {@link #close()} and give the peers a probe interval or two to hear it.
+   */
+  public void drain() {
+    ownership.drain();
+  }
+
+  /**
+   * What this node does to keep ownership changes safe: its state, the hints it holds for peers
+   * that missed writes, and counters (see {@link OwnershipStats}).
+   */
+  public OwnershipStats ownershipStats() {
+    return new OwnershipStats(ownership.state(), ownership.incarnation, hints.pending(), hints.added(), hints.delivered(),
+        hints.collapses(), ownership.catchUps.sum(), ownership.coarseDrops.sum(), ownership.hintsApplied.sum(),
+        ownership.relayedRequests.sum());
   }
 
   private Group groupOrThrow(String group) {
@@ -354,8 +739,77 @@ public final class GroupCache implements AutoCloseable {
   private final class PeerHandler implements PeerRequestHandler {
     @Override
     public CompletableFuture<PeerValue> get(String group, String key) {
+      if (pausedNow()) {
+        ownership.paused(probeTimeout.toNanos());
+      }
       return serve(group, key).thenApply(Group::toPeerValue);
     }
+
+    @Override
+    public long incarnation() {
+      return ownership.incarnation;
+    }
+
+    @Override
+    public OwnershipState ownershipState() {
+      if (pausedNow()) {
+        ownership.paused(probeTimeout.toNanos()); // the first answer after a stop already says so
+      }
+      return ownership.state();
+    }
+
+    @Override
+    public void peerSaid(String peer, long incarnation, OwnershipState state) {
+      if (health != null) {
+        health.heard(peer, incarnation, state);
+      }
+    }
+
+    @Override
+    public CompletableFuture<java.util.Optional<PeerValue>> peek(String group, String key) {
+      Group g = groupOrThrow(group);
+      if (pausedNow()) {
+        ownership.paused(probeTimeout.toNanos());
+      }
+      if (ownership.state() != OwnershipState.CATCHING_UP) {
+        return CompletableFuture.completedFuture(g.peekHere(key));
+      }
+      // What it holds may be older than what it missed: it answers once it caught up (or not at all).
+      return ownership.whenReady().orTimeout(peekTimeout().toNanos(), TimeUnit.NANOSECONDS)
+          .handle((x, err) -> err == null ? g.peekHere(key) : java.util.Optional.empty());
+    }
+
+    @Override
+    public HintAck hints(HintDelivery delivery) {
+      return ownership.take(delivery);
+    }
+
+    @Override
+    public HintDelivery hintsFor(String peer, long incarnation) {
+      if (health != null && incarnation != 0) {
+        health.heard(peer, incarnation, OwnershipState.CATCHING_UP); // a restart shows here first
+      }
+      return hints.delivery(peer, self, ownership.incarnation, incarnation, 0);
+    }
+
+    @Override
+    public void hintsAcked(HintAck ack) {
+      hints.acked(ack.from(), ack.through());
+    }
+
+    @Override
+    public boolean relaysTo(String peer) {
+      if (!membership.clients.containsKey(peer) && !departed.containsKey(peer)) {
+        return false;
+      }
+      PeerState s = health == null ? null : health.state(peer);
+      boolean reaches = s == null || (s.isUp() && s.through() == null);
+      if (reaches) {
+        relayed();
+      }
+      return reaches;
+    }
+
 
     private CompletableFuture<Entry> serve(String group, String key) {
       try {
@@ -394,6 +848,9 @@ public final class GroupCache implements AutoCloseable {
 
     @Override
     public void set(String group, String key, ByteView value, long expireUnixNanos) {
+      if (pausedNow()) {
+        ownership.paused(probeTimeout.toNanos()); // a set that waited out a stop is applied as a drop
+      }
       groupOrThrow(group).setFromPeer(key, value, expireUnixNanos);
     }
 
@@ -421,11 +878,13 @@ public final class GroupCache implements AutoCloseable {
     closed = true;
     if (health != null) {
       health.close();
+      pauses.close();
     }
     if (transport != null) {
       transport.close();
     }
     membership.clients.values().forEach(PeerClient::close);
+    departed.values().forEach(d -> d.client.close());
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
@@ -453,13 +912,57 @@ public final class GroupCache implements AutoCloseable {
     private boolean hashSet;
     private Executor loaderExecutor;
     private Duration peerErrorLogInterval = Duration.ofSeconds(10);
-    private Duration removedPeerGrace = Duration.ofSeconds(30);
+    private Duration removedPeerGrace = DEFAULT_REMOVED_PEER_GRACE;
     private Clock clock = Clock.systemUTC();
     private Observers observers = Observers.NONE;
     private Duration probeInterval = Duration.ofMillis(250);
     private Duration probeTimeout = Duration.ofSeconds(1);
+    private Duration previousOwnerGrace = DEFAULT_PREVIOUS_OWNER_GRACE;
+    private int hintsPerPeer = DEFAULT_HINTS_PER_PEER;
+    private long hintBytesPerPeer = DEFAULT_HINT_BYTES_PER_PEER;
+
+    /** Default {@link #previousOwnerGrace}: 30 s. */
+    public static final Duration DEFAULT_PREVIOUS_OWNER_GRACE = Duration.ofSeconds(30);
+    /** Default of {@link #hintBounds}: drops held for one peer. */
+    public static final int DEFAULT_HINTS_PER_PEER = 10_000;
+    /** Default of {@link #hintBounds}: bytes of group and key names held for one peer (1 MiB). */
+    public static final long DEFAULT_HINT_BYTES_PER_PEER = 1L << 20;
+    /** Default {@link #removedPeerGrace}. */
+    public static final Duration DEFAULT_REMOVED_PEER_GRACE = Duration.ofSeconds(30);
 
     private Builder() {}
+
+    /**
+     * How long after its live ring changed (a peer went down or came back, joined or left, or this
+     * node became ready) a node that misses a key it owns asks the key's previous owner, and the
+     * nodes that keep a set value of it, before it loads the key (default 30 s): how a restarted
+     * node takes its keys back warm, and how a value set while its owner was away reaches it.
+     * {@link Duration#ZERO} never asks.
+     */
+    public Builder previousOwnerGrace(Duration grace) {
+      Objects.requireNonNull(grace, "previousOwnerGrace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("previousOwnerGrace must be >= 0, was " + grace);
+      }
+      this.previousOwnerGrace = grace;
+      return this;
+    }
+
+    /**
+     * How many drops (and bytes of group and key names) this node holds for one peer that missed
+     * writes, until the peer takes them (defaults {@value #DEFAULT_HINTS_PER_PEER} and 1 MiB). Past
+     * either bound the peer's drops collapse to "drop the whole group", then to "drop everything":
+     * coarse, never unsafe.
+     */
+    public Builder hintBounds(int drops, long bytes) {
+      if (drops < 1 || bytes < 1) {
+        throw new IllegalArgumentException("hint bounds must be positive, were " + drops + " drops and " + bytes + " bytes");
+      }
+      this.hintsPerPeer = drops;
+      this.hintBytesPerPeer = bytes;
+      return this;
+    }
+
 
     /**
      * How often each peer is probed (default 250 ms); {@link Duration#ZERO} turns probes off, and
@@ -575,7 +1078,10 @@ public final class GroupCache implements AutoCloseable {
       return this;
     }
 
-    /** How long a removed peer's client stays open for fetches under way (default 30 s). */
+    /**
+     * How long a removed peer's client stays open for fetches under way and still gets writes, so
+     * that a node that has not read the new peer list yet stays in sync (default 30 s).
+     */
     public Builder removedPeerGrace(Duration grace) {
       this.removedPeerGrace = Objects.requireNonNull(grace, "removedPeerGrace");
       return this;

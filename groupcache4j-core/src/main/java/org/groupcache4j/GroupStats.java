@@ -22,6 +22,11 @@ package org.groupcache4j;
  *     such get counts once, also when concurrent ones share one load, so it is a part of
  *     {@code loads}. A get then answered by stale-if-error counts here; its failed reload counts in
  *     {@code staleHits}.
+ * @param foundAtPreviousOwner misses of a key this node owns, after ownership moved, answered by
+ *     the key's previous owner (or a node that keeps its set value) instead of the loader
+ * @param notFoundAtPreviousOwner such misses where none of the nodes asked had the key, so it was loaded
+ * @param coarseDrops times every entry of the group was dropped here because this node could not
+ *     know which writes it missed while away
  * @param mainStore the store of keys this node owns (or loaded itself)
  * @param hotStore the store of popular keys owned by other nodes
  */
@@ -40,5 +45,8 @@ public record GroupStats(
     long removes,
     long sets,
     long expirations,
+    long foundAtPreviousOwner,
+    long notFoundAtPreviousOwner,
+    long coarseDrops,
     StoreStats mainStore,
     StoreStats hotStore) {}

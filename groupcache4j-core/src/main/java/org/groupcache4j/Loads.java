@@ -1,7 +1,11 @@
 package org.groupcache4j;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,8 +34,12 @@ import org.groupcache4j.peer.PeerValue;
  * stale-if-error. Every result is stored through {@link Flights#install} and ends the flight
  * through {@link Flights#land}, so a write during the load wins over it.
  *
- * <p>New ways of answering a miss (asking a key's previous owner first after its ownership
- * moved) belong here, in front of the origin.
+ * <p>A node that owns the key and misses it asks, for a grace period after its live ring changed,
+ * the key's previous owner and the nodes that keep a set value of it ({@link #loadHere}: a peek,
+ * which loads nothing, in parallel, the first entry found wins) before it loads the key: how a
+ * restarted node takes its keys back warm, and how a value set while the owner was away reaches
+ * it. What it finds is installed as the owner's entry through the flight, so a write meanwhile
+ * wins over it, as over any load.
  */
 final class Loads {
   private final String group;
@@ -81,9 +89,57 @@ final class Loads {
     fetch(owner, key, flight, false);
   }
 
-  /** Loads {@code key}, which this node owns, with this node's loader for {@code flight}, and lands the flight. */
+  /**
+   * Gets {@code key}, which this node owns, for {@code flight}, and lands the flight: from the
+   * nodes that held it before ownership moved (within the grace period), else with this node's
+   * loader.
+   */
   void loadHere(String key, Flight flight) {
-    load(key, flight, false);
+    List<PeerClient> holders = cache.previousHolders(key);
+    if (holders.isEmpty()) {
+      load(key, flight, false);
+    } else {
+      askPreviousHolders(holders, key, flight);
+    }
+  }
+
+  /** Peeks {@code holders} for {@code key} at once; the first entry found is installed, else the key is loaded here. */
+  private void askPreviousHolders(List<PeerClient> holders, String key, Flight flight) {
+    AtomicInteger left = new AtomicInteger(holders.size());
+    AtomicBoolean settled = new AtomicBoolean();
+    long timeout = cache.peekTimeout().toNanos();
+    for (PeerClient h : holders) {
+      CompletableFuture<Optional<PeerValue>> peek;
+      try {
+        peek = h.peek(group, key);
+      } catch (RuntimeException e) {
+        peek = CompletableFuture.failedFuture(e);
+      }
+      peek.orTimeout(timeout, TimeUnit.NANOSECONDS).whenComplete((found, err) -> {
+        if (err == null && found != null && found.isPresent()) {
+          if (settled.compareAndSet(false, true)) {
+            Entry got = null;
+            try {
+              counters.foundAtPreviousOwner.increment();
+              PeerValue pv = found.get();
+              long expireAt = Expiry.fromUnixNanos(pv.expireUnixNanos());
+              got = pv.found() ? Entry.of(pv.value(), expireAt) : Entry.notFound(pv.notFoundDetail(), expireAt);
+              if (Expiry.kept(got, expiry.now())) {
+                flights.install(key, flight, got, false);
+              }
+              flights.land(key, flight, got, null);
+            } catch (Throwable t) {
+              flights.landIfFlying(key, flight, got, t);
+            }
+          }
+          return;
+        }
+        if (left.decrementAndGet() == 0 && settled.compareAndSet(false, true)) {
+          counters.notFoundAtPreviousOwner.increment();
+          load(key, flight, false);
+        }
+      });
+    }
   }
 
   /**
@@ -126,10 +182,21 @@ final class Loads {
         }
         counters.peerErrors.increment();
         cache.fetchFailed(owner.url(), cause);
-        PeerClient next = rerouted ? null : cache.ownerClient(key);
-        if (next != null && !next.url().equals(owner.url())) {
-          fetch(next, key, flight, true);
-          return;
+        if (!rerouted) {
+          // The owner was judged down or said it is not ready meanwhile: its next owner, or this node.
+          // Else (a timeout): the key's successor, which keeps a set value of it too.
+          PeerClient next = cache.ownerClient(key);
+          if (next == null) {
+            loadHere(key, flight);
+            return;
+          }
+          if (next.url().equals(owner.url())) {
+            next = cache.hasFailureDetector() && noAnswer(cause) ? cache.successorClient(key, owner.url()) : null;
+          }
+          if (next != null) {
+            fetch(next, key, flight, true);
+            return;
+          }
         }
         if (!cache.isDown(owner.url())) { // a peer judged down was logged once, with why
           Throwable why = cause == null ? new IllegalStateException("null value") : cause;
@@ -141,6 +208,16 @@ final class Loads {
         flights.landIfFlying(key, flight, got, t);
       }
     });
+  }
+
+  /** Whether {@code t} says the peer gave no answer (timed out, could not connect, the connection broke). */
+  private static boolean noAnswer(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof TimeoutException || c instanceof java.io.IOException) {
+        return true; // ConnectException and ClosedChannelException are IOExceptions
+      }
+    }
+    return false;
   }
 
   /**

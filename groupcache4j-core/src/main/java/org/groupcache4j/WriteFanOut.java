@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -21,16 +23,29 @@ import org.groupcache4j.peer.PeerState;
 
 /**
  * How a remove or a set reaches the cluster ("Writes, and why a removed value never comes back"
- * in {@link Group}'s class comment): the owners first, each sent its keys in one request, and
- * their outcome {@linkplain #settle settled}; then this node and every other peer, in parallel.
- * Each send has the peer timeout, and one to a peer judged down fails at once, named with why.
- * The outcome is a {@link WriteResult} of the peers told and not told, or a
- * {@link WriteException} when an owner was not told. This node applies a write through
- * {@link Flights}, which invalidates the key's flight.
+ * in {@link Group}'s class comment).
  *
- * <p>Writes that reach every peer the same way (a clear of the whole group, a put-if-absent
- * decided by the owner) belong here, and so does what is done for a peer that was not told
- * (a hint kept for it): {@link #result} is where a write learns who missed it.
+ * <ol>
+ *   <li><b>The owners first.</b> Every node that may answer as a key's owner: its owner on this
+ *       node's live ring, its owner on the ring of the members, and its successor on each (the node
+ *       that takes it over should its owner go; {@link GroupCache#ownersOf}). A set stores the value
+ *       at each of them, a remove drops it there; this node among them applies it itself. Their
+ *       outcome is {@linkplain #settle settled} before anyone else is told, so that a peer that
+ *       drops its copy cannot fetch the old value from an owner again. The live owner's failure
+ *       makes the write fail with {@link WriteException}.</li>
+ *   <li><b>Then every other peer</b> (and peers that left the list less than the removed-peer grace
+ *       ago, which may not have read the new list yet) drops its copy, in parallel.</li>
+ *   <li><b>A peer not told</b> (timed out, or judged down without refusing: frozen, cut off) is
+ *       asked once more through another peer of ours that this node reaches (a relay: a cut
+ *       between two hosts while a third sees both); one this node reaches only through another is
+ *       sent its write that way from the start. A peer still not told gets a <b>hint</b>: this node
+ *       keeps the drop and delivers it when the peer answers again, before the peer owns keys
+ *       again ({@code NodeOwnership}). Peers that take no writes (golang/groupcache) and peers that
+ *       left are not covered.</li>
+ * </ol>
+ * Each send has the peer timeout; one to a peer judged down by a refusal (a dead process) fails at
+ * once. The outcome is a {@link WriteResult} of the peers told, to be told by a hint, and not
+ * covered. This node applies a write through {@link Flights}, which invalidates the key's flight.
  */
 final class WriteFanOut {
   /** Peers that could not be told to drop a copy after a set another node's writer sent to this owner alone. */
@@ -50,72 +65,98 @@ final class WriteFanOut {
     this.counters = counters;
   }
 
+  /** What one peer was sent, and how it ended ({@code why} null: told). */
+  private static final class Sent {
+    final List<String> keys = new ArrayList<>();
+    volatile String why;
+    volatile boolean notOurs;
+  }
+
   /** Drops {@code keys} (distinct, checked) at their owners, then here and at every other peer. */
   CompletableFuture<WriteResult> remove(List<String> keys) {
+    String self = cache.self();
     Map<String, List<String>> byOwner = new LinkedHashMap<>();
+    Set<String> liveOwners = new LinkedHashSet<>();
+    Set<String> droppedHere = new LinkedHashSet<>();
     for (String k : keys) {
-      byOwner.computeIfAbsent(cache.ownerOf(k), o -> new ArrayList<>()).add(k);
+      Set<String> owners = cache.ownersOf(k);
+      liveOwners.add(owners.iterator().next());
+      for (String o : owners) {
+        byOwner.computeIfAbsent(o, x -> new ArrayList<>()).add(k);
+      }
     }
+    Map<String, Sent> sent = new ConcurrentHashMap<>();
     // 1. The owners (this node's own keys here).
-    Map<String, CompletableFuture<Void>> owners = new LinkedHashMap<>();
+    Map<String, CompletableFuture<Void>> first = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> e : byOwner.entrySet()) {
-      if (e.getKey().equals(cache.self())) {
+      if (e.getKey().equals(self)) {
         e.getValue().forEach(this::removeHere);
+        droppedHere.addAll(e.getValue());
       } else {
-        owners.put(e.getKey(), send(e.getKey(), c -> sendRemove(c, e.getValue())));
+        first.put(e.getKey(), send(e.getKey(), e.getValue(), sent, c -> sendRemove(c, e.getValue())));
       }
     }
-    return settle(owners).thenCompose(ownerOutcome -> {
-      // 2. Copies here and at every other peer: each is sent the keys it does not own.
-      for (Map.Entry<String, List<String>> e : byOwner.entrySet()) {
-        if (!e.getKey().equals(cache.self())) {
-          e.getValue().forEach(this::removeHere);
+    return settle(first).thenCompose(x -> {
+      // 2. Copies here and at every other peer: each is sent the keys it was not sent yet.
+      for (String k : keys) {
+        if (!droppedHere.contains(k)) {
+          removeHere(k);
         }
       }
-      Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
-      for (String peer : cache.peers()) {
-        if (peer.equals(cache.self())) {
-          continue;
+      Map<String, CompletableFuture<Void>> rest = new LinkedHashMap<>();
+      for (String peer : cache.writePeers()) {
+        List<String> left = new ArrayList<>(keys);
+        List<String> already = byOwner.get(peer);
+        if (already != null) {
+          left.removeAll(already);
         }
-        List<String> notOwned = new ArrayList<>(keys);
-        List<String> owned = byOwner.get(peer);
-        if (owned != null) {
-          notOwned.removeAll(owned);
-        }
-        if (!notOwned.isEmpty()) {
-          others.put(peer, send(peer, c -> sendRemove(c, notOwned)));
+        if (!left.isEmpty() && !sent.containsKey(peer)) {
+          rest.put(peer, send(peer, left, sent, c -> sendRemove(c, left)));
+        } else if (!left.isEmpty()) {
+          Sent s = sent.get(peer);
+          if (s.why != null) {
+            s.keys.addAll(left); // not told the first time: the hint covers these keys too
+          } else {
+            rest.put(peer, send(peer, left, sent, c -> sendRemove(c, left)));
+          }
         }
       }
-      return settle(others).thenApply(rest -> result(keys, "remove", ownerOutcome, rest));
+      return settle(rest).thenApply(y -> result(keys, "remove", liveOwners, byOwner.keySet(), sent));
     });
   }
 
-  /** Stores {@code entry} (checked key) at the key's owner, then drops the key here and at every other peer. */
+  /** Stores {@code entry} (checked key) at the key's owners, then drops the key here and at every other peer. */
   CompletableFuture<WriteResult> set(String key, Entry entry) {
-    String owner = cache.ownerOf(key);
-    Map<String, CompletableFuture<Void>> owners = new LinkedHashMap<>();
-    if (owner.equals(cache.self())) {
-      setHere(key, entry);
-    } else {
-      long expireUnixNanos = Expiry.toUnixNanos(entry.expireAt);
-      owners.put(owner, send(owner, c -> c.set(group, key, entry.value, expireUnixNanos)));
-    }
+    String self = cache.self();
+    Set<String> owners = cache.ownersOf(key);
+    String liveOwner = owners.iterator().next();
     List<String> keys = List.of(key);
-    return settle(owners).thenCompose(ownerOutcome -> {
-      if (!ownerOutcome.isEmpty() && ownerOutcome.get(owner) != null) {
-        // The owner did not take the value: nothing changed, so nothing is dropped.
-        return CompletableFuture.completedFuture(result(keys, "set", ownerOutcome, Map.of()));
+    Map<String, Sent> sent = new ConcurrentHashMap<>();
+    Map<String, CompletableFuture<Void>> first = new LinkedHashMap<>();
+    long expireUnixNanos = Expiry.toUnixNanos(entry.expireAt);
+    for (String o : owners) {
+      if (o.equals(self)) {
+        setHere(key, entry);
+      } else {
+        first.put(o, send(o, keys, sent, c -> c.set(group, key, entry.value, expireUnixNanos)));
       }
-      if (!owner.equals(cache.self())) {
+    }
+    return settle(first).thenCompose(x -> {
+      Sent atOwner = sent.get(liveOwner);
+      if (atOwner != null && atOwner.why != null) {
+        // The live owner did not take the value: the other peers keep what they hold.
+        return CompletableFuture.completedFuture(result(keys, "set", Set.of(liveOwner), owners, sent));
+      }
+      if (!owners.contains(self)) {
         removeHere(key);
       }
-      Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
-      for (String peer : cache.peers()) {
-        if (!peer.equals(cache.self()) && !peer.equals(owner)) {
-          others.put(peer, send(peer, c -> c.remove(group, key)));
+      Map<String, CompletableFuture<Void>> rest = new LinkedHashMap<>();
+      for (String peer : cache.writePeers()) {
+        if (!owners.contains(peer)) {
+          rest.put(peer, send(peer, keys, sent, c -> c.remove(group, key)));
         }
       }
-      return settle(others).thenApply(rest -> result(keys, "set", ownerOutcome, rest));
+      return settle(rest).thenApply(y -> result(keys, "set", Set.of(liveOwner), owners, sent));
     });
   }
 
@@ -125,18 +166,21 @@ final class WriteFanOut {
    * when every peer was told or failed to be, within the peer timeout; those not told are logged.
    */
   CompletableFuture<Void> dropCopies(String key) {
+    Map<String, Sent> sent = new ConcurrentHashMap<>();
     Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
-    for (String peer : cache.peers()) {
-      if (!peer.equals(cache.self())) {
-        others.put(peer, send(peer, c -> c.remove(group, key)));
-      }
+    List<String> keys = List.of(key);
+    for (String peer : cache.writePeers()) {
+      others.put(peer, send(peer, keys, sent, c -> c.remove(group, key)));
     }
-    return settle(others).thenAccept(outcome -> outcome.forEach((peer, why) -> {
+    return settle(others).thenAccept(x -> sent.forEach((peer, s) -> {
+      String why = s.why;
       if (why != null) {
+        boolean hinted = !s.notOurs && cache.holdHint(peer, group, keys);
         COPIES_LOG.log(peer, System.Logger.Level.WARNING, () -> "a set of group '" + group + "', key '"
             + Text.quotable(key) + "' came from a node that told this node (" + cache.self() + ", the owner) alone; "
             + "peer " + peer + " could not be told to drop its copy (" + why + "), so it may serve the old value "
-            + "until its copy expires or is evicted", null);
+            + (hinted ? "until it takes the drop this node keeps for it (a hint) when it answers again"
+                : "until its copy expires or is evicted"), null);
       }
     }));
   }
@@ -147,7 +191,7 @@ final class WriteFanOut {
     counters.removes.increment();
   }
 
-  /** A set applied on this node, as the key's owner: asked here, or by a peer. */
+  /** A set applied on this node, as one of the key's owners: asked here, or by a peer. */
   void setHere(String key, Entry e) {
     flights.set(key, e);
     counters.sets.increment();
@@ -158,17 +202,55 @@ final class WriteFanOut {
     flights.copy(key, e);
   }
 
-  /** Sends one write to {@code peer}, with the peer timeout; fails at once for a peer not in the ring or judged down. */
-  private CompletableFuture<Void> send(String peer, Function<PeerClient, CompletableFuture<Void>> write) {
-    PeerClient c = cache.clientOf(peer);
-    if (c == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("no client for peer " + peer));
+  /**
+   * Sends one write of {@code keys} to {@code peer} (through the peer it is reached through, if
+   * any), with the peer timeout; a peer that cannot be told directly is asked through a relay.
+   * Completes normally either way; the outcome is in {@code sent}.
+   */
+  private CompletableFuture<Void> send(String peer, List<String> keys, Map<String, Sent> sent,
+      Function<PeerClient, CompletableFuture<Void>> write) {
+    Sent s = sent.computeIfAbsent(peer, p -> new Sent());
+    s.keys.addAll(keys);
+    PeerClient route = cache.routeOf(peer);
+    if (route == null) {
+      s.why = "no client for peer " + peer;
+      return CompletableFuture.completedFuture(null);
     }
     PeerState down = cache.downState(peer);
-    if (down != null) { // not worth a wait of the peer timeout: it is named at once
-      return CompletableFuture.failedFuture(new IllegalStateException("peer " + peer + " is judged down since "
+    CompletableFuture<Void> direct;
+    if (down != null && !cache.answeringAgain(peer)) { // not worth a wait of the peer timeout: it is named at once
+      direct = CompletableFuture.failedFuture(new IllegalStateException("peer " + peer + " is judged down since "
           + down.since() + ": " + down.reason()));
+    } else {
+      direct = attempt(route, write);
     }
+    return direct.handle((ok, err) -> err).thenCompose(err -> {
+      if (err == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      Throwable cause = Failures.unwrap(err);
+      if (notOurs(cause)) {
+        s.notOurs = true;
+        s.why = reason(cause);
+        return CompletableFuture.completedFuture(null);
+      }
+      PeerClient relay = refused(cause, down) ? null : cache.relayTo(peer);
+      if (relay == null) {
+        s.why = reason(cause);
+        return CompletableFuture.completedFuture(null);
+      }
+      return attempt(relay, write).handle((ok2, err2) -> {
+        if (err2 == null) {
+          cache.relayed();
+        } else {
+          s.why = reason(cause) + "; nor through " + relayName(relay) + ": " + reason(Failures.unwrap(err2));
+        }
+        return null;
+      });
+    });
+  }
+
+  private CompletableFuture<Void> attempt(PeerClient c, Function<PeerClient, CompletableFuture<Void>> write) {
     CompletableFuture<Void> f;
     try {
       f = write.apply(c);
@@ -178,26 +260,42 @@ final class WriteFanOut {
     return f.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
+  private static String relayName(PeerClient via) {
+    String s = via.toString();
+    return s.contains(" via ") ? s.substring(s.indexOf(" via ") + 5).replace("]", "") : "another peer";
+  }
+
+  /** Whether the peer cannot take this write at all (it is not one of ours, or the write is malformed for it). */
+  private static boolean notOurs(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof UnsupportedOperationException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the peer refused the connection (nothing listens: a dead process, which a relay cannot reach either). */
+  private static boolean refused(Throwable t, PeerState down) {
+    if (down != null && down.refused()) {
+      return true;
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.net.ConnectException
+          && String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private CompletableFuture<Void> sendRemove(PeerClient c, List<String> keys) {
     return keys.size() == 1 ? c.remove(group, keys.get(0)) : c.removeAll(group, keys);
   }
 
-  /** Waits for every write; completes with peer to failure reason ({@code null}: told). */
-  private static CompletableFuture<Map<String, String>> settle(Map<String, CompletableFuture<Void>> writes) {
-    Map<String, String> outcome = new ConcurrentHashMap<>();
-    CompletableFuture<?>[] all = new CompletableFuture<?>[writes.size()];
-    int i = 0;
-    for (Map.Entry<String, CompletableFuture<Void>> w : writes.entrySet()) {
-      all[i++] = w.getValue().handle((ok, err) -> {
-        outcome.put(w.getKey(), err == null ? "" : reason(Failures.unwrap(err)));
-        return null;
-      });
-    }
-    return CompletableFuture.allOf(all).thenApply(x -> {
-      Map<String, String> m = new HashMap<>();
-      outcome.forEach((peer, why) -> m.put(peer, why.isEmpty() ? null : why));
-      return m;
-    });
+  /** Completes when every write has ended (each completes normally). */
+  private static CompletableFuture<Void> settle(Map<String, CompletableFuture<Void>> writes) {
+    return CompletableFuture.allOf(writes.values().toArray(new CompletableFuture<?>[0]));
   }
 
   private static String reason(Throwable t) {
@@ -208,45 +306,56 @@ final class WriteFanOut {
     return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
   }
 
-  /** The write's result; throws {@link WriteException} (in the future) when an owner was not told. */
-  private WriteResult result(List<String> keys, String what, Map<String, String> owners, Map<String, String> others) {
+  /**
+   * The write's result: peers not told are hinted (or not covered); throws {@link WriteException}
+   * (in the future) when a live owner was not told.
+   */
+  private WriteResult result(List<String> keys, String what, Set<String> liveOwners, Set<String> owners,
+      Map<String, Sent> sent) {
     List<String> told = new ArrayList<>();
-    Map<String, String> notTold = new LinkedHashMap<>();
-    for (String peer : cache.peers()) {
-      for (Map<String, String> m : List.of(owners, others)) {
-        if (m.containsKey(peer)) {
-          String why = m.get(peer);
-          if (why == null) {
-            if (!told.contains(peer)) {
-              told.add(peer);
-            }
-          } else {
-            notTold.putIfAbsent(peer, why);
-            told.remove(peer);
-          }
-        }
+    Map<String, String> hinted = new LinkedHashMap<>();
+    Map<String, String> notCovered = new LinkedHashMap<>();
+    List<String> order = new ArrayList<>(cache.writePeers());
+    for (String p : sent.keySet()) {
+      if (!order.contains(p)) {
+        order.add(p);
       }
     }
-    // peers that left the ring meanwhile
-    for (Map<String, String> m : List.of(owners, others)) {
-      m.forEach((peer, why) -> {
-        if (why != null) {
-          notTold.putIfAbsent(peer, why);
-        } else if (!told.contains(peer) && !notTold.containsKey(peer)) {
-          told.add(peer);
-        }
-      });
+    Map<String, String> ownerFailures = new HashMap<>();
+    for (String peer : order) {
+      Sent s = sent.get(peer);
+      if (s == null) {
+        continue;
+      }
+      String why = s.why;
+      if (why == null) {
+        told.add(peer);
+        continue;
+      }
+      if (liveOwners.contains(peer)) {
+        ownerFailures.put(peer, why);
+      }
+      if (!s.notOurs && cache.holdHint(peer, group, List.copyOf(new LinkedHashSet<>(s.keys)))) {
+        hinted.put(peer, why);
+      } else {
+        notCovered.put(peer, why);
+      }
     }
-    WriteResult r = new WriteResult(told, notTold);
-    for (Map.Entry<String, String> o : owners.entrySet()) {
-      if (o.getValue() != null) {
+    WriteResult r = new WriteResult(told, hinted, notCovered);
+    List<String> storedAt = new ArrayList<>(told);
+    storedAt.retainAll(owners);
+    for (String owner : liveOwners) {
+      String why = ownerFailures.get(owner);
+      if (why != null) {
         String key = keys.size() == 1 ? keys.get(0) : null;
         String subject = keys.size() == 1 ? GroupCacheException.where(group, keys.get(0), null)
             : keys.size() + " keys of group '" + group + "'";
-        throw new WriteException(group, key, o.getKey(), what + " of " + subject + " was not applied by the owner "
-            + o.getKey() + ": " + o.getValue()
-            + (what.equals("set") ? "; nothing was stored" : "; dropped on this node and " + r.told().size()
-                + " other peer(s), the owner may still serve the old value")
+        throw new WriteException(group, key, owner, what + " of " + subject + " was not applied by the owner "
+            + owner + ": " + why
+            + (what.equals("set") ? (storedAt.isEmpty() ? "; nothing was stored" : "; stored only at " + storedAt
+                + ", which keep it should the owner go") + ", nothing was dropped elsewhere"
+                : "; dropped on this node and " + r.told().size() + " other peer(s), the owner may still serve the old value")
+            + (hinted.containsKey(owner) ? " (it will be told to drop the key when it answers again)" : "")
             + "; retry when the owner is reachable", r);
       }
     }

@@ -139,7 +139,7 @@ class ClusterFreshnessTest {
           assertThat(e.result().notTold()).containsOnlyKeys("mem://a");
         })
         .hasMessageContaining("set of group 'g', key '" + key + "' was not applied by the owner mem://a")
-        .hasMessageContaining("nothing was stored");
+        .hasMessageContaining("nothing was dropped elsewhere");
     assertThat(at("mem://c").get(key).toString()).as("a failed set drops nothing").isEqualTo("old");
     assertThatThrownBy(() -> at("mem://b").remove(key))
         .isInstanceOfSatisfying(WriteException.class, e -> assertThat(e.result().told()).containsExactly("mem://c"));

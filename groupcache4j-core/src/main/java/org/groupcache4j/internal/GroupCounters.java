@@ -20,10 +20,14 @@ public final class GroupCounters {
   public final LongAdder removes = new LongAdder();
   public final LongAdder sets = new LongAdder();
   public final LongAdder expirations = new LongAdder(); // only on the miss branch, never on a hit
+  public final LongAdder foundAtPreviousOwner = new LongAdder();
+  public final LongAdder notFoundAtPreviousOwner = new LongAdder();
+  public final LongAdder coarseDrops = new LongAdder();
 
   public GroupStats snapshot(StoreStats main, StoreStats hot) {
     return new GroupStats(gets.sum(), cacheHits.sum(), peerLoads.sum(), peerErrors.sum(), loads.sum(),
         loadsDeduped.sum(), localLoads.sum(), localLoadErrors.sum(), serverRequests.sum(), notFoundHits.sum(),
-        staleHits.sum(), removes.sum(), sets.sum(), expirations.sum(), main, hot);
+        staleHits.sum(), removes.sum(), sets.sum(), expirations.sum(), foundAtPreviousOwner.sum(),
+        notFoundAtPreviousOwner.sum(), coarseDrops.sum(), main, hot);
   }
 }

@@ -78,6 +78,13 @@ public final class GroupStores {
     }
   }
 
+  /** Drops every entry of both stores. */
+  public void clear() {
+    hot.clear();
+    main.clear();
+    main.setCapacity(budget - hot.bytes());
+  }
+
   public long budget() {
     return budget;
   }

@@ -161,6 +161,20 @@ public final class LruStore implements Store {
   }
 
   @Override
+  public void clear() {
+    lock.lock();
+    try {
+      for (Node n : map.values()) {
+        if (map.remove(n.key, n)) {
+          forget(n);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public void setCapacity(long newCapacity) {
     lock.lock();
     try {

@@ -17,36 +17,47 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.groupcache4j.peer.OwnershipState;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.peer.PeerState.Status;
 
 /**
- * Tells, for each remote peer, whether it answers: a failure detector made of active probes and
- * of what fetches see. No gossip: each node judges for itself, and nodes that briefly disagree
- * are kept safe by one hop.
+ * The one model of this node's peers: for each remote peer whether it answers, which incarnation
+ * and ownership state its answers say, whether it is reached directly or through another peer, and
+ * how it went down. A failure detector made of active probes, what fetches see and what answers
+ * say; no gossip: each node judges for itself, and nodes that briefly disagree are kept safe by one
+ * hop.
  *
  * <ul>
  *   <li>Every {@code interval} each peer gets a probe ({@link PeerClient#probe}), at most one at a
  *       time, which it answers without loading anything: a peer whose loads are slow (a slow
  *       origin) still answers at once and stays up.</li>
- *   <li>A probe not answered within {@code timeout}, refused or reset makes the peer {@code DOWN}
- *       at once: a frozen process (SIGSTOP) and a host that dropped off the network both look
- *       like this, and neither refuses a connection.</li>
+ *   <li>A probe refused or reset makes the peer {@code DOWN} at once (a dead process: nothing
+ *       listens). A probe not answered within {@code timeout} (a frozen process, a host off the
+ *       network, a cut link: none refuses a connection) is first asked again through another peer
+ *       of ours that is up ({@link PeerClient#via}, an indirect probe as in SWIM): if that peer
+ *       reaches it, it is not down but <em>reachable through</em> that peer, and fetches and writes
+ *       for it go that way; otherwise it is {@code DOWN}. A direct answer takes it back to direct.</li>
+ *   <li>A probe that overlapped a pause of this process ({@link PauseDetector}) counts for nothing:
+ *       after a stop every probe under way times out at once, for no fault of the peers'.</li>
  *   <li>A fetch that cannot connect (refused, or the connect timed out) makes the peer
  *       {@code DOWN} at once. Any other transport failure of a fetch (reset, timed out) makes it
- *       suspect: it is probed at once rather than at the next tick; a fetch that timed out
- *       because the owner's load is slow is not held against it.</li>
+ *       suspect: it is probed at once rather than at the next tick.</li>
  *   <li>A peer that has not answered since it joined the list is not judged down for refusing
  *       connections during its first {@link #START_GRACE_SECONDS} s: nodes that start together
- *       refuse each other for a moment (a fetch then falls back to a local load, as for any
- *       transport failure). A probe it leaves unanswered counts at once.</li>
+ *       refuse each other for a moment. A probe it leaves unanswered counts at once.</li>
  *   <li>A {@code DOWN} peer is probed on; {@value #ANSWERS_TO_RISE} answered probes in a row bring it
- *       back {@code UP}.</li>
+ *       back {@code UP}, once the listener lets it ({@link Listener#mayRise}: the hints held for it
+ *       were delivered). Its first answer is reported at once ({@link Listener#answered}).</li>
+ *   <li>Every answer of a peer of ours carries its incarnation and ownership state
+ *       ({@link #heard}); a peer that is up but not {@link OwnershipState#READY} owns no keys.</li>
+ *   <li>Every remote peer judged down by timeouts after it had answered, none refused: this node is cut off
+ *       ({@link Listener#isolated}).</li>
  * </ul>
  *
- * The listener hears every change (on a probe's completing thread); the cache then re-forms its
- * ring without the down peers and releases the fetches waiting on one that went down.
+ * The listener hears every change (on the thread that saw it); the cache then re-forms its ring
+ * without the peers that own no keys now and releases the fetches waiting on one that went down.
  */
 public final class PeerHealth implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("org.groupcache4j.peers");
@@ -55,14 +66,37 @@ public final class PeerHealth implements AutoCloseable {
   /** How long a peer that never answered may refuse connections before it is judged down. */
   static final long START_GRACE_SECONDS = 10;
 
-  /** Hears status changes. */
+  /** Hears what happens to the peers. */
   public interface Listener {
+    /** A peer's state changed: up or down, its ownership state, or the peer it is reached through. */
     void changed(PeerState now, PeerClient client);
+
+    /**
+     * {@code peer} answered a probe; {@code downSinceMillis} is when this node judged it down
+     * (Unix ms) if this is its first answer since, else 0.
+     */
+    default void answered(PeerState now, PeerClient client, long downSinceMillis) {}
+
+    /** Whether {@code peer}, down and answering again, may rise now (nothing is held back for it). */
+    default boolean mayRise(String peer) {
+      return true;
+    }
+
+    /**
+     * {@code peer} answered as another incarnation than before: it restarted, some time after it
+     * last answered as the old one ({@code lastHeardNanos}, {@link System#nanoTime()}).
+     */
+    default void restarted(String peer, long oldIncarnation, long newIncarnation, long lastHeardNanos) {}
+
+    /** Every remote peer is judged down by timeouts: this node is the one cut off. */
+    default void isolated() {}
   }
 
+  private final String self;
   private final Duration interval;
   private final Duration timeout;
   private final Listener listener;
+  private final PauseDetector pauses; // null: none
   private final ScheduledExecutorService timer;
   private final Map<String, Entry> peers = new ConcurrentHashMap<>();
 
@@ -72,7 +106,9 @@ public final class PeerHealth implements AutoCloseable {
     volatile PeerState state;
     int answersInARow; // guarded by this
     boolean answeredOnce; // guarded by this
+    long downSinceMillis; // guarded by this; 0: not down, or its first answer since was reported
     final long joinedNanos = System.nanoTime();
+    volatile long lastHeardNanos = System.nanoTime();
 
     Entry(PeerClient client, PeerState state) {
       this.client = client;
@@ -82,12 +118,16 @@ public final class PeerHealth implements AutoCloseable {
 
   /**
    * @param interval time between probes of a peer
-   * @param timeout how long a probe may go unanswered before the peer is judged down
+   * @param timeout how long a probe may go unanswered before the peer is judged down (or asked
+   *     for through another peer)
+   * @param pauses this process's pause detector, or {@code null}
    */
-  public PeerHealth(String self, Duration interval, Duration timeout, Listener listener) {
+  public PeerHealth(String self, Duration interval, Duration timeout, PauseDetector pauses, Listener listener) {
+    this.self = self;
     this.interval = interval;
     this.timeout = timeout;
     this.listener = listener;
+    this.pauses = pauses;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "groupcache4j-peer-health " + self);
       t.setDaemon(true);
@@ -108,11 +148,11 @@ public final class PeerHealth implements AutoCloseable {
     });
   }
 
-  /** Peers judged down now. */
-  public Set<String> down() {
+  /** Peers that own no keys now: judged down, or up but not ready. */
+  public Set<String> notOwning() {
     Set<String> d = new HashSet<>();
     peers.forEach((url, e) -> {
-      if (!e.state.isUp()) {
+      if (!e.state.owns()) {
         d.add(url);
       }
     });
@@ -135,6 +175,17 @@ public final class PeerHealth implements AutoCloseable {
     return e == null ? null : e.state;
   }
 
+  /** Whether {@code peer} answered a probe since it was last judged down (a write to it may get through). */
+  public boolean answeringAgain(String peer) {
+    Entry e = peers.get(peer);
+    if (e == null) {
+      return false;
+    }
+    synchronized (e) {
+      return e.answersInARow > 0;
+    }
+  }
+
   /** Every remote peer's state, by URL. */
   public List<PeerState> states() {
     List<PeerState> all = new ArrayList<>();
@@ -143,16 +194,68 @@ public final class PeerHealth implements AutoCloseable {
     return all;
   }
 
+  /**
+   * An answer of {@code peer} said it is of {@code incarnation} in {@code state} ({@code null}:
+   * said nothing, a peer not of ours: ready). Cheap when nothing changed.
+   */
+  public void heard(String peer, long incarnation, OwnershipState state) {
+    Entry e = peers.get(peer);
+    if (e == null) {
+      return;
+    }
+    OwnershipState ownership = state == null ? OwnershipState.READY : state;
+    PeerState s = e.state;
+    long now = System.nanoTime();
+    if (s.incarnation() == incarnation && s.ownership() == ownership) {
+      e.lastHeardNanos = now;
+      return;
+    }
+    PeerState changed;
+    long lastHeard;
+    synchronized (e) {
+      s = e.state;
+      lastHeard = e.lastHeardNanos;
+      e.lastHeardNanos = now;
+      if (s.incarnation() == incarnation && s.ownership() == ownership) {
+        return;
+      }
+      changed = new PeerState(s.peer(), s.status(), s.ownership() != ownership ? Instant.now() : s.since(),
+          s.ownership() != ownership ? "says it is " + ownership.wireName() : s.reason(), incarnation, ownership,
+          s.through(), s.refused());
+      e.state = changed;
+    }
+    if (s.incarnation() != 0 && incarnation != 0 && s.incarnation() != incarnation) {
+      long old = s.incarnation();
+      LOG.log(Level.INFO, () -> "peer " + peer + " restarted (incarnation " + Long.toHexString(old) + " is now "
+          + Long.toHexString(incarnation) + ")");
+      listener.restarted(peer, old, incarnation, lastHeard);
+    }
+    if (s.ownership() != ownership) {
+      PeerState c = changed;
+      LOG.log(Level.INFO, () -> "peer " + peer + " is " + ownership.wireName() + (c.owns() ? ": it owns its keys again"
+          : ": its keys stay with the other peers until it is ready"));
+      listener.changed(changed, e.client);
+    }
+  }
+
+  /** The peer {@code peer} is reached through now, or {@code null} (directly, or not watched). */
+  public String through(String peer) {
+    PeerState s = state(peer);
+    return s == null ? null : s.through();
+  }
+
   /** A fetch from {@code peer} failed in the transport with {@code cause}: down if it could not connect, else probe it now. */
   public void fetchFailed(String peer, Throwable cause) {
     Entry e = peers.get(peer);
     if (e == null || !e.state.isUp()) {
       return;
     }
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException) {
-        unanswered(e, "a fetch could not connect: " + t.getMessage(), refused(t));
-        return;
+    if (e.state.through() == null) {
+      for (Throwable t = cause; t != null; t = t.getCause()) {
+        if (t instanceof ConnectException) {
+          unanswered(e, "a fetch could not connect: " + t.getMessage(), refused(t));
+          return;
+        }
       }
     }
     probe(peer, e);
@@ -167,44 +270,129 @@ public final class PeerHealth implements AutoCloseable {
       return;
     }
     long start = System.nanoTime();
-    CompletableFuture<Void> answer;
-    try {
-      answer = e.client.probe(timeout);
-    } catch (RuntimeException ex) {
-      answer = CompletableFuture.failedFuture(ex);
-    }
-    answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, err) -> {
-      e.probing.set(false);
-      if (peers.get(url) != e) {
-        return; // left the peer list meanwhile
+    ask(e.client, start).whenComplete((v, err) -> {
+      if (ignored(url, e, start)) {
+        return;
       }
-      long ms = (System.nanoTime() - start) / 1_000_000;
+      Throwable t = Failures.unwrap(err);
       if (err == null) {
-        answered(e, ms);
+        answered(e, start, null);
+      } else if (refused(t)) {
+        e.probing.set(false);
+        unanswered(e, why(t), true);
       } else {
-        Throwable t = Failures.unwrap(err);
-        unanswered(e, why(t), refused(t));
+        indirectly(url, e, start, t);
       }
     });
   }
 
-  private void answered(Entry e, long ms) {
+  /** The direct probe of {@code e} timed out or failed: ask it through another peer of ours that is up. */
+  private void indirectly(String url, Entry e, long start, Throwable direct) {
+    Entry relay = relayFor(url, e);
+    PeerClient via = relay == null ? null : e.client.via(relay.client);
+    if (via == null) {
+      e.probing.set(false);
+      unanswered(e, why(direct), false);
+      return;
+    }
+    ask(via, System.nanoTime()).whenComplete((v, err) -> {
+      if (ignored(url, e, start)) {
+        return;
+      }
+      if (err == null) {
+        answered(e, start, relay.client.url());
+      } else {
+        e.probing.set(false);
+        unanswered(e, why(direct) + ", nor through " + relay.client.url(), false);
+      }
+    });
+  }
+
+  /** Whether the outcome of a probe of {@code e} begun at {@code start} is to be ignored; releases the probe then. */
+  private boolean ignored(String url, Entry e, long start) {
+    if (peers.get(url) != e) {
+      e.probing.set(false);
+      return true; // left the peer list meanwhile
+    }
+    if (pauses != null && pauses.overlapsPause(start)) {
+      e.probing.set(false);
+      return true; // this process was paused meanwhile: the peer is not to blame
+    }
+    return false;
+  }
+
+  private CompletableFuture<Void> ask(PeerClient c, long start) {
+    CompletableFuture<Void> answer;
+    try {
+      answer = c.probe(timeout);
+    } catch (RuntimeException ex) {
+      answer = CompletableFuture.failedFuture(ex);
+    }
+    return answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Another peer of ours, up and reached directly, to ask {@code e} through: the one it is reached through now first. */
+  private Entry relayFor(String url, Entry e) {
+    String now = e.state.through();
+    Entry best = now == null ? null : peers.get(now);
+    if (best != null && best.state.isUp() && best.state.through() == null) {
+      return best;
+    }
+    for (Map.Entry<String, Entry> p : peers.entrySet()) {
+      Entry r = p.getValue();
+      if (r != e && !p.getKey().equals(url) && r.state.isUp() && r.state.through() == null && r.state.incarnation() != 0) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private void answered(Entry e, long start, String through) {
     PeerState changed = null;
+    PeerState answered;
+    long firstSinceDown = 0;
+    boolean mayRise = true;
     synchronized (e) {
       e.answersInARow++;
-      if (!e.answeredOnce && e.state.isUp()) {
-        e.state = new PeerState(e.state.peer(), Status.UP, e.state.since(), "answers probes");
-      }
       e.answeredOnce = true;
-      if (!e.state.isUp() && e.answersInARow >= ANSWERS_TO_RISE) {
-        changed = new PeerState(e.state.peer(), Status.UP, Instant.now(), "answers probes again (last in " + ms + " ms; down since "
-            + e.state.since() + ": " + e.state.reason() + ")");
+      if (e.downSinceMillis != 0) {
+        firstSinceDown = e.downSinceMillis;
+        e.downSinceMillis = 0;
+      }
+    }
+    answered = e.state;
+    listener.answered(answered, e.client, firstSinceDown);
+    if (!answered.isUp()) {
+      mayRise = listener.mayRise(answered.peer());
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    synchronized (e) {
+      PeerState s = e.state;
+      if (!s.isUp() && e.answersInARow >= ANSWERS_TO_RISE && mayRise) {
+        changed = new PeerState(s.peer(), Status.UP, Instant.now(), "answers probes again" + (through == null ? ""
+            : " through " + through) + " (last in " + ms + " ms; down since " + s.since() + ": " + s.reason() + ")",
+            s.incarnation(), s.ownership(), through, false);
+      } else if (s.isUp() && !java.util.Objects.equals(s.through(), through)) {
+        changed = new PeerState(s.peer(), Status.UP, s.since(), through == null ? "answers probes directly again"
+            : "answers probes through " + through + " only", s.incarnation(), s.ownership(), through, false);
+      } else if (s.isUp() && s.reason().equals("joined the peer list")) {
+        e.state = new PeerState(s.peer(), Status.UP, s.since(), "answers probes", s.incarnation(), s.ownership(), through,
+            false);
+      }
+      if (changed != null) {
         e.state = changed;
       }
+      e.probing.set(false);
     }
     if (changed != null) {
       PeerState c = changed;
-      LOG.log(Level.INFO, () -> "peer " + c.peer() + " is up again: it owns its keys again (" + c.reason() + ")");
+      if (!answered.isUp()) {
+        LOG.log(Level.INFO, () -> "peer " + c.peer() + " is up again" + (c.owns() ? ": it owns its keys again" : "")
+            + " (" + c.reason() + ")");
+      } else {
+        LOG.log(Level.INFO, () -> "peer " + c.peer() + " " + c.reason() + (c.through() == null ? ""
+            : ": it is reached through that peer while this node cannot reach it directly"));
+      }
       listener.changed(c, e.client);
     }
   }
@@ -215,9 +403,12 @@ public final class PeerHealth implements AutoCloseable {
       e.answersInARow = 0;
       boolean starting = refused && !e.answeredOnce
           && System.nanoTime() - e.joinedNanos < TimeUnit.SECONDS.toNanos(START_GRACE_SECONDS);
-      if (e.state.isUp() && !starting) {
-        changed = new PeerState(e.state.peer(), Status.DOWN, Instant.now(), why);
+      PeerState s = e.state;
+      if (s.isUp() && !starting) {
+        changed = new PeerState(s.peer(), Status.DOWN, Instant.now(), why, s.incarnation(), s.ownership(), null, refused);
         e.state = changed;
+        // A peer never heard from (nodes that start together on a busy machine) held nothing this node knew of.
+        e.downSinceMillis = e.answeredOnce ? System.currentTimeMillis() : 0;
       }
     }
     if (changed != null) {
@@ -225,7 +416,31 @@ public final class PeerHealth implements AutoCloseable {
       LOG.log(Level.WARNING, () -> "peer " + c.peer() + " is down: " + c.reason()
           + "; its keys go to the other peers until it answers again");
       listener.changed(c, e.client);
+      if (!refused && isolated()) {
+        listener.isolated();
+      }
     }
+  }
+
+  /**
+   * Whether every remote peer (one at least) is judged down by timeouts, none refused, each after it
+   * had answered: this node was in touch with the cluster and lost it.
+   */
+  private boolean isolated() {
+    if (peers.isEmpty()) {
+      return false;
+    }
+    for (Entry e : peers.values()) {
+      PeerState s = e.state;
+      boolean answered;
+      synchronized (e) {
+        answered = e.answeredOnce;
+      }
+      if (s.isUp() || s.refused() || !answered) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String why(Throwable t) {
@@ -251,6 +466,15 @@ public final class PeerHealth implements AutoCloseable {
     return false;
   }
 
+  /** Runs {@code task} on the failure detector's thread after {@code delay}. */
+  public void schedule(Runnable task, Duration delay) {
+    try {
+      timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
+    }
+  }
+
   @Override
   public void close() {
     timer.shutdownNow();
@@ -258,6 +482,7 @@ public final class PeerHealth implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PeerHealth[every " + interval.toMillis() + " ms, timeout " + timeout.toMillis() + " ms, " + states() + "]";
+    return "PeerHealth[" + self + ", every " + interval.toMillis() + " ms, timeout " + timeout.toMillis() + " ms, "
+        + states() + "]";
   }
 }

@@ -25,6 +25,9 @@ public interface Store {
   /** Removes {@code key}; returns whether it was present. */
   boolean remove(String key);
 
+  /** Removes every entry (not counted as evictions). */
+  void clear();
+
   /** Changes the capacity in bytes, evicting at once if the store holds more. */
   void setCapacity(long bytes);
 

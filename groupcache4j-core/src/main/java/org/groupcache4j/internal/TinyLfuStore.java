@@ -81,6 +81,12 @@ public final class TinyLfuStore implements Store {
   }
 
   @Override
+  public void clear() {
+    cache.invalidateAll();
+    cache.cleanUp();
+  }
+
+  @Override
   public void setCapacity(long bytes) {
     eviction.setMaximum(Math.max(0, bytes));
     cache.cleanUp();

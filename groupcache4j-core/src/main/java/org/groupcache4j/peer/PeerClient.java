@@ -2,6 +2,7 @@ package org.groupcache4j.peer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.groupcache4j.ByteView;
 
@@ -28,6 +29,12 @@ import org.groupcache4j.ByteView;
  * must never send a write to a peer that would take it for a read (golang/groupcache answers any
  * method as a GET and may load the key): it fails such a write at once instead. The default
  * methods are for transports without writes: every write fails.
+ *
+ * <p>Between nodes of ours only (a client fails them at once for any other peer, as it does
+ * writes): {@link #peek} (a key from the peer's stores alone, after its ownership moved), the
+ * hints a node holds for another ({@link #deliverHints}, {@link #pullHints}, {@link #ackHints}),
+ * and {@link #via}, the same requests carried by a third node when this node cannot reach the peer
+ * directly. The defaults have none of them: each fails, and {@code via} gives {@code null}.
  */
 public interface PeerClient extends AutoCloseable {
   /** The peer's URL, as named in the peer list. */
@@ -82,6 +89,51 @@ public interface PeerClient extends AutoCloseable {
    */
   default CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
     return CompletableFuture.failedFuture(writesUnsupported());
+  }
+
+  /**
+   * Asks the peer for {@code key} of {@code group} from its stores alone (main store, then hot
+   * store), loading nothing: what a key's new owner asks its previous owner before it loads the key.
+   * Completes with the entry (a value or a cached not-found, with its expiry), or empty when the
+   * peer does not hold it or does not own keys now; exceptionally when the peer could not be asked.
+   */
+  default CompletableFuture<Optional<PeerValue>> peek(String group, String key) {
+    return CompletableFuture.failedFuture(oursOnly("peek"));
+  }
+
+  /**
+   * Gives the peer the hints this node holds for it; completes with its acknowledgement once it
+   * applied them.
+   */
+  default CompletableFuture<HintAck> deliverHints(HintDelivery hints) {
+    return CompletableFuture.failedFuture(oursOnly("hints"));
+  }
+
+  /**
+   * Asks the peer for the hints it holds for this node ({@code self}, of {@code incarnation}), which
+   * this node applies and then acknowledges with {@link #ackHints}.
+   */
+  default CompletableFuture<HintDelivery> pullHints(String self, long incarnation) {
+    return CompletableFuture.failedFuture(oursOnly("hints"));
+  }
+
+  /** Tells the peer that this node applied the hints it pulled, so the peer may forget them. */
+  default CompletableFuture<Void> ackHints(HintAck ack) {
+    return CompletableFuture.failedFuture(oursOnly("hints"));
+  }
+
+  /**
+   * A client that sends this client's requests to its peer through {@code relay} (a client of
+   * another peer of ours), which forwards each once to this peer and passes the answer back; for a
+   * peer this node cannot reach directly while the relay can. {@code null} when the transport has
+   * no relays.
+   */
+  default PeerClient via(PeerClient relay) {
+    return null;
+  }
+
+  private UnsupportedOperationException oursOnly(String what) {
+    return new UnsupportedOperationException("the transport's client for " + url() + " does not send " + what);
   }
 
   private UnsupportedOperationException writesUnsupported() {

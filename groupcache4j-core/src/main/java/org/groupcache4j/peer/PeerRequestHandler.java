@@ -1,6 +1,7 @@
 package org.groupcache4j.peer;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.ring.HashRing;
@@ -14,7 +15,10 @@ import org.groupcache4j.ring.RingMode;
  * <p>The handler of a {@link org.groupcache4j.GroupCache} ({@code peerRequestHandler()})
  * implements every method. The defaults are for handlers written as a lambda of {@link #get},
  * e.g. in tests: the writes throw {@link UnsupportedOperationException} (a transport answers them
- * {@code 405}), and there is no ring fingerprint.
+ * {@code 405}), and there is no ring fingerprint, no incarnation (0) and the node is always ready.
+ *
+ * <p>A transport puts the node's {@link #incarnation} and {@link #ownershipState} on every answer
+ * to our peers, and tells the node what a peer's answers say of that peer ({@link #peerSaid}).
  */
 @FunctionalInterface
 public interface PeerRequestHandler {
@@ -75,6 +79,66 @@ public interface PeerRequestHandler {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * This node's incarnation: a random number drawn when it started, never 0, so that peers notice
+   * a restart; 0 for a handler that is not a node of ours.
+   */
+  default long incarnation() {
+    return 0;
+  }
+
+  /**
+   * Whether this node owns keys now; what a transport tells peers in every answer (a probe's
+   * answer included). Cheap, called for every answer.
+   */
+  default OwnershipState ownershipState() {
+    return OwnershipState.READY;
+  }
+
+  /**
+   * An answer of {@code peer} said it is of {@code incarnation} (0: it said none) and in
+   * {@code state} ({@code null}: it said none, as golang/groupcache peers). Called for every answer,
+   * before the request it answered completes: must be quick.
+   */
+  default void peerSaid(String peer, long incarnation, OwnershipState state) {}
+
+  /**
+   * Answers a peer's peek: {@code key} of {@code group} from this node's stores alone, loading
+   * nothing. Empty when the node does not hold it, or does not own keys now.
+   *
+   * @throws org.groupcache4j.UnknownGroupException if there is no such group
+   */
+  default CompletableFuture<Optional<PeerValue>> peek(String group, String key) {
+    throw new UnsupportedOperationException("this node does not answer peeks");
+  }
+
+  /**
+   * Applies the hints a peer held for this node (drops, with the write path's rules) and
+   * acknowledges them. Hints for another incarnation of this node are acknowledged and applied all
+   * the same (drops cost a miss at most).
+   */
+  default HintAck hints(HintDelivery hints) {
+    throw new UnsupportedOperationException("this node does not take hints");
+  }
+
+  /** The hints this node holds for {@code peer} (of {@code incarnation}), which asks for them. */
+  default HintDelivery hintsFor(String peer, long incarnation) {
+    throw new UnsupportedOperationException("this node holds no hints");
+  }
+
+  /** {@code ack.from()} applied the hints it pulled from this node: they are forgotten. */
+  default void hintsAcked(HintAck ack) {
+    throw new UnsupportedOperationException("this node holds no hints");
+  }
+
+  /**
+   * Whether this node forwards requests to {@code peer} for another node that cannot reach it
+   * (a relay): {@code peer} is a member it reaches directly now.
+   */
+  default boolean relaysTo(String peer) {
+    return false;
   }
 
   /**

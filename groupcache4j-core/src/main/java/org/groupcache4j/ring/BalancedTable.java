@@ -1,6 +1,7 @@
 package org.groupcache4j.ring;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.groupcache4j.internal.XxHash64;
@@ -54,6 +55,11 @@ final class BalancedTable extends Placement {
   private final String[] owners; // by sorted member index
   private final int[] givenIndex; // sorted index -> index in the order the ring was given
   private final char[] table; // slot -> sorted member index
+  private final List<String> members; // as given
+  /** The tables without each member (by sorted index), built when first asked; racy but idempotent. */
+  private final BalancedTable[] withoutMember;
+  /** Up to this many members, {@link #successor} is exact. */
+  static final int EXACT_SUCCESSOR_MEMBERS = 16;
 
   /** @param members the peers in the order given (their names are the URLs), without duplicates */
   BalancedTable(List<String> members) {
@@ -75,6 +81,8 @@ final class BalancedTable extends Placement {
       memberHash[j] = XxHash64.hash(owners[j].getBytes(StandardCharsets.UTF_8), 0);
     }
     this.table = build(memberHash);
+    this.members = List.copyOf(members);
+    this.withoutMember = new BalancedTable[n <= EXACT_SUCCESSOR_MEMBERS ? n : 0];
   }
 
   static long splitmix(long z) {
@@ -187,6 +195,39 @@ final class BalancedTable extends Placement {
   @Override
   String owner(byte[] key) {
     return owners[table[(int) (XxHash64.hash(key, 0) >>> (64 - SLOT_BITS))]];
+  }
+
+  /**
+   * Exact for up to {@value #EXACT_SUCCESSOR_MEMBERS} members: the table of the members without the
+   * owner, built the first time a key of that owner asks (a table is {@value #SLOTS} chars, 2 MiB)
+   * and kept with this one. Past that, where tables per member would cost too much memory, the
+   * owner of the next slot that another member owns: a fixed, well-spread other member, which the
+   * owners that take the key over find by asking it.
+   */
+  @Override
+  String successor(byte[] key) {
+    if (owners.length < 2) {
+      return null;
+    }
+    int slot = (int) (XxHash64.hash(key, 0) >>> (64 - SLOT_BITS));
+    int owner = table[slot];
+    if (owners.length <= EXACT_SUCCESSOR_MEMBERS) {
+      BalancedTable without = withoutMember[owner];
+      if (without == null) {
+        List<String> rest = new ArrayList<>(members);
+        rest.remove(owners[owner]);
+        without = new BalancedTable(rest);
+        withoutMember[owner] = without;
+      }
+      return without.owners[without.table[slot]];
+    }
+    for (int step = 1; step < SLOTS; step++) {
+      int other = table[(slot + step) & (SLOTS - 1)];
+      if (other != owner) {
+        return owners[other];
+      }
+    }
+    return null;
   }
 
   @Override

@@ -57,6 +57,16 @@ final class Crc32Points extends Placement {
 
   @Override
   String owner(byte[] key) {
+    return owners[pointOf(key)];
+  }
+
+  @Override
+  String successor(byte[] key) {
+    return nextOtherOwner(owners, pointOf(key));
+  }
+
+  /** The index of the key's point: the first at or after its hash, wrapping. */
+  private int pointOf(byte[] key) {
     long h = hash.hash(key) & 0xFFFF_FFFFL;
     int lo = 0;
     int hi = points.length;
@@ -68,7 +78,7 @@ final class Crc32Points extends Placement {
         hi = mid;
       }
     }
-    return owners[lo == points.length ? 0 : lo];
+    return lo == points.length ? 0 : lo;
   }
 
   @Override

@@ -67,6 +67,16 @@ final class Fnv64Points extends Placement {
 
   @Override
   String owner(byte[] key) {
+    return owners[pointOf(key)];
+  }
+
+  @Override
+  String successor(byte[] key) {
+    return nextOtherOwner(owners, pointOf(key));
+  }
+
+  /** The index of the key's point: the first at or after its hash, wrapping. */
+  private int pointOf(byte[] key) {
     long h = Fnv1.hash64(key);
     int lo = 0;
     int hi = points.length;
@@ -78,7 +88,7 @@ final class Fnv64Points extends Placement {
         hi = mid;
       }
     }
-    return owners[lo == points.length ? 0 : lo];
+    return lo == points.length ? 0 : lo;
   }
 
   @Override

@@ -160,6 +160,18 @@ public final class HashRing {
     return placement == null ? null : placement.owner(key.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The owner of {@code key} on this ring without its owner: the peer that takes the key over when
+   * the owner leaves (where a set value is also kept, so that the key survives its owner's death).
+   * {@code null} when the ring has fewer than two peers. For point rings (every mode but
+   * {@link RingMode#BALANCED}) it is the owner of the next point of another peer, exactly what the
+   * ring without the owner gives (but for two peers whose points hash to the same position, where
+   * the later one owns it); for balanced rings see {@code BalancedTable}.
+   */
+  public String successor(String key) {
+    return placement == null ? null : placement.successor(key.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** The peers, in the order they were added. */
   public List<String> peers() {
     return peers;

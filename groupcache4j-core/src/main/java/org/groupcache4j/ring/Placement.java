@@ -5,6 +5,28 @@ abstract class Placement {
   /** The owner of the key whose UTF-8 bytes are {@code key}; never called on an empty ring. */
   abstract String owner(byte[] key);
 
+  /**
+   * The key's owner on the ring without its owner: the member that takes the key over when the
+   * owner leaves; {@code null} with fewer than two members. Never called on an empty ring.
+   */
+  abstract String successor(byte[] key);
+
+  /**
+   * On a ring of points sorted with their owners, the owner of the first point after
+   * {@code index} that another member owns: removing a member removes its points, so a key of
+   * its goes to the next point of another member.
+   */
+  static String nextOtherOwner(String[] owners, int index) {
+    String owner = owners[index];
+    for (int step = 1; step < owners.length; step++) {
+      String o = owners[(index + step) % owners.length];
+      if (!o.equals(owner)) {
+        return o;
+      }
+    }
+    return null;
+  }
+
   /** Each member's share of the hash space, by member index (the order the ring was given its peers). */
   abstract double[] shares();
 

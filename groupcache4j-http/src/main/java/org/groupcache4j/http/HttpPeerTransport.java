@@ -18,6 +18,7 @@ import org.groupcache4j.http.internal.http1.InFlight;
 import org.groupcache4j.http.internal.http1.IoResources;
 import org.groupcache4j.http.internal.peerserver.PeerEndpoint;
 import org.groupcache4j.http.internal.peerserver.PeerServer;
+import org.groupcache4j.http.internal.protocol.Forwarder;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
 import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.http.internal.security.BearerTokens;
@@ -138,7 +139,8 @@ public final class HttpPeerTransport implements PeerTransport {
     boolean created = io == null;
     IoResources resources = io();
     try {
-      server = PeerServer.start(config, resources, address, selfUrl, handler, inFlight, security, secure, status);
+      server = PeerServer.start(config, resources, address, selfUrl, handler, inFlight, security, secure, status,
+          this::forward);
     } catch (RuntimeException e) {
       if (created) {
         io = null;
@@ -232,7 +234,18 @@ public final class HttpPeerTransport implements PeerTransport {
    * put an {@code IdleStateHandler} before it for that.
    */
   public ChannelHandler newServerHandler(PeerRequestHandler handler) {
-    return PeerEndpoint.mountable(config.basePath(), Objects.requireNonNull(handler, "handler"), inFlight);
+    return PeerEndpoint.mountable(config.basePath(), Objects.requireNonNull(handler, "handler"), inFlight, this::forward);
+  }
+
+  /** A request this node relays: sent once to {@code peer} by this transport's client of it. */
+  private CompletableFuture<Forwarder.Answer> forward(String peer, String method, String tail, String contentType,
+      byte[] body) {
+    for (PeerHttpClient c : clients) {
+      if (c.url().equals(peer)) {
+        return c.forward(method, tail, contentType, body);
+      }
+    }
+    return CompletableFuture.failedFuture(new IllegalStateException("this node has no client of " + peer));
   }
 
   /** The TLS and token settings (for tests). */

@@ -42,7 +42,9 @@ public final class PeerFetchException extends IOException {
     /** An error status that no loader produced: {@code 400}, {@code 404} unknown group, a plain {@code 500}. */
     ERROR_STATUS,
     /** Released on purpose before its answer, e.g. because the peer was judged down; the cause says why. */
-    RELEASED
+    RELEASED,
+    /** The peer asked to carry the request to this peer (a relay) could not reach it. */
+    RELAY_FAILED
   }
 
   private final Reason reason;

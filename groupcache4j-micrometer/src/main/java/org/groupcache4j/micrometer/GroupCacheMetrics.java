@@ -26,6 +26,8 @@ import org.groupcache4j.GroupStats;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.StoreStats;
+import org.groupcache4j.OwnershipStats;
+import org.groupcache4j.peer.OwnershipState;
 import org.groupcache4j.peer.PeerState;
 
 /**
@@ -56,6 +58,17 @@ import org.groupcache4j.peer.PeerState;
  *   peer down ({@link GroupCache#peerState}: it does not answer probes, and its keys go to the
  *   other peers), else 1; each remote peer of the ring. With probes off nothing judges a peer, and
  *   the gauge stays 1: failed fetches are counted by {@code groupcache_peer_errors_total}</td></tr>
+ * <tr><td>{@code groupcache_found_at_previous_owner_total}, {@code _not_found_at_previous_owner_total}</td>
+ *   <td>{@code group}</td><td>misses of a key this node owns after ownership moved, answered by the
+ *   key's previous owner, or loaded since none had it</td></tr>
+ * <tr><td>{@code groupcache_owns_keys}</td><td></td><td>1 while this node owns keys (ready), 0 while
+ *   it catches up or drains ({@link GroupCache#ownershipState})</td></tr>
+ * <tr><td>{@code groupcache_catch_ups_total}, {@code _coarse_drops_total}</td><td></td><td>times this
+ *   node caught up after it knew it was away, and those that ended by dropping everything</td></tr>
+ * <tr><td>{@code groupcache_hints_pending}</td><td>{@code peer}</td><td>drops held for the peer, which
+ *   missed writes, until it takes them</td></tr>
+ * <tr><td>{@code groupcache_hints_held_total}, {@code _hints_delivered_total}, {@code _hint_overflows_total},
+ *   {@code _hints_applied_total}, {@code _relayed_total}</td><td></td><td>see {@link OwnershipStats}</td></tr>
  * </table>
  *
  * <p>The counters and sizes are read from {@link Group#stats()}, and each peer's state from the
@@ -98,6 +111,7 @@ public final class GroupCacheMetrics implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     Bound b = new Bound(registry);
     bound.add(b);
+    b.ownership();
     for (Group g : cache.groups()) {
       b.group(g.name());
     }
@@ -109,6 +123,7 @@ public final class GroupCacheMetrics implements MeterBinder {
     final MeterRegistry registry;
     final Set<String> groups = ConcurrentHashMap.newKeySet();
     final Map<String, Gauge> peerUp = new ConcurrentHashMap<>();
+    final Map<String, Gauge> hintsPending = new ConcurrentHashMap<>();
     final Map<String, Timer> fetchTimers = new ConcurrentHashMap<>();
     final Map<String, Timer> loadTimers = new ConcurrentHashMap<>();
     final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
@@ -147,6 +162,10 @@ public final class GroupCacheMetrics implements MeterBinder {
           GroupStats::staleHits);
       counter("groupcache.expirations", "Gets that found their key expired in the main or hot store (so loaded it again)",
           g, t, GroupStats::expirations);
+      counter("groupcache.found.at.previous.owner", "Misses of a key this node owns, after ownership moved, answered by "
+          + "its previous owner", g, t, GroupStats::foundAtPreviousOwner);
+      counter("groupcache.not.found.at.previous.owner", "Misses of a key this node owns, after ownership moved, that no "
+          + "previous owner had (loaded)", g, t, GroupStats::notFoundAtPreviousOwner);
       Gauge.builder("groupcache.cache.budget", g, x -> x.cacheBytes()).baseUnit("bytes")
           .description("Byte budget of the main and hot store together").tags(t).register(registry);
       for (String cacheName : new String[] {"main", "hot"}) {
@@ -165,7 +184,30 @@ public final class GroupCacheMetrics implements MeterBinder {
       FunctionCounter.builder(name, g, x -> f.applyAsDouble(x.stats())).description(help).tags(t).register(registry);
     }
 
-    /** Keeps one {@code groupcache_peer_up} per remote peer of the ring. */
+    /** The meters of the node's part in ownership changes (catch-ups, hints, relays). */
+    void ownership() {
+      Gauge.builder("groupcache.owns.keys", cache, c -> c.ownershipState() == OwnershipState.READY ? 1 : 0)
+          .description("1 while this node owns keys (ready), 0 while it catches up or drains").tags(extraTags)
+          .strongReference(true).register(registry);
+      nodeCounter("groupcache.catch.ups", "Times this node caught up after it knew it was away", OwnershipStats::catchUps);
+      nodeCounter("groupcache.coarse.drops", "Catch-ups that ended by dropping everything held",
+          OwnershipStats::coarseDrops);
+      nodeCounter("groupcache.hints.held", "Drops held for peers that missed writes", OwnershipStats::hintsHeld);
+      nodeCounter("groupcache.hints.delivered", "Held drops that peers acknowledged", OwnershipStats::hintsDelivered);
+      nodeCounter("groupcache.hint.overflows", "Times a peer's held drops collapsed to a group or to everything",
+          OwnershipStats::hintOverflows);
+      nodeCounter("groupcache.hints.applied", "Drops this node applied from hints peers held for it",
+          OwnershipStats::hintsApplied);
+      nodeCounter("groupcache.relayed", "Requests carried between two peers that cannot reach each other, or sent "
+          + "through another peer", OwnershipStats::relayed);
+    }
+
+    private void nodeCounter(String name, String help, ToDoubleFunction<OwnershipStats> f) {
+      FunctionCounter.builder(name, cache, c -> f.applyAsDouble(c.ownershipStats())).description(help).tags(extraTags)
+          .register(registry);
+    }
+
+    /** Keeps one {@code groupcache_peer_up} and {@code groupcache_hints_pending} per remote peer of the ring. */
     void peers(List<String> peers) {
       Set<String> now = new HashSet<>(peers);
       now.remove(cache.self());
@@ -173,14 +215,20 @@ public final class GroupCacheMetrics implements MeterBinder {
         peerUp.computeIfAbsent(p, x -> Gauge.builder("groupcache.peer.up", cache, c -> peerUp(c, x))
             .description("1 while this node judges the peer up (probes and fetches), else 0").tags(extraTags.and("peer", x))
             .strongReference(true).register(registry));
+        hintsPending.computeIfAbsent(p, x -> Gauge.builder("groupcache.hints.pending", cache,
+                c -> c.ownershipStats().hintsPending().getOrDefault(x, 0))
+            .description("Drops held for the peer, which missed writes, until it takes them").tags(extraTags.and("peer", x))
+            .strongReference(true).register(registry));
       }
-      peerUp.keySet().removeIf(p -> {
-        if (now.contains(p)) {
-          return false;
-        }
-        registry.remove((Meter) peerUp.get(p));
-        return true;
-      });
+      for (Map<String, Gauge> gauges : List.of(peerUp, hintsPending)) {
+        gauges.keySet().removeIf(p -> {
+          if (now.contains(p)) {
+            return false;
+          }
+          registry.remove((Meter) gauges.get(p));
+          return true;
+        });
+      }
     }
 
     Timer fetchTimer(String peer) {

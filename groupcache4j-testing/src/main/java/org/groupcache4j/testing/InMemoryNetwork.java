@@ -4,12 +4,13 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.GroupCacheException;
 import org.groupcache4j.KeyNotFoundException;
@@ -17,6 +18,8 @@ import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.internal.Failures;
+import org.groupcache4j.peer.HintAck;
+import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerTransport;
@@ -27,17 +30,24 @@ import org.groupcache4j.peer.PeerValue;
  * sockets, for tests of applications and of the read path. Each instance gets its own
  * {@link #transport()}; a node can be cut off with {@link #disconnect} to play a dead peer that
  * refuses connections, or frozen with {@link #freeze} to play one that hangs (a stopped process,
- * a host gone dark): reads and probes sent to it get no answer until {@link #thaw}.
+ * a host gone dark): requests sent to it get no answer until {@link #thaw}. {@link #cut} plays a
+ * cut between two hosts (a one-way packet drop kills TCP both ways): requests between the two hang
+ * until {@link #mend}, while both still reach everyone else.
  *
  * <p>Errors cross the "network" as they would over HTTP: an owner's load failure arrives as a
  * remote {@link LoadException} (or not-found / timeout) naming the owner; an unknown group or a
- * disconnected node is a transport failure. Writes (remove, set) are applied by the target
- * node's handler before the client's future completes; a write to a disconnected node fails.
+ * disconnected node is a transport failure. Writes (remove, set) and the requests between our nodes
+ * (peeks, hints) are applied by the target node's handler before the client's future completes; a
+ * write to a disconnected node fails. Every answer tells the asking node the answering node's
+ * incarnation and ownership state ({@link PeerRequestHandler#peerSaid}), as our HTTP transport's
+ * headers do; {@link PeerClient#via} carries requests through a third node, which forwards them
+ * only to a node it {@linkplain PeerRequestHandler#relaysTo relays to}.
  */
 public final class InMemoryNetwork {
   private final Map<String, PeerRequestHandler> nodes = new ConcurrentHashMap<>();
   private final Set<String> down = ConcurrentHashMap.newKeySet();
   private final Map<String, CompletableFuture<Void>> frozen = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Void>> cuts = new ConcurrentHashMap<>();
   private final LongAdder requests = new LongAdder();
   private final LongAdder writes = new LongAdder();
 
@@ -56,7 +66,7 @@ public final class InMemoryNetwork {
 
       @Override
       public PeerClient client(String peerUrl) {
-        return new Client(peerUrl);
+        return new Client(self, peerUrl, null);
       }
 
       @Override
@@ -78,7 +88,7 @@ public final class InMemoryNetwork {
     down.remove(url);
   }
 
-  /** Makes {@code url} hang: reads and probes sent to it wait, unanswered, until {@link #thaw}. */
+  /** Makes {@code url} hang: requests sent to it wait, unanswered, until {@link #thaw}. */
   public void freeze(String url) {
     frozen.putIfAbsent(url, new CompletableFuture<>());
   }
@@ -91,7 +101,24 @@ public final class InMemoryNetwork {
     }
   }
 
-  /** Requests sent between nodes so far (reads and writes). */
+  /** Cuts {@code a} and {@code b} apart: requests from either to the other hang until {@link #mend}. */
+  public void cut(String a, String b) {
+    cuts.putIfAbsent(pair(a, b), new CompletableFuture<>());
+  }
+
+  /** Ends the cut between {@code a} and {@code b}; the requests that waited go through. */
+  public void mend(String a, String b) {
+    CompletableFuture<Void> gate = cuts.remove(pair(a, b));
+    if (gate != null) {
+      gate.complete(null);
+    }
+  }
+
+  private static String pair(String a, String b) {
+    return a.compareTo(b) < 0 ? a + " " + b : b + " " + a;
+  }
+
+  /** Requests sent between nodes so far (reads, writes and the rest). */
   public long requests() {
     return requests.sum();
   }
@@ -101,12 +128,26 @@ public final class InMemoryNetwork {
     return writes.sum();
   }
 
+  /** What stands between {@code from} and {@code to} now: a future that completes when it is gone, or null. */
+  private CompletableFuture<Void> gate(String from, String to) {
+    CompletableFuture<Void> f = frozen.get(to);
+    CompletableFuture<Void> c = from == null ? null : cuts.get(pair(from, to));
+    if (f == null) {
+      return c;
+    }
+    return c == null ? f : CompletableFuture.allOf(f, c);
+  }
+
   private final class Client implements PeerClient {
+    private final String from; // the asking node, or null
     private final String url;
+    private final String relay; // the node that carries the requests, or null: sent directly
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
-    Client(String url) {
+    Client(String from, String url, String relay) {
+      this.from = from;
       this.url = url;
+      this.relay = relay;
     }
 
     @Override
@@ -115,21 +156,76 @@ public final class InMemoryNetwork {
     }
 
     @Override
-    public CompletableFuture<PeerValue> fetch(String group, String key) {
-      CompletableFuture<Void> gate = frozen.get(url);
-      if (gate != null) {
-        return track(gate.thenCompose(x -> fetchNow(group, key)));
+    public PeerClient via(PeerClient relayClient) {
+      return new Client(from, url, relayClient.url());
+    }
+
+    /**
+     * Runs {@code request} against the target's handler once every gate on the way is open: the
+     * relay's (from here to it, then from it to the target) or the target's; tracked so that
+     * {@link #failPending} can end it.
+     */
+    private <T> CompletableFuture<T> send(Function<PeerRequestHandler, CompletableFuture<T>> request) {
+      CompletableFuture<Void> first = relay == null ? gate(from, url) : gate(from, relay);
+      CompletableFuture<T> answer;
+      if (first == null && (relay == null || gate(relay, url) == null)) {
+        answer = now(request);
+      } else {
+        CompletableFuture<Void> open = first == null ? CompletableFuture.completedFuture(null) : first;
+        answer = open.thenCompose(x -> {
+          CompletableFuture<Void> second = relay == null ? null : gate(relay, url);
+          return second == null ? now(request) : second.thenCompose(y -> now(request));
+        });
       }
-      return fetchNow(group, key);
+      return track(answer);
+    }
+
+    private <T> CompletableFuture<T> now(Function<PeerRequestHandler, CompletableFuture<T>> request) {
+      requests.increment();
+      PeerRequestHandler h;
+      try {
+        if (relay != null) {
+          PeerRequestHandler r = reach(relay);
+          if (!r.relaysTo(url)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("peer " + relay + " could not carry the "
+                + "request to " + url + ": it does not reach it"));
+          }
+        }
+        h = reach(url);
+      } catch (ConnectException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      told(h);
+      try {
+        CompletableFuture<T> f = request.apply(h);
+        return f == null ? CompletableFuture.failedFuture(new IllegalStateException("null answer")) : f;
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    /** Tells the asking node what the answering one said of itself. */
+    private void told(PeerRequestHandler answering) {
+      PeerRequestHandler asking = from == null ? null : nodes.get(from);
+      if (asking != null) {
+        long inc = answering.incarnation();
+        asking.peerSaid(url, inc, inc == 0 ? null : answering.ownershipState());
+      }
+    }
+
+    @Override
+    public CompletableFuture<PeerValue> fetch(String group, String key) {
+      return send(h -> h.get(group, key)).handle((v, err) -> {
+        if (err == null) {
+          return v;
+        }
+        throw new CompletionException(asReceived(group, key, Failures.unwrap(err)));
+      });
     }
 
     @Override
     public CompletableFuture<Void> probe(Duration timeout) {
-      CompletableFuture<Void> gate = frozen.get(url);
-      CompletableFuture<Void> answer = gate == null ? CompletableFuture.completedFuture(null) : track(gate.copy());
-      return answer.thenCompose(x -> nodes.get(url) == null || down.contains(url)
-          ? CompletableFuture.failedFuture(new ConnectException("connection refused: no node at " + url))
-          : CompletableFuture.<Void>completedFuture(null));
+      return send(h -> CompletableFuture.completedFuture(null));
     }
 
     @Override
@@ -145,6 +241,9 @@ public final class InMemoryNetwork {
 
     /** {@code f} as a future that {@link #failPending} can end first. */
     private <T> CompletableFuture<T> track(CompletableFuture<T> f) {
+      if (f.isDone()) {
+        return f;
+      }
       CompletableFuture<T> mine = new CompletableFuture<>();
       pending.add(mine);
       f.whenComplete((v, e) -> {
@@ -156,27 +255,6 @@ public final class InMemoryNetwork {
       });
       mine.whenComplete((v, e) -> pending.remove(mine));
       return mine;
-    }
-
-    private CompletableFuture<PeerValue> fetchNow(String group, String key) {
-      PeerRequestHandler h;
-      try {
-        h = reach();
-      } catch (ConnectException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-      CompletableFuture<PeerValue> answer;
-      try {
-        answer = h.get(group, key);
-      } catch (RuntimeException e) {
-        answer = CompletableFuture.failedFuture(e);
-      }
-      return answer.handle((v, err) -> {
-        if (err == null) {
-          return v;
-        }
-        throw new CompletionException(asReceived(group, key, Failures.unwrap(err)));
-      });
     }
 
     @Override
@@ -194,24 +272,46 @@ public final class InMemoryNetwork {
       return write(group, h -> h.set(group, key, value, expireUnixNanos));
     }
 
-    private CompletableFuture<Void> write(String group, Consumer<PeerRequestHandler> op) {
-      try {
-        op.accept(reach());
-        writes.increment();
-        return CompletableFuture.completedFuture(null);
-      } catch (UnknownGroupException e) {
-        return CompletableFuture.failedFuture(new IllegalStateException("peer " + url + " answered 404: no such group: " + group));
-      } catch (Exception e) {
-        return CompletableFuture.failedFuture(e);
-      }
+    private CompletableFuture<Void> write(String group, java.util.function.Consumer<PeerRequestHandler> op) {
+      return send(h -> {
+        try {
+          op.accept(h);
+          writes.increment();
+          return CompletableFuture.<Void>completedFuture(null);
+        } catch (UnknownGroupException e) {
+          return CompletableFuture.failedFuture(new IllegalStateException("peer " + url + " answered 404: no such group: " + group));
+        }
+      });
+    }
+
+    @Override
+    public CompletableFuture<Optional<PeerValue>> peek(String group, String key) {
+      return send(h -> h.peek(group, key));
+    }
+
+    @Override
+    public CompletableFuture<HintAck> deliverHints(HintDelivery hints) {
+      return send(h -> CompletableFuture.completedFuture(h.hints(hints)));
+    }
+
+    @Override
+    public CompletableFuture<HintDelivery> pullHints(String self, long incarnation) {
+      return send(h -> CompletableFuture.completedFuture(h.hintsFor(self, incarnation)));
+    }
+
+    @Override
+    public CompletableFuture<Void> ackHints(HintAck ack) {
+      return send(h -> {
+        h.hintsAcked(ack);
+        return CompletableFuture.<Void>completedFuture(null);
+      });
     }
 
     /** The node's handler, counting the request; refused like a closed port if it is down. */
-    private PeerRequestHandler reach() throws ConnectException {
-      requests.increment();
-      PeerRequestHandler h = nodes.get(url);
-      if (h == null || down.contains(url)) {
-        throw new ConnectException("connection refused: no node at " + url);
+    private PeerRequestHandler reach(String node) throws ConnectException {
+      PeerRequestHandler h = nodes.get(node);
+      if (h == null || down.contains(node)) {
+        throw new ConnectException("connection refused: no node at " + node);
       }
       return h;
     }
@@ -232,8 +332,15 @@ public final class InMemoryNetwork {
       if (e instanceof GroupCacheException) {
         return LoadException.fromOwner(group, key, url, e.getMessage());
       }
+      if (e instanceof ConnectException) {
+        return e;
+      }
       return new IllegalStateException("peer " + url + " failed: " + e, e);
     }
-  }
 
+    @Override
+    public String toString() {
+      return "InMemoryClient[" + url + (relay == null ? "" : " via " + relay) + "]";
+    }
+  }
 }

@@ -249,7 +249,7 @@ public final class Node implements AutoCloseable {
     }
     StatsJson.MembershipView mv = new StatsJson.MembershipView(readiness.snapshot(), cache.peerStates(), peerDiscovery(),
         new StatsJson.RingView(cache.ring().mode().id(), cache.ring().isEmpty() ? null : cache.ring().fingerprint(),
-            cache.ringMismatches(), cache.lastRingMismatchPeer()));
+            cache.ringMismatches(), cache.lastRingMismatchPeer()), cache.ownershipStats());
     return StatsJson.render(cache.self(), config.instance(), cache.peers(), config.replicas(), config.basePath(),
         (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), mv, groups);
   }
@@ -283,6 +283,7 @@ public final class Node implements AutoCloseable {
    */
   public void shutdown(Duration grace) {
     readiness.draining("shutting down");
+    cache.drain(); // peers take this node out of their live rings as they hear it
     if (api != null) {
       api.stopAccepting();
       try {

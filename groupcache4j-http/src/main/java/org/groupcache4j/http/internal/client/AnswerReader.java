@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.http.PeerFetchException;
+import org.groupcache4j.http.internal.protocol.Forwarder;
+import org.groupcache4j.http.internal.protocol.NodeIdentity;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
@@ -34,6 +36,8 @@ final class AnswerReader {
   private int status;
   private String errorKind;
   private String notFoundExpire; // a cached not-found's expiry header, or null
+  private String relayFailed; // why a relay could not carry the request, or null
+  private java.util.List<java.util.Map.Entry<String, String>> rawHeaders; // of a raw answer
   private boolean keepAlive;
   private long contentLength;
   private ByteBuf body; // gathered when the body comes in several pieces
@@ -91,8 +95,22 @@ final class AnswerReader {
     }
     status = r.status().code();
     errorKind = status == 200 ? null : r.headers().get(PeerHeaders.ERROR);
-    f.kind.heard(r.headers().contains(PeerHeaders.NODE));
-    ring.heard(f.peer, r.headers().get(PeerHeaders.RING));
+    relayFailed = f.relayTo == null ? null : r.headers().get(PeerHeaders.RELAY_FAILED);
+    if (relayFailed == null) { // else the answer is the relay's, and says nothing of the peer
+      boolean ours = r.headers().contains(PeerHeaders.NODE);
+      f.kind.heard(ours);
+      NodeIdentity.heard(ring.node(), f.peer, r.headers(), ours);
+      ring.heard(f.peer, r.headers().get(PeerHeaders.RING));
+    }
+    if (f.expect == Fetch.Answer.RAW) {
+      rawHeaders = new java.util.ArrayList<>();
+      for (java.util.Map.Entry<String, String> h : r.headers()) {
+        String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
+        if (name.equals("content-type") || name.startsWith("x-groupcache4j-")) {
+          rawHeaders.add(java.util.Map.entry(name, h.getValue()));
+        }
+      }
+    }
     notFoundExpire = status == 200 ? null : r.headers().get(PeerHeaders.EXPIRE);
     keepAlive = HttpUtil.isKeepAlive(r);
     contentLength = HttpUtil.getContentLength(r, -1L);
@@ -130,6 +148,21 @@ final class AnswerReader {
   }
 
   private Object outcome(ByteBuf content, Fetch f) {
+    if (relayFailed != null) {
+      return f.failure(PeerFetchException.Reason.RELAY_FAILED, "the peer asked to carry it could not: " + relayFailed, null);
+    }
+    switch (f.expect) {
+      case RAW:
+        byte[] raw = new byte[content.readableBytes()];
+        content.getBytes(content.readerIndex(), raw);
+        return new Forwarder.Answer(status, rawHeaders, raw);
+      case PEEK:
+      case HINT_ACK:
+      case HINTS:
+        return oursAnswer(content, f);
+      default:
+        break;
+    }
     if (f.status) {
       return status == 200 ? content.toString(StandardCharsets.UTF_8)
           : f.failure(PeerFetchException.Reason.ERROR_STATUS, "answered HTTP " + status + " to the status request", null);
@@ -153,6 +186,23 @@ final class AnswerReader {
     } catch (IOException e) {
       return f.failure(PeerFetchException.Reason.BAD_ANSWER, "answered 200 with a body that is not a groupcache "
           + "GetResponse (" + content.readableBytes() + " bytes): " + e.getMessage(), e); // whole: the connection is fine
+    }
+  }
+
+  /** The answer to a request between our nodes: its message, or the failure. */
+  private Object oursAnswer(ByteBuf content, Fetch f) {
+    if (status != 200) {
+      return PeerErrors.fromAnswer(status, errorKind, content, f.peer, f.group, f.key);
+    }
+    try {
+      return switch (f.expect) {
+        case PEEK -> java.util.Optional.ofNullable(PeerMessages.decodePeekResponse(content));
+        case HINT_ACK -> PeerMessages.decodeHintAck(content);
+        default -> PeerMessages.decodeHintDelivery(content);
+      };
+    } catch (IOException | IllegalArgumentException e) {
+      return f.failure(PeerFetchException.Reason.BAD_ANSWER, "answered 200 with a body that is not the message asked for ("
+          + content.readableBytes() + " bytes): " + e.getMessage(), e);
     }
   }
 

@@ -329,6 +329,7 @@ final class ConnectionPool {
     }
   }
 
+
   /**
    * Fails every fetch of this pool that is not done yet (waiting, connecting, or waiting for its
    * answer) at once with what {@code failure} gives for it; connections that carried one are
@@ -337,17 +338,25 @@ final class ConnectionPool {
    * @return how many fetches were failed
    */
   int failAll(Function<Fetch, Throwable> failure) {
-    for (Fetch w : waiting) {
-      w.waiting = false;
+    return failAll(f -> true, failure);
+  }
+
+  /** {@link #failAll(Function)} of the fetches {@code which} picks. */
+  int failAll(java.util.function.Predicate<Fetch> which, Function<Fetch, Throwable> failure) {
+    List<Fetch> picked = new ArrayList<>();
+    for (Fetch f : deadlines.all()) {
+      if (which.test(f)) {
+        picked.add(f);
+      }
     }
-    waiting.clear();
-    int n = 0;
-    Fetch f;
-    while ((f = deadlines.oldest()) != null) {
+    for (Fetch f : picked) {
+      if (f.waiting) {
+        waiting.remove(f);
+        f.waiting = false;
+      }
       abandon(f, failure.apply(f));
-      n++;
     }
-    return n;
+    return picked.size();
   }
 
   /** Closes the pool: every fetch not done fails, every connection closes, later fetches fail at once. */

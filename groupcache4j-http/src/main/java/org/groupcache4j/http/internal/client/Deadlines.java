@@ -73,6 +73,15 @@ final class Deadlines {
   }
 
   /** The listed fetch with the earliest deadline, or {@code null}. */
+  /** Every fetch listed, oldest first (a copy). */
+  java.util.List<Fetch> all() {
+    java.util.List<Fetch> list = new java.util.ArrayList<>();
+    for (Fetch f = oldest; f != null; f = f.next) {
+      list.add(f);
+    }
+    return list;
+  }
+
   Fetch oldest() {
     return oldest;
   }

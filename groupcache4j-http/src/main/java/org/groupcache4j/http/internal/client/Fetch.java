@@ -19,11 +19,33 @@ final class Fetch {
   final long timeoutNanos; // from its start to its outcome
   final Write write; // a write's request, or null for a fetch or a probe
   final PeerKind kind; // what the peer's answers say it is, learned from this fetch's answer
+  final Answer expect; // what its answer is read as
+  final String relayTo; // the peer a relay carries it to (then {@link #peer} too), or null: sent to the peer directly
   /**
    * Completes with a {@link org.groupcache4j.peer.PeerValue} (fetch), {@link #WRITTEN} (write),
-   * the document as a {@code String} (status), anything (probe).
+   * the document as a {@code String} (status), anything (probe), or what {@link #expect} says.
    */
   final CompletableFuture<Object> result = new CompletableFuture<>();
+
+  /** What an answer is read as. */
+  enum Answer {
+    /** A {@code GetResponse}: a {@code PeerValue}. */
+    VALUE,
+    /** Any answer: the peer answered. */
+    PROBE,
+    /** The status document, a {@code String}. */
+    STATUS,
+    /** 200: {@link #WRITTEN}. */
+    WRITTEN,
+    /** A {@code PeekResponse}: an {@code Optional<PeerValue>}. */
+    PEEK,
+    /** A {@code HintAck}. */
+    HINT_ACK,
+    /** A {@code HintDelivery}. */
+    HINTS,
+    /** Whatever came, as a {@code Forwarder.Answer} (a relayed request). */
+    RAW
+  }
 
   long deadline; // a System.nanoTime() value
   Fetch prev; // in the deadline list
@@ -38,8 +60,21 @@ final class Fetch {
   /** The outcome of a write the peer applied. */
   static final Object WRITTEN = new Object();
 
-  /** A write: its method, what follows the group in the path (escaped), and its body. */
-  record Write(String method, String pathTail, String contentType, byte[] body) {}
+  /**
+   * A request with a method and body: its method, what follows the group in the path (escaped), or
+   * the whole path after the base path ({@code wholePath}), and its body.
+   */
+  record Write(String method, String pathTail, String contentType, byte[] body, boolean wholePath) {
+    /** A write of a key: {@code pathTail} follows the group in the path. */
+    Write(String method, String pathTail, String contentType, byte[] body) {
+      this(method, pathTail, contentType, body, false);
+    }
+
+    /** A request whose path, after the base path, is {@code path} (no group in it). */
+    static Write underBase(String method, String path, String contentType, byte[] body) {
+      return new Write(method, path, contentType, body, true);
+    }
+  }
 
   /** A fetch (or probe) whose peer kind is learned for nobody (tests). */
   Fetch(String peer, String group, String key, boolean probe, long timeoutNanos) {
@@ -47,16 +82,27 @@ final class Fetch {
   }
 
   Fetch(String peer, String group, String key, boolean probe, long timeoutNanos, Write write, PeerKind kind) {
-    this(peer, group, key, probe, false, timeoutNanos, write, kind);
+    this(peer, group, key, probe, false, timeoutNanos, write, kind, null,
+        probe ? Answer.PROBE : write != null ? Answer.WRITTEN : Answer.VALUE);
   }
 
   /** A request for the peer's status document ({@code GET {basePath}_stats}). */
   static Fetch status(String peer, long timeoutNanos, PeerKind kind) {
-    return new Fetch(peer, "", PeerPaths.STATUS, false, true, timeoutNanos, null, kind);
+    return new Fetch(peer, "", PeerPaths.STATUS, false, true, timeoutNanos, null, kind, null, Answer.STATUS);
+  }
+
+  /**
+   * Any request: {@code write} (a method, path and body; its group {@code null} when the path names
+   * none) or, without one, a GET of {@code group}/{@code key} or of the base path ({@link Answer#PROBE});
+   * {@code relayTo} names the peer a relay carries it to (the one {@code peer} names too).
+   */
+  static Fetch of(String peer, String group, String key, long timeoutNanos, Write write, PeerKind kind, String relayTo,
+      Answer expect) {
+    return new Fetch(peer, group, key, expect == Answer.PROBE, false, timeoutNanos, write, kind, relayTo, expect);
   }
 
   private Fetch(String peer, String group, String key, boolean probe, boolean status, long timeoutNanos, Write write,
-      PeerKind kind) {
+      PeerKind kind, String relayTo, Answer expect) {
     this.peer = peer;
     this.group = group;
     this.key = key;
@@ -65,6 +111,8 @@ final class Fetch {
     this.timeoutNanos = timeoutNanos;
     this.write = write;
     this.kind = kind;
+    this.relayTo = relayTo;
+    this.expect = expect;
   }
 
   boolean isDone() {

@@ -41,10 +41,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     f.reused = uses++ > 0;
     fetch = f;
     bytesSeen = false;
-    channel.writeAndFlush(f.probe ? requests.basePath(channel.alloc())
+    channel.writeAndFlush(f.probe ? requests.basePath(channel.alloc(), f.relayTo)
         : f.status ? requests.status(channel.alloc())
-        : f.write != null ? requests.write(channel.alloc(), f.group, f.write)
-        : requests.get(channel.alloc(), f.group, f.key), channel.voidPromise());
+        : f.write != null ? requests.write(channel.alloc(), f.group, f.write, f.relayTo)
+        : requests.get(channel.alloc(), f.group, f.key, f.relayTo), channel.voidPromise());
   }
 
   /** Lets go of {@code f} (done elsewhere, e.g. past its deadline) and closes: a late answer would confuse the next fetch. */
@@ -52,8 +52,22 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     if (fetch == f) {
       fetch = null;
       f.conn = null;
-      channel.close();
+      closeNow();
     }
+  }
+
+  /**
+   * Closes with a reset (no linger): what the peer has not acknowledged yet is thrown away rather
+   * than sent on once the peer is reachable again, so that a write given up on here never lands
+   * there late (after a newer one).
+   */
+  void closeNow() {
+    try {
+      channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+    } catch (RuntimeException e) {
+      // a channel that cannot linger-reset closes as usual
+    }
+    channel.close();
   }
 
   @Override

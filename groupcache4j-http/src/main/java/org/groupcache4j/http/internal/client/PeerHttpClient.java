@@ -16,6 +16,8 @@ import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.PeerFetchException.Reason;
 import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.http1.IoResources;
+import org.groupcache4j.http.internal.protocol.Forwarder;
+import org.groupcache4j.http.internal.protocol.NodeIdentity;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
@@ -23,6 +25,8 @@ import org.groupcache4j.http.internal.protocol.PeerPaths;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
 import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.http.internal.security.PeerSecurity;
+import org.groupcache4j.peer.HintAck;
+import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
 import org.groupcache4j.ring.RingMode;
@@ -64,11 +68,17 @@ import org.groupcache4j.ring.RingMode;
  * golang or balanced ring only our nodes (their answers carry {@link PeerHeaders#NODE}); in a
  * mailgun or groupcache-go ring every peer, with a mailgun node sent one DELETE per key instead of
  * a {@code _remove-keys} POST. Our writes carry {@link PeerHeaders#NODE} too, so that a node knows a
- * set that another lineage's node sent.
+ * set that another lineage's node sent. The requests between our nodes alone (peeks and hints) go
+ * only to a peer whose answers show it is one of ours. Every answer of ours tells the node the
+ * peer's incarnation and ownership state ({@link NodeIdentity}).
  *
  * <p><b>Balanced ring.</b> A peer whose answers lack {@link PeerHeaders#NODE} is another groupcache
  * server, which cannot place keys on a balanced ring: its probes fail (the node then judges it
  * down and leaves it out of the ring) and no fetch or write is sent to it.
+ *
+ * <p><b>Relays.</b> {@link #via} gives a client that sends this peer's requests over another
+ * peer's connections, naming this peer in {@link PeerHeaders#RELAY_TO}: that peer forwards each
+ * ({@link #forward}) and passes the answer back.
  *
  * <p><b>Outcomes</b> follow {@link PeerClient}'s contract: 200 gives the value and its expiry; a
  * not-found that the owner caches ({@code x-groupcache4j-expire}) gives {@link PeerValue#notFound};
@@ -92,6 +102,7 @@ public final class PeerHttpClient implements PeerClient {
   private final PeerKind kind = new PeerKind();
   private final RingCheck ring; // the node's fingerprint and ring mode
   private volatile boolean closed;
+  private final Sender direct = new Sender(this, this);
 
   /**
    * @param security TLS for {@code https} peers and the token to send ({@link PeerSecurity#NONE}: neither)
@@ -142,55 +153,52 @@ public final class PeerHttpClient implements PeerClient {
 
   /** A fetch with the answer's expiry; a not-found that the owner caches comes as {@link PeerValue#notFound}. */
   @Override
-  @SuppressWarnings("unchecked")
   public CompletableFuture<PeerValue> fetch(String group, String key) {
-    if (kind.state() == PeerKind.OTHER && ring.mode() == RingMode.BALANCED) {
-      return CompletableFuture.failedFuture(new PeerFetchException(Reason.BAD_ANSWER, url, group, key,
-          notOursInABalancedRing(), null));
-    }
-    // A fetch's outcome is a PeerValue or an exception (AnswerReader): no stage to cast it.
-    return (CompletableFuture<PeerValue>) (CompletableFuture<?>) start(
-        new Fetch(url, group, key, false, responseTimeoutNanos, null, kind));
+    return direct.fetch(group, key);
   }
 
   @Override
   public CompletableFuture<Void> remove(String group, String key) {
-    return write(group, key, new Fetch.Write("DELETE", PeerPaths.escape(key), null, new byte[0]));
+    return direct.remove(group, key);
   }
 
   @Override
   public CompletableFuture<Void> removeAll(String group, List<String> keys) {
-    if (!kind.takesRemoveKeys(ring.mode())) { // mailgun/groupcache v2 would take the POST for a GET
-      return PeerClient.super.removeAll(group, keys); // one DELETE per key
-    }
-    return write(group, keys.size() + " keys", new Fetch.Write("POST", PeerPaths.REMOVE_KEYS,
-        PeerHeaders.CONTENT_TYPE_JSON.toString(), PeerMessages.encodeRemoveKeys(group, keys)));
+    return direct.removeAll(group, keys);
   }
 
   @Override
   public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
-    return write(group, key, new Fetch.Write("PUT", PeerPaths.escape(key), PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
-        PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)));
+    return direct.set(group, key, value, expireUnixNanos);
+  }
+
+  @Override
+  public CompletableFuture<java.util.Optional<PeerValue>> peek(String group, String key) {
+    return direct.peek(group, key);
+  }
+
+  @Override
+  public CompletableFuture<HintAck> deliverHints(HintDelivery hints) {
+    return direct.deliverHints(hints);
+  }
+
+  @Override
+  public CompletableFuture<HintDelivery> pullHints(String self, long incarnation) {
+    return direct.pullHints(self, incarnation);
+  }
+
+  @Override
+  public CompletableFuture<Void> ackHints(HintAck ack) {
+    return direct.ackHints(ack);
   }
 
   /**
-   * Sends a write to a peer that takes it ({@link PeerKind}): in a mailgun or groupcache-go ring
-   * every peer; otherwise only one of our nodes, so a peer not heard from yet is probed first, and a
-   * peer whose answers lack {@link PeerHeaders#NODE} (golang/groupcache, which would take any
-   * method for a GET and load the key) is not sent it; the write fails at once, naming the peer.
+   * A client that sends this peer's requests through {@code relay}'s connections (another peer of
+   * ours, which forwards them); {@code null} if {@code relay} is not a client of this transport.
    */
-  private CompletableFuture<Void> write(String group, String what, Fetch.Write w) {
-    RingMode mode = ring.mode();
-    CompletableFuture<Void> known = kind.mustLearnBeforeWrites(mode)
-        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
-    return known.thenCompose(x -> {
-      if (!kind.takesWrites(mode)) {
-        throw new CompletionException(new UnsupportedOperationException("peer " + url + " does not take writes: its "
-            + "answers are not a groupcache4j node's (golang/groupcache answers a " + w.method() + " as a GET and would "
-            + "load the key), so the " + w.method() + " was not sent"));
-      }
-      return start(new Fetch(url, group, what, false, responseTimeoutNanos, w, kind)).thenApply(done -> (Void) null);
-    });
+  @Override
+  public PeerClient via(PeerClient relay) {
+    return relay instanceof PeerHttpClient r && r != this ? new Sender(this, r) : null;
   }
 
   /**
@@ -212,6 +220,10 @@ public final class PeerHttpClient implements PeerClient {
         + "golang/groupcache nodes in, or take this peer out of the peer list";
   }
 
+  private boolean otherInABalancedRing() {
+    return kind.state() == PeerKind.OTHER && ring.mode() == RingMode.BALANCED;
+  }
+
   /**
    * Asks the peer for the base path alone, which a groupcache server (ours or golang/groupcache)
    * answers at once with {@code 400}, touching no group and loading nothing: whether the peer
@@ -219,20 +231,174 @@ public final class PeerHttpClient implements PeerClient {
    * status) within {@code timeout}, else with the {@link PeerFetchException} saying why not
    * (refused, timed out, reset, not HTTP). In a balanced ring, a peer that answers as another
    * groupcache server fails its probes too (with why), so that the node's failure detector leaves
-   * it out of the ring, as every node of ours that sees it does. A probe never waits behind fetches: it takes an idle
-   * pooled connection, or opens one more (closed after the answer) when all are busy.
+   * it out of the ring, as every node of ours that sees it does. A probe never waits behind fetches:
+   * it takes an idle pooled connection, or opens one more (closed after the answer) when all are
+   * busy. The answer of one of our nodes says its incarnation and ownership state.
    */
+  @Override
   public CompletableFuture<Void> probe(Duration timeout) {
-    return start(new Fetch(url, "", "", true, timeout.toNanos(), null, kind)).handle((v, e) -> {
-      Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      if (t instanceof PeerFetchException pfe && pfe.reason() != Reason.ERROR_STATUS) {
-        throw new CompletionException(pfe);
+    return direct.probe(timeout);
+  }
+
+  /**
+   * Sends a request a relay forwards for another peer: {@code method {prefix}{base}{tail}} with
+   * {@code body}; completes with the answer as it came (any status), or fails if the peer gave
+   * none within the response timeout.
+   */
+  public CompletableFuture<Forwarder.Answer> forward(String method, String tail, String contentType, byte[] body) {
+    Fetch f = Fetch.of(url, "", tail, responseTimeoutNanos, Fetch.Write.underBase(method, tail, contentType, body), kind,
+        null, Fetch.Answer.RAW);
+    return start(f).thenApply(Forwarder.Answer.class::cast);
+  }
+
+  /**
+   * This peer's requests, sent over {@code carrier}'s connections: the peer's own client (direct), or
+   * another peer's, which carries them to this one (a relay).
+   */
+  static final class Sender implements PeerClient {
+    private final PeerHttpClient target;
+    private final PeerHttpClient carrier;
+    private final String relayTo; // null: direct
+
+    Sender(PeerHttpClient target, PeerHttpClient carrier) {
+      this.target = target;
+      this.carrier = carrier;
+      this.relayTo = target == carrier ? null : target.url;
+    }
+
+    @Override
+    public String url() {
+      return target.url;
+    }
+
+    private Fetch fetchOf(String group, String key, long timeoutNanos, Fetch.Write w, Fetch.Answer expect) {
+      return Fetch.of(target.url, group, key, timeoutNanos, w, target.kind, relayTo, expect);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<PeerValue> fetch(String group, String key) {
+      if (target.otherInABalancedRing()) {
+        return CompletableFuture.failedFuture(new PeerFetchException(Reason.BAD_ANSWER, target.url, group, key,
+            target.notOursInABalancedRing(), null));
       }
-      if (kind.state() == PeerKind.OTHER && ring.mode() == RingMode.BALANCED) {
-        throw new CompletionException(new IllegalStateException(notOursInABalancedRing())); // judged down for it
+      // A fetch's outcome is a PeerValue or an exception (AnswerReader): no stage to cast it.
+      return (CompletableFuture<PeerValue>) (CompletableFuture<?>) carrier.start(
+          fetchOf(group, key, target.responseTimeoutNanos, null, Fetch.Answer.VALUE));
+    }
+
+    @Override
+    public CompletableFuture<Void> probe(Duration timeout) {
+      return carrier.start(fetchOf("", "", timeout.toNanos(), null, Fetch.Answer.PROBE)).handle((v, e) -> {
+        Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (t instanceof PeerFetchException pfe && pfe.reason() != Reason.ERROR_STATUS) {
+          throw new CompletionException(pfe);
+        }
+        if (target.otherInABalancedRing()) {
+          throw new CompletionException(new IllegalStateException(target.notOursInABalancedRing())); // judged down for it
+        }
+        return null; // a value, a loader's error or an error status: the peer answered
+      });
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String group, String key) {
+      return write(group, key, new Fetch.Write("DELETE", PeerPaths.escape(key), null, new byte[0]));
+    }
+
+    @Override
+    public CompletableFuture<Void> removeAll(String group, List<String> keys) {
+      if (!target.kind.takesRemoveKeys(target.ring.mode())) { // mailgun/groupcache v2 would take the POST for a GET
+        return PeerClient.super.removeAll(group, keys); // one DELETE per key
       }
-      return null; // a value, a loader's error or an error status: the peer answered
-    });
+      return write(group, keys.size() + " keys", new Fetch.Write("POST", PeerPaths.REMOVE_KEYS,
+          PeerHeaders.CONTENT_TYPE_JSON.toString(), PeerMessages.encodeRemoveKeys(group, keys)));
+    }
+
+    @Override
+    public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
+      return write(group, key, new Fetch.Write("PUT", PeerPaths.escape(key), PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+          PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)));
+    }
+
+    private CompletableFuture<Void> write(String group, String what, Fetch.Write w) {
+      return ours(w.method(), () -> fetchOf(group, what, target.responseTimeoutNanos, w, Fetch.Answer.WRITTEN))
+          .thenApply(done -> (Void) null);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<java.util.Optional<PeerValue>> peek(String group, String key) {
+      Fetch.Write w = Fetch.Write.underBase("POST", PeerPaths.PEEK, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+          PeerMessages.encodePeekRequest(group, key));
+      return ours("peek", () -> Fetch.of(target.url, group, key, target.responseTimeoutNanos, w, target.kind, relayTo,
+          Fetch.Answer.PEEK)).thenApply(o -> (java.util.Optional<PeerValue>) o);
+    }
+
+    @Override
+    public CompletableFuture<HintAck> deliverHints(HintDelivery hints) {
+      Fetch.Write w = Fetch.Write.underBase("POST", PeerPaths.HINTS, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+          PeerMessages.encodeHintDelivery(hints));
+      return ours("hints", () -> Fetch.of(target.url, "", PeerPaths.HINTS, target.responseTimeoutNanos, w, target.kind,
+          relayTo, Fetch.Answer.HINT_ACK)).thenApply(HintAck.class::cast);
+    }
+
+    @Override
+    public CompletableFuture<HintDelivery> pullHints(String self, long incarnation) {
+      Fetch.Write w = Fetch.Write.underBase("POST", PeerPaths.HINTS_PULL, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+          PeerMessages.encodeHintPull(self, incarnation));
+      return ours("hints", () -> Fetch.of(target.url, "", PeerPaths.HINTS_PULL, target.responseTimeoutNanos, w,
+          target.kind, relayTo, Fetch.Answer.HINTS)).thenApply(HintDelivery.class::cast);
+    }
+
+    @Override
+    public CompletableFuture<Void> ackHints(HintAck ack) {
+      Fetch.Write w = Fetch.Write.underBase("POST", PeerPaths.HINTS_ACK, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+          PeerMessages.encodeHintAck(ack));
+      return ours("hints", () -> Fetch.of(target.url, "", PeerPaths.HINTS_ACK, target.responseTimeoutNanos, w,
+          target.kind, relayTo, Fetch.Answer.WRITTEN)).thenApply(done -> (Void) null);
+    }
+
+    /**
+     * Sends a request to a peer that takes it: a write to a peer that takes writes ({@link PeerKind}:
+     * in a mailgun or groupcache-go ring every peer, else one of our nodes), a peek or hints to one
+     * of our nodes alone. A peer not heard from yet is probed first where that decides, and a peer
+     * whose answers lack {@link PeerHeaders#NODE} (golang/groupcache, which would take any method
+     * for a GET and load the key) is not sent it; it fails at once, naming the peer.
+     */
+    private CompletableFuture<Object> ours(String what, java.util.function.Supplier<Fetch> request) {
+      boolean write = !what.equals("peek") && !what.equals("hints");
+      RingMode mode = target.ring.mode();
+      boolean learnFirst = write ? target.kind.mustLearnBeforeWrites(mode) : target.kind.state() == PeerKind.UNKNOWN;
+      CompletableFuture<Void> known = learnFirst
+          ? probe(Duration.ofNanos(target.responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
+      return known.handle((x, err) -> x).thenCompose(x -> {
+        if (write ? !target.kind.takesWrites(mode) : target.kind.state() != PeerKind.OURS) {
+          throw new CompletionException(new UnsupportedOperationException("peer " + target.url + " does not take "
+              + (what.equals("peek") || what.equals("hints") ? what : "writes") + ": its answers are not a groupcache4j "
+              + "node's (golang/groupcache answers a " + (what.equals("peek") || what.equals("hints") ? "POST" : what)
+              + " as a GET and would load the key), so the request was not sent"));
+        }
+        return carrier.start(request.get());
+      });
+    }
+
+    @Override
+    public CompletableFuture<Integer> failPending(Throwable cause) {
+      return carrier.failPending(cause, relayTo == null ? f -> true : f -> relayTo.equals(f.relayTo));
+    }
+
+    @Override
+    public void close() {
+      if (relayTo == null) {
+        target.close();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "PeerHttpClient[" + target.url + (relayTo == null ? "" : " via " + carrier.url) + "]";
+    }
   }
 
   /**
@@ -248,7 +414,7 @@ public final class PeerHttpClient implements PeerClient {
     return start(Fetch.status(url, timeout.toNanos(), kind)).thenApply(String.class::cast);
   }
 
-  private CompletableFuture<Object> start(Fetch f) {
+  CompletableFuture<Object> start(Fetch f) {
     if (invalid != null) {
       f.result.completeExceptionally(f.failure(Reason.INVALID_URL, invalid, null));
       return f.result;
@@ -283,6 +449,11 @@ public final class PeerHttpClient implements PeerClient {
    */
   @Override
   public CompletableFuture<Integer> failPending(Throwable cause) {
+    return failPending(cause, f -> true);
+  }
+
+  /** {@link #failPending(Throwable)} of the fetches {@code which} picks (e.g. those it carries to one peer for another). */
+  CompletableFuture<Integer> failPending(Throwable cause, java.util.function.Predicate<Fetch> which) {
     String what = "released before its answer: " + cause.getMessage();
     CompletableFuture<?>[] counts = new CompletableFuture<?>[pools.length];
     for (int i = 0; i < pools.length; i++) {
@@ -290,8 +461,8 @@ public final class PeerHttpClient implements PeerClient {
       CompletableFuture<Integer> count = new CompletableFuture<>();
       counts[i] = count;
       if (p.loop.inEventLoop()) {
-        count.complete(p.failAll(f -> f.failure(Reason.RELEASED, what, cause)));
-      } else if (!run(p, () -> count.complete(p.failAll(f -> f.failure(Reason.RELEASED, what, cause))))) {
+        count.complete(p.failAll(which, f -> f.failure(Reason.RELEASED, what, cause)));
+      } else if (!run(p, () -> count.complete(p.failAll(which, f -> f.failure(Reason.RELEASED, what, cause))))) {
         count.complete(0); // the loops are gone, and their fetches with them
       }
     }

@@ -45,6 +45,11 @@ final class PeerRequests {
 
   /** The request for {@code key} of {@code group}, in a new buffer from {@code alloc}. */
   ByteBuf get(ByteBufAllocator alloc, String group, String key) {
+    return get(alloc, group, key, null);
+  }
+
+  /** The request for {@code key} of {@code group}, carried to {@code relayTo} (null: to this peer itself). */
+  ByteBuf get(ByteBufAllocator alloc, String group, String key, String relayTo) {
     EscapedGroup g = lastGroup;
     if (g == null || !g.name().equals(group)) {
       g = new EscapedGroup(group, PeerPaths.escape(group).getBytes(StandardCharsets.US_ASCII));
@@ -53,11 +58,12 @@ final class PeerRequests {
     String k = PeerPaths.escape(key); // the key itself when nothing needs escaping
     String fp = ring.ours();
     byte[] auth = authorization();
+    byte[] relay = relayLine(relayTo);
     ByteBuf buf = alloc.ioBuffer(head.length + g.escaped().length + 1 + k.length() + host.length + auth.length
-        + (fp == null ? 0 : RING_HEADER.length + fp.length() + 2) + 2);
+        + relay.length + (fp == null ? 0 : RING_HEADER.length + fp.length() + 2) + 2);
     buf.writeBytes(head).writeBytes(g.escaped()).writeByte('/');
     ByteBufUtil.writeAscii(buf, k);
-    buf.writeBytes(host).writeBytes(auth);
+    buf.writeBytes(host).writeBytes(auth).writeBytes(relay);
     if (fp != null) {
       buf.writeBytes(RING_HEADER);
       ByteBufUtil.writeAscii(buf, fp);
@@ -81,31 +87,62 @@ final class PeerRequests {
    * then {@link PeerHeaders#NODE}, {@code content-type} and {@code content-length}, and the body.
    */
   ByteBuf write(ByteBufAllocator alloc, String group, Fetch.Write w) {
-    byte[] line = (w.method() + " " + prefix + PeerPaths.escape(group) + "/" + w.pathTail()).getBytes(StandardCharsets.UTF_8);
+    return write(alloc, group, w, null);
+  }
+
+  /**
+   * {@link #write(ByteBufAllocator, String, Fetch.Write)} carried to {@code relayTo} (null: to this
+   * peer itself).
+   */
+  ByteBuf write(ByteBufAllocator alloc, String group, Fetch.Write w, String relayTo) {
+    String path = w.wholePath() ? prefix + w.pathTail() : prefix + PeerPaths.escape(group) + "/" + w.pathTail();
+    byte[] line = (w.method() + " " + path).getBytes(StandardCharsets.UTF_8);
     byte[] length = (WRITER + (w.contentType() == null ? "" : "content-type: " + w.contentType() + "\r\n")
         + "content-length: " + w.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     byte[] auth = authorization();
-    ByteBuf buf = alloc.ioBuffer(line.length + host.length + auth.length + length.length + w.body().length);
-    return buf.writeBytes(line).writeBytes(host).writeBytes(auth).writeBytes(length).writeBytes(w.body());
+    byte[] relay = relayLine(relayTo);
+    ByteBuf buf = alloc.ioBuffer(line.length + host.length + auth.length + relay.length + length.length + w.body().length);
+    return buf.writeBytes(line).writeBytes(host).writeBytes(auth).writeBytes(relay).writeBytes(length).writeBytes(w.body());
+  }
+
+  private static final byte[] RELAY_HEADER = (PeerHeaders.RELAY_TO + ": ").getBytes(StandardCharsets.US_ASCII);
+
+  /** The relay header line naming {@code relayTo}, or nothing. */
+  private static byte[] relayLine(String relayTo) {
+    if (relayTo == null) {
+      return NO_HEADER;
+    }
+    byte[] url = relayTo.getBytes(StandardCharsets.UTF_8);
+    byte[] line = new byte[RELAY_HEADER.length + url.length + 2];
+    System.arraycopy(RELAY_HEADER, 0, line, 0, RELAY_HEADER.length);
+    System.arraycopy(url, 0, line, RELAY_HEADER.length, url.length);
+    line[line.length - 2] = '\r';
+    line[line.length - 1] = '\n';
+    return line;
   }
 
   /** The request for the base path alone (answered 400 by a groupcache server: no group, no load). */
   ByteBuf basePath(ByteBufAllocator alloc) {
-    return request(alloc, NO_HEADER);
+    return basePath(alloc, null);
+  }
+
+  /** The probe, carried to {@code relayTo} (null: to this peer itself). */
+  ByteBuf basePath(ByteBufAllocator alloc, String relayTo) {
+    return request(alloc, NO_HEADER, relayLine(relayTo));
   }
 
   /** The request for the peer's status document: {@code GET {prefix}_stats}. */
   ByteBuf status(ByteBufAllocator alloc) {
-    return request(alloc, STATUS);
+    return request(alloc, STATUS, NO_HEADER);
   }
 
   private static final byte[] STATUS = PeerPaths.STATUS.getBytes(StandardCharsets.US_ASCII);
 
   /** {@code GET {prefix}{path}} with the headers of every request. */
-  private ByteBuf request(ByteBufAllocator alloc, byte[] path) {
+  private ByteBuf request(ByteBufAllocator alloc, byte[] path, byte[] more) {
     byte[] auth = authorization();
-    return alloc.ioBuffer(head.length + path.length + host.length + auth.length + 2)
-        .writeBytes(head).writeBytes(path).writeBytes(host).writeBytes(auth).writeBytes(CRLF);
+    return alloc.ioBuffer(head.length + path.length + host.length + auth.length + more.length + 2)
+        .writeBytes(head).writeBytes(path).writeBytes(host).writeBytes(auth).writeBytes(more).writeBytes(CRLF);
   }
 
   /** The token's current header line, or nothing. */

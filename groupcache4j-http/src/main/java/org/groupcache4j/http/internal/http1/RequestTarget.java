@@ -65,6 +65,11 @@ public final class RequestTarget {
     return rawPath;
   }
 
+  /** The query without {@code ?}, still encoded; null when there is none (a relayed request carries it on as it came). */
+  public String rawQuery() {
+    return rawQuery;
+  }
+
   /**
    * The raw (still encoded) value of the first query parameter {@code name}: {@code ""} for
    * {@code name} without {@code =}, null when absent.

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.groupcache4j.http.internal.http1.Exchange;
@@ -14,6 +15,8 @@ import org.groupcache4j.http.internal.http1.InFlight;
 import org.groupcache4j.http.internal.http1.Responder;
 import org.groupcache4j.http.internal.http1.Response;
 import org.groupcache4j.http.internal.http1.Routes;
+import org.groupcache4j.http.internal.protocol.Forwarder;
+import org.groupcache4j.http.internal.protocol.NodeIdentity;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
@@ -23,6 +26,8 @@ import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.peer.HintAck;
+import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerValue;
 
@@ -41,8 +46,16 @@ import org.groupcache4j.peer.PeerValue;
  * ({@link PeerMessages}): {@code PUT} with a {@code SetRequest}, {@code DELETE},
  * {@code POST {group}/_remove-keys/}, answered 200, 400 (bad body), 404 (unknown group) or 405 (any
  * other method, or POST elsewhere). Every answer carries {@link PeerHeaders#NODE}, so that our
- * clients know this node takes writes. A {@code PUT} without that header (ours send it) came from
- * a node of another lineage, and goes to {@link PeerRequestHandler#setFromOtherLineage}.
+ * clients know this node takes writes, and the node's incarnation and ownership state
+ * ({@link NodeIdentity}); a node that does not own keys now answers a GET of a key 503. A
+ * {@code PUT} without that header (ours send it) came from a node of another lineage, and goes to
+ * {@link PeerRequestHandler#setFromOtherLineage}.
+ *
+ * <p>Between our nodes only ({@code groupcache.proto}): {@code POST {basePath}_peek} (a key from
+ * the stores alone), {@code _hints} (hints pushed to this node), {@code _hints-pull} (a peer asks
+ * for the hints this node holds for it) and {@code _hints-ack}; and any request with
+ * {@link PeerHeaders#RELAY_TO}, which this node forwards once to that peer, if it reaches it, and
+ * answers with that peer's answer (else 502 with {@link PeerHeaders#RELAY_FAILED}).
  */
 public final class PeerEndpoint {
   private static final RateLimitedLog UNEXPECTED = new RateLimitedLog("org.groupcache4j.http", Duration.ofSeconds(10));
@@ -58,12 +71,35 @@ public final class PeerEndpoint {
   private final String basePath;
   private final PeerRequestHandler handler;
   private final RingCheck ring;
+  private final NodeIdentity identity; // null: the handler is no node of ours
+  private final Response.Header[][] identityHeaders; // by state: incarnation and state headers
+  private final Forwarder forwarder;
   private volatile RingHeader lastRingHeader;
 
-  private PeerEndpoint(String basePath, PeerRequestHandler handler) {
+  private PeerEndpoint(String basePath, PeerRequestHandler handler, Forwarder forwarder) {
     this.basePath = basePath;
     this.handler = handler;
     this.ring = new RingCheck(handler);
+    this.identity = NodeIdentity.of(handler);
+    this.forwarder = forwarder;
+    org.groupcache4j.peer.OwnershipState[] states = org.groupcache4j.peer.OwnershipState.values();
+    this.identityHeaders = new Response.Header[states.length][];
+    if (identity != null) {
+      for (org.groupcache4j.peer.OwnershipState st : states) {
+        identityHeaders[st.ordinal()] = new Response.Header[] {
+            Response.Header.of(PeerHeaders.INCARNATION.toString(), identity.incarnation()),
+            Response.Header.of(PeerHeaders.STATE.toString(), st.wireName())};
+      }
+    }
+  }
+
+  /** {@code r} as an answer of this node: {@link PeerHeaders#NODE}, its incarnation and state, and {@code more}. */
+  private Response.Simple ours(Response.Simple r, Response.Header... more) {
+    Response.Simple a = r.with(NODE);
+    if (identity != null) {
+      a = a.with(identityHeaders[handler.ownershipState().ordinal()]);
+    }
+    return more.length == 0 ? a : a.with(more);
   }
 
   /**
@@ -71,14 +107,19 @@ public final class PeerEndpoint {
    * {@code GET {basePath}}{@value PeerPaths#STATUS} answering {@code status} (a JSON document; 503 while it
    * is null) when {@code status} is not null.
    */
-  public static Routes routes(String basePath, PeerRequestHandler handler, Supplier<String> status) {
-    return routes(basePath, handler, true, status);
+  public static Routes routes(String basePath, PeerRequestHandler handler, Supplier<String> status, Forwarder forwarder) {
+    return routes(basePath, handler, true, status, forwarder);
   }
 
-  private static Routes routes(String basePath, PeerRequestHandler handler, boolean own, Supplier<String> status) {
-    PeerEndpoint peer = new PeerEndpoint(basePath, handler);
+  private static Routes routes(String basePath, PeerRequestHandler handler, boolean own, Supplier<String> status,
+      Forwarder forwarder) {
+    PeerEndpoint peer = new PeerEndpoint(basePath, handler, forwarder);
     Routes.Builder b = Routes.builder().prefix(basePath, r -> r.get(peer::get)
         .put(MAX_WRITE_BODY, peer::put).delete(peer::delete).post(MAX_WRITE_BODY, peer::post));
+    b.exact(basePath + PeerPaths.PEEK, r -> r.post(MAX_WRITE_BODY, peer::peek));
+    b.exact(basePath + PeerPaths.HINTS, r -> r.post(MAX_WRITE_BODY, peer::hints));
+    b.exact(basePath + PeerPaths.HINTS_PULL, r -> r.post(MAX_WRITE_BODY, peer::hintsPull));
+    b.exact(basePath + PeerPaths.HINTS_ACK, r -> r.post(MAX_WRITE_BODY, peer::hintsAck));
     if (status != null) {
       b.exact(basePath + PeerPaths.STATUS, r -> r.get(ex -> {
         String doc = status.get();
@@ -98,8 +139,9 @@ public final class PeerEndpoint {
    * {@code HttpServerCodec} and {@code HttpObjectAggregator}: added to a connection, it puts that
    * connection's own {@link Responder} in its place. Other paths go to the next handler.
    */
-  public static ChannelHandler mountable(String basePath, PeerRequestHandler handler, InFlight inFlight) {
-    Routes routes = routes(basePath, handler, false, null);
+  public static ChannelHandler mountable(String basePath, PeerRequestHandler handler, InFlight inFlight,
+      Forwarder forwarder) {
+    Routes routes = routes(basePath, handler, false, null, forwarder);
     return new Mount(routes, inFlight);
   }
 
@@ -120,6 +162,9 @@ public final class PeerEndpoint {
   }
 
   private void get(Exchange ex) {
+    if (relayed(ex)) {
+      return;
+    }
     GroupKey gk = groupAndKey(ex);
     if (gk != null) {
       String theirs = ex.headers().get(PeerHeaders.RING);
@@ -135,13 +180,172 @@ public final class PeerEndpoint {
     try {
       return PeerPaths.groupAndKey(ex.target().rawPath(), basePath);
     } catch (IllegalArgumentException e) {
-      ex.respond(Response.text(400, e.getMessage()).with(NODE));
+      ex.respond(ours(Response.text(400, e.getMessage()))); // a probe's answer too: it carries the node's state
       return null;
     }
   }
 
+  /**
+   * Whether {@code ex} asks this node to carry it to another peer ({@link PeerHeaders#RELAY_TO}); if
+   * so it is forwarded once, as it came, and that peer's answer passed back, or answered 502.
+   */
+  private boolean relayed(Exchange ex) {
+    String target = ex.headers().get(PeerHeaders.RELAY_TO);
+    if (target == null) {
+      return false;
+    }
+    if (!handler.relaysTo(target)) {
+      ex.respond(relayFailed("this node does not reach " + target + " directly now"));
+      return true;
+    }
+    String raw = ex.target().rawPath();
+    String tail = raw.startsWith(basePath) ? raw.substring(basePath.length()) : "";
+    String query = ex.target().rawQuery();
+    if (query != null) {
+      tail = tail + "?" + query;
+    }
+    byte[] body = new byte[ex.body() == null ? 0 : ex.body().readableBytes()];
+    if (body.length > 0) {
+      ex.body().getBytes(ex.body().readerIndex(), body);
+    }
+    CompletableFuture<Forwarder.Answer> f;
+    try {
+      f = forwarder.forward(target, ex.method().name(), tail, ex.headers().get("content-type"), body);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    ex.respondWhenDone(f, (a, err) -> {
+      if (err != null) {
+        return relayFailed("could not carry the request to " + target + ": " + err.getMessage());
+      }
+      Response.Header type = null;
+      Response.Simple r = null;
+      for (Map.Entry<String, String> h : a.headers()) {
+        if (h.getKey().equalsIgnoreCase("content-type")) {
+          type = Response.Header.of("content-type", h.getValue());
+        }
+      }
+      r = Response.of(a.status(), type == null ? Response.OCTET_STREAM : type, a.body());
+      for (Map.Entry<String, String> h : a.headers()) {
+        if (!h.getKey().equalsIgnoreCase("content-type")) {
+          r = r.with(Response.Header.of(h.getKey(), h.getValue()));
+        }
+      }
+      return r;
+    });
+    return true;
+  }
+
+  /** A relay's answer when it could not carry a request: 502, ours, but without this node's identity (it is not the answer of the peer asked). */
+  private static Response.Simple relayFailed(String why) {
+    return Response.text(502, why).with(NODE, Response.Header.of(PeerHeaders.RELAY_FAILED.toString(),
+        Text.oneLine(why, 300).replaceAll("[^\\x20-\\x7e]", "?")));
+  }
+
+  // ---- between our nodes only: peeks and hints
+
+  /** {@code POST {base}_peek} with a {@code PeekRequest}: the key from the stores alone. */
+  private void peek(Exchange ex) {
+    if (relayed(ex)) {
+      return;
+    }
+    PeerMessages.PeekRequestBody req;
+    try {
+      req = PeerMessages.decodePeekRequest(body(ex));
+    } catch (IllegalArgumentException e) {
+      ex.respond(ours(Response.text(400, "bad request: " + e.getMessage())));
+      return;
+    }
+    CompletableFuture<java.util.Optional<PeerValue>> f;
+    try {
+      f = handler.peek(req.group(), req.key());
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    ex.respondWhenDone(f, (found, err) -> {
+      if (err != null) {
+        return ours(failure(err, req.group(), req.key()));
+      }
+      return ours(Response.of(200, PROTOBUF, PeerMessages.encodePeekResponse(found == null ? null : found.orElse(null))));
+    });
+  }
+
+  /** {@code POST {base}_hints} with a {@code HintDelivery}: applied here, answered with a {@code HintAck}. */
+  private void hints(Exchange ex) {
+    if (relayed(ex)) {
+      return;
+    }
+    HintDelivery d;
+    try {
+      d = PeerMessages.decodeHintDelivery(body(ex));
+    } catch (IllegalArgumentException e) {
+      ex.respond(ours(Response.text(400, "bad request: " + e.getMessage())));
+      return;
+    }
+    Response.Simple r;
+    try {
+      HintAck ack = handler.hints(d);
+      r = Response.of(200, PROTOBUF, PeerMessages.encodeHintAck(ack));
+    } catch (RuntimeException e) {
+      r = failure(e, "", PeerPaths.HINTS);
+    }
+    ex.respond(ours(r));
+  }
+
+  /** {@code POST {base}_hints-pull} with a {@code HintPull}: answered with the {@code HintDelivery} held for the asker. */
+  private void hintsPull(Exchange ex) {
+    if (relayed(ex)) {
+      return;
+    }
+    PeerMessages.HintPullBody pull;
+    try {
+      pull = PeerMessages.decodeHintPull(body(ex));
+    } catch (IllegalArgumentException e) {
+      ex.respond(ours(Response.text(400, "bad request: " + e.getMessage())));
+      return;
+    }
+    Response.Simple r;
+    try {
+      r = Response.of(200, PROTOBUF, PeerMessages.encodeHintDelivery(handler.hintsFor(pull.from(), pull.incarnation())));
+    } catch (RuntimeException e) {
+      r = failure(e, "", PeerPaths.HINTS_PULL);
+    }
+    ex.respond(ours(r));
+  }
+
+  /** {@code POST {base}_hints-ack} with a {@code HintAck}: the pulled hints are forgotten. */
+  private void hintsAck(Exchange ex) {
+    if (relayed(ex)) {
+      return;
+    }
+    Response.Simple r;
+    try {
+      handler.hintsAcked(PeerMessages.decodeHintAck(body(ex)));
+      r = Response.text(200, "ok");
+    } catch (IllegalArgumentException e) {
+      r = Response.text(400, "bad request: " + e.getMessage());
+    } catch (RuntimeException e) {
+      r = failure(e, "", PeerPaths.HINTS_ACK);
+    }
+    ex.respond(ours(r));
+  }
+
+  private static final Response.Header PROTOBUF = Response.Header.of("content-type", PeerHeaders.CONTENT_TYPE_PROTOBUF.toString());
+
+  /** The answer to a request between our nodes that failed with {@code err}: 405 if the handler has no such thing, else as {@link PeerErrors} says. */
+  private static Response.Simple failure(Throwable err, String group, String key) {
+    Throwable t = org.groupcache4j.internal.Failures.unwrap(err);
+    if (t instanceof UnsupportedOperationException) {
+      return Response.text(405, "method not allowed: " + t.getMessage());
+    }
+    return errorAnswer(t, group, key);
+  }
+
   /** {@code PUT {base}{group}/{key}} with a {@code SetRequest}: store the value here, as its owner. */
   private void put(Exchange ex) {
+    if (relayed(ex)) {
+      return;
+    }
     GroupKey gk = groupAndKey(ex);
     if (gk == null) {
       return;
@@ -150,13 +354,13 @@ public final class PeerEndpoint {
     try {
       set = PeerMessages.decodeSetRequest(body(ex));
     } catch (IllegalArgumentException e) {
-      ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+      ex.respond(ours(Response.text(400, "bad request: " + e.getMessage())));
       return;
     }
     if (!set.group().equals(gk.group()) || !set.key().equals(gk.key())) {
-      ex.respond(Response.text(400, "bad request: the SetRequest names group '" + Text.quotable(set.group()) + "', key '"
+      ex.respond(ours(Response.text(400, "bad request: the SetRequest names group '" + Text.quotable(set.group()) + "', key '"
           + Text.quotable(set.key()) + "', the path group '" + Text.quotable(gk.group()) + "', key '"
-          + Text.quotable(gk.key()) + "'").with(NODE));
+          + Text.quotable(gk.key()) + "'")));
       return;
     }
     if (ex.headers().contains(PeerHeaders.NODE)) { // one of ours: it tells the other peers itself
@@ -180,6 +384,9 @@ public final class PeerEndpoint {
 
   /** {@code DELETE {base}{group}/{key}}: drop the key here. */
   private void delete(Exchange ex) {
+    if (relayed(ex)) {
+      return;
+    }
     GroupKey gk = groupAndKey(ex);
     if (gk != null) {
       write(ex, gk, () -> handler.remove(gk.group(), gk.key()));
@@ -188,32 +395,35 @@ public final class PeerEndpoint {
 
   /** {@code POST {base}{group}/_remove-keys/} with {@code {"group":..,"keys":[..]}}: drop the keys here. */
   private void post(Exchange ex) {
+    if (relayed(ex)) {
+      return;
+    }
     GroupKey gk = groupAndKey(ex);
     if (gk == null) {
       return;
     }
     if (!gk.key().equals(PeerPaths.REMOVE_KEYS)) {
-      ex.respond(Response.text(405, "method not allowed: POST is only for " + basePath + "{group}/"
-          + PeerPaths.REMOVE_KEYS).with(NODE));
+      ex.respond(ours(Response.text(405, "method not allowed: POST is only for " + basePath + "{group}/"
+          + PeerPaths.REMOVE_KEYS)));
       return;
     }
     PeerMessages.RemoveKeysBody rk;
     try {
       rk = PeerMessages.decodeRemoveKeys(body(ex));
     } catch (IllegalArgumentException e) {
-      ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+      ex.respond(ours(Response.text(400, "bad request: " + e.getMessage())));
       return;
     }
     if (rk.group() != null && !rk.group().equals(gk.group())) {
-      ex.respond(Response.text(400, "bad request: the body names group '" + Text.quotable(rk.group())
-          + "', the path '" + Text.quotable(gk.group()) + "'").with(NODE));
+      ex.respond(ours(Response.text(400, "bad request: the body names group '" + Text.quotable(rk.group())
+          + "', the path '" + Text.quotable(gk.group()) + "'")));
       return;
     }
     write(ex, gk, () -> handler.removeAll(gk.group(), rk.keys()));
   }
 
   /** Applies a write here (quick: it drops or stores entries) and answers 200, or as {@link PeerErrors} says. */
-  private static void write(Exchange ex, GroupKey gk, Runnable apply) {
+  private void write(Exchange ex, GroupKey gk, Runnable apply) {
     Response.Simple r;
     try {
       apply.run();
@@ -221,7 +431,7 @@ public final class PeerEndpoint {
     } catch (RuntimeException e) {
       r = writeFailure(e, gk);
     }
-    ex.respond(r.with(NODE));
+    ex.respond(ours(r));
   }
 
   /** The answer to a write that failed with {@code e}. */
@@ -244,17 +454,17 @@ public final class PeerEndpoint {
   private Response answer(PeerValue v, Throwable err, String group, String key) {
     String fingerprint = ring.ours();
     if (err == null && v != null && v.found()) {
-      return new ValueResponse(v.value(), v.expireUnixNanos(), fingerprint);
+      return new ValueResponse(v.value(), v.expireUnixNanos(), fingerprint, identity == null ? null : identity.headLines());
     }
     Response.Header ringHeader = fingerprint == null ? null : ringHeader(fingerprint);
     if (err == null && v != null) { // a not-found the owner caches: how long the asker may keep it
       Response.Simple nf = Response.text(500, v.notFoundDetail() != null ? v.notFoundDetail() : "not found");
       Response.Header expire = v.expireUnixNanos() == 0 ? null
           : Response.Header.of(PeerHeaders.EXPIRE.toString(), Long.toString(v.expireUnixNanos()));
-      return nf.with(NOT_FOUND, NODE, expire, ringHeader);
+      return ours(nf, NOT_FOUND, expire, ringHeader);
     }
-    return errorAnswer(err != null ? err : new IllegalStateException("the peer request handler completed with null"),
-        group, key).with(NODE, ringHeader);
+    return ours(errorAnswer(err != null ? err : new IllegalStateException("the peer request handler completed with null"),
+        group, key), ringHeader);
   }
 
   /** The ring header of failed answers, made once per fingerprint (a ring change makes a new one). */

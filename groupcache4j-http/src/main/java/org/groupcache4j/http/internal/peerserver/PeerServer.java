@@ -9,6 +9,7 @@ import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.http1.HttpServer;
 import org.groupcache4j.http.internal.http1.InFlight;
 import org.groupcache4j.http.internal.http1.IoResources;
+import org.groupcache4j.http.internal.protocol.Forwarder;
 import org.groupcache4j.http.internal.security.AuthGuard;
 import org.groupcache4j.http.internal.security.PeerSecurity;
 import org.groupcache4j.peer.PeerRequestHandler;
@@ -32,9 +33,10 @@ public final class PeerServer {
    */
   public static PeerServer start(TransportConfig cfg, IoResources io, InetSocketAddress address,
       String selfUrl, PeerRequestHandler handler, InFlight inFlight, PeerSecurity security, boolean tls,
-      Supplier<String> status) {
+      Supplier<String> status, Forwarder forwarder) {
     HttpServer server = HttpServer.builder()
-        .routes(PeerEndpoint.routes(cfg.basePath(), handler, status).guarded(AuthGuard.of(security.peerAuth(), Set.of())))
+        .routes(PeerEndpoint.routes(cfg.basePath(), handler, status, forwarder)
+            .guarded(AuthGuard.of(security.peerAuth(), Set.of())))
         .pipeline(tls ? ch -> security.addServerTls(ch, "peer port") : ch -> { })
         .eventLoops(io.group(), io.group())
         .inFlight(inFlight)

@@ -19,7 +19,9 @@ import org.groupcache4j.internal.ByteViews;
 
 /**
  * The answer with a value: {@code 200}, {@code content-type: application/x-protobuf},
- * {@link PeerHeaders#NODE}, this node's {@link PeerHeaders#RING} when it has one, and a
+ * {@link PeerHeaders#NODE}, the node's incarnation and state when it is one of ours
+ * ({@link org.groupcache4j.http.internal.protocol.NodeIdentity}, two header lines made once per
+ * state), this node's {@link PeerHeaders#RING} when it has one, and a
  * {@code GetResponse} (its expiry in field 3 when it has one). The peer endpoint's hot path: the
  * head and the message ({@link PeerMessages#writeGetResponse}) go with the value into one direct
  * buffer, so one write and no later copy (a native transport copies heap buffers into direct memory
@@ -36,20 +38,31 @@ final class ValueResponse extends Response {
   private final ByteView value;
   private final long expire;
   private final String ring; // this node's ring fingerprint, or null
+  private final byte[] identity; // the incarnation and state header lines, or null
 
   ValueResponse(ByteView value, long expireUnixNanos, String ring) {
+    this(value, expireUnixNanos, ring, null);
+  }
+
+  /** @param identity the node's incarnation and state header lines, or null (read, never changed) */
+  ValueResponse(ByteView value, long expireUnixNanos, String ring, byte[] identity) {
     super(200);
     this.value = value;
     this.expire = expireUnixNanos;
     this.ring = ring != null && ring.length() <= RING_MAX ? ring : null;
+    this.identity = identity;
   }
 
   @Override
   protected ByteBuf encode(ByteBufAllocator alloc, boolean close, boolean keepAlive10, boolean head) {
     byte[] v = ByteViews.array(value); // read only: written, never changed
     int bodyLen = PeerMessages.getResponseSize(v.length, expire);
-    ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + RING_LINE_MAX + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
+    ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + RING_LINE_MAX + (identity == null ? 0 : identity.length)
+        + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
     buf.writeBytes(OK_HEAD);
+    if (identity != null) {
+      buf.writeBytes(identity);
+    }
     if (ring != null) {
       buf.writeBytes(RING_HEADER);
       ByteBufUtil.writeAscii(buf, ring);
@@ -68,6 +81,15 @@ final class ValueResponse extends Response {
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, PeerHeaders.CONTENT_TYPE_PROTOBUF);
     r.headers().set(PeerHeaders.NODE, PeerHeaders.NODE_WRITES);
+    if (identity != null) {
+      String lines = new String(identity, java.nio.charset.StandardCharsets.US_ASCII);
+      for (String line : lines.split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          r.headers().set(line.substring(0, colon), line.substring(colon + 1).trim());
+        }
+      }
+    }
     if (ring != null) {
       r.headers().set(PeerHeaders.RING, ring);
     }

@@ -11,6 +11,7 @@ import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.peer.NodeNotReadyException;
 
 /**
  * The error contract of the peer protocol, both ways: which answer a server gives for each way a
@@ -28,6 +29,8 @@ import org.groupcache4j.internal.Text;
  *     <td>the owner's {@link LoadException}</td></tr>
  * <tr><td>{@link UnknownGroupException}</td><td>404</td><td>{@link PeerFetchException}: load locally</td></tr>
  * <tr><td>{@link IllegalArgumentException}</td><td>400</td><td>{@link PeerFetchException}</td></tr>
+ * <tr><td>{@link NodeNotReadyException}</td><td>503, with the node's state</td><td>{@link PeerFetchException}:
+ *     the asker learns the state and asks the key's next owner</td></tr>
  * <tr><td>anything else</td><td>500 without the header</td><td>{@link PeerFetchException}</td></tr>
  * </table>
  *
@@ -57,6 +60,8 @@ public final class PeerErrors {
       return loaderError(t.getMessage(), PeerHeaders.LOAD_TIMEOUT);
     } else if (t instanceof GroupCacheException) { // LoadException too: its message names what failed and why
       return loaderError(t.getMessage(), PeerHeaders.LOAD_FAILED);
+    } else if (t instanceof NodeNotReadyException nr) {
+      return new ErrorAnswer(503, "not ready: " + detail(nr.getMessage()), null, null);
     } else if (t instanceof IllegalArgumentException) {
       return new ErrorAnswer(400, "bad request: " + detail(t.getMessage()), null, null);
     }

@@ -13,7 +13,12 @@ import io.netty.util.AsciiString;
  *       golang or balanced ring our client sends writes only to a peer whose answers carry it. Our
  *       client's writes carry it too: a set without it came from a node of another lineage;</li>
  *   <li>{@link #EXPIRE} on a not-found answer that the owner caches: how long the asker may keep it;</li>
- *   <li>{@link #RING} on requests and answers: the sender's ring fingerprint ({@link RingCheck}).</li>
+ *   <li>{@link #RING} on requests and answers: the sender's ring fingerprint ({@link RingCheck});</li>
+ *   <li>{@link #INCARNATION} and {@link #STATE} on every answer: the node's incarnation (16 hex
+ *       digits, drawn at start) and whether it owns keys now ({@code ready}, {@code catching-up},
+ *       {@code draining}); {@link NodeIdentity} reads and writes them;</li>
+ *   <li>{@link #RELAY_TO} on a request a node is asked to forward to another peer, and
+ *       {@link #RELAY_FAILED} on its answer when it could not.</li>
  * </ul>
  */
 public final class PeerHeaders {
@@ -37,6 +42,18 @@ public final class PeerHeaders {
 
   /** The sender's ring fingerprint, on requests and answers. */
   public static final AsciiString RING = AsciiString.cached("x-groupcache4j-ring");
+
+  /** The answering node's incarnation, 16 lower-case hex digits. */
+  public static final AsciiString INCARNATION = AsciiString.cached("x-groupcache4j-incarnation");
+
+  /** The answering node's ownership state: ready, catching-up, draining. */
+  public static final AsciiString STATE = AsciiString.cached("x-groupcache4j-state");
+
+  /** On a request: forward it to this peer URL and pass its answer back. */
+  public static final AsciiString RELAY_TO = AsciiString.cached("x-groupcache4j-relay-to");
+
+  /** On a relay's 502: why it could not forward the request. */
+  public static final AsciiString RELAY_FAILED = AsciiString.cached("x-groupcache4j-relay-failed");
 
   private PeerHeaders() {}
 }

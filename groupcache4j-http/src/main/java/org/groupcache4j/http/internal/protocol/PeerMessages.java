@@ -16,10 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.groupcache4j.ByteView;
+import org.groupcache4j.http.internal.protocol.pb.GroupcachePb;
 import org.groupcache4j.http.internal.protocol.pb.GroupcachePb.GetResponse;
 import org.groupcache4j.http.internal.protocol.pb.GroupcachePb.SetRequest;
 import org.groupcache4j.internal.ByteViews;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.peer.HintAck;
+import org.groupcache4j.peer.HintDelivery;
+import org.groupcache4j.peer.HintOp;
 import org.groupcache4j.peer.PeerValue;
 
 /**
@@ -35,6 +39,8 @@ import org.groupcache4j.peer.PeerValue;
  *       (groupcache-go v3, mailgun/groupcache v2).</li>
  *   <li>{@code {"group":"g","keys":["a","b"]}}, the JSON body of groupcache-go v3's
  *       {@code POST {base}{group}/_remove-keys/}.</li>
+ *   <li>Between our nodes only: {@code PeekRequest} and {@code PeekResponse}, {@code HintDelivery},
+ *       {@code HintPull} and {@code HintAck} (the proto file says when each is sent).</li>
  * </ul>
  *
  * <p><b>GetResponse without copies.</b> A peer endpoint answers every fetch with one, so it is
@@ -217,5 +223,128 @@ public final class PeerMessages {
       keys.add(s);
     }
     return new RemoveKeysBody((String) m.get("group"), keys);
+  }
+
+  // ---- between our nodes only
+
+  /** A {@code PeekRequest} as received. */
+  public record PeekRequestBody(String group, String key) {}
+
+  /** A {@code HintPull} as received. */
+  public record HintPullBody(String from, long incarnation) {}
+
+  public static byte[] encodePeekRequest(String group, String key) {
+    return GroupcachePb.PeekRequest.newBuilder().setGroup(group).setKey(key).build().toByteArray();
+  }
+
+  /** @throws IllegalArgumentException if the body is not a {@code PeekRequest} */
+  public static PeekRequestBody decodePeekRequest(ByteBuf body) {
+    try {
+      GroupcachePb.PeekRequest r = GroupcachePb.PeekRequest.parseFrom(body.nioBuffer());
+      return new PeekRequestBody(r.getGroup(), r.getKey());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("the body is not a PeekRequest: " + e.getMessage());
+    }
+  }
+
+  /** The answer to a peek: the entry found, or not found ({@code entry} null). */
+  public static byte[] encodePeekResponse(PeerValue entry) {
+    GroupcachePb.PeekResponse.Builder b = GroupcachePb.PeekResponse.newBuilder().setFound(entry != null);
+    if (entry != null) {
+      if (entry.found()) {
+        b.setValue(UnsafeByteOperations.unsafeWrap(ByteViews.array(entry.value())));
+      } else {
+        b.setNotFound(true);
+        if (entry.notFoundDetail() != null) {
+          b.setNotFoundDetail(entry.notFoundDetail());
+        }
+      }
+      if (entry.expireUnixNanos() != 0) {
+        b.setExpire(entry.expireUnixNanos());
+      }
+    }
+    return b.build().toByteArray();
+  }
+
+  /**
+   * Reads the answer to a peek: the entry, or {@code null} when the peer does not hold it.
+   *
+   * @throws InvalidProtocolBufferException if the body is not a {@code PeekResponse}
+   */
+  public static PeerValue decodePeekResponse(ByteBuf body) throws InvalidProtocolBufferException {
+    GroupcachePb.PeekResponse r = GroupcachePb.PeekResponse.parseFrom(body.nioBuffer());
+    if (!r.getFound()) {
+      return null;
+    }
+    long expire = Math.max(0, r.getExpire());
+    if (r.getNotFound()) {
+      return PeerValue.notFound(r.hasNotFoundDetail() ? r.getNotFoundDetail() : null, expire);
+    }
+    return PeerValue.of(ByteViews.wrap(r.getValue().toByteArray()), expire);
+  }
+
+  public static byte[] encodeHintDelivery(HintDelivery d) {
+    GroupcachePb.HintDelivery.Builder b = GroupcachePb.HintDelivery.newBuilder().setFrom(d.from())
+        .setFromIncarnation(d.fromIncarnation()).setForIncarnation(d.forIncarnation())
+        .setUnreachableSinceMillis(d.unreachableSinceMillis()).setThrough(d.through());
+    for (HintOp op : d.ops()) {
+      GroupcachePb.HintOp.Builder o = GroupcachePb.HintOp.newBuilder();
+      if (op.group() != null) {
+        o.setGroup(op.group());
+      }
+      if (op.key() != null) {
+        o.setKey(op.key());
+      }
+      b.addOps(o);
+    }
+    return b.build().toByteArray();
+  }
+
+  /** @throws IllegalArgumentException if the body is not a {@code HintDelivery} */
+  public static HintDelivery decodeHintDelivery(ByteBuf body) {
+    GroupcachePb.HintDelivery r;
+    try {
+      r = GroupcachePb.HintDelivery.parseFrom(body.nioBuffer());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("the body is not a HintDelivery: " + e.getMessage());
+    }
+    List<HintOp> ops = new ArrayList<>(r.getOpsCount());
+    for (GroupcachePb.HintOp o : r.getOpsList()) {
+      if (!o.hasGroup() && o.hasKey()) {
+        throw new IllegalArgumentException("a hint names a key without its group");
+      }
+      ops.add(new HintOp(o.hasGroup() ? o.getGroup() : null, o.hasKey() ? o.getKey() : null));
+    }
+    return new HintDelivery(r.getFrom(), r.getFromIncarnation(), r.getForIncarnation(), r.getUnreachableSinceMillis(),
+        ops, r.getThrough());
+  }
+
+  public static byte[] encodeHintPull(String from, long incarnation) {
+    return GroupcachePb.HintPull.newBuilder().setFrom(from).setIncarnation(incarnation).build().toByteArray();
+  }
+
+  /** @throws IllegalArgumentException if the body is not a {@code HintPull} */
+  public static HintPullBody decodeHintPull(ByteBuf body) {
+    try {
+      GroupcachePb.HintPull r = GroupcachePb.HintPull.parseFrom(body.nioBuffer());
+      return new HintPullBody(r.getFrom(), r.getIncarnation());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("the body is not a HintPull: " + e.getMessage());
+    }
+  }
+
+  public static byte[] encodeHintAck(HintAck a) {
+    return GroupcachePb.HintAck.newBuilder().setFrom(a.from()).setIncarnation(a.incarnation()).setThrough(a.through())
+        .build().toByteArray();
+  }
+
+  /** @throws IllegalArgumentException if the body is not a {@code HintAck} */
+  public static HintAck decodeHintAck(ByteBuf body) {
+    try {
+      GroupcachePb.HintAck r = GroupcachePb.HintAck.parseFrom(body.nioBuffer());
+      return new HintAck(r.getFrom(), r.getIncarnation(), r.getThrough());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("the body is not a HintAck: " + e.getMessage());
+    }
   }
 }

@@ -34,6 +34,17 @@ public final class PeerPaths {
    */
   public static final String STATUS = "_stats";
 
+  /**
+   * The paths, under the base path, of the requests between our nodes ({@code POST}, protobuf
+   * bodies, see {@code groupcache.proto}): a peek, a push of hints, a pull of hints, the
+   * acknowledgement of pulled hints. Like {@link #STATUS} they have no {@code /}, so
+   * golang/groupcache answers them 400 and loads nothing.
+   */
+  public static final String PEEK = "_peek";
+  public static final String HINTS = "_hints";
+  public static final String HINTS_PULL = "_hints-pull";
+  public static final String HINTS_ACK = "_hints-ack";
+
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final boolean[] UNRESERVED = new boolean[128];
 

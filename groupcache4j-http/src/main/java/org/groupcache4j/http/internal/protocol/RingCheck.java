@@ -57,6 +57,11 @@ public final class RingCheck {
     return ours != null && !ours.equals(theirs);
   }
 
+  /** The node, or {@code null} (not started yet, or {@link #NONE}). */
+  public PeerRequestHandler node() {
+    return node;
+  }
+
   /** Tells the node that {@code peer} sent {@code theirs}, which {@link #differs}. */
   public void mismatch(String peer, String theirs) {
     PeerRequestHandler n = node;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.groupcache4j.GroupStats;
+import org.groupcache4j.OwnershipStats;
 import org.groupcache4j.StoreStats;
 import org.groupcache4j.server.internal.origin.OriginLoader;
 import org.groupcache4j.discovery.PeerWatcher;
@@ -21,12 +22,16 @@ import org.groupcache4j.server.internal.Readiness;
  * {"self":"http://127.0.0.1:8001","instance":"…","peers":[...],"replicas":50,"basePath":"/_groupcache/",
  *  "uptimeMillis":1234,"maxHeapBytes":268435456,
  *  "readiness":{"state":"ready","since":"2026-11-26T13:00:00Z","reason":"serving"},
- *  "peerStates":{"http://127.0.0.1:8002":{"state":"down","since":"…","reason":"no answer to a probe within 1000 ms"}},
+ *  "peerStates":{"http://127.0.0.1:8002":{"state":"down","since":"…","reason":"no answer to a probe within 1000 ms",
+ *    "ownership":"ready","incarnation":"1f2e3d4c5b6a7980","through":null}},
+ *  "ownership":{"state":"ready","incarnation":"…","catchUps":1,"coarseDrops":0,"hintsApplied":0,"relayed":0,
+ *    "hintsHeld":3,"hintsDelivered":3,"hintOverflows":0,"hintsPending":{}},
  *  "ring":{"fingerprint":"1c2d3e4f","mismatches":0,"lastMismatchPeer":null},
  *  "discovery":{"source":"DNS …","selfListed":true,"lastLookup":"…","lastChange":"…","problem":null},
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
  *    "serverRequests":..,"notFoundHits":..,"staleHits":..,"removes":..,"sets":..,"expirations":..,
+ *    "foundAtPreviousOwner":..,"notFoundAtPreviousOwner":..,"coarseDrops":..,
  *    "origin":{"spec":"demo ...","loads":3,"ok":2,"notFound":1,"timeouts":0,"errors":0,"outOfMemory":0,"millis":12},
  *    "mainStore":{"bytes":..,"items":..,"gets":..,"hits":..,"evictions":..},"hotStore":{...}}}}
  * </pre>
@@ -44,7 +49,7 @@ public final class StatsJson {
    * peers come from ({@code discovery} null with a fixed list).
    */
   public record MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery,
-      RingView ring) {}
+      RingView ring, OwnershipStats ownership) {}
 
   /**
    * This node's ring mode and fingerprint (null without peers), and the requests and answers from
@@ -89,9 +94,27 @@ public final class StatsJson {
       m.put("state", p.status().name().toLowerCase(java.util.Locale.ROOT));
       m.put("since", p.since().toString());
       m.put("reason", p.reason());
+      m.put("ownership", p.ownership().wireName());
+      m.put("incarnation", p.incarnation() == 0 ? null : hex(p.incarnation()));
+      m.put("through", p.through());
       states.put(p.peer(), m);
     }
     doc.put("peerStates", states);
+    OwnershipStats o = v.ownership();
+    if (o != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("state", o.state().wireName());
+      m.put("incarnation", hex(o.incarnation()));
+      m.put("catchUps", o.catchUps());
+      m.put("coarseDrops", o.coarseDrops());
+      m.put("hintsApplied", o.hintsApplied());
+      m.put("relayed", o.relayed());
+      m.put("hintsHeld", o.hintsHeld());
+      m.put("hintsDelivered", o.hintsDelivered());
+      m.put("hintOverflows", o.hintOverflows());
+      m.put("hintsPending", new LinkedHashMap<>(o.hintsPending()));
+      doc.put("ownership", m);
+    }
     if (v.ring() != null) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("mode", v.ring().mode());
@@ -130,6 +153,9 @@ public final class StatsJson {
     m.put("removes", s.removes());
     m.put("sets", s.sets());
     m.put("expirations", s.expirations());
+    m.put("foundAtPreviousOwner", s.foundAtPreviousOwner());
+    m.put("notFoundAtPreviousOwner", s.notFoundAtPreviousOwner());
+    m.put("coarseDrops", s.coarseDrops());
     Map<String, Object> o = new LinkedHashMap<>();
     OriginLoader.Counts c = g.origin();
     o.put("spec", g.originSpec());
@@ -154,6 +180,11 @@ public final class StatsJson {
     m.put("hits", s.hits());
     m.put("evictions", s.evictions());
     return m;
+  }
+
+  private static String hex(long n) {
+    String h = Long.toHexString(n);
+    return "0000000000000000".substring(h.length()) + h;
   }
 
   /** Parses a {@code /stats} document (as the demo and the tests read it). */

@@ -1,0 +1,102 @@
+package org.groupcache4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.groupcache4j.testing.InMemoryNetwork;
+import org.groupcache4j.peer.OwnershipState;
+import org.groupcache4j.ring.HashRing;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writes a node missed are never served again: a frozen owner that missed a set is told by a hint
+ * (a drop) before it owns its keys again, then finds the value at the key's interim owner; every
+ * node serves the set value from then on.
+ */
+class MissedWritesTest {
+  private static final List<String> PEERS = List.of("mem://a", "mem://b", "mem://c");
+  private final InMemoryNetwork network = new InMemoryNetwork();
+  private final List<GroupCache> nodes = new ArrayList<>();
+  private final Map<String, Group> groups = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> loadedBy = new ConcurrentHashMap<>();
+  private final AtomicInteger version = new AtomicInteger();
+
+  private void cluster() {
+    for (String url : PEERS) {
+      GroupCache node = GroupCache.builder().self(url).transport(network.transport())
+          .peerProbeInterval(Duration.ofMillis(50)).peerProbeTimeout(Duration.ofMillis(300)).build();
+      nodes.add(node);
+      groups.put(url, node.groupBuilder("g").cacheBytes(1 << 20).peerTimeout(Duration.ofSeconds(5)).loader(key -> {
+        loadedBy.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(url);
+        return ("src:" + key + ":" + version.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+      }).build());
+    }
+    nodes.forEach(n -> n.setPeers(PEERS));
+  }
+
+  @AfterEach
+  void stop() {
+    PEERS.forEach(network::thaw);
+    nodes.forEach(GroupCache::close);
+  }
+
+  private static String keyOwnedBy(String owner) {
+    HashRing ring = HashRing.of(PEERS);
+    for (int i = 0; ; i++) {
+      if (ring.owner("k" + i).equals(owner)) {
+        return "k" + i;
+      }
+    }
+  }
+
+  private GroupCache node(String url) {
+    return nodes.get(PEERS.indexOf(url));
+  }
+
+  @Test
+  void aSetAFrozenOwnerMissedIsServedEverywhereOnceItIsBack() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    assertThat(groups.get("mem://a").get(key).toString()).startsWith("src:" + key);
+    assertThat(loadedBy.get(key)).containsExactly("mem://c");
+
+    network.freeze("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> !s.isUp()).orElse(false)
+        && node("mem://b").peerState("mem://c").map(s -> !s.isUp()).orElse(false));
+    WriteResult r = groups.get("mem://a").set(key, ByteView.of("V1"));
+    assertThat(r.told()).containsExactly("mem://b");
+    assertThat(r.hinted()).containsOnlyKeys("mem://c");
+    assertThat(node("mem://a").ownershipStats().hintsPending()).containsEntry("mem://c", 1);
+
+    network.thaw("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownerOf(key).equals("mem://c")
+        && node("mem://b").ownerOf(key).equals("mem://c") && node("mem://c").ownerOf(key).equals("mem://c"));
+    assertThat(node("mem://a").ownershipStats().hintsPending()).isEmpty();
+    for (String n : PEERS) {
+      assertThat(groups.get(n).get(key).toString()).as("at %s", n).isEqualTo("V1");
+    }
+    assertThat(loadedBy.get(key)).as("the set value is never loaded over").containsExactly("mem://c");
+    assertThat(groups.get("mem://c").stats().foundAtPreviousOwner()).isEqualTo(1);
+  }
+
+  @Test
+  void aPausedNodeCatchesUpBeforeItOwnsKeysAgain() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    groups.get("mem://c").get(key);
+    assertThat(node("mem://c").ownershipState()).isEqualTo(OwnershipState.READY);
+    long before = node("mem://c").ownershipStats().catchUps();
+    node("mem://c").pauseDetected(Duration.ofSeconds(3));
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://c").ownershipStats().catchUps() == before + 1
+        && node("mem://c").ownershipState() == OwnershipState.READY);
+  }
+}
