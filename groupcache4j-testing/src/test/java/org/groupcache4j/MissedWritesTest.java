@@ -78,14 +78,47 @@ class MissedWritesTest {
     assertThat(node("mem://a").ownershipStats().hintsPending()).containsEntry("mem://c", 1);
 
     network.thaw("mem://c");
-    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownerOf(key).equals("mem://c")
-        && node("mem://b").ownerOf(key).equals("mem://c") && node("mem://c").ownerOf(key).equals("mem://c"));
+    // While the nodes take mem://c back, the told node mem://b never fetches the old value again.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(groups.get("mem://b").get(key).toString()).as("at mem://b while mem://c is taken back").isEqualTo("V1");
+      assertThat(List.of(node("mem://a").ownerOf(key), node("mem://b").ownerOf(key), node("mem://c").ownerOf(key)))
+          .containsOnly("mem://c");
+    });
     assertThat(node("mem://a").ownershipStats().hintsPending()).isEmpty();
     for (String n : PEERS) {
       assertThat(groups.get(n).get(key).toString()).as("at %s", n).isEqualTo("V1");
     }
     assertThat(loadedBy.get(key)).as("the set value is never loaded over").containsExactly("mem://c");
     assertThat(groups.get("mem://c").stats().foundAtPreviousOwner()).isEqualTo(1);
+  }
+
+  @Test
+  void aRemoveAFrozenOwnerMissedNeverBringsTheOldValueBack() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    String v0 = groups.get("mem://b").get(key).toString();
+    assertThat(groups.get("mem://a").get(key).toString()).isEqualTo(v0);
+
+    network.freeze("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> !s.isUp()).orElse(false)
+        && node("mem://b").peerState("mem://c").map(s -> !s.isUp()).orElse(false));
+    WriteResult r = groups.get("mem://a").remove(key);
+    assertThat(r.told()).containsExactly("mem://b");
+    assertThat(r.hinted()).containsOnlyKeys("mem://c");
+
+    network.thaw("mem://c");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(groups.get("mem://b").get(key).toString()).as("at mem://b while mem://c is taken back").isNotEqualTo(v0);
+      assertThat(List.of(node("mem://a").ownerOf(key), node("mem://b").ownerOf(key), node("mem://c").ownerOf(key)))
+          .containsOnly("mem://c");
+    });
+    List<String> values = new ArrayList<>();
+    for (String n : PEERS) {
+      values.add(groups.get(n).get(key).toString());
+    }
+    assertThat(values).as("what every node serves after the remove").doesNotContain(v0).hasSize(3);
+    assertThat(values.get(0)).startsWith("src:" + key);
+    assertThat(values).as("one value, from one load after the remove").containsOnly(values.get(0));
   }
 
   @Test
