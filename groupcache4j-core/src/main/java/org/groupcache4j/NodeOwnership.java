@@ -31,9 +31,10 @@ import org.groupcache4j.peer.PeerState;
  * <h2>Catching up</h2>
  * A node that knows it was away cannot know which writes it missed. It turns
  * {@link OwnershipState#CATCHING_UP} when its
- * {@linkplain org.groupcache4j.internal.PauseDetector pause detector} saw a pause, when a peer tells
- * it that it could not reach it (a hint delivery that says since when), when it judges every peer
- * down by timeouts (it is the one cut off), and when it is back in the peer list after it was out.
+ * {@linkplain org.groupcache4j.internal.PauseDetector pause detector} saw a pause, when it judges
+ * every peer down by timeouts at once (it is the one cut off), and when it is back in the peer list
+ * after it was out. (A peer that says it could not reach this node delivers what this node missed
+ * from it with that notice; that alone is no reason to catch up.)
  * While catching up it serves nothing from its stores and stores nothing (its groups bypass them),
  * answers peers' reads of its keys as not ready (they ask the key's owner on the ring without it),
  * leaves itself out of its own live ring, and answers peeks once it is ready. Its peers keep it out
@@ -157,13 +158,6 @@ final class NodeOwnership {
   /** Every peer is judged down by timeouts: this node is the one cut off. */
   void isolated() {
     enterCatchingUp("it reaches none of its peers", false);
-  }
-
-  /** {@code peer} said it could not reach this node since {@code sinceMillis}. */
-  void toldUnreachable(String peer, long sinceMillis) {
-    if (state == OwnershipState.READY) {
-      enterCatchingUp("peer " + peer + " could not reach it since " + Instant.ofEpochMilli(sinceMillis), false);
-    }
   }
 
   /**
@@ -348,11 +342,18 @@ final class NodeOwnership {
 
   // ---- hints this node takes
 
-  /** Applies a peer's hints for this node. */
+  /**
+   * Applies a peer's hints for this node. A delivery that says the peer could not reach this node
+   * does not make it catch up: what it missed from that peer is in the delivery, and the other
+   * peers reached it (or hold hints of their own); a catch-up would only take it out of the ring
+   * for a while, so that its keys moved twice. A node that was away itself knows it by its own
+   * means: its pause detector, or every peer lost at once.
+   */
   HintAck take(HintDelivery d) {
     apply(d);
     if (d.unreachableSinceMillis() != 0) {
-      toldUnreachable(d.from(), d.unreachableSinceMillis());
+      LOG.log(Level.DEBUG, () -> "peer " + d.from() + " could not reach this node (" + cache.self() + ") since "
+          + Instant.ofEpochMilli(d.unreachableSinceMillis()) + "; " + d.ops().size() + " hints applied");
     }
     return new HintAck(cache.self(), incarnation, d.through());
   }

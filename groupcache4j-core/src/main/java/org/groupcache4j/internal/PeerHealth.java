@@ -233,7 +233,8 @@ public final class PeerHealth implements AutoCloseable {
     if (s.ownership() != ownership) {
       PeerState c = changed;
       LOG.log(Level.INFO, () -> "peer " + peer + " is " + ownership.wireName() + (c.owns() ? ": it owns its keys again"
-          : ": its keys stay with the other peers until it is ready"));
+          : ownership != OwnershipState.READY ? ": its keys stay with the other peers until it is ready"
+          : ": it owns its keys again once this node judges it up again"));
       listener.changed(changed, e.client);
     }
   }
@@ -424,19 +425,23 @@ public final class PeerHealth implements AutoCloseable {
 
   /**
    * Whether every remote peer (one at least) is judged down by timeouts, none refused, each after it
-   * had answered: this node was in touch with the cluster and lost it.
+   * had answered, and each lately (within a few probe timeouts of now): this node was in touch with
+   * the cluster and lost all of it at once. A peer that went down well before the others did went
+   * away by itself (a frozen peer, not yet taken back, and then another one lost): that is not this
+   * node cut off, and a catch-up would only churn the ring and drop what it holds.
    */
   private boolean isolated() {
     if (peers.isEmpty()) {
       return false;
     }
+    Instant lately = Instant.now().minus(timeout.multipliedBy(3)).minus(interval);
     for (Entry e : peers.values()) {
       PeerState s = e.state;
       boolean answered;
       synchronized (e) {
         answered = e.answeredOnce;
       }
-      if (s.isUp() || s.refused() || !answered) {
+      if (s.isUp() || s.refused() || !answered || s.since().isBefore(lately)) {
         return false;
       }
     }

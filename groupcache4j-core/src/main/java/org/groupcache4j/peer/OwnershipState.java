@@ -11,9 +11,8 @@ public enum OwnershipState {
   /** It owns its keys. */
   READY("ready"),
   /**
-   * It knows it was away (it started, it was paused, a peer could not reach it, it could reach
-   * nobody, it rejoined the peer list) and is applying what it missed: it serves nothing from its
-   * own stores until it has.
+   * It knows it was away (it was paused, it lost every peer at once, it rejoined the peer list)
+   * and is applying what it missed: it serves nothing from its own stores until it has.
    */
   CATCHING_UP("catching-up"),
   /** It is leaving on purpose (shutting down, or out of the peer list): its keys go to the others. */

@@ -109,6 +109,7 @@ class HistoryIT {
       Op set = client.set(1, key, "V1");
       assertThat(set.status()).as("the set's answer: %s", set).isEqualTo(200);
       assertThat(set.notTold()).as("not told").containsOnlyKeys(3);
+      assertThat(set.notTold().get(3)).as("node 3 is to be told by a hint (the answer's \"hinted\")").startsWith("hinted: ");
       Thread.sleep(Math.max(0, FROZEN.toMillis() - (recorder.now() - stop) / 1_000_000)); // the rest of the freeze
       long cont = recorder.now();
       c.thaw(3);

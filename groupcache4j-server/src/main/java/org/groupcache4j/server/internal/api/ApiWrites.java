@@ -23,10 +23,10 @@ import org.groupcache4j.node.internal.Values;
  * The client API's writes: {@code DELETE} and {@code PUT} of a key, and the batch remove
  * {@code POST /api/{group}/_remove} with {@code {"keys":[...]}}. Each answers once the key's owner
  * applied the write and every other node was told or timed out: {@code 200} with
- * {@code {"group":..,"keys":[..],"told":[..],"notTold":{peer: reason},"hinted":{peer: reason},
- * "notCovered":{peer: reason}}} ({@link WriteResult}: {@code told} applied it, directly or through
- * another node; {@code hinted} will be told by a hint before it owns keys again; {@code notCovered}
- * cannot be told; {@code notTold} is both, as before there were hints); {@code 502} with the
+ * {@code {"group":..,"keys":[..],"told":[..],"notTold":{peer: reason}}}, and when {@code notTold}
+ * is not empty also {@code "hinted":{peer: reason},"notCovered":{peer: reason}} ({@link WriteResult}:
+ * {@code told} applied it, directly or through another node; {@code hinted} will be told by a hint
+ * before it owns keys again; {@code notCovered} cannot be told; {@code notTold} is both); {@code 502} with the
  * same and an {@code "error"} when an owner could not be told; {@code 400} for bad input.
  */
 final class ApiWrites {
@@ -120,8 +120,10 @@ final class ApiWrites {
     }
     doc.put("told", r == null ? List.of() : r.told());
     doc.put("notTold", r == null ? Map.of() : r.notTold());
-    doc.put("hinted", r == null ? Map.of() : r.hinted());
-    doc.put("notCovered", r == null ? Map.of() : r.notCovered());
+    if (r != null && !r.allTold()) { // the answer of a write that reached every peer stays as it was
+      doc.put("hinted", r.hinted());
+      doc.put("notCovered", r.notCovered());
+    }
     try {
       return Response.of(status, Response.JSON, JSON.std.asBytes(doc));
     } catch (IOException e) {
