@@ -567,6 +567,12 @@ public final class GroupCache implements AutoCloseable {
     return all;
   }
 
+  /** Whether no node owns keys in this node's view (this node is not ready, and every member is out of its live ring). */
+  boolean nobodyOwns() {
+    Membership m = membership;
+    return health != null && !m.ring.peers().isEmpty() && m.live.peers().isEmpty();
+  }
+
   /** The remote members. */
   List<String> remoteMembers() {
     return List.copyOf(membership.clients.keySet());

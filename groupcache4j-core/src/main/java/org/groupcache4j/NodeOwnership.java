@@ -226,8 +226,25 @@ final class NodeOwnership {
     for (String m : members) {
       asked.put(m, pull(m));
     }
+    long start = System.nanoTime();
     CompletableFuture.allOf(asked.values().toArray(new CompletableFuture<?>[0]))
-        .whenComplete((x, err) -> cache.runLater(() -> decide(asked), Duration.ZERO));
+        .whenComplete((x, err) -> cache.runLater(() -> decide(asked, start), Duration.ZERO));
+  }
+
+  /**
+   * The members whose hints were applied but that this node still judges down (it lost them while
+   * away, and takes them back after answers in a row): were it ready now, it would own their keys
+   * too, and load keys whose values they hold.
+   */
+  private List<String> notTakenBack(Map<String, CompletableFuture<Outcome>> asked) {
+    List<String> waiting = new ArrayList<>();
+    asked.forEach((m, f) -> {
+      if (f.getNow(Outcome.FAILED) == Outcome.APPLIED
+          && cache.peerState(m).map(s -> !s.isUp()).orElse(false)) {
+        waiting.add(m);
+      }
+    });
+    return waiting;
   }
 
   private CompletableFuture<Outcome> pull(String member) {
@@ -281,7 +298,7 @@ final class NodeOwnership {
     return Outcome.FAILED;
   }
 
-  private void decide(Map<String, CompletableFuture<Outcome>> asked) {
+  private void decide(Map<String, CompletableFuture<Outcome>> asked, long roundStart) {
     Map<String, Outcome> outcomes = new java.util.TreeMap<>();
     asked.forEach((m, f) -> outcomes.put(m, f.getNow(Outcome.FAILED)));
     List<String> ours = new ArrayList<>();
@@ -308,6 +325,12 @@ final class NodeOwnership {
         rerun = false;
         boolean again = cutOff;
         cache.runLater(this::round, again ? retryAfter : Duration.ZERO);
+        return;
+      }
+      // Ready once the members that answered are taken back here too (bounded: a member that
+      // answers a pull but not probes is left to the failure detector).
+      if (!notTakenBack(asked).isEmpty() && System.nanoTime() - roundStart < roundTimeout.multipliedBy(3).toNanos()) {
+        cache.runLater(() -> decide(asked, roundStart), retryAfter);
         return;
       }
       roundRunning = false;

@@ -74,6 +74,10 @@ final class WriteFanOut {
 
   /** Drops {@code keys} (distinct, checked) at their owners, then here and at every other peer. */
   CompletableFuture<WriteResult> remove(List<String> keys) {
+    CompletableFuture<WriteResult> cut = cutOff(keys, "remove");
+    if (cut != null) {
+      return cut;
+    }
     String self = cache.self();
     Map<String, List<String>> byOwner = new LinkedHashMap<>();
     Set<String> liveOwners = new LinkedHashSet<>();
@@ -127,6 +131,10 @@ final class WriteFanOut {
 
   /** Stores {@code entry} (checked key) at the key's owners, then drops the key here and at every other peer. */
   CompletableFuture<WriteResult> set(String key, Entry entry) {
+    CompletableFuture<WriteResult> cut = cutOff(List.of(key), "set");
+    if (cut != null) {
+      return cut;
+    }
     String self = cache.self();
     Set<String> owners = cache.ownersOf(key);
     String liveOwner = owners.iterator().next();
@@ -189,6 +197,25 @@ final class WriteFanOut {
   void removeHere(String key) {
     flights.remove(key);
     counters.removes.increment();
+  }
+
+  /**
+   * A write fails at once, applied nowhere, when no node owns keys in this node's view: it is
+   * catching up and judges every peer down (it is the one cut off). Else it would answer as if it
+   * were applied while it was kept by nobody (the node stores nothing while it catches up, and a
+   * peer that owns the key would never hear of it before it loads the key again).
+   */
+  private CompletableFuture<WriteResult> cutOff(List<String> keys, String what) {
+    if (!cache.nobodyOwns()) {
+      return null;
+    }
+    String key = keys.size() == 1 ? keys.get(0) : null;
+    String subject = keys.size() == 1 ? GroupCacheException.where(group, keys.get(0), null)
+        : keys.size() + " keys of group '" + group + "'";
+    return CompletableFuture.failedFuture(new WriteException(group, key, cache.self(), what + " of " + subject
+        + " was not applied: this node (" + cache.self() + ") is catching up and reaches none of its peers, so no node "
+        + "owns keys in its view; nothing was changed; retry on another node, or when this one is back in touch",
+        new WriteResult(List.of(), Map.of(), Map.of())));
   }
 
   /** A set applied on this node, as one of the key's owners: asked here, or by a peer. */

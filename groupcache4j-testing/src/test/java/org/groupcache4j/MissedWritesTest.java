@@ -1,6 +1,7 @@
 package org.groupcache4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -119,6 +120,28 @@ class MissedWritesTest {
     assertThat(values).as("what every node serves after the remove").doesNotContain(v0).hasSize(3);
     assertThat(values.get(0)).startsWith("src:" + key);
     assertThat(values).as("one value, from one load after the remove").containsOnly(values.get(0));
+  }
+
+  @Test
+  void aNodeCutOffFromEveryPeerRefusesWritesRatherThanKeepThemNowhere() {
+    cluster();
+    String key = keyOwnedBy("mem://a");
+    String v0 = groups.get("mem://c").get(key).toString();
+    network.cut("mem://c", "mem://a");
+    network.cut("mem://c", "mem://b");
+    try {
+      await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://c").ownershipState() == OwnershipState.CATCHING_UP);
+      assertThatThrownBy(() -> groups.get("mem://c").set(key, ByteView.of("V1"))).isInstanceOf(WriteException.class)
+          .hasMessageContaining("reaches none of its peers").hasMessageContaining("nothing was changed");
+      assertThatThrownBy(() -> groups.get("mem://c").remove(key)).isInstanceOf(WriteException.class);
+    } finally {
+      network.mend("mem://c", "mem://a");
+      network.mend("mem://c", "mem://b");
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://c").ownershipState() == OwnershipState.READY);
+    for (String n : PEERS) {
+      assertThat(groups.get(n).get(key).toString()).as("at %s", n).isEqualTo(v0);
+    }
   }
 
   @Test
