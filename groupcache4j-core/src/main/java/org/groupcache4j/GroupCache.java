@@ -489,6 +489,16 @@ public final class GroupCache implements AutoCloseable {
       return null;
     }
     String owner = m.live.owner(key);
+    if (owner == null && health != null) {
+      // Nobody owns keys in this node's view: it is catching up and judges every peer down (it was
+      // cut off). Its peers may answer again before it takes them back: ask the key's owner on the
+      // member ring, or for a key of its own the node that held it meanwhile (its successor),
+      // rather than load every key from the origin without storing it.
+      owner = m.ring.owner(key);
+      if (self.equals(owner)) {
+        owner = m.ring.successor(key);
+      }
+    }
     return owner == null || owner.equals(self) ? null : m.routes.get(owner);
   }
 
