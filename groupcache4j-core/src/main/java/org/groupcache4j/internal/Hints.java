@@ -174,9 +174,15 @@ public final class Hints {
       long before = q.size();
       if (q.all != null && q.all.seq() <= through) {
         q.all = null;
-        q.bytes = 0;
+        q.bytes -= OP_OVERHEAD_BYTES;
       }
-      q.groups.values().removeIf(op -> op.seq() <= through);
+      for (Iterator<Map.Entry<String, Op>> it = q.groups.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, Op> e = it.next();
+        if (e.getValue().seq() <= through) {
+          q.bytes -= weight(e.getKey(), "");
+          it.remove();
+        }
+      }
       for (Iterator<Map.Entry<GroupKey, Op>> it = q.keys.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<GroupKey, Op> e = it.next();
         if (e.getValue().seq() <= through) {
@@ -204,8 +210,15 @@ public final class Hints {
     synchronized (q) {
       if (q.all != null && q.all.createdNanos() - nanos < 0) {
         q.all = null;
+        q.bytes -= OP_OVERHEAD_BYTES;
       }
-      q.groups.values().removeIf(op -> op.createdNanos() - nanos < 0);
+      for (Iterator<Map.Entry<String, Op>> it = q.groups.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, Op> e = it.next();
+        if (e.getValue().createdNanos() - nanos < 0) {
+          q.bytes -= weight(e.getKey(), "");
+          it.remove();
+        }
+      }
       for (Iterator<Map.Entry<GroupKey, Op>> it = q.keys.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<GroupKey, Op> e = it.next();
         if (e.getValue().createdNanos() - nanos < 0) {
