@@ -47,6 +47,7 @@ class MissedWritesTest {
   @AfterEach
   void stop() {
     PEERS.forEach(network::thaw);
+    PEERS.forEach(network::reconnect);
     nodes.forEach(GroupCache::close);
   }
 
@@ -123,6 +124,23 @@ class MissedWritesTest {
   }
 
   @Test
+  void aSetValueOutlivesItsOwnersDeath() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> s.incarnation() != 0)
+        .orElse(false) && node("mem://b").peerState("mem://c").map(s -> s.incarnation() != 0).orElse(false));
+    groups.get("mem://a").set(key, ByteView.of("V1"));
+    network.disconnect("mem://c"); // dead: refuses connections (a peer that answered before is judged down at once)
+    await().atMost(Duration.ofSeconds(5)).until(() -> !node("mem://a").ownerOf(key).equals("mem://c")
+        && !node("mem://b").ownerOf(key).equals("mem://c"));
+    assertThat(node("mem://a").ownerOf(key)).as("the successor, on both").isEqualTo(node("mem://b").ownerOf(key));
+    for (String n : List.of("mem://a", "mem://b")) {
+      assertThat(groups.get(n).get(key).toString()).as("at %s", n).isEqualTo("V1");
+    }
+    assertThat(loadedBy.get(key)).as("the set value is held by the key's successor too: nothing is loaded").isNull();
+  }
+
+  @Test
   void aNodeCutOffFromEveryPeerRefusesWritesRatherThanKeepThemNowhere() {
     cluster();
     String key = keyOwnedBy("mem://a");
@@ -130,7 +148,8 @@ class MissedWritesTest {
     network.cut("mem://c", "mem://a");
     network.cut("mem://c", "mem://b");
     try {
-      await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://c").ownershipState() == OwnershipState.CATCHING_UP);
+      await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://c").ownershipState() == OwnershipState.CATCHING_UP
+          && node("mem://c").peerStates().stream().noneMatch(org.groupcache4j.peer.PeerState::isUp));
       assertThatThrownBy(() -> groups.get("mem://c").set(key, ByteView.of("V1"))).isInstanceOf(WriteException.class)
           .hasMessageContaining("reaches none of its peers").hasMessageContaining("nothing was changed");
       assertThatThrownBy(() -> groups.get("mem://c").remove(key)).isInstanceOf(WriteException.class);

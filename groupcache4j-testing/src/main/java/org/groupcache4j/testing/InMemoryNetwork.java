@@ -88,7 +88,10 @@ public final class InMemoryNetwork {
     down.remove(url);
   }
 
-  /** Makes {@code url} hang: requests sent to it wait, unanswered, until {@link #thaw}. */
+  /**
+   * Makes {@code url} hang like a stopped process: requests sent to it wait, unanswered, and so do
+   * the requests it sends, until {@link #thaw}.
+   */
   public void freeze(String url) {
     frozen.putIfAbsent(url, new CompletableFuture<>());
   }
@@ -128,14 +131,22 @@ public final class InMemoryNetwork {
     return writes.sum();
   }
 
-  /** What stands between {@code from} and {@code to} now: a future that completes when it is gone, or null. */
+  /**
+   * What stands between {@code from} and {@code to} now (either frozen: a stopped process neither
+   * answers nor sends; or a cut between them): a future that completes when it is gone, or null.
+   */
   private CompletableFuture<Void> gate(String from, String to) {
-    CompletableFuture<Void> f = frozen.get(to);
-    CompletableFuture<Void> c = from == null ? null : cuts.get(pair(from, to));
-    if (f == null) {
-      return c;
+    List<CompletableFuture<Void>> gates = new java.util.ArrayList<>(3);
+    gates.add(frozen.get(to));
+    if (from != null) {
+      gates.add(frozen.get(from));
+      gates.add(cuts.get(pair(from, to)));
     }
-    return c == null ? f : CompletableFuture.allOf(f, c);
+    gates.removeIf(java.util.Objects::isNull);
+    if (gates.isEmpty()) {
+      return null;
+    }
+    return gates.size() == 1 ? gates.get(0) : CompletableFuture.allOf(gates.toArray(new CompletableFuture<?>[0]));
   }
 
   private final class Client implements PeerClient {
