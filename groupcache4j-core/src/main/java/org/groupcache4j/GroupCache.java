@@ -653,11 +653,16 @@ public final class GroupCache implements AutoCloseable {
 
   /**
    * Keeps a drop of {@code keys} of {@code group} for {@code peer}, which was not told; false if
-   * it cannot be kept (no failure detector to deliver it, or the peer left the list).
+   * it cannot be kept (no failure detector to deliver it, the peer left the list, or it is not
+   * known as a node of ours: another lineage's node, which takes writes but no hints).
    */
   boolean holdHint(String peer, String group, List<String> keys) {
     if (health == null || !membership.clients.containsKey(peer)) {
       return false;
+    }
+    PeerState s = health.state(peer);
+    if (s == null || s.incarnation() == 0) {
+      return false; // not heard from as a node of ours (a mailgun or groupcache-go peer): it takes no hints
     }
     hints.add(peer, group, keys);
     return true;
