@@ -141,6 +141,25 @@ class MissedWritesTest {
   }
 
   @Test
+  void aRemoveAfterASetWhileAPeerIsDeadDropsEveryCopyOfTheSetValue() {
+    cluster();
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> s.incarnation() != 0)
+        .orElse(false) && node("mem://b").peerState("mem://c").map(s -> s.incarnation() != 0).orElse(false));
+    network.disconnect("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> !s.isUp()).orElse(false)
+        && node("mem://b").peerState("mem://c").map(s -> !s.isUp()).orElse(false));
+    for (int i = 0; i < 30; i++) {
+      String key = "r" + i;
+      groups.get("mem://a").get(key);
+      groups.get("mem://a").set(key, ByteView.of("V" + i));
+      groups.get("mem://b").remove(key);
+      for (String n : List.of("mem://a", "mem://b")) {
+        assertThat(groups.get(n).get(key).toString()).as("%s at %s after the remove", key, n).isNotEqualTo("V" + i);
+      }
+    }
+  }
+
+  @Test
   void aNodeCutOffFromEveryPeerRefusesWritesRatherThanKeepThemNowhere() {
     cluster();
     String key = keyOwnedBy("mem://a");
