@@ -164,10 +164,12 @@ class MissedWritesTest {
     cluster();
     String key = keyOwnedBy("mem://a");
     String v0 = groups.get("mem://c").get(key).toString();
+    await().atMost(Duration.ofSeconds(10)).until(() -> node("mem://c").peerStates().size() == 2
+        && node("mem://c").peerStates().stream().allMatch(st -> st.isUp() && st.incarnation() != 0));
     network.cut("mem://c", "mem://a");
     network.cut("mem://c", "mem://b");
     try {
-      await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://c").ownershipState() == OwnershipState.CATCHING_UP
+      await().atMost(Duration.ofSeconds(10)).until(() -> node("mem://c").ownershipState() == OwnershipState.CATCHING_UP
           && node("mem://c").peerStates().stream().noneMatch(org.groupcache4j.peer.PeerState::isUp));
       assertThatThrownBy(() -> groups.get("mem://c").set(key, ByteView.of("V1"))).isInstanceOf(WriteException.class)
           .hasMessageContaining("reaches none of its peers").hasMessageContaining("nothing was changed");
