@@ -117,8 +117,10 @@ public final class TestCluster implements AutoCloseable {
     if (impl == Impl.GOLANG) {
       return List.of(p.goNode().toString(), "-addr", self, "-peers", all, "-api", api, "-valueSize", "100");
     }
+    // These runs measure nodes under faults, not their start: no warm-up.
     return List.of(p.launcher().toString(), "serve", "--self", self, "--peers", all, "--api", api,
-        "--origin", "synthetic:100", "--no-hot-store", "--cache-bytes", "64MiB", "--log-level", "WARN");
+        "--origin", "synthetic:100", "--no-hot-store", "--cache-bytes", "64MiB", "--log-level", "WARN",
+        "--warm-up", "0");
   }
 
   private void awaitUp() throws IOException, InterruptedException {

@@ -12,6 +12,7 @@ import org.groupcache4j.server.internal.origin.OriginLoader;
 import org.groupcache4j.discovery.PeerWatcher;
 import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.server.internal.Readiness;
+import org.groupcache4j.server.internal.Warmup;
 
 /**
  * The {@code /stats} document, written and read with jackson-jr. Each number appears once;
@@ -40,11 +41,17 @@ public final class StatsJson {
   public record GroupView(String name, long cacheBytes, GroupStats stats, String originSpec, OriginLoader.Counts origin) {}
 
   /**
-   * The node's membership as it sees it: ready or not, each remote peer's health, and where the
-   * peers come from ({@code discovery} null with a fixed list).
+   * The node's membership as it sees it: ready or not (and the warm-up before it listened, or
+   * null), each remote peer's health, and where the peers come from ({@code discovery} null with
+   * a fixed list).
    */
   public record MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery,
-      RingView ring) {}
+      RingView ring, Warmup.Report warmUp) {
+    public MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery,
+        RingView ring) {
+      this(readiness, peerStates, discovery, ring, null);
+    }
+  }
 
   /**
    * This node's ring mode and fingerprint (null without peers), and the requests and answers from
@@ -82,6 +89,18 @@ public final class StatsJson {
     r.put("state", v.readiness().state().name().toLowerCase(java.util.Locale.ROOT));
     r.put("since", v.readiness().since().toString());
     r.put("reason", v.readiness().reason());
+    Warmup.Report w = v.warmUp();
+    if (w != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("ended", w.ended());
+      m.put("limitMillis", w.limit().toMillis());
+      m.put("millis", w.took().toMillis());
+      m.put("requests", w.requests());
+      m.put("failed", w.failed());
+      m.put("firstFailure", w.firstFailure());
+      m.put("compileMillis", w.compileMillis());
+      r.put("warmUp", m);
+    }
     doc.put("readiness", r);
     Map<String, Object> states = new LinkedHashMap<>();
     for (PeerState p : v.peerStates()) {

@@ -139,6 +139,28 @@ public final class ServerSettings {
       .help("On SIGTERM/SIGINT: how long requests in flight may still take.")
       .build();
 
+  public static final Setting<Duration> WARM_UP = Setting.of("warm-up", Scope.NODE, Duration.class,
+          ServerSettings::warmUp)
+      .label("DURATION").defaultValue("10s")
+      .help("Before it listens, the node runs its request path on loopback (client API, groups, peer fetches and "
+          + "writes between two throw-away nodes of its own, synthetic values: the origin is not asked) until the JIT "
+          + "compilers go quiet, at most this long; then it serves with a warm JVM. 0 or off: it starts cold.")
+      .build();
+
+  /** {@code --warm-up}: a duration up to 10 minutes, or 0 / off. */
+  static Duration warmUp(String text) {
+    String t = text == null ? "" : text.trim();
+    if (t.equals("0") || t.equalsIgnoreCase("off")) {
+      return Duration.ZERO;
+    }
+    Duration d = Values.duration(t);
+    if (d.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("'" + text + "' is longer than a warm-up needs; use at most 10m (the JIT "
+          + "settles within seconds), or 0 to turn it off");
+    }
+    return d;
+  }
+
   public static final Setting<String> LOG_LEVEL = Setting.of("log-level", Scope.NODE, String.class,
           Logging::checkLevel)
       .label("LEVEL").defaultValue("INFO")
@@ -183,7 +205,8 @@ public final class ServerSettings {
       NodeSettings.PEER_TIMEOUT, NodeSettings.PEER_CONNECT_TIMEOUT, NodeSettings.PEER_LISTEN,
       NodeSettings.PEER_CONNECTIONS, NodeSettings.PEER_THREADS, API_THREADS, API_MAX_CONNECTIONS, API_IDLE_TIMEOUT,
       TLS_CERT, TLS_KEY, NodeSettings.TLS_CA, NodeSettings.PEER_MTLS, API_TLS, API_TOKEN_FILE, API_WRITE_TOKEN_FILE,
-      NodeSettings.PEER_TOKEN_FILE, SHUTDOWN_GRACE, LOG_LEVEL, VERBOSE, ACCESS_LOG, LOG_FORMAT, PARENT_PID, INSTANCE);
+      NodeSettings.PEER_TOKEN_FILE, SHUTDOWN_GRACE, WARM_UP, LOG_LEVEL, VERBOSE, ACCESS_LOG, LOG_FORMAT, PARENT_PID,
+      INSTANCE);
 
   /** How the node logs: {@code --log-level} (DEBUG with {@code --verbose}), {@code --log-format}, {@code --access-log}. */
   public record Logs(String level, String format, boolean accessLog) {}
@@ -227,7 +250,7 @@ public final class ServerSettings {
       }
     }
     return new NodeConfig(node, api, apiThreads != null ? apiThreads : Runtime.getRuntime().availableProcessors(),
-        maxConnections, idle, apiTls, r.get(API_TOKEN_FILE), r.get(API_WRITE_TOKEN_FILE), grace, configs,
+        maxConnections, idle, apiTls, r.get(API_TOKEN_FILE), r.get(API_WRITE_TOKEN_FILE), grace, r.get(WARM_UP), configs,
         r.get(INSTANCE), null);
   }
 
