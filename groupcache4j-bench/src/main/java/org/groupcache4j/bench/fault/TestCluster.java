@@ -99,6 +99,7 @@ public final class TestCluster implements AutoCloseable {
         if (impl == Impl.GROUPCACHE4J) {
           pb.environment().put("GROUPCACHE4J_JAR", programs.jar().toString());
           pb.environment().put("GROUPCACHE4J_JAVA_OPTS", programs.javaOpts());
+          pb.environment().put("GROUPCACHE4J_CDS", "off");
         }
         c.processes.add(pb.start());
         c.logs.add(log);
@@ -117,7 +118,7 @@ public final class TestCluster implements AutoCloseable {
     if (impl == Impl.GOLANG) {
       return List.of(p.goNode().toString(), "-addr", self, "-peers", all, "-api", api, "-valueSize", "100");
     }
-    // These runs measure nodes under faults, not their start: no warm-up.
+    // These runs measure nodes under faults, not their start: no warm-up, no class-data archive (below).
     return List.of(p.launcher().toString(), "serve", "--self", self, "--peers", all, "--api", api,
         "--origin", "synthetic:100", "--no-hot-store", "--cache-bytes", "64MiB", "--log-level", "WARN",
         "--warm-up", "0");

@@ -63,8 +63,9 @@ final class Processes implements AutoCloseable {
 
   /**
    * As {@link #launch(String, List)}; {@code extraEnv} last. Nodes start as tests need them, fast:
-   * unless the arguments say otherwise, without a warm-up ({@code serve --warm-up 0}); its tests
-   * ask for one.
+   * without the launcher's class-data archive ({@code GROUPCACHE4J_CDS=off}) and, unless the
+   * arguments say otherwise, without a warm-up ({@code serve --warm-up 0}); the tests of those two
+   * ask for them.
    */
   Process launch(String name, List<String> args, Map<String, String> extraEnv) throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -76,6 +77,7 @@ final class Processes implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(name).toFile());
     pb.environment().put("GROUPCACHE4J_JAR", jar().toString());
     pb.environment().put("GROUPCACHE4J_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    pb.environment().put("GROUPCACHE4J_CDS", "off");
     pb.environment().putAll(extraEnv);
     Process p = pb.start();
     synchronized (started) {

@@ -3,6 +3,7 @@ package org.groupcache4j.server.internal.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,7 +66,7 @@ public final class ServeCommand implements Callable<Integer> {
    * @param parentPid the process whose end stops the node, or null
    */
   private record Resolved(NodeConfig config, ServerSettings.Logs logs, boolean check, Long parentPid,
-      SettingResolver settings) {}
+      boolean exitWhenReady, SettingResolver settings) {}
 
   @Override
   public Integer call() throws Exception {
@@ -106,6 +107,11 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     err.flush();
+    if (resolved.exitWhenReady()) {
+      node.shutdown(Duration.ZERO);
+      log.info("node {} was ready; stopped (--exit-when-ready)", config.self());
+      return 0;
+    }
     if (resolved.parentPid() != null) {
       watchParent(resolved.parentPid(), stop);
     }
@@ -181,7 +187,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       ServerSettings.Logs logs = ServerSettings.logs(settings);
       return new Resolved(ServerSettings.resolve(settings, groups), logs, settings.get(ServerSettings.CHECK),
-          settings.get(ServerSettings.PARENT_PID), settings);
+          settings.get(ServerSettings.PARENT_PID), settings.get(ServerSettings.EXIT_WHEN_READY), settings);
     } catch (SettingException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -191,6 +191,12 @@ public final class ServerSettings {
       .help("Stop when this process ends (used by `demo` for its nodes).")
       .build();
 
+  public static final Setting<Boolean> EXIT_WHEN_READY = Setting.ofSwitch("exit-when-ready", Scope.NODE).hidden()
+      .commandLineOnly()
+      .help("Stop (gracefully, exit code 0) as soon as the node is ready: the launcher's run that records the classes "
+          + "a node loads, for its class-data archive.")
+      .build();
+
   public static final Setting<String> INSTANCE = Setting.of("instance", Scope.NODE, String.class, t -> t)
       .label("ID").hidden().commandLineOnly().defaultHelp("random")
       .help("An id of this node process shown in /stats (used by `demo` to know its own nodes).")
@@ -206,7 +212,7 @@ public final class ServerSettings {
       NodeSettings.PEER_CONNECTIONS, NodeSettings.PEER_THREADS, API_THREADS, API_MAX_CONNECTIONS, API_IDLE_TIMEOUT,
       TLS_CERT, TLS_KEY, NodeSettings.TLS_CA, NodeSettings.PEER_MTLS, API_TLS, API_TOKEN_FILE, API_WRITE_TOKEN_FILE,
       NodeSettings.PEER_TOKEN_FILE, SHUTDOWN_GRACE, WARM_UP, LOG_LEVEL, VERBOSE, ACCESS_LOG, LOG_FORMAT, PARENT_PID,
-      INSTANCE);
+      EXIT_WHEN_READY, INSTANCE);
 
   /** How the node logs: {@code --log-level} (DEBUG with {@code --verbose}), {@code --log-format}, {@code --access-log}. */
   public record Logs(String level, String format, boolean accessLog) {}
