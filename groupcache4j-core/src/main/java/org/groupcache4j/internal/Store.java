@@ -1,5 +1,7 @@
 package org.groupcache4j.internal;
 
+import java.util.List;
+import java.util.Map;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.StoreStats;
 
@@ -13,6 +15,16 @@ import org.groupcache4j.StoreStats;
 public interface Store {
   /** The entry of {@code key}, or {@code null}; counts a get, and a hit when found. */
   Entry get(String key);
+
+  /** The entry of {@code key}, or {@code null}, without counting a get or recording an access. */
+  Entry peek(String key);
+
+  /**
+   * At most {@code limit} of the entries held, the most valuable first by the store's own policy
+   * (the most recently used for LRU, the most frequently used for W-TinyLFU), without counting a
+   * get or recording an access: what a node that leaves hands to the next owners first.
+   */
+  List<Map.Entry<String, Entry>> hottest(int limit);
 
   /** Stores {@code entry} under {@code key}, evicting as needed; an entry heavier than the capacity is not stored (and drops the key). */
   void put(String key, Entry entry);

@@ -3,6 +3,8 @@ package org.groupcache4j.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.StoreStats;
@@ -60,6 +62,16 @@ public final class TinyLfuStore implements Store {
       hits.increment();
     }
     return v;
+  }
+
+  @Override
+  public Entry peek(String key) {
+    return cache.policy().getIfPresentQuietly(key);
+  }
+
+  @Override
+  public List<Map.Entry<String, Entry>> hottest(int limit) {
+    return List.copyOf(eviction.hottest(limit).entrySet());
   }
 
   @Override
