@@ -28,6 +28,8 @@ final class Flights {
   private final Clock clock;
   private final ConcurrentHashMap<String, Flight> table = new ConcurrentHashMap<>();
   private final Object[] locks = new Object[LOCK_STRIPES];
+  /** The keys written here while a departing peer's handoff window is open ({@link #installHandedOff}). */
+  final WriteLog written = new WriteLog();
 
   /** A single-flight load or fetch; a write invalidates it, after which its result is not stored. */
   static final class Flight extends CompletableFuture<Entry> {
@@ -88,6 +90,7 @@ final class Flights {
     synchronized (lockOf(key)) {
       stores.remove(key);
       invalidate(key);
+      written.record(key);
     }
   }
 
@@ -96,6 +99,28 @@ final class Flights {
     synchronized (lockOf(key)) {
       stores.putMain(key, e);
       invalidate(key);
+      written.record(key);
+    }
+  }
+
+  /**
+   * An entry a departing peer handed over ({@link Handoff}): kept in the main store only if it
+   * cannot be older than what this node knows of the key, that is if no flight of the key is
+   * flying (a load or fetch under way will store a newer outcome), the main store has no entry
+   * (loaded or set here, so newer or as new), and no write reached this node since the sender's
+   * notice opened the window at {@code windowStartNanos} (the sender read the entry after that:
+   * a write since may be newer than it). A hot copy is replaced: it was fetched from the sender
+   * before. Under the key's lock, like the writes that {@link #written} records.
+   *
+   * @return whether the entry was kept
+   */
+  boolean installHandedOff(String key, Entry e, long windowStartNanos) {
+    synchronized (lockOf(key)) {
+      if (table.containsKey(key) || stores.main().peek(key) != null || written.since(key, windowStartNanos)) {
+        return false;
+      }
+      stores.putMain(key, e);
+      return true;
     }
   }
 

@@ -408,6 +408,31 @@ public final class Group {
     return writes.dropCopies(key);
   }
 
+  // ---- a departing peer's handoff (Handoff)
+
+  /** The main store's entries, most valuable first by the policy: what this node hands over when it leaves. */
+  List<java.util.Map.Entry<String, Entry>> mainStoreHottest() {
+    return stores.main().hottest(Integer.MAX_VALUE);
+  }
+
+  /** Whether {@code e} may be served now (not expired). */
+  boolean fresh(Entry e) {
+    return Expiry.fresh(e, clock);
+  }
+
+  /** A handed-off entry: kept only if nothing newer can be known here ({@link Flights#installHandedOff}). */
+  boolean installHandedOff(String key, Entry e, long windowStartNanos) {
+    if (key.length() * 3L > maxKeyBytes && Utf8.encodedLength(key) > maxKeyBytes) {
+      return false;
+    }
+    return Expiry.kept(e, clock.millis()) && flights.installHandedOff(key, e, windowStartNanos);
+  }
+
+  /** Records the writes applied here until {@code untilNanos}: a departing peer's window opened. */
+  void openWriteLog(long untilNanos) {
+    flights.written.openUntil(untilNanos);
+  }
+
   /** The wire's form of an entry: expiry as Unix nanoseconds. */
   static PeerValue toPeerValue(Entry e) {
     long exp = Expiry.toUnixNanos(e.expireAt);

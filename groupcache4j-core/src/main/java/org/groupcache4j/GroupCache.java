@@ -20,6 +20,9 @@ import org.groupcache4j.internal.LoaderExecutors;
 import org.groupcache4j.internal.Observers;
 import org.groupcache4j.internal.PeerHealth;
 import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.peer.HandoffClient;
+import org.groupcache4j.peer.HandoffEntry;
+import org.groupcache4j.peer.HandoffHandler;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerState;
@@ -60,6 +63,7 @@ public final class GroupCache implements AutoCloseable {
   private final PeerRequestHandler peerHandler = new PeerHandler();
   private volatile Membership membership;
   private volatile boolean closed;
+  private boolean departing; // close() began; guarded by this
   private volatile Observers observers;
   private final java.util.concurrent.atomic.AtomicLong ringMismatches = new java.util.concurrent.atomic.AtomicLong();
   private volatile String lastRingMismatchPeer;
@@ -67,6 +71,7 @@ public final class GroupCache implements AutoCloseable {
   private static final RateLimitedLog RING_LOG = new RateLimitedLog("org.groupcache4j.ring", Duration.ofMinutes(10));
 
   private final PeerHealth health; // null: no transport, or probes turned off
+  private final Handoff handoff;
 
   /**
    * The ring of the members, the ring of those that answer ({@code live}: the members minus the
@@ -94,6 +99,7 @@ public final class GroupCache implements AutoCloseable {
     this.membership = new Membership(empty, empty, Map.of());
     this.health = transport == null || b.probeInterval.isZero() ? null
         : new PeerHealth(self, b.probeInterval, b.probeTimeout, this::peerStateChanged);
+    this.handoff = new Handoff(this, b.handoffTime, b.handoffBytesPerSecond);
     if (transport != null) {
       try {
         transport.start(self, peerHandler);
@@ -216,16 +222,23 @@ public final class GroupCache implements AutoCloseable {
 
   /** {@code ring} without the peers judged down (itself when none is). */
   private HashRing live(HashRing ring) {
-    if (health == null) {
-      return ring;
-    }
-    java.util.Set<String> down = health.down();
-    if (down.isEmpty()) {
+    java.util.Set<String> down = health == null ? java.util.Set.of() : health.down();
+    java.util.Set<String> departing = handoff.departingPeers();
+    if (down.isEmpty() && departing.isEmpty()) {
       return ring;
     }
     List<String> up = new ArrayList<>(ring.peers());
     up.removeAll(down);
+    up.removeAll(departing);
     return ring.withPeers(up);
+  }
+
+  /** A departing peer's handoff window opened or ended ({@link Handoff}): re-form the live ring. */
+  synchronized void liveRingChanged() {
+    if (!closed) {
+      Membership m = membership;
+      membership = new Membership(m.ring, live(m.ring), m.clients);
+    }
   }
 
   /**
@@ -236,6 +249,9 @@ public final class GroupCache implements AutoCloseable {
     synchronized (this) {
       if (closed) {
         return;
+      }
+      if (!state.isUp()) {
+        handoff.peerDown(state.peer()); // a departing peer that is gone: it owns its keys again once it answers
       }
       Membership m = membership;
       membership = new Membership(m.ring, live(m.ring), m.clients);
@@ -350,8 +366,22 @@ public final class GroupCache implements AutoCloseable {
     return g;
   }
 
-  /** Answers peers: reads from the stores or a local load, writes applied to this node alone. */
-  private final class PeerHandler implements PeerRequestHandler {
+  /**
+   * What this node handed over when it closed and took from departing peers
+   * ({@link Builder#handoffTime}).
+   */
+  public HandoffStats handoffStats() {
+    return new HandoffStats(handoff.handedOff.sum(), handoff.handedOffKept.sum(), handoff.received.sum(),
+        handoff.receivedDropped.sum());
+  }
+
+  /** Answers peers: reads from the stores or a local load, writes applied to this node alone; handoffs of departing peers. */
+  private final class PeerHandler implements PeerRequestHandler, HandoffHandler {
+    @Override
+    public HandoffClient.Reply receiveHandoff(String sender, Duration window, List<HandoffEntry> entries) {
+      return handoff.receive(sender, window, entries);
+    }
+
     @Override
     public CompletableFuture<PeerValue> get(String group, String key) {
       return serve(group, key).thenApply(Group::toPeerValue);
@@ -412,12 +442,29 @@ public final class GroupCache implements AutoCloseable {
     return peerHandler;
   }
 
-  /** Stops the transport, closes peer clients, and shuts down the default loader executor. */
+  /**
+   * Hands the entries of the main stores to the peers that own their keys without this node
+   * (within {@link Builder#handoffTime}, see there), then stops the transport, closes peer
+   * clients, and shuts down the default loader executor.
+   */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    synchronized (this) {
+      if (closed || departing) {
+        return;
+      }
+      departing = true;
     }
+    try {
+      handoff.depart(membership.clients);
+    } catch (RuntimeException e) {
+      System.getLogger("org.groupcache4j.handoff").log(System.Logger.Level.WARNING, "handoff of " + self
+          + " failed; closing without it", e);
+    }
+    closeNow();
+  }
+
+  private synchronized void closeNow() {
     closed = true;
     if (health != null) {
       health.close();
@@ -458,8 +505,44 @@ public final class GroupCache implements AutoCloseable {
     private Observers observers = Observers.NONE;
     private Duration probeInterval = Duration.ofMillis(250);
     private Duration probeTimeout = Duration.ofSeconds(1);
+    private Duration handoffTime = DEFAULT_HANDOFF_TIME;
+    private long handoffBytesPerSecond = DEFAULT_HANDOFF_BYTES_PER_SECOND;
+
+    /** Default {@link #handoffTime}: 5 s. */
+    public static final Duration DEFAULT_HANDOFF_TIME = Duration.ofSeconds(5);
+    /** Default {@link #handoffBytesPerSecond}: 64 MiB/s. */
+    public static final long DEFAULT_HANDOFF_BYTES_PER_SECOND = 64L << 20;
 
     private Builder() {}
+
+    /**
+     * How long {@link GroupCache#close()} may spend handing the entries of this node's main stores
+     * to the peers that own their keys once it is gone (default 5 s; {@link Duration#ZERO}: no
+     * handoff). The entries go most valuable first (by the eviction policy), with their expiry,
+     * cached "not found" answers included, to our own nodes only (a transport's client that
+     * implements {@link org.groupcache4j.peer.HandoffClient}; never to golang/groupcache peers).
+     * A receiver keeps an entry only if nothing newer can be known there (no write of the key since
+     * the handoff began, no load of it under way, no entry of it), and its budget and policy decide
+     * how long. During the handoff the peers no longer give this node keys to own, so reads and
+     * writes of its keys go to their next owners.
+     */
+    public Builder handoffTime(Duration time) {
+      Objects.requireNonNull(time, "handoffTime");
+      if (time.isNegative()) {
+        throw new IllegalArgumentException("handoffTime must be >= 0, was " + time);
+      }
+      this.handoffTime = time;
+      return this;
+    }
+
+    /** The bandwidth the handoff may use, in bytes of keys and values per second (default 64 MiB/s; 0: unbounded). */
+    public Builder handoffBytesPerSecond(long bytesPerSecond) {
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("handoffBytesPerSecond must be >= 0, was " + bytesPerSecond);
+      }
+      this.handoffBytesPerSecond = bytesPerSecond;
+      return this;
+    }
 
     /**
      * How often each peer is probed (default 250 ms); {@link Duration#ZERO} turns probes off, and

@@ -2,6 +2,7 @@ package org.groupcache4j.http.internal.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -135,6 +136,9 @@ final class AnswerReader {
           : f.failure(PeerFetchException.Reason.ERROR_STATUS, "answered HTTP " + status + " to the status request", null);
     }
     if (f.write != null) {
+      if (status == 200 && f.write.readsAnswer()) {
+        return ByteBufUtil.getBytes(content);
+      }
       return status == 200 ? Fetch.WRITTEN : PeerErrors.fromAnswer(status, null, content, f.peer, f.group, f.key);
     }
     if (status != 200) {

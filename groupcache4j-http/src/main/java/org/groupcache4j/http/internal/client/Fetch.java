@@ -38,8 +38,16 @@ final class Fetch {
   /** The outcome of a write the peer applied. */
   static final Object WRITTEN = new Object();
 
-  /** A write: its method, what follows the group in the path (escaped), and its body. */
-  record Write(String method, String pathTail, String contentType, byte[] body) {}
+  /**
+   * A write: its method, what follows the group in the path (escaped; with no group, what follows
+   * the base path), its body, and whether its 200 answer's body is its outcome (as a
+   * {@code byte[]}) rather than {@link #WRITTEN}.
+   */
+  record Write(String method, String pathTail, String contentType, byte[] body, boolean readsAnswer) {
+    Write(String method, String pathTail, String contentType, byte[] body) {
+      this(method, pathTail, contentType, body, false);
+    }
+  }
 
   /** A fetch (or probe) whose peer kind is learned for nobody (tests). */
   Fetch(String peer, String group, String key, boolean probe, long timeoutNanos) {

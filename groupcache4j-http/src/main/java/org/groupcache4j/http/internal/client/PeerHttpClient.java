@@ -1,5 +1,6 @@
 package org.groupcache4j.http.internal.client;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.PeerFetchException.Reason;
 import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.http1.IoResources;
+import org.groupcache4j.http.internal.protocol.HandoffMessages;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
@@ -23,6 +25,8 @@ import org.groupcache4j.http.internal.protocol.PeerPaths;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
 import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.http.internal.security.PeerSecurity;
+import org.groupcache4j.peer.HandoffClient;
+import org.groupcache4j.peer.HandoffEntry;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
 import org.groupcache4j.ring.RingMode;
@@ -79,7 +83,7 @@ import org.groupcache4j.ring.RingMode;
  * local load. Futures complete on the transport's I/O threads: callers should not block in their
  * callbacks.
  */
-public final class PeerHttpClient implements PeerClient {
+public final class PeerHttpClient implements PeerClient, HandoffClient {
   static final String CLOSED = "the client of this peer is closed (the peer left the peer list or the node is closing)";
 
   private final String url;
@@ -171,6 +175,35 @@ public final class PeerHttpClient implements PeerClient {
   public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
     return write(group, key, new Fetch.Write("PUT", PeerPaths.escape(key), PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
         PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)));
+  }
+
+  /**
+   * A departing node's notice or batch ({@code POST {basePath}_handoff}, {@link HandoffMessages}),
+   * sent only to one of our nodes, whatever the ring mode: a peer not heard from yet is probed
+   * first, and one whose answers lack {@link PeerHeaders#NODE} (golang/groupcache, mailgun,
+   * groupcache-go) is not sent it; the handoff fails at once, naming the peer.
+   */
+  @Override
+  public CompletableFuture<Reply> handoff(String sender, Duration window, List<HandoffEntry> entries) {
+    Fetch.Write w = new Fetch.Write("POST", PeerPaths.HANDOFF, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+        HandoffMessages.encodeRequest(sender, window, entries), true);
+    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
+        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
+    return known.thenCompose(x -> {
+      if (kind.state() != PeerKind.OURS) {
+        throw new CompletionException(new UnsupportedOperationException("peer " + url + " is not one of our nodes "
+            + "(its answers lack " + PeerHeaders.NODE + "), so it is not sent a handoff"));
+      }
+      return start(new Fetch(url, "", "handoff of " + entries.size() + " entries", false, responseTimeoutNanos, w,
+          kind));
+    }).thenApply(done -> {
+      try {
+        return HandoffMessages.decodeReply((byte[]) done);
+      } catch (InvalidProtocolBufferException e) {
+        throw new CompletionException(new PeerFetchException(Reason.BAD_ANSWER, url, "", PeerPaths.HANDOFF,
+            "answered 200 with a body that is not a HandoffReply: " + e.getMessage(), e));
+      }
+    });
   }
 
   /**

@@ -77,11 +77,13 @@ final class PeerRequests {
   private static final String WRITER = PeerHeaders.NODE + ": " + PeerHeaders.NODE_WRITES + "\r\n";
 
   /**
-   * A write: {@code METHOD {prefix}{group}/{pathTail}} with the request headers of every request,
+   * A write: {@code METHOD {prefix}{group}/{pathTail}} (without a group: {@code {prefix}{pathTail}})
+   * with the request headers of every request,
    * then {@link PeerHeaders#NODE}, {@code content-type} and {@code content-length}, and the body.
    */
   ByteBuf write(ByteBufAllocator alloc, String group, Fetch.Write w) {
-    byte[] line = (w.method() + " " + prefix + PeerPaths.escape(group) + "/" + w.pathTail()).getBytes(StandardCharsets.UTF_8);
+    byte[] line = (w.method() + " " + prefix + (group.isEmpty() ? "" : PeerPaths.escape(group) + "/") + w.pathTail())
+        .getBytes(StandardCharsets.UTF_8);
     byte[] length = (WRITER + (w.contentType() == null ? "" : "content-type: " + w.contentType() + "\r\n")
         + "content-length: " + w.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     byte[] auth = authorization();

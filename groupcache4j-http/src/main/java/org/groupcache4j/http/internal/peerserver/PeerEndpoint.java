@@ -23,6 +23,7 @@ import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.peer.HandoffHandler;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerValue;
 
@@ -85,6 +86,9 @@ public final class PeerEndpoint {
         ex.respond(doc == null ? Response.text(503, "this node is starting")
             : Response.of(200, Response.JSON, doc.getBytes(StandardCharsets.UTF_8)));
       }));
+    }
+    if (handler instanceof HandoffHandler h) {
+      b.exact(basePath + PeerPaths.HANDOFF, r -> r.post(MAX_WRITE_BODY, ex -> HandoffEndpoint.serve(ex, h, NODE)));
     }
     if (own) {
       b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath
