@@ -112,7 +112,8 @@ public final class Node implements AutoCloseable {
       transport = tb.build();
       try {
         // A change of the peer list is logged once, by the PeerWatcher that makes it.
-        GroupCache.Builder cb = GroupCache.builder().self(c.self()).ringMode(c.ring()).transport(transport);
+        GroupCache.Builder cb = GroupCache.builder().self(c.self()).ringMode(c.ring()).transport(transport)
+            .handoffTime(c.handoffTime()).handoffBytesPerSecond(c.handoffBytesPerSecond());
         if (c.ring().hasReplicas()) {
           cb.replicas(c.replicas());
         }
@@ -304,7 +305,7 @@ public final class Node implements AutoCloseable {
     }
     StatsJson.MembershipView mv = new StatsJson.MembershipView(readiness.snapshot(), cache.peerStates(), peerDiscovery(),
         new StatsJson.RingView(cache.ring().mode().id(), cache.ring().isEmpty() ? null : cache.ring().fingerprint(),
-            cache.ringMismatches(), cache.lastRingMismatchPeer()), readiness.warmUp());
+            cache.ringMismatches(), cache.lastRingMismatchPeer()), readiness.warmUp(), cache.handoffStats());
     return StatsJson.render(cache.self(), config.instance(), cache.peers(), config.replicas(), config.basePath(),
         (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), mv, groups);
   }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.groupcache4j.EvictionPolicy;
+import org.groupcache4j.GroupCache;
 import org.groupcache4j.node.settings.GroupSpec;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.node.settings.PeerSource;
@@ -23,6 +24,9 @@ import org.groupcache4j.server.internal.origin.Origins;
  * @param apiWriteTokenFile the bearer tokens writes need, or null for those of {@code apiTokenFile}
  * @param warmUp how long the node may warm its request path up before it serves ({@link Warmup});
  *     zero: it does not
+ * @param handoffTime how long the node may hand its entries to the next owners when it stops
+ *     ({@code GroupCache.Builder.handoffTime}); zero: it does not
+ * @param handoffBytesPerSecond the bandwidth of that handoff
  * @param groups the groups the node serves; the first is the client API's default group
  * @param instance an id of this node process, shown in {@code /stats} (a random one when null):
  *     tells whoever started the node that it answers, and not another process on the same port
@@ -39,6 +43,8 @@ public record NodeConfig(
     Path apiWriteTokenFile,
     Duration shutdownGrace,
     Duration warmUp,
+    Duration handoffTime,
+    long handoffBytesPerSecond,
     List<GroupConfig> groups,
     String instance,
     NodeSecurity security) {
@@ -94,7 +100,7 @@ public record NodeConfig(
   /** This configuration with its TLS and token files read. */
   public NodeConfig withSecurity(NodeSecurity security) {
     return new NodeConfig(node, api, apiThreads, apiMaxConnections, apiIdleTimeout, apiTls, apiTokenFile,
-        apiWriteTokenFile, shutdownGrace, warmUp, groups, instance, security);
+        apiWriteTokenFile, shutdownGrace, warmUp, handoffTime, handoffBytesPerSecond, groups, instance, security);
   }
 
   public String self() {

@@ -286,9 +286,10 @@ public final class Warmup {
     } else {
       tb.eventLoopThreads(1);
     }
-    // A machine busy starting several nodes at once must not make the pair judge each other down.
+    // A machine busy starting several nodes at once must not make the pair judge each other down;
+    // their entries are thrown away with them, not handed over.
     return GroupCache.builder().self(url).replicas(config.replicas()).transport(tb.build())
-        .peerProbeTimeout(Duration.ofSeconds(5)).build();
+        .peerProbeTimeout(Duration.ofSeconds(5)).handoffTime(Duration.ZERO).build();
   }
 
   /** A name for the source group that is none of the node's groups. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.groupcache4j.GroupStats;
+import org.groupcache4j.HandoffStats;
 import org.groupcache4j.StoreStats;
 import org.groupcache4j.server.internal.origin.OriginLoader;
 import org.groupcache4j.discovery.PeerWatcher;
@@ -24,6 +25,7 @@ import org.groupcache4j.server.internal.Warmup;
  *  "readiness":{"state":"ready","since":"2026-11-26T13:00:00Z","reason":"serving"},
  *  "peerStates":{"http://127.0.0.1:8002":{"state":"down","since":"…","reason":"no answer to a probe within 1000 ms"}},
  *  "ring":{"fingerprint":"1c2d3e4f","mismatches":0,"lastMismatchPeer":null},
+ *  "handoff":{"handedOff":0,"handedOffKept":0,"received":1200,"receivedDropped":3},
  *  "discovery":{"source":"DNS …","selfListed":true,"lastLookup":"…","lastChange":"…","problem":null},
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
@@ -42,14 +44,14 @@ public final class StatsJson {
 
   /**
    * The node's membership as it sees it: ready or not (and the warm-up before it listened, or
-   * null), each remote peer's health, and where the peers come from ({@code discovery} null with
-   * a fixed list).
+   * null), each remote peer's health, where the peers come from ({@code discovery} null with
+   * a fixed list), and the entries handed over by departing nodes ({@code handoff}, or null).
    */
   public record MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery,
-      RingView ring, Warmup.Report warmUp) {
+      RingView ring, Warmup.Report warmUp, HandoffStats handoff) {
     public MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery,
         RingView ring) {
-      this(readiness, peerStates, discovery, ring, null);
+      this(readiness, peerStates, discovery, ring, null, null);
     }
   }
 
@@ -118,6 +120,15 @@ public final class StatsJson {
       m.put("mismatches", v.ring().mismatches());
       m.put("lastMismatchPeer", v.ring().lastMismatchPeer());
       doc.put("ring", m);
+    }
+    HandoffStats h = v.handoff();
+    if (h != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("handedOff", h.handedOff());
+      m.put("handedOffKept", h.handedOffKept());
+      m.put("received", h.received());
+      m.put("receivedDropped", h.receivedDropped());
+      doc.put("handoff", m);
     }
     PeerWatcher.Status d = v.discovery();
     if (d != null) {
