@@ -415,6 +415,11 @@ public final class Group {
     return stores.main().hottest(Integer.MAX_VALUE);
   }
 
+  /** Whether the main store holds nothing. */
+  boolean mainStoreEmpty() {
+    return stores.main().items() == 0;
+  }
+
   /** Whether {@code e} may be served now (not expired). */
   boolean fresh(Entry e) {
     return Expiry.fresh(e, clock);

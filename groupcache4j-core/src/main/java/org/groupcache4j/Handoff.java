@@ -172,8 +172,8 @@ final class Handoff {
    */
   Outcome depart(Map<String, PeerClient> clients) {
     departing = true;
-    if (budget.isZero() || clients.isEmpty()) {
-      return null;
+    if (budget.isZero() || clients.isEmpty() || cache.groups().stream().allMatch(Group::mainStoreEmpty)) {
+      return null; // nothing to hand over, or nobody to take it: the peers are not even told
     }
     long start = System.nanoTime();
     long deadline = start + budget.toNanos();
@@ -201,10 +201,13 @@ final class Handoff {
         unfit.add(p);
       }
     }
+    if (notices.isEmpty()) {
+      return null; // no peer of ours (an in-memory transport, or golang/groupcache peers only)
+    }
     if (receivers.isEmpty()) {
       Outcome o = new Outcome(0, 0, 0, 0, 0, 0, 0, (System.nanoTime() - start) / 1_000_000);
-      LOG.log(Level.INFO, () -> "handoff of " + cache.self() + ": no peer of ours took the notice (" + notices.size()
-          + " asked); its entries are not handed over");
+      LOG.log(Level.INFO, () -> "handoff of " + cache.self() + ": none of the " + notices.size() + " peers up took "
+          + "the notice (golang/groupcache peers are not sent one); its entries are not handed over");
       return o;
     }
     // 2. The entries, most valuable first, to their owners on the ring without this node.
