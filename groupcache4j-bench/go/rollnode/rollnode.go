@@ -16,6 +16,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -28,6 +29,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -37,7 +39,7 @@ import (
 func main() {
 	addr := flag.String("addr", "", "own peer base URL, as the peers file spells it")
 	peersFile := flag.String("peers-file", "", "file with one peer URL a line (# starts a comment), read again every 200 ms")
-	api := flag.String("api", "", "client API address, host:port: GET /api?key=K, GET /healthz")
+	api := flag.String("api", "", "client API address, host:port: GET /api?key=K, GET /healthz, GET /stats (peer requests by method)")
 	origin := flag.String("origin", "", "origin URL prefix; a load GETs prefix + path-escaped key")
 	cacheBytes := flag.Int64("cache", 64<<20, "group cache size in bytes (main + hot)")
 	flag.Parse()
@@ -72,8 +74,15 @@ func main() {
 			return dest.SetBytes(body)
 		}))
 
+	// The peer requests it was sent, by method: a groupcache4j node sends it GETs only (fetches and
+	// probes), never its writes or a handoff (GET /stats on the client API shows them).
+	var peerRequests sync.Map
 	peerMux := http.NewServeMux()
-	peerMux.Handle("/_groupcache/", pool)
+	peerMux.Handle("/_groupcache/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := peerRequests.LoadOrStore(r.Method, new(int64))
+		atomic.AddInt64(n.(*int64), 1)
+		pool.ServeHTTP(w, r)
+	}))
 	apiMux := http.NewServeMux()
 	apiMux.HandleFunc("/api", func(w http.ResponseWriter, r *http.Request) {
 		key := r.URL.Query().Get("key")
@@ -88,6 +97,15 @@ func main() {
 		}
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Write(b)
+	})
+	apiMux.HandleFunc("/stats", func(w http.ResponseWriter, r *http.Request) {
+		counts := map[string]int64{}
+		peerRequests.Range(func(k, v any) bool {
+			counts[k.(string)] = atomic.LoadInt64(v.(*int64))
+			return true
+		})
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"peerRequests": counts})
 	})
 	apiMux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok") // golang/groupcache has no readiness: a node that listens serves

@@ -48,6 +48,7 @@ public final class RollCluster implements AutoCloseable {
   private static final Duration STOP_LIMIT = Duration.ofSeconds(40);
 
   private final Impl impl;
+  private final java.util.Set<Integer> golangSlots = new java.util.HashSet<>();
   private final Programs programs;
   private final Jvm jvm;
   private final String origin;
@@ -83,6 +84,23 @@ public final class RollCluster implements AutoCloseable {
 
   public Impl impl() {
     return impl;
+  }
+
+  /**
+   * Makes node {@code node} of this cluster of ours a golang/groupcache node ({@code goNode}),
+   * before it is started: a mixed cluster, for the tests that check what our nodes send theirs.
+   */
+  public RollCluster golang(int node) {
+    if (impl != Impl.GROUPCACHE4J || programs.goNode() == null) {
+      throw new IllegalStateException("a golang/groupcache node in a cluster of ours needs Programs.goNode");
+    }
+    golangSlots.add(node);
+    return this;
+  }
+
+  /** The implementation of node {@code node}. */
+  private Impl implOf(int node) {
+    return golangSlots.contains(node) ? Impl.GOLANG : impl;
   }
 
   /** The label of this cluster in a report: the implementation, and our JVM's variant. */
@@ -147,7 +165,7 @@ public final class RollCluster implements AutoCloseable {
     writePeers(node, members);
     ProcessBuilder pb = new ProcessBuilder(command(node)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log(node).toFile()));
-    if (impl == Impl.GROUPCACHE4J) {
+    if (implOf(node) == Impl.GROUPCACHE4J) {
       pb.environment().put("GROUPCACHE4J_JAR", programs.jar().toString());
       pb.environment().put("GROUPCACHE4J_JAVA_OPTS", jvm.javaOpts());
       pb.environment().put("GROUPCACHE4J_CDS_DIR", programs.logs().resolve("cds").toString()); // this run's own
@@ -159,7 +177,7 @@ public final class RollCluster implements AutoCloseable {
 
   private List<String> command(int node) {
     String api = "127.0.0.1:" + api(node).getPort();
-    if (impl == Impl.GOLANG) {
+    if (implOf(node) == Impl.GOLANG) {
       return List.of(programs.goNode().toString(), "-addr", peer(node), "-peers-file", peersFile(node).toString(),
           "-api", api, "-origin", origin);
     }
