@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.groupcache4j.EvictionPolicy;
-import org.groupcache4j.GroupCache;
 import org.groupcache4j.node.settings.GroupSpec;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.node.settings.PeerSource;

@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +36,9 @@ class HandoffIT {
   private static final int KEYS = 200;
   @TempDir Path origin;
   private Processes processes;
-  private final List<String> peers = new ArrayList<>();
-  private final int[] api = new int[3];
-  private final List<Process> nodes = new ArrayList<>();
+  private List<String> peers;
+  private int[] api;
+  private List<Process> nodes;
 
   @BeforeEach
   void start() throws Exception {
@@ -47,19 +46,21 @@ class HandoffIT {
     for (int i = 0; i < KEYS; i++) {
       Files.writeString(origin.resolve("k" + i), "v1-k" + i);
     }
-    for (int i = 0; i < 3; i++) {
-      peers.add("http://127.0.0.1:" + FreePorts.port());
-      api[i] = FreePorts.port();
-    }
-    for (int i = 0; i < 3; i++) {
-      nodes.add(processes.launch("node" + (i + 1), args(i)));
-    }
-    processes.awaitUp(nodes, api);
+    Processes.Cluster c = processes.startCluster(3, FLAGS.apply(origin).toArray(String[]::new));
+    peers = c.peers();
+    api = c.api();
+    nodes = new ArrayList<>(c.nodes());
   }
 
+  private static final java.util.function.Function<Path, List<String>> FLAGS = origin -> List.of("--origin",
+      "dir:" + origin, "--shutdown-grace", "2s");
+
+  /** Node {@code i + 1}'s command line, as {@link Processes#startCluster} gave it. */
   private List<String> args(int i) {
-    return List.of("serve", "--self", peers.get(i), "--peers", String.join(",", peers), "--api",
-        "127.0.0.1:" + api[i], "--api-threads", "1", "--origin", "dir:" + origin, "--shutdown-grace", "2s");
+    List<String> args = new ArrayList<>(List.of("serve", "--self", peers.get(i), "--peers", String.join(",", peers),
+        "--api", "127.0.0.1:" + api[i], "--api-threads", "1"));
+    args.addAll(FLAGS.apply(origin));
+    return args;
   }
 
   @AfterEach
@@ -132,7 +133,11 @@ class HandoffIT {
     Process again = processes.launch("node3", args(2));
     writer.join(120_000);
     nodes.set(2, again);
-    processes.awaitUp(nodes, api);
+    org.awaitility.Awaitility.await("node 3 up again").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          assertThat(again.isAlive()).as("node 3 exited:%n%s", processes.logText("node3")).isTrue();
+          return processes.healthy(api[2]);
+        });
     int before = readCount.get();
     org.awaitility.Awaitility.await("reads after node 3 is back").atMost(Duration.ofSeconds(120))
         .until(() -> readCount.get() >= before + 400);

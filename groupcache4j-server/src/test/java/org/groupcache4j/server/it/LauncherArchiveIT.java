@@ -2,7 +2,6 @@ package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -225,16 +224,14 @@ class LauncherArchiveIT {
   @Test
   void theRealJvmMapsTheArchiveItRecorded() throws Exception {
     Map<String, String> env = Map.of("GROUPCACHE4J_CDS", "auto", "GROUPCACHE4J_CDS_DIR", archives.toString());
-    int api = freePort();
-    processes.startNode("first", api, env, "--origin", "synthetic:10", "--warm-up", "0");
+    processes.startNode("first", env, "--origin", "synthetic:10", "--warm-up", "0");
     assertThat(processes.logText("first")).contains("made " + archives);
-    int api2 = freePort();
-    Process second = processes.startNode("second", api2, env, "--origin", "synthetic:10", "--warm-up", "0",
+    Processes.Node second = processes.startNode("second", env, "--origin", "synthetic:10", "--warm-up", "0",
         "--log-level", "INFO");
-    String cmdline = Files.readString(Path.of("/proc", Long.toString(second.pid()), "cmdline")).replace('\0', ' ');
+    String cmdline = Files.readString(Path.of("/proc", Long.toString(second.process().pid()), "cmdline")).replace('\0', ' ');
     assertThat(cmdline).containsPattern("-XX:(SharedArchiveFile|AOTCache)=" + Pattern.quote(archives.toString()));
     assertThat(processes.logText("second")).doesNotContain("recording").doesNotContain("Unable to use shared archive")
         .doesNotContain("[warning]");
-    assertThat(processes.ask(api2, "k").statusCode()).isEqualTo(200);
+    assertThat(processes.ask(second.api(), "k").statusCode()).isEqualTo(200);
   }
 }

@@ -1,7 +1,6 @@
 package org.groupcache4j.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.groupcache4j.server.testing.TestPorts.freePort;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +34,7 @@ class WarmupIT {
   @Test
   void theNodeListensOnlyAfterItsWarmUpWhichIsBoundedAndLeavesTheOriginAlone() throws Exception {
     Files.writeString(origin.resolve("k"), "v");
-    int api = freePort();
-    processes.startNode("warm", api, Map.of(), "--origin", "dir:" + origin, "--warm-up", "3s");
+    int api = processes.startNode("warm", Map.of(), "--origin", "dir:" + origin, "--warm-up", "3s").api();
 
     Map<String, Object> readiness = StatsJson.object(processes.stats(api), "readiness");
     Map<String, Object> warmUp = StatsJson.object(readiness, "warmUp");
@@ -62,8 +60,7 @@ class WarmupIT {
 
   @Test
   void warmUpZeroStartsColdAtOnce() throws Exception {
-    int api = freePort();
-    processes.startNode("cold", api, Map.of(), "--origin", "synthetic:10", "--warm-up", "0");
+    int api = processes.startNode("cold", Map.of(), "--origin", "synthetic:10", "--warm-up", "0").api();
     Map<String, Object> warmUp = StatsJson.object(StatsJson.object(processes.stats(api), "readiness"), "warmUp");
     assertThat(warmUp).containsEntry("ended", "off").containsEntry("requests", 0);
     assertThat(processes.logText("cold")).doesNotContain("warm");
