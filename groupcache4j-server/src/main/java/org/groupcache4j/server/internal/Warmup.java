@@ -288,8 +288,12 @@ public final class Warmup {
     }
     // A machine busy starting several nodes at once must not make the pair judge each other down;
     // their entries are thrown away with them, not handed over.
-    return GroupCache.builder().self(url).replicas(config.replicas()).transport(tb.build())
-        .peerProbeTimeout(Duration.ofSeconds(5)).handoffTime(Duration.ZERO).build();
+    GroupCache.Builder b = GroupCache.builder().self(url).ringMode(config.ring()).transport(tb.build())
+        .peerProbeTimeout(Duration.ofSeconds(5)).handoffTime(Duration.ZERO);
+    if (config.ring().hasReplicas()) {
+      b.replicas(config.replicas());
+    }
+    return b.build();
   }
 
   /** A name for the source group that is none of the node's groups. */
