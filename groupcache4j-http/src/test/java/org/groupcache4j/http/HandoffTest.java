@@ -105,6 +105,45 @@ class HandoffTest {
   }
 
   @Test
+  void aReceiverThatRefusesABatchIsPlannedAroundAndItsShareGoesToTheNextOwner() {
+    // One of ours that takes the notice and then refuses every batch, as a node that began to
+    // depart meanwhile does (503); it answers fetches and probes as our nodes do.
+    java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+    try (FakePeer departing = new FakePeer((c, n, head) -> {
+      String node = "x-groupcache4j-node: writes";
+      if (head.startsWith("POST ") && head.contains("/_handoff")) {
+        return posts.incrementAndGet() == 1
+            ? FakePeer.response(200, "OK", "application/x-protobuf", new byte[0], node)
+            : FakePeer.response(503, "Service Unavailable", "text/plain", "departing itself".getBytes(), node);
+      }
+      return FakePeer.response(200, "OK", "application/x-protobuf", new byte[] {0x0a, 0x01, 'v'}, node);
+    })) {
+      testNodes.start(2, TestNode::start);
+      TestNode leaving = nodes.get(0);
+      TestNode staying = nodes.get(1);
+      List<String> urls = List.of(leaving.url, staying.url, departing.url());
+      nodes.forEach(n -> n.cache.setPeers(urls));
+      List<String> keys = keys(300);
+      for (String k : keys) {
+        leaving.group.get(k);
+      }
+      org.groupcache4j.ring.HashRing withoutLeaving = leaving.cache.ring().withPeers(List.of(staying.url,
+          departing.url()));
+      List<String> owned = keys.stream().filter(k -> leaving.url.equals(leaving.cache.ownerOf(k))).toList();
+      assertThat(owned.stream().filter(k -> departing.url().equals(withoutLeaving.owner(k))))
+          .as("keys whose next owner is the departing peer").isNotEmpty();
+
+      nodes.remove(leaving);
+      leaving.close();
+
+      assertThat(posts.get()).as("the notice and the one batch it refused").isEqualTo(2);
+      assertThat(leaving.cache.handoffStats().handedOffKept()).as("every entry, at the node that stays")
+          .isEqualTo(owned.size());
+      assertThat(staying.cache.handoffStats().received()).isEqualTo(owned.size());
+    }
+  }
+
+  @Test
   void aPeerThatIsNotOneOfOursIsNeverSentAHandoff() {
     // Answers as golang/groupcache does: any method as a GET, no header of ours.
     try (FakePeer go = new FakePeer((c, n, head) -> FakePeer.response(200, "OK", "application/x-protobuf",
