@@ -96,7 +96,7 @@ class LauncherArchiveIT {
     e.put("JAVA_HOME", "/nonexistent/jdk");
     e.put("GROUPCACHE4J_JAR", jar.toString());
     e.put("GROUPCACHE4J_CDS_DIR", archives.toString());
-    e.remove("GROUPCACHE4J_CDS");
+    e.put("GROUPCACHE4J_CDS", "auto");
     e.remove("GROUPCACHE4J_JAVA_OPTS");
     e.putAll(env);
     Process p = pb.start();
@@ -217,7 +217,7 @@ class LauncherArchiveIT {
     }
     Run bad = serve(Map.of("GROUPCACHE4J_CDS", "yes"));
     assertThat(bad.code()).isEqualTo(1);
-    assertThat(bad.output()).contains("GROUPCACHE4J_CDS=yes: use auto (the default) or off");
+    assertThat(bad.output()).contains("GROUPCACHE4J_CDS=yes: use auto or off (the default)");
   }
 
   /** The real JVM: the recorded archive is one the next node maps (it would say so if it could not). */
