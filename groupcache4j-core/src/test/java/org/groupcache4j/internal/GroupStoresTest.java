@@ -36,6 +36,24 @@ class GroupStoresTest {
   }
 
   @Test
+  void compactStoresMoveTheirBudgetBetweenMainAndHotAsTheOthersDo() {
+    GroupStores s = new GroupStores(1 << 20, CompactStore::new);
+    for (int i = 0; i < 20_000; i++) {
+      s.putHot("hot" + i, Entry.of(ByteView.copyOf(new byte[95])));
+    }
+    assertThat(s.hot().bytes()).isLessThanOrEqualTo((1 << 20) / 8).isGreaterThan((1 << 20) / 10);
+    for (int i = 0; i < 20_000; i++) {
+      s.putMain("main" + i, Entry.of(ByteView.copyOf(new byte[95])));
+    }
+    assertThat(s.main().bytes() + s.hot().bytes()).isLessThanOrEqualTo(1 << 20);
+    assertThat(s.main().bytes()).isGreaterThan((1 << 20) * 3 / 4);
+    for (int i = 0; i < 20_000; i++) {
+      s.remove("hot" + i);
+    }
+    assertThat(s.main().capacity()).as("the hot store's share back with the main store").isEqualTo(1 << 20);
+  }
+
+  @Test
   void zeroBudgetCachesNothing() {
     GroupStores s = new GroupStores(0, TinyLfuStore::new);
     s.putMain("a", Entry.of(ByteView.of("x")));
@@ -55,8 +73,8 @@ class GroupStoresTest {
 
   @Property(tries = 200)
   void mainPlusHotNeverExceedTheBudget(@ForAll @Size(max = 200) List<@IntRange(min = 0, max = 399) Integer> ops,
-      @ForAll @IntRange(min = 0, max = 3000) int budget, @ForAll boolean lru) {
-    LongFunction<Store> f = lru ? LruStore::new : TinyLfuStore::new;
+      @ForAll @IntRange(min = 0, max = 30_000) int budget, @ForAll @IntRange(min = 0, max = 2) int policy) {
+    LongFunction<Store> f = policy == 0 ? LruStore::new : policy == 1 ? TinyLfuStore::new : c -> CompactStore.deterministic(c, 3);
     GroupStores s = new GroupStores(budget, f);
     for (int op : ops) {
       String key = "k" + (op % 37);

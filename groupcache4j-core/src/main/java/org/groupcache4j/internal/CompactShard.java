@@ -1,0 +1,1229 @@
+package org.groupcache4j.internal;
+
+import static org.groupcache4j.internal.CompactRecords.CLOCK;
+import static org.groupcache4j.internal.CompactRecords.DETAIL;
+import static org.groupcache4j.internal.CompactRecords.EXPIRES;
+import static org.groupcache4j.internal.CompactRecords.NOT_FOUND;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+import org.groupcache4j.ByteView;
+
+/**
+ * One shard of a {@link CompactStore}: its segments, its index and its sketch, written under its
+ * lock and read without it. See {@code CompactStore} for the design; this class holds the
+ * mechanics.
+ *
+ * <p>An index slot is a {@code long}: {@code tag (26 bits) | segment number (20) | offset (18)},
+ * where the tag is the top 26 bits of the key's hash (never 0) and also picks the slot a probe
+ * starts at. 0 is an empty slot, 1 a deleted one ({@link #TOMBSTONE}), 2 ({@link #MOVED}) a slot
+ * of an index that was replaced by a larger or cleaner one: a reader that meets it starts over on
+ * the new index. The writer marks every slot of a replaced index before it changes anything
+ * else, so a reader still probing the old one can never take a stale slot for a current one.
+ *
+ * <p>Segments belong to one of three logs, the window and the main space's probation and
+ * protected parts (W-TinyLFU's), each a list from oldest to newest; records are appended to the
+ * newest segment of a log and leave from its oldest, at the log's cursor. {@code Segment.live} counts the bytes of the records that an index slot
+ * points to: a segment whose count falls to 0 is dropped at once.
+ */
+final class CompactShard {
+  static final long EMPTY = 0;
+  static final long TOMBSTONE = 1;
+  static final long MOVED = 2;
+  static final int OFFSET_BITS = 18;
+  static final int NUMBER_BITS = 20;
+  static final int TAG_BITS = 26;
+  static final long LOCATION_MASK = (1L << (OFFSET_BITS + NUMBER_BITS)) - 1;
+  /** The largest segment that holds several records (offsets must fit 18 bits). */
+  static final int MAX_SEGMENT = 1 << OFFSET_BITS;
+  static final int MIN_SEGMENT = 256;
+  static final int MAX_NUMBERS = 1 << NUMBER_BITS;
+  static final int MAX_SLOTS = 1 << TAG_BITS;
+  static final int MIN_SLOTS = 8;
+  /** Bookkeeping counted per segment besides its array: the array's header, its {@link Segment} and two table slots. */
+  static final long SEGMENT_OVERHEAD = 16 + 48 + 8;
+  /** The protected space's share of the main space. */
+  static final double PROTECTED_FRACTION = 0.8;
+  /** Frequency at which a losing candidate is still let in 1 time in 128 (Caffeine's defence against hash flooding). */
+  private static final int ADMIT_HASHDOS_THRESHOLD = 6;
+
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle ARRAYS = MethodHandles.arrayElementVarHandle(byte[][].class);
+  private static final byte[] NO_BYTES = new byte[0];
+
+  /** A segment's bookkeeping (the writer's only; readers see the array alone). */
+  static final class Segment {
+    final byte[] data;
+    final int number;
+    final Log log;
+    int fill;
+    /** Bytes of the records an index slot points to. */
+    int live;
+    /** No more appends (the log's newest segment is sealed before its cursor reads it). */
+    boolean sealed;
+    /** Dropped: no longer in its log (a loop still holding it stops). */
+    boolean freed;
+    Segment older;
+    Segment newer;
+
+    Segment(byte[] data, int number, Log log) {
+      this.data = data;
+      this.number = number;
+      this.log = log;
+    }
+
+    long cost() {
+      return data.length + SEGMENT_OVERHEAD;
+    }
+  }
+
+  /** The window, probation or the protected space: segments from oldest to newest, and a cursor in the oldest. */
+  static final class Log {
+    final String name;
+    Segment oldest;
+    Segment newest;
+    /** What its segments cost. */
+    long bytes;
+    /** Bytes of its live records. */
+    long live;
+    /** Where in {@link #oldest} the next record to leave starts. */
+    int cursor;
+
+    Log(String name) {
+      this.name = name;
+    }
+  }
+
+  /** A record as the writer parses it (one per shard, used under the lock). */
+  private static final class Parsed {
+    int size;
+    int flags;
+    int keyOffset;
+    int keyLength;
+    int valueLength;
+
+    long payload() {
+      return (long) keyLength + valueLength + ((flags & NOT_FOUND) != 0 ? 1 : 0);
+    }
+  }
+
+  final CompactStore store;
+  final int index;
+  final ReentrantLock lock = new ReentrantLock();
+  private final long hashSeed;
+
+  // ---- what readers see
+  private volatile long[] slots;
+  private volatile byte[][] arrays;
+
+  // ---- the writer's state, under the lock
+  private Segment[] meta;
+  private int[] freeNumbers = new int[0];
+  private int freeCount;
+  private int nextNumber;
+  private int used;
+  private int tombstones;
+  private FrequencySketch sketch;
+  final Log window = new Log("window");
+  final Log probation = new Log("probation");
+  final Log protect = new Log("protected");
+  /** Everything this shard holds; {@link #committedBytes} of it is counted in the store. */
+  long bytes;
+  private long committedBytes;
+  volatile long items;
+  volatile long payload;
+  private long random;
+  private long reappendBudget;
+  private int puts;
+  /** What a segment of a record of its own, written by the current write, costs (0: none). */
+  private long largeWritten;
+  private final Parsed parsed = new Parsed();
+  private final Parsed other = new Parsed();
+  /** The hash of the record {@link #slotOf} looked up last. */
+  private long lastHash;
+  /** Set by {@link #findMainVictim}. */
+  private long victimHash;
+  private int victimSize;
+  private Log victimLog;
+  private Segment victimSegment;
+
+  CompactShard(CompactStore store, int index, long random) {
+    this.store = store;
+    this.index = index;
+    this.hashSeed = store.seed;
+    this.random = random | 1;
+  }
+
+  // ---- slot fields
+
+  static int tag(long h) {
+    int t = (int) (h >>> (64 - TAG_BITS));
+    return t == 0 ? 1 : t;
+  }
+
+  static int position(int tag, int n) {
+    return (int) (((long) tag * n) >>> TAG_BITS);
+  }
+
+  static int tagOf(long s) {
+    return (int) (s >>> (OFFSET_BITS + NUMBER_BITS));
+  }
+
+  static int numberOf(long s) {
+    return (int) (s >>> OFFSET_BITS) & (MAX_NUMBERS - 1);
+  }
+
+  static int offsetOf(long s) {
+    return (int) s & (MAX_SEGMENT - 1);
+  }
+
+  static long location(int number, int offset) {
+    return (long) number << OFFSET_BITS | offset;
+  }
+
+  static long slot(int tag, long location) {
+    return (long) tag << (OFFSET_BITS + NUMBER_BITS) | location;
+  }
+
+  // ---- reads (no lock)
+
+  /**
+   * The value of {@code key} if it is held, not a "not found", and fresh at {@code clock.millis()}
+   * (read only when the record expires); else null. Counts a hit when the key is held at all.
+   */
+  ByteView fresh(String key, long h, Clock clock) {
+    int tag = tag(h);
+    retry:
+    for (;;) {
+      long[] t = slots;
+      if (t == null) {
+        return null;
+      }
+      int n = t.length;
+      int i = position(tag, n);
+      for (int probes = n; probes > 0; probes--) {
+        long s = (long) SLOTS.getAcquire(t, i);
+        if (s == EMPTY) {
+          return null;
+        }
+        if (s == MOVED) {
+          continue retry;
+        }
+        if (tagOf(s) == tag) {
+          byte[] a = arrayOf(s);
+          int off = offsetOf(s);
+          long m = a == null ? -1 : CompactRecords.match(key, a, off);
+          int f = m < 0 ? 0 : a[off];
+          long expireAt = (f & EXPIRES) == 0 ? 0 : CompactRecords.readLong(a, CompactRecords.expiryOffset(off));
+          VarHandle.loadLoadFence();
+          if ((long) SLOTS.getAcquire(t, i) != s) {
+            continue retry;
+          }
+          if (m >= 0) {
+            store.hits.increment();
+            if ((f & CLOCK) != CLOCK) {
+              a[off] = (byte) (f + 1);
+            }
+            if ((f & NOT_FOUND) != 0 || (expireAt != 0 && expireAt <= clock.millis())) {
+              return null;
+            }
+            return ByteViews.wrap(a, (int) m, (int) (m >>> 32));
+          }
+        }
+        if (++i == n) {
+          i = 0;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The entry of {@code key}, or null; {@code access}: count a hit and record it in the record. */
+  Entry entry(String key, long h, boolean access) {
+    int tag = tag(h);
+    retry:
+    for (;;) {
+      long[] t = slots;
+      if (t == null) {
+        return null;
+      }
+      int n = t.length;
+      int i = position(tag, n);
+      for (int probes = n; probes > 0; probes--) {
+        long s = (long) SLOTS.getAcquire(t, i);
+        if (s == EMPTY) {
+          return null;
+        }
+        if (s == MOVED) {
+          continue retry;
+        }
+        if (tagOf(s) == tag) {
+          byte[] a = arrayOf(s);
+          int off = offsetOf(s);
+          long m = a == null ? -1 : CompactRecords.match(key, a, off);
+          int f = m < 0 ? 0 : a[off];
+          long expireAt = (f & EXPIRES) == 0 ? 0 : CompactRecords.readLong(a, CompactRecords.expiryOffset(off));
+          String detail = m >= 0 && (f & (NOT_FOUND | DETAIL)) == (NOT_FOUND | DETAIL)
+              ? new String(a, (int) m, (int) (m >>> 32), StandardCharsets.UTF_8) : null;
+          VarHandle.loadLoadFence();
+          if ((long) SLOTS.getAcquire(t, i) != s) {
+            continue retry;
+          }
+          if (m >= 0) {
+            if (access) {
+              store.hits.increment();
+              if ((f & CLOCK) != CLOCK) {
+                a[off] = (byte) (f + 1);
+              }
+            }
+            if ((f & NOT_FOUND) != 0) {
+              return Entry.notFound(detail, expireAt);
+            }
+            return Entry.of(ByteViews.wrap(a, (int) m, (int) (m >>> 32)), expireAt);
+          }
+        }
+        if (++i == n) {
+          i = 0;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The segment array slot {@code s} names, as a reader finds it (may be null or another one: the caller re-checks the slot). */
+  private byte[] arrayOf(long s) {
+    byte[][] segs = arrays;
+    int number = numberOf(s);
+    return segs == null || number >= segs.length ? null : (byte[]) ARRAYS.getAcquire(segs, number);
+  }
+
+  // ---- writes
+
+  void put(String key, long h, Entry e) {
+    boolean ascii = CompactRecords.isAscii(key);
+    byte[] keyBytes = ascii ? null : CompactRecords.utf8(key);
+    int keyLength = ascii ? key.length() : keyBytes.length;
+    byte[] value;
+    int valueOffset;
+    int valueLength;
+    int flags = e.expireAt != 0 ? EXPIRES : 0;
+    if (e.value != null) {
+      value = ByteViews.arrayOf(e.value);
+      valueOffset = ByteViews.offsetIn(e.value);
+      valueLength = e.value.length();
+    } else {
+      flags |= NOT_FOUND;
+      value = e.notFoundDetail == null ? NO_BYTES : e.notFoundDetail.getBytes(StandardCharsets.UTF_8);
+      flags |= e.notFoundDetail == null ? 0 : DETAIL;
+      valueOffset = 0;
+      valueLength = value.length;
+    }
+    long size = CompactRecords.recordSize(keyLength, valueLength, e.expireAt != 0);
+    lock.lock();
+    try {
+      int tag = tag(h);
+      int found = slots == null ? -1 : findSlot(key, tag);
+      if (size > Integer.MAX_VALUE - 16 || size + SEGMENT_OVERHEAD + minimumStructureBytes() > store.capacity()) {
+        if (found >= 0) {
+          removeSlot(found, false);
+        }
+        return;
+      }
+      ensureStructures();
+      long loc = append(window, (int) size);
+      if (loc < 0) {
+        if (found >= 0) {
+          removeSlot(found, false);
+        }
+        return;
+      }
+      Segment seg = meta[numberOf(loc)];
+      byte[] a = seg.data;
+      int p = offsetOf(loc);
+      a[p++] = (byte) flags;
+      if (e.expireAt != 0) {
+        CompactRecords.writeLong(a, p, e.expireAt);
+        p += 8;
+      }
+      p = CompactRecords.writeVarint(a, p, keyLength);
+      p = CompactRecords.writeVarint(a, p, valueLength);
+      if (ascii) {
+        CompactRecords.writeAscii(key, a, p);
+      } else {
+        System.arraycopy(keyBytes, 0, a, p, keyLength);
+      }
+      System.arraycopy(value, valueOffset, a, p + keyLength, valueLength);
+      long s = slot(tag, loc);
+      seg.live += (int) size;
+      window.live += size;
+      items++;
+      payload += (long) keyLength + valueLength + ((flags & NOT_FOUND) != 0 ? 1 : 0);
+      if (found >= 0) {
+        long old = slots[found];
+        SLOTS.setRelease(slots, found, s);
+        freeIfDead(kill(old));
+      } else {
+        insertSlot(tag, s);
+      }
+      sketch.increment(h, 1);
+      if ((++puts & 63) == 0) {
+        store.climb();
+      }
+      largeWritten = size > segmentSize() ? seg.cost() : 0;
+      reappendBudget = reappendAllowance();
+      maintainWindow();
+      makeRoom();
+    } finally {
+      try {
+        commit();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  boolean remove(String key, long h) {
+    lock.lock();
+    try {
+      if (slots == null) {
+        return false;
+      }
+      int found = findSlot(key, tag(h));
+      if (found < 0) {
+        return false;
+      }
+      removeSlot(found, false);
+      return true;
+    } finally {
+      try {
+        commit();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Drops the record of slot {@code i}; {@code evicted}: counted as an eviction. */
+  private void removeSlot(int i, boolean evicted) {
+    long s = slots[i];
+    SLOTS.setRelease(slots, i, TOMBSTONE);
+    used--;
+    tombstones++;
+    Segment seg = kill(s);
+    if (evicted) {
+      store.evictions.increment();
+    }
+    freeIfDead(seg);
+    if (used == 0) {
+      freeAllSegments();
+      releaseIfEmpty();
+    } else {
+      tidyIndex();
+    }
+  }
+
+  /** Drops every segment (none holds a live record). */
+  private void freeAllSegments() {
+    for (Log log : new Log[] {window, probation, protect}) {
+      while (log.oldest != null) {
+        free(log.oldest);
+      }
+    }
+  }
+
+  /**
+   * One step of a shrink of the store's capacity: evicts from this shard by its policy (copying
+   * forward what it keeps within one allowance per shrink, {@code first} step of it here); false if
+   * it holds nothing.
+   */
+  boolean shrinkOnce(boolean first) {
+    lock.lock();
+    try {
+      largeWritten = 0;
+      if (first) {
+        reappendBudget = reappendAllowance();
+      }
+      boolean dropped = evictOnce() || dropOldestSegmentLocked();
+      return dropped;
+    } finally {
+      try {
+        commit();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Drops this shard's oldest segment (of probation, else the protected space, else the window)
+   * and every live record in it, and commits; returns the change of the store's bytes
+   * (negative), 0 if it held nothing. The caller holds the lock.
+   */
+  long dropOldestSegment() {
+    long before = committedBytes;
+    dropOldestSegmentLocked();
+    commit();
+    return committedBytes - before;
+  }
+
+  private boolean dropOldestSegmentLocked() {
+    Log log = probation.oldest != null ? probation : protect.oldest != null ? protect : window.oldest != null ? window : null;
+    if (log == null) {
+      releaseIfEmpty();
+      return false;
+    }
+    Segment seg = log.oldest;
+    seal(seg);
+    while (!seg.freed && log.cursor < seg.fill) {
+      int off = log.cursor;
+      parse(seg.data, off, parsed);
+      log.cursor += parsed.size;
+      int i = slotOf(seg, off, parsed);
+      if (i >= 0) {
+        removeSlot(i, true);
+      }
+    }
+    if (!seg.freed) {
+      free(seg);
+    }
+    releaseIfEmpty();
+    return true;
+  }
+
+  // ---- the policy: W-TinyLFU (window, probation, protected) over logs of segments
+
+  private long windowTarget() {
+    return (long) (store.shareOfCapacity() * store.windowFraction());
+  }
+
+  /** What the main space (probation and protected) may hold of live records before a candidate must win its place. */
+  private long mainRoom() {
+    // everything but the main space's live records, and room for one more segment, which a move may start
+    return store.shareOfCapacity() - (bytes - probation.live - protect.live) - segmentSize() - SEGMENT_OVERHEAD;
+  }
+
+  /** The size of a segment of any log: 1/128 of the shard's share, within 256 B .. 256 KiB. */
+  private int segmentSize() {
+    return segmentSize(store.shareOfCapacity() / SEGMENTS_PER_SHARE, MIN_SEGMENT);
+  }
+
+  static final int SEGMENTS_PER_SHARE = 128;
+
+  private static int segmentSize(long wanted, int min) {
+    long w = Math.max(min, Math.min(MAX_SEGMENT, wanted));
+    return Integer.highestOneBit((int) w);
+  }
+
+  /**
+   * How many bytes one write may copy forward to keep hit records: two passes over everything
+   * live, which a write only needs if readers hit every record faster than the cursors pass them;
+   * it bounds the work of one write where that never ends.
+   */
+  private long reappendAllowance() {
+    return 2 * (window.live + probation.live + protect.live) + segmentSize();
+  }
+
+  /** Moves the window's oldest records on while the window holds more than its share. */
+  private void maintainWindow() {
+    long target = windowTarget();
+    while (window.live > target && window.oldest != null) {
+      nextWindowRecord(false);
+    }
+  }
+
+  /**
+   * The window's oldest record leaves it: one hit while in it gets another round in it (as in
+   * Caffeine's LRU window), the others are candidates for the main space ({@link #admit});
+   * {@code full}: the store has no room, so even a candidate the main space has room for must
+   * win its place against a victim. Drops the oldest segment once its cursor passed it.
+   */
+  private void nextWindowRecord(boolean full) {
+    Segment seg = window.oldest;
+    seal(seg);
+    if (window.cursor >= seg.fill) {
+      free(seg);
+      return;
+    }
+    int off = window.cursor;
+    parse(seg.data, off, parsed);
+    window.cursor += parsed.size;
+    int i = slotOf(seg, off, parsed);
+    int hits = parsed.flags & CLOCK;
+    if (i < 0) {
+      // replaced or removed meanwhile
+    } else if (hits > 0 && reappendBudget >= parsed.size) {
+      reappendBudget -= parsed.size;
+      sketch.increment(lastHash, hits);
+      moveTo(window, i, seg, off, parsed.size);
+    } else {
+      admit(seg, off, lastHash, parsed.size, parsed.flags, full);
+    }
+    freeIfPassed(window, seg);
+  }
+
+  /** Drops {@code seg}, its log's oldest, once the log's cursor passed its end (nothing live is left in it). */
+  private void freeIfPassed(Log log, Segment seg) {
+    if (!seg.freed && log.oldest == seg && log.cursor >= seg.fill && (seg.sealed || seg != log.newest)) {
+      free(seg);
+    }
+  }
+
+  /**
+   * The window's live record at {@code seg/off} (hash {@code h}) moves to probation, or is
+   * dropped: W-TinyLFU's admission. Slots are looked up again after every change of the index.
+   */
+  private void admit(Segment seg, int off, long h, int size, int flags, boolean full) {
+    int hits = flags & CLOCK;
+    if (hits > 0) {
+      sketch.increment(h, hits);
+    }
+    if (!full && probation.live + protect.live + size <= mainRoom()) {
+      moveTo(probation, slotAt(seg, off, h), seg, off, size);
+      return;
+    }
+    int victim = findVictim();
+    if (victim < 0) {
+      moveTo(probation, slotAt(seg, off, h), seg, off, size);
+      return;
+    }
+    int candidateFrequency = sketch.frequency(h);
+    int victimFrequency = sketch.frequency(victimHash);
+    if (candidateFrequency > victimFrequency
+        || (candidateFrequency >= ADMIT_HASHDOS_THRESHOLD && (nextRandom() & 127) == 0)) {
+      victimLog.cursor += victimSize;
+      removeSlot(victim, true);
+      freeIfPassed(victimLog, victimSegment);
+      moveTo(probation, slotAt(seg, off, h), seg, off, size);
+    } else {
+      int i = slotAt(seg, off, h);
+      if (i >= 0) {
+        removeSlot(i, true);
+      }
+    }
+  }
+
+  /** The slot of the live record at {@code seg/off}, whose hash is {@code h}; -1 if none. */
+  private int slotAt(Segment seg, int off, long h) {
+    return locate(h, location(seg.number, off));
+  }
+
+  /**
+   * The main space's next victim: the oldest record of probation not hit since it got there
+   * (one that was is promoted to the protected space on the way, as a hit in probation promotes
+   * in Caffeine), else the protected space's oldest not hit since the cursor last passed it.
+   * Returns its slot (its hash, size and log in {@link #victimHash}, {@link #victimSize},
+   * {@link #victimLog}), leaving its log's cursor on it, or -1 when the main space is empty.
+   */
+  private int findVictim() {
+    for (;;) {
+      Log log = probation.oldest != null ? probation : protect.oldest != null ? protect : null;
+      if (log == null) {
+        return -1;
+      }
+      Segment seg = log.oldest;
+      seal(seg);
+      if (log.cursor >= seg.fill) {
+        free(seg);
+        continue;
+      }
+      int off = log.cursor;
+      parse(seg.data, off, other);
+      int i = slotOf(seg, off, other);
+      if (i < 0) {
+        log.cursor += other.size;
+        freeIfPassed(log, seg);
+        continue;
+      }
+      int hits = other.flags & CLOCK;
+      if (hits > 0 && reappendBudget >= other.size) {
+        reappendBudget -= other.size;
+        sketch.increment(lastHash, hits);
+        log.cursor += other.size;
+        moveTo(protect, i, seg, off, other.size);
+        freeIfPassed(log, seg);
+        if (log == probation) {
+          balanceProtected();
+        }
+        continue;
+      }
+      victimSize = other.size;
+      victimHash = lastHash;
+      victimLog = log;
+      victimSegment = seg;
+      return i;
+    }
+  }
+
+  /**
+   * Keeps the protected space within its share of the main space (80%, as Caffeine's): its
+   * oldest records move to probation, but one hit since the cursor last passed it gets another
+   * round in the protected space.
+   */
+  private void balanceProtected() {
+    long target = (long) ((probation.live + protect.live) * PROTECTED_FRACTION);
+    while (protect.live > target && protect.oldest != null) {
+      Segment seg = protect.oldest;
+      seal(seg);
+      if (protect.cursor >= seg.fill) {
+        free(seg);
+        continue;
+      }
+      int off = protect.cursor;
+      parse(seg.data, off, other);
+      protect.cursor += other.size;
+      int i = slotOf(seg, off, other);
+      if (i < 0) {
+        continue;
+      }
+      int hits = other.flags & CLOCK;
+      if (hits > 0 && reappendBudget >= other.size) {
+        reappendBudget -= other.size;
+        sketch.increment(lastHash, hits);
+        moveTo(protect, i, seg, off, other.size);
+      } else {
+        moveTo(probation, i, seg, off, other.size);
+      }
+      freeIfPassed(protect, seg);
+    }
+  }
+
+  /**
+   * One step of eviction by the policy, as Caffeine's {@code evictFromMain}: the window's oldest
+   * record meets the main space's victim (so that a window grown by the climber cannot push the
+   * main space out without a contest), and only an empty window leaves the main space to evict
+   * by itself. False if this shard holds nothing to evict.
+   */
+  private boolean evictOnce() {
+    if (window.oldest != null && (window.live > windowTarget() || (probation.oldest == null && protect.oldest == null))) {
+      nextWindowRecord(true);
+      return true;
+    }
+    if (probation.oldest != null) {
+      emptyOldestMainSegment(probation);
+      return true;
+    }
+    if (protect.oldest != null) {
+      emptyOldestMainSegment(protect);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The oldest segment of probation or the protected space: records hit since they got there
+   * (or since the cursor last passed them) are copied to the protected space, within the
+   * budget; the others are evicted.
+   */
+  private void emptyOldestMainSegment(Log log) {
+    int bar = windowCandidateFrequency();
+    Segment seg = log.oldest;
+    seal(seg);
+    while (!seg.freed && log.cursor < seg.fill) {
+      int off = log.cursor;
+      parse(seg.data, off, parsed);
+      log.cursor += parsed.size;
+      int i = slotOf(seg, off, parsed);
+      if (i < 0) {
+        continue;
+      }
+      int hits = parsed.flags & CLOCK;
+      if (hits > 0 && reappendBudget >= parsed.size) {
+        reappendBudget -= parsed.size;
+        sketch.increment(lastHash, hits);
+        moveTo(protect, i, seg, off, parsed.size);
+        if (log == probation) {
+          balanceProtected();
+        }
+      } else if (bar >= 0 && reappendBudget >= parsed.size && sketch.frequency(lastHash) > bar) {
+        // used more often than the window's next candidate, which would have lost to it: keep it
+        reappendBudget -= parsed.size;
+        moveTo(log, i, seg, off, parsed.size);
+      } else {
+        removeSlot(i, true);
+      }
+    }
+    if (!seg.freed) {
+      free(seg);
+    }
+  }
+
+  /** The frequency of the window's next candidate, or -1 if the window holds none. */
+  private int windowCandidateFrequency() {
+    for (Segment seg = window.oldest; seg != null; seg = seg.newer) {
+      for (int off = seg == window.oldest ? window.cursor : 0; off < seg.fill; off += other.size) {
+        parse(seg.data, off, other);
+        if (slotOf(seg, off, other) >= 0) {
+          return sketch.frequency(lastHash);
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Evicts until the store can take what this shard added, then commits it: by this shard's
+   * policy first, then from other shards (for a record larger than what this shard held), and
+   * last by dropping this shard's own records.
+   */
+  private void makeRoom() {
+    for (;;) {
+      long delta = bytes - committedBytes;
+      long c = store.committed.get();
+      if (delta <= 0 || c + delta <= store.capacity()) {
+        if (store.committed.compareAndSet(c, c + delta)) {
+          committedBytes = bytes;
+          return;
+        }
+        continue;
+      }
+      // A shard over its share makes room itself; one under it but for a record larger than a
+      // segment that this write added asks the others first.
+      if (bytes - largeWritten > store.shareOfCapacity() && evictOnce()) {
+        continue;
+      }
+      if (store.evictElsewhere(this, c + delta - store.capacity())) {
+        continue;
+      }
+      if (evictOnce()) {
+        continue;
+      }
+      if (!dropOldestSegmentLocked()) {
+        return; // nothing left here; commit() settles the rest
+      }
+    }
+  }
+
+  /** Counts this shard's change in the store (after a write that made room for it, or that only freed). */
+  private void commit() {
+    long delta = bytes - committedBytes;
+    if (delta != 0) {
+      store.committed.addAndGet(delta);
+      committedBytes = bytes;
+    }
+  }
+
+  // ---- records and segments
+
+  /** Copies the record at {@code seg/off} (slot {@code i}) to the newest segment of {@code log}, its hits cleared. */
+  private void moveTo(Log log, int i, Segment seg, int off, int size) {
+    if (i < 0) {
+      return;
+    }
+    long loc = append(log, size);
+    if (loc < 0) {
+      removeSlot(i, true);
+      return;
+    }
+    Segment to = meta[numberOf(loc)];
+    int p = offsetOf(loc);
+    System.arraycopy(seg.data, off, to.data, p, size);
+    to.data[p] &= ~CLOCK;
+    long[] t = slots;
+    long s = t[i];
+    SLOTS.setRelease(t, i, (s & ~LOCATION_MASK) | loc);
+    seg.live -= size;
+    seg.log.live -= size;
+    to.live += size;
+    log.live += size;
+  }
+
+  /** Room for {@code size} bytes at the end of {@code log}: its location, or -1 if no segment number is left. */
+  private long append(Log log, int size) {
+    Segment head = log.newest;
+    if (head == null || head.sealed || head.data.length - head.fill < size) {
+      if (head != null) {
+        head.sealed = true;
+      }
+      head = newSegment(log, Math.max(segmentSize(), size));
+      if (head == null) {
+        return -1;
+      }
+    }
+    int off = head.fill;
+    head.fill += size;
+    if (head.data.length > MAX_SEGMENT) {
+      head.sealed = true; // a record of its own: nothing else goes there
+    }
+    return location(head.number, off);
+  }
+
+  private Segment newSegment(Log log, int size) {
+    int number = newNumber();
+    if (number < 0) {
+      return null;
+    }
+    byte[] data = new byte[size];
+    Segment seg = new Segment(data, number, log);
+    meta[number] = seg;
+    ARRAYS.setRelease(arrays, number, data);
+    seg.older = log.newest;
+    if (log.newest != null) {
+      log.newest.newer = seg;
+    }
+    log.newest = seg;
+    if (log.oldest == null) {
+      log.oldest = seg;
+      log.cursor = 0;
+    }
+    log.bytes += seg.cost();
+    bytes += seg.cost();
+    return seg;
+  }
+
+  private int newNumber() {
+    if (freeCount > 0) {
+      return freeNumbers[--freeCount];
+    }
+    if (nextNumber == meta.length) {
+      if (meta.length == MAX_NUMBERS) {
+        return -1;
+      }
+      int n = Math.min(MAX_NUMBERS, meta.length * 2);
+      bytes -= tableBytes(meta.length);
+      meta = Arrays.copyOf(meta, n);
+      byte[][] grown = Arrays.copyOf(arrays, n);
+      arrays = grown;
+      bytes += tableBytes(n);
+    }
+    return nextNumber++;
+  }
+
+  private static long tableBytes(int length) {
+    return 2 * (16 + 4L * length);
+  }
+
+  private void seal(Segment seg) {
+    if (seg == seg.log.newest) {
+      seg.sealed = true;
+    }
+  }
+
+  /** Drops {@code seg}: its array is no longer reachable from the store (views of it keep it alive). */
+  private void free(Segment seg) {
+    Log log = seg.log;
+    if (seg.older != null) {
+      seg.older.newer = seg.newer;
+    } else {
+      log.oldest = seg.newer;
+      log.cursor = 0;
+    }
+    if (seg.newer != null) {
+      seg.newer.older = seg.older;
+    } else {
+      log.newest = seg.older;
+    }
+    seg.older = null;
+    seg.newer = null;
+    log.bytes -= seg.cost();
+    log.live -= seg.live;
+    bytes -= seg.cost();
+    ARRAYS.setRelease(arrays, seg.number, (byte[]) null);
+    meta[seg.number] = null;
+    if (freeCount == freeNumbers.length) {
+      freeNumbers = Arrays.copyOf(freeNumbers, Math.max(8, freeCount * 2));
+    }
+    freeNumbers[freeCount++] = seg.number;
+    seg.live = 0;
+    seg.freed = true;
+  }
+
+  /** The record that slot value {@code s} pointed to is no longer indexed: its bytes leave the live counts. */
+  private Segment kill(long s) {
+    Segment seg = meta[numberOf(s)];
+    parse(seg.data, offsetOf(s), other);
+    seg.live -= other.size;
+    seg.log.live -= other.size;
+    items--;
+    payload -= other.payload();
+    return seg;
+  }
+
+  /** Drops {@code seg} if none of its records is live and nothing is appended to it any more. */
+  private void freeIfDead(Segment seg) {
+    if (!seg.freed && seg.live == 0 && (seg.sealed || seg != seg.log.newest)) {
+      free(seg);
+    }
+  }
+
+  /** Parses the record at {@code a[off]} (written by this shard: trusted) into {@code p}. */
+  private static void parse(byte[] a, int off, Parsed p) {
+    int flags = a[off];
+    int q = off + ((flags & EXPIRES) != 0 ? 9 : 1);
+    long k = CompactRecords.readVarint(a, q);
+    q = (int) k;
+    long v = CompactRecords.readVarint(a, q);
+    q = (int) v;
+    p.flags = flags;
+    p.keyLength = (int) (k >>> 32);
+    p.valueLength = (int) (v >>> 32);
+    p.keyOffset = q;
+    p.size = q + p.keyLength + p.valueLength - off;
+  }
+
+  /** The slot of the record {@code p} parsed at {@code seg/off} if it is live (its hash left in {@link #lastHash}); else -1. */
+  private int slotOf(Segment seg, int off, Parsed p) {
+    long h = CompactRecords.hash(seg.data, p.keyOffset, p.keyLength, hashSeed);
+    lastHash = h;
+    return locate(h, location(seg.number, off));
+  }
+
+  /** The slot that points to {@code loc} (a record whose key hashes to {@code h}), or -1. */
+  private int locate(long h, long loc) {
+    long[] t = slots;
+    int tag = tag(h);
+    int n = t.length;
+    int i = position(tag, n);
+    for (int probes = n; probes > 0; probes--) {
+      long s = t[i];
+      if (s == EMPTY) {
+        return -1;
+      }
+      if ((s & LOCATION_MASK) == loc && tagOf(s) == tag) {
+        return i;
+      }
+      if (++i == n) {
+        i = 0;
+      }
+    }
+    return -1;
+  }
+
+  /** The slot of {@code key}, or -1 (the caller holds the lock). */
+  private int findSlot(String key, int tag) {
+    long[] t = slots;
+    int n = t.length;
+    int i = position(tag, n);
+    for (int probes = n; probes > 0; probes--) {
+      long s = t[i];
+      if (s == EMPTY) {
+        return -1;
+      }
+      if (s != TOMBSTONE && tagOf(s) == tag && CompactRecords.match(key, meta[numberOf(s)].data, offsetOf(s)) >= 0) {
+        return i;
+      }
+      if (++i == n) {
+        i = 0;
+      }
+    }
+    return -1;
+  }
+
+  /** Puts {@code s} in the first free slot of its probe sequence, growing the index first if it would pass 3/4. */
+  private void insertSlot(int tag, long s) {
+    if ((long) (used + tombstones + 1) * 4 > (long) slots.length * 3) {
+      rebuildIndex(indexSizeFor(used + 1));
+    }
+    long[] t = slots;
+    int n = t.length;
+    int i = position(tag, n);
+    while (t[i] != EMPTY && t[i] != TOMBSTONE) {
+      if (++i == n) {
+        i = 0;
+      }
+    }
+    if (t[i] == TOMBSTONE) {
+      tombstones--;
+    }
+    SLOTS.setRelease(t, i, s);
+    used++;
+  }
+
+  private static int indexSizeFor(int entries) {
+    return (int) Math.min(MAX_SLOTS, Math.max(MIN_SLOTS, 2L * entries));
+  }
+
+  /** Rebuilds a much emptier index smaller, and one full of tombstones clean. */
+  private void tidyIndex() {
+    long[] t = slots;
+    if (t == null) {
+      return;
+    }
+    if (t.length > MIN_SLOTS && (long) used * 8 < t.length) {
+      rebuildIndex(indexSizeFor(used));
+    } else if ((long) tombstones * 4 > t.length) {
+      rebuildIndex(t.length);
+    }
+  }
+
+  /**
+   * Replaces the index by one of {@code n} slots holding the same entries (no tombstones), then
+   * marks every slot of the old one {@link #MOVED}: a reader still on it starts over.
+   */
+  private void rebuildIndex(int n) {
+    long[] old = slots;
+    long[] t = new long[n];
+    for (long s : old) {
+      if (s != EMPTY && s != TOMBSTONE && s != MOVED) {
+        int i = position(tagOf(s), n);
+        while (t[i] != EMPTY) {
+          if (++i == n) {
+            i = 0;
+          }
+        }
+        t[i] = s;
+      }
+    }
+    slots = t;
+    Arrays.fill(old, MOVED);
+    tombstones = 0;
+    bytes += 8L * (n - old.length);
+    if (FrequencySketch.longsFor(n / 2) != sketch.longs()) {
+      bytes -= sketch.bytes();
+      sketch = sketch.resizedFor(n / 2);
+      bytes += sketch.bytes();
+    }
+  }
+
+  /** Bytes of the index, tables and sketch of an empty shard. */
+  static long minimumStructureBytes() {
+    return 16 + 8L * MIN_SLOTS + tableBytes(MIN_SLOTS) + new FrequencySketch(MIN_SLOTS / 2).bytes();
+  }
+
+  private void ensureStructures() {
+    if (slots != null) {
+      return;
+    }
+    meta = new Segment[MIN_SLOTS];
+    arrays = new byte[MIN_SLOTS][];
+    nextNumber = 0;
+    freeCount = 0;
+    sketch = new FrequencySketch(MIN_SLOTS / 2);
+    used = 0;
+    tombstones = 0;
+    slots = new long[MIN_SLOTS];
+    bytes += 16 + 8L * MIN_SLOTS + tableBytes(MIN_SLOTS) + sketch.bytes();
+  }
+
+  /** Gives back the index, tables and sketch once the shard holds nothing. */
+  private void releaseIfEmpty() {
+    long[] t = slots;
+    if (t == null || used != 0 || window.oldest != null || probation.oldest != null || protect.oldest != null) {
+      return;
+    }
+    slots = null;
+    Arrays.fill(t, MOVED);
+    bytes -= 16 + 8L * t.length + tableBytes(meta.length) + sketch.bytes();
+    arrays = null;
+    meta = null;
+    sketch = null;
+    freeCount = 0;
+    nextNumber = 0;
+    tombstones = 0;
+  }
+
+  private long nextRandom() {
+    long x = random;
+    x ^= x << 13;
+    x ^= x >>> 7;
+    x ^= x << 17;
+    random = x;
+    return x;
+  }
+
+  // ---- for tests
+
+  /** The log that holds {@code key}'s record and its hit count, or null. */
+  String whereIs(String key, long h) {
+    lock.lock();
+    try {
+      if (slots == null) {
+        return null;
+      }
+      int i = findSlot(key, tag(h));
+      if (i < 0) {
+        return null;
+      }
+      Segment seg = meta[numberOf(slots[i])];
+      return seg.log.name + "/" + (seg.data[offsetOf(slots[i])] & CLOCK);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Segments held (window and main). */
+  int segmentCount() {
+    lock.lock();
+    try {
+      int n = 0;
+      for (Log log : new Log[] {window, probation, protect}) {
+        for (Segment seg = log.oldest; seg != null; seg = seg.newer) {
+          n++;
+        }
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Why the index, the segments and the counts disagree, or null if they agree. The caller holds the lock. */
+  String inconsistency() {
+    if (slots == null) {
+      return used == 0 && bytes == 0 && items == 0 && payload == 0 && window.oldest == null && probation.oldest == null
+          && protect.oldest == null
+          ? null : "no index but used " + used + ", bytes " + bytes + ", items " + items + ", payload " + payload;
+    }
+    long[] t = slots;
+    int live = 0;
+    int dead = 0;
+    long itemBytes = 0;
+    long pay = 0;
+    java.util.Map<Segment, Long> perSegment = new java.util.HashMap<>();
+    for (int i = 0; i < t.length; i++) {
+      long s = t[i];
+      if (s == TOMBSTONE) {
+        dead++;
+      } else if (s != EMPTY) {
+        if (s == MOVED) {
+          return "slot " + i + " MOVED in the current index";
+        }
+        Segment seg = meta[numberOf(s)];
+        if (seg == null || seg.freed || offsetOf(s) >= seg.fill) {
+          return "slot " + i + " points to a freed segment or past its fill";
+        }
+        Parsed p = new Parsed();
+        parse(seg.data, offsetOf(s), p);
+        long h = CompactRecords.hash(seg.data, p.keyOffset, p.keyLength, hashSeed);
+        if (tag(h) != tagOf(s) || locate(h, s & LOCATION_MASK) != i) {
+          return "slot " + i + " not found by its key's hash";
+        }
+        perSegment.merge(seg, (long) p.size, Long::sum);
+        itemBytes += p.size;
+        pay += p.payload();
+        live++;
+      }
+    }
+    if (live != used || dead != tombstones || live != items || pay != payload) {
+      return "counts: live " + live + " used " + used + " dead " + dead + " tombstones " + tombstones + " items " + items
+          + " payload " + pay + "/" + payload;
+    }
+    long segBytes = 0;
+    for (Log log : new Log[] {window, probation, protect}) {
+      long logBytes = 0;
+      long logLive = 0;
+      for (Segment seg = log.oldest; seg != null; seg = seg.newer) {
+        if (seg.log != log || seg.freed || meta[seg.number] != seg || arrays[seg.number] != seg.data) {
+          return log.name + " segment " + seg.number + " not in the tables";
+        }
+        if (seg.live != perSegment.getOrDefault(seg, 0L)) {
+          return log.name + " segment " + seg.number + " live " + seg.live + " but indexed " + perSegment.getOrDefault(seg, 0L);
+        }
+        logBytes += seg.cost();
+        logLive += seg.live;
+      }
+      if (logBytes != log.bytes || logLive != log.live) {
+        return log.name + " bytes " + logBytes + "/" + log.bytes + " live " + logLive + "/" + log.live;
+      }
+      segBytes += logBytes;
+    }
+    long structures = 16 + 8L * t.length + tableBytes(meta.length) + sketch.bytes();
+    if (bytes != segBytes + structures || bytes != committedBytes) {
+      return "bytes " + bytes + " segments " + segBytes + " structures " + structures + " committed " + committedBytes;
+    }
+    return segBytes >= itemBytes ? null : "segments smaller than their records";
+  }
+}
