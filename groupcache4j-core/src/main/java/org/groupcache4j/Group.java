@@ -176,7 +176,12 @@ public final class Group {
   public ByteView get(String key) {
     checkKey(key);
     counters.gets.increment();
-    Entry e = stores.get(key);
+    ByteView v = stores.getFresh(key, clock);
+    if (v != null) {
+      counters.cacheHits.increment();
+      return v;
+    }
+    Entry e = stores.peek(key); // a cached "not found", an expired entry, or nothing
     if (e != null && Expiry.fresh(e, clock)) {
       return hit(key, e);
     }
@@ -194,7 +199,12 @@ public final class Group {
   public CompletableFuture<ByteView> getAsync(String key) {
     checkKey(key);
     counters.gets.increment();
-    Entry e = stores.get(key);
+    ByteView v = stores.getFresh(key, clock);
+    if (v != null) {
+      counters.cacheHits.increment();
+      return CompletableFuture.completedFuture(v);
+    }
+    Entry e = stores.peek(key); // a cached "not found", an expired entry, or nothing
     if (e != null && Expiry.fresh(e, clock)) {
       try {
         return CompletableFuture.completedFuture(hit(key, e));
@@ -477,7 +487,7 @@ public final class Group {
 
   /**
    * Configures a new group; {@link #build()} registers it with its {@link GroupCache}.
-   * Defaults: 64 MiB, {@link EvictionPolicy#W_TINY_LFU}, load timeout 10 s, peer timeout = load
+   * Defaults: 64 MiB, {@link EvictionPolicy#COMPACT}, load timeout 10 s, peer timeout = load
    * timeout + 1 s, keys up to 4096 UTF-8 bytes, hot store on (a key is kept on its 2nd fetch, for
    * at most 30 s), no expiry, not-found answers not cached, no stale-if-error.
    */
@@ -485,7 +495,7 @@ public final class Group {
     /** Default {@link #cacheBytes}: 64 MiB. */
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
     /** Default {@link #evictionPolicy}. */
-    public static final EvictionPolicy DEFAULT_EVICTION_POLICY = EvictionPolicy.W_TINY_LFU;
+    public static final EvictionPolicy DEFAULT_EVICTION_POLICY = EvictionPolicy.COMPACT;
     /** Default {@link #loadTimeout}. */
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(10);
     /** How much longer than the load timeout the default {@link #peerTimeout} is (see {@link #defaultPeerTimeout}). */
@@ -577,6 +587,7 @@ public final class Group {
       return this;
     }
 
+    /** How the group's stores hold entries and choose what to drop; see {@link EvictionPolicy} for which to pick. */
     public Builder evictionPolicy(EvictionPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "evictionPolicy");
       return this;
@@ -670,10 +681,17 @@ public final class Group {
      * Creates the group.
      *
      * @throws IllegalStateException if no loader was set, or the cache has a group of this name
+     * @throws IllegalArgumentException if {@link #cacheBytes} is more than this JVM's whole heap
      */
     public Group build() {
       if (loader == null && asyncLoader == null) {
         throw new IllegalStateException("group '" + name + "' has no loader: call loader(...) or asyncLoader(...) before build()");
+      }
+      long heap = Runtime.getRuntime().maxMemory();
+      if (heap != Long.MAX_VALUE && cacheBytes > heap) {
+        throw new IllegalArgumentException("cacheBytes of group '" + name + "' is " + cacheBytes
+            + " bytes, more than this JVM's whole heap (" + heap + " bytes, -Xmx), so it could never be held:"
+            + " lower it or give the JVM more heap");
       }
       return cache.register(this);
     }

@@ -1,6 +1,8 @@
 package org.groupcache4j.internal;
 
+import java.time.Clock;
 import java.util.function.LongFunction;
+import org.groupcache4j.ByteView;
 import org.groupcache4j.EvictionPolicy;
 
 /**
@@ -22,7 +24,11 @@ public final class GroupStores {
 
   /** The stores of a group with {@code budgetBytes} and {@code policy}: the one place a policy picks its store. */
   public static GroupStores of(long budgetBytes, EvictionPolicy policy) {
-    return new GroupStores(budgetBytes, policy == EvictionPolicy.LRU ? LruStore::new : TinyLfuStore::new);
+    return new GroupStores(budgetBytes, switch (policy) {
+      case LRU -> LruStore::new;
+      case W_TINY_LFU -> TinyLfuStore::new;
+      case COMPACT -> CompactStore::new;
+    });
   }
 
   public GroupStores(long budgetBytes, LongFunction<Store> storeFactory) {
@@ -42,6 +48,29 @@ public final class GroupStores {
     }
     Entry e = main.get(key);
     return e != null ? e : hot.get(key);
+  }
+
+  /**
+   * The hit path: the value of {@code key} in the main or the hot store if it is fresh at
+   * {@code clock.millis()} (read only for an entry that expires), else {@code null}: absent,
+   * expired or a cached "not found", which {@link #peek} tells apart. A key is never in both
+   * stores, so a value found is the key's only one.
+   */
+  public ByteView getFresh(String key, Clock clock) {
+    if (budget == 0) {
+      return null;
+    }
+    ByteView v = main.getFresh(key, clock);
+    return v != null ? v : hot.getFresh(key, clock);
+  }
+
+  /** The entry in the main store, else in the hot store, else {@code null}, without counting a lookup. */
+  public Entry peek(String key) {
+    if (budget == 0) {
+      return null;
+    }
+    Entry e = main.peek(key);
+    return e != null ? e : hot.peek(key);
   }
 
   /**

@@ -26,7 +26,7 @@ public interface Store {
    */
   default ByteView getFresh(String key, Clock clock) {
     Entry e = get(key);
-    return e != null && e.value != null && e.freshAt(e.expireAt == 0 ? 0 : clock.millis()) ? e.value : null;
+    return e != null && e.value != null && (e.expireAt == 0 || e.expireAt > clock.millis()) ? e.value : null;
   }
 
   /** The entry of {@code key}, or {@code null}, without counting a get or recording an access. */
