@@ -55,6 +55,59 @@ final class CompactShard {
   private static final VarHandle ARRAYS = MethodHandles.arrayElementVarHandle(byte[][].class);
   private static final byte[] NO_BYTES = new byte[0];
 
+  /**
+   * The index's slots, in pages of {@value #PAGE} longs (256 KiB): an array that large would be
+   * a humongous object to G1 (half a region or more, with regions from 1 MiB), which wastes the
+   * rest of its last region and is collected apart; pages never are. Slot {@code i} is
+   * {@code pages[i >>> 15][i & 32767]}; the table never changes size, a larger one replaces it.
+   */
+  static final class SlotTable {
+    static final int PAGE_BITS = 15;
+    static final int PAGE = 1 << PAGE_BITS;
+    final long[][] pages;
+    final int length;
+
+    SlotTable(int length) {
+      this.length = length;
+      int full = length >>> PAGE_BITS;
+      int rest = length & (PAGE - 1);
+      pages = new long[full + (rest == 0 ? 0 : 1)][];
+      for (int p = 0; p < full; p++) {
+        pages[p] = new long[PAGE];
+      }
+      if (rest != 0) {
+        pages[full] = new long[rest];
+      }
+    }
+
+    long get(int i) {
+      return pages[i >>> PAGE_BITS][i & (PAGE - 1)];
+    }
+
+    long acquire(int i) {
+      return (long) SLOTS.getAcquire(pages[i >>> PAGE_BITS], i & (PAGE - 1));
+    }
+
+    void set(int i, long s) {
+      pages[i >>> PAGE_BITS][i & (PAGE - 1)] = s;
+    }
+
+    void release(int i, long s) {
+      SLOTS.setRelease(pages[i >>> PAGE_BITS], i & (PAGE - 1), s);
+    }
+
+    void fill(long s) {
+      for (long[] page : pages) {
+        Arrays.fill(page, s);
+      }
+    }
+
+    /** Heap bytes: the pages and the array of them. */
+    long bytes() {
+      return 16 + 4L * pages.length + 16L * pages.length + 8L * length;
+    }
+  }
+
   /** A segment's bookkeeping (the writer's only; readers see the array alone). */
   static final class Segment {
     final byte[] data;
@@ -117,7 +170,7 @@ final class CompactShard {
   private final long hashSeed;
 
   // ---- what readers see
-  private volatile long[] slots;
+  private volatile SlotTable slots;
   private volatile byte[][] arrays;
 
   // ---- the writer's state, under the lock
@@ -199,14 +252,14 @@ final class CompactShard {
     int tag = tag(h);
     retry:
     for (;;) {
-      long[] t = slots;
+      SlotTable t = slots;
       if (t == null) {
         return null;
       }
       int n = t.length;
       int i = position(tag, n);
       for (int probes = n; probes > 0; probes--) {
-        long s = (long) SLOTS.getAcquire(t, i);
+        long s = t.acquire(i);
         if (s == EMPTY) {
           return null;
         }
@@ -220,7 +273,7 @@ final class CompactShard {
           int f = m < 0 ? 0 : a[off];
           long expireAt = (f & EXPIRES) == 0 ? 0 : CompactRecords.readLong(a, CompactRecords.expiryOffset(off));
           VarHandle.loadLoadFence();
-          if ((long) SLOTS.getAcquire(t, i) != s) {
+          if (t.acquire(i) != s) {
             continue retry;
           }
           if (m >= 0) {
@@ -247,14 +300,14 @@ final class CompactShard {
     int tag = tag(h);
     retry:
     for (;;) {
-      long[] t = slots;
+      SlotTable t = slots;
       if (t == null) {
         return null;
       }
       int n = t.length;
       int i = position(tag, n);
       for (int probes = n; probes > 0; probes--) {
-        long s = (long) SLOTS.getAcquire(t, i);
+        long s = t.acquire(i);
         if (s == EMPTY) {
           return null;
         }
@@ -270,7 +323,7 @@ final class CompactShard {
           String detail = m >= 0 && (f & (NOT_FOUND | DETAIL)) == (NOT_FOUND | DETAIL)
               ? new String(a, (int) m, (int) (m >>> 32), StandardCharsets.UTF_8) : null;
           VarHandle.loadLoadFence();
-          if ((long) SLOTS.getAcquire(t, i) != s) {
+          if (t.acquire(i) != s) {
             continue retry;
           }
           if (m >= 0) {
@@ -363,8 +416,8 @@ final class CompactShard {
       items++;
       payload += (long) keyLength + valueLength + ((flags & NOT_FOUND) != 0 ? 1 : 0);
       if (found >= 0) {
-        long old = slots[found];
-        SLOTS.setRelease(slots, found, s);
+        long old = slots.get(found);
+        slots.release(found, s);
         freeIfDead(kill(old));
       } else {
         insertSlot(tag, s);
@@ -409,8 +462,9 @@ final class CompactShard {
 
   /** Drops the record of slot {@code i}; {@code evicted}: counted as an eviction. */
   private void removeSlot(int i, boolean evicted) {
-    long s = slots[i];
-    SLOTS.setRelease(slots, i, TOMBSTONE);
+    SlotTable t = slots;
+    long s = t.get(i);
+    t.release(i, TOMBSTONE);
     used--;
     tombstones++;
     Segment seg = kill(s);
@@ -822,9 +876,9 @@ final class CompactShard {
     int p = offsetOf(loc);
     System.arraycopy(seg.data, off, to.data, p, size);
     to.data[p] &= ~CLOCK;
-    long[] t = slots;
-    long s = t[i];
-    SLOTS.setRelease(t, i, (s & ~LOCATION_MASK) | loc);
+    SlotTable t = slots;
+    long s = t.get(i);
+    t.release(i, (s & ~LOCATION_MASK) | loc);
     seg.live -= size;
     seg.log.live -= size;
     to.live += size;
@@ -973,12 +1027,12 @@ final class CompactShard {
 
   /** The slot that points to {@code loc} (a record whose key hashes to {@code h}), or -1. */
   private int locate(long h, long loc) {
-    long[] t = slots;
+    SlotTable t = slots;
     int tag = tag(h);
     int n = t.length;
     int i = position(tag, n);
     for (int probes = n; probes > 0; probes--) {
-      long s = t[i];
+      long s = t.get(i);
       if (s == EMPTY) {
         return -1;
       }
@@ -994,11 +1048,11 @@ final class CompactShard {
 
   /** The slot of {@code key}, or -1 (the caller holds the lock). */
   private int findSlot(String key, int tag) {
-    long[] t = slots;
+    SlotTable t = slots;
     int n = t.length;
     int i = position(tag, n);
     for (int probes = n; probes > 0; probes--) {
-      long s = t[i];
+      long s = t.get(i);
       if (s == EMPTY) {
         return -1;
       }
@@ -1017,18 +1071,18 @@ final class CompactShard {
     if ((long) (used + tombstones + 1) * 4 > (long) slots.length * 3) {
       rebuildIndex(indexSizeFor(used + 1));
     }
-    long[] t = slots;
+    SlotTable t = slots;
     int n = t.length;
     int i = position(tag, n);
-    while (t[i] != EMPTY && t[i] != TOMBSTONE) {
+    while (t.get(i) != EMPTY && t.get(i) != TOMBSTONE) {
       if (++i == n) {
         i = 0;
       }
     }
-    if (t[i] == TOMBSTONE) {
+    if (t.get(i) == TOMBSTONE) {
       tombstones--;
     }
-    SLOTS.setRelease(t, i, s);
+    t.release(i, s);
     used++;
   }
 
@@ -1038,7 +1092,7 @@ final class CompactShard {
 
   /** Rebuilds a much emptier index smaller, and one full of tombstones clean. */
   private void tidyIndex() {
-    long[] t = slots;
+    SlotTable t = slots;
     if (t == null) {
       return;
     }
@@ -1054,23 +1108,24 @@ final class CompactShard {
    * marks every slot of the old one {@link #MOVED}: a reader still on it starts over.
    */
   private void rebuildIndex(int n) {
-    long[] old = slots;
-    long[] t = new long[n];
-    for (long s : old) {
+    SlotTable old = slots;
+    SlotTable t = new SlotTable(n);
+    for (int j = 0; j < old.length; j++) {
+      long s = old.get(j);
       if (s != EMPTY && s != TOMBSTONE && s != MOVED) {
         int i = position(tagOf(s), n);
-        while (t[i] != EMPTY) {
+        while (t.get(i) != EMPTY) {
           if (++i == n) {
             i = 0;
           }
         }
-        t[i] = s;
+        t.set(i, s);
       }
     }
     slots = t;
-    Arrays.fill(old, MOVED);
+    old.fill(MOVED);
     tombstones = 0;
-    bytes += 8L * (n - old.length);
+    bytes += t.bytes() - old.bytes();
     if (FrequencySketch.longsFor(n / 2) != sketch.longs()) {
       bytes -= sketch.bytes();
       sketch = sketch.resizedFor(n / 2);
@@ -1080,7 +1135,7 @@ final class CompactShard {
 
   /** Bytes of the index, tables and sketch of an empty shard. */
   static long minimumStructureBytes() {
-    return 16 + 8L * MIN_SLOTS + tableBytes(MIN_SLOTS) + new FrequencySketch(MIN_SLOTS / 2).bytes();
+    return new SlotTable(MIN_SLOTS).bytes() + tableBytes(MIN_SLOTS) + new FrequencySketch(MIN_SLOTS / 2).bytes();
   }
 
   private void ensureStructures() {
@@ -1094,19 +1149,19 @@ final class CompactShard {
     sketch = new FrequencySketch(MIN_SLOTS / 2);
     used = 0;
     tombstones = 0;
-    slots = new long[MIN_SLOTS];
-    bytes += 16 + 8L * MIN_SLOTS + tableBytes(MIN_SLOTS) + sketch.bytes();
+    slots = new SlotTable(MIN_SLOTS);
+    bytes += slots.bytes() + tableBytes(MIN_SLOTS) + sketch.bytes();
   }
 
   /** Gives back the index, tables and sketch once the shard holds nothing. */
   private void releaseIfEmpty() {
-    long[] t = slots;
+    SlotTable t = slots;
     if (t == null || used != 0 || window.oldest != null || probation.oldest != null || protect.oldest != null) {
       return;
     }
     slots = null;
-    Arrays.fill(t, MOVED);
-    bytes -= 16 + 8L * t.length + tableBytes(meta.length) + sketch.bytes();
+    t.fill(MOVED);
+    bytes -= t.bytes() + tableBytes(meta.length) + sketch.bytes();
     arrays = null;
     meta = null;
     sketch = null;
@@ -1137,8 +1192,8 @@ final class CompactShard {
       if (i < 0) {
         return null;
       }
-      Segment seg = meta[numberOf(slots[i])];
-      return seg.log.name + "/" + (seg.data[offsetOf(slots[i])] & CLOCK);
+      Segment seg = meta[numberOf(slots.get(i))];
+      return seg.log.name + "/" + (seg.data[offsetOf(slots.get(i))] & CLOCK);
     } finally {
       lock.unlock();
     }
@@ -1167,14 +1222,14 @@ final class CompactShard {
           && protect.oldest == null
           ? null : "no index but used " + used + ", bytes " + bytes + ", items " + items + ", payload " + payload;
     }
-    long[] t = slots;
+    SlotTable t = slots;
     int live = 0;
     int dead = 0;
     long itemBytes = 0;
     long pay = 0;
     java.util.Map<Segment, Long> perSegment = new java.util.HashMap<>();
     for (int i = 0; i < t.length; i++) {
-      long s = t[i];
+      long s = t.get(i);
       if (s == TOMBSTONE) {
         dead++;
       } else if (s != EMPTY) {
@@ -1220,7 +1275,7 @@ final class CompactShard {
       }
       segBytes += logBytes;
     }
-    long structures = 16 + 8L * t.length + tableBytes(meta.length) + sketch.bytes();
+    long structures = t.bytes() + tableBytes(meta.length) + sketch.bytes();
     if (bytes != segBytes + structures || bytes != committedBytes) {
       return "bytes " + bytes + " segments " + segBytes + " structures " + structures + " committed " + committedBytes;
     }

@@ -13,7 +13,7 @@ import org.groupcache4j.StoreStats;
  * with the number of entries, and the heap it holds is what its budget counts.
  *
  * <h2>Layout</h2>
- * The keys are spread over up to 64 {@link CompactShard shards} (one per 8 MiB of budget, at
+ * The keys are spread over up to 64 {@link CompactShard shards} (one per 16 MiB of budget, at
  * least one), each with a writer lock. A shard appends records ({@link CompactRecords}: a flags
  * byte, the expiry only if there is one, two varint lengths, the UTF-8 key and the value) to
  * segments of 1/128 of its share of the budget (256 B to 256 KiB), and indexes them with an
@@ -72,7 +72,7 @@ import org.groupcache4j.StoreStats;
 public final class CompactStore implements Store {
   /** Most shards, and the budget per shard. */
   static final int MAX_SHARDS = 64;
-  static final long BYTES_PER_SHARD = 8L << 20;
+  static final long BYTES_PER_SHARD = 16L << 20;
 
   final CompactShard[] shards;
   private final int shardMask;
