@@ -79,7 +79,8 @@ public final class ServeCommand implements Callable<Integer> {
       return 0;
     }
     PrintWriter err = spec.commandLine().getErr();
-    String heap = HeapBudget.refuse(config.totalCacheBytes(), Runtime.getRuntime().maxMemory());
+    String heap = HeapBudget.refuse(config.groups().stream()
+        .map(g -> new HeapBudget.Budget(g.cacheBytes(), g.eviction())).toList(), Runtime.getRuntime().maxMemory());
     if (heap != null) {
       err.println("groupcache4j serve: " + (config.groups().size() == 1 ? "cache-bytes "
           + Values.formatSize(config.totalCacheBytes()) : "the groups' cache-bytes, together") + ": " + heap);

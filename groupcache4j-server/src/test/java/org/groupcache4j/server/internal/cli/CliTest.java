@@ -51,7 +51,7 @@ class CliTest {
     assertUsageError(run("serve", "--api", "9999"), "--api", "HOST:PORT");
     assertUsageError(run("serve", "--replicas", "0"), "--replicas", "1 or more");
     assertUsageError(run("serve", "--replicas", "many"), "--replicas", "'many'");
-    assertUsageError(run("serve", "--eviction", "fifo"), "--eviction", "w-tiny-lfu", "lru");
+    assertUsageError(run("serve", "--eviction", "fifo"), "--eviction", "compact", "w-tiny-lfu", "lru");
     assertUsageError(run("serve", "--load-timeout", "10"), "--load-timeout", "200ms");
     assertUsageError(run("serve", "--origin-timeout", "0s"), "--origin-timeout", "longer than zero");
     assertUsageError(run("serve", "--base-path", "_groupcache"), "--base-path", "/_groupcache/");
