@@ -172,7 +172,10 @@ public final class GroupCacheMetrics implements MeterBinder {
         boolean main = cacheName.equals("main");
         Tags st = t.and("cache", cacheName);
         Gauge.builder("groupcache.cache.bytes", g, x -> store(x, main).bytes()).baseUnit("bytes")
-            .description("Bytes held (keys and values)").tags(st).register(registry);
+            .description("Bytes counted against the budget: all the heap the compact store holds, the keys and values"
+                + " of the LRU and W-TinyLFU stores").tags(st).register(registry);
+        Gauge.builder("groupcache.cache.payload", g, x -> store(x, main).payloadBytes()).baseUnit("bytes")
+            .description("Key and value bytes of the entries held").tags(st).register(registry);
         Gauge.builder("groupcache.cache.items", g, x -> store(x, main).items())
             .description("Entries held").tags(st).register(registry);
         FunctionCounter.builder("groupcache.cache.evictions", g, x -> store(x, main).evictions())

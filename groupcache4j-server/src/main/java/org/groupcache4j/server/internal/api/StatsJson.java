@@ -179,6 +179,7 @@ public final class StatsJson {
   private static Map<String, Object> store(StoreStats s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("bytes", s.bytes());
+    m.put("payloadBytes", s.payloadBytes());
     m.put("items", s.items());
     m.put("gets", s.gets());
     m.put("hits", s.hits());

@@ -12,7 +12,7 @@ import org.groupcache4j.server.internal.origin.OriginLoader;
 import org.junit.jupiter.api.Test;
 
 class StatsJsonTest {
-  private static final GroupStats STATS = new GroupStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 26, 27, 28, 29, 30, new StoreStats(10, 11, 12, 13, 14),
+  private static final GroupStats STATS = new GroupStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 26, 27, 28, 29, 30, new StoreStats(10, 11, 12, 13, 14, 9),
       new StoreStats(15, 16, 17, 18, 19));
 
   @Test
@@ -27,8 +27,8 @@ class StatsJsonTest {
         + "\"notFoundHits\":26,\"staleHits\":27,\"removes\":28,\"sets\":29,\"expirations\":30,"
         + "\"origin\":{\"spec\":\"dir:/x \\\"quoted\\\"\\n\",\"loads\":20,\"ok\":21,\"notFound\":22,\"timeouts\":23,"
         + "\"errors\":24,\"outOfMemory\":1,\"millis\":25},"
-        + "\"mainStore\":{\"bytes\":10,\"items\":11,\"gets\":12,\"hits\":13,\"evictions\":14},"
-        + "\"hotStore\":{\"bytes\":15,\"items\":16,\"gets\":17,\"hits\":18,\"evictions\":19}}}}\n");
+        + "\"mainStore\":{\"bytes\":10,\"payloadBytes\":9,\"items\":11,\"gets\":12,\"hits\":13,\"evictions\":14},"
+        + "\"hotStore\":{\"bytes\":15,\"payloadBytes\":15,\"items\":16,\"gets\":17,\"hits\":18,\"evictions\":19}}}}\n");
     assertThat(json).doesNotContain("originLoads");
   }
 
