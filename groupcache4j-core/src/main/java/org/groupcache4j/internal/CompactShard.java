@@ -7,6 +7,7 @@ import static org.groupcache4j.internal.CompactRecords.NOT_FOUND;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
@@ -44,8 +45,8 @@ final class CompactShard {
   static final int MAX_NUMBERS = 1 << NUMBER_BITS;
   static final int MAX_SLOTS = 1 << TAG_BITS;
   static final int MIN_SLOTS = 8;
-  /** Bookkeeping counted per segment besides its array: the array's header, its {@link Segment} and two table slots. */
-  static final long SEGMENT_OVERHEAD = 16 + 48 + 8;
+  /** Bookkeeping counted per segment besides its bytes: the JVM's array header (its slot is in {@link #tableBytes}). */
+  static final long SEGMENT_OVERHEAD = 16;
   /** The protected space's share of the main space. */
   static final double PROTECTED_FRACTION = 0.8;
   /** Frequency at which a losing candidate is still let in 1 time in 128 (Caffeine's defence against hash flooding). */
@@ -108,37 +109,93 @@ final class CompactShard {
     }
   }
 
-  /** A segment's bookkeeping (the writer's only; readers see the array alone). */
-  static final class Segment {
-    final byte[] data;
-    final int number;
-    final Log log;
-    int fill;
-    /** Bytes of the records an index slot points to. */
-    int live;
-    /** No more appends (the log's newest segment is sealed before its cursor reads it). */
-    boolean sealed;
-    /** Dropped: no longer in its log (a loop still holding it stops). */
-    boolean freed;
-    Segment older;
-    Segment newer;
+  // ---- a segment's bookkeeping: the first HEADER bytes of its own array, which the writer alone
+  // reads and writes (records start after it; no view covers it), so that a segment is one object
 
-    Segment(byte[] data, int number, Log log) {
-      this.data = data;
-      this.number = number;
-      this.log = log;
-    }
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final int H_NUMBER = 0;
+  private static final int H_FILL = 4;
+  private static final int H_LIVE = 8;
+  private static final int H_OLDER = 12;
+  private static final int H_NEWER = 16;
+  private static final int H_FLAGS = 20;
+  /** Bytes of bookkeeping at the start of every segment. */
+  static final int HEADER = 24;
+  private static final int S_LOG = 0x03;
+  private static final int S_SEALED = 0x04;
+  private static final int S_FREED = 0x08;
 
-    long cost() {
-      return data.length + SEGMENT_OVERHEAD;
-    }
+  private static int number(byte[] seg) {
+    return (int) INT.get(seg, H_NUMBER);
+  }
+
+  /** Where the next record goes. */
+  private static int fill(byte[] seg) {
+    return (int) INT.get(seg, H_FILL);
+  }
+
+  private static void fill(byte[] seg, int fill) {
+    INT.set(seg, H_FILL, fill);
+  }
+
+  /** Bytes of the records an index slot points to. */
+  private static int live(byte[] seg) {
+    return (int) INT.get(seg, H_LIVE);
+  }
+
+  private static void addLive(byte[] seg, int bytes) {
+    INT.set(seg, H_LIVE, live(seg) + bytes);
+  }
+
+  /** No more appends (the log's newest segment is sealed before its cursor reads it). */
+  private static boolean sealed(byte[] seg) {
+    return (seg[H_FLAGS] & S_SEALED) != 0;
+  }
+
+  private static void markSealed(byte[] seg) {
+    seg[H_FLAGS] |= S_SEALED;
+  }
+
+  /** Dropped: no longer in its log (a loop still holding it stops). */
+  private static boolean freed(byte[] seg) {
+    return (seg[H_FLAGS] & S_FREED) != 0;
+  }
+
+  private Log logOf(byte[] seg) {
+    return logs[seg[H_FLAGS] & S_LOG];
+  }
+
+  /** The next older segment of its log, or null. */
+  private byte[] older(byte[] seg) {
+    int n = (int) INT.get(seg, H_OLDER);
+    return n < 0 ? null : arrays[n];
+  }
+
+  /** The next newer segment of its log, or null. */
+  private byte[] newer(byte[] seg) {
+    int n = (int) INT.get(seg, H_NEWER);
+    return n < 0 ? null : arrays[n];
+  }
+
+  private static void older(byte[] seg, byte[] older) {
+    INT.set(seg, H_OLDER, older == null ? -1 : number(older));
+  }
+
+  private static void newer(byte[] seg, byte[] newer) {
+    INT.set(seg, H_NEWER, newer == null ? -1 : number(newer));
+  }
+
+  /** What a segment costs: its array, its bookkeeping header included, and the array's JVM header. */
+  private static long cost(byte[] seg) {
+    return seg.length + SEGMENT_OVERHEAD;
   }
 
   /** The window, probation or the protected space: segments from oldest to newest, and a cursor in the oldest. */
   static final class Log {
     final String name;
-    Segment oldest;
-    Segment newest;
+    final int id;
+    byte[] oldest;
+    byte[] newest;
     /** What its segments cost. */
     long bytes;
     /** Bytes of its live records. */
@@ -146,8 +203,9 @@ final class CompactShard {
     /** Where in {@link #oldest} the next record to leave starts. */
     int cursor;
 
-    Log(String name) {
+    Log(String name, int id) {
       this.name = name;
+      this.id = id;
     }
   }
 
@@ -174,16 +232,16 @@ final class CompactShard {
   private volatile byte[][] arrays;
 
   // ---- the writer's state, under the lock
-  private Segment[] meta;
   private int[] freeNumbers = new int[0];
   private int freeCount;
   private int nextNumber;
   private int used;
   private int tombstones;
   private FrequencySketch sketch;
-  final Log window = new Log("window");
-  final Log probation = new Log("probation");
-  final Log protect = new Log("protected");
+  final Log window = new Log("window", 0);
+  final Log probation = new Log("probation", 1);
+  final Log protect = new Log("protected", 2);
+  private final Log[] logs = {window, probation, protect};
   /** Everything this shard holds; {@link #committedBytes} of it is counted in the store. */
   long bytes;
   private long committedBytes;
@@ -202,7 +260,7 @@ final class CompactShard {
   private long victimHash;
   private int victimSize;
   private Log victimLog;
-  private Segment victimSegment;
+  private byte[] victimSegment;
 
   CompactShard(CompactStore store, int index, long random) {
     this.store = store;
@@ -380,7 +438,7 @@ final class CompactShard {
     try {
       int tag = tag(h);
       int found = slots == null ? -1 : findSlot(key, tag);
-      if (size > Integer.MAX_VALUE - 16 || size + SEGMENT_OVERHEAD + minimumStructureBytes() > store.capacity()) {
+      if (size > Integer.MAX_VALUE - 64 || HEADER + size + SEGMENT_OVERHEAD + minimumStructureBytes() > store.capacity()) {
         if (found >= 0) {
           removeSlot(found, false);
         }
@@ -394,8 +452,8 @@ final class CompactShard {
         }
         return;
       }
-      Segment seg = meta[numberOf(loc)];
-      byte[] a = seg.data;
+      byte[] seg = arrays[numberOf(loc)];
+      byte[] a = seg;
       int p = offsetOf(loc);
       a[p++] = (byte) flags;
       if (e.expireAt != 0) {
@@ -411,7 +469,7 @@ final class CompactShard {
       }
       System.arraycopy(value, valueOffset, a, p + keyLength, valueLength);
       long s = slot(tag, loc);
-      seg.live += (int) size;
+      addLive(seg, (int) size);
       window.live += size;
       items++;
       payload += (long) keyLength + valueLength + ((flags & NOT_FOUND) != 0 ? 1 : 0);
@@ -426,7 +484,7 @@ final class CompactShard {
       if ((++puts & 63) == 0) {
         store.climb();
       }
-      largeWritten = size > segmentSize() ? seg.cost() : 0;
+      largeWritten = HEADER + size > segmentSize() ? cost(seg) : 0;
       reappendBudget = reappendAllowance();
       maintainWindow();
       makeRoom();
@@ -467,7 +525,7 @@ final class CompactShard {
     t.release(i, TOMBSTONE);
     used--;
     tombstones++;
-    Segment seg = kill(s);
+    byte[] seg = kill(s);
     if (evicted) {
       store.evictions.increment();
     }
@@ -530,18 +588,18 @@ final class CompactShard {
       releaseIfEmpty();
       return false;
     }
-    Segment seg = log.oldest;
+    byte[] seg = log.oldest;
     seal(seg);
-    while (!seg.freed && log.cursor < seg.fill) {
+    while (!freed(seg) && log.cursor < fill(seg)) {
       int off = log.cursor;
-      parse(seg.data, off, parsed);
+      parse(seg, off, parsed);
       log.cursor += parsed.size;
       int i = slotOf(seg, off, parsed);
       if (i >= 0) {
         removeSlot(i, true);
       }
     }
-    if (!seg.freed) {
+    if (!freed(seg)) {
       free(seg);
     }
     releaseIfEmpty();
@@ -596,14 +654,14 @@ final class CompactShard {
    * win its place against a victim. Drops the oldest segment once its cursor passed it.
    */
   private void nextWindowRecord(boolean full) {
-    Segment seg = window.oldest;
+    byte[] seg = window.oldest;
     seal(seg);
-    if (window.cursor >= seg.fill) {
+    if (window.cursor >= fill(seg)) {
       free(seg);
       return;
     }
     int off = window.cursor;
-    parse(seg.data, off, parsed);
+    parse(seg, off, parsed);
     window.cursor += parsed.size;
     int i = slotOf(seg, off, parsed);
     int hits = parsed.flags & CLOCK;
@@ -620,8 +678,8 @@ final class CompactShard {
   }
 
   /** Drops {@code seg}, its log's oldest, once the log's cursor passed its end (nothing live is left in it). */
-  private void freeIfPassed(Log log, Segment seg) {
-    if (!seg.freed && log.oldest == seg && log.cursor >= seg.fill && (seg.sealed || seg != log.newest)) {
+  private void freeIfPassed(Log log, byte[] seg) {
+    if (!freed(seg) && log.oldest == seg && log.cursor >= fill(seg) && (sealed(seg) || seg != log.newest)) {
       free(seg);
     }
   }
@@ -630,7 +688,7 @@ final class CompactShard {
    * The window's live record at {@code seg/off} (hash {@code h}) moves to probation, or is
    * dropped: W-TinyLFU's admission. Slots are looked up again after every change of the index.
    */
-  private void admit(Segment seg, int off, long h, int size, int flags, boolean full) {
+  private void admit(byte[] seg, int off, long h, int size, int flags, boolean full) {
     int hits = flags & CLOCK;
     if (hits > 0) {
       sketch.increment(h, hits);
@@ -661,8 +719,8 @@ final class CompactShard {
   }
 
   /** The slot of the live record at {@code seg/off}, whose hash is {@code h}; -1 if none. */
-  private int slotAt(Segment seg, int off, long h) {
-    return locate(h, location(seg.number, off));
+  private int slotAt(byte[] seg, int off, long h) {
+    return locate(h, location(number(seg), off));
   }
 
   /**
@@ -678,14 +736,14 @@ final class CompactShard {
       if (log == null) {
         return -1;
       }
-      Segment seg = log.oldest;
+      byte[] seg = log.oldest;
       seal(seg);
-      if (log.cursor >= seg.fill) {
+      if (log.cursor >= fill(seg)) {
         free(seg);
         continue;
       }
       int off = log.cursor;
-      parse(seg.data, off, other);
+      parse(seg, off, other);
       int i = slotOf(seg, off, other);
       if (i < 0) {
         log.cursor += other.size;
@@ -720,14 +778,14 @@ final class CompactShard {
   private void balanceProtected() {
     long target = (long) ((probation.live + protect.live) * PROTECTED_FRACTION);
     while (protect.live > target && protect.oldest != null) {
-      Segment seg = protect.oldest;
+      byte[] seg = protect.oldest;
       seal(seg);
-      if (protect.cursor >= seg.fill) {
+      if (protect.cursor >= fill(seg)) {
         free(seg);
         continue;
       }
       int off = protect.cursor;
-      parse(seg.data, off, other);
+      parse(seg, off, other);
       protect.cursor += other.size;
       int i = slotOf(seg, off, other);
       if (i < 0) {
@@ -774,11 +832,11 @@ final class CompactShard {
    */
   private void emptyOldestMainSegment(Log log) {
     int bar = windowCandidateFrequency();
-    Segment seg = log.oldest;
+    byte[] seg = log.oldest;
     seal(seg);
-    while (!seg.freed && log.cursor < seg.fill) {
+    while (!freed(seg) && log.cursor < fill(seg)) {
       int off = log.cursor;
-      parse(seg.data, off, parsed);
+      parse(seg, off, parsed);
       log.cursor += parsed.size;
       int i = slotOf(seg, off, parsed);
       if (i < 0) {
@@ -800,16 +858,16 @@ final class CompactShard {
         removeSlot(i, true);
       }
     }
-    if (!seg.freed) {
+    if (!freed(seg)) {
       free(seg);
     }
   }
 
   /** The frequency of the window's next candidate, or -1 if the window holds none. */
   private int windowCandidateFrequency() {
-    for (Segment seg = window.oldest; seg != null; seg = seg.newer) {
-      for (int off = seg == window.oldest ? window.cursor : 0; off < seg.fill; off += other.size) {
-        parse(seg.data, off, other);
+    for (byte[] seg = window.oldest; seg != null; seg = newer(seg)) {
+      for (int off = seg == window.oldest ? window.cursor : HEADER; off < fill(seg); off += other.size) {
+        parse(seg, off, other);
         if (slotOf(seg, off, other) >= 0) {
           return sketch.frequency(lastHash);
         }
@@ -863,7 +921,7 @@ final class CompactShard {
   // ---- records and segments
 
   /** Copies the record at {@code seg/off} (slot {@code i}) to the newest segment of {@code log}, its hits cleared. */
-  private void moveTo(Log log, int i, Segment seg, int off, int size) {
+  private void moveTo(Log log, int i, byte[] seg, int off, int size) {
     if (i < 0) {
       return;
     }
@@ -872,59 +930,61 @@ final class CompactShard {
       removeSlot(i, true);
       return;
     }
-    Segment to = meta[numberOf(loc)];
+    byte[] to = arrays[numberOf(loc)];
     int p = offsetOf(loc);
-    System.arraycopy(seg.data, off, to.data, p, size);
-    to.data[p] &= ~CLOCK;
+    System.arraycopy(seg, off, to, p, size);
+    to[p] &= ~CLOCK;
     SlotTable t = slots;
     long s = t.get(i);
     t.release(i, (s & ~LOCATION_MASK) | loc);
-    seg.live -= size;
-    seg.log.live -= size;
-    to.live += size;
+    addLive(seg, -size);
+    logOf(seg).live -= size;
+    addLive(to, size);
     log.live += size;
   }
 
   /** Room for {@code size} bytes at the end of {@code log}: its location, or -1 if no segment number is left. */
   private long append(Log log, int size) {
-    Segment head = log.newest;
-    if (head == null || head.sealed || head.data.length - head.fill < size) {
+    byte[] head = log.newest;
+    if (head == null || sealed(head) || head.length - fill(head) < size) {
       if (head != null) {
-        head.sealed = true;
+        markSealed(head);
       }
-      head = newSegment(log, Math.max(segmentSize(), size));
+      head = newSegment(log, Math.max(segmentSize(), HEADER + size));
       if (head == null) {
         return -1;
       }
     }
-    int off = head.fill;
-    head.fill += size;
-    if (head.data.length > MAX_SEGMENT) {
-      head.sealed = true; // a record of its own: nothing else goes there
+    int off = fill(head);
+    fill(head, off + size);
+    if (head.length > MAX_SEGMENT) {
+      markSealed(head); // a record of its own: nothing else goes there
     }
-    return location(head.number, off);
+    return location(number(head), off);
   }
 
-  private Segment newSegment(Log log, int size) {
+  private byte[] newSegment(Log log, int size) {
     int number = newNumber();
     if (number < 0) {
       return null;
     }
-    byte[] data = new byte[size];
-    Segment seg = new Segment(data, number, log);
-    meta[number] = seg;
-    ARRAYS.setRelease(arrays, number, data);
-    seg.older = log.newest;
+    byte[] seg = new byte[size];
+    INT.set(seg, H_NUMBER, number);
+    fill(seg, HEADER);
+    seg[H_FLAGS] = (byte) log.id;
+    older(seg, log.newest);
+    newer(seg, null);
+    ARRAYS.setRelease(arrays, number, seg);
     if (log.newest != null) {
-      log.newest.newer = seg;
+      newer(log.newest, seg);
     }
     log.newest = seg;
     if (log.oldest == null) {
       log.oldest = seg;
-      log.cursor = 0;
+      log.cursor = HEADER;
     }
-    log.bytes += seg.cost();
-    bytes += seg.cost();
+    log.bytes += cost(seg);
+    bytes += cost(seg);
     return seg;
   }
 
@@ -932,73 +992,72 @@ final class CompactShard {
     if (freeCount > 0) {
       return freeNumbers[--freeCount];
     }
-    if (nextNumber == meta.length) {
-      if (meta.length == MAX_NUMBERS) {
+    if (nextNumber == arrays.length) {
+      if (arrays.length == MAX_NUMBERS) {
         return -1;
       }
-      int n = Math.min(MAX_NUMBERS, meta.length * 2);
-      bytes -= tableBytes(meta.length);
-      meta = Arrays.copyOf(meta, n);
-      byte[][] grown = Arrays.copyOf(arrays, n);
-      arrays = grown;
+      int n = Math.min(MAX_NUMBERS, arrays.length * 2);
+      bytes -= tableBytes(arrays.length);
+      arrays = Arrays.copyOf(arrays, n);
       bytes += tableBytes(n);
     }
     return nextNumber++;
   }
 
+  /** Heap bytes of the table of segments: its header and every slot, used or not (compressed references). */
   private static long tableBytes(int length) {
-    return 2 * (16 + 4L * length);
+    return 16 + 4L * length;
   }
 
-  private void seal(Segment seg) {
-    if (seg == seg.log.newest) {
-      seg.sealed = true;
+  private void seal(byte[] seg) {
+    if (seg == logOf(seg).newest) {
+      markSealed(seg);
     }
   }
 
   /** Drops {@code seg}: its array is no longer reachable from the store (views of it keep it alive). */
-  private void free(Segment seg) {
-    Log log = seg.log;
-    if (seg.older != null) {
-      seg.older.newer = seg.newer;
+  private void free(byte[] seg) {
+    Log log = logOf(seg);
+    byte[] older = older(seg);
+    byte[] newer = newer(seg);
+    if (older != null) {
+      newer(older, newer);
     } else {
-      log.oldest = seg.newer;
-      log.cursor = 0;
+      log.oldest = newer;
+      log.cursor = HEADER;
     }
-    if (seg.newer != null) {
-      seg.newer.older = seg.older;
+    if (newer != null) {
+      older(newer, older);
     } else {
-      log.newest = seg.older;
+      log.newest = older;
     }
-    seg.older = null;
-    seg.newer = null;
-    log.bytes -= seg.cost();
-    log.live -= seg.live;
-    bytes -= seg.cost();
-    ARRAYS.setRelease(arrays, seg.number, (byte[]) null);
-    meta[seg.number] = null;
+    log.bytes -= cost(seg);
+    log.live -= live(seg);
+    bytes -= cost(seg);
+    int number = number(seg);
+    ARRAYS.setRelease(arrays, number, (byte[]) null);
     if (freeCount == freeNumbers.length) {
       freeNumbers = Arrays.copyOf(freeNumbers, Math.max(8, freeCount * 2));
     }
-    freeNumbers[freeCount++] = seg.number;
-    seg.live = 0;
-    seg.freed = true;
+    freeNumbers[freeCount++] = number;
+    INT.set(seg, H_LIVE, 0);
+    seg[H_FLAGS] |= S_FREED;
   }
 
   /** The record that slot value {@code s} pointed to is no longer indexed: its bytes leave the live counts. */
-  private Segment kill(long s) {
-    Segment seg = meta[numberOf(s)];
-    parse(seg.data, offsetOf(s), other);
-    seg.live -= other.size;
-    seg.log.live -= other.size;
+  private byte[] kill(long s) {
+    byte[] seg = arrays[numberOf(s)];
+    parse(seg, offsetOf(s), other);
+    addLive(seg, -other.size);
+    logOf(seg).live -= other.size;
     items--;
     payload -= other.payload();
     return seg;
   }
 
   /** Drops {@code seg} if none of its records is live and nothing is appended to it any more. */
-  private void freeIfDead(Segment seg) {
-    if (!seg.freed && seg.live == 0 && (seg.sealed || seg != seg.log.newest)) {
+  private void freeIfDead(byte[] seg) {
+    if (!freed(seg) && live(seg) == 0 && (sealed(seg) || seg != logOf(seg).newest)) {
       free(seg);
     }
   }
@@ -1019,10 +1078,10 @@ final class CompactShard {
   }
 
   /** The slot of the record {@code p} parsed at {@code seg/off} if it is live (its hash left in {@link #lastHash}); else -1. */
-  private int slotOf(Segment seg, int off, Parsed p) {
-    long h = CompactRecords.hash(seg.data, p.keyOffset, p.keyLength, hashSeed);
+  private int slotOf(byte[] seg, int off, Parsed p) {
+    long h = CompactRecords.hash(seg, p.keyOffset, p.keyLength, hashSeed);
     lastHash = h;
-    return locate(h, location(seg.number, off));
+    return locate(h, location(number(seg), off));
   }
 
   /** The slot that points to {@code loc} (a record whose key hashes to {@code h}), or -1. */
@@ -1056,7 +1115,7 @@ final class CompactShard {
       if (s == EMPTY) {
         return -1;
       }
-      if (s != TOMBSTONE && tagOf(s) == tag && CompactRecords.match(key, meta[numberOf(s)].data, offsetOf(s)) >= 0) {
+      if (s != TOMBSTONE && tagOf(s) == tag && CompactRecords.match(key, arrays[numberOf(s)], offsetOf(s)) >= 0) {
         return i;
       }
       if (++i == n) {
@@ -1142,7 +1201,6 @@ final class CompactShard {
     if (slots != null) {
       return;
     }
-    meta = new Segment[MIN_SLOTS];
     arrays = new byte[MIN_SLOTS][];
     nextNumber = 0;
     freeCount = 0;
@@ -1161,9 +1219,8 @@ final class CompactShard {
     }
     slots = null;
     t.fill(MOVED);
-    bytes -= t.bytes() + tableBytes(meta.length) + sketch.bytes();
+    bytes -= t.bytes() + tableBytes(arrays.length) + sketch.bytes();
     arrays = null;
-    meta = null;
     sketch = null;
     freeCount = 0;
     nextNumber = 0;
@@ -1192,8 +1249,8 @@ final class CompactShard {
       if (i < 0) {
         return null;
       }
-      Segment seg = meta[numberOf(slots.get(i))];
-      return seg.log.name + "/" + (seg.data[offsetOf(slots.get(i))] & CLOCK);
+      byte[] seg = arrays[numberOf(slots.get(i))];
+      return logOf(seg).name + "/" + (seg[offsetOf(slots.get(i))] & CLOCK);
     } finally {
       lock.unlock();
     }
@@ -1205,7 +1262,7 @@ final class CompactShard {
     try {
       int n = 0;
       for (Log log : new Log[] {window, probation, protect}) {
-        for (Segment seg = log.oldest; seg != null; seg = seg.newer) {
+        for (byte[] seg = log.oldest; seg != null; seg = newer(seg)) {
           n++;
         }
       }
@@ -1227,7 +1284,7 @@ final class CompactShard {
     int dead = 0;
     long itemBytes = 0;
     long pay = 0;
-    java.util.Map<Segment, Long> perSegment = new java.util.HashMap<>();
+    java.util.Map<byte[], Long> perSegment = new java.util.IdentityHashMap<>();
     for (int i = 0; i < t.length; i++) {
       long s = t.get(i);
       if (s == TOMBSTONE) {
@@ -1236,13 +1293,13 @@ final class CompactShard {
         if (s == MOVED) {
           return "slot " + i + " MOVED in the current index";
         }
-        Segment seg = meta[numberOf(s)];
-        if (seg == null || seg.freed || offsetOf(s) >= seg.fill) {
+        byte[] seg = arrays[numberOf(s)];
+        if (seg == null || freed(seg) || offsetOf(s) >= fill(seg)) {
           return "slot " + i + " points to a freed segment or past its fill";
         }
         Parsed p = new Parsed();
-        parse(seg.data, offsetOf(s), p);
-        long h = CompactRecords.hash(seg.data, p.keyOffset, p.keyLength, hashSeed);
+        parse(seg, offsetOf(s), p);
+        long h = CompactRecords.hash(seg, p.keyOffset, p.keyLength, hashSeed);
         if (tag(h) != tagOf(s) || locate(h, s & LOCATION_MASK) != i) {
           return "slot " + i + " not found by its key's hash";
         }
@@ -1260,22 +1317,22 @@ final class CompactShard {
     for (Log log : new Log[] {window, probation, protect}) {
       long logBytes = 0;
       long logLive = 0;
-      for (Segment seg = log.oldest; seg != null; seg = seg.newer) {
-        if (seg.log != log || seg.freed || meta[seg.number] != seg || arrays[seg.number] != seg.data) {
-          return log.name + " segment " + seg.number + " not in the tables";
+      for (byte[] seg = log.oldest; seg != null; seg = newer(seg)) {
+        if (logOf(seg) != log || freed(seg) || arrays[number(seg)] != seg || arrays[number(seg)] != seg) {
+          return log.name + " segment " + number(seg) + " not in the tables";
         }
-        if (seg.live != perSegment.getOrDefault(seg, 0L)) {
-          return log.name + " segment " + seg.number + " live " + seg.live + " but indexed " + perSegment.getOrDefault(seg, 0L);
+        if (live(seg) != perSegment.getOrDefault(seg, 0L)) {
+          return log.name + " segment " + number(seg) + " live " + live(seg) + " but indexed " + perSegment.getOrDefault(seg, 0L);
         }
-        logBytes += seg.cost();
-        logLive += seg.live;
+        logBytes += cost(seg);
+        logLive += live(seg);
       }
       if (logBytes != log.bytes || logLive != log.live) {
         return log.name + " bytes " + logBytes + "/" + log.bytes + " live " + logLive + "/" + log.live;
       }
       segBytes += logBytes;
     }
-    long structures = t.bytes() + tableBytes(meta.length) + sketch.bytes();
+    long structures = t.bytes() + tableBytes(arrays.length) + sketch.bytes();
     if (bytes != segBytes + structures || bytes != committedBytes) {
       return "bytes " + bytes + " segments " + segBytes + " structures " + structures + " committed " + committedBytes;
     }
