@@ -14,6 +14,7 @@ import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.GroupStats;
 import org.groupcache4j.bench.internal.Cli;
+import org.groupcache4j.bench.internal.SizedKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,8 +26,9 @@ import picocli.CommandLine.Option;
  * store is in its steady state; or, with {@code --entries N}, exactly N distinct keys (a budget
  * that holds them all, as a server filled below its budget). Then it forces garbage collection
  * until the heap settles and prints heap used (minus the heap used before the cache was made)
- * divided by the payload held and by the budget, and the objects added per entry held (live
- * objects after the fill minus those of the empty cache, from the JVM's class histogram). Run one policy per fresh JVM with a fixed heap, e.g.
+ * divided by the payload held and by the budget, and the objects added per entry added (live
+ * objects after the fill minus those after its first {@value #WARM_UP} entries, from the JVM's
+ * class histogram: what the first puts create once, loaded classes and code, is not per entry). Run one policy per fresh JVM with a fixed heap, e.g.
  * {@code java -Xms1g -Xmx1g -XX:+UseG1GC -cp benchmarks.jar org.groupcache4j.bench.MemoryOverhead --policy compact}.
  *
  * <p>{@code --policy caffeine} measures a plain Caffeine {@code Cache<String, byte[]>} with a
@@ -56,8 +58,7 @@ public final class MemoryOverhead implements Callable<Integer> {
   @Option(names = "--tsv", description = "print one tab-separated row instead of a sentence")
   boolean tsv;
 
-  private int minKey;
-  private int maxKey;
+  private SizedKeys keys;
 
   public static void main(String[] args) {
     System.exit(Cli.run(new MemoryOverhead(), args));
@@ -68,15 +69,11 @@ public final class MemoryOverhead implements Callable<Integer> {
     if (budgetMib < 1 || valueBytes < 1) {
       throw new IllegalArgumentException("--budget-mib and --value-bytes must be >= 1");
     }
-    String[] range = keyBytes.split("-", 2);
-    minKey = Integer.parseInt(range[0].trim());
-    maxKey = range.length == 1 ? minKey : Integer.parseInt(range[1].trim());
-    if (minKey < 8 || maxKey < minKey || maxKey > 64) {
-      throw new IllegalArgumentException("--key-bytes must be 8..64 (a range MIN-MAX within it), was " + keyBytes);
-    }
+    keys = SizedKeys.parse(keyBytes);
     long budget = (long) budgetMib << 20;
     long baseline = settledHeapUsed();
     long objectsBefore;
+    long itemsBefore;
     Object cache;
     long storeBytes;
     long payload;
@@ -90,7 +87,9 @@ public final class MemoryOverhead implements Callable<Integer> {
             .evictionPolicy(policyOf(policy))
             .loader(key -> value(key, valueBytes))
             .build();
-        objectsBefore = liveObjects(); // the empty group's own objects are not per entry
+        fill(WARM_UP, budget, key -> g.get(key)); // classes loaded and code run once are not per entry
+        objectsBefore = liveObjects();
+        itemsBefore = g.stats().mainStore().items() + g.stats().hotStore().items();
         inserted = fill(budget, key -> g.get(key));
         GroupStats s = g.stats();
         storeBytes = s.mainStore().bytes() + s.hotStore().bytes();
@@ -104,7 +103,10 @@ public final class MemoryOverhead implements Callable<Integer> {
             .maximumWeight(budget)
             .weigher((String k, byte[] v) -> k.length() + v.length)
             .build();
+        fill(WARM_UP, budget, key -> c.put(key, value(key, valueBytes)));
+        c.cleanUp();
         objectsBefore = liveObjects();
+        itemsBefore = c.estimatedSize();
         inserted = fill(budget, key -> c.put(key, value(key, valueBytes)));
         c.cleanUp();
         storeBytes = c.policy().eviction().orElseThrow().weightedSize().orElseThrow();
@@ -120,7 +122,7 @@ public final class MemoryOverhead implements Callable<Integer> {
     double perBudget = (double) used / budget;
     double perStored = (double) used / storeBytes;
     double perPayload = (double) used / payload;
-    double objectsPerEntry = (double) objects / items;
+    double objectsPerEntry = (double) objects / (items - itemsBefore);
     if (tsv) {
       System.out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%.4f\t%.4f\t%d\t%.4f\t%.4f\t%d\t%s%n",
           policy, budget, inserted, items, storeBytes, used, perBudget, perStored, payload, perPayload,
@@ -149,25 +151,24 @@ public final class MemoryOverhead implements Callable<Integer> {
   public static final String TSV_HEADER = "policy\tbudget_bytes\tinserted\titems\tstored_bytes\theap_used_bytes"
       + "\theap_per_budget\theap_per_stored_byte\tpayload_bytes\theap_per_payload\tobjects_per_entry\tvalue_bytes\tkey_bytes";
 
+  /** Entries put before objects are counted: what the first puts create once (classes, code) is not per entry. */
+  static final int WARM_UP = 1000;
+
   /** Inserts 10% more entries than the budget holds of key and value bytes, or exactly {@code --entries}; returns how many. */
   private long fill(long budget, Consumer<String> sink) {
-    long n = entries != null ? entries : budget / ((minKey + maxKey) / 2 + valueBytes) * 11 / 10;
-    for (long i = 0; i < n; i++) {
-      sink.accept(key(i));
-    }
-    return n;
+    return fill(0, budget, sink);
   }
 
-  /** Key {@code i}: its base-36 digits padded with zeros to a length drawn from the key range by a hash of i (unique). */
-  String key(long i) {
-    String digits = Long.toString(i, 36);
-    long h = i * 0x9E3779B97F4A7C15L;
-    int length = minKey + (int) ((h >>> 40) % (maxKey - minKey + 1));
-    StringBuilder sb = new StringBuilder(Math.max(length, digits.length()));
-    for (int pad = length - digits.length(); pad > 0; pad--) {
-      sb.append('0');
+  /** The first {@code limit} keys of the fill ({@code 0}: all of them); returns how many were put. */
+  private long fill(long limit, long budget, Consumer<String> sink) {
+    long n = entries != null ? entries : (long) (budget / (keys.meanLength() + valueBytes) * 1.1);
+    if (limit > 0) {
+      n = Math.min(n, limit);
     }
-    return sb.append(digits).toString();
+    for (long i = 0; i < n; i++) {
+      sink.accept(keys.key(i));
+    }
+    return n;
   }
 
   private static byte[] value(String key, int size) {
