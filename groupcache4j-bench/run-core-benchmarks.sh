@@ -20,6 +20,8 @@
 #   --quick         seconds instead of minutes, for trying the script; writes
 #                   groupcache4j-bench/target/BENCHMARKS.quick.md unless --out is given
 #   --skip-build    use the existing groupcache4j-bench/target/benchmarks.jar and server jar
+#   --untimed       only what a busy machine does not change (memory, the server's memory, hit
+#                   ratio): steps 1 and 4 are left out, and the report says so
 #   -h, --help      this text
 # Environment: JAVA_HOME selects the JDK (default: java on the PATH); MVN the Maven command.
 set -euo pipefail
@@ -30,6 +32,7 @@ traces="$root/../shared/traces"
 out=""
 quick=0
 build=1
+timed=1
 args=("$@")
 
 while [[ $# -gt 0 ]]; do
@@ -38,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --out) out="${2:?--out needs a file}"; shift 2 ;;
     --quick) quick=1; shift ;;
     --skip-build) build=0; shift ;;
+    --untimed) timed=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-core-benchmarks.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -95,11 +99,17 @@ fi
 jmh_forks="-Xms1g -Xmx1g"
 mem_jvm=(-Xms1g -Xmx1g -XX:+UseG1GC)
 
-echo "== 1/5 local hit path (JMH, 1 and 2 threads)"
-"$java" -cp "$jar" org.groupcache4j.bench.LocalHitRunner "${jmh_opts[@]}" --threads 1,2 --jvm-args "$jmh_forks" \
-  --out "$results/local-hit.tsv" > "$results/jmh.log" 2>&1 \
-  || { tail -40 "$results/jmh.log" >&2; echo "run-core-benchmarks.sh: JMH failed, log: $results/jmh.log" >&2; exit 1; }
-grep '^# round' "$results/jmh.log"
+timed_results=()
+if [[ $timed == 1 ]]; then
+  echo "== 1/5 local hit path (JMH, 1 and 2 threads)"
+  "$java" -cp "$jar" org.groupcache4j.bench.LocalHitRunner "${jmh_opts[@]}" --threads 1,2 --jvm-args "$jmh_forks" \
+    --out "$results/local-hit.tsv" > "$results/jmh.log" 2>&1 \
+    || { tail -40 "$results/jmh.log" >&2; echo "run-core-benchmarks.sh: JMH failed, log: $results/jmh.log" >&2; exit 1; }
+  grep '^# round' "$results/jmh.log"
+  timed_results+=(--jmh "$results/local-hit.tsv")
+else
+  echo "== 1/5 local hit path: left out (--untimed)"
+fi
 
 echo "== 2/5 memory per cached byte (${mem_budget} MiB budget, fresh JVM per run)"
 for run in $(seq 1 "$mem_runs"); do
@@ -118,15 +128,20 @@ for policy in compact w-tinylfu; do
     --entries "$fill_entries" --cache-bytes "$fill_cache" --java-opts "$fill_jvm" --tsv | tee -a "$results/server-fill.tsv"
 done
 
-echo "== 4/5 collection pauses (${gc_entries} entries, ${gc_seconds} s of reads and writes, ${gc_jvm[*]})"
-for policy in compact w-tinylfu; do
-  log="$results/gc-$policy.log"
-  row=$("$java" "${gc_jvm[@]}" "-Xlog:gc:file=$log" -cp "$jar" org.groupcache4j.bench.GcPauses \
-    --policy "$policy" --entries "$gc_entries" --seconds "$gc_seconds" --tsv)
-  IFS=$'\t' read -r -a f <<< "$row"
-  pauses=$("$java" -cp "$jar" org.groupcache4j.bench.GcPauses --log "$log" --from "${f[5]}" --to "${f[6]}" --tsv)
-  printf '%s\t%s\n' "$row" "$pauses" | tee -a "$results/gc-pauses.tsv"
-done
+if [[ $timed == 1 ]]; then
+  echo "== 4/5 collection pauses (${gc_entries} entries, ${gc_seconds} s of reads and writes, ${gc_jvm[*]})"
+  for policy in compact w-tinylfu; do
+    log="$results/gc-$policy.log"
+    row=$("$java" "${gc_jvm[@]}" "-Xlog:gc:file=$log" -cp "$jar" org.groupcache4j.bench.GcPauses \
+      --policy "$policy" --entries "$gc_entries" --seconds "$gc_seconds" --tsv)
+    IFS=$'\t' read -r -a f <<< "$row"
+    pauses=$("$java" -cp "$jar" org.groupcache4j.bench.GcPauses --log "$log" --from "${f[5]}" --to "${f[6]}" --tsv)
+    printf '%s\t%s\n' "$row" "$pauses" | tee -a "$results/gc-pauses.tsv"
+  done
+  timed_results+=(--gc-pauses "$results/gc-pauses.tsv")
+else
+  echo "== 4/5 collection pauses: left out (--untimed)"
+fi
 
 echo "== 5/5 hit ratio on traces"
 replay_rc=0
@@ -140,8 +155,8 @@ read -r l1 l5 l15 _ < /proc/loadavg
 elapsed=$(( $(date +%s) - start ))
 settings="${jmh_opts[*]}, forks ${jmh_forks}"
 "$java" -cp "$jar" org.groupcache4j.bench.CoreReport \
-  --jmh "$results/local-hit.tsv" --memory "$results/memory.tsv" --hit-ratio "$results/hit-ratio.tsv" \
-  --gc-pauses "$results/gc-pauses.tsv" --server-fill "$results/server-fill.tsv" --gc-jvm "${gc_jvm[*]}" \
+  "${timed_results[@]}" --memory "$results/memory.tsv" --hit-ratio "$results/hit-ratio.tsv" \
+  --server-fill "$results/server-fill.tsv" --gc-jvm "${gc_jvm[*]}" \
   --out "$out" --command "groupcache4j-bench/run-core-benchmarks.sh${args[*]:+ ${args[*]}}" \
   --jmh-settings "$settings" --memory-jvm "${mem_jvm[*]}" \
   --load "before $load_before; after $l1, $l5, $l15" --duration "$((elapsed / 60)) min $((elapsed % 60)) s"

@@ -54,7 +54,8 @@ public final class CoreReport implements Callable<Integer> {
   static final double HIT_RATIO_TOLERANCE = 0.01;
   static final double PAUSE_P99_TARGET_MS = 10;
 
-  @Option(names = "--jmh", required = true, paramLabel = "FILE.tsv", description = "LocalHitRunner output")
+  @Option(names = "--jmh", paramLabel = "FILE.tsv",
+      description = "LocalHitRunner output; without it (and without --gc-pauses) the report says which timed figures this run left out")
   Path jmh;
 
   @Option(names = "--memory", required = true, paramLabel = "FILE.tsv", description = "MemoryOverhead --tsv rows")
@@ -97,7 +98,7 @@ public final class CoreReport implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     String body = render(MachineInfo.current(), ZonedDateTime.now(),
-        readTsv(jmh), readTsv(memory), readTsv(hitRatio),
+        jmh == null ? List.of() : readTsv(jmh), readTsv(memory), readTsv(hitRatio),
         gcPauses == null ? List.of() : readTsv(gcPauses), serverFill == null ? List.of() : readTsv(serverFill));
     MarkdownSection.write(out, TITLE, SECTION, body);
     System.out.println("wrote the core section of " + out);
@@ -144,6 +145,11 @@ public final class CoreReport implements Callable<Integer> {
   }
 
   private void renderHitPath(StringBuilder sb, List<String[]> rows) {
+    if (rows.isEmpty()) {
+      sb.append("### Local hit path (JMH)\n\nNot measured in this run (`--untimed`: only the figures a busy machine "
+          + "does not change, memory and hit ratio). On a quiet machine: `groupcache4j-bench/run-core-benchmarks.sh`.\n\n");
+      return;
+    }
     // threads -> round -> benchmark -> ops/s
     Map<Integer, Map<Integer, Map<String, Double>>> byThreads = new TreeMap<>();
     Map<Integer, Map<String, List<Double>>> scores = new TreeMap<>();
@@ -340,6 +346,8 @@ public final class CoreReport implements Callable<Integer> {
   /** {@link GcPauses} rows, each its run's TSV and its log's pauses: policy … rate, pauses, p50, p99, max, full, total ms. */
   private void renderGcPauses(StringBuilder sb, List<String[]> rows) {
     if (rows.isEmpty()) {
+      sb.append("### Collection pauses\n\nNot measured in this run (`--untimed`). On a quiet machine with 14 GB free: "
+          + "`groupcache4j-bench/run-core-benchmarks.sh` (20,000,000 entries, G1, compact and W-TinyLFU).\n\n");
       return;
     }
     String[] first = rows.get(0);

@@ -90,4 +90,36 @@ class CoreReportTest {
         "W-TinyLFU − LRU = +0.0185, and -0.0115 as a `Group` runs it. "
             + "**Neither policy is the better one on these traces taken together.**");
   }
+
+  @Test
+  void anUntimedRunSaysWhichFiguresItLeftOut() throws IOException {
+    Path mem = Files.writeString(dir.resolve("mem-untimed.tsv"), MemoryOverhead.TSV_HEADER + "\n"
+        + "compact\t268435456\t1\t30\t1\t1\t1.0100\t1.0\t1\t1.2500\t0.0040\t100\t8-16\n"
+        + "w-tinylfu\t268435456\t1\t40\t1\t1\t2.9000\t2.9\t1\t2.9000\t7.0\t100\t8-16\n");
+    Path hits = Files.writeString(dir.resolve("hits-untimed.tsv"), ""
+        + "orm-busy.trace.xz\t2000\t20\t1000\tlru\t1\t1600\t0.800000\n"
+        + "orm-busy.trace.xz\t2000\t20\t1000\tlru-sim\t1\t1600\t0.800000\n"
+        + "orm-busy.trace.xz\t2000\t20\t1000\tw-tinylfu\t1\t1580\t0.790000\n"
+        + "orm-busy.trace.xz\t2000\t20\t1000\tw-tinylfu-async\t1\t1570\t0.785000\n"
+        + "orm-busy.trace.xz\t2000\t20\t1000\tcompact\t1\t1578\t0.789000\n");
+    Path out = dir.resolve("BENCHMARKS-untimed.md");
+    CoreReport report = new CoreReport();
+    report.memory = mem;
+    report.hitRatio = hits;
+    report.gcJvm = "";
+    report.out = out;
+    report.command = "run-core-benchmarks.sh --untimed";
+    report.jmhSettings = "";
+    report.memoryJvm = "";
+    report.load = "";
+    report.duration = "";
+    assertThat(report.call()).isZero();
+
+    String md = Files.readString(out);
+    assertThat(md).contains("### Local hit path (JMH)\n\nNot measured in this run (`--untimed`",
+        "### Collection pauses\n\nNot measured in this run (`--untimed`)",
+        "| `Group`, compact | 30 | 1.250 | 1.010 | 0.0040 | n/a | ≤ 1.35 of payload, ≤ 0.01 objects: met |",
+        "- The compact store is within 0.01 of W-TinyLFU, or above it, at 1 of 1 trace sizes: met.");
+    assertThat(md).doesNotContain("ops/s");
+  }
 }
