@@ -79,7 +79,7 @@ public final class GroupStores {
    */
   public void putMain(String key, Entry entry) {
     if (hot.remove(key)) {
-      main.setCapacity(budget - hot.bytes());
+      fitMain();
     }
     if (budget == 0 || entry.weight(key) > main.capacity()) {
       main.remove(key);
@@ -96,15 +96,24 @@ public final class GroupStores {
     }
     main.remove(key); // a main copy (an earlier fallback load) is older than what the owner said
     hot.put(key, entry);
-    main.setCapacity(budget - hot.bytes());
+    fitMain();
   }
 
   /** Drops {@code key} from both stores. */
   public void remove(String key) {
     main.remove(key);
     if (hot.remove(key)) {
-      main.setCapacity(budget - hot.bytes());
+      fitMain();
     }
+  }
+
+  /**
+   * Gives the main store what the hot store leaves of the budget. Writes of different keys run at
+   * once: reading the hot store's bytes and setting the main store's capacity under one lock makes
+   * the last of them set it from the hot store's latest bytes, not from an older reading.
+   */
+  private synchronized void fitMain() {
+    main.setCapacity(budget - hot.bytes());
   }
 
   public long budget() {
