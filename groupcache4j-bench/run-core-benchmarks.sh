@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the core benchmarks and rewrites the "Core" section of BENCHMARKS.md (between
 # <!-- core:begin --> and <!-- core:end -->; other sections are left alone). The compact store
-# (the default) is measured side by side with the W-TinyLFU and LRU stores and Caffeine:
+# is measured side by side with the W-TinyLFU and LRU stores and Caffeine:
 #   1. local hit path (JMH): Group.get with each store vs Caffeine's getIfPresent, 1 and 2 threads
 #   2. memory: heap held by a full 256 MiB cache, per byte of key and value held and per byte of
 #      budget, and objects per entry: 100-byte values under 8-16-byte keys, and 1 KiB values

@@ -3,15 +3,16 @@ package org.groupcache4j;
 /**
  * How a group's stores hold their entries and choose what to drop when the byte budget is full.
  *
- * <p>Which to pick: {@link #COMPACT} (the default) wherever memory or garbage collection matters,
- * which is almost everywhere: it holds small values at about 1.2 bytes of heap per byte of key
+ * <p>Which to pick: {@link #COMPACT} wherever memory or garbage collection matters, which is
+ * almost everywhere: it holds small values at about 1.2 bytes of heap per byte of key
  * and value where the others need 2.5 or more, a handful of objects however many entries, and its
  * budget is the heap it takes. {@link #W_TINY_LFU} (on Caffeine) when entries are few and large
  * and a hit must be as cheap as Caffeine's own; {@link #LRU} to evict exactly as
  * golang/groupcache does. The budget of {@code COMPACT} counts everything the store holds
  * (record headers, index, unused segment space), that of the other two the key and value bytes
  * alone: the same budget holds somewhat fewer entries in {@code COMPACT}, in much less heap.
- * {@code BENCHMARKS.md} measures all three side by side.
+ * {@code BENCHMARKS.md} measures all three side by side. The default is
+ * {@link Group.Builder#DEFAULT_EVICTION_POLICY}.
  */
 public enum EvictionPolicy {
   /**
@@ -40,7 +41,6 @@ public enum EvictionPolicy {
    * nothing to mark; values are handed out as views of those arrays, without a copy. Its budget
    * counts all the heap the store holds (about 3 bytes of header and 20 of index an entry, and
    * unused space), so heap divided by budget stays close to 1 whatever the size of the values.
-   * The default.
    */
   COMPACT
 }

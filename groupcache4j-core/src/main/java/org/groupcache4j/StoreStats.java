@@ -3,8 +3,8 @@ package org.groupcache4j;
 /**
  * A snapshot of one store of a group (main or hot).
  *
- * @param bytes bytes the store counts against its budget: for the compact store (the default)
- *     all the heap it holds (records, their headers, unused segment space, index); for the LRU and
+ * @param bytes bytes the store counts against its budget: for the compact store all the
+ *     heap it holds (records, their headers, unused segment space, index); for the LRU and
  *     W-TinyLFU stores the UTF-8 key length plus value length of every entry
  * @param items entries held
  * @param gets lookups

@@ -49,9 +49,9 @@ class GroupLoadingTest {
   }
 
   @Test
-  void theDefaultPolicyIsTheCompactStore() {
+  void aGroupWithoutAPolicyHasTheBuildersDefault() {
     Group g = cache.newGroup("default", 1 << 20, k -> new byte[1]);
-    assertThat(g.evictionPolicy()).isEqualTo(EvictionPolicy.COMPACT).isEqualTo(Group.Builder.DEFAULT_EVICTION_POLICY);
+    assertThat(g.evictionPolicy()).isEqualTo(Group.Builder.DEFAULT_EVICTION_POLICY);
   }
 
   @Test

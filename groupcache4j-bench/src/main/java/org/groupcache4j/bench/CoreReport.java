@@ -134,8 +134,8 @@ public final class CoreReport implements Callable<Integer> {
     sb.append("## Core: one node\n\n");
     sb.append(m.reportHeader(when, duration, command, load));
     sb.append("\nEvery figure is a ratio against a peer measured in the same run; medians with the "
-        + "spread (min–max) over the repetitions in brackets. The compact store (`EvictionPolicy.COMPACT`, the "
-        + "default) is measured beside the W-TinyLFU and LRU stores and Caffeine.\n\n");
+        + "spread (min–max) over the repetitions in brackets. The compact store (`EvictionPolicy.COMPACT`) is "
+        + "measured beside the W-TinyLFU and LRU stores and Caffeine.\n\n");
     renderHitPath(sb, jmhRows);
     renderMemory(sb, memRows);
     renderServerFill(sb, fillRows);
