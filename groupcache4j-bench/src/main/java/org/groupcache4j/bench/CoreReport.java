@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.groupcache4j.bench.internal.Cli;
 import org.groupcache4j.bench.internal.MachineInfo;
 import org.groupcache4j.bench.internal.MarkdownSection;
@@ -91,13 +93,23 @@ public final class CoreReport implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "", description = "how long the run took, as text")
   String duration;
 
+  @Option(names = "--measured-at", paramLabel = "ISO-8601",
+      description = "when the run ended, e.g. 2026-12-05T12:53Z, for a report written later (default: now)")
+  ZonedDateTime measuredAt;
+
+  /** Without {@code --jmh}: the local hit path of the section being replaced, with where it came from; or null. */
+  private String earlierHitPath;
+
   public static void main(String[] args) {
     System.exit(Cli.run(new CoreReport(), args));
   }
 
   @Override
   public Integer call() throws IOException {
-    String body = render(MachineInfo.current(), ZonedDateTime.now(),
+    if (jmh == null && Files.exists(out)) {
+      earlierHitPath = earlierHitPath(Files.readString(out, StandardCharsets.UTF_8));
+    }
+    String body = render(MachineInfo.current(), measuredAt != null ? measuredAt.withZoneSameInstant(java.time.ZoneId.systemDefault()) : ZonedDateTime.now(),
         jmh == null ? List.of() : readTsv(jmh), readTsv(memory), readTsv(hitRatio),
         gcPauses == null ? List.of() : readTsv(gcPauses), serverFill == null ? List.of() : readTsv(serverFill));
     MarkdownSection.write(out, TITLE, SECTION, body);
@@ -144,10 +156,50 @@ public final class CoreReport implements Callable<Integer> {
     return sb.toString();
   }
 
+  private static final String HIT_PATH_TITLE = "### Local hit path (JMH)\n\n";
+  private static final String NOT_MEASURED = "Not measured in this run (`--untimed`: only the figures a busy machine "
+      + "does not change, memory and hit ratio). On a quiet machine: `groupcache4j-bench/run-core-benchmarks.sh`.";
+  private static final Pattern CPU_MODEL = Pattern.compile("\\| CPUs \\(`nproc`\\) \\| ([^|\\n]+) \\|\\n\\| CPU model \\| ([^|\\n]+) \\|");
+  private static final Pattern MEASURED = Pattern.compile("Measured ([^\\n(]+?) \\([^\\n]*\\n\\n```\\n([^\\n]+)\\n```");
+
+  /**
+   * The local hit path of the core section of {@code document}, kept when this run did not measure
+   * it: its text after a line that says so and which run it is from (once: an earlier untimed
+   * run's is kept as it is). Null when the document has none.
+   */
+  static String earlierHitPath(String document) {
+    String begin = MarkdownSection.begin(SECTION);
+    int b = document.indexOf(begin);
+    int e = document.indexOf(MarkdownSection.end(SECTION));
+    if (b < 0 || e < b) {
+      return null;
+    }
+    String section = document.substring(b, e);
+    int start = section.indexOf(HIT_PATH_TITLE);
+    if (start < 0) {
+      return null;
+    }
+    int end = section.indexOf("\n### ", start + HIT_PATH_TITLE.length());
+    String body = section.substring(start + HIT_PATH_TITLE.length(), end < 0 ? section.length() : end + 1).strip();
+    if (body.startsWith(NOT_MEASURED)) {
+      return body.equals(NOT_MEASURED) ? null : body.substring(NOT_MEASURED.length()).strip();
+    }
+    Matcher m = MEASURED.matcher(section);
+    String from = m.find() ? "from the run of " + m.group(1).strip() + " (`" + m.group(2).strip() + "`)" : "from an earlier run";
+    Matcher cpu = CPU_MODEL.matcher(section);
+    if (cpu.find()) {
+      from += " on " + cpu.group(2).strip() + " (" + cpu.group(1).strip() + " CPUs)";
+    }
+    return "The figures below are " + from + ", kept until the next timed run:\n\n" + body;
+  }
+
   private void renderHitPath(StringBuilder sb, List<String[]> rows) {
     if (rows.isEmpty()) {
-      sb.append("### Local hit path (JMH)\n\nNot measured in this run (`--untimed`: only the figures a busy machine "
-          + "does not change, memory and hit ratio). On a quiet machine: `groupcache4j-bench/run-core-benchmarks.sh`.\n\n");
+      sb.append(HIT_PATH_TITLE).append(NOT_MEASURED);
+      if (earlierHitPath != null) {
+        sb.append(' ').append(earlierHitPath);
+      }
+      sb.append("\n\n");
       return;
     }
     // threads -> round -> benchmark -> ops/s

@@ -122,4 +122,41 @@ class CoreReportTest {
         "- The compact store is within 0.01 of W-TinyLFU, or above it, at 1 of 1 trace sizes: met.");
     assertThat(md).doesNotContain("ops/s");
   }
+
+  @Test
+  void anUntimedRunKeepsTheLocalHitPathOfTheTimedRunBeforeItAndSaysFromWhen() throws IOException {
+    Path mem = Files.writeString(dir.resolve("mem-kept.tsv"),
+        "compact\t268435456\t1\t30\t1\t1\t1.0100\t1.0\t1\t1.2500\t0.0040\t100\t8-16\n");
+    Path hits = Files.writeString(dir.resolve("hits-kept.tsv"),
+        "orm-busy.trace.xz\t2000\t20\t1000\tlru\t1\t1600\t0.800000\n"
+        + "orm-busy.trace.xz\t2000\t20\t1000\tlru-sim\t1\t1600\t0.800000\n");
+    Path out = Files.writeString(dir.resolve("BENCHMARKS-kept.md"), "# groupcache4j benchmarks\n\n<!-- core:begin -->\n"
+        + "## Core: one node\n\nMeasured 2026-11-26 16:37 UTC (5 min 9 s) with\n\n```\nrun-core-benchmarks.sh --skip-build\n```\n\n"
+        + "| machine | |\n|---|---|\n| CPUs (`nproc`) | 2 |\n| CPU model | Intel(R) Xeon(R) Processor |\n\n"
+        + "### Local hit path (JMH)\n\n`LocalHitBenchmark`: 2 threads.\n\n| benchmark | ops/s |\n|---|---|\n| `Group.get` | 15 |\n\n"
+        + "### Memory per cached byte\n\nold\n<!-- core:end -->\n");
+    for (int run = 1; run <= 2; run++) { // the second untimed run keeps what the first kept, said once
+      CoreReport report = new CoreReport();
+      report.memory = mem;
+      report.hitRatio = hits;
+      report.gcJvm = "";
+      report.out = out;
+      report.command = "run-core-benchmarks.sh --untimed";
+      report.jmhSettings = "";
+      report.memoryJvm = "";
+      report.load = "";
+      report.duration = "";
+      report.measuredAt = java.time.ZonedDateTime.parse("2026-12-05T12:53Z");
+      assertThat(report.call()).isZero();
+
+      String md = Files.readString(out);
+      assertThat(md).contains("Measured 2026-12-05 12:53 UTC", "run-core-benchmarks.sh --untimed",
+          "### Local hit path (JMH)\n\nNot measured in this run (`--untimed`",
+          "The figures below are from the run of 2026-11-26 16:37 UTC (`run-core-benchmarks.sh --skip-build`) on "
+              + "Intel(R) Xeon(R) Processor (2 CPUs), kept until the next timed run:\n\n`LocalHitBenchmark`: 2 threads.\n\n| benchmark | ops/s |\n|---|---|\n"
+              + "| `Group.get` | 15 |\n\n### Memory per cached byte");
+      assertThat(md.split("The figures below are", -1)).hasSize(2);
+      assertThat(md).doesNotContain("\nold\n");
+    }
+  }
 }
