@@ -10,7 +10,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.groupcache4j.ByteView;
 
@@ -1075,6 +1078,49 @@ final class CompactShard {
     p.valueLength = (int) (v >>> 32);
     p.keyOffset = q;
     p.size = q + p.keyLength + p.valueLength - off;
+  }
+
+  /**
+   * At most {@code limit} of this shard's live entries, the most valuable first as its policy
+   * ranks them: the protected space, then probation, then the window, each from its newest
+   * segment back. A snapshot taken under the writer lock; values are views of their segments,
+   * which are never rewritten.
+   */
+  List<Map.Entry<String, Entry>> hottest(int limit) {
+    List<Map.Entry<String, Entry>> out = new ArrayList<>();
+    lock.lock();
+    try {
+      if (slots == null) {
+        return out;
+      }
+      Parsed p = new Parsed();
+      for (Log log : new Log[] {protect, probation, window}) {
+        for (byte[] seg = log.newest; seg != null && out.size() < limit; seg = older(seg)) {
+          int end = fill(seg);
+          for (int off = HEADER; off < end && out.size() < limit; off += p.size) {
+            parse(seg, off, p);
+            if (slotOf(seg, off, p) < 0) {
+              continue; // replaced, removed or evicted: not indexed any more
+            }
+            int f = p.flags;
+            long expireAt = (f & EXPIRES) == 0 ? 0 : CompactRecords.readLong(seg, CompactRecords.expiryOffset(off));
+            String key = new String(seg, p.keyOffset, p.keyLength, StandardCharsets.UTF_8);
+            int valueOffset = p.keyOffset + p.keyLength;
+            Entry e;
+            if ((f & NOT_FOUND) != 0) {
+              e = Entry.notFound((f & DETAIL) != 0
+                  ? new String(seg, valueOffset, p.valueLength, StandardCharsets.UTF_8) : null, expireAt);
+            } else {
+              e = Entry.of(ByteViews.wrap(seg, valueOffset, p.valueLength), expireAt);
+            }
+            out.add(Map.entry(key, e));
+          }
+        }
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The slot of the record {@code p} parsed at {@code seg/off} if it is live (its hash left in {@link #lastHash}); else -1. */

@@ -1,6 +1,9 @@
 package org.groupcache4j.internal;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -159,6 +162,29 @@ public final class CompactStore implements Store {
     gets.increment();
     long h = CompactRecords.hash(key, seed);
     return shardOf(h).fresh(key, h, clock);
+  }
+
+  /** Each shard's most valuable first ({@link CompactShard#hottest}), taken from the shards in turn. */
+  @Override
+  public List<Map.Entry<String, Entry>> hottest(int limit) {
+    List<List<Map.Entry<String, Entry>>> perShard = new ArrayList<>(shards.length);
+    for (CompactShard s : shards) {
+      perShard.add(s.hottest(limit));
+    }
+    List<Map.Entry<String, Entry>> out = new ArrayList<>();
+    for (int i = 0; out.size() < limit; i++) {
+      boolean more = false;
+      for (List<Map.Entry<String, Entry>> l : perShard) {
+        if (i < l.size() && out.size() < limit) {
+          out.add(l.get(i));
+          more = true;
+        }
+      }
+      if (!more) {
+        break;
+      }
+    }
+    return out;
   }
 
   @Override

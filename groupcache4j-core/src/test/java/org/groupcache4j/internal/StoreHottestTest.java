@@ -47,4 +47,27 @@ class StoreHottestTest {
     assertThat(order.get(0)).as("the most frequent, though not the most recent").isEqualTo("c");
     assertThat(s.peek("b").value).isEqualTo(ByteView.of("v-b"));
   }
+
+  @Test
+  void theCompactStoreGivesEveryLiveEntryOnceWithItsExpiryAndCachedNotFounds() {
+    CompactStore s = new CompactStore(1 << 20);
+    for (int i = 0; i < 500; i++) {
+      s.put("k" + i, ByteView.of("v-" + i));
+    }
+    s.put("k7", Entry.of(ByteView.of("newer"), 123_456_789L)); // replaced: only its last record counts
+    s.remove("k8");
+    s.put("missing", Entry.notFound("no row for missing", 42L));
+    long gets = s.stats().gets();
+    List<Map.Entry<String, Entry>> all = s.hottest(Integer.MAX_VALUE);
+    assertThat(s.stats().gets()).as("hottest counts no get").isEqualTo(gets);
+    assertThat(keys(all)).doesNotHaveDuplicates().hasSize(500).doesNotContain("k8").contains("k7", "missing");
+    Map<String, Entry> byKey = all.stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    assertThat(byKey.get("k7").value).isEqualTo(ByteView.of("newer"));
+    assertThat(byKey.get("k7").expireAt).isEqualTo(123_456_789L);
+    assertThat(byKey.get("k499").value).isEqualTo(ByteView.of("v-499"));
+    assertThat(byKey.get("missing").value).as("a cached not-found travels as one").isNull();
+    assertThat(byKey.get("missing").expireAt).isEqualTo(42L);
+    assertThat(s.hottest(10)).hasSize(10);
+    assertThat(s.items()).isEqualTo(500);
+  }
 }
