@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.groupcache4j.ByteView;
+import org.groupcache4j.EvictionPolicy;
 import org.groupcache4j.HandoffStats;
 import org.groupcache4j.peer.HandoffClient;
 import org.groupcache4j.peer.HandoffEntry;
@@ -37,7 +39,18 @@ class HandoffTest {
 
   @Test
   void aClosingNodeHandsItsEntriesToTheOwnersWithoutIt() {
-    testNodes.start(3, TestNode::start);
+    handsItsEntriesToTheOwnersWithoutIt(TestNode::start);
+  }
+
+  /** The compact store's values are views of its segments: they travel as their ranges. */
+  @Test
+  void aClosingNodeHandsTheEntriesOfItsCompactStores() {
+    handsItsEntriesToTheOwnersWithoutIt(() -> TestNode.start(b -> {}, TestNode::goValue, (node, loader) -> node.cache
+        .groupBuilder(TestNode.GROUP).evictionPolicy(EvictionPolicy.COMPACT).loader(loader).build()));
+  }
+
+  private void handsItsEntriesToTheOwnersWithoutIt(Supplier<TestNode> start) {
+    testNodes.start(3, start);
     TestNode leaving = nodes.get(2);
     List<String> keys = keys(300);
     for (String k : keys) {

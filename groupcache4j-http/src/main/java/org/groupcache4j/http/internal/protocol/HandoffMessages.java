@@ -31,7 +31,8 @@ public final class HandoffMessages {
       GroupcachePb.HandoffEntry.Builder eb = GroupcachePb.HandoffEntry.newBuilder().setGroup(e.group()).setKey(e.key());
       PeerValue v = e.value();
       if (v.found()) {
-        eb.setValue(UnsafeByteOperations.unsafeWrap(ByteViews.array(v.value()))); // read only, no copy
+        eb.setValue(UnsafeByteOperations.unsafeWrap(ByteViews.arrayOf(v.value()), ByteViews.offsetIn(v.value()),
+            v.value().length())); // read only, no copy
       } else if (v.notFoundDetail() != null) {
         eb.setNotFoundDetail(v.notFoundDetail());
       }
