@@ -46,7 +46,9 @@ import java.util.Set;
  * {@link ValueCodecException}; nothing of it was instantiated beyond the allowed classes read
  * before the refusal.
  *
- * <p>Records are read through their canonical constructor, so their invariants hold. The object
+ * <p>{@link #encode} refuses a value that holds a class the filter would refuse, so a
+ * misconfigured allow-list shows at the first write rather than as values that never read back.
+ * Records are read through their canonical constructor, so their invariants hold. The object
  * decoded must be an instance of the declared type. Serialized form is large and slow next to a
  * purpose-built format (JSON, Protocol Buffers): choose this codec for convenience, not speed.
  *
@@ -63,6 +65,7 @@ public final class JavaSerializationCodec<T> implements ValueCodec<T> {
   private final Set<String> classes;
   private final int maxDepth;
   private final int maxReferences;
+  private final ClassLoader classLoader; // null: ObjectInputStream's own choice
 
   private JavaSerializationCodec(Builder<T> b) {
     this.type = b.type;
@@ -72,6 +75,7 @@ public final class JavaSerializationCodec<T> implements ValueCodec<T> {
     this.classes = Set.copyOf(c);
     this.maxDepth = b.maxDepth;
     this.maxReferences = b.maxReferences;
+    this.classLoader = b.classLoader;
   }
 
   /**
@@ -122,8 +126,15 @@ public final class JavaSerializationCodec<T> implements ValueCodec<T> {
           + ", the type this codec was declared for", null);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (ObjectOutputStream o = new ObjectOutputStream(out)) {
-      o.writeObject(value);
+    CheckedOutput o = null;
+    try (CheckedOutput checked = new CheckedOutput(out)) {
+      o = checked;
+      checked.writeObject(value);
+    } catch (NotAllowedException e) {
+      // ObjectOutputStream then writes the exception itself, which is refused again: report the first refusal
+      String refused = o != null && o.refused != null ? o.refused : e.getMessage();
+      throw new ValueCodecException("a " + value.getClass().getName() + " holds a " + refused
+          + ", a class this codec would refuse to read back (allowed: " + describeAllowed() + "); allow it", null);
     } catch (NotSerializableException e) {
       throw new ValueCodecException("a " + value.getClass().getName() + " cannot be serialized: it holds a "
           + e.getMessage() + ", which does not implement java.io.Serializable", e);
@@ -138,7 +149,7 @@ public final class JavaSerializationCodec<T> implements ValueCodec<T> {
     int length = bytes.length();
     Refusal refusal = new Refusal();
     Object o;
-    try (ObjectInputStream in = new ObjectInputStream(new BufferInput(bytes.asReadOnlyByteBuffer()))) {
+    try (ObjectInputStream in = new LoaderInput(new BufferInput(bytes.asReadOnlyByteBuffer()), classLoader)) {
       in.setObjectInputFilter(info -> check(info, length, refusal));
       o = in.readObject();
       if (trailing(in)) {
@@ -222,6 +233,68 @@ public final class JavaSerializationCodec<T> implements ValueCodec<T> {
     return "JavaSerializationCodec[" + type.getName() + ", allowed " + describeAllowed() + "]";
   }
 
+  /** Writes only classes that {@link #decode} would read back: a value is refused when written, not on every read. */
+  private final class CheckedOutput extends ObjectOutputStream {
+    String refused; // the first class refused
+
+    CheckedOutput(ByteArrayOutputStream out) throws IOException {
+      super(out);
+    }
+
+    @Override
+    protected void annotateClass(Class<?> cl) throws IOException {
+      if (!allows(cl)) {
+        Class<?> base = cl;
+        while (base.isArray()) {
+          base = base.getComponentType();
+        }
+        throw refuse(base.getName());
+      }
+    }
+
+    @Override
+    protected void annotateProxyClass(Class<?> cl) throws IOException {
+      throw refuse("dynamic proxy " + cl.getName());
+    }
+
+    private NotAllowedException refuse(String what) {
+      if (refused == null) {
+        refused = what;
+      }
+      return new NotAllowedException(what);
+    }
+  }
+
+  private static final class NotAllowedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotAllowedException(String what) {
+      super(what);
+    }
+  }
+
+  /** Resolves classes with the given loader (the application's), after the filter allowed them. */
+  private static final class LoaderInput extends ObjectInputStream {
+    private final ClassLoader loader;
+
+    LoaderInput(InputStream in, ClassLoader loader) throws IOException {
+      super(in);
+      this.loader = loader;
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      if (loader == null) {
+        return super.resolveClass(desc);
+      }
+      try {
+        return Class.forName(desc.getName(), false, loader);
+      } catch (ClassNotFoundException e) {
+        return super.resolveClass(desc); // primitives' and the platform's classes
+      }
+    }
+  }
+
   /** Reads a buffer without copying it. */
   private static final class BufferInput extends InputStream {
     private final ByteBuffer buf;
@@ -265,6 +338,7 @@ public final class JavaSerializationCodec<T> implements ValueCodec<T> {
     private final Set<String> classes = new LinkedHashSet<>();
     private int maxDepth = 64;
     private int maxReferences = 100_000;
+    private ClassLoader classLoader;
 
     private Builder(Class<T> type) {
       this.type = Objects.requireNonNull(type, "type");
@@ -313,6 +387,15 @@ public final class JavaSerializationCodec<T> implements ValueCodec<T> {
         throw new IllegalArgumentException("maxReferences must be >= 1, was " + references);
       }
       this.maxReferences = references;
+      return this;
+    }
+
+    /**
+     * The class loader that reads the allowed classes (e.g. the application's, in a container or
+     * an executable jar); default: {@link ObjectInputStream}'s choice, the nearest one on the stack.
+     */
+    public Builder<T> classLoader(ClassLoader loader) {
+      this.classLoader = Objects.requireNonNull(loader, "classLoader");
       return this;
     }
 

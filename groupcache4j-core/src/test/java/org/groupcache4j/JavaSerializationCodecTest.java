@@ -47,6 +47,31 @@ class JavaSerializationCodecTest {
   }
 
   @Test
+  void aValueHoldingAClassTheReaderWouldRefuseIsRefusedWhenWritten() {
+    assertThatThrownBy(() -> shelves.encode(new Shelf("top", new Gadget())))
+        .isInstanceOf(ValueCodecException.class)
+        .hasMessageContaining("holds a " + Gadget.class.getName() + ", a class this codec would refuse to read back");
+  }
+
+  @Test
+  void classesAreResolvedWithTheGivenLoader() throws Exception {
+    ClassLoader parent = getClass().getClassLoader();
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    ClassLoader counting = new ClassLoader(parent) {
+      @Override
+      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (name.equals(Book.class.getName())) {
+          asked.incrementAndGet();
+        }
+        return super.loadClass(name, resolve);
+      }
+    };
+    JavaSerializationCodec<Book> c = JavaSerializationCodec.builder(Book.class).allowPackage("java").classLoader(counting).build();
+    assertThat(c.decode(ByteView.copyOf(c.encode(DUNE)))).isEqualTo(DUNE);
+    assertThat(asked).hasPositiveValue();
+  }
+
+  @Test
   void onlyTheDeclaredTypeIsAllowedUnlessMoreIsAdded() {
     JavaSerializationCodec<Book> strict = JavaSerializationCodec.builder(Book.class).build();
     byte[] bytes = books.encode(DUNE);
