@@ -18,13 +18,18 @@ import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.KeyDeserializer;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationConfig;
+import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.ValueSerializerModifier;
 
 /**
  * JSON through Jackson 3 into one declared type: the payload never chooses a class.
@@ -42,7 +47,8 @@ import tools.jackson.databind.module.SimpleModule;
  * ({@code @JsonTypeInfo(use = NAME)} with {@code @JsonSubTypes}) still works: those subtypes are
  * declared in code. With {@link Builder#allowPackage} the codec also refuses to build any bean
  * (a POJO, a record, an enum, a map key) whose class is outside the allowed packages, whatever
- * the declared type's fields say.
+ * the declared type's fields say, and to write one (so a value it would not read back is refused
+ * when it is stored, not on every read).
  *
  * <p>What the input can make Jackson allocate is bounded by its length: strings and numbers are
  * read from the input itself, and Jackson's {@code StreamReadConstraints} (nesting depth 500,
@@ -193,6 +199,46 @@ public final class JacksonCodec<T> implements ValueCodec<T> {
     }
   }
 
+  /** Writes no bean or enum of a class that {@link AllowedBeans} would not read back. */
+  static final class AllowedBeansWritten extends ValueSerializerModifier {
+    private static final long serialVersionUID = 1L;
+    private final AllowedBeans allowed;
+
+    AllowedBeansWritten(AllowedBeans allowed) {
+      this.allowed = allowed;
+    }
+
+    @Override
+    public ValueSerializer<?> modifySerializer(SerializationConfig config, BeanDescription.Supplier bean,
+        ValueSerializer<?> serializer) {
+      return allowed.allows(bean.getBeanClass()) ? serializer : new RefusedWrite(bean.getBeanClass(), allowed.packages);
+    }
+
+    @Override
+    public ValueSerializer<?> modifyEnumSerializer(SerializationConfig config, JavaType type,
+        BeanDescription.Supplier bean, ValueSerializer<?> serializer) {
+      return allowed.allows(type.getRawClass()) ? serializer : new RefusedWrite(type.getRawClass(), allowed.packages);
+    }
+  }
+
+  /** Stands in for the serializer of a class that is not allowed: writing one fails. */
+  static final class RefusedWrite extends ValueSerializer<Object> {
+    private final Class<?> refused;
+    private final List<String> packages;
+
+    RefusedWrite(Class<?> refused, List<String> packages) {
+      this.refused = refused;
+      this.packages = packages;
+    }
+
+    @Override
+    public void serialize(Object value, JsonGenerator gen, SerializationContext ctxt) {
+      ctxt.reportBadDefinition(refused, "class " + refused.getName() + " is not in the allowed packages "
+          + packages.stream().map(s -> s + "*").toList() + ", so a value holding it would not be read back; "
+          + "allow its package");
+    }
+  }
+
   /** Stands in for the deserializer of a class that is not allowed: reading one fails. */
   static final class Refused extends ValueDeserializer<Object> {
     private final Class<?> refused;
@@ -258,7 +304,9 @@ public final class JacksonCodec<T> implements ValueCodec<T> {
       b.deactivateDefaultTyping().polymorphicTypeValidator(new NoClassNamesFromPayload());
       List<String> allowed = List.copyOf(new ArrayList<>(packages));
       if (!allowed.isEmpty()) {
-        b.addModule(new SimpleModule("groupcache4j-allowed-beans").setDeserializerModifier(new AllowedBeans(allowed)));
+        AllowedBeans beans = new AllowedBeans(allowed);
+        b.addModule(new SimpleModule("groupcache4j-allowed-beans").setDeserializerModifier(beans)
+            .setSerializerModifier(new AllowedBeansWritten(beans)));
       }
       JsonMapper safe = b.build();
       return new JacksonCodec<>(safe.constructType(type), safe, allowed);

@@ -80,13 +80,17 @@ class JacksonCodecTest {
 
   @Test
   void withAllowedPackagesNoBeanOutsideThemIsBuilt() {
-    int before = Gadget.CREATED.get();
     JacksonCodec<Lamp> strict = JacksonCodec.builder(Lamp.class).allowPackage("org.groupcache4j.codecs.library").build();
     String json = "{\"name\":\"desk\",\"gadget\":{\"command\":\"x\"}}";
+    int before = Gadget.CREATED.get();
     assertThatThrownBy(() -> strict.decode(ByteView.of(json)))
         .isInstanceOf(ValueCodecException.class)
         .hasMessageContaining("class " + Gadget.class.getName() + " is not in the allowed packages [org.groupcache4j.codecs.library.*]");
     assertThat(Gadget.CREATED.get()).isEqualTo(before);
+    assertThatThrownBy(() -> strict.encode(new Lamp("desk", new Gadget())))
+        .isInstanceOf(ValueCodecException.class)
+        .hasMessageContaining("class " + Gadget.class.getName() + " is not in the allowed packages")
+        .hasMessageContaining("would not be read back");
     // JDK types need no entry; the package's own beans are read
     JacksonCodec<Book> books = JacksonCodec.builder(Book.class).allowPackage("org.groupcache4j.codecs.library").build();
     assertThat(books.decode(ByteView.copyOf(books.encode(DUNE)))).isEqualTo(DUNE);
