@@ -110,6 +110,11 @@ public final class GroupCacheCache implements Cache {
     return new Stats(hits.sum(), misses.sum(), puts.sum(), removals.sum(), decodeFailures.sum(), tooLarge.sum());
   }
 
+  /** Loads that callers of this node run now (values of {@code get(key, loader)} not yet stored). */
+  public int loadsInFlight() {
+    return loading.size();
+  }
+
   /** The entries this node holds for the cache (its own keys and its copies of popular ones). */
   public long localSize() {
     var s = group.stats();

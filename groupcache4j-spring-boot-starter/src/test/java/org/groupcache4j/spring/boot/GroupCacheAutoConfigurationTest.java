@@ -1,0 +1,148 @@
+package org.groupcache4j.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import org.groupcache4j.GroupCache;
+import org.groupcache4j.spring.GroupCacheCache;
+import org.groupcache4j.spring.GroupCacheCacheManager;
+import org.groupcache4j.spring.boot.app.TestApplication;
+import org.groupcache4j.spring.boot.app.UndeclaredApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.cache.autoconfigure.metrics.CacheMetricsAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** What the auto-configuration makes of the properties and the application, one context per test. */
+class GroupCacheAutoConfigurationTest {
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(GroupCacheAutoConfiguration.class, CacheAutoConfiguration.class,
+          CacheMetricsAutoConfiguration.class))
+      .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+      .withPropertyValues("groupcache4j.caches.books.cache-bytes=1MB");
+
+  @Test
+  void aSingleNodeWithoutPropertiesServesTheDeclaredCaches() {
+    runner.withUserConfiguration(TestApplication.class).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(CacheManager.class)).isInstanceOf(GroupCacheCacheManager.class);
+      assertThat(context.getBean(CacheManager.class).getCacheNames()).containsExactly("books");
+      GroupCacheCache books = (GroupCacheCache) context.getBean(CacheManager.class).getCache("books");
+      assertThat(books.getNativeCache().cacheBytes()).isEqualTo(1 << 20);
+      TestApplication.Library library = context.getBean(TestApplication.Library.class);
+      assertThat(library.find("1")).isEqualTo(new TestApplication.Book("1", "Title of 1"));
+      assertThat(library.find("1")).isEqualTo(new TestApplication.Book("1", "Title of 1"));
+      assertThat(library.calls()).isEqualTo(1);
+      library.changed("1");
+      library.find("1");
+      assertThat(library.calls()).isEqualTo(2);
+      assertThat(context.getBean(GroupCacheNode.class).state()).isEqualTo(GroupCacheNode.State.READY);
+      assertThat(context.getBean(GroupCache.class)).isSameAs(context.getBean(GroupCacheNode.class).cache());
+    });
+  }
+
+  @Test
+  void theCacheManagerBacksOffForTheApplicationsOwn() {
+    runner.withUserConfiguration(TestApplication.class, OwnCacheManager.class)
+        .withPropertyValues("groupcache4j.caches.authors.cache-bytes=1MB")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
+          assertThat(context).doesNotHaveBean(GroupCacheCacheManager.class);
+          assertThat(context).doesNotHaveBean(DeclaredCachesCheck.class);
+        });
+  }
+
+  @Test
+  void anotherProviderChosenWithSpringCacheTypeTurnsTheStarterOff() {
+    runner.withUserConfiguration(TestApplication.class).withPropertyValues("spring.cache.type=simple").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context).doesNotHaveBean(GroupCacheNode.class);
+      assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
+    });
+    runner.withUserConfiguration(TestApplication.class).withPropertyValues("groupcache4j.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(GroupCacheNode.class));
+  }
+
+  @Test
+  void anUndeclaredCacheFailsTheStartWithTheNameTheMethodAndTheFix() {
+    runner.withUserConfiguration(UndeclaredApplication.class).run(context -> {
+      assertThat(context).hasFailed();
+      Throwable failure = context.getStartupFailure();
+      assertThat(failure).isInstanceOf(UndeclaredCacheException.class)
+          .hasMessageContaining("cache 'authors' is used by @Cacheable on " + UndeclaredApplication.Authors.class.getName() + ".find()")
+          .hasMessageContaining("cache 'portraits' is used by @CachePut on " + UndeclaredApplication.Authors.class.getName() + ".portrait()")
+          .hasMessageContaining("declared caches: [books]")
+          .hasMessageContaining("groupcache4j.caches.authors.cache-bytes=64MB, groupcache4j.caches.portraits.cache-bytes=64MB");
+      FailureAnalysis analysis = new UndeclaredCacheFailureAnalyzer().analyze(failure);
+      assertThat(analysis.getDescription()).contains("cache 'authors' is used by\n    @Cacheable on");
+      assertThat(analysis.getAction()).contains("groupcache4j.caches.authors.cache-bytes=64MB\ngroupcache4j.caches.portraits.cache-bytes=64MB");
+    });
+  }
+
+  @Test
+  void theHealthContributorFollowsTheNode() {
+    runner.withUserConfiguration(TestApplication.class).run(context -> {
+      GroupCacheHealthIndicator health = context.getBean("groupcacheHealthIndicator", GroupCacheHealthIndicator.class);
+      Health up = health.health();
+      assertThat(up.getStatus()).isEqualTo(Status.UP);
+      assertThat(up.getDetails()).containsEntry("state", "ready").containsEntry("self", "local").containsKey("peers");
+      GroupCacheNode node = context.getBean(GroupCacheNode.class);
+      node.stop();
+      assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+      assertThat(health.health().getDetails()).containsEntry("state", "stopped");
+    });
+  }
+
+  @Test
+  void cacheMetricsAreTaggedWithTheCacheName() {
+    runner.withUserConfiguration(TestApplication.class).run(context -> {
+      TestApplication.Library library = context.getBean(TestApplication.Library.class);
+      library.find("a");
+      library.find("a");
+      library.find("b");
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertThat(registry.get("cache.gets").tags("name", "books", "result", "hit").functionCounter().count()).isEqualTo(1);
+      assertThat(registry.get("cache.gets").tags("name", "books", "result", "miss").functionCounter().count()).isEqualTo(2);
+      assertThat(registry.get("cache.puts").tag("name", "books").functionCounter().count()).isEqualTo(2);
+      assertThat(registry.get("cache.size").tag("name", "books").gauge().value()).isEqualTo(2);
+      assertThat(registry.get("cache.evictions").tag("name", "books").functionCounter().count()).isZero();
+      assertThat(registry.get("cache.decode.failures").tag("name", "books").functionCounter().count()).isZero();
+    });
+  }
+
+  @Test
+  void misconfigurationsFailTheStartNamingTheProperty() {
+    Map<List<String>, String> cases = Map.of(
+        List.of("groupcache4j.peers=http://127.0.0.1:1"), "groupcache4j.self is not set, but peers are",
+        List.of("groupcache4j.self=http://127.0.0.1:1", "groupcache4j.peers=http://127.0.0.1:2"),
+        "does not name this node's groupcache4j.self",
+        List.of("groupcache4j.self=127.0.0.1:1"), "groupcache4j.self: '127.0.0.1:1' is not a URL",
+        List.of("groupcache4j.self=http://127.0.0.1:1/x"), "groupcache4j.self: 'http://127.0.0.1:1/x' is not http://HOST:PORT",
+        List.of("groupcache4j.caches.books.codec=nope"), "groupcache4j.caches.books.codec: 'nope' is neither default",
+        List.of("groupcache4j.caches.books.cache-bytes=1TB"), "raise -Xmx or lower the budgets",
+        List.of("groupcache4j.caches.books.ttl=0s"), "groupcache4j.caches.books.ttl must be a positive duration");
+    cases.forEach((props, message) -> runner.withUserConfiguration(TestApplication.class)
+        .withPropertyValues(props.toArray(String[]::new))
+        .run(context -> assertThat(context).getFailure().rootCause().as("%s", props).hasMessageContaining(message)));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnCacheManager {
+    @Bean
+    CacheManager cacheManager() {
+      return new ConcurrentMapCacheManager("books", "authors");
+    }
+  }
+}
