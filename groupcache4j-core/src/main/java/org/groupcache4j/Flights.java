@@ -31,8 +31,8 @@ final class Flights {
   /** The keys written here while a departing peer's handoff window is open ({@link #installHandedOff}). */
   final WriteLog written = new WriteLog();
 
-  /** A single-flight load or fetch; a write invalidates it, after which its result is not stored. */
-  static final class Flight extends CompletableFuture<Entry> {
+  /** A single-flight load or fetch (or a load lease, see {@code Leases}); a write invalidates it, after which its result is not stored. */
+  static class Flight extends CompletableFuture<Entry> {
     volatile boolean invalidated;
   }
 
@@ -51,6 +51,11 @@ final class Flights {
    */
   Flight register(String key, Flight flight) {
     return table.putIfAbsent(key, flight);
+  }
+
+  /** The key's flight now, or {@code null}. */
+  Flight flying(String key) {
+    return table.get(key);
   }
 
   /**
@@ -134,6 +139,46 @@ final class Flights {
       stores.remove(key);
       stores.putHot(key, e);
       invalidate(key);
+    }
+  }
+
+  /**
+   * A clear applied here: every entry of both stores dropped, then every flight invalidated, under
+   * all the lock stripes at once (rule 1 for every key), so that no load or fetch that began
+   * before the clear stores its result after it.
+   */
+  void clear() {
+    underAllLocks(0, () -> {
+      stores.clear();
+      for (String key : table.keySet()) {
+        invalidate(key);
+      }
+    });
+  }
+
+  private void underAllLocks(int stripe, Runnable r) {
+    if (stripe == locks.length) {
+      r.run();
+      return;
+    }
+    synchronized (locks[stripe]) {
+      underAllLocks(stripe + 1, r);
+    }
+  }
+
+  /**
+   * A put-if-absent decided here, as the key's owner: the fresh value the stores hold (and nothing
+   * changes), or {@code null} after storing {@code e} and invalidating the key's flight (rule 1).
+   */
+  Entry putIfAbsent(String key, Entry e) {
+    synchronized (lockOf(key)) {
+      Entry held = stores.get(key);
+      if (held != null && held.value != null && Expiry.fresh(held, clock)) {
+        return held;
+      }
+      stores.putMain(key, e);
+      invalidate(key);
+      return null;
     }
   }
 

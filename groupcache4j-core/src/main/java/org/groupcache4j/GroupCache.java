@@ -435,6 +435,32 @@ public final class GroupCache implements AutoCloseable {
         return CompletableFuture.failedFuture(e);
       }
     }
+
+    @Override
+    public CompletableFuture<org.groupcache4j.peer.LeaseAnswer> lease(String group, String key, String asker,
+        Duration wait) {
+      try {
+        return groupOrThrow(group).leaseFromPeer(key, asker, wait);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public boolean completeLease(String group, String key, String leaseId, ByteView value, long expireUnixNanos,
+        String failure) {
+      return groupOrThrow(group).completeLeaseFromPeer(key, leaseId, value, expireUnixNanos, failure);
+    }
+
+    @Override
+    public void clear(String group) {
+      groupOrThrow(group).clearFromPeer();
+    }
+
+    @Override
+    public PeerValue putIfAbsent(String group, String key, ByteView value, long expireUnixNanos) {
+      return groupOrThrow(group).putIfAbsentFromPeer(key, value, expireUnixNanos);
+    }
   }
 
   /** The handler that answers peers' requests; for transports mounted by hand (see {@link PeerTransport}). */

@@ -33,6 +33,8 @@ import org.groupcache4j.peer.PeerValue;
  * remote {@link LoadException} (or not-found / timeout) naming the owner; an unknown group or a
  * disconnected node is a transport failure. Writes (remove, set) are applied by the target
  * node's handler before the client's future completes; a write to a disconnected node fails.
+ * Load leases ({@link PeerClient#lease}), clears and put-if-absent cross it as they cross HTTP
+ * between our nodes.
  */
 public final class InMemoryNetwork {
   private final Map<String, PeerRequestHandler> nodes = new ConcurrentHashMap<>();
@@ -56,7 +58,7 @@ public final class InMemoryNetwork {
 
       @Override
       public PeerClient client(String peerUrl) {
-        return new Client(peerUrl);
+        return new Client(peerUrl, () -> self);
       }
 
       @Override
@@ -103,10 +105,12 @@ public final class InMemoryNetwork {
 
   private final class Client implements PeerClient {
     private final String url;
+    private final java.util.function.Supplier<String> asker; // the URL of the node this client belongs to
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
-    Client(String url) {
+    Client(String url, java.util.function.Supplier<String> asker) {
       this.url = url;
+      this.asker = asker;
     }
 
     @Override
@@ -192,6 +196,64 @@ public final class InMemoryNetwork {
     @Override
     public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
       return write(group, h -> h.set(group, key, value, expireUnixNanos));
+    }
+
+    @Override
+    public CompletableFuture<LeaseAnswer> lease(String group, String key, Duration wait) {
+      CompletableFuture<Void> gate = frozen.get(url);
+      CompletableFuture<Void> open = gate == null ? CompletableFuture.completedFuture(null) : track(gate.copy());
+      return open.thenCompose(x -> {
+        PeerRequestHandler h;
+        try {
+          h = reach();
+        } catch (ConnectException e) {
+          return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<LeaseAnswer> answer;
+        try {
+          answer = h.lease(group, key, asker.get(), wait);
+        } catch (RuntimeException e) {
+          answer = CompletableFuture.failedFuture(e);
+        }
+        return track(answer.handle((a, err) -> {
+          if (err == null) {
+            return a;
+          }
+          throw new CompletionException(asReceived(group, key, Failures.unwrap(err)));
+        }));
+      });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> completeLease(String group, String key, String leaseId, ByteView value,
+        long expireUnixNanos, String failure) {
+      try {
+        boolean taken = reach().completeLease(group, key, leaseId, value, expireUnixNanos, failure);
+        writes.increment();
+        return CompletableFuture.completedFuture(taken);
+      } catch (UnknownGroupException e) {
+        return CompletableFuture.failedFuture(new IllegalStateException("peer " + url + " answered 404: no such group: " + group));
+      } catch (Exception e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public CompletableFuture<Void> clear(String group) {
+      return write(group, h -> h.clear(group));
+    }
+
+    @Override
+    public CompletableFuture<PeerValue> putIfAbsent(String group, String key, ByteView value, long expireUnixNanos) {
+      try {
+        PeerValue held = reach().putIfAbsent(group, key, value, expireUnixNanos);
+        writes.increment();
+        return CompletableFuture.completedFuture(held);
+      } catch (UnknownGroupException e) {
+        return CompletableFuture.failedFuture(new IllegalStateException("peer " + url + " answered 404: no such group: " + group));
+      } catch (Exception e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
 
     private CompletableFuture<Void> write(String group, Consumer<PeerRequestHandler> op) {
