@@ -5,8 +5,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -32,8 +30,13 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * {@code 1} followed by the codec's bytes.
  *
  * <p>Reads ask the owner (or hit this node's copy of a popular key); {@link #put} stores at the
- * owner and drops every other copy; {@link #evict} drops the key everywhere; a load in flight
- * when a write happens does not put the old value back (see {@link Group}). A value larger than
+ * owner and drops every other copy; {@link #evict} drops the key everywhere, {@link #clear} every
+ * key everywhere; {@link #putIfAbsent} is decided at the owner; a load in flight when a write
+ * happens does not put the old value back (see {@link Group}). {@link #get(Object, Callable)}
+ * (what {@code @Cacheable(sync = true)} calls) and {@link #retrieve(Object, Supplier)} compute a
+ * missing value once across the cluster: the first caller anywhere runs its loader under a lease
+ * from the key's owner, every other caller waits for that value, and if the loader throws, every
+ * waiter gets the failure and nothing is cached ({@link Group#getOrLoad}). A value larger than
  * the group's budget is returned to the caller but not stored (and logged, at most once a minute
  * per cache). Bytes that no longer decode (a class changed between versions) are a miss: they are
  * dropped, loaded again, and counted ({@link Stats#decodeFailures()}).
@@ -51,7 +54,7 @@ public final class GroupCacheCache implements Cache {
   private final ValueCodec<Object> values;
   private final CacheKeyCodec keys;
   private final boolean callerLoaded;
-  private final ConcurrentHashMap<String, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger computing = new java.util.concurrent.atomic.AtomicInteger();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder puts = new LongAdder();
@@ -110,9 +113,9 @@ public final class GroupCacheCache implements Cache {
     return new Stats(hits.sum(), misses.sum(), puts.sum(), removals.sum(), decodeFailures.sum(), tooLarge.sum());
   }
 
-  /** Loads that callers of this node run now (values of {@code get(key, loader)} not yet stored). */
+  /** Values this node's callers compute now ({@code get(key, loader)}, {@code retrieve(key, loader)}), not yet stored. */
   public int loadsInFlight() {
-    return loading.size();
+    return computing.get();
   }
 
   /** The entries this node holds for the cache (its own keys and its copies of popular ones). */
@@ -185,15 +188,20 @@ public final class GroupCacheCache implements Cache {
     try {
       return new SimpleValueWrapper(decode(v));
     } catch (ValueCodecException e) {
-      decodeFailures.increment();
-      log.warn("cache '" + getName() + "': the value of key '" + Keys.quote(k) + "' does not decode (" + e.getMessage()
-          + "); dropped and taken as a miss, so it is loaded again");
-      try {
-        group.remove(k);
-      } catch (RuntimeException dropFailed) {
-        log.debug("cache '" + getName() + "': could not drop key '" + Keys.quote(k) + "' everywhere", dropFailed);
-      }
+      decodeFailed(k, e);
       return null;
+    }
+  }
+
+  /** Bytes that do not decode (written by another version of a class): counted, logged, and dropped so they load again. */
+  private void decodeFailed(String k, ValueCodecException e) {
+    decodeFailures.increment();
+    log.warn("cache '" + getName() + "': the value of key '" + Keys.quote(k) + "' does not decode (" + e.getMessage()
+        + "); dropped and taken as a miss, so it is loaded again");
+    try {
+      group.remove(k);
+    } catch (RuntimeException dropFailed) {
+      log.debug("cache '" + getName() + "': could not drop key '" + Keys.quote(k) + "' everywhere", dropFailed);
     }
   }
 
@@ -213,46 +221,67 @@ public final class GroupCacheCache implements Cache {
   @SuppressWarnings("unchecked")
   public <T> T get(Object key, Callable<T> valueLoader) {
     String k = groupKey(key);
-    ValueWrapper w = lookup(k);
-    if (w != null) {
-      hits.increment();
-      return (T) w.get();
-    }
-    misses.increment();
-    CompletableFuture<Object> mine = new CompletableFuture<>();
-    CompletableFuture<Object> running = loading.putIfAbsent(k, mine);
-    if (running != null) {
+    for (int attempt = 0; ; attempt++) {
+      boolean[] computed = {false};
+      ByteView v;
       try {
-        return (T) running.get();
-      } catch (ExecutionException e) {
-        throw new ValueRetrievalException(key, valueLoader, e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ValueRetrievalException(key, valueLoader, e);
+        v = group.getOrLoad(k, () -> {
+          computed[0] = true;
+          computing.incrementAndGet();
+          try {
+            Object value;
+            try {
+              value = valueLoader.call();
+            } catch (Throwable t) {
+              throw new CallerFailure(t);
+            }
+            return computed(k, value);
+          } finally {
+            computing.decrementAndGet();
+          }
+        });
+      } catch (CallerFailure f) {
+        misses.increment();
+        throw new ValueRetrievalException(key, valueLoader, f.getCause()); // this caller's own loader threw
+      } catch (KeyNotFoundException e) {
+        misses.increment();
+        return null; // a loader at the owner found no value
+      } catch (org.groupcache4j.GroupCacheException e) {
+        misses.increment();
+        throw new ValueRetrievalException(key, valueLoader, e); // the loader of the caller holding the lease failed
       }
-    }
-    try {
-      ValueWrapper again = lookup(k); // filled by a caller on another node meanwhile?
-      T value;
-      if (again != null) {
-        value = (T) again.get();
-      } else {
-        try {
-          value = valueLoader.call();
-        } catch (Exception | Error e) {
-          mine.completeExceptionally(e);
+      (computed[0] ? misses : hits).increment();
+      try {
+        return (T) decode(v);
+      } catch (ValueCodecException e) {
+        decodeFailed(k, e);
+        if (attempt > 0) {
           throw new ValueRetrievalException(key, valueLoader, e);
         }
-        store(k, value);
       }
-      mine.complete(value);
-      return value;
-    } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      loading.remove(k, mine);
     }
+  }
+
+  /** What this caller's loader threw, told apart from the group's own failures. */
+  private static final class CallerFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CallerFailure(Throwable cause) {
+      super(cause.toString(), cause, false, false);
+    }
+
+    @Override
+    public String toString() {
+      return getCause().toString(); // what other nodes' callers read
+    }
+  }
+
+  /** The bytes of a value this node's caller computed (a value too large for the budget is counted and logged, and still handed over). */
+  private ByteView computed(String k, Object value) {
+    ByteView bytes = encode(k, value);
+    fits(k, bytes);
+    puts.increment();
+    return bytes;
   }
 
   @Override
@@ -277,46 +306,21 @@ public final class GroupCacheCache implements Cache {
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
     String k = groupKey(key);
-    return group.getAsync(k).handle((v, err) -> {
-      if (err == null) {
-        ValueWrapper w = decodeOrDrop(k, v);
-        if (w != null) {
-          hits.increment();
-          return CompletableFuture.completedFuture((T) w.get());
-        }
-      } else {
-        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (!(cause instanceof KeyNotFoundException)) {
-          return CompletableFuture.<T>failedFuture(cause);
-        }
+    boolean[] computed = {false};
+    return group.getOrLoadAsync(k, () -> {
+      computed[0] = true;
+      computing.incrementAndGet();
+      CompletableFuture<T> started;
+      try {
+        started = Objects.requireNonNull(valueLoader.get(), "the value loader returned no future");
+      } catch (Throwable t) {
+        started = CompletableFuture.failedFuture(t);
       }
-      misses.increment();
-      return loadAsync(k, valueLoader);
-    }).thenCompose(f -> f);
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> CompletableFuture<T> loadAsync(String k, Supplier<CompletableFuture<T>> valueLoader) {
-    CompletableFuture<Object> mine = new CompletableFuture<>();
-    CompletableFuture<Object> running = loading.putIfAbsent(k, mine);
-    if (running != null) {
-      return (CompletableFuture<T>) running.copy();
-    }
-    CompletableFuture<T> started;
-    try {
-      started = Objects.requireNonNull(valueLoader.get(), "the value loader returned no future");
-    } catch (RuntimeException | Error e) {
-      started = CompletableFuture.failedFuture(e);
-    }
-    started.thenCompose(value -> storeAsync(k, value).thenApply(x -> value)).whenComplete((value, err) -> {
-      loading.remove(k, mine);
-      if (err != null) {
-        mine.completeExceptionally(err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
-      } else {
-        mine.complete(value);
-      }
+      return started.thenApply(value -> computed(k, value)).whenComplete((x, e) -> computing.decrementAndGet());
+    }).thenApply(v -> {
+      (computed[0] ? misses : hits).increment();
+      return (T) decode(v);
     });
-    return (CompletableFuture<T>) mine.copy();
   }
 
   // ---- writes
@@ -335,19 +339,6 @@ public final class GroupCacheCache implements Cache {
     }
   }
 
-  private CompletableFuture<Void> storeAsync(String k, Object value) {
-    ByteView bytes;
-    try {
-      bytes = encode(k, value);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    if (!fits(k, bytes)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return group.setAsync(k, bytes, null).thenRun(puts::increment);
-  }
-
   private boolean fits(String k, ByteView bytes) {
     long weight = (long) utf8Length(k) + bytes.length();
     if (weight <= group.cacheBytes()) {
@@ -364,14 +355,24 @@ public final class GroupCacheCache implements Cache {
     return false;
   }
 
+  /** Stores {@code value} unless the key has one, decided at the key's owner; returns the value held, or null if stored. */
   @Override
   public ValueWrapper putIfAbsent(Object key, Object value) {
     String k = groupKey(key);
-    ValueWrapper existing = lookup(k);
-    if (existing == null) {
-      store(k, value);
+    ByteView bytes = encode(k, value);
+    ByteView held = group.putIfAbsent(k, bytes);
+    if (held == null) {
+      puts.increment();
+      return null;
     }
-    return existing;
+    try {
+      return new SimpleValueWrapper(decode(held));
+    } catch (ValueCodecException e) {
+      decodeFailed(k, e); // the held bytes are dropped: this caller's value goes in their place
+      group.set(k, bytes);
+      puts.increment();
+      return null;
+    }
   }
 
   @Override
@@ -387,12 +388,21 @@ public final class GroupCacheCache implements Cache {
     return false;
   }
 
+  /**
+   * Drops every entry of the cache on every node before returning ({@code @CacheEvict(allEntries = true)});
+   * a peer that could not be told is logged (its copies of keys it does not own live at most the
+   * hot store's max age).
+   */
   @Override
   public void clear() {
-    throw new UnsupportedOperationException("cache '" + getName() + "' cannot be cleared: clearing every node's "
-        + "entries of a group needs a cluster-wide operation that this version does not have; evict keys instead");
+    org.groupcache4j.WriteResult r = group.clear();
+    removals.increment();
+    if (!r.allTold()) {
+      log.warn("cache '" + getName() + "' cleared here and at " + r.told() + ", not at " + r.notTold());
+    }
   }
 
+  /** {@link #clear}; whether the cache held entries before is not known ({@code false}). */
   @Override
   public boolean invalidate() {
     clear();
@@ -402,23 +412,28 @@ public final class GroupCacheCache implements Cache {
   // ---- values
 
   ByteView encode(String k, Object value) {
+    return value == null ? NULL_VALUE : ByteView.copyOf(encodeStored(getName(), k, values, value));
+  }
+
+  /** The stored form of {@code value} (null: the null tag) for key {@code k} of cache {@code cache}. */
+  static byte[] encodeStored(String cache, String k, ValueCodec<Object> values, Object value) {
     if (value == null) {
-      return NULL_VALUE;
+      return new byte[] {NULL_TAG};
     }
     byte[] body;
     try {
       body = values.encode(value);
     } catch (ValueCodecException e) {
-      throw new ValueCodecException(getName(), k, "cannot store the value of cache '" + getName() + "', key '"
+      throw new ValueCodecException(cache, k, "cannot store the value of cache '" + cache + "', key '"
           + Keys.quote(k) + "': " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new ValueCodecException(getName(), k, "cannot store the value of cache '" + getName() + "', key '"
+      throw new ValueCodecException(cache, k, "cannot store the value of cache '" + cache + "', key '"
           + Keys.quote(k) + "': codec " + values + " failed: " + e, e);
     }
     byte[] out = new byte[body.length + 1];
     out[0] = VALUE_TAG;
     System.arraycopy(body, 0, out, 1, body.length);
-    return ByteView.copyOf(out);
+    return out;
   }
 
   Object decode(ByteView v) {

@@ -1,17 +1,13 @@
 package org.groupcache4j.spring;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
-import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.ValueCodec;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
@@ -32,9 +28,11 @@ import org.springframework.cache.CacheManager;
  * the Spring Boot starter checks the names that {@code @Cacheable} and its kin use when the
  * application starts, and fails naming the cache and the fix.
  *
- * <p>A declared cache's values come from its callers: {@code @Cacheable}'s method, {@code put}.
- * Its group has no loader of its own; a miss at the owner is "not found", which this cache takes
- * as a miss.
+ * <p>A declared cache's values come from its callers ({@code @Cacheable}'s method, {@code put}):
+ * its group is {@linkplain org.groupcache4j.Group.Builder#callerLoaded caller-loaded}, so a
+ * method behind {@code @Cacheable(sync = true)} runs once per key across the cluster, under a
+ * lease from the key's owner. A cache declared with a {@link CacheValueLoader} is loaded at the
+ * key's owner instead, and its methods are not called on a miss.
  */
 public final class GroupCacheCacheManager implements CacheManager {
   private final GroupCache node;
@@ -76,12 +74,6 @@ public final class GroupCacheCacheManager implements CacheManager {
     return "GroupCacheCacheManager[" + node.self() + ", caches " + caches.keySet() + "]";
   }
 
-  /** The loader of a group whose values come from the callers: the owner has nothing to load. */
-  static CompletableFuture<org.groupcache4j.LoadedValue> notLoadedAtTheOwner(String key) {
-    return CompletableFuture.failedFuture(new KeyNotFoundException(
-        "not cached; values of this cache come from its callers (the cached method, put)"));
-  }
-
   /** Declares the caches; {@link #build()} creates their groups on the node. */
   public static final class Builder {
     private final GroupCache node;
@@ -89,7 +81,7 @@ public final class GroupCacheCacheManager implements CacheManager {
     private ValueCodec<Object> valueCodec;
     private final Map<String, Declared> declared = new LinkedHashMap<>();
 
-    private record Declared(Consumer<Group.Builder> group, ValueCodec<Object> codec) {}
+    private record Declared(Consumer<Group.Builder> group, ValueCodec<Object> codec, CacheValueLoader loader) {}
 
     private Builder(GroupCache node) {
       this.node = node;
@@ -114,23 +106,37 @@ public final class GroupCacheCacheManager implements CacheManager {
 
     /** Declares cache {@code name}; {@code group} sets its budget, expiry, timeouts (not its loader). */
     public Builder cache(String name, Consumer<Group.Builder> group) {
-      return put(name, group, null);
+      return put(name, group, null, null);
     }
 
     /** Declares cache {@code name} with a value codec of its own. */
     @SuppressWarnings("unchecked")
     public Builder cache(String name, Consumer<Group.Builder> group, ValueCodec<?> codec) {
-      return put(name, group, (ValueCodec<Object>) Objects.requireNonNull(codec, "codec"));
+      return put(name, group, (ValueCodec<Object>) Objects.requireNonNull(codec, "codec"), null);
     }
 
-    private Builder put(String name, Consumer<Group.Builder> group, ValueCodec<Object> codec) {
+    /**
+     * Declares cache {@code name} loaded by {@code loader} at each key's owner (its
+     * {@link CacheValueLoader#cacheName()} must be {@code name}); {@code codec} null: the default.
+     */
+    @SuppressWarnings("unchecked")
+    public Builder cache(String name, Consumer<Group.Builder> group, ValueCodec<?> codec, CacheValueLoader loader) {
+      Objects.requireNonNull(loader, "loader");
+      if (!name.equals(loader.cacheName())) {
+        throw new IllegalArgumentException("loader " + loader + " loads cache '" + loader.cacheName()
+            + "', not '" + name + "'");
+      }
+      return put(name, group, (ValueCodec<Object>) codec, loader);
+    }
+
+    private Builder put(String name, Consumer<Group.Builder> group, ValueCodec<Object> codec, CacheValueLoader loader) {
       Objects.requireNonNull(name, "cache name");
       Objects.requireNonNull(group, "group settings");
       if (name.isEmpty() || name.contains("/")) {
         throw new IllegalArgumentException("cache name '" + name + "' must be non-empty and hold no '/' (it names a "
             + "group in peers' request paths)");
       }
-      if (declared.putIfAbsent(name, new Declared(group, codec)) != null) {
+      if (declared.putIfAbsent(name, new Declared(group, codec, loader)) != null) {
         throw new IllegalArgumentException("cache '" + name + "' is declared twice");
       }
       return this;
@@ -144,15 +150,18 @@ public final class GroupCacheCacheManager implements CacheManager {
     public GroupCacheCacheManager build() {
       ValueCodec<Object> defaults = valueCodec != null ? valueCodec : DefaultValueCodec.builder().build();
       Map<String, GroupCacheCache> caches = new LinkedHashMap<>();
-      List<Group> made = new ArrayList<>();
       for (Map.Entry<String, Declared> e : declared.entrySet()) {
         Group.Builder gb = node.groupBuilder(e.getKey());
         e.getValue().group().accept(gb);
-        gb.asyncExpiringLoader(GroupCacheCacheManager::notLoadedAtTheOwner);
-        Group g = gb.build();
-        made.add(g);
         ValueCodec<Object> codec = e.getValue().codec() != null ? e.getValue().codec() : defaults;
-        caches.put(e.getKey(), new GroupCacheCache(g, codec, keyCodec, true));
+        CacheValueLoader loader = e.getValue().loader();
+        if (loader == null) {
+          gb.callerLoaded();
+        } else {
+          gb.loader(key -> GroupCacheCache.encodeStored(e.getKey(), key, codec, loader.load(keyCodec.decode(key))));
+        }
+        Group g = gb.build();
+        caches.put(e.getKey(), new GroupCacheCache(g, codec, keyCodec, loader == null));
       }
       return new GroupCacheCacheManager(node, caches);
     }

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.ValueCodec;
 import org.groupcache4j.micrometer.GroupCacheMetrics;
+import org.groupcache4j.spring.CacheValueLoader;
 import org.groupcache4j.spring.DefaultValueCodec;
 import org.groupcache4j.spring.GroupCacheCacheManager;
 import org.springframework.beans.factory.BeanFactory;
@@ -39,6 +40,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  *   <li>Every cache name that {@code @Cacheable}, {@code @CachePut}, {@code @CacheEvict} and
  *       {@code @Caching} use must be declared ({@code groupcache4j.caches.<name>.*}); an
  *       undeclared one fails the start, naming the cache, the method and the fix.</li>
+ *   <li>A cache's values come from its cached methods, each computed once across the cluster under
+ *       a lease from the key's owner; or, for a cache with a {@link CacheValueLoader} bean, from
+ *       that loader at the key's owner.</li>
  *   <li>Values: {@link DefaultValueCodec}, allowing {@code java.*}, the application's packages
  *       (those of {@code @SpringBootApplication}, see {@link AutoConfigurationPackages}) and
  *       {@code groupcache4j.allowed-packages}; JSON with the application's {@code JsonMapper}
@@ -58,7 +62,7 @@ public class GroupCacheAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   GroupCacheNode groupCacheNode(GroupCacheProperties properties, ListableBeanFactory beans,
-      ObjectProvider<ValueCodec<?>> codecBeans) {
+      ObjectProvider<CacheValueLoader> loaders) {
     ClassLoader loader = beanClassLoader(beans);
     List<String> allowed = allowedPackages(beans, properties);
     DefaultValueCodec.Builder values = DefaultValueCodec.builder().allowPackages(allowed).classLoader(loader);
@@ -70,7 +74,7 @@ public class GroupCacheAutoConfiguration {
       }
       return beans.getBean(name, ValueCodec.class);
     });
-    return new GroupCacheNode(properties, codecs);
+    return new GroupCacheNode(properties, codecs, loaders.orderedStream().toList());
   }
 
   @Bean

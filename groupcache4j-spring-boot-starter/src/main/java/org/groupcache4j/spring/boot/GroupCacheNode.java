@@ -24,6 +24,7 @@ import org.groupcache4j.discovery.PeerWatcher;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.http.PeerTls;
 import org.groupcache4j.peer.PeerState;
+import org.groupcache4j.spring.CacheValueLoader;
 import org.groupcache4j.spring.GroupCacheCache;
 import org.groupcache4j.spring.GroupCacheCacheManager;
 import org.springframework.context.SmartLifecycle;
@@ -70,9 +71,21 @@ public final class GroupCacheNode implements SmartLifecycle {
   /** What {@code groupcache4j.caches.<name>.codec} names. */
   record Codecs(ValueCodec<Object> defaults, ValueCodec<Object> javaOnly, Function<String, ValueCodec<?>> beans) {}
 
-  GroupCacheNode(GroupCacheProperties properties, Codecs codecs) {
+  GroupCacheNode(GroupCacheProperties properties, Codecs codecs, List<CacheValueLoader> loaders) {
     this.properties = properties;
     Settings.check(properties);
+    Map<String, CacheValueLoader> loaderOf = new java.util.LinkedHashMap<>();
+    for (CacheValueLoader l : loaders) {
+      if (!properties.getCaches().containsKey(l.cacheName())) {
+        throw new IllegalArgumentException("the CacheValueLoader " + l + " loads cache '" + l.cacheName() + "', which is "
+            + "not declared: declare it (groupcache4j.caches." + l.cacheName() + ".cache-bytes=64MB) or fix the name; "
+            + "declared: " + properties.getCaches().keySet());
+      }
+      if (loaderOf.putIfAbsent(l.cacheName(), l) != null) {
+        throw new IllegalArgumentException("cache '" + l.cacheName() + "' has two CacheValueLoader beans: "
+            + loaderOf.get(l.cacheName()) + " and " + l);
+      }
+    }
     GroupCache built = build(properties);
     try {
       GroupCacheCacheManager.Builder mb = GroupCacheCacheManager.builder(built).valueCodec(codecs.defaults());
@@ -80,7 +93,7 @@ public final class GroupCacheNode implements SmartLifecycle {
         String name = e.getKey();
         GroupCacheProperties.Cache c = e.getValue();
         ValueCodec<?> codec = Settings.codec(name, c.getCodec(), codecs);
-        mb.cache(name, g -> {
+        java.util.function.Consumer<org.groupcache4j.Group.Builder> settings = g -> {
           g.cacheBytes(c.getCacheBytes().toBytes())
               .evictionPolicy(c.getEviction())
               .loadTimeout(c.getLoadTimeout())
@@ -91,7 +104,13 @@ public final class GroupCacheNode implements SmartLifecycle {
           if (c.getNotFoundTtl() != null) {
             g.notFoundTtl(c.getNotFoundTtl());
           }
-        }, codec);
+        };
+        CacheValueLoader loader = loaderOf.get(name);
+        if (loader == null) {
+          mb.cache(name, settings, codec);
+        } else {
+          mb.cache(name, settings, codec, loader);
+        }
       }
       this.manager = mb.build();
     } catch (RuntimeException e) {

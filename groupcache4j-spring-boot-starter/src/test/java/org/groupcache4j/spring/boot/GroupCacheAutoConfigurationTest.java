@@ -138,6 +138,35 @@ class GroupCacheAutoConfigurationTest {
         .run(context -> assertThat(context).getFailure().rootCause().as("%s", props).hasMessageContaining(message)));
   }
 
+  @Test
+  void aLoaderBeanLoadsItsCacheInsteadOfTheMethod() {
+    runner.withUserConfiguration(TestApplication.class, BooksLoader.class).run(context -> {
+      TestApplication.Library library = context.getBean(TestApplication.Library.class);
+      assertThat(library.find("9")).isEqualTo(new TestApplication.Book("9", "loaded by the bean"));
+      assertThat(library.calls()).isZero();
+    });
+    runner.withUserConfiguration(TestApplication.class, StrayLoader.class).run(context ->
+        assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("loads cache 'authors', which is not declared")
+            .hasMessageContaining("groupcache4j.caches.authors.cache-bytes=64MB"));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class BooksLoader {
+    @Bean
+    org.groupcache4j.spring.CacheValueLoader booksLoader() {
+      return org.groupcache4j.spring.CacheValueLoader.of("books", key -> new TestApplication.Book((String) key, "loaded by the bean"));
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class StrayLoader {
+    @Bean
+    org.groupcache4j.spring.CacheValueLoader authorsLoader() {
+      return org.groupcache4j.spring.CacheValueLoader.of("authors", key -> key);
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class OwnCacheManager {
     @Bean
