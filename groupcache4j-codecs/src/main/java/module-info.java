@@ -1,7 +1,7 @@
 /**
  * Value codecs beyond the JDK's: {@link org.groupcache4j.codecs.JacksonCodec} (JSON through
  * Jackson 3) and {@link org.groupcache4j.codecs.ProtobufCodec} (Protocol Buffers). Both libraries
- * are optional dependencies: the application brings the one it uses.
+ * are optional dependencies ({@code requires static}): the application brings the one it uses.
  */
 @SuppressWarnings({"module", "requires-automatic"})
 module org.groupcache4j.codecs {
