@@ -20,7 +20,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -31,7 +32,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Auto-configures a groupcache4j node ({@link GroupCacheNode}) from the {@code groupcache4j.*}
- * properties and makes its caches the application's {@link CacheManager}.
+ * properties (read through the node's table of settings, see {@link StarterSettings}) and makes
+ * its caches the application's {@link CacheManager}.
  *
  * <ul>
  *   <li>The cache manager backs off when the application defines a {@link CacheManager} of its
@@ -56,15 +58,15 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @ConditionalOnClass(CacheManager.class)
 @ConditionalOnProperty(name = "groupcache4j.enabled", havingValue = "true", matchIfMissing = true)
 @Conditional(GroupCacheAutoConfiguration.NoOtherCacheType.class)
-@EnableConfigurationProperties(GroupCacheProperties.class)
 public class GroupCacheAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  GroupCacheNode groupCacheNode(GroupCacheProperties properties, ListableBeanFactory beans,
+  GroupCacheNode groupCacheNode(Environment environment, ListableBeanFactory beans,
       ObjectProvider<CacheValueLoader> loaders) {
+    StarterSettings.Resolved settings = StarterSettings.resolve(Binder.get(environment));
     ClassLoader loader = beanClassLoader(beans);
-    List<String> allowed = allowedPackages(beans, properties);
+    List<String> allowed = allowedPackages(beans, settings.allowedPackages());
     DefaultValueCodec.Builder values = DefaultValueCodec.builder().allowPackages(allowed).classLoader(loader);
     DefaultJsonMapper.find(beans, loader).ifPresent(values::jsonMapper);
     DefaultValueCodec javaOnly = DefaultValueCodec.builder().allowPackages(allowed).classLoader(loader).json(false).build();
@@ -74,7 +76,7 @@ public class GroupCacheAutoConfiguration {
       }
       return beans.getBean(name, ValueCodec.class);
     });
-    return new GroupCacheNode(properties, codecs, loaders.orderedStream().toList());
+    return new GroupCacheNode(settings, codecs, loaders.orderedStream().toList());
   }
 
   @Bean
@@ -112,12 +114,12 @@ public class GroupCacheAutoConfiguration {
   }
 
   /** The application's packages and {@code groupcache4j.allowed-packages} ({@code java.*} is always allowed). */
-  static List<String> allowedPackages(BeanFactory beans, GroupCacheProperties properties) {
+  static List<String> allowedPackages(BeanFactory beans, List<String> configured) {
     Set<String> p = new LinkedHashSet<>();
     if (AutoConfigurationPackages.has(beans)) {
       p.addAll(AutoConfigurationPackages.get(beans));
     }
-    p.addAll(properties.getAllowedPackages());
+    configured.forEach(c -> p.add(c.strip()));
     p.removeIf(String::isBlank);
     return new ArrayList<>(p);
   }

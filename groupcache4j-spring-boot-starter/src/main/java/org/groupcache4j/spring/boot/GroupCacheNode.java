@@ -5,24 +5,20 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.ValueCodec;
-import org.groupcache4j.discovery.PeerDiscovery;
 import org.groupcache4j.discovery.PeerWatcher;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.http.PeerTls;
+import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.spring.CacheValueLoader;
 import org.groupcache4j.spring.GroupCacheCache;
@@ -61,7 +57,7 @@ public final class GroupCacheNode implements SmartLifecycle {
     STOPPED
   }
 
-  private final GroupCacheProperties properties;
+  private final StarterSettings.Resolved settings;
   private final GroupCache cache;
   private final GroupCacheCacheManager manager;
   private volatile State state = State.STARTING;
@@ -71,45 +67,36 @@ public final class GroupCacheNode implements SmartLifecycle {
   /** What {@code groupcache4j.caches.<name>.codec} names. */
   record Codecs(ValueCodec<Object> defaults, ValueCodec<Object> javaOnly, Function<String, ValueCodec<?>> beans) {}
 
-  GroupCacheNode(GroupCacheProperties properties, Codecs codecs, List<CacheValueLoader> loaders) {
-    this.properties = properties;
-    Settings.check(properties);
+  GroupCacheNode(StarterSettings.Resolved settings, Codecs codecs, List<CacheValueLoader> loaders) {
+    this.settings = settings;
     Map<String, CacheValueLoader> loaderOf = new java.util.LinkedHashMap<>();
     for (CacheValueLoader l : loaders) {
-      if (!properties.getCaches().containsKey(l.cacheName())) {
+      if (!settings.caches().containsKey(l.cacheName())) {
         throw new IllegalArgumentException("the CacheValueLoader " + l + " loads cache '" + l.cacheName() + "', which is "
             + "not declared: declare it (groupcache4j.caches." + l.cacheName() + ".cache-bytes=64MB) or fix the name; "
-            + "declared: " + properties.getCaches().keySet());
+            + "declared: " + settings.caches().keySet());
       }
       if (loaderOf.putIfAbsent(l.cacheName(), l) != null) {
         throw new IllegalArgumentException("cache '" + l.cacheName() + "' has two CacheValueLoader beans: "
             + loaderOf.get(l.cacheName()) + " and " + l);
       }
     }
-    GroupCache built = build(properties);
+    Map<String, ValueCodec<?>> codecOf = new java.util.LinkedHashMap<>();
+    settings.caches().forEach((name, c) -> codecOf.put(name, codec(name, c.codec(), codecs)));
+    checkHeap(settings);
+    GroupCache built = build(settings);
     try {
       GroupCacheCacheManager.Builder mb = GroupCacheCacheManager.builder(built).valueCodec(codecs.defaults());
-      for (Map.Entry<String, GroupCacheProperties.Cache> e : properties.getCaches().entrySet()) {
+      for (Map.Entry<String, StarterSettings.Cache> e : settings.caches().entrySet()) {
         String name = e.getKey();
-        GroupCacheProperties.Cache c = e.getValue();
-        ValueCodec<?> codec = Settings.codec(name, c.getCodec(), codecs);
-        java.util.function.Consumer<org.groupcache4j.Group.Builder> settings = g -> {
-          g.cacheBytes(c.getCacheBytes().toBytes())
-              .evictionPolicy(c.getEviction())
-              .loadTimeout(c.getLoadTimeout())
-              .maxKeyBytes(c.getMaxKeyBytes());
-          if (c.getTtl() != null) {
-            g.expireAfterWrite(c.getTtl());
-          }
-          if (c.getNotFoundTtl() != null) {
-            g.notFoundTtl(c.getNotFoundTtl());
-          }
-        };
+        StarterSettings.Cache c = e.getValue();
+        java.util.function.Consumer<org.groupcache4j.Group.Builder> group =
+            g -> c.group().applyTo(g).maxKeyBytes(c.maxKeyBytes());
         CacheValueLoader loader = loaderOf.get(name);
         if (loader == null) {
-          mb.cache(name, settings, codec);
+          mb.cache(name, group, codecOf.get(name));
         } else {
-          mb.cache(name, settings, codec, loader);
+          mb.cache(name, group, codecOf.get(name), loader);
         }
       }
       this.manager = mb.build();
@@ -120,36 +107,57 @@ public final class GroupCacheNode implements SmartLifecycle {
     this.cache = built;
   }
 
-  private static GroupCache build(GroupCacheProperties p) {
-    GroupCache.Builder b = GroupCache.builder().replicas(p.getReplicas());
-    if (p.getSelf() == null) {
+  private static GroupCache build(StarterSettings.Resolved settings) {
+    NodeSpec n = settings.node();
+    if (n == null) {
+      GroupCache.Builder b = GroupCache.builder();
       return b.build(); // this JVM alone
     }
-    HttpPeerTransport.Builder tb = HttpPeerTransport.builder().basePath(p.getBasePath());
-    if (p.getListen() != null) {
-      tb.bindAddress(Settings.hostPort("groupcache4j.listen", p.getListen()));
+    Duration response = null; // the longest peer timeout of the caches: a fetch's answer may take that long
+    for (StarterSettings.Cache c : settings.caches().values()) {
+      Duration t = c.group().effectivePeerTimeout();
+      response = response == null || t.compareTo(response) > 0 ? t : response;
     }
-    if (p.getTlsCert() != null || p.getTlsCa() != null) {
+    HttpPeerTransport.Builder tb = HttpPeerTransport.builder().basePath(n.basePath()).connectTimeout(n.peerConnectTimeout());
+    if (response != null) {
+      tb.responseTimeout(response);
+    }
+    if (n.peerListen() != null) {
+      InetSocketAddress a = n.peerListen();
+      InetSocketAddress resolved = a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
+      if (resolved.isUnresolved()) {
+        throw new IllegalArgumentException("Invalid value for property 'groupcache4j.listen': host '" + a.getHostString()
+            + "' does not resolve");
+      }
+      tb.bindAddress(resolved);
+    }
+    if (n.tlsCertificate() != null || n.tlsCa() != null) {
       PeerTls.Builder tls = PeerTls.builder();
-      if (p.getTlsCert() != null) {
-        tls.certificate(p.getTlsCert(), p.getTlsKey());
+      if (n.tlsCertificate() != null) {
+        tls.certificate(n.tlsCertificate(), n.tlsKey());
       }
-      if (p.getTlsCa() != null) {
-        tls.trustedCertificates(p.getTlsCa());
+      if (n.tlsCa() != null) {
+        tls.trustedCertificates(n.tlsCa());
       }
-      tb.tls(tls.mutual(p.isPeerMtls()).build());
+      tb.tls(tls.mutual(n.peerMtls()).build());
     }
-    if (p.getPeerTokenFile() != null) {
-      tb.peerTokenFile(p.getPeerTokenFile());
+    if (n.peerTokenFile() != null) {
+      tb.peerTokenFile(n.peerTokenFile());
+    }
+    if (n.peerConnections() != null) {
+      tb.maxConnectionsPerPeer(n.peerConnections());
+    }
+    if (n.peerThreads() != null) {
+      tb.eventLoopThreads(n.peerThreads());
     }
     HttpPeerTransport transport = tb.build();
     try {
-      return b.self(p.getSelf()).transport(transport).build();
+      return GroupCache.builder().self(n.self()).replicas(n.replicas()).transport(transport).build();
     } catch (java.io.UncheckedIOException e) {
       String why = String.valueOf(e.getCause().getMessage());
-      throw new IllegalStateException("groupcache4j.self=" + p.getSelf() + ": cannot listen for peers"
-          + (p.getListen() != null ? " on " + p.getListen() : "") + ": " + why
-          + (why.contains("in use") ? " (is another process using the port? set another port in self, or listen)" : ""), e);
+      throw new IllegalStateException("groupcache4j.self=" + n.self() + ": cannot listen for peers"
+          + (n.peerListen() != null ? " on " + n.peerListen() : "") + ": " + why
+          + (why.contains("in use") ? " (is another process using the port? give self another port, or set listen)" : ""), e);
     }
   }
 
@@ -218,14 +226,12 @@ public final class GroupCacheNode implements SmartLifecycle {
     if (state != State.STARTING) {
       return;
     }
-    GroupCacheProperties p = properties;
-    if (p.getSelf() != null) {
-      if (p.getPeersFile() != null) {
-        watcher = PeerWatcher.start(cache, PeerDiscovery.file(p.getPeersFile()), p.getPeersDnsInterval());
-      } else if (p.getPeersDns() != null) {
-        watcher = PeerWatcher.start(cache, PeerDiscovery.dns(p.getPeersDns()), p.getPeersDnsInterval());
+    NodeSpec n = settings.node();
+    if (n != null) {
+      if (n.peerSource() != null) {
+        watcher = PeerWatcher.start(cache, n.peerSource().discovery(), n.peerSource().interval());
       } else {
-        cache.setPeers(p.getPeers().isEmpty() ? List.of(p.getSelf()) : p.getPeers());
+        cache.setPeers(n.peers());
       }
     }
     move(State.READY);
@@ -241,14 +247,14 @@ public final class GroupCacheNode implements SmartLifecycle {
       }
       move(State.DRAINING);
     }
-    long deadline = System.nanoTime() + properties.getDrainTimeout().toNanos();
+    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     while (inFlight() > 0 && System.nanoTime() < deadline) {
       LockSupport.parkNanos(10_000_000L);
     }
     int left = inFlight();
     if (left > 0) {
       log.warn("groupcache4j node " + cache.self() + ": " + left + " load(s) of this node's callers still running after "
-          + properties.getDrainTimeout() + " (groupcache4j.drain-timeout); closing anyway");
+          + settings.drainTimeout() + " (groupcache4j.drain-timeout); closing anyway");
     }
     close();
   }
@@ -294,136 +300,43 @@ public final class GroupCacheNode implements SmartLifecycle {
     return "GroupCacheNode[" + cache.self() + ", " + state + ", caches " + manager.getCacheNames() + "]";
   }
 
-  /** Checks and parsing of the properties, with messages that name the property and what it accepts. */
-  static final class Settings {
-    /** Heap per budget byte (BENCHMARKS.md measures 1.19-1.20 for 1 KiB values), and what the node needs besides. */
-    static final double HEAP_PER_BUDGET_BYTE = 1.25;
-    static final long HEADROOM = 96L << 20;
+  /** Heap per budget byte (BENCHMARKS.md measures 1.19-1.20 for 1 KiB values), and what the node needs besides. */
+  static final double HEAP_PER_BUDGET_BYTE = 1.25;
+  static final long HEADROOM = 96L << 20;
 
-    private Settings() {}
-
-    static void check(GroupCacheProperties p) {
-      int sources = (p.getPeers().isEmpty() ? 0 : 1) + (p.getPeersFile() == null ? 0 : 1) + (p.getPeersDns() == null ? 0 : 1);
-      if (sources > 1) {
-        throw new IllegalArgumentException("groupcache4j.peers, groupcache4j.peers-file and groupcache4j.peers-dns "
-            + "are alternatives: set one of them");
-      }
-      if (p.getSelf() == null) {
-        if (sources > 0 || p.getListen() != null) {
-          throw new IllegalArgumentException("groupcache4j.self is not set, but " + (sources > 0 ? "peers are" : "listen is")
-              + ": set groupcache4j.self to this node's peer URL as the peer list names it (e.g. http://10.0.0.1:8001)");
-        }
-      } else {
-        url("groupcache4j.self", p.getSelf());
-        for (String peer : p.getPeers()) {
-          url("groupcache4j.peers", peer);
-        }
-        if (!p.getPeers().isEmpty() && !p.getPeers().contains(p.getSelf())) {
-          throw new IllegalArgumentException("groupcache4j.peers " + p.getPeers() + " does not name this node's "
-              + "groupcache4j.self " + p.getSelf() + ": list every node, this one included, with the same URL strings");
-        }
-        if (p.getSelf().startsWith("https://") && p.getTlsCert() == null) {
-          throw new IllegalArgumentException("groupcache4j.self " + p.getSelf() + " is https://: set groupcache4j.tls-cert "
-              + "and groupcache4j.tls-key");
-        }
-      }
-      if ((p.getTlsCert() == null) != (p.getTlsKey() == null)) {
-        throw new IllegalArgumentException("groupcache4j.tls-cert and groupcache4j.tls-key go together: set both");
-      }
-      if (p.getReplicas() < 1) {
-        throw new IllegalArgumentException("groupcache4j.replicas must be at least 1, was " + p.getReplicas());
-      }
-      if (!p.getBasePath().startsWith("/") || !p.getBasePath().endsWith("/")) {
-        throw new IllegalArgumentException("groupcache4j.base-path must start and end with '/', was '" + p.getBasePath() + "'");
-      }
-      long total = 0;
-      for (Map.Entry<String, GroupCacheProperties.Cache> e : p.getCaches().entrySet()) {
-        GroupCacheProperties.Cache c = e.getValue();
-        String at = "groupcache4j.caches." + e.getKey() + ".";
-        if (c.getCacheBytes() == null || c.getCacheBytes().toBytes() < 0) {
-          throw new IllegalArgumentException(at + "cache-bytes must be a size of 0 or more, e.g. 64MB");
-        }
-        positive(at + "ttl", c.getTtl());
-        positive(at + "not-found-ttl", c.getNotFoundTtl());
-        positive(at + "load-timeout", c.getLoadTimeout());
-        if (c.getMaxKeyBytes() < 1) {
-          throw new IllegalArgumentException(at + "max-key-bytes must be at least 1, was " + c.getMaxKeyBytes());
-        }
-        total += c.getCacheBytes().toBytes();
-      }
-      long max = Runtime.getRuntime().maxMemory();
-      double need = total * HEAP_PER_BUDGET_BYTE + HEADROOM;
-      if (total > 0 && need > max) {
-        throw new IllegalArgumentException("the caches' budgets (groupcache4j.caches.*.cache-bytes) add up to "
-            + (total >> 20) + " MiB, which needs about " + (long) Math.ceil(need / (1 << 20)) + " MiB of heap ("
-            + HEAP_PER_BUDGET_BYTE + " bytes of heap per budget byte + " + (HEADROOM >> 20) + " MiB), but this JVM may "
-            + "use at most " + (max >> 20) + " MiB besides the application's own: raise -Xmx or lower the budgets");
-      }
+  /** The caches' budgets must fit the heap, or every new key would fail for lack of it instead of evicting. */
+  private static void checkHeap(StarterSettings.Resolved settings) {
+    long total = 0;
+    for (StarterSettings.Cache c : settings.caches().values()) {
+      total += c.group().cacheBytes();
     }
-
-    private static void positive(String name, Duration d) {
-      if (d != null && (d.isNegative() || d.isZero())) {
-        throw new IllegalArgumentException(name + " must be a positive duration (e.g. 10s, 5m), was " + d);
-      }
+    long max = Runtime.getRuntime().maxMemory();
+    double need = total * HEAP_PER_BUDGET_BYTE + HEADROOM;
+    if (total > 0 && need > max) {
+      throw new IllegalArgumentException("the caches' budgets (groupcache4j.caches.*.cache-bytes) add up to "
+          + (total >> 20) + " MiB, which needs about " + (long) Math.ceil(need / (1 << 20)) + " MiB of heap ("
+          + HEAP_PER_BUDGET_BYTE + " bytes of heap per budget byte + " + (HEADROOM >> 20) + " MiB), but this JVM may "
+          + "use at most " + (max >> 20) + " MiB besides the application's own: raise -Xmx or lower the budgets");
     }
+  }
 
-    static URI url(String name, String value) {
-      URI u;
-      try {
-        u = new URI(value);
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException(name + ": '" + value + "' is not a URL (" + e.getReason()
-            + "); write http://HOST:PORT or https://HOST:PORT");
-      }
-      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1
-          || u.getPort() > 65535 || u.getRawPath() != null && !u.getRawPath().isEmpty() || u.getRawQuery() != null) {
-        throw new IllegalArgumentException(name + ": '" + value + "' is not http://HOST:PORT or https://HOST:PORT "
-            + "(a peer URL has a scheme, a host and a port, and no path)");
-      }
-      return u;
-    }
-
-    static InetSocketAddress hostPort(String name, String value) {
-      int colon = value.lastIndexOf(':');
-      String host = colon < 0 ? "" : value.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      int port;
-      try {
-        port = colon < 0 ? -1 : Integer.parseInt(value.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        port = -1;
-      }
-      if (host.isEmpty() || port < 0 || port > 65535) {
-        throw new IllegalArgumentException(name + ": '" + value + "' is not HOST:PORT (e.g. 0.0.0.0:8001, [::]:8001)");
-      }
-      InetSocketAddress a = new InetSocketAddress(host, port);
-      if (a.isUnresolved()) {
-        throw new IllegalArgumentException(name + ": host '" + host + "' of '" + value + "' does not resolve");
-      }
-      return a;
-    }
-
-    static ValueCodec<?> codec(String cache, String codec, Codecs codecs) {
-      String c = codec == null ? "default" : codec.trim();
-      switch (c) {
-        case "default":
-          return codecs.defaults();
-        case "java":
-          return codecs.javaOnly();
-        case "text":
-          return ValueCodec.utf8();
-        case "bytes":
-          return ValueCodec.bytes();
-        default:
-          ValueCodec<?> bean = codecs.beans().apply(c);
-          if (bean == null) {
-            throw new IllegalArgumentException("groupcache4j.caches." + cache + ".codec: '" + c + "' is neither default, "
-                + "java, text nor bytes, and no ValueCodec bean has that name");
-          }
-          return bean;
-      }
+  private static ValueCodec<?> codec(String cache, String codec, Codecs codecs) {
+    switch (codec) {
+      case "default":
+        return codecs.defaults();
+      case "java":
+        return codecs.javaOnly();
+      case "text":
+        return ValueCodec.utf8();
+      case "bytes":
+        return ValueCodec.bytes();
+      default:
+        ValueCodec<?> bean = codecs.beans().apply(codec);
+        if (bean == null) {
+          throw new IllegalArgumentException("Invalid value for property 'groupcache4j.caches." + cache + ".codec': '"
+              + codec + "': use default, java, text, bytes or the name of a ValueCodec bean (there is no such bean)");
+        }
+        return bean;
     }
   }
 }

@@ -11,7 +11,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code groupcache4j.*} properties: this node, its peers, and the declared caches.
+ * The {@code groupcache4j.*} properties as IDEs see them: Spring Boot's configuration processor
+ * makes the configuration metadata (completion, help, defaults) from this class. The values are
+ * not bound here: they are read, defaulted and checked through the node's table of settings
+ * ({@link StarterSettings}), and {@code ConfigurationMetadataTest} holds this class to that
+ * table (every setting here, under its property name and with its default, and nothing else).
  *
  * <pre>
  * groupcache4j.self=http://10.0.0.1:8001
@@ -47,8 +51,20 @@ public class GroupCacheProperties {
   /** How often peers-file or peers-dns is read again. */
   private Duration peersDnsInterval = Duration.ofSeconds(5);
 
+  /** The name server (HOST:PORT) that peers-dns asks. Default: those of /etc/resolv.conf, asked directly. */
+  private String peersDnsServer;
+
   /** HOST:PORT the peer port binds (e.g. 0.0.0.0:8001 behind NAT). Default: the host and port of self. */
   private String listen;
+
+  /** Deadline of a connection to a peer. */
+  private Duration peerConnectTimeout = Duration.ofSeconds(1);
+
+  /** Connections to each peer. Default: the transport's. */
+  private Integer peerConnections;
+
+  /** Event-loop threads of the peer transport. Default: the transport's. */
+  private Integer peerThreads;
 
   /** The path under which peers ask each other; the same on every node. */
   private String basePath = "/_groupcache/";
@@ -77,8 +93,11 @@ public class GroupCacheProperties {
    */
   private List<String> allowedPackages = new ArrayList<>();
 
-  /** The longest the node waits, when the application stops, for loads its callers hold to end. */
+  /** How long the node waits, when the application stops, for the values its callers are computing. */
   private Duration drainTimeout = Duration.ofSeconds(10);
+
+  /** Whether the starter configures a node and its CacheManager at all. */
+  private boolean enabled = true;
 
   /** The caches, by name; a cache the application uses must be declared here. */
   private Map<String, Cache> caches = new LinkedHashMap<>();
@@ -93,6 +112,15 @@ public class GroupCacheProperties {
 
     /** How long a "not found" answer of a loader is remembered. Default: not at all. */
     private Duration notFoundTtl;
+
+    /** Serve an expired value for up to this long after it expired while its reload fails. Default: off. */
+    private Duration staleIfError;
+
+    /** Keep popular keys owned by other nodes here too. */
+    private boolean hotStore = true;
+
+    /** Deadline of a fetch from the key's owner. Default: load-timeout + 1s. */
+    private Duration peerTimeout;
 
     /** Eviction policy: w-tiny-lfu or lru. */
     private EvictionPolicy eviction = EvictionPolicy.W_TINY_LFU;
@@ -132,6 +160,30 @@ public class GroupCacheProperties {
 
     public void setNotFoundTtl(Duration notFoundTtl) {
       this.notFoundTtl = notFoundTtl;
+    }
+
+    public Duration getStaleIfError() {
+      return staleIfError;
+    }
+
+    public void setStaleIfError(Duration staleIfError) {
+      this.staleIfError = staleIfError;
+    }
+
+    public boolean isHotStore() {
+      return hotStore;
+    }
+
+    public void setHotStore(boolean hotStore) {
+      this.hotStore = hotStore;
+    }
+
+    public Duration getPeerTimeout() {
+      return peerTimeout;
+    }
+
+    public void setPeerTimeout(Duration peerTimeout) {
+      this.peerTimeout = peerTimeout;
     }
 
     public EvictionPolicy getEviction() {
@@ -205,6 +257,46 @@ public class GroupCacheProperties {
 
   public void setPeersDnsInterval(Duration peersDnsInterval) {
     this.peersDnsInterval = peersDnsInterval;
+  }
+
+  public String getPeersDnsServer() {
+    return peersDnsServer;
+  }
+
+  public void setPeersDnsServer(String peersDnsServer) {
+    this.peersDnsServer = peersDnsServer;
+  }
+
+  public Duration getPeerConnectTimeout() {
+    return peerConnectTimeout;
+  }
+
+  public void setPeerConnectTimeout(Duration peerConnectTimeout) {
+    this.peerConnectTimeout = peerConnectTimeout;
+  }
+
+  public Integer getPeerConnections() {
+    return peerConnections;
+  }
+
+  public void setPeerConnections(Integer peerConnections) {
+    this.peerConnections = peerConnections;
+  }
+
+  public Integer getPeerThreads() {
+    return peerThreads;
+  }
+
+  public void setPeerThreads(Integer peerThreads) {
+    this.peerThreads = peerThreads;
+  }
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
   }
 
   public String getListen() {

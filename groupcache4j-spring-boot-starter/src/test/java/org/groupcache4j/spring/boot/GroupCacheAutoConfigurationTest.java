@@ -123,19 +123,43 @@ class GroupCacheAutoConfigurationTest {
   }
 
   @Test
-  void misconfigurationsFailTheStartNamingTheProperty() {
-    Map<List<String>, String> cases = Map.of(
-        List.of("groupcache4j.peers=http://127.0.0.1:1"), "groupcache4j.self is not set, but peers are",
-        List.of("groupcache4j.self=http://127.0.0.1:1", "groupcache4j.peers=http://127.0.0.1:2"),
-        "does not name this node's groupcache4j.self",
-        List.of("groupcache4j.self=127.0.0.1:1"), "groupcache4j.self: '127.0.0.1:1' is not a URL",
-        List.of("groupcache4j.self=http://127.0.0.1:1/x"), "groupcache4j.self: 'http://127.0.0.1:1/x' is not http://HOST:PORT",
-        List.of("groupcache4j.caches.books.codec=nope"), "groupcache4j.caches.books.codec: 'nope' is neither default",
-        List.of("groupcache4j.caches.books.cache-bytes=1TB"), "raise -Xmx or lower the budgets",
-        List.of("groupcache4j.caches.books.ttl=0s"), "groupcache4j.caches.books.ttl must be a positive duration");
+  void misconfigurationsFailTheStartNamingThePropertyWithTheTablesMessage() {
+    Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(List.of("groupcache4j.peers=http://127.0.0.1:1"), "groupcache4j.peers needs groupcache4j.self");
+    cases.put(List.of("groupcache4j.self=http://127.0.0.1:1", "groupcache4j.peers=http://127.0.0.1:2"),
+        "Invalid value for property 'groupcache4j.peers': 'http://127.0.0.1:2': it does not list groupcache4j.self");
+    cases.put(List.of("groupcache4j.self=127.0.0.1:1"), "Invalid value for property 'groupcache4j.self': ");
+    cases.put(List.of("groupcache4j.self=http://127.0.0.1:1", "groupcache4j.peers-file=/p",
+        "groupcache4j.peers-dns=http://x:1"), "give groupcache4j.peers-file or groupcache4j.peers-dns, not both");
+    cases.put(List.of("groupcache4j.caches.books.codec=nope"),
+        "Invalid value for property 'groupcache4j.caches.books.codec': 'nope': use default, java, text, bytes");
+    cases.put(List.of("groupcache4j.caches.books.cache-bytes=1TB"), "raise -Xmx or lower the budgets");
+    cases.put(List.of("groupcache4j.caches.books.cache-bytes=lots"),
+        "Invalid value for property 'groupcache4j.caches.books.cache-bytes': 'lots' is not a size");
+    cases.put(List.of("groupcache4j.caches.books.ttl=0s"),
+        "Invalid value for property 'groupcache4j.caches.books.ttl': '0s' must be longer than zero");
+    cases.put(List.of("groupcache4j.caches.books.eviction=fifo"),
+        "Invalid value for property 'groupcache4j.caches.books.eviction': 'fifo': use w-tiny-lfu or lru");
+    cases.put(List.of("groupcache4j.caches.books.cache-byte=1MB"),
+        "groupcache4j.caches.books.cache-byte is not a setting of a cache; a cache takes cache-bytes, eviction");
+    cases.put(List.of("groupcache4j.caches[a/b].cache-bytes=1MB"), "'a/b' cannot name a cache");
     cases.forEach((props, message) -> runner.withUserConfiguration(TestApplication.class)
         .withPropertyValues(props.toArray(String[]::new))
         .run(context -> assertThat(context).getFailure().rootCause().as("%s", props).hasMessageContaining(message)));
+  }
+
+  @Test
+  void cachePropertiesTakeSpringsUnitsAndRelaxedNames() {
+    runner.withUserConfiguration(TestApplication.class)
+        .withPropertyValues("groupcache4j.caches.books.cache-bytes=3MB", "groupcache4j.caches.books.loadTimeout=PT2S",
+            "groupcache4j.caches.books.max-key-bytes=100", "groupcache4j.caches.books.eviction=lru")
+        .run(context -> {
+          org.groupcache4j.Group g = ((GroupCacheCache) context.getBean(CacheManager.class).getCache("books")).getNativeCache();
+          assertThat(g.cacheBytes()).isEqualTo(3L << 20);
+          assertThat(g.loadTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+          assertThat(g.maxKeyBytes()).isEqualTo(100);
+          assertThat(g.evictionPolicy()).isEqualTo(org.groupcache4j.EvictionPolicy.LRU);
+        });
   }
 
   @Test
