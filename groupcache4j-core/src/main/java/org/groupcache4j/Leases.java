@@ -137,7 +137,7 @@ final class Leases {
           }
         }
         if (lf.isDone()) {
-          return CompletableFuture.completedFuture(answerOf(lf));
+          continue; // it ended as this caller came: its value is in the stores, or the next lease is this caller's
         }
         t.completeOnTimeout(LeaseAnswer.waitAgain(), wait.toNanos(), TimeUnit.NANOSECONDS);
         t.whenComplete((a, err) -> {
@@ -256,14 +256,6 @@ final class Leases {
     LeaseAnswer a = answerOf(e, err);
     for (Ticket t : waiting) {
       t.complete(a);
-    }
-  }
-
-  private LeaseAnswer answerOf(LeaseFlight lf) {
-    try {
-      return answerOf(lf.getNow(null), null);
-    } catch (CompletionException | java.util.concurrent.CancellationException ex) {
-      return answerOf(null, Failures.unwrap(ex));
     }
   }
 

@@ -135,6 +135,10 @@ final class AnswerReader {
       return status == 200 ? content.toString(StandardCharsets.UTF_8)
           : f.failure(PeerFetchException.Reason.ERROR_STATUS, "answered HTTP " + status + " to the status request", null);
     }
+    if (f.write != null && f.write.answers()) {
+      return status / 100 == 2 || status == 409 ? new Fetch.Answer(status, io.netty.buffer.ByteBufUtil.getBytes(content))
+          : PeerErrors.fromAnswer(status, errorKind, content, f.peer, f.group, f.key);
+    }
     if (f.write != null) {
       if (status == 200 && f.write.readsAnswer()) {
         return ByteBufUtil.getBytes(content);

@@ -20,7 +20,8 @@ final class Fetch {
   final Write write; // a write's request, or null for a fetch or a probe
   final PeerKind kind; // what the peer's answers say it is, learned from this fetch's answer
   /**
-   * Completes with a {@link org.groupcache4j.peer.PeerValue} (fetch), {@link #WRITTEN} (write),
+   * Completes with a {@link org.groupcache4j.peer.PeerValue} (fetch), {@link #WRITTEN} (write), an
+   * {@link Answer} (a write that answers),
    * the document as a {@code String} (status), anything (probe).
    */
   final CompletableFuture<Object> result = new CompletableFuture<>();
@@ -40,14 +41,28 @@ final class Fetch {
 
   /**
    * A write: its method, what follows the group in the path (escaped; with no group, what follows
-   * the base path), its body, and whether its 200 answer's body is its outcome (as a
-   * {@code byte[]}) rather than {@link #WRITTEN}.
+   * the base path), its body, whether its 200 answer's body is its outcome (as a {@code byte[]})
+   * rather than {@link #WRITTEN}, and whether it {@code answers}: completes with its
+   * {@link Answer} (a status, 2xx or 409, and a body the caller reads), as the requests of
+   * caller-loaded groups do.
    */
-  record Write(String method, String pathTail, String contentType, byte[] body, boolean readsAnswer) {
+  record Write(String method, String pathTail, String contentType, byte[] body, boolean readsAnswer, boolean answers) {
+    Write(String method, String pathTail, String contentType, byte[] body, boolean readsAnswer) {
+      this(method, pathTail, contentType, body, readsAnswer, false);
+    }
+
+    /** A write that {@code answers}. */
+    static Write answering(String method, String pathTail, String contentType, byte[] body) {
+      return new Write(method, pathTail, contentType, body, false, true);
+    }
+
     Write(String method, String pathTail, String contentType, byte[] body) {
       this(method, pathTail, contentType, body, false);
     }
   }
+
+  /** The answer of a {@link Write} that {@code answers}: its status (2xx or 409) and body. */
+  record Answer(int status, byte[] body) {}
 
   /** A fetch (or probe) whose peer kind is learned for nobody (tests). */
   Fetch(String peer, String group, String key, boolean probe, long timeoutNanos) {

@@ -18,6 +18,7 @@ import org.groupcache4j.http.PeerFetchException.Reason;
 import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.http1.IoResources;
 import org.groupcache4j.http.internal.protocol.HandoffMessages;
+import org.groupcache4j.http.internal.protocol.CallerLoadedWire;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
@@ -27,6 +28,7 @@ import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.http.internal.security.PeerSecurity;
 import org.groupcache4j.peer.HandoffClient;
 import org.groupcache4j.peer.HandoffEntry;
+import org.groupcache4j.peer.LeaseAnswer;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
 import org.groupcache4j.ring.RingMode;
@@ -95,6 +97,7 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
   private final Consumer<PeerHttpClient> onClose;
   private final PeerKind kind = new PeerKind();
   private final RingCheck ring; // the node's fingerprint and ring mode
+  private volatile String self; // this node's URL, sent with a lease request (the owner names the holder by it)
   private volatile boolean closed;
 
   /**
@@ -177,6 +180,74 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
         PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)));
   }
 
+  @Override
+  public CompletableFuture<LeaseAnswer> lease(String group, String key, Duration wait) {
+    return exchange(group, key, Fetch.Write.answering("POST", CallerLoadedWire.LEASE + PeerPaths.escape(key),
+        PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(), CallerLoadedWire.encodeLeaseRequest(wait, self)))
+        .thenApply(a -> {
+          try {
+            return CallerLoadedWire.decodeLeaseAnswer(a.body());
+          } catch (InvalidProtocolBufferException e) {
+            throw new CompletionException(new PeerFetchException(Reason.BAD_ANSWER, url, group, key,
+                "answered a lease request with a body that is not a LeaseAnswer: " + e.getMessage(), e));
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> completeLease(String group, String key, String leaseId, ByteView value,
+      long expireUnixNanos, String failure) {
+    return exchange(group, key, Fetch.Write.answering("POST", CallerLoadedWire.LEASE_DONE + PeerPaths.escape(key),
+        PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(), CallerLoadedWire.encodeLeaseCompletion(leaseId, value, expireUnixNanos,
+            failure))).thenApply(a -> a.status() == 200);
+  }
+
+  @Override
+  public CompletableFuture<Void> clear(String group) {
+    return sendToOurs(group, "every key", new Fetch.Write("POST", CallerLoadedWire.CLEAR, null, new byte[0]));
+  }
+
+  @Override
+  public CompletableFuture<PeerValue> putIfAbsent(String group, String key, ByteView value, long expireUnixNanos) {
+    return exchange(group, key, Fetch.Write.answering("POST", CallerLoadedWire.PUT_IF_ABSENT + PeerPaths.escape(key),
+        PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(), PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)))
+        .thenApply(a -> {
+          if (a.status() != 200) {
+            return null; // stored
+          }
+          try {
+            return PeerMessages.decodeGetResponse(io.netty.buffer.Unpooled.wrappedBuffer(a.body()));
+          } catch (java.io.IOException e) {
+            throw new CompletionException(new PeerFetchException(Reason.BAD_ANSWER, url, group, key,
+                "answered a put-if-absent with a body that is not a GetResponse: " + e.getMessage(), e));
+          }
+        });
+  }
+
+  /** A request of {@link CallerLoadedWire} that answers, sent as a write is (only to one of our nodes). */
+  private CompletableFuture<Fetch.Answer> exchange(String group, String key, Fetch.Write w) {
+    return known(w).thenCompose(x -> start(new Fetch(url, group, key, false, responseTimeoutNanos, w, kind)))
+        .thenApply(Fetch.Answer.class::cast);
+  }
+
+  /**
+   * Completes once this peer is known to be one of our nodes; fails at once (not sent) for another
+   * kind of peer, in every ring mode: the requests of {@link CallerLoadedWire} are ours alone (a
+   * mailgun or groupcache-go node, which takes our writes, would take them for a GET).
+   */
+  private CompletableFuture<Void> known(Fetch.Write w) {
+    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
+        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
+    return known.thenApply(x -> {
+      if (kind.state() != PeerKind.OURS) {
+        throw new CompletionException(new UnsupportedOperationException("peer " + url + " does not take writes: its "
+            + "answers are not a groupcache4j node's (golang/groupcache answers a " + w.method() + " as a GET and would "
+            + "load the key), so the " + w.method() + " was not sent"));
+      }
+      return null;
+    });
+  }
+
   /**
    * A departing node's notice or batch ({@code POST {basePath}_handoff}, {@link HandoffMessages}),
    * sent only to one of our nodes, whatever the ring mode: a peer not heard from yet is probed
@@ -224,6 +295,17 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
       }
       return start(new Fetch(url, group, what, false, responseTimeoutNanos, w, kind)).thenApply(done -> (Void) null);
     });
+  }
+
+  /** A request of {@link CallerLoadedWire} that answers nothing, sent to one of our nodes only (whatever the ring mode). */
+  private CompletableFuture<Void> sendToOurs(String group, String what, Fetch.Write w) {
+    return known(w).thenCompose(x -> start(new Fetch(url, group, what, false, responseTimeoutNanos, w, kind)))
+        .thenApply(done -> (Void) null);
+  }
+
+  /** This node's URL, which lease requests name as the asker (null: the owner names the connection's address). */
+  public void askAs(String selfUrl) {
+    this.self = selfUrl;
   }
 
   /**
