@@ -57,6 +57,11 @@ class CallerLoadedTest {
     return PEERS.stream().filter(p -> !p.equals(owner) && !p.equals(not)).findFirst().orElseThrow();
   }
 
+  /** Waits until {@code n} callers in all have missed (each getOrLoad that found no value counts one load). */
+  private void awaitMisses(long n) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> PEERS.stream().mapToLong(p -> at(p).stats().loads()).sum() >= n);
+  }
+
   private static ByteView v(String s) {
     return ByteView.of(s);
   }
@@ -75,7 +80,7 @@ class CallerLoadedTest {
       })));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
-    Thread.sleep(100); // give a wrong second computation the chance to start (this asserts an absence)
+    awaitMisses(30); // every caller missed and asked before the value exists: none of them but one may compute
     release.countDown();
     for (Future<ByteView> f : callers) {
       assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(v("Dune, computed once"));
@@ -114,7 +119,7 @@ class CallerLoadedTest {
         return v("should not run");
       })));
     }
-    Thread.sleep(100); // the waiters queue at the owner (this asserts that none of them computes)
+    awaitMisses(10); // the holder and every waiter missed before the holder fails
     release.countDown();
     assertThatThrownBy(() -> holder.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(IllegalStateException.class)
         .hasRootCauseMessage("database is down");

@@ -46,6 +46,12 @@ class CallerLoadedHttpTest {
             && n.cache.peerStates().stream().allMatch(p -> p.isUp())));
   }
 
+  /** Waits until {@code n} callers in all have missed (each getOrLoad that found no value counts one load). */
+  private void awaitMisses(long n) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> nodes.stream().mapToLong(x -> x.group.stats().loads()).sum() >= n);
+  }
+
   private TestNode nonOwner(String key, TestNode not) {
     String owner = nodes.get(0).cache.ownerOf(key);
     return nodes.stream().filter(n -> !n.url.equals(owner) && n != not).findFirst().orElseThrow();
@@ -66,7 +72,7 @@ class CallerLoadedHttpTest {
       })));
     }
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
-    Thread.sleep(100); // time for a wrong second computation to start (an absence cannot be awaited)
+    awaitMisses(30); // every caller missed before the value exists: none but one may compute it
     release.countDown();
     for (Future<ByteView> f : callers) {
       assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(ByteView.of("computed once"));
@@ -92,7 +98,7 @@ class CallerLoadedHttpTest {
     }));
     assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
     Future<ByteView> waiting = pool.submit(() -> waiter.group.getOrLoad("flaky", () -> ByteView.of("not me")));
-    Thread.sleep(100); // the waiter is in the owner's line (an absence of its computation)
+    awaitMisses(2); // the waiter missed too before the holder fails
     release.countDown();
     assertThatThrownBy(() -> held.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("database is down");
     assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(LoadException.class)

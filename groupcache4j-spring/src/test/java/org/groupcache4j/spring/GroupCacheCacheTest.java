@@ -53,6 +53,12 @@ class GroupCacheCacheTest {
     nodes.forEach(GroupCache::close);
   }
 
+  /** Waits until {@code n} callers in all have missed "books" (each get(key, loader) that found no value counts one load). */
+  private void awaitMisses(long n) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> managers.stream().mapToLong(m -> m.getCache("books").getNativeCache().stats().loads()).sum() >= n);
+  }
+
   private GroupCacheCache books(int node) {
     return managers.get(node).getCache("books");
   }
@@ -96,7 +102,7 @@ class GroupCacheCacheTest {
       })));
     }
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
-    Thread.sleep(100); // time for a second, wrong computation to start (an absence cannot be awaited)
+    awaitMisses(60); // every caller missed before the value exists: none but one may compute it
     release.countDown();
     for (Future<Book> f : callers) {
       assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(DUNE);
@@ -128,7 +134,7 @@ class GroupCacheCacheTest {
         return "should not run";
       })));
     }
-    Thread.sleep(100); // the waiters queue for the holder's value (none of them computes: an absence)
+    awaitMisses(7); // the holder and every waiter missed before the holder fails
     release.countDown();
     assertThatThrownBy(() -> holder.get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(Cache.ValueRetrievalException.class)

@@ -13,7 +13,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Repository;
 
 /**
- * The slow source: every read takes {@code books.repository-delay} (a database under load), and
+ * The slow source: every read takes {@code books.repository-delay} (a database under load; an
+ * ISBN with {@code hang-PORT-} in it, PORT this instance's HTTP port, hangs for ten minutes), and
  * every read is counted per book, so the test and the benchmark can tell how often each book's
  * method ran on this instance. The books are made up from the ISBN (a stand-in for a database
  * that every instance shares), with the time of the read.
@@ -21,18 +22,22 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class BookRepository {
   private final Duration delay;
+  private final String hangMarker;
   private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
   private final LongAdder total = new LongAdder();
 
-  public BookRepository(@Value("${books.repository-delay:200ms}") Duration delay) {
+  public BookRepository(@Value("${books.repository-delay:200ms}") Duration delay, @Value("${server.port:8080}") int port) {
     this.delay = delay;
+    this.hangMarker = "hang-" + port + "-";
   }
 
   public Book find(String isbn) {
     total.increment();
     reads.computeIfAbsent(isbn, k -> new AtomicInteger()).incrementAndGet();
     try {
-      Thread.sleep(delay.toMillis());
+      // an ISBN that names this instance's port ("978-hang-8080-x") stands for a read that hangs here (a stuck
+      // database connection): the tests kill an instance in the middle of one
+      Thread.sleep(isbn.contains(hangMarker) ? Duration.ofMinutes(10).toMillis() : delay.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading book " + isbn, e);

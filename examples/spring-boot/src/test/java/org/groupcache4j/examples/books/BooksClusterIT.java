@@ -5,7 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.groupcache4j.ring.HashRing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,8 +25,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Three instances of the example application, each a JVM of its own with real sockets: the
- * cached method runs once per book across them, an evict at one is seen by all, and each
- * reports its health and its cache meters.
+ * cached method runs once per book across them, also when sixty requests for a new book arrive
+ * at once; a leaseholder killed while it reads is replaced with no other caller failing; an evict
+ * at one is seen by all; each reports its health and its cache meters; one that stops drains.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -27,7 +36,8 @@ class BooksClusterIT {
 
   @BeforeAll
   void start() throws Exception {
-    cluster = Instances.start(3, "--books.repository-delay=300ms");
+    // a lease runs out after the load timeout: 4 s here, so that the test of a killed leaseholder is short
+    cluster = Instances.start(3, "--books.repository-delay=300ms", "--groupcache4j.caches.books.load-timeout=4s");
   }
 
   @AfterAll
@@ -64,6 +74,87 @@ class BooksClusterIT {
             .isEqualTo(k % cluster.size() == i ? 1 : 0);
       }
     }
+  }
+
+  @Test
+  void sixtyConcurrentRequestsForOneNewBookSpreadOverTheInstancesReadItOnce() throws Exception {
+    String isbn = "978-stampede";
+    CountDownLatch start = new CountDownLatch(1);
+    List<CompletableFuture<String>> answers = new ArrayList<>();
+    ExecutorService callers = Executors.newFixedThreadPool(60);
+    try {
+      for (int r = 0; r < 60; r++) {
+        int i = r % cluster.size();
+        answers.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            start.await();
+            return cluster.json(i, "/books/" + isbn).path("readAt").asString();
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }, callers));
+      }
+      start.countDown();
+      Set<String> readAt = new HashSet<>();
+      for (CompletableFuture<String> a : answers) {
+        readAt.add(a.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(readAt).as("every caller got the one read").hasSize(1);
+    } finally {
+      callers.shutdownNow();
+    }
+    assertThat(cluster.reads(isbn)).as("repository reads across the instances").isEqualTo(1);
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE - 1) // it kills an instance: after the tests that use all three
+  void aLeaseholderKilledWhileItReadsIsReplacedAndNoOtherCallerFails() throws Exception {
+    List<String> peers = cluster.peers;
+    HashRing ring = HashRing.of(peers);
+    // a book whose owner is not the instance that will hold its lease: that one hangs reading it
+    int holder = -1;
+    String isbn = null;
+    for (int k = 0; holder < 0; k++) {
+      for (int i = 0; i < cluster.size() && holder < 0; i++) {
+        String candidate = "978-hang-" + cluster.http.get(i) + "-" + k;
+        if (!ring.owner(candidate).equals(peers.get(i))) {
+          holder = i;
+          isbn = candidate;
+        }
+      }
+    }
+    int owner = peers.indexOf(ring.owner(isbn));
+    int waiter = 3 - holder - owner;
+    String book = isbn;
+    int h = holder;
+    CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> {
+      try {
+        return cluster.get(h, "/books/" + book).statusCode();
+      } catch (Exception e) {
+        return -1; // the process is killed under it
+      }
+    });
+    await("instance " + holder + " holds the lease and reads").atMost(Duration.ofSeconds(20))
+        .until(() -> cluster.json(h, "/repository/reads").path("perKey").path(book).asInt(0) == 1);
+    List<CompletableFuture<String>> waiting = new ArrayList<>();
+    for (int r = 0; r < 6; r++) {
+      int i = r % 2 == 0 ? waiter : owner;
+      waiting.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return cluster.json(i, "/books/" + book).path("readAt").asString();
+        } catch (Exception e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      }));
+    }
+    cluster.process(holder).destroyForcibly(); // SIGKILL: no completion, no goodbye
+    Set<String> readAt = new HashSet<>();
+    for (CompletableFuture<String> w : waiting) {
+      readAt.add(w.get(60, TimeUnit.SECONDS)); // each waiter got the book: none failed
+    }
+    assertThat(readAt).hasSize(1);
+    assertThat(cluster.reads(isbn)).as("one read by the instance that took the lease over").isEqualTo(1);
+    assertThat(held.get(60, TimeUnit.SECONDS)).isNotEqualTo(200);
   }
 
   @Test
@@ -122,24 +213,31 @@ class BooksClusterIT {
   @Test
   @Order(Integer.MAX_VALUE) // it stops an instance: the others' tests run before it
   void anInstanceThatStopsDrainsAndTheOthersServeItsKeys() throws Exception {
-    Process third = cluster.process(2);
-    String isbn = "978-drain";
-    cluster.json(2, "/books/" + isbn);
-    third.destroy(); // SIGTERM: Spring closes the context, the node drains and leaves
-    assertThat(third.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("instance 2 stopped:\n%s", cluster.logText(2)).isTrue();
-    assertThat(cluster.logText(2)).doesNotContain("still running after");
-    await("the others judge instance 2 down").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      for (int i = 0; i < 2; i++) {
+    List<Integer> alive = new ArrayList<>();
+    for (int i = 0; i < cluster.size(); i++) {
+      if (cluster.process(i).isAlive()) {
+        alive.add(i);
+      }
+    }
+    int leaving = alive.get(alive.size() - 1);
+    List<Integer> staying = alive.subList(0, alive.size() - 1);
+    Process p = cluster.process(leaving);
+    cluster.json(leaving, "/books/978-drain");
+    p.destroy(); // SIGTERM: Spring closes the context, the node drains and leaves
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("instance %d stopped:%n%s", leaving, cluster.logText(leaving)).isTrue();
+    assertThat(cluster.logText(leaving)).doesNotContain("still running after");
+    await("the others judge instance " + leaving + " down").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      for (int i : staying) {
         JsonNode h = cluster.json(i, "/actuator/health/groupcache");
         boolean down = false;
-        for (JsonNode p : h.path("details").path("peers")) {
-          down |= p.path("url").asString().equals(cluster.peers.get(2)) && p.path("status").asString().equals("DOWN");
+        for (JsonNode peer : h.path("details").path("peers")) {
+          down |= peer.path("url").asString().equals(cluster.peers.get(leaving)) && peer.path("status").asString().equals("DOWN");
         }
-        assertThat(down).as("instance %d sees instance 2 down", i).isTrue();
+        assertThat(down).as("instance %d sees instance %d down", i, leaving).isTrue();
       }
     });
     for (int k = 0; k < 6; k++) {
-      for (int i = 0; i < 2; i++) {
+      for (int i : staying) {
         assertThat(cluster.get(i, "/books/978-after-" + k).statusCode()).isEqualTo(200);
       }
     }
