@@ -69,6 +69,7 @@ final class Leases {
     final String key;
     String id; // guarded by this; null once completed or expired with no one in line
     String holder; // guarded by this
+    boolean ending; // guarded by this: its lease ran out with no one in line, and it is about to end
     final ArrayDeque<Ticket> line = new ArrayDeque<>(); // guarded by this
 
     LeaseFlight(String key) {
@@ -131,13 +132,15 @@ final class Leases {
       }
       if (f instanceof LeaseFlight lf) {
         Ticket t = new Ticket(asker);
+        boolean joined;
         synchronized (lf) {
-          if (!lf.isDone()) {
+          joined = !lf.isDone() && !lf.ending;
+          if (joined) {
             lf.line.add(t);
           }
         }
-        if (lf.isDone()) {
-          continue; // it ended as this caller came: its value is in the stores, or the next lease is this caller's
+        if (!joined) { // it ends as this caller comes: its value is in the stores then, or the next lease is this caller's
+          return lf.handle((e, err) -> null).thenCompose(x -> ask(key, asker, wait));
         }
         t.completeOnTimeout(LeaseAnswer.waitAgain(), wait.toNanos(), TimeUnit.NANOSECONDS);
         t.whenComplete((a, err) -> {
@@ -189,6 +192,7 @@ final class Leases {
         next = lf.line.poll();
         if (next == null) {
           lf.id = null;
+          lf.ending = true; // no caller joins it any more: one that comes now waits for its end and asks anew
           break;
         }
         newId = newId();
