@@ -3,6 +3,7 @@ package org.groupcache4j;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.internal.ByteViews;
 
 /**
@@ -17,14 +18,21 @@ import org.groupcache4j.internal.ByteViews;
  *
  * <p>Every read decodes the stored bytes (a hit included): the view keeps no objects of its own,
  * so the group's byte budget is the whole cost of the cache. The reads, writes and their
- * exceptions are the group's; besides those, a value the codec cannot encode or decode is
- * reported as a {@link ValueCodecException} naming the group and the key.
+ * exceptions are the group's; besides those, a value the codec cannot encode is reported as a
+ * {@link ValueCodecException} naming the group and the key.
+ *
+ * <p>Bytes that do not decode (stored by another version of the class, or by another codec) are
+ * a miss: they are removed from the cluster ({@link Group#remove}), counted
+ * ({@link #decodeFailures()}) and the key is read again, which loads it anew. Only if the bytes
+ * read again do not decode either (the loader itself returns them) does the read fail, with a
+ * {@link ValueCodecException}. A running cluster thus survives a change of a value's class.
  *
  * @param <T> the type of the values
  */
 public final class TypedGroup<T> {
   private final Group group;
   private final ValueCodec<T> codec;
+  private final LongAdder decodeFailures = new LongAdder();
 
   private TypedGroup(Group group, ValueCodec<T> codec) {
     this.group = group;
@@ -59,10 +67,17 @@ public final class TypedGroup<T> {
    * @throws KeyNotFoundException if the loader (here or at the owner) said the key does not exist
    * @throws LoadTimeoutException if the load ran past the load timeout
    * @throws LoadException if the loader threw or returned null (here or at the owner)
-   * @throws ValueCodecException if the bytes are not a value of the codec's type
+   * @throws ValueCodecException if the bytes, loaded again after a first failure to decode them,
+   *     are still not a value of the codec's type
    */
   public T get(String key) {
-    return decode(key, group.get(key));
+    ByteView v = group.get(key);
+    try {
+      return decode(key, v);
+    } catch (ValueCodecException first) {
+      drop(key);
+      return decode(key, group.get(key));
+    }
   }
 
   /**
@@ -73,7 +88,34 @@ public final class TypedGroup<T> {
    * @throws IllegalArgumentException if {@code key} is too long
    */
   public CompletableFuture<T> getAsync(String key) {
-    return group.getAsync(key).thenApply(v -> decode(key, v));
+    return group.getAsync(key).thenCompose(v -> {
+      try {
+        return CompletableFuture.completedFuture(decode(key, v));
+      } catch (ValueCodecException first) {
+        decodeFailures.increment();
+        return group.removeAsync(key).handle((r, e) -> null) // not told: the read again may report the same bytes
+            .thenCompose(x -> group.getAsync(key))
+            .thenApply(again -> decode(key, again));
+      }
+    });
+  }
+
+  /**
+   * Reads through this view whose bytes did not decode and were dropped (each then loaded again);
+   * a read whose bytes still did not decode counts once.
+   */
+  public long decodeFailures() {
+    return decodeFailures.sum();
+  }
+
+  /** Bytes of {@code key} that do not decode: counted, and removed everywhere so that they load again. */
+  private void drop(String key) {
+    decodeFailures.increment();
+    try {
+      group.remove(key);
+    } catch (GroupCacheException e) {
+      // the owner could not be told: the read again below may find the same bytes and report them
+    }
   }
 
   /**

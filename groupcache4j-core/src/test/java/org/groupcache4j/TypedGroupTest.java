@@ -62,16 +62,39 @@ class TypedGroupTest {
   }
 
   @Test
-  void bytesThatDoNotDecodeAreReportedWithGroupAndKey() {
-    assertThatThrownBy(() -> at(0).get("garbage"))
+  void bytesThatNoLongerDecodeAreAMissDroppedCountedAndLoadedAgain() throws Exception {
+    // what another version of the application stored under the key: bytes this codec does not read
+    Group raw = nodes.get(1).group("books").orElseThrow();
+    raw.set("9", ByteView.copyOf("a book of another version".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    TypedGroup<Book> books = at(0);
+    assertThat(books.get("9").title()).isEqualTo("Title 9");
+    assertThat(books.decodeFailures()).isEqualTo(1);
+    assertThat(loads).hasValue(1);
+    assertThat(at(2).get("9").title()).as("the reloaded value, at every node").isEqualTo("Title 9");
+    assertThat(loads).hasValue(1);
+
+    raw.set("10", ByteView.copyOf(new byte[] {1, 2, 3}));
+    TypedGroup<Book> async = at(2);
+    assertThat(async.getAsync("10").get().title()).isEqualTo("Title 10");
+    assertThat(async.decodeFailures()).isEqualTo(1);
+    assertThat(loads).hasValue(2);
+  }
+
+  @Test
+  void bytesThatStillDoNotDecodeOnceLoadedAgainAreReportedWithGroupAndKey() {
+    TypedGroup<Book> books = at(0);
+    assertThatThrownBy(() -> books.get("garbage"))
         .isInstanceOfSatisfying(ValueCodecException.class, e -> {
           assertThat(e.group()).isEqualTo("books");
           assertThat(e.key()).isEqualTo("garbage");
         })
         .hasMessageStartingWith("cannot decode the value of group 'books', key 'garbage': ");
-    assertThat(at(0).getAsync("garbage")).failsWithin(java.time.Duration.ofSeconds(5))
+    assertThat(loads).as("loaded, dropped, loaded again").hasValue(2);
+    assertThat(books.decodeFailures()).isEqualTo(1);
+    assertThat(books.getAsync("garbage")).failsWithin(java.time.Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(ValueCodecException.class);
+    assertThat(books.decodeFailures()).isEqualTo(2);
   }
 
   @Test
