@@ -39,16 +39,25 @@ import org.groupcache4j.ValueCodecException;
  *       {@link org.groupcache4j.codecs.JacksonCodec}).</li>
  * </ul>
  * A value that holds a class outside the list is refused when it is written, with the class
- * named, so a missing package shows at the first put. A collection or map whose elements are not
- * Serializable is refused too: its JSON would not say the elements' class, so it would not read
- * back as it was written; return an array or a record that holds it instead.
+ * named, so a missing package shows at the first put.
  *
- * <p>Format: one byte {@code 1} and a Java serialization stream, or one byte {@code 2}, the class
- * name's length (one unsigned byte pair, big-endian), the class name in UTF-8, and the JSON.
+ * <p>A {@code List}, {@code Set} or {@code Map} whose elements are not Serializable (a list of
+ * records, say) is written as JSON after the names of its element classes: every element (and,
+ * for a map, every key and every value) must then be of one class, so that the JSON reads back
+ * as written; it reads back as an {@code ArrayList}, a {@code LinkedHashSet} or a
+ * {@code LinkedHashMap}. Another collection, or one of mixed classes, is refused with the fix
+ * (an array or a record that holds the elements).
+ *
+ * <p>Format: one byte {@code 1} and a Java serialization stream; or one byte {@code 2}, the class
+ * name's length (one unsigned byte pair, big-endian), the class name in UTF-8, and the JSON; or
+ * one byte {@code 3}, one byte {@code L}, {@code S} or {@code M} (list, set, map), the element
+ * class name (a map: the key class name, then the value class name), each as in format 2, and the
+ * JSON.
  */
 public final class DefaultValueCodec implements ValueCodec<Object> {
   static final byte JAVA = 1;
   static final byte JSON = 2;
+  static final byte JSON_CONTAINER = 3;
 
   private final List<String> packages; // each ends with '.'; "java." first
   private final ClassLoader loader;
@@ -56,6 +65,7 @@ public final class DefaultValueCodec implements ValueCodec<Object> {
   private final Object jsonMapper; // a tools.jackson.databind.json.JsonMapper, or null for a default one
   private final boolean jsonAvailable;
   private final Map<Class<?>, ValueCodec<Object>> jsonCodecs = new ConcurrentHashMap<>();
+  private final Map<List<Object>, ValueCodec<Object>> containerCodecs = new ConcurrentHashMap<>();
 
   private DefaultValueCodec(Builder b) {
     Set<String> p = new LinkedHashSet<>();
@@ -137,11 +147,14 @@ public final class DefaultValueCodec implements ValueCodec<Object> {
     }
     Class<?> c = value.getClass();
     if (value instanceof Collection<?> || value instanceof Map<?, ?>) {
-      throw new ValueCodecException("a " + c.getName() + " whose elements are not all Serializable cannot be stored: "
-          + "its JSON would not say the elements' class, so it would not read back as written"
-          + (notSerializable != null ? " (" + notSerializable.getMessage() + ")" : "")
-          + "; make the elements Serializable, or return an array or a record that holds them", notSerializable);
+      return encodeContainer(value, notSerializable);
     }
+    checkJson(c, notSerializable);
+    return prefixed(JSON, name(c), json(c).encode(value));
+  }
+
+  /** A class whose instances may be written as JSON (Jackson present, a named class of the allow-list). */
+  private void checkJson(Class<?> c, ValueCodecException notSerializable) {
     if (!jsonAvailable) {
       throw new ValueCodecException("a " + c.getName() + " is not Serializable, and without Jackson 3 "
           + "(tools.jackson.core:jackson-databind) on the class path it cannot be written as JSON either: implement "
@@ -155,11 +168,78 @@ public final class DefaultValueCodec implements ValueCodec<Object> {
       throw new ValueCodecException("a " + c.getName() + " is not in the allowed packages " + described()
           + ", so it would not be read back; add its package to the allow-list (groupcache4j.allowed-packages)", null);
     }
+  }
+
+  private static byte[] name(Class<?> c) {
     byte[] name = c.getName().getBytes(StandardCharsets.UTF_8);
     if (name.length > 0xffff) {
       throw new ValueCodecException("class name of " + name.length + " bytes", null);
     }
-    return prefixed(JSON, name, json(c).encode(value));
+    return name;
+  }
+
+  /** A List, Set or Map (not Serializable as a whole) as JSON after its element classes; one class each. */
+  private byte[] encodeContainer(Object value, ValueCodecException notSerializable) {
+    Class<?> c = value.getClass();
+    byte kind;
+    List<Class<?>> classes = new ArrayList<>();
+    if (value instanceof List<?> || value instanceof Set<?>) {
+      kind = value instanceof List<?> ? (byte) 'L' : (byte) 'S';
+      classes.add(oneClass(c, "element", (Collection<?>) value, notSerializable));
+    } else if (value instanceof Map<?, ?> m) {
+      kind = 'M';
+      classes.add(oneClass(c, "key", m.keySet(), notSerializable));
+      classes.add(oneClass(c, "value", m.values(), notSerializable));
+    } else {
+      throw containerRefused(c, "it is neither a List, a Set nor a Map", notSerializable);
+    }
+    List<byte[]> names = new ArrayList<>();
+    int head = 2;
+    for (Class<?> e : classes) {
+      checkJson(e, notSerializable);
+      byte[] n = name(e);
+      names.add(n);
+      head += 2 + n.length;
+    }
+    byte[] body = container(kind, classes).encode(value);
+    byte[] out = new byte[head + body.length];
+    out[0] = JSON_CONTAINER;
+    out[1] = kind;
+    int at = 2;
+    for (byte[] n : names) {
+      out[at] = (byte) (n.length >>> 8);
+      out[at + 1] = (byte) n.length;
+      System.arraycopy(n, 0, out, at + 2, n.length);
+      at += 2 + n.length;
+    }
+    System.arraycopy(body, 0, out, at, body.length);
+    return out;
+  }
+
+  /** The one class of the non-null {@code elements}; refused if there are none or several. */
+  private static Class<?> oneClass(Class<?> container, String what, Collection<?> elements, ValueCodecException cause) {
+    Class<?> one = null;
+    for (Object e : elements) {
+      if (e == null) {
+        continue;
+      }
+      if (one == null) {
+        one = e.getClass();
+      } else if (one != e.getClass()) {
+        throw containerRefused(container, "its " + what + "s are of several classes (" + one.getName() + ", "
+            + e.getClass().getName() + ")", cause);
+      }
+    }
+    if (one == null) {
+      throw containerRefused(container, "it has no " + what + " to take the class of", cause);
+    }
+    return one;
+  }
+
+  private static ValueCodecException containerRefused(Class<?> c, String why, ValueCodecException cause) {
+    return new ValueCodecException("a " + c.getName() + " whose elements are not all Serializable cannot be stored: "
+        + why + ", so its JSON would not read back as written" + (cause != null ? " (" + cause.getMessage() + ")" : "")
+        + "; make the elements Serializable, or return an array or a record that holds them", cause);
   }
 
   private static byte[] prefixed(byte format, byte[] name, byte[] body) {
@@ -185,19 +265,53 @@ public final class DefaultValueCodec implements ValueCodec<Object> {
     if (format == JAVA) {
       return java.decode(slice(bytes, 1));
     }
-    if (format != JSON) {
+    if (format != JSON && format != JSON_CONTAINER) {
       throw new ValueCodecException("a value that starts with byte " + (format & 0xff) + " is not one this codec "
-          + "wrote (1: Java serialization, 2: JSON); was it written with another codec?", null);
+          + "wrote (1: Java serialization, 2: JSON, 3: JSON of a collection); was it written with another codec?", null);
+    }
+    if (format == JSON_CONTAINER) {
+      return decodeContainer(bytes);
     }
     if (n < 3) {
       throw new ValueCodecException("a JSON value of " + n + " bytes has no class name", null);
     }
-    int len = (bytes.byteAt(1) & 0xff) << 8 | (bytes.byteAt(2) & 0xff);
-    if (3 + len > n) {
+    int[] at = {1};
+    Class<?> c = readClass(bytes, at);
+    return json(c).decode(slice(bytes, at[0]));
+  }
+
+  private Object decodeContainer(ByteView bytes) {
+    if (bytes.length() < 2) {
+      throw new ValueCodecException("a JSON collection of " + bytes.length() + " bytes has no kind", null);
+    }
+    byte kind = bytes.byteAt(1);
+    int count = switch (kind) {
+      case 'L', 'S' -> 1;
+      case 'M' -> 2;
+      default -> throw new ValueCodecException("a JSON collection of kind " + (kind & 0xff) + " (L, S or M expected)", null);
+    };
+    int[] at = {2};
+    List<Class<?>> classes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      classes.add(readClass(bytes, at));
+    }
+    return container(kind, classes).decode(slice(bytes, at[0]));
+  }
+
+  /** The class named at {@code at[0]} (length-prefixed), checked against the allow-list before it is looked up; moves {@code at[0]} past it. */
+  private Class<?> readClass(ByteView bytes, int[] at) {
+    int n = bytes.length();
+    int i = at[0];
+    if (i + 2 > n) {
+      throw new ValueCodecException("a JSON value of " + n + " bytes has no class name", null);
+    }
+    int len = (bytes.byteAt(i) & 0xff) << 8 | (bytes.byteAt(i + 1) & 0xff);
+    if (i + 2 + len > n) {
       throw new ValueCodecException("a JSON value of " + n + " bytes claims a class name of " + len + " bytes", null);
     }
     byte[] nameBytes = new byte[len];
-    bytes.asReadOnlyByteBuffer().position(3).get(nameBytes);
+    bytes.asReadOnlyByteBuffer().position(i + 2).get(nameBytes);
+    at[0] = i + 2 + len;
     String name = new String(nameBytes, StandardCharsets.UTF_8);
     if (!allows(name)) {
       throw new ValueCodecException("the value names class " + org.groupcache4j.spring.internal.Keys.quote(name)
@@ -206,13 +320,11 @@ public final class DefaultValueCodec implements ValueCodec<Object> {
     if (!jsonAvailable) {
       throw new ValueCodecException("the value is JSON of " + name + ", and Jackson 3 is not on this node's class path", null);
     }
-    Class<?> c;
     try {
-      c = Class.forName(name, false, loader);
+      return Class.forName(name, false, loader);
     } catch (ClassNotFoundException | LinkageError e) {
       throw new ValueCodecException("the value names class " + name + ", which this node does not have", e);
     }
-    return json(c).decode(slice(bytes, 3 + len));
   }
 
   private static ByteView slice(ByteView bytes, int from) {
@@ -223,6 +335,12 @@ public final class DefaultValueCodec implements ValueCodec<Object> {
 
   private ValueCodec<Object> json(Class<?> c) {
     return jsonCodecs.computeIfAbsent(c, k -> Json.codec(k, jsonMapper, packages));
+  }
+
+  private ValueCodec<Object> container(byte kind, List<Class<?>> classes) {
+    List<Object> id = new ArrayList<>(classes);
+    id.add(0, kind);
+    return containerCodecs.computeIfAbsent(id, k -> Json.container(kind, classes, jsonMapper, packages));
   }
 
   private String described() {
@@ -247,6 +365,50 @@ public final class DefaultValueCodec implements ValueCodec<Object> {
       beans.remove("java.");
       if (beans.isEmpty()) {
         beans.add("java."); // a list that allows only the JDK's types
+      }
+      return b.allowPackages(beans).build();
+    }
+
+    /** A codec of List&lt;E&gt;, Set&lt;E&gt; (read as a LinkedHashSet) or Map&lt;K, V&gt; (read as a LinkedHashMap). */
+    @SuppressWarnings("unchecked")
+    static ValueCodec<Object> container(byte kind, List<Class<?>> classes, Object mapper, List<String> packages) {
+      Class<?> raw = kind == 'L' ? List.class : kind == 'S' ? LinkedHashSet.class : Map.class;
+      java.lang.reflect.Type type = org.springframework.core.ResolvableType
+          .forClassWithGenerics(raw, classes.toArray(new Class<?>[0])).getType();
+      ValueCodec<Object> typed = codec(type, mapper, packages);
+      if (kind != 'S') {
+        return typed;
+      }
+      // written as any Set (the declared type's raw class is only what reads)
+      return new ValueCodec<>() {
+        @Override
+        public byte[] encode(Object value) {
+          return typed.encode(value instanceof LinkedHashSet<?> ? value : new LinkedHashSet<>((Set<?>) value));
+        }
+
+        @Override
+        public Object decode(ByteView bytes) {
+          return typed.decode(bytes);
+        }
+      };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ValueCodec<Object> codec(java.lang.reflect.Type type, Object mapper, List<String> packages) {
+      tools.jackson.core.type.TypeReference<Object> ref = new tools.jackson.core.type.TypeReference<>() {
+        @Override
+        public java.lang.reflect.Type getType() {
+          return type;
+        }
+      };
+      org.groupcache4j.codecs.JacksonCodec.Builder<Object> b = org.groupcache4j.codecs.JacksonCodec.builder(ref);
+      if (mapper != null) {
+        b.mapper((tools.jackson.databind.json.JsonMapper) mapper);
+      }
+      List<String> beans = new ArrayList<>(packages);
+      beans.remove("java.");
+      if (beans.isEmpty()) {
+        beans.add("java.");
       }
       return b.allowPackages(beans).build();
     }

@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.ValueCodecException;
 import org.groupcache4j.spring.app.Author;
 import org.groupcache4j.spring.app.Book;
 import org.groupcache4j.spring.other.Outsider;
+import org.groupcache4j.spring.other.Stranger;
 import org.junit.jupiter.api.Test;
 
 /** The default value codec: Serializable values through Java serialization, others as JSON, both behind the allow-list. */
@@ -69,11 +73,49 @@ class DefaultValueCodecTest {
   }
 
   @Test
-  void aCollectionOfValuesThatAreNotSerializableIsRefusedWithTheFix() {
-    List<Author> authors = new ArrayList<>(List.of(new Author("A", 1900, List.of())));
-    assertThatThrownBy(() -> codec.encode(authors))
+  void aListSetOrMapOfRecordsThatAreNotSerializableIsWrittenAsJsonAfterTheElementsClass() {
+    Author a = new Author("A", 1900, List.of("One"));
+    Author b = new Author("B", 1950, List.of());
+    byte[] list = codec.encode(List.of(a, b));
+    assertThat(list[0]).isEqualTo(DefaultValueCodec.JSON_CONTAINER);
+    assertThat((char) list[1]).isEqualTo('L');
+    assertThat(roundTrip(List.of(a, b))).isInstanceOf(ArrayList.class).isEqualTo(List.of(a, b));
+    assertThat(roundTrip(new ArrayList<>(java.util.Arrays.asList(a, null, b)))).isEqualTo(java.util.Arrays.asList(a, null, b));
+    assertThat(roundTrip(Set.of(a, b))).isInstanceOf(LinkedHashSet.class).isEqualTo(Set.of(a, b));
+    Map<String, Author> byName = new LinkedHashMap<>();
+    byName.put("a", a);
+    byName.put("b", b);
+    assertThat(roundTrip(byName)).isInstanceOf(LinkedHashMap.class).isEqualTo(byName);
+    assertThat(roundTrip(Map.of(7L, a))).isEqualTo(Map.of(7L, a));
+  }
+
+  @Test
+  void aCollectionThatWouldNotReadBackAsWrittenIsRefusedWithTheFix() {
+    Author a = new Author("A", 1900, List.of());
+    assertThatThrownBy(() -> codec.encode(List.of(a, new Outsider("x"))))
         .isInstanceOf(ValueCodecException.class)
+        .hasMessageContaining("its elements are of several classes")
         .hasMessageContaining("return an array or a record that holds them");
+    assertThatThrownBy(() -> codec.encode(new java.util.ArrayDeque<>(List.of(a))))
+        .isInstanceOf(ValueCodecException.class)
+        .hasMessageContaining("neither a List, a Set nor a Map");
+    assertThatThrownBy(() -> codec.encode(List.of(new Stranger("x"), new Stranger("y"))))
+        .isInstanceOf(ValueCodecException.class)
+        .hasMessageContaining("a " + Stranger.class.getName() + " is not in the allowed packages");
+    // a list naming a class outside the list: refused before the class is looked up
+    byte[] name = "com.evil.Gadget".getBytes(StandardCharsets.UTF_8);
+    byte[] json = new byte[4 + name.length + 2];
+    json[0] = DefaultValueCodec.JSON_CONTAINER;
+    json[1] = 'L';
+    json[3] = (byte) name.length;
+    System.arraycopy(name, 0, json, 4, name.length);
+    json[json.length - 2] = '[';
+    json[json.length - 1] = ']';
+    assertThatThrownBy(() -> codec.decode(ByteView.copyOf(json)))
+        .isInstanceOf(ValueCodecException.class)
+        .hasMessageContaining("names class com.evil.Gadget, which is not in the allowed packages");
+    assertThatThrownBy(() -> codec.decode(ByteView.copyOf(new byte[] {3, 'Q'})))
+        .isInstanceOf(ValueCodecException.class).hasMessageContaining("kind 81");
   }
 
   @Test
