@@ -20,6 +20,7 @@ import org.groupcache4j.node.settings.SettingSource;
 import org.groupcache4j.node.settings.SettingTable;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.unit.DataSize;
 
@@ -30,7 +31,8 @@ import org.springframework.util.unit.DataSize;
  * setting is {@code groupcache4j.caches.CACHE.NAME}; each value is parsed, defaulted and checked
  * by the table, and a wrong one is reported with the table's message, naming the property. Spring's
  * relaxed names are read too (environment variables, camelCase, YAML lists), and
- * {@code cache-bytes} also takes Spring's {@code DataSize} units ({@code 64MB} = 64 MiB).
+ * {@code cache-bytes} also takes Spring's {@code DataSize} units ({@code 64MB} = 64 MiB), and
+ * durations Spring's styles ({@code 500} milliseconds, {@code 1d}).
  *
  * <p>The starter's own settings ({@link #OWN}) are declared here the same way. Without
  * {@code groupcache4j.self} the node is one of this JVM alone: no peers and no port.
@@ -159,6 +161,8 @@ final class StarterSettings {
     }
     if (setting == NodeSettings.CACHE_BYTES) {
       text = dataSize(text);
+    } else if (setting.type() == Duration.class) {
+      text = duration(setting, text);
     }
     return new SettingSource.Given(text, "property '" + property + "'", property, null);
   }
@@ -169,6 +173,26 @@ final class StarterSettings {
       return String.valueOf(DataSize.parse(text.strip()).toBytes());
     } catch (IllegalArgumentException e) {
       return text;
+    }
+  }
+
+  /**
+   * A duration the table's parser takes as it is, or else one in Spring's own styles as ISO-8601:
+   * a plain number of milliseconds ({@code 500}), days ({@code 1d}); anything else (or a value out
+   * of the setting's range) as given, for the table's parser to judge and report.
+   */
+  private static String duration(Setting<?> setting, String text) {
+    try {
+      setting.parse(text);
+      return text;
+    } catch (IllegalArgumentException notTheTables) {
+      try {
+        String iso = DurationStyle.detectAndParse(text.strip()).toString();
+        setting.parse(iso);
+        return iso;
+      } catch (IllegalArgumentException notSpringsOrOutOfRange) {
+        return text; // the table's message names the text as it was given
+      }
     }
   }
 

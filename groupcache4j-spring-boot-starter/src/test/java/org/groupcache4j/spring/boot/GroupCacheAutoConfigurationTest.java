@@ -160,6 +160,15 @@ class GroupCacheAutoConfigurationTest {
           assertThat(g.maxKeyBytes()).isEqualTo(100);
           assertThat(g.evictionPolicy()).isEqualTo(org.groupcache4j.EvictionPolicy.LRU);
         });
+    // Spring's duration styles: a plain number is milliseconds, d is days
+    runner.withUserConfiguration(TestApplication.class)
+        .withPropertyValues("groupcache4j.caches.books.load-timeout=1500", "groupcache4j.caches.books.ttl=1d")
+        .run(context -> assertThat(((GroupCacheCache) context.getBean(CacheManager.class).getCache("books"))
+            .getNativeCache().loadTimeout()).isEqualTo(java.time.Duration.ofMillis(1500)));
+    runner.withUserConfiguration(TestApplication.class)
+        .withPropertyValues("groupcache4j.caches.books.load-timeout=1d")
+        .run(context -> assertThat(((GroupCacheCache) context.getBean(CacheManager.class).getCache("books"))
+            .getNativeCache().loadTimeout()).isEqualTo(java.time.Duration.ofDays(1)));
   }
 
   @Test
