@@ -85,6 +85,24 @@ class ConfigurationMetadataTest {
     assertThat(defaults.keySet()).as("properties of a cache that no setting reads").isSubsetOf(settings);
   }
 
+  /** The properties table of docs/spring.md names every property (a cache's as groupcache4j.caches.NAME.x), and no other. */
+  @Test
+  void theDocumentationsPropertiesTableNamesEveryPropertyAndNoOther() throws Exception {
+    java.nio.file.Path page = java.nio.file.Path.of("..", "docs", "spring.md");
+    java.util.Set<String> documented = new TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| `(groupcache4j\\.[a-zA-Z0-9.-]+)` \\|")
+        .matcher(java.nio.file.Files.readString(page));
+    while (m.find()) {
+      documented.add(m.group(1));
+    }
+    java.util.Set<String> expected = new TreeSet<>(metadata().keySet());
+    expected.remove("groupcache4j.caches");
+    for (PropertyDescriptor d : Introspector.getBeanInfo(GroupCacheProperties.Cache.class, Object.class).getPropertyDescriptors()) {
+      expected.add("groupcache4j.caches.NAME." + kebab(d.getName()));
+    }
+    assertThat(documented).as("the properties table of %s", page).isEqualTo(expected);
+  }
+
   private static void sameDefault(Setting<?> s, String property, JsonNode given) {
     Object expected = s.defaultText() == null ? null : s.parse(s.defaultText());
     if (s == NodeSettings.SELF) {
