@@ -15,7 +15,10 @@
 #
 #   groupcache4j-bench/spring-vs.sh [--rounds N] [--duration 20s] [--books 5000] [--delay 20ms]
 #                                   [--connections 16] [--only groupcache4j,caffeine,redis] [--no-write] [--smoke]
+#                                   [--check]
 #
+# --check: checks the options, the tools, the ports and the jar (building it if need be), then
+# exits without starting anything.
 # --smoke: one round of 3 s with 300 books, nothing written: checks that the script and the three
 # setups work, measures nothing worth keeping.
 # Needs: wrk, redis-server, curl, python3, Java 17+, and the example's jar, built here unless
@@ -34,6 +37,7 @@ DELAY=20ms
 CONNECTIONS=16
 ONLY=groupcache4j,caffeine,redis
 WRITE=1
+CHECK=0
 while (($#)); do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -44,12 +48,21 @@ while (($#)); do
     --only) ONLY=$2; shift 2 ;;
     --no-write) WRITE=0; shift ;;
     --smoke) ROUNDS=1; DURATION=3s; BOOKS=300; WRITE=0; shift ;;
-    -h|--help) sed -n 2,27p "$0"; exit 0 ;;
+    --check) CHECK=1; shift ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 DEFAULT_JAVA_OPTS="-Xms256m -Xmx512m -XX:+UseParallelGC"
 JAVA=${JAVA:-java}
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a whole number of 1 or more, not '$ROUNDS'" >&2; exit 2; }
+[[ $BOOKS =~ ^[1-9][0-9]*$ ]] || { echo "--books takes a whole number of 1 or more, not '$BOOKS'" >&2; exit 2; }
+[[ $CONNECTIONS =~ ^[1-9][0-9]*$ ]] || { echo "--connections takes a whole number of 1 or more, not '$CONNECTIONS'" >&2; exit 2; }
+[[ $DURATION =~ ^[1-9][0-9]*[smh]$ ]] || { echo "--duration takes wrk's form, e.g. 20s or 2m, not '$DURATION'" >&2; exit 2; }
+[[ $DELAY =~ ^[0-9]+(ms|s)$ ]] || { echo "--delay takes e.g. 20ms or 1s, not '$DELAY'" >&2; exit 2; }
+for p in ${ONLY//,/ }; do
+  case $p in groupcache4j|caffeine|redis) ;; *) echo "--only takes groupcache4j, caffeine and redis, not '$p'" >&2; exit 2 ;; esac
+done
 
 for tool in wrk redis-server redis-cli curl python3 "$JAVA"; do
   command -v "$tool" >/dev/null || { echo "missing $tool; install: apt-get install -y wrk redis-server curl python3" >&2; exit 1; }
@@ -58,17 +71,22 @@ for p in 18081 18082 18083 18001 18002 18003 16379; do
   if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "port $p on 127.0.0.1 is in use; stop what listens there first" >&2; exit 1; fi
 done
 
-mkdir -p "$WORK/logs"
-RESULTS=$WORK/results.tsv
-: > "$RESULTS"
-
 JAR=${EXAMPLE_JAR:-}
 if [ -z "$JAR" ]; then
   echo "== building the example application"
   ( cd "$ROOT" && mvn -B -q -pl examples/spring-boot -am package -DskipTests )
   JAR=$(ls "$ROOT"/examples/spring-boot/target/groupcache4j-example-spring-boot-*.jar | grep -v original | head -1)
 fi
+[ -f "$JAR" ] || { echo "no application jar at '$JAR'" >&2; exit 1; }
 echo "== application jar: $JAR"
+if [ "$CHECK" = 1 ]; then
+  echo "== ready: tools, ports 18001-18003, 18081-18083 and 16379, and the jar; nothing started (--check)"
+  exit 0
+fi
+
+mkdir -p "$WORK/logs"
+RESULTS=$WORK/results.tsv
+: > "$RESULTS"
 
 PIDS=()
 REDIS_PID=
