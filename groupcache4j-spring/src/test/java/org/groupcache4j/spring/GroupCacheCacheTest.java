@@ -19,7 +19,7 @@ import org.groupcache4j.GroupCache;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.spring.app.Author;
 import org.groupcache4j.spring.app.Book;
-import org.groupcache4j.peer.InMemoryNetwork;
+import org.groupcache4j.testing.InMemoryNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.Cache;

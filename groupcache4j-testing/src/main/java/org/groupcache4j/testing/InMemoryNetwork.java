@@ -17,6 +17,7 @@ import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.internal.Failures;
+import org.groupcache4j.peer.LeaseAnswer;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerTransport;
