@@ -106,6 +106,41 @@ class GroupCacheAutoConfigurationTest {
   }
 
   @Test
+  void aStoppingApplicationDrainsUntilItsCallersComputationsEndThenStopsTheNode() {
+    runner.withUserConfiguration(TestApplication.class).withPropertyValues("groupcache4j.drain-timeout=60s").run(context -> {
+      GroupCacheCache books = (GroupCacheCache) context.getBean(CacheManager.class).getCache("books");
+      GroupCacheNode node = context.getBean(GroupCacheNode.class);
+      GroupCacheHealthIndicator health = context.getBean("groupcacheHealthIndicator", GroupCacheHealthIndicator.class);
+      java.util.concurrent.CountDownLatch computing = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        java.util.concurrent.Future<String> caller = pool.submit(() -> books.get("slow", () -> {
+          computing.countDown();
+          release.await();
+          return "computed";
+        }));
+        assertThat(computing.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.Future<?> closing = pool.submit(context::close);
+        org.awaitility.Awaitility.await("the node drains").atMost(java.time.Duration.ofSeconds(20))
+            .until(() -> node.state() == GroupCacheNode.State.DRAINING);
+        assertThat(health.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        assertThat(health.health().getDetails()).containsEntry("state", "draining");
+        assertThat(books.loadsInFlight()).isEqualTo(1);
+        assertThat(closing).as("the context waits for the computation (drain-timeout 60s)").isNotDone();
+        release.countDown();
+        assertThat(caller.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("computed");
+        closing.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(node.state()).isEqualTo(GroupCacheNode.State.STOPPED);
+        assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+      } finally {
+        release.countDown();
+        pool.shutdownNow();
+      }
+    });
+  }
+
+  @Test
   void cacheMetricsAreTaggedWithTheCacheName() {
     runner.withUserConfiguration(TestApplication.class).run(context -> {
       TestApplication.Library library = context.getBean(TestApplication.Library.class);
