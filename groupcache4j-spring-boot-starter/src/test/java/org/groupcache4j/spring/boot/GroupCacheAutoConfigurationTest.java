@@ -47,6 +47,10 @@ class GroupCacheAutoConfigurationTest {
       library.changed("1");
       library.find("1");
       assertThat(library.calls()).isEqualTo(2);
+      // the default codec, with no configuration: a list of the application's records
+      List<TestApplication.Book> shelf = library.shelf("a");
+      assertThat(library.shelf("a")).isEqualTo(shelf).hasSize(2);
+      assertThat(library.calls()).isEqualTo(3);
       assertThat(context.getBean(GroupCacheNode.class).state()).isEqualTo(GroupCacheNode.State.READY);
       assertThat(context.getBean(GroupCache.class)).isSameAs(context.getBean(GroupCacheNode.class).cache());
     });

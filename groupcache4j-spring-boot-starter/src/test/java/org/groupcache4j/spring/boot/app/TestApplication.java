@@ -33,6 +33,13 @@ public class TestApplication {
       return new Book(isbn, "Title of " + isbn);
     }
 
+    /** A list of records that are not Serializable: JSON after the element class. */
+    @Cacheable(cacheNames = "books", key = "'shelf:' + #shelf")
+    public java.util.List<Book> shelf(String shelf) {
+      calls.incrementAndGet();
+      return java.util.List.of(new Book(shelf + "-1", "First on " + shelf), new Book(shelf + "-2", "Second on " + shelf));
+    }
+
     @CacheEvict(cacheNames = "books")
     public void changed(String isbn) {}
   }
