@@ -152,7 +152,11 @@ public final class GroupCacheNode implements SmartLifecycle {
     }
     HttpPeerTransport transport = tb.build();
     try {
-      return GroupCache.builder().self(n.self()).replicas(n.replicas()).transport(transport).build();
+      GroupCache.Builder cb = GroupCache.builder().self(n.self()).ringMode(n.ring()).transport(transport);
+      if (n.ring().hasReplicas()) {
+        cb.replicas(n.replicas());
+      }
+      return cb.build();
     } catch (java.io.UncheckedIOException e) {
       String why = String.valueOf(e.getCause().getMessage());
       throw new IllegalStateException("groupcache4j.self=" + n.self() + ": cannot listen for peers"

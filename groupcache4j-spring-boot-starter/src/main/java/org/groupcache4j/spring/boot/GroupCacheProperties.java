@@ -69,7 +69,14 @@ public class GroupCacheProperties {
   /** The path under which peers ask each other; the same on every node. */
   private String basePath = "/_groupcache/";
 
-  /** Points per peer on the hash ring; the same on every node. */
+  /**
+   * How the ring places keys, the same on every node: golang (golang/groupcache's), mailgun
+   * (mailgun/groupcache v2.2.1 and later), groupcache-go (groupcache-go v3) or balanced
+   * (groupcache4j nodes alone: every node within 4% of the mean share of the keys; no replicas).
+   */
+  private String ring = "golang";
+
+  /** Points per peer on the hash ring; the same on every node (not with ring balanced). */
   private int replicas = 50;
 
   /** This node's TLS certificate chain (PEM, leaf first), for an https:// self URL. */
@@ -313,6 +320,14 @@ public class GroupCacheProperties {
 
   public void setBasePath(String basePath) {
     this.basePath = basePath;
+  }
+
+  public String getRing() {
+    return ring;
+  }
+
+  public void setRing(String ring) {
+    this.ring = ring;
   }
 
   public int getReplicas() {

@@ -85,6 +85,22 @@ class ConfigurationMetadataTest {
     assertThat(defaults.keySet()).as("properties of a cache that no setting reads").isSubsetOf(settings);
   }
 
+  /** The values IDEs offer for groupcache4j.ring (additional metadata) are the ring modes the table takes, every one. */
+  @Test
+  void theRingsHintsAreEveryModeTheTableTakes() throws Exception {
+    try (InputStream in = ConfigurationMetadataTest.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      List<String> values = new ArrayList<>();
+      for (JsonNode h : JsonMapper.shared().readTree(in).path("hints")) {
+        if (h.path("name").asString().equals("groupcache4j.ring")) {
+          h.path("values").forEach(v -> values.add(v.path("value").asString()));
+        }
+      }
+      List<Object> modes = new ArrayList<>();
+      values.forEach(v -> modes.add(NodeSettings.RING.parse(v)));
+      assertThat(modes).as("hints %s", values).containsExactlyInAnyOrder((Object[]) org.groupcache4j.ring.RingMode.values());
+    }
+  }
+
   /** The properties table of docs/spring.md names every property (a cache's as groupcache4j.caches.NAME.x), and no other. */
   @Test
   void theDocumentationsPropertiesTableNamesEveryPropertyAndNoOther() throws Exception {

@@ -177,6 +177,9 @@ class GroupCacheAutoConfigurationTest {
         "Invalid value for property 'groupcache4j.caches.books.cache-bytes': 'lots' is not a size");
     cases.put(List.of("groupcache4j.caches.books.ttl=0s"),
         "Invalid value for property 'groupcache4j.caches.books.ttl': '0s' must be longer than zero");
+    cases.put(List.of("groupcache4j.self=http://127.0.0.1:1", "groupcache4j.ring=balanced", "groupcache4j.replicas=10"),
+        "groupcache4j.replicas");
+    cases.put(List.of("groupcache4j.self=http://127.0.0.1:1", "groupcache4j.ring=ketama"), "groupcache4j.ring");
     cases.put(List.of("groupcache4j.caches.books.eviction=fifo"),
         "Invalid value for property 'groupcache4j.caches.books.eviction': 'fifo': use w-tiny-lfu or lru");
     cases.put(List.of("groupcache4j.caches.books.cache-byte=1MB"),
