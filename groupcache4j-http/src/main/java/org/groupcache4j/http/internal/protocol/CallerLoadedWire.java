@@ -52,13 +52,18 @@ public final class CallerLoadedWire {
     }
   }
 
+  /** A value's bytes (its range of a larger array, for a compact store's view), copied once into the message. */
+  private static ByteString bytesOf(ByteView v) {
+    return ByteString.copyFrom(ByteViews.arrayOf(v), ByteViews.offsetIn(v), v.length());
+  }
+
   public static byte[] encodeLeaseAnswer(LeaseAnswer a) {
     GroupcachePb.LeaseAnswer.Builder b = GroupcachePb.LeaseAnswer.newBuilder();
     switch (a.kind()) {
       case VALUE -> {
         b.setKind(GroupcachePb.LeaseAnswer.Kind.VALUE).setExpire(a.value().expireUnixNanos());
         if (a.value().found()) {
-          b.setValue(ByteString.copyFrom(ByteViews.array(a.value().value())));
+          b.setValue(bytesOf(a.value().value()));
         } else {
           b.setNotFound(true);
           if (a.value().notFoundDetail() != null) {
@@ -93,7 +98,7 @@ public final class CallerLoadedWire {
   public static byte[] encodeLeaseCompletion(String leaseId, ByteView value, long expireUnixNanos, String failure) {
     GroupcachePb.LeaseCompletion.Builder b = GroupcachePb.LeaseCompletion.newBuilder().setLeaseId(leaseId);
     if (value != null) {
-      b.setValue(ByteString.copyFrom(ByteViews.array(value))).setExpire(expireUnixNanos);
+      b.setValue(bytesOf(value)).setExpire(expireUnixNanos);
     } else {
       b.setFailure(failure == null ? "failed" : failure);
     }
