@@ -1,6 +1,8 @@
 package org.groupcache4j;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -115,6 +117,11 @@ public final class ByteView {
   /** A read-only buffer over the bytes (no copy); position 0, limit {@link #length()}. */
   public ByteBuffer asReadOnlyByteBuffer() {
     return ByteBuffer.wrap(bytes, offset, length).slice().asReadOnlyBuffer();
+  }
+
+  /** A stream that reads the bytes in place (no copy); closing it does nothing. */
+  public InputStream newInputStream() {
+    return new ByteArrayInputStream(bytes, offset, length);
   }
 
   /** The bytes decoded with {@code charset}. */

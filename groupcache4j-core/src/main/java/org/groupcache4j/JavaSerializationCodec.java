@@ -11,7 +11,6 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.lang.reflect.Proxy;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -149,7 +148,7 @@ public final class JavaSerializationCodec<T> implements ValueCodec<T> {
     int length = bytes.length();
     Refusal refusal = new Refusal();
     Object o;
-    try (ObjectInputStream in = new LoaderInput(new BufferInput(bytes.asReadOnlyByteBuffer()), classLoader)) {
+    try (ObjectInputStream in = new LoaderInput(bytes.newInputStream(), classLoader)) {
       in.setObjectInputFilter(info -> check(info, length, refusal));
       o = in.readObject();
       if (trailing(in)) {
@@ -292,39 +291,6 @@ public final class JavaSerializationCodec<T> implements ValueCodec<T> {
       } catch (ClassNotFoundException e) {
         return super.resolveClass(desc); // primitives' and the platform's classes
       }
-    }
-  }
-
-  /** Reads a buffer without copying it. */
-  private static final class BufferInput extends InputStream {
-    private final ByteBuffer buf;
-
-    BufferInput(ByteBuffer buf) {
-      this.buf = buf;
-    }
-
-    @Override
-    public int read() {
-      return buf.hasRemaining() ? buf.get() & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      if (!buf.hasRemaining()) {
-        return -1;
-      }
-      int n = Math.min(len, buf.remaining());
-      buf.get(b, off, n);
-      return n;
-    }
-
-    @Override
-    public int available() {
-      return buf.remaining();
     }
   }
 

@@ -73,4 +73,16 @@ class ByteViewTest {
     assertThatThrownBy(() -> org.groupcache4j.internal.ByteViews.wrap(segment, 5, 3))
         .isInstanceOf(IndexOutOfBoundsException.class);
   }
+
+  @Test
+  void aStreamReadsTheViewsOwnRangeInPlace() throws Exception {
+    byte[] segment = "xxhello-worldyy".getBytes(StandardCharsets.UTF_8);
+    ByteView v = org.groupcache4j.internal.ByteViews.wrap(segment, 2, 11);
+    try (java.io.InputStream in = v.newInputStream()) {
+      assertThat(in.available()).isEqualTo(11);
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello-world");
+      assertThat(in.read()).isEqualTo(-1);
+    }
+    assertThat(ByteView.empty().newInputStream().read()).isEqualTo(-1);
+  }
 }

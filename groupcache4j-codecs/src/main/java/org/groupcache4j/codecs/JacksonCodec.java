@@ -103,7 +103,7 @@ public final class JacksonCodec<T> implements ValueCodec<T> {
   @Override
   public T decode(ByteView bytes) {
     try {
-      T v = reader.readValue(new ByteViewInput(bytes.asReadOnlyByteBuffer()));
+      T v = reader.readValue(bytes.newInputStream());
       if (v == null) {
         throw new ValueCodecException(bytes.length() + " bytes are JSON null, not a " + type.toCanonical(), null);
       }
