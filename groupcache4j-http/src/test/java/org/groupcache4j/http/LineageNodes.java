@@ -40,7 +40,9 @@ final class LineageNodes implements AutoCloseable {
       String why = go == null ? "no 'go' on PATH (install golang-go)"
           : "the " + name + " anchor is not found: looked for shared/anchors/" + name + "/node.go above "
               + Path.of("").toAbsolutePath() + "; set GROUPCACHE4J_ANCHORS to the anchors' directory";
-      if ("1".equals(System.getenv("GROUPCACHE4J_REQUIRE_GO"))) {
+      // GROUPCACHE4J_REQUIRE_GO asks for Go (CI installs it); the anchors' sources live beside the
+      // repository, not in it, so a clone without them skips these tests, saying why
+      if (go == null && "1".equals(System.getenv("GROUPCACHE4J_REQUIRE_GO"))) {
         throw new AssertionError("GROUPCACHE4J_REQUIRE_GO=1 but " + why);
       }
       Assumptions.abort(why + ": skipping the " + name + " interop test");
