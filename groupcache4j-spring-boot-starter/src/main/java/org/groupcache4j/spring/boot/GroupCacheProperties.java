@@ -129,7 +129,7 @@ public class GroupCacheProperties {
     /** Deadline of a fetch from the key's owner. Default: load-timeout + 1s. */
     private Duration peerTimeout;
 
-    /** Eviction policy: w-tiny-lfu or lru. */
+    /** Eviction policy: w-tiny-lfu (the default), compact or lru. */
     private EvictionPolicy eviction = EvictionPolicy.W_TINY_LFU;
 
     /**

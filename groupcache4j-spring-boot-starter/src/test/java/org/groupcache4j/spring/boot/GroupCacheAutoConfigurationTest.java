@@ -181,7 +181,7 @@ class GroupCacheAutoConfigurationTest {
         "groupcache4j.replicas");
     cases.put(List.of("groupcache4j.self=http://127.0.0.1:1", "groupcache4j.ring=ketama"), "groupcache4j.ring");
     cases.put(List.of("groupcache4j.caches.books.eviction=fifo"),
-        "Invalid value for property 'groupcache4j.caches.books.eviction': 'fifo': use w-tiny-lfu or lru");
+        "Invalid value for property 'groupcache4j.caches.books.eviction': 'fifo': use compact, w-tiny-lfu or lru");
     cases.put(List.of("groupcache4j.caches.books.cache-byte=1MB"),
         "groupcache4j.caches.books.cache-byte is not a setting of a cache; a cache takes cache-bytes, eviction");
     cases.put(List.of("groupcache4j.caches[a/b].cache-bytes=1MB"), "'a/b' cannot name a cache");
