@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # Runs the core benchmarks and rewrites the "Core" section of BENCHMARKS.md (between
-# <!-- core:begin --> and <!-- core:end -->; other sections are left alone):
-#   1. local hit path (JMH): Group.get with W-TinyLFU and with LRU vs Caffeine's getIfPresent
-#   2. memory: heap held by a full 256 MiB cache of 1 KiB values, per byte of budget
-#   3. hit ratio: the web12 and orm-busy traces through LRU, W-TinyLFU and Belady's optimum
-# A full run takes about 6 minutes on 2 cores. Run it on a quiet machine: every figure is a ratio
-# to a peer measured in the same run, but a busy machine still widens the spread.
+# <!-- core:begin --> and <!-- core:end -->; other sections are left alone). The compact store
+# is measured side by side with the W-TinyLFU and LRU stores and Caffeine:
+#   1. local hit path (JMH): Group.get with each store vs Caffeine's getIfPresent, 1 and 2 threads
+#   2. memory: heap held by a full 256 MiB cache, per byte of key and value held and per byte of
+#      budget, and objects per entry: 100-byte values under 8-16-byte keys, and 1 KiB values
+#   3. memory of a server (groupcache4j-server.jar, its own JVM) filled through its API with
+#      1,070,000 keys of 8-16 bytes and 100-byte values
+#   4. collection pauses: one JVM (G1) holding 20,000,000 entries of 100 bytes under a read/write
+#      mix, compact and W-TinyLFU
+#   5. hit ratio: the web12 and orm-busy traces through LRU, W-TinyLFU, compact and Belady's optimum
+# A full run takes about 45 minutes on 2 cores and needs about 14 GB of free memory (the pause
+# runs' 12 GB heap). Run it on a quiet machine: every figure is a ratio to a peer measured in the
+# same run, but a busy machine still widens the spread.
 #
 # Usage: groupcache4j-bench/run-core-benchmarks.sh [options]
 #   --traces DIR    trace files (default: ../shared/traces relative to the repository root)
 #   --out FILE      report to update (default: BENCHMARKS.md at the repository root)
 #   --quick         seconds instead of minutes, for trying the script; writes
 #                   groupcache4j-bench/target/BENCHMARKS.quick.md unless --out is given
-#   --skip-build    use the existing groupcache4j-bench/target/benchmarks.jar
+#   --skip-build    use the existing groupcache4j-bench/target/benchmarks.jar and server jar
+#   --untimed       only what a busy machine does not change (memory, the server's memory, hit
+#                   ratio): steps 1 and 4 are left out, and the report says so
 #   -h, --help      this text
 # Environment: JAVA_HOME selects the JDK (default: java on the PATH); MVN the Maven command.
 set -euo pipefail
@@ -23,6 +32,7 @@ traces="$root/../shared/traces"
 out=""
 quick=0
 build=1
+timed=1
 args=("$@")
 
 while [[ $# -gt 0 ]]; do
@@ -31,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --out) out="${2:?--out needs a file}"; shift 2 ;;
     --quick) quick=1; shift ;;
     --skip-build) build=0; shift ;;
+    --untimed) timed=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-core-benchmarks.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -53,12 +64,15 @@ results="$here/target/core-results"
 
 if [[ $build == 1 ]]; then
   echo "== building groupcache4j-bench (and the core it needs)"
-  (cd "$root" && $mvn -B -q -pl groupcache4j-bench -am -DskipTests package)
+  (cd "$root" && $mvn -B -q -pl groupcache4j-bench,groupcache4j-server -am -DskipTests package)
 fi
-if [[ ! -f "$jar" ]]; then
-  echo "run-core-benchmarks.sh: $jar is missing; run without --skip-build" >&2
-  exit 2
-fi
+server_jar="$root/groupcache4j-server/target/groupcache4j-server.jar"
+for f in "$jar" "$server_jar"; do
+  if [[ ! -f "$f" ]]; then
+    echo "run-core-benchmarks.sh: $f is missing; run without --skip-build" >&2
+    exit 2
+  fi
+done
 
 read -r l1 l5 l15 _ < /proc/loadavg
 load_before="$l1, $l5, $l15"
@@ -72,30 +86,64 @@ mkdir -p "$results"
 if [[ $quick == 1 ]]; then
   jmh_opts=(--rounds 1 --warmup-iterations 1 --warmup-time 200ms --iterations 2 --time 200ms)
   mem_runs=1; mem_budget=32
+  fill_entries=20000; fill_cache=64MiB; fill_jvm="-Xms256m -Xmx256m -XX:+UseParallelGC"
+  gc_entries=200000; gc_seconds=5; gc_jvm=(-Xms1g -Xmx1g -XX:+UseG1GC)
   web12_caps=500,4000; orm_caps=1000,20000; tiny_runs=2
 else
   jmh_opts=(--rounds 5 --warmup-iterations 3 --warmup-time 1s --iterations 5 --time 1s)
   mem_runs=3; mem_budget=256
+  fill_entries=1070000; fill_cache=512MiB; fill_jvm="-Xms1g -Xmx1g -XX:+UseParallelGC"
+  gc_entries=20000000; gc_seconds=60; gc_jvm=(-Xms12g -Xmx12g -XX:+UseG1GC)
   web12_caps=500,1000,2000,4000; orm_caps=1000,2000,5000,10000,20000,50000; tiny_runs=5
 fi
 jmh_forks="-Xms1g -Xmx1g"
 mem_jvm=(-Xms1g -Xmx1g -XX:+UseG1GC)
 
-echo "== 1/3 local hit path (JMH)"
-"$java" -cp "$jar" org.groupcache4j.bench.LocalHitRunner "${jmh_opts[@]}" --jvm-args "$jmh_forks" \
-  --out "$results/local-hit.tsv" > "$results/jmh.log" 2>&1 \
-  || { tail -40 "$results/jmh.log" >&2; echo "run-core-benchmarks.sh: JMH failed, log: $results/jmh.log" >&2; exit 1; }
-grep '^# round' "$results/jmh.log"
+timed_results=()
+if [[ $timed == 1 ]]; then
+  echo "== 1/5 local hit path (JMH, 1 and 2 threads)"
+  "$java" -cp "$jar" org.groupcache4j.bench.LocalHitRunner "${jmh_opts[@]}" --threads 1,2 --jvm-args "$jmh_forks" \
+    --out "$results/local-hit.tsv" > "$results/jmh.log" 2>&1 \
+    || { tail -40 "$results/jmh.log" >&2; echo "run-core-benchmarks.sh: JMH failed, log: $results/jmh.log" >&2; exit 1; }
+  grep '^# round' "$results/jmh.log"
+  timed_results+=(--jmh "$results/local-hit.tsv")
+else
+  echo "== 1/5 local hit path: left out (--untimed)"
+fi
 
-echo "== 2/3 memory per cached byte (${mem_budget} MiB budget, fresh JVM per run)"
+echo "== 2/5 memory per cached byte (${mem_budget} MiB budget, fresh JVM per run)"
 for run in $(seq 1 "$mem_runs"); do
-  for policy in w-tinylfu lru caffeine; do
-    "$java" "${mem_jvm[@]}" -cp "$jar" org.groupcache4j.bench.MemoryOverhead \
-      --policy "$policy" --budget-mib "$mem_budget" --tsv | tee -a "$results/memory.tsv"
+  for size in "--value-bytes 100 --key-bytes 8-16" "--value-bytes 1024 --key-bytes 14"; do
+    for policy in compact w-tinylfu lru caffeine; do
+      # shellcheck disable=SC2086 # $size is two options
+      "$java" "${mem_jvm[@]}" -cp "$jar" org.groupcache4j.bench.MemoryOverhead \
+        --policy "$policy" --budget-mib "$mem_budget" $size --tsv | tee -a "$results/memory.tsv"
+    done
   done
 done
 
-echo "== 3/3 hit ratio on traces"
+echo "== 3/5 memory of a server filled through its API (${fill_entries} keys, node: ${fill_jvm})"
+for policy in compact w-tinylfu; do
+  "$java" -cp "$jar" org.groupcache4j.bench.ServerFill --jar "$server_jar" --policy "$policy" \
+    --entries "$fill_entries" --cache-bytes "$fill_cache" --java-opts "$fill_jvm" --tsv | tee -a "$results/server-fill.tsv"
+done
+
+if [[ $timed == 1 ]]; then
+  echo "== 4/5 collection pauses (${gc_entries} entries, ${gc_seconds} s of reads and writes, ${gc_jvm[*]})"
+  for policy in compact w-tinylfu; do
+    log="$results/gc-$policy.log"
+    row=$("$java" "${gc_jvm[@]}" "-Xlog:gc:file=$log" -cp "$jar" org.groupcache4j.bench.GcPauses \
+      --policy "$policy" --entries "$gc_entries" --seconds "$gc_seconds" --tsv)
+    IFS=$'\t' read -r -a f <<< "$row"
+    pauses=$("$java" -cp "$jar" org.groupcache4j.bench.GcPauses --log "$log" --from "${f[5]}" --to "${f[6]}" --tsv)
+    printf '%s\t%s\n' "$row" "$pauses" | tee -a "$results/gc-pauses.tsv"
+  done
+  timed_results+=(--gc-pauses "$results/gc-pauses.tsv")
+else
+  echo "== 4/5 collection pauses: left out (--untimed)"
+fi
+
+echo "== 5/5 hit ratio on traces"
 replay_rc=0
 "$java" -Xmx2g -cp "$jar" org.groupcache4j.bench.TraceReplay --trace "$traces/web12.trace.xz" \
   --capacity "$web12_caps" --policy all --runs "$tiny_runs" --tsv > "$results/hit-ratio.tsv" || replay_rc=$?
@@ -107,7 +155,8 @@ read -r l1 l5 l15 _ < /proc/loadavg
 elapsed=$(( $(date +%s) - start ))
 settings="${jmh_opts[*]}, forks ${jmh_forks}"
 "$java" -cp "$jar" org.groupcache4j.bench.CoreReport \
-  --jmh "$results/local-hit.tsv" --memory "$results/memory.tsv" --hit-ratio "$results/hit-ratio.tsv" \
+  "${timed_results[@]}" --memory "$results/memory.tsv" --hit-ratio "$results/hit-ratio.tsv" \
+  --server-fill "$results/server-fill.tsv" --gc-jvm "${gc_jvm[*]}" \
   --out "$out" --command "groupcache4j-bench/run-core-benchmarks.sh${args[*]:+ ${args[*]}}" \
   --jmh-settings "$settings" --memory-jvm "${mem_jvm[*]}" \
   --load "before $load_before; after $l1, $l5, $l15" --duration "$((elapsed / 60)) min $((elapsed % 60)) s"

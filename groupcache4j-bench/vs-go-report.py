@@ -87,7 +87,8 @@ mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTota
 java = cmd([os.environ.get("JAVA", "java"), "-version"]).splitlines()[0]
 gov = cmd(["go", "version"])
 machine = (f"{os.cpu_count()} vCPU {cpu}, {int(mem) // 1024 // 1024} GiB RAM, {platform.system()} {platform.release()}; "
-           f"{java} (our nodes: `{os.environ.get('NODE_JAVA_OPTS', '')}`); {gov}; wrk {wrk_flags} --latency")
+           f"{java} (our nodes: `{os.environ.get('NODE_JAVA_OPTS', '')}`, "
+           f"eviction {os.environ.get('NODE_EVICTION') or 'the default'}); {gov}; wrk {wrk_flags} --latency")
 
 JIT_NOTE = ("Our nodes are measured in their steady state: after the same warm-up as Go's, each cluster start "
             "drives its warm-up load until the nodes' JIT compilers are idle (`--jit-settle on`, the default)."

@@ -4,7 +4,7 @@
 # alternating Go and ours in every round. Writes the "Cluster" and "Peer endpoint" sections of
 # BENCHMARKS.md.
 #
-#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d,e] [--impl go,java] [--no-write] [--tls] [--jit-settle on|off]
+#   groupcache4j-bench/vs-go.sh [--rounds N] [--duration 10s] [--only a,c,b,b3,d,e] [--impl go,java] [--no-write] [--tls] [--jit-settle on|off] [--eviction POLICY]
 #   groupcache4j-bench/vs-go.sh --lib mailgun|groupcache-go [--rounds N] [--duration 10s] [--only a,c,b] [--impl go,mixed] [--no-write]
 #
 # --lib mailgun / --lib groupcache-go: the other groupcache lineages instead (their interop anchors,
@@ -23,6 +23,8 @@
 # --only picks workload groups (a = a1+a2, c = raw peer endpoint, b = b1+b2, b3, d = d1,
 # e = e1+e2: writes, ours only, as golang/groupcache has no remove or set; --e-keys N keys for e1);
 # --impl runs one side only (for quick checks while tuning; the report then has no ratios).
+# --eviction gives our nodes that --eviction (compact, w-tiny-lfu or lru; default: the server's
+# default): one store against another is two runs, each a ratio to Go in its own run.
 #
 # Besides wrk's req/s and latencies, every measured run records the CPU time (user + system, from
 # /proc) of the three node processes over the run, per answered request: what a request costs the
@@ -55,6 +57,7 @@ for a in "$@"; do [ "$a" = --only ] && ONLY_GIVEN=1; done
 E_KEYS=200
 JIT_SETTLE=on
 LIB=golang
+EVICTION=
 IMPLS_GIVEN=0
 for a in "$@"; do [ "$a" = --impl ] && IMPLS_GIVEN=1; done
 while (($#)); do
@@ -68,7 +71,8 @@ while (($#)); do
     --lib) LIB=$2; shift 2 ;;
     --e-keys) E_KEYS=$2; shift 2 ;;
     --jit-settle) JIT_SETTLE=$2; shift 2 ;;
-    -h|--help) sed -n 2,38p "$0"; exit 0 ;;
+    --eviction) EVICTION=$2; shift 2 ;;
+    -h|--help) sed -n 2,40p "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -190,7 +194,7 @@ start_cluster() {
         > "$WORK/logs/$LIB-$impl-node$i.log" 2>&1 &
     elif [ "$LIB" != golang ]; then  # ours, in the library's ring
       "$JAVA" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$JAR" serve --self "http://127.0.0.1:800$i" --peers "$PEERS" \
-        --ring "$LIB" --api 127.0.0.1:9999 --cache-bytes "$cache" --origin synthetic:100 > "$WORK/logs/$LIB-$impl-node$i.log" 2>&1 &
+        --ring "$LIB" --api 127.0.0.1:9999 --cache-bytes "$cache" --origin synthetic:100 ${EVICTION:+--eviction "$EVICTION"} > "$WORK/logs/$LIB-$impl-node$i.log" 2>&1 &
     elif [[ $impl == go* ]]; then
       local api="127.0.0.1:900$i"; [ $i = 3 ] && api="127.0.0.1:9999,127.0.0.1:9003"
       "$WORK/go/node" -addr "$scheme://127.0.0.1:800$i" -peers "$PEERS" -api "$api" -cache "$cache" -loadDelayMs "$delay" \
@@ -200,7 +204,7 @@ start_cluster() {
       local origin="synthetic:100"; [ "$delay" != 0 ] && origin="synthetic:100,delay=${delay}ms"
       [ -n "$origin_spec" ] && origin=$origin_spec
       "$JAVA" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$JAR" serve --self "$scheme://127.0.0.1:800$i" --peers "$PEERS" \
-        --api "$api" --cache-bytes "$cache" --origin "$origin" "${java_tls[@]}" > "$WORK/logs/$impl-node$i.log" 2>&1 &
+        --api "$api" --cache-bytes "$cache" --origin "$origin" ${EVICTION:+--eviction "$EVICTION"} "${java_tls[@]}" > "$WORK/logs/$impl-node$i.log" 2>&1 &
     fi
     PIDS+=($!)
   done
@@ -427,7 +431,7 @@ if [ "$LIB" != golang ]; then
     if ((round % 2)); then order="go mixed"; else order="mixed go"; fi
     for impl in $order; do run_lib "$impl" "$round"; done
   done
-  JIT_SETTLE=$JIT_SETTLE NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" A1_KEY=$A1_KEY python3 \
+  JIT_SETTLE=$JIT_SETTLE NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" NODE_EVICTION="$EVICTION" A1_KEY=$A1_KEY python3 \
     "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS" "lib:$LIB"
   exit 0
 fi
@@ -440,4 +444,4 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-JIT_SETTLE=$JIT_SETTLE NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" python3 "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS" "$([ "$TLS" = 1 ] && echo tls || echo plain)"
+JIT_SETTLE=$JIT_SETTLE NODE_JAVA_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" NODE_EVICTION="$EVICTION" python3 "$ROOT/groupcache4j-bench/vs-go-report.py" "$RESULTS" "$ROOT/BENCHMARKS.md" "$WRITE" "$WRK_FLAGS" "$ROUNDS" "$([ "$TLS" = 1 ] && echo tls || echo plain)"

@@ -30,9 +30,15 @@ final class Flights {
   private final Object[] locks = new Object[LOCK_STRIPES];
   /** False while the node is not ready to own keys: nothing is stored, and a set becomes a drop. */
   private volatile boolean storing = true;
+  /**
+   * The writes applied here while a departing peer's handoff window is open, recorded by
+   * {@link #invalidate} and {@link #clear}: what an entry read elsewhere before it got here is
+   * checked against ({@link #installHandedOff}).
+   */
+  final WriteLog written = new WriteLog();
 
-  /** A single-flight load or fetch; a write invalidates it, after which its result is not stored. */
-  static final class Flight extends CompletableFuture<Entry> {
+  /** A single-flight load or fetch (or a load lease, see {@code Leases}); a write invalidates it, after which its result is not stored. */
+  static class Flight extends CompletableFuture<Entry> {
     volatile boolean invalidated;
   }
 
@@ -51,6 +57,11 @@ final class Flights {
    */
   Flight register(String key, Flight flight) {
     return table.putIfAbsent(key, flight);
+  }
+
+  /** The key's flight now, or {@code null}. */
+  Flight flying(String key) {
+    return table.get(key);
   }
 
   /**
@@ -73,18 +84,22 @@ final class Flights {
 
   /**
    * Stores a flight's result (in the hot store for a copy fetched from its owner, else in the
-   * main store), unless a write invalidated the flight (rule 2).
+   * main store), unless a write invalidated the flight (rule 2) or the node stores nothing now
+   * (it is not ready to own keys).
+   *
+   * @return whether it was stored
    */
-  void install(String key, Flight flight, Entry e, boolean hot) {
+  boolean install(String key, Flight flight, Entry e, boolean hot) {
     synchronized (lockOf(key)) {
       if (flight.invalidated || !storing) {
-        return;
+        return false;
       }
       if (hot) {
         stores.putHot(key, e);
       } else {
         stores.putMain(key, e);
       }
+      return true;
     }
   }
 
@@ -109,6 +124,29 @@ final class Flights {
   }
 
   /**
+   * An entry a departing peer handed over ({@link Handoff}), stored as the result of a flight of
+   * its own ({@link #install}: nothing is stored while the node is not ready), but only if it
+   * cannot be older than what this node knows of the key: no flight of the key is flying (a load
+   * or fetch under way will store a newer outcome), the main store has no entry (loaded or set
+   * here, so newer or as new), and no write reached this node since the sender's notice opened
+   * the window at {@code windowStartNanos}. The sender read the entry after that: a write since
+   * may be newer than it, and no flight of this node could have seen it, since the read was not
+   * made here ({@link #written} did). Under the key's lock, so no write comes between the check
+   * and the store; a write after it drops the entry as any write does. A hot copy is replaced:
+   * it was fetched from the sender before.
+   *
+   * @return whether the entry was kept
+   */
+  boolean installHandedOff(String key, Entry e, long windowStartNanos) {
+    synchronized (lockOf(key)) {
+      if (table.containsKey(key) || stores.main().peek(key) != null || written.since(key, windowStartNanos)) {
+        return false;
+      }
+      return install(key, new Flight(), e, false);
+    }
+  }
+
+  /**
    * A peer's set applied here for a key this node does not own: the entry is kept as a copy (hot
    * store; any older copy or main entry dropped first, so none outlives it), then the key's flight
    * is invalidated (rule 1).
@@ -126,47 +164,85 @@ final class Flights {
   /**
    * Whether results are stored: false while the node is not ready to own keys (it catches up, or
    * is out of its own peer list), when nothing is stored and a set applied here is a drop.
-   * (A value handed to this node by a peer that leaves goes in through {@link #install} of a
-   * flight of its own too, so that a write during the transfer wins over it.)
    */
   void storing(boolean on) {
     storing = on;
   }
 
   /**
-   * Drops every entry of the group here and invalidates every flight: the coarse drop of a node
-   * that cannot know which writes it missed. Under every lock stripe, so that no install slips
-   * between the clear and the invalidation.
+   * A clear applied here: every entry of both stores dropped, then every flight invalidated, under
+   * all the lock stripes at once (rule 1 for every key), so that no load or fetch that began
+   * before the clear stores its result after it, nor an entry handed over that was read before it.
+   */
+  void clear() {
+    underAllLocks(0, this::clearHere);
+  }
+
+  /**
+   * Drops every entry of the group here and invalidates every flight, as {@link #clear}: the
+   * coarse drop of a node that cannot know which writes it missed.
    *
    * @return how many entries were dropped
    */
   long dropAll() {
-    return dropAll(0);
+    long[] n = new long[1];
+    underAllLocks(0, () -> {
+      n[0] = stores.main().items() + stores.hot().items();
+      clearHere();
+    });
+    return n[0];
   }
 
-  private long dropAll(int stripe) {
-    if (stripe < LOCK_STRIPES) {
-      synchronized (locks[stripe]) {
-        return dropAll(stripe + 1);
-      }
-    }
-    long n = stores.main().items() + stores.hot().items();
+  private void clearHere() {
     stores.clear();
     for (String key : table.keySet()) {
-      Flight f = table.remove(key);
-      if (f != null) {
-        f.invalidated = true;
-      }
+      invalidate(key);
     }
-    return n;
+    written.recordAll();
   }
 
-  /** Takes the key's flight out of the table and marks it invalidated (rule 3: new gets miss it). Under the key's lock. */
+  private void underAllLocks(int stripe, Runnable r) {
+    if (stripe == locks.length) {
+      r.run();
+      return;
+    }
+    synchronized (locks[stripe]) {
+      underAllLocks(stripe + 1, r);
+    }
+  }
+
+  /**
+   * A put-if-absent decided here, as the key's owner: the fresh value the stores hold (and nothing
+   * changes), or {@code null} after storing {@code e} and invalidating the key's flight (rule 1).
+   */
+  Entry putIfAbsent(String key, Entry e) {
+    synchronized (lockOf(key)) {
+      Entry held = storing ? stores.get(key) : null;
+      if (held != null && held.value != null && Expiry.fresh(held, clock)) {
+        return held;
+      }
+      if (storing) {
+        stores.putMain(key, e);
+      } else {
+        stores.remove(key);
+      }
+      invalidate(key);
+      return null;
+    }
+  }
+
+  /**
+   * Takes the key's flight out of the table and marks it invalidated (rule 3: new gets miss it),
+   * and records the write for the handoff windows open here. Every write applied here comes
+   * through here (or {@link #clearHere}): the one place that tells a result read before a write
+   * from one read after it. Under the key's lock.
+   */
   private void invalidate(String key) {
     Flight f = table.remove(key);
     if (f != null) {
       f.invalidated = true;
     }
+    written.record(key);
   }
 
   /** Ends a flight: the stores are already filled, so remove the flight, then wake its callers. */

@@ -98,12 +98,17 @@ import org.groupcache4j.ring.RingMode;
  * down to the key's flight. Behind it, package-private, one class for each part of this comment:
  * {@code Flights}, the flight table and its lock stripes, which keep the three rules above;
  * {@code Loads}, what a flight does after its miss (the owner or the loader, failures,
- * stale-if-error); {@code Expiry}, every expiry computed and the hit check; {@code WriteFanOut},
- * how a write reaches the owners and then the other peers.
+ * stale-if-error); {@code Leases}, values that callers compute ({@link #getOrLoad}), once across
+ * the cluster under a lease from the key's owner; {@code Expiry}, every expiry computed and the
+ * hit check; {@code WriteFanOut}, how a write (remove, set, put-if-absent, clear) reaches the
+ * owners and then the other peers.
  *
  * <p>Instances are made by {@link GroupCache#newGroup} or {@link GroupCache#groupBuilder}.
  */
 public final class Group {
+  /** What a get of a key that no caller has computed yet finds in a caller-loaded group. */
+  static final String CALLER_LOADED_NOT_FOUND = "no value yet: the values of this group come from its callers (getOrLoad, set)";
+
   private final String name;
   private final GroupCache cache;
   private final GroupStores stores;
@@ -118,6 +123,8 @@ public final class Group {
   private final WriteFanOut writes;
   /** True while the node is not ready to own keys: the stores are not read (one plain field read on the hit path). */
   private volatile boolean bypass;
+  private final boolean callerLoaded;
+  private final Leases leases;
 
   Group(GroupCache cache, Builder b, Executor loaderExecutor, RateLimitedLog peerErrorLog, Clock clock) {
     this.cache = cache;
@@ -134,6 +141,8 @@ public final class Group {
     this.loads = new Loads(name, cache, b.loader, b.asyncLoader, loaderExecutor, loadTimeout, peerTimeout,
         hotAdmission, peerErrorLog, stores, flights, expiry, counters);
     this.writes = new WriteFanOut(name, cache, peerTimeout, flights, counters);
+    this.callerLoaded = b.callerLoaded;
+    this.leases = new Leases(name, cache, flights, expiry, counters, loadTimeout, peerTimeout);
   }
 
   /** The group's name. */
@@ -179,7 +188,15 @@ public final class Group {
   public ByteView get(String key) {
     checkKey(key);
     counters.gets.increment();
-    Entry e = bypass ? null : stores.get(key);
+    Entry e = null;
+    if (!bypass) { // not ready to own keys: what the stores hold may be older than a write this node missed
+      ByteView v = stores.getFresh(key, clock);
+      if (v != null) {
+        counters.cacheHits.increment();
+        return v;
+      }
+      e = stores.peek(key); // a cached "not found", an expired entry, or nothing
+    }
     if (e != null && Expiry.fresh(e, clock)) {
       return hit(key, e);
     }
@@ -197,7 +214,15 @@ public final class Group {
   public CompletableFuture<ByteView> getAsync(String key) {
     checkKey(key);
     counters.gets.increment();
-    Entry e = bypass ? null : stores.get(key);
+    Entry e = null;
+    if (!bypass) { // not ready to own keys: what the stores hold may be older than a write this node missed
+      ByteView v = stores.getFresh(key, clock);
+      if (v != null) {
+        counters.cacheHits.increment();
+        return CompletableFuture.completedFuture(v);
+      }
+      e = stores.peek(key); // a cached "not found", an expired entry, or nothing
+    }
     if (e != null && Expiry.fresh(e, clock)) {
       try {
         return CompletableFuture.completedFuture(hit(key, e));
@@ -246,6 +271,10 @@ public final class Group {
         return flight;
       }
       PeerClient owner = fromPeer ? null : cache.ownerClient(key); // one hop: a peer's request is answered here
+      if (owner == null && callerLoaded) { // no loader: "not found" until a caller computes it (not kept)
+        flights.land(key, flight, Entry.notFound(CALLER_LOADED_NOT_FOUND, expiry.now()), null);
+        return flight;
+      }
       if (owner != null) {
         loads.fetch(owner, key, flight);
       } else {
@@ -255,6 +284,87 @@ public final class Group {
       flights.land(key, flight, null, t instanceof GroupCacheException ? t : LoadException.loaderFailed(name, key, t));
     }
     return flight;
+  }
+
+  // ---- caller-loaded values (Leases)
+
+  /** Whether the values of this group come from its callers ({@link Builder#callerLoaded}) rather than a loader. */
+  public boolean isCallerLoaded() {
+    return callerLoaded;
+  }
+
+  /**
+   * The value of {@code key}; if no node has it, computed by {@code loader} once across the
+   * cluster. In a {@linkplain Builder#callerLoaded caller-loaded} group the first caller anywhere
+   * gets a lease from the key's owner and runs its {@code loader} on its own thread; every other
+   * caller, on any node, waits for that value (and does not run its loader). If the holder's
+   * loader throws, every caller waiting gets the failure (this caller what its loader threw, the
+   * others a {@link LoadException} that says it), nothing is cached, and the next call computes
+   * again. A holder that does not finish within the load timeout (it hangs, or its node died)
+   * loses the lease to the next caller waiting. When the owner cannot be reached, the caller
+   * computes the value here. A group with a loader loads at the key's owner as {@link #get}
+   * does, and {@code loader} is not called.
+   *
+   * @throws NullPointerException if {@code key} or {@code loader} is null
+   * @throws IllegalArgumentException if {@code key} is longer than {@link #maxKeyBytes()}
+   * @throws LoadException if the caller holding the lease failed (for the holder's own callers:
+   *     whatever its loader threw, as a {@link RuntimeException} or wrapped in a {@link CompletionException})
+   * @throws LoadTimeoutException if the value did not come within the lease's deadline and no one took over
+   */
+  public ByteView getOrLoad(String key, java.util.concurrent.Callable<ByteView> loader) {
+    Objects.requireNonNull(loader, "loader");
+    checkKey(key);
+    if (!callerLoaded) {
+      return get(key);
+    }
+    counters.gets.increment();
+    Entry e = stores.get(key);
+    if (e != null && e.value != null && Expiry.fresh(e, clock)) {
+      return hit(key, e);
+    }
+    countExpired(e);
+    counters.loads.increment();
+    return leases.getOrLoad(key, loader);
+  }
+
+  /**
+   * {@link #getOrLoad} without blocking: {@code loader} is started (on the thread that learns this
+   * caller holds the lease) only when no node has the value; the future completes with the value
+   * or with one of the exceptions {@code getOrLoad} throws.
+   */
+  public CompletableFuture<ByteView> getOrLoadAsync(String key, java.util.function.Supplier<CompletableFuture<ByteView>> loader) {
+    Objects.requireNonNull(loader, "loader");
+    checkKey(key);
+    if (!callerLoaded) {
+      return getAsync(key);
+    }
+    counters.gets.increment();
+    Entry e = stores.get(key);
+    if (e != null && e.value != null && Expiry.fresh(e, clock)) {
+      return CompletableFuture.completedFuture(hit(key, e));
+    }
+    countExpired(e);
+    counters.loads.increment();
+    return leases.getOrLoadAsync(key, loader);
+  }
+
+  /** A peer asks for {@code key} and offers to compute it: the owner's answer (see {@link Leases}). */
+  CompletableFuture<org.groupcache4j.peer.LeaseAnswer> leaseFromPeer(String key, String asker, Duration wait) {
+    counters.serverRequests.increment();
+    checkKey(key);
+    if (!callerLoaded) { // a group with a loader answers as a get does: loaded here
+      return serveFromPeer(key).thenApply(en -> org.groupcache4j.peer.LeaseAnswer.value(toPeerValue(en)));
+    }
+    counters.gets.increment();
+    Duration w = wait == null || wait.isNegative() || wait.compareTo(leases.pollTime()) > 0 ? leases.pollTime() : wait;
+    return leases.ask(key, asker, w);
+  }
+
+  /** The holder of a lease completes it: see {@link org.groupcache4j.peer.PeerClient#completeLease}. */
+  boolean completeLeaseFromPeer(String key, String leaseId, ByteView value, long expireUnixNanos, String failure) {
+    checkKey(key);
+    Throwable f = value != null ? null : new LoadException(name, key, null, failure == null ? "failed" : failure, null);
+    return leases.complete(key, leaseId, value, Expiry.fromUnixNanos(expireUnixNanos), f);
   }
 
   private void checkKey(String key) {
@@ -391,6 +501,42 @@ public final class Group {
     return n;
   }
 
+  /**
+   * Drops every entry of the group on every node (this one and every peer); a load or fetch in
+   * flight anywhere that was told does not store its result afterwards, so nothing read before the
+   * clear comes back. Blocks until every peer was told or timed out.
+   *
+   * @return the peers told and not told (a peer not told keeps what it holds of keys it owns until
+   *     they expire or are removed; its copies of other keys live at most the hot store's max age)
+   */
+  public WriteResult clear() {
+    return await(clearAsync());
+  }
+
+  /** {@link #clear} without blocking. */
+  public CompletableFuture<WriteResult> clearAsync() {
+    return writes.clear();
+  }
+
+  /**
+   * Stores {@code value} under {@code key} unless the key has a value, decided at the key's owner:
+   * returns {@code null} when it stored the value (every other copy is then dropped, as by
+   * {@link #set}), else the value the owner holds.
+   *
+   * @throws WriteException if the owner could not be told (nothing was stored)
+   * @throws IllegalArgumentException if {@code key} is too long
+   */
+  public ByteView putIfAbsent(String key, ByteView value) {
+    return await(putIfAbsentAsync(key, value));
+  }
+
+  /** {@link #putIfAbsent} without blocking. */
+  public CompletableFuture<ByteView> putIfAbsentAsync(String key, ByteView value) {
+    checkKey(key);
+    Objects.requireNonNull(value, "value");
+    return writes.putIfAbsent(key, Entry.of(value, expiry.ofSet(null)));
+  }
+
   /** A snapshot of the counters and store sizes. */
   public GroupStats stats() {
     return counters.snapshot(stores.main().stats(), stores.hot().stats());
@@ -439,6 +585,49 @@ public final class Group {
     return writes.dropCopies(key);
   }
 
+  // ---- a departing peer's handoff (Handoff)
+
+  /** The main store's entries, most valuable first by the policy: what this node hands over when it leaves. */
+  List<java.util.Map.Entry<String, Entry>> mainStoreHottest() {
+    return stores.main().hottest(Integer.MAX_VALUE);
+  }
+
+  /** Whether the main store holds nothing. */
+  boolean mainStoreEmpty() {
+    return stores.main().items() == 0;
+  }
+
+  /** Whether {@code e} may be served now (not expired). */
+  boolean fresh(Entry e) {
+    return Expiry.fresh(e, clock);
+  }
+
+  /** A handed-off entry: kept only if nothing newer can be known here ({@link Flights#installHandedOff}). */
+  boolean installHandedOff(String key, Entry e, long windowStartNanos) {
+    if (key.length() * 3L > maxKeyBytes && Utf8.encodedLength(key) > maxKeyBytes) {
+      return false;
+    }
+    return Expiry.kept(e, clock.millis()) && flights.installHandedOff(key, e, windowStartNanos);
+  }
+
+  /** Records the writes applied here until {@code untilNanos}: a departing peer's window opened. */
+  void openWriteLog(long untilNanos) {
+    flights.written.openUntil(untilNanos);
+  }
+
+  /** A peer's clear: drop every entry here and invalidate every flight. */
+  void clearFromPeer() {
+    writes.clearHere();
+  }
+
+  /** A peer's put-if-absent, decided here as the key's owner: null when stored, else the value held. */
+  PeerValue putIfAbsentFromPeer(String key, ByteView value, long expireUnixNanos) {
+    checkKey(key);
+    Objects.requireNonNull(value, "value");
+    Entry held = writes.putIfAbsentHere(key, Entry.of(value, Expiry.fromUnixNanos(expireUnixNanos)));
+    return held == null ? null : toPeerValue(held);
+  }
+
   /** The wire's form of an entry: expiry as Unix nanoseconds. */
   static PeerValue toPeerValue(Entry e) {
     long exp = Expiry.toUnixNanos(e.expireAt);
@@ -485,7 +674,10 @@ public final class Group {
   public static final class Builder {
     /** Default {@link #cacheBytes}: 64 MiB. */
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
-    /** Default {@link #evictionPolicy}. */
+    /**
+     * Default {@link #evictionPolicy}: W-TinyLFU, until the compact store is shown to meet its
+     * targets for the hit path's throughput ({@code BENCHMARKS.md}); the server's default follows it.
+     */
     public static final EvictionPolicy DEFAULT_EVICTION_POLICY = EvictionPolicy.W_TINY_LFU;
     /** Default {@link #loadTimeout}. */
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(10);
@@ -512,6 +704,7 @@ public final class Group {
     private long cacheBytes = DEFAULT_CACHE_BYTES;
     private ExpiringLoader loader;
     private AsyncExpiringLoader asyncLoader;
+    private boolean callerLoaded;
     private EvictionPolicy policy = DEFAULT_EVICTION_POLICY;
     private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
     private Duration peerTimeout;
@@ -550,6 +743,7 @@ public final class Group {
     public Builder expiringLoader(ExpiringLoader loader) {
       this.loader = Objects.requireNonNull(loader, "loader of group '" + name + "' must not be null");
       this.asyncLoader = null;
+      this.callerLoaded = false;
       return this;
     }
 
@@ -575,9 +769,11 @@ public final class Group {
     public Builder asyncExpiringLoader(AsyncExpiringLoader loader) {
       this.asyncLoader = Objects.requireNonNull(loader, "asyncLoader of group '" + name + "' must not be null");
       this.loader = null;
+      this.callerLoaded = false;
       return this;
     }
 
+    /** How the group's stores hold entries and choose what to drop; see {@link EvictionPolicy} for which to pick. */
     public Builder evictionPolicy(EvictionPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "evictionPolicy");
       return this;
@@ -668,13 +864,35 @@ public final class Group {
     }
 
     /**
+     * The group has no loader: its values come from its callers, computed once across the cluster
+     * by {@link Group#getOrLoad} (under a lease from each key's owner) or stored by
+     * {@link Group#set}; a {@link Group#get} of a key no caller has computed is "not found".
+     * Instead of {@link #loader} and {@link #asyncLoader}.
+     */
+    public Builder callerLoaded() {
+      this.callerLoaded = true;
+      this.loader = null;
+      this.asyncLoader = null;
+      return this;
+    }
+
+    /**
      * Creates the group.
      *
-     * @throws IllegalStateException if no loader was set, or the cache has a group of this name
+     * @throws IllegalStateException if no loader was set (nor {@link #callerLoaded}), or the cache
+     *     has a group of this name
+     * @throws IllegalArgumentException if {@link #cacheBytes} is more than this JVM's whole heap
      */
     public Group build() {
-      if (loader == null && asyncLoader == null) {
-        throw new IllegalStateException("group '" + name + "' has no loader: call loader(...) or asyncLoader(...) before build()");
+      if (loader == null && asyncLoader == null && !callerLoaded) {
+        throw new IllegalStateException("group '" + name + "' has no loader: call loader(...) or asyncLoader(...) "
+            + "(or callerLoaded() for values that callers compute) before build()");
+      }
+      long heap = Runtime.getRuntime().maxMemory();
+      if (heap != Long.MAX_VALUE && cacheBytes > heap) {
+        throw new IllegalArgumentException("cacheBytes of group '" + name + "' is " + cacheBytes
+            + " bytes, more than this JVM's whole heap (" + heap + " bytes, -Xmx), so it could never be held:"
+            + " lower it or give the JVM more heap");
       }
       return cache.register(this);
     }

@@ -28,6 +28,9 @@ import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.peer.HintAck;
 import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.OwnershipState;
+import org.groupcache4j.peer.HandoffClient;
+import org.groupcache4j.peer.HandoffEntry;
+import org.groupcache4j.peer.HandoffHandler;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerState;
@@ -90,6 +93,7 @@ public final class GroupCache implements AutoCloseable {
   private final PeerRequestHandler peerHandler = new PeerHandler();
   private volatile Membership membership;
   private volatile boolean closed;
+  private boolean departing; // close() began; guarded by this
   private volatile Observers observers;
   private final java.util.concurrent.atomic.AtomicLong ringMismatches = new java.util.concurrent.atomic.AtomicLong();
   private volatile String lastRingMismatchPeer;
@@ -108,6 +112,7 @@ public final class GroupCache implements AutoCloseable {
   private final Map<String, PeerClient> viaClients = new ConcurrentHashMap<>();
 
   private record Departed(PeerClient client, long sinceNanos) {}
+  private final Handoff handoff;
 
   /**
    * The ring of the members; the live ring (the members that own keys now, which picks every key's
@@ -147,6 +152,7 @@ public final class GroupCache implements AutoCloseable {
     boolean probes = transport != null && !b.probeInterval.isZero();
     this.pauses = probes ? new PauseDetector(self, b.probeTimeout, ownership::paused) : null;
     this.health = probes ? new PeerHealth(self, b.probeInterval, b.probeTimeout, pauses, new HealthListener()) : null;
+    this.handoff = new Handoff(this, b.handoffTime, b.handoffBytesPerSecond);
     if (transport != null) {
       try {
         transport.start(self, peerHandler);
@@ -374,6 +380,9 @@ public final class GroupCache implements AutoCloseable {
     synchronized (this) {
       if (closed) {
         return;
+      }
+      if (!state.isUp()) {
+        handoff.peerDown(state.peer()); // a departing peer that is gone: its handoff ends here
       }
       Membership m = membership;
       membership = formed(m, m.ring, m.clients);
@@ -731,11 +740,33 @@ public final class GroupCache implements AutoCloseable {
   /**
    * This node leaves on purpose: from now on it tells its peers it is draining, so that they take
    * it out of their live rings (as soon as they hear it: its next answer to each), and it owns no
-   * keys itself; it still serves what it holds to peers that ask and applies writes. Call it before
-   * {@link #close()} and give the peers a probe interval or two to hear it.
+   * keys itself; it still serves what it holds to peers that ask and applies writes.
+   * {@link #close()} drains first and tells the peers at once (the handoff's notice); call this
+   * earlier to let the peers move off this node for longer before it closes.
    */
   public void drain() {
     ownership.drain();
+  }
+
+  /**
+   * {@code peer} told this node that it leaves (the notice of its handoff): it owns no keys here
+   * from now on, as if its answers had said it is draining, until it answers as another state or
+   * another incarnation (it started again). Without a failure detector there is no live ring to
+   * take it out of.
+   */
+  void peerDraining(String peer) {
+    if (health != null) {
+      PeerState s = health.state(peer);
+      if (s != null) {
+        health.heard(peer, s.incarnation(), OwnershipState.DRAINING);
+      }
+    }
+  }
+
+  /** Whether {@code peer} owns no keys in this node's view now (judged down, catching up or draining). */
+  boolean ownsNoKeys(String peer) {
+    PeerState s = health == null ? null : health.state(peer);
+    return s != null && !s.owns();
   }
 
   /**
@@ -756,8 +787,22 @@ public final class GroupCache implements AutoCloseable {
     return g;
   }
 
-  /** Answers peers: reads from the stores or a local load, writes applied to this node alone. */
-  private final class PeerHandler implements PeerRequestHandler {
+  /**
+   * What this node handed over when it closed and took from departing peers
+   * ({@link Builder#handoffTime}).
+   */
+  public HandoffStats handoffStats() {
+    return new HandoffStats(handoff.handedOff.sum(), handoff.handedOffKept.sum(), handoff.received.sum(),
+        handoff.receivedDropped.sum());
+  }
+
+  /** Answers peers: reads from the stores or a local load, writes applied to this node alone; handoffs of departing peers. */
+  private final class PeerHandler implements PeerRequestHandler, HandoffHandler {
+    @Override
+    public HandoffClient.Reply receiveHandoff(String sender, Duration window, List<HandoffEntry> entries) {
+      return handoff.receive(sender, window, entries);
+    }
+
     @Override
     public CompletableFuture<PeerValue> get(String group, String key) {
       if (pausedNow()) {
@@ -883,6 +928,32 @@ public final class GroupCache implements AutoCloseable {
         return CompletableFuture.failedFuture(e);
       }
     }
+
+    @Override
+    public CompletableFuture<org.groupcache4j.peer.LeaseAnswer> lease(String group, String key, String asker,
+        Duration wait) {
+      try {
+        return groupOrThrow(group).leaseFromPeer(key, asker, wait);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public boolean completeLease(String group, String key, String leaseId, ByteView value, long expireUnixNanos,
+        String failure) {
+      return groupOrThrow(group).completeLeaseFromPeer(key, leaseId, value, expireUnixNanos, failure);
+    }
+
+    @Override
+    public void clear(String group) {
+      groupOrThrow(group).clearFromPeer();
+    }
+
+    @Override
+    public PeerValue putIfAbsent(String group, String key, ByteView value, long expireUnixNanos) {
+      return groupOrThrow(group).putIfAbsentFromPeer(key, value, expireUnixNanos);
+    }
   }
 
   /** The handler that answers peers' requests; for transports mounted by hand (see {@link PeerTransport}). */
@@ -890,12 +961,30 @@ public final class GroupCache implements AutoCloseable {
     return peerHandler;
   }
 
-  /** Stops the transport, closes peer clients, and shuts down the default loader executor. */
+  /**
+   * Drains ({@link #drain}), hands the entries of the main stores to the peers that own their keys
+   * without this node (within {@link Builder#handoffTime}, see there), then stops the transport,
+   * closes peer clients, and shuts down the default loader executor.
+   */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    synchronized (this) {
+      if (closed || departing) {
+        return;
+      }
+      departing = true;
     }
+    try {
+      ownership.drain(); // its answers say so from now on, and the handoff's notice at once
+      handoff.depart(membership.clients);
+    } catch (RuntimeException e) {
+      System.getLogger("org.groupcache4j.handoff").log(System.Logger.Level.WARNING, "handoff of " + self
+          + " failed; closing without it", e);
+    }
+    closeNow();
+  }
+
+  private synchronized void closeNow() {
     closed = true;
     if (health != null) {
       health.close();
@@ -951,6 +1040,14 @@ public final class GroupCache implements AutoCloseable {
     /** Default {@link #removedPeerGrace}. */
     public static final Duration DEFAULT_REMOVED_PEER_GRACE = Duration.ofSeconds(30);
 
+    private Duration handoffTime = DEFAULT_HANDOFF_TIME;
+    private long handoffBytesPerSecond = DEFAULT_HANDOFF_BYTES_PER_SECOND;
+
+    /** Default {@link #handoffTime}: 5 s. */
+    public static final Duration DEFAULT_HANDOFF_TIME = Duration.ofSeconds(5);
+    /** Default {@link #handoffBytesPerSecond}: 64 MiB/s. */
+    public static final long DEFAULT_HANDOFF_BYTES_PER_SECOND = 64L << 20;
+
     private Builder() {}
 
     /**
@@ -966,6 +1063,35 @@ public final class GroupCache implements AutoCloseable {
         throw new IllegalArgumentException("previousOwnerGrace must be >= 0, was " + grace);
       }
       this.previousOwnerGrace = grace;
+      return this;
+    }
+
+    /**
+     * How long {@link GroupCache#close()} may spend handing the entries of this node's main stores
+     * to the peers that own their keys once it is gone (default 5 s; {@link Duration#ZERO}: no
+     * handoff). The entries go most valuable first (by the eviction policy), with their expiry,
+     * cached "not found" answers included, to our own nodes only (a transport's client that
+     * implements {@link org.groupcache4j.peer.HandoffClient}; never to golang/groupcache peers).
+     * A receiver keeps an entry only if nothing newer can be known there (no write of the key since
+     * the handoff began, no load of it under way, no entry of it), and its budget and policy decide
+     * how long. During the handoff the peers no longer give this node keys to own, so reads and
+     * writes of its keys go to their next owners.
+     */
+    public Builder handoffTime(Duration time) {
+      Objects.requireNonNull(time, "handoffTime");
+      if (time.isNegative()) {
+        throw new IllegalArgumentException("handoffTime must be >= 0, was " + time);
+      }
+      this.handoffTime = time;
+      return this;
+    }
+
+    /** The bandwidth the handoff may use, in bytes of keys and values per second (default 64 MiB/s; 0: unbounded). */
+    public Builder handoffBytesPerSecond(long bytesPerSecond) {
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("handoffBytesPerSecond must be >= 0, was " + bytesPerSecond);
+      }
+      this.handoffBytesPerSecond = bytesPerSecond;
       return this;
     }
 

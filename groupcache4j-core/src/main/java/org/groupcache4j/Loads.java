@@ -226,6 +226,10 @@ final class Loads {
    * max age.
    */
   private void load(String key, Flight flight, boolean fallback) {
+    if (loader == null && asyncLoader == null) { // a caller-loaded group: nothing to load here
+      flights.land(key, flight, Entry.notFound(Group.CALLER_LOADED_NOT_FOUND, expiry.now()), null);
+      return;
+    }
     long start = System.nanoTime();
     CompletableFuture<LoadedValue> attempt; // completes with the loader's result or its raw failure
     Runnable cancel;

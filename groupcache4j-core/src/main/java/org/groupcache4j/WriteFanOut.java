@@ -193,6 +193,122 @@ final class WriteFanOut {
     }));
   }
 
+  /**
+   * Drops every entry of the group on every node: this node and every peer, twice over. The first
+   * pass empties every owner; the second drops the copies a node fetched, during the first, from
+   * an owner that had not cleared yet (a load or fetch in flight during a pass is invalidated, so
+   * nothing from before the clear comes back). There is no owner of a clear, so no
+   * {@link WriteException}: the result names the peers that could not be told.
+   */
+  CompletableFuture<WriteResult> clear() {
+    // a peer that missed the first pass and took the second is cleared: the second pass decides
+    return clearPass().thenCompose(first -> clearPass()).thenApply(this::clearResult);
+  }
+
+  private CompletableFuture<Map<String, Sent>> clearPass() {
+    clearHere();
+    Map<String, Sent> sent = new ConcurrentHashMap<>();
+    Map<String, CompletableFuture<Void>> all = new LinkedHashMap<>();
+    for (String peer : cache.writePeers()) {
+      all.put(peer, send(peer, List.of(), sent, c -> c.clear(group)));
+    }
+    return settle(all).thenApply(x -> sent);
+  }
+
+  private WriteResult clearResult(Map<String, Sent> sent) {
+    List<String> told = new ArrayList<>();
+    Map<String, String> notCovered = new LinkedHashMap<>();
+    sent.keySet().stream().sorted().forEach(peer -> {
+      Sent s = sent.get(peer);
+      String why = s.why;
+      if (why == null) {
+        told.add(peer);
+      } else {
+        notCovered.put(peer, why);
+      }
+    });
+    return new WriteResult(told, Map.of(), notCovered);
+  }
+
+  /** A clear applied on this node: asked here, or by a peer. */
+  void clearHere() {
+    flights.clear();
+  }
+
+  /**
+   * Stores {@code entry} (checked key) at the key's owner unless the owner holds a value for it:
+   * completes with {@code null} when stored (the key's other copies are then dropped, as by a
+   * set), else with the value held. Fails with {@link WriteException} when the owner cannot be
+   * told (nothing was stored).
+   */
+  CompletableFuture<ByteView> putIfAbsent(String key, Entry entry) {
+    CompletableFuture<WriteResult> cut = cutOff(List.of(key), "putIfAbsent");
+    if (cut != null) {
+      return cut.thenApply(r -> null);
+    }
+    String owner = cache.ownerOf(key);
+    CompletableFuture<ByteView> decided;
+    if (owner.equals(cache.self())) {
+      Entry held = putIfAbsentHere(key, entry);
+      decided = CompletableFuture.completedFuture(held == null ? null : held.value);
+    } else {
+      long expireUnixNanos = Expiry.toUnixNanos(entry.expireAt);
+      CompletableFuture<org.groupcache4j.peer.PeerValue> asked;
+      PeerClient c = cache.routeOf(owner);
+      PeerState down = cache.downState(owner);
+      if (c == null || down != null) {
+        asked = CompletableFuture.failedFuture(new IllegalStateException(c == null ? "no client for peer " + owner
+            : "peer " + owner + " is judged down since " + down.since() + ": " + down.reason()));
+      } else {
+        try {
+          asked = c.putIfAbsent(group, key, entry.value, expireUnixNanos).orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+          asked = CompletableFuture.failedFuture(e);
+        }
+      }
+      decided = asked.handle((pv, err) -> {
+        if (err != null) {
+          throw new WriteException(group, key, owner, "putIfAbsent of " + GroupCacheException.where(group, key, null)
+              + " was not applied by the owner " + owner + ": " + reason(Failures.unwrap(err))
+              + "; nothing was stored; retry when the owner is reachable", new WriteResult(List.of(),
+                  Map.of(owner, reason(Failures.unwrap(err)))));
+        }
+        return pv == null ? null : pv.value();
+      });
+    }
+    return decided.thenCompose(held -> {
+      if (held != null) {
+        return CompletableFuture.completedFuture(held);
+      }
+      if (!owner.equals(cache.self())) {
+        removeHere(key);
+      }
+      // Every other copy is dropped, as by a set (the key's other owners included: the value is
+      // kept at the owner that decided); a peer not told gets a hint.
+      List<String> keys = List.of(key);
+      Map<String, Sent> sent = new ConcurrentHashMap<>();
+      Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
+      for (String peer : cache.writePeers()) {
+        if (!peer.equals(owner)) {
+          others.put(peer, send(peer, keys, sent, c -> c.remove(group, key)));
+        }
+      }
+      return settle(others).thenApply(x -> {
+        result(keys, "putIfAbsent", Set.of(), Set.of(owner), sent);
+        return (ByteView) null;
+      });
+    });
+  }
+
+  /** A put-if-absent decided on this node, as the key's owner: the value held, or null when stored. */
+  Entry putIfAbsentHere(String key, Entry e) {
+    Entry held = flights.putIfAbsent(key, e);
+    if (held == null) {
+      counters.sets.increment();
+    }
+    return held;
+  }
+
   /** A remove applied on this node: asked here, or by a peer. */
   void removeHere(String key) {
     flights.remove(key);

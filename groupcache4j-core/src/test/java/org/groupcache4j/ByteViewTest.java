@@ -47,4 +47,42 @@ class ByteViewTest {
     assertThat(ByteView.copyOf(ByteBuffer.wrap(new byte[] {5, 6}))).isEqualTo(ByteView.copyOf(new byte[] {5, 6}));
     assertThat(ByteView.of("")).isSameAs(ByteView.empty());
   }
+
+  @Test
+  void aViewOfARangeIsItsBytesAlone() throws Exception {
+    byte[] segment = "xxabcyy".getBytes(StandardCharsets.UTF_8);
+    ByteView v = org.groupcache4j.internal.ByteViews.wrap(segment, 2, 3);
+    assertThat(v.length()).isEqualTo(3);
+    assertThat(v.byteAt(0)).isEqualTo((byte) 'a');
+    assertThatThrownBy(() -> v.byteAt(3)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThat(v.toByteArray()).isEqualTo("abc".getBytes(StandardCharsets.UTF_8));
+    assertThat(v).isEqualTo(ByteView.of("abc")).hasSameHashCodeAs(ByteView.of("abc"));
+    assertThat(v.toString()).isEqualTo("abc");
+    assertThat(v.contentEquals("abc")).isTrue();
+    ByteBuffer b = v.asReadOnlyByteBuffer();
+    assertThat(b.position()).isZero();
+    assertThat(b.remaining()).isEqualTo(3);
+    assertThat(b.get(0)).isEqualTo((byte) 'a');
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    v.writeTo(out);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("abc");
+    ByteView own = v.compact();
+    assertThat(own).isEqualTo(v);
+    assertThat(org.groupcache4j.internal.ByteViews.arrayOf(own)).hasSize(3);
+    assertThat(own.compact()).isSameAs(own);
+    assertThatThrownBy(() -> org.groupcache4j.internal.ByteViews.wrap(segment, 5, 3))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void aStreamReadsTheViewsOwnRangeInPlace() throws Exception {
+    byte[] segment = "xxhello-worldyy".getBytes(StandardCharsets.UTF_8);
+    ByteView v = org.groupcache4j.internal.ByteViews.wrap(segment, 2, 11);
+    try (java.io.InputStream in = v.newInputStream()) {
+      assertThat(in.available()).isEqualTo(11);
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello-world");
+      assertThat(in.read()).isEqualTo(-1);
+    }
+    assertThat(ByteView.empty().newInputStream().read()).isEqualTo(-1);
+  }
 }

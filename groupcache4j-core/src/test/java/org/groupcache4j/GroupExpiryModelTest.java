@@ -41,14 +41,14 @@ class GroupExpiryModelTest {
   }
 
   @Property(tries = 200)
-  void everyGetAnswersWhatTheModelSays(@ForAll("operations") List<int[]> ops, @ForAll boolean lru,
+  void everyGetAnswersWhatTheModelSays(@ForAll("operations") List<int[]> ops, @ForAll EvictionPolicy policy,
       @ForAll @IntRange(min = 0, max = 200) int ttl, @ForAll @IntRange(min = 0, max = 200) int notFoundTtl) {
     ManualClock clock = new ManualClock();
     Map<String, String> source = new ConcurrentHashMap<>();
     AtomicInteger loads = new AtomicInteger();
     try (GroupCache cache = GroupCache.builder().clock(clock).build()) {
       Group.Builder b = cache.groupBuilder("model").cacheBytes(1 << 20)
-          .evictionPolicy(lru ? EvictionPolicy.LRU : EvictionPolicy.W_TINY_LFU)
+          .evictionPolicy(policy)
           .loader(key -> {
             loads.incrementAndGet();
             String v = source.get(key);

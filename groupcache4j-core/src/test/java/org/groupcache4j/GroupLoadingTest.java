@@ -39,8 +39,29 @@ class GroupLoadingTest {
     assertThat(s.loadsDeduped()).isEqualTo(1);
     assertThat(s.localLoads()).isEqualTo(1);
     assertThat(s.mainStore().items()).isEqualTo(1);
-    assertThat(s.mainStore().bytes()).isEqualTo("Tom".length() + "value-of-Tom".length());
+    assertThat(s.mainStore().payloadBytes()).isEqualTo("Tom".length() + "value-of-Tom".length());
+    // LRU and W-TinyLFU count key and value bytes against the budget; the compact store all it holds
+    assertThat(s.mainStore().bytes()).isGreaterThanOrEqualTo(s.mainStore().payloadBytes());
+    if (policy != EvictionPolicy.COMPACT) {
+      assertThat(s.mainStore().bytes()).isEqualTo(s.mainStore().payloadBytes());
+    }
     assertThat(g.evictionPolicy()).isEqualTo(policy);
+  }
+
+  @Test
+  void aGroupWithoutAPolicyHasTheBuildersDefault() {
+    Group g = cache.newGroup("default", 1 << 20, k -> new byte[1]);
+    assertThat(g.evictionPolicy()).isEqualTo(Group.Builder.DEFAULT_EVICTION_POLICY);
+  }
+
+  @Test
+  void aBudgetLargerThanTheHeapIsRefusedWhenTheGroupIsBuilt() {
+    long heap = Runtime.getRuntime().maxMemory();
+    assertThatThrownBy(() -> cache.groupBuilder("huge").cacheBytes(heap + 1).loader(k -> new byte[1]).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("group 'huge'")
+        .hasMessageContaining("more than this JVM's whole heap");
+    assertThat(cache.group("huge")).isEmpty();
   }
 
   @Test

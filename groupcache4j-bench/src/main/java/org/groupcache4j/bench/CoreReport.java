@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.groupcache4j.bench.internal.Cli;
 import org.groupcache4j.bench.internal.MachineInfo;
 import org.groupcache4j.bench.internal.MarkdownSection;
@@ -22,8 +24,10 @@ import picocli.CommandLine.Option;
 
 /**
  * Turns the raw results of {@code run-core-benchmarks.sh} (TSV files of {@link LocalHitRunner},
- * {@link MemoryOverhead} and {@link TraceReplay}) into the "Core" section of {@code BENCHMARKS.md},
- * between {@code <!-- core:begin -->} and {@code <!-- core:end -->}; the rest of the file is kept.
+ * {@link MemoryOverhead}, {@link TraceReplay}, {@link GcPauses} and {@link ServerFill}) into the
+ * "Core" section of {@code BENCHMARKS.md}, between {@code <!-- core:begin -->} and
+ * {@code <!-- core:end -->}; the rest of the file is kept. Each figure of the compact store is set
+ * beside today's stores and Caffeine measured in the same run, with the target it must meet.
  */
 @Command(name = "CoreReport", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Writes the core benchmark results into the Core section of BENCHMARKS.md.")
@@ -40,9 +44,20 @@ public final class CoreReport implements Callable<Integer> {
 
   static final double HIT_PATH_TARGET_TINY_LFU = 0.5;
   static final double HIT_PATH_TARGET_LRU = 0.25;
+  /** The compact store's hits against the W-TinyLFU store's, in the same round. */
+  static final double HIT_PATH_TARGET_COMPACT = 0.8;
+  /** Heap per budget byte of the LRU and W-TinyLFU stores at 1 KiB values. */
   static final double MEMORY_TARGET = 1.25;
+  /** Heap per payload byte of the compact store: at values up to 100 bytes, and at 1 KiB. */
+  static final double COMPACT_SMALL_TARGET = 1.35;
+  static final double COMPACT_KIB_TARGET = 1.08;
+  static final double OBJECTS_TARGET = 0.01;
+  /** The compact store's hit ratio may trail W-TinyLFU's by this much at most. */
+  static final double HIT_RATIO_TOLERANCE = 0.01;
+  static final double PAUSE_P99_TARGET_MS = 10;
 
-  @Option(names = "--jmh", required = true, paramLabel = "FILE.tsv", description = "LocalHitRunner output")
+  @Option(names = "--jmh", paramLabel = "FILE.tsv",
+      description = "LocalHitRunner output; without it (and without --gc-pauses) the report says which timed figures this run left out")
   Path jmh;
 
   @Option(names = "--memory", required = true, paramLabel = "FILE.tsv", description = "MemoryOverhead --tsv rows")
@@ -50,6 +65,15 @@ public final class CoreReport implements Callable<Integer> {
 
   @Option(names = "--hit-ratio", required = true, paramLabel = "FILE.tsv", description = "TraceReplay --tsv rows")
   Path hitRatio;
+
+  @Option(names = "--gc-pauses", paramLabel = "FILE.tsv", description = "GcPauses rows, each followed by its log's pauses")
+  Path gcPauses;
+
+  @Option(names = "--server-fill", paramLabel = "FILE.tsv", description = "ServerFill --tsv rows")
+  Path serverFill;
+
+  @Option(names = "--gc-jvm", defaultValue = "", description = "JVM options of the GC pause runs, as text")
+  String gcJvm;
 
   @Option(names = "--out", required = true, paramLabel = "BENCHMARKS.md")
   Path out;
@@ -69,14 +93,25 @@ public final class CoreReport implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "", description = "how long the run took, as text")
   String duration;
 
+  @Option(names = "--measured-at", paramLabel = "ISO-8601",
+      description = "when the run ended, e.g. 2026-12-05T12:53Z, for a report written later (default: now)")
+  ZonedDateTime measuredAt;
+
+  /** Without {@code --jmh}: the local hit path of the section being replaced, with where it came from; or null. */
+  private String earlierHitPath;
+
   public static void main(String[] args) {
     System.exit(Cli.run(new CoreReport(), args));
   }
 
   @Override
   public Integer call() throws IOException {
-    String body = render(MachineInfo.current(), ZonedDateTime.now(),
-        readTsv(jmh), readTsv(memory), readTsv(hitRatio));
+    if (jmh == null && Files.exists(out)) {
+      earlierHitPath = earlierHitPath(Files.readString(out, StandardCharsets.UTF_8));
+    }
+    String body = render(MachineInfo.current(), measuredAt != null ? measuredAt.withZoneSameInstant(java.time.ZoneId.systemDefault()) : ZonedDateTime.now(),
+        jmh == null ? List.of() : readTsv(jmh), readTsv(memory), readTsv(hitRatio),
+        gcPauses == null ? List.of() : readTsv(gcPauses), serverFill == null ? List.of() : readTsv(serverFill));
     MarkdownSection.write(out, TITLE, SECTION, body);
     System.out.println("wrote the core section of " + out);
     return 0;
@@ -89,7 +124,8 @@ public final class CoreReport implements Callable<Integer> {
     }
     List<String[]> rows = new ArrayList<>();
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      if (line.isBlank() || line.startsWith("round\t") || line.startsWith("policy\t") || line.startsWith("trace\t")) {
+      if (line.isBlank() || line.startsWith("round\t") || line.startsWith("policy\t") || line.startsWith("trace\t")
+          || line.startsWith("#")) {
         continue;
       }
       rows.add(line.split("\t", -1));
@@ -101,64 +137,123 @@ public final class CoreReport implements Callable<Integer> {
   }
 
   String render(MachineInfo m, ZonedDateTime when, List<String[]> jmhRows, List<String[]> memRows, List<String[]> hitRows) {
+    return render(m, when, jmhRows, memRows, hitRows, List.of(), List.of());
+  }
+
+  String render(MachineInfo m, ZonedDateTime when, List<String[]> jmhRows, List<String[]> memRows, List<String[]> hitRows,
+      List<String[]> gcRows, List<String[]> fillRows) {
     StringBuilder sb = new StringBuilder();
     sb.append("## Core: one node\n\n");
     sb.append(m.reportHeader(when, duration, command, load));
     sb.append("\nEvery figure is a ratio against a peer measured in the same run; medians with the "
-        + "spread (min–max) over the repetitions in brackets.\n\n");
+        + "spread (min–max) over the repetitions in brackets. The compact store (`EvictionPolicy.COMPACT`) is "
+        + "measured beside the W-TinyLFU and LRU stores and Caffeine.\n\n");
     renderHitPath(sb, jmhRows);
     renderMemory(sb, memRows);
+    renderServerFill(sb, fillRows);
+    renderGcPauses(sb, gcRows);
     renderHitRatio(sb, hitRows);
     return sb.toString();
   }
 
+  private static final String HIT_PATH_TITLE = "### Local hit path (JMH)\n\n";
+  private static final String NOT_MEASURED = "Not measured in this run (`--untimed`: only the figures a busy machine "
+      + "does not change, memory and hit ratio). On a quiet machine: `groupcache4j-bench/run-core-benchmarks.sh`.";
+  private static final Pattern CPU_MODEL = Pattern.compile("\\| CPUs \\(`nproc`\\) \\| ([^|\\n]+) \\|\\n\\| CPU model \\| ([^|\\n]+) \\|");
+  private static final Pattern MEASURED = Pattern.compile("Measured ([^\\n(]+?) \\([^\\n]*\\n\\n```\\n([^\\n]+)\\n```");
+
+  /**
+   * The local hit path of the core section of {@code document}, kept when this run did not measure
+   * it: its text after a line that says so and which run it is from (once: an earlier untimed
+   * run's is kept as it is). Null when the document has none.
+   */
+  static String earlierHitPath(String document) {
+    String begin = MarkdownSection.begin(SECTION);
+    int b = document.indexOf(begin);
+    int e = document.indexOf(MarkdownSection.end(SECTION));
+    if (b < 0 || e < b) {
+      return null;
+    }
+    String section = document.substring(b, e);
+    int start = section.indexOf(HIT_PATH_TITLE);
+    if (start < 0) {
+      return null;
+    }
+    int end = section.indexOf("\n### ", start + HIT_PATH_TITLE.length());
+    String body = section.substring(start + HIT_PATH_TITLE.length(), end < 0 ? section.length() : end + 1).strip();
+    if (body.startsWith(NOT_MEASURED)) {
+      return body.equals(NOT_MEASURED) ? null : body.substring(NOT_MEASURED.length()).strip();
+    }
+    Matcher m = MEASURED.matcher(section);
+    String from = m.find() ? "from the run of " + m.group(1).strip() + " (`" + m.group(2).strip() + "`)" : "from an earlier run";
+    Matcher cpu = CPU_MODEL.matcher(section);
+    if (cpu.find()) {
+      from += " on " + cpu.group(2).strip() + " (" + cpu.group(1).strip() + " CPUs)";
+    }
+    return "The figures below are " + from + ", kept until the next timed run:\n\n" + body;
+  }
+
   private void renderHitPath(StringBuilder sb, List<String[]> rows) {
-    // round -> benchmark -> ops/s
-    Map<Integer, Map<String, Double>> byRound = new TreeMap<>();
-    Map<String, List<Double>> scores = new LinkedHashMap<>();
-    String threads = "?";
+    if (rows.isEmpty()) {
+      sb.append(HIT_PATH_TITLE).append(NOT_MEASURED);
+      if (earlierHitPath != null) {
+        sb.append(' ').append(earlierHitPath);
+      }
+      sb.append("\n\n");
+      return;
+    }
+    // threads -> round -> benchmark -> ops/s
+    Map<Integer, Map<Integer, Map<String, Double>>> byThreads = new TreeMap<>();
+    Map<Integer, Map<String, List<Double>>> scores = new TreeMap<>();
     for (String[] r : rows) {
       int round = Integer.parseInt(r[0]);
+      int threads = Integer.parseInt(r[2]);
       double ops = Double.parseDouble(r[3]);
-      threads = r[2];
-      byRound.computeIfAbsent(round, k -> new LinkedHashMap<>()).put(r[1], ops);
-      scores.computeIfAbsent(r[1], k -> new ArrayList<>()).add(ops);
+      byThreads.computeIfAbsent(threads, k -> new TreeMap<>()).computeIfAbsent(round, k -> new LinkedHashMap<>()).put(r[1], ops);
+      scores.computeIfAbsent(threads, k -> new LinkedHashMap<>()).computeIfAbsent(r[1], k -> new ArrayList<>()).add(ops);
     }
     String peer = "caffeineGetIfPresent";
+    int rounds = byThreads.values().stream().mapToInt(Map::size).max().orElse(0);
     sb.append("### Local hit path (JMH)\n\n");
-    sb.append("`LocalHitBenchmark`: ").append(threads).append(" threads read, 100% hits, from ")
+    sb.append("`LocalHitBenchmark`: 100% hits, from ")
         .append(LocalHitBenchmark.SIZE).append(" precomputed Zipf-distributed keys (exponent 0.99) over ")
         .append(LocalHitBenchmark.ITEMS).append(" items with ").append(LocalHitBenchmark.VALUE_BYTES)
         .append("-byte values, each thread walking the key array with its own counter, as Caffeine's "
             + "`GetPutBenchmark` does. `Group.get` on a one-node `GroupCache` (the full read path: key check, "
             + "counters, main store) against Caffeine's `getIfPresent` with its defaults and the same "
             + "weigher and maximum weight (twice what the items weigh, so nothing is evicted). ")
-        .append(byRound.size()).append(byRound.size() == 1 ? " round" : " rounds").append("; a round runs each benchmark in a fresh JVM, in rotated order, "
-            + "and the ratio to Caffeine is taken within the round.");
+        .append(rounds).append(rounds == 1 ? " round" : " rounds").append("; a round runs each benchmark in a fresh JVM, in rotated order, "
+            + "at each thread count, and the ratios are taken within the round.");
     if (!jmhSettings.isBlank()) {
       sb.append(" JMH: ").append(jmhSettings).append('.');
     }
-    sb.append("\n\n| benchmark | ops/s | ratio to Caffeine | target |\n|---|---|---|---|\n");
-    for (String bench : LocalHitRunner.BENCHMARKS) {
-      List<Double> s = scores.get(bench);
-      if (s == null) {
-        continue;
-      }
-      List<Double> ratios = new ArrayList<>();
-      for (Map<String, Double> round : byRound.values()) {
-        if (round.containsKey(bench) && round.containsKey(peer)) {
-          ratios.add(round.get(bench) / round.get(peer));
+    sb.append("\n\n| threads | benchmark | ops/s | ratio to Caffeine | ratio to the W-TinyLFU store | target |\n"
+        + "|---|---|---|---|---|---|\n");
+    for (Map.Entry<Integer, Map<String, List<Double>>> t : scores.entrySet()) {
+      Map<Integer, Map<String, Double>> byRound = byThreads.get(t.getKey());
+      for (String bench : LocalHitRunner.BENCHMARKS) {
+        List<Double> s = t.getValue().get(bench);
+        if (s == null) {
+          continue;
         }
+        Summary toCaffeine = ratio(byRound, bench, peer);
+        Summary toTinyLfu = ratio(byRound, bench, "groupGetTinyLfu");
+        String target = "";
+        if (bench.equals("groupGetCompact")) {
+          target = "≥ " + HIT_PATH_TARGET_COMPACT + " of W-TinyLFU" + (toTinyLfu == null ? ""
+              : toTinyLfu.median() >= HIT_PATH_TARGET_COMPACT ? ": met" : ": **missed**");
+        } else if (bench.equals("groupGetTinyLfu") || bench.equals("groupGetLru")) {
+          double goal = bench.equals("groupGetTinyLfu") ? HIT_PATH_TARGET_TINY_LFU : HIT_PATH_TARGET_LRU;
+          target = "≥ " + goal + " of Caffeine" + (toCaffeine == null ? "" : toCaffeine.median() >= goal ? ": met" : ": **missed**");
+        }
+        sb.append("| ").append(t.getKey()).append(" | ").append(label(bench)).append(" | ")
+            .append(Summary.of(s).format("%,.0f")).append(" | ")
+            .append(bench.equals(peer) ? "1 (peer)" : toCaffeine == null ? "n/a" : toCaffeine.format("%.2f")).append(" | ")
+            .append(bench.equals("groupGetCompact") && toTinyLfu != null ? toTinyLfu.format("%.2f") : "").append(" | ")
+            .append(target).append(" |\n");
       }
-      double target = bench.equals("groupGetTinyLfu") ? HIT_PATH_TARGET_TINY_LFU
-          : bench.equals("groupGetLru") ? HIT_PATH_TARGET_LRU : Double.NaN;
-      Summary ratio = ratios.isEmpty() ? null : Summary.of(ratios);
-      sb.append("| ").append(label(bench)).append(" | ").append(Summary.of(s).format("%,.0f")).append(" | ")
-          .append(bench.equals(peer) ? "1 (peer)" : ratio == null ? "n/a" : ratio.format("%.2f")).append(" | ")
-          .append(Double.isNaN(target) ? "" : "≥ " + target + (ratio == null ? "" : ratio.median() >= target ? ": met" : ": **missed**"))
-          .append(" |\n");
     }
-    if (scores.containsKey("groupGetLru")) {
+    if (scores.values().stream().anyMatch(m -> m.containsKey("groupGetLru"))) {
       sb.append("\nHow the LRU store keeps exact LRU with no lock and no shared queue on a hit: a hit stamps its entry with "
           + "`System.nanoTime()`; only an eviction, under the writers' lock, looks for the entry "
           + "with the oldest stamp, in a list sorted by insertion and a heap of the entries hit since (`LruStore`). "
@@ -166,11 +261,29 @@ public final class CoreReport implements Callable<Integer> {
           + "cache line across, which depends on where a virtual machine's vCPUs land: on a small VM the LRU "
           + "figure varies more from fork to fork (see its spread).\n");
     }
+    if (scores.values().stream().anyMatch(m -> m.containsKey("groupGetCompact"))) {
+      sb.append("\nA hit of the compact store hashes the key's bytes (a seeded hash, where Caffeine reuses the "
+          + "`String`'s cached `hashCode`), probes its index without a lock, checks the record's key, reads the slot "
+          + "again, and makes a `ByteView` of the value's bytes in their segment (no copy); the record's hit count "
+          + "is written until it reaches 15.\n");
+    }
     sb.append('\n');
+  }
+
+  /** The ratio {@code bench ÷ peer} within each round that has both, or null. */
+  private static Summary ratio(Map<Integer, Map<String, Double>> byRound, String bench, String peer) {
+    List<Double> ratios = new ArrayList<>();
+    for (Map<String, Double> round : byRound.values()) {
+      if (round.containsKey(bench) && round.containsKey(peer)) {
+        ratios.add(round.get(bench) / round.get(peer));
+      }
+    }
+    return ratios.isEmpty() ? null : Summary.of(ratios);
   }
 
   private static String label(String bench) {
     return switch (bench) {
+      case "groupGetCompact" -> "`Group.get`, compact store";
       case "groupGetTinyLfu" -> "`Group.get`, W-TinyLFU store";
       case "groupGetLru" -> "`Group.get`, LRU store";
       case "caffeineGetIfPresent" -> "Caffeine `getIfPresent`";
@@ -179,42 +292,141 @@ public final class CoreReport implements Callable<Integer> {
   }
 
   private void renderMemory(StringBuilder sb, List<String[]> rows) {
-    Map<String, List<Double>> perBudget = new LinkedHashMap<>();
-    Map<String, String> items = new LinkedHashMap<>();
+    // value size and key lengths -> policy -> rows
+    Map<String, Map<String, List<String[]>>> bySize = new LinkedHashMap<>();
     long budget = 0;
     for (String[] r : rows) {
-      perBudget.computeIfAbsent(r[0], k -> new ArrayList<>()).add(Double.parseDouble(r[6]));
-      items.put(r[0], r[3]);
+      String size = r.length > 12 ? r[11] + "\t" + r[12] : "1024\t14";
+      bySize.computeIfAbsent(size, k -> new LinkedHashMap<>()).computeIfAbsent(r[0], k -> new ArrayList<>()).add(r);
       budget = Long.parseLong(r[1]);
     }
     sb.append("### Memory per cached byte\n\n");
-    sb.append("`MemoryOverhead`: fill a ").append(budget >> 20).append(" MiB budget with 1 KiB values "
-        + "(10% more than fit, so eviction has run), force full GCs until the heap settles, and divide the heap "
-        + "used (minus the heap used before filling) by the budget; the budget counts key and value bytes. "
-        + "Each run is a fresh JVM");
+    sb.append("`MemoryOverhead`: fill a ").append(budget >> 20).append(" MiB budget (10% more than fit, so eviction "
+        + "has run), force full GCs until the heap settles, and divide the heap used (minus the heap used before the "
+        + "cache was made) by the key and value bytes the cache holds (its payload: what the budget of the LRU and "
+        + "W-TinyLFU stores counts) and by the budget (which the compact store spends on everything it holds); objects "
+        + "per entry are the live objects added by the fill (the JVM's class histogram) per entry held. Each run is a "
+        + "fresh JVM");
     if (!memoryJvm.isBlank()) {
       sb.append(" (`").append(memoryJvm).append("`)");
     }
-    sb.append("; a plain Caffeine `Cache<String, byte[]>` with the same weigher is the peer.\n\n");
-    sb.append("| store | entries held | heap ÷ budget | ÷ Caffeine's | target |\n|---|---|---|---|---|\n");
-    Double caffeine = perBudget.containsKey("caffeine") ? Summary.of(perBudget.get("caffeine")).median() : null;
-    for (Map.Entry<String, List<Double>> e : perBudget.entrySet()) {
-      Summary s = Summary.of(e.getValue());
-      boolean peer = e.getKey().equals("caffeine");
-      String name = switch (e.getKey()) {
-        case "caffeine" -> "Caffeine (peer)";
-        case "w-tinylfu" -> "`Group`, W-TinyLFU";
-        case "lru" -> "`Group`, LRU";
-        default -> e.getKey();
-      };
-      sb.append("| ").append(name).append(" | ")
-          .append(items.get(e.getKey())).append(" | ").append(s.format("%.3f")).append(" | ")
-          .append(peer ? "1" : caffeine == null ? "n/a" : String.format(Locale.ROOT, "%.3f", s.median() / caffeine))
-          .append(" | ")
-          .append(peer ? "" : "≤ " + MEMORY_TARGET + (s.median() <= MEMORY_TARGET ? ": met" : ": **missed**"))
+    sb.append("; a plain Caffeine `Cache<String, byte[]>` with a weigher of key and value bytes is the peer.\n\n");
+    for (Map.Entry<String, Map<String, List<String[]>>> size : bySize.entrySet()) {
+      String[] vk = size.getKey().split("\t");
+      int valueBytes = Integer.parseInt(vk[0]);
+      sb.append(valueBytes).append("-byte values, ").append(vk[1]).append("-byte keys:\n\n");
+      sb.append("| store | entries held | heap ÷ payload | heap ÷ budget | objects per entry | heap ÷ payload, ÷ Caffeine's | target |\n"
+          + "|---|---|---|---|---|---|---|\n");
+      Summary caffeine = size.getValue().containsKey("caffeine") ? column(size.getValue().get("caffeine"), 9, 6) : null;
+      for (Map.Entry<String, List<String[]>> e : size.getValue().entrySet()) {
+        List<String[]> runs = e.getValue();
+        Summary perPayload = column(runs, 9, 6);
+        Summary perBudget = column(runs, 6, 6);
+        Summary objects = runs.get(0).length > 10 ? column(runs, 10, 10) : null;
+        boolean peer = e.getKey().equals("caffeine");
+        String target = "";
+        if (e.getKey().equals("compact")) {
+          double goal = valueBytes <= 100 ? COMPACT_SMALL_TARGET : valueBytes >= 1024 ? COMPACT_KIB_TARGET : Double.NaN;
+          if (!Double.isNaN(goal)) {
+            boolean met = perPayload.median() <= goal && (objects == null || objects.median() <= OBJECTS_TARGET);
+            target = "≤ " + goal + " of payload, ≤ " + OBJECTS_TARGET + " objects" + (met ? ": met" : ": **missed**");
+          }
+        } else if (!peer && valueBytes >= 1024) {
+          target = "≤ " + MEMORY_TARGET + " of budget" + (perBudget.median() <= MEMORY_TARGET ? ": met" : ": **missed**");
+        }
+        sb.append("| ").append(storeName(e.getKey())).append(" | ").append(runs.get(runs.size() - 1)[3]).append(" | ")
+            .append(perPayload.format("%.3f")).append(" | ").append(perBudget.format("%.3f")).append(" | ")
+            .append(objects == null ? "" : objects.format("%.4f")).append(" | ")
+            .append(peer ? "1" : caffeine == null ? "n/a" : String.format(Locale.ROOT, "%.3f", perPayload.median() / caffeine.median()))
+            .append(" | ").append(target).append(" |\n");
+      }
+      sb.append('\n');
+    }
+    sb.append("(").append(rows.size()).append(" runs in all.)\n\n");
+  }
+
+  /** The summary of column {@code i} of {@code rows}, or of column {@code fallback} where a row is shorter. */
+  private static Summary column(List<String[]> rows, int i, int fallback) {
+    List<Double> v = new ArrayList<>();
+    for (String[] r : rows) {
+      v.add(Double.parseDouble(r.length > i ? r[i] : r[fallback]));
+    }
+    return Summary.of(v);
+  }
+
+  private static String storeName(String policy) {
+    return switch (policy) {
+      case "caffeine" -> "Caffeine (peer)";
+      case "compact" -> "`Group`, compact";
+      case "w-tinylfu" -> "`Group`, W-TinyLFU";
+      case "lru" -> "`Group`, LRU";
+      default -> policy;
+    };
+  }
+
+  /** {@link ServerFill} rows: policy, asked, items, payload, counted, grown, heap ÷ payload, objects per entry, value, keys, seconds. */
+  private void renderServerFill(StringBuilder sb, List<String[]> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    sb.append("### Memory of a server filled through its API\n\n");
+    String[] first = rows.get(0);
+    sb.append("`ServerFill`: one node (`groupcache4j-server.jar serve`, its own JVM, `synthetic:").append(first[8])
+        .append("` origin) asked for ").append(String.format(Locale.ROOT, "%,d", Long.parseLong(first[1])))
+        .append(" distinct keys of ").append(first[9]).append(" bytes through `/api?key=`; heap growth after full GCs "
+            + "(`jcmd GC.run`, the node's `jvm_memory_used_bytes` of the heap) divided by the key and value bytes its "
+            + "stores hold (`/stats`), and live objects added (`jcmd GC.class_histogram`) per entry.\n\n");
+    sb.append("| store | entries held | heap ÷ payload | objects per entry | ÷ W-TinyLFU's | target |\n|---|---|---|---|---|---|\n");
+    Map<String, List<String[]>> byPolicy = new LinkedHashMap<>();
+    rows.forEach(r -> byPolicy.computeIfAbsent(r[0], k -> new ArrayList<>()).add(r));
+    Summary tiny = byPolicy.containsKey("w-tinylfu") ? column(byPolicy.get("w-tinylfu"), 6, 6) : null;
+    for (Map.Entry<String, List<String[]>> e : byPolicy.entrySet()) {
+      Summary perPayload = column(e.getValue(), 6, 6);
+      Summary objects = column(e.getValue(), 7, 7);
+      boolean compact = e.getKey().equals("compact");
+      boolean met = perPayload.median() <= COMPACT_SMALL_TARGET && objects.median() <= OBJECTS_TARGET;
+      sb.append("| ").append(storeName(e.getKey()).replace("`Group`, ", "")).append(" | ")
+          .append(e.getValue().get(0)[2]).append(" | ").append(perPayload.format("%.3f")).append(" | ")
+          .append(objects.format("%.4f")).append(" | ")
+          .append(tiny == null ? "n/a" : String.format(Locale.ROOT, "%.3f", perPayload.median() / tiny.median())).append(" | ")
+          .append(compact ? "≤ " + COMPACT_SMALL_TARGET + ", ≤ " + OBJECTS_TARGET + " objects" + (met ? ": met" : ": **missed**") : "")
           .append(" |\n");
     }
-    sb.append("\n(").append(rows.size()).append(" runs in all.)\n\n");
+    sb.append('\n');
+  }
+
+  /** {@link GcPauses} rows, each its run's TSV and its log's pauses: policy … rate, pauses, p50, p99, max, full, total ms. */
+  private void renderGcPauses(StringBuilder sb, List<String[]> rows) {
+    if (rows.isEmpty()) {
+      sb.append("### Collection pauses\n\nNot measured in this run (`--untimed`). On a quiet machine with 14 GB free: "
+          + "`groupcache4j-bench/run-core-benchmarks.sh` (20,000,000 entries, G1, compact and W-TinyLFU).\n\n");
+      return;
+    }
+    String[] first = rows.get(0);
+    sb.append("### Collection pauses\n\n");
+    sb.append("`GcPauses`: one JVM");
+    if (!gcJvm.isBlank()) {
+      sb.append(" (`").append(gcJvm).append("`)");
+    }
+    sb.append(" fills a group with ").append(String.format(Locale.ROOT, "%,d", Long.parseLong(first[1])))
+        .append(" entries of 100-byte values under 8–16-byte keys (a budget that holds them all), runs a full GC, then "
+            + "for the measured window two threads read random keys and set 10% of the time; the pauses are every "
+            + "\"Pause\" line of the collector's log (`-Xlog:gc`) inside that window (young, mixed, remark, cleanup, "
+            + "full).\n\n");
+    sb.append("| store | entries held | operations/s | pauses | median ms | p99 ms | max ms | full GCs | target |\n"
+        + "|---|---|---|---|---|---|---|---|---|\n");
+    for (String[] r : rows) {
+      boolean compact = r[0].equals("compact");
+      double p99 = Double.parseDouble(r[11]);
+      int full = Integer.parseInt(r[13]);
+      sb.append("| ").append(storeName(r[0]).replace("`Group`, ", "")).append(" | ").append(r[2]).append(" | ")
+          .append(String.format(Locale.ROOT, "%,.0f", Double.parseDouble(r[8]))).append(" | ").append(r[9]).append(" | ")
+          .append(r[10]).append(" | ").append(r[11]).append(" | ").append(r[12]).append(" | ").append(r[13]).append(" | ")
+          .append(compact ? "p99 ≤ " + (int) PAUSE_P99_TARGET_MS + " ms, no full GC"
+              + (p99 <= PAUSE_P99_TARGET_MS && full == 0 ? ": met" : ": **missed**") : "")
+          .append(" |\n");
+    }
+    sb.append('\n');
   }
 
   private static final class Point {
@@ -258,7 +470,17 @@ public final class CoreReport implements Callable<Integer> {
             + "loses to the victim is still admitted 1 time in 128, drawn from `ThreadLocalRandom`, which cannot "
             + "be seeded). The \"async\" column replays the store as a `Group` builds it, with maintenance on "
             + "the common pool: reads that find Caffeine's lossy read buffer full are never seen by the policy, "
-            + "and results depend on thread timing. Both are replayed several times: median (min–max).\n\n");
+            + "and results depend on thread timing. Both are replayed several times: median (min–max).");
+    boolean compactRows = rows.stream().anyMatch(r -> r[4].equals("compact"));
+    if (compactRows) {
+      sb.append(" The compact column replays `CompactStore` (one shard, a fixed hash seed: deterministic), whose budget "
+          + "counts everything it holds; it is given the budget at which it holds the capacity in entries (found by "
+          + "filling it with twice as many distinct keys), so that the policies are compared at the same number of "
+          + "entries; it must stay within " + HIT_RATIO_TOLERANCE + " of W-TinyLFU or above.");
+    }
+    sb.append("\n\n");
+    int compactWithin = 0;
+    int compactPoints = 0;
     Map<String, Versus> sync = new LinkedHashMap<>();
     Map<String, Versus> async = new LinkedHashMap<>();
     boolean lruAgrees = true;
@@ -267,8 +489,9 @@ public final class CoreReport implements Callable<Integer> {
       boolean web12 = t.getKey().startsWith("web12");
       sb.append("`").append(t.getKey()).append("` (").append(traceInfo.get(t.getKey())).append(")\n\n");
       sb.append("| capacity | LRU (`LruStore`) | LRU (`LinkedHashMap`) | W-TinyLFU | W-TinyLFU − LRU "
-          + "| W-TinyLFU, async | Belady MIN |");
-      sb.append(web12 ? " reference LRU / Belady |\n|---|---|---|---|---|---|---|---|\n" : "\n|---|---|---|---|---|---|---|\n");
+          + "| W-TinyLFU, async |" + (compactRows ? " compact | compact − W-TinyLFU |" : "") + " Belady MIN |");
+      sb.append(web12 ? " reference LRU / Belady |\n" : "\n");
+      sb.append("|---|---|---|---|---|---|---|").append(compactRows ? "---|---|" : "").append(web12 ? "---|\n" : "\n");
       for (Map.Entry<Integer, Point> e : t.getValue().entrySet()) {
         Point p = e.getValue();
         Summary lru = p.get("lru");
@@ -289,8 +512,20 @@ public final class CoreReport implements Callable<Integer> {
           async.computeIfAbsent(t.getKey(), k -> new Versus()).add(asyncTiny.median() - lru.median());
         }
         sb.append("| ").append(e.getKey()).append(" | ").append(fmt(lru)).append(" | ").append(fmt(sim))
-            .append(" | ").append(fmt(tiny)).append(" | ").append(diff).append(" | ").append(fmt(asyncTiny))
-            .append(" | ").append(fmt(belady)).append(" |");
+            .append(" | ").append(fmt(tiny)).append(" | ").append(diff).append(" | ").append(fmt(asyncTiny)).append(" |");
+        if (compactRows) {
+          Summary compact = p.get("compact");
+          String vs = "";
+          if (compact != null && tiny != null) {
+            double d = compact.median() - tiny.median();
+            compactPoints++;
+            boolean within = d >= -HIT_RATIO_TOLERANCE;
+            compactWithin += within ? 1 : 0;
+            vs = String.format(Locale.ROOT, "%+.4f", d) + (within ? "" : " (**below**)");
+          }
+          sb.append(' ').append(fmt(compact)).append(" | ").append(vs).append(" |");
+        }
+        sb.append(' ').append(fmt(belady)).append(" |");
         if (web12) {
           double[] ref = WEB12_REFERENCE.get(e.getKey());
           if (ref == null) {
@@ -304,6 +539,11 @@ public final class CoreReport implements Callable<Integer> {
         sb.append('\n');
       }
       sb.append('\n');
+    }
+    if (compactPoints > 0) {
+      sb.append("- The compact store is within ").append(HIT_RATIO_TOLERANCE).append(" of W-TinyLFU, or above it, at ")
+          .append(compactWithin).append(" of ").append(compactPoints).append(" trace sizes")
+          .append(compactWithin == compactPoints ? ": met.\n" : ": **missed**.\n");
     }
     sb.append("- `LruStore` and the independent `LinkedHashMap` LRU ")
         .append(lruAgrees ? "agree exactly (same hit count) at every capacity." : "**disagree**: see the table.")

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * The local hit path: {@code Group.get} with each eviction policy against Caffeine's own
- * {@code getIfPresent} on the same keys, 100% hits, two threads.
+ * {@code getIfPresent} on the same keys, 100% hits, two threads (or as many as the runner says).
  *
  * <p>Modelled on Caffeine's {@code GetPutBenchmark}: {@value #SIZE} precomputed Zipf-distributed
  * keys over {@value #ITEMS} items, every item cached before measuring, and each thread walks the
@@ -133,6 +133,14 @@ public class LocalHitBenchmark {
     }
   }
 
+  @State(Scope.Benchmark)
+  public static class CompactGroup extends GroupState {
+    @Override
+    EvictionPolicy policy() {
+      return EvictionPolicy.COMPACT;
+    }
+  }
+
   /** Caffeine with its defaults, bounded by the same weigher and maximum weight. */
   @State(Scope.Benchmark)
   public static class CaffeineCache {
@@ -167,6 +175,11 @@ public class LocalHitBenchmark {
 
   @Benchmark
   public ByteView groupGetLru(LruGroup s, ThreadState t) {
+    return s.group.get(KEYS[t.index++ & MASK]);
+  }
+
+  @Benchmark
+  public ByteView groupGetCompact(CompactGroup s, ThreadState t) {
     return s.group.get(KEYS[t.index++ & MASK]);
   }
 

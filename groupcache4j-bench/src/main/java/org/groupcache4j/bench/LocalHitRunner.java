@@ -25,15 +25,17 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs {@link LocalHitBenchmark} in rounds: each round runs every benchmark in one fresh JVM fork,
- * in a rotated order, so that the ratios to Caffeine can be taken within a round and a slow
- * stretch of a shared machine hits all benchmarks of that round alike. Writes one TSV row per
- * round and benchmark (the fork's mean ops/s and its iteration scores).
+ * in a rotated order, at each thread count, so that the ratios to Caffeine (and between the
+ * stores) can be taken within a round and a slow stretch of a shared machine hits all benchmarks
+ * of that round alike. Writes one TSV row per round, benchmark and thread count (the fork's mean
+ * ops/s and its iteration scores).
  */
 @Command(name = "LocalHitRunner", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Runs the local hit-path JMH benchmarks in rounds and writes their scores as TSV.")
 public final class LocalHitRunner implements Callable<Integer> {
   /** The benchmarks, by method name; the last is the peer the others are compared to. */
-  public static final List<String> BENCHMARKS = List.of("groupGetTinyLfu", "groupGetLru", "caffeineGetIfPresent");
+  public static final List<String> BENCHMARKS = List.of("groupGetCompact", "groupGetTinyLfu", "groupGetLru",
+      "caffeineGetIfPresent");
 
   public static final String TSV_HEADER = "round\tbenchmark\tthreads\tops_per_s\titeration_ops_per_s";
 
@@ -52,8 +54,8 @@ public final class LocalHitRunner implements Callable<Integer> {
   @Option(names = "--time", defaultValue = "1s", description = "per measured iteration (default: 1s)")
   String time;
 
-  @Option(names = "--threads", defaultValue = "2", description = "default: 2")
-  int threads;
+  @Option(names = "--threads", defaultValue = "2", split = ",", description = "one run per count, e.g. 1,2 (default: 2)")
+  List<Integer> threads;
 
   @Option(names = "--jvm-args", defaultValue = "-Xms1g -Xmx1g", description = "for the forks (default: -Xms1g -Xmx1g)")
   String jvmArgs;
@@ -67,13 +69,14 @@ public final class LocalHitRunner implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, RunnerException {
-    if (rounds < 1 || iterations < 1 || warmupIterations < 0 || threads < 1) {
+    if (rounds < 1 || iterations < 1 || warmupIterations < 0 || threads.stream().anyMatch(t -> t < 1)) {
       throw new IllegalArgumentException("--rounds, --iterations and --threads must be >= 1, --warmup-iterations >= 0");
     }
     List<String> rows = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
-      for (int j = 0; j < BENCHMARKS.size(); j++) {
+      for (int j = 0; j < BENCHMARKS.size() * threads.size(); j++) {
         String bench = BENCHMARKS.get((j + round - 1) % BENCHMARKS.size());
+        int threads = this.threads.get(j / BENCHMARKS.size());
         Options opts = new OptionsBuilder()
             .include(LocalHitBenchmark.class.getName() + "\\." + bench + "$")
             .forks(1)
@@ -98,7 +101,7 @@ public final class LocalHitRunner implements Callable<Integer> {
             .collect(Collectors.joining(","));
         rows.add(String.format(Locale.ROOT, "%d\t%s\t%d\t%.0f\t%s", round, bench, threads,
             r.getPrimaryResult().getScore(), iterationScores));
-        System.out.printf(Locale.ROOT, "# round %d/%d %s: %.0f ops/s%n", round, rounds, bench,
+        System.out.printf(Locale.ROOT, "# round %d/%d %s, %d thread(s): %.0f ops/s%n", round, rounds, bench, threads,
             r.getPrimaryResult().getScore());
       }
     }

@@ -48,6 +48,8 @@ public final class TraceReplay implements Callable<Integer> {
     W_TINY_LFU("w-tinylfu"),
     /** The same store as a Group builds it: Caffeine's maintenance on the common pool (timing-dependent). */
     W_TINY_LFU_ASYNC("w-tinylfu-async"),
+    /** groupcache4j's compact store (CompactStore: W-TinyLFU admission over segments), seeded: deterministic. */
+    COMPACT("compact"),
     /** Belady's MIN, offline: every missed key is cached, the one used farthest ahead is evicted. */
     BELADY("belady"),
     /** Belady's optimum when the cache may also decline a missed key (the bound for admission filters). */
@@ -77,7 +79,7 @@ public final class TraceReplay implements Callable<Integer> {
         }
         if (found == null) {
           throw new IllegalArgumentException("unknown policy '" + part
-              + "'; use lru, lru-sim, w-tinylfu, w-tinylfu-async, belady, belady-bypass, a comma-separated list of them, or all");
+              + "'; use lru, lru-sim, w-tinylfu, w-tinylfu-async, compact, belady, belady-bypass, a comma-separated list of them, or all");
         }
         out.add(found);
       }
@@ -104,7 +106,7 @@ public final class TraceReplay implements Callable<Integer> {
   List<Integer> capacities;
 
   @Option(names = "--policy", defaultValue = "all", paramLabel = "POLICY",
-      description = "lru | lru-sim | w-tinylfu | w-tinylfu-async | belady | belady-bypass | all,"
+      description = "lru | lru-sim | w-tinylfu | w-tinylfu-async | compact | belady | belady-bypass | all,"
           + " or a comma-separated list (default: all)")
   String policy;
 
@@ -169,6 +171,7 @@ public final class TraceReplay implements Callable<Integer> {
             case LRU_SIM -> new LinkedHashMapLru(capacity).replay(keys);
             case W_TINY_LFU -> StoreSimulation.tinyLfu(capacity).replay(keys);
             case W_TINY_LFU_ASYNC -> StoreSimulation.tinyLfuAsync(capacity).replay(keys);
+            case COMPACT -> StoreSimulation.compact(capacity).replay(keys);
             case BELADY -> Belady.hits(keys, capacity);
             case BELADY_BYPASS -> Belady.hitsWithBypass(keys, capacity);
           };

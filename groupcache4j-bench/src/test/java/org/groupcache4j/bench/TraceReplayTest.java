@@ -41,8 +41,8 @@ class TraceReplayTest {
     int[] keys = {1, 2, 3, 1, 2, 4, 1, 2};
     List<Result> results = TraceReplay.replay("t", keys, List.of(2, 4), EnumSet.allOf(Policy.class), 3);
 
-    // 4 deterministic policies once, the 2 W-TinyLFU variants 3 times each, at 2 capacities
-    assertThat(results).hasSize(2 * (4 + 2 * 3));
+    // 5 deterministic policies (compact among them) once, the 2 W-TinyLFU variants 3 times each, at 2 capacities
+    assertThat(results).hasSize(2 * (5 + 2 * 3));
     assertThat(results).filteredOn(r -> r.capacity() == 2 && r.policy() == Policy.BELADY)
         .singleElement().satisfies(r -> assertThat(r.hits()).isEqualTo(2));
     assertThat(results).filteredOn(r -> r.capacity() == 2 && r.policy() == Policy.BELADY_BYPASS)

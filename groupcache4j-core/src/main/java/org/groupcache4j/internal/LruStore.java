@@ -2,7 +2,11 @@ package org.groupcache4j.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -108,6 +112,26 @@ public final class LruStore implements Store {
     return n;
   }
 
+  @Override
+  public Entry peek(String key) {
+    return map.get(key);
+  }
+
+  /** The most recently used first: the nodes sorted by their last use, a snapshot (no lock). */
+  @Override
+  public List<Map.Entry<String, Entry>> hottest(int limit) {
+    List<Node> nodes = new ArrayList<>(map.values());
+    nodes.sort(Comparator.comparingLong((Node n) -> (long) LAST_USE.getOpaque(n)).reversed());
+    List<Map.Entry<String, Entry>> out = new ArrayList<>(Math.min(limit, nodes.size()));
+    for (Node n : nodes) {
+      if (out.size() >= limit) {
+        break;
+      }
+      out.add(Map.entry(n.key, n));
+    }
+    return out;
+  }
+
   /** Raises {@code n.lastUse} to {@code now}, unless a concurrent hit raised it further. */
   private static void recordHit(Node n, long now) {
     long seen = (long) LAST_USE.getOpaque(n);
@@ -155,20 +179,6 @@ public final class LruStore implements Store {
       }
       forget(n);
       return true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  public void clear() {
-    lock.lock();
-    try {
-      for (Node n : map.values()) {
-        if (map.remove(n.key, n)) {
-          forget(n);
-        }
-      }
     } finally {
       lock.unlock();
     }

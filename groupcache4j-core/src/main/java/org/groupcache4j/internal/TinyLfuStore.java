@@ -3,6 +3,8 @@ package org.groupcache4j.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.StoreStats;
@@ -63,6 +65,16 @@ public final class TinyLfuStore implements Store {
   }
 
   @Override
+  public Entry peek(String key) {
+    return cache.policy().getIfPresentQuietly(key);
+  }
+
+  @Override
+  public List<Map.Entry<String, Entry>> hottest(int limit) {
+    return List.copyOf(eviction.hottest(limit).entrySet());
+  }
+
+  @Override
   public void put(String key, Entry entry) {
     if (entry.weight(key) > eviction.getMaximum()) {
       cache.invalidate(key);
@@ -78,12 +90,6 @@ public final class TinyLfuStore implements Store {
     boolean removed = cache.asMap().remove(key) != null;
     cache.cleanUp();
     return removed;
-  }
-
-  @Override
-  public void clear() {
-    cache.invalidateAll();
-    cache.cleanUp();
   }
 
   @Override

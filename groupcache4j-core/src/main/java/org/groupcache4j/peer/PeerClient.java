@@ -92,6 +92,41 @@ public interface PeerClient extends AutoCloseable {
   }
 
   /**
+   * Asks the key's owner for the value of {@code key}, offering to compute it (a load lease, see
+   * {@link org.groupcache4j.Group#getOrLoad}): the owner answers with the value, grants this
+   * node the lease, passes on the failure of the lease's holder, or, after waiting up to
+   * {@code wait} for the holder, answers {@link LeaseAnswer.Kind#WAIT}. Only our own nodes
+   * understand it; the default fails at once, and the group then computes the value here.
+   */
+  default CompletableFuture<LeaseAnswer> lease(String group, String key, java.time.Duration wait) {
+    return CompletableFuture.failedFuture(writesUnsupported());
+  }
+
+  /**
+   * Completes the lease {@code leaseId} on {@code key} at its owner with {@code value} (expiring
+   * at {@code expireUnixNanos}, 0: the group's own) or, if {@code value} is null, with the failure
+   * {@code failure}. Completes with whether the owner took it (false: the lease had passed to
+   * another caller, or a write replaced the key meanwhile).
+   */
+  default CompletableFuture<Boolean> completeLease(String group, String key, String leaseId, ByteView value,
+      long expireUnixNanos, String failure) {
+    return CompletableFuture.failedFuture(writesUnsupported());
+  }
+
+  /** Asks the peer to drop every entry of {@code group}; a load in flight there no longer stores its result. */
+  default CompletableFuture<Void> clear(String group) {
+    return CompletableFuture.failedFuture(writesUnsupported());
+  }
+
+  /**
+   * Asks the key's owner to store {@code value} under {@code key} unless it holds a value already:
+   * completes with null when it stored it, else with the value it holds.
+   */
+  default CompletableFuture<PeerValue> putIfAbsent(String group, String key, ByteView value, long expireUnixNanos) {
+    return CompletableFuture.failedFuture(writesUnsupported());
+  }
+
+  /**
    * Asks the peer for {@code key} of {@code group} from its stores alone (main store, then hot
    * store), loading nothing: what a key's new owner asks its previous owner before it loads the key.
    * Completes with the entry (a value or a cached not-found, with its expiry), or empty when the

@@ -142,6 +142,33 @@ public interface PeerRequestHandler {
   }
 
   /**
+   * A peer asks for {@code key} and offers to compute it (a load lease; see
+   * {@link PeerClient#lease}); {@code asker} is its URL. The future completes with the answer
+   * within about {@code wait}.
+   *
+   * @throws org.groupcache4j.UnknownGroupException if there is no such group
+   */
+  default CompletableFuture<LeaseAnswer> lease(String group, String key, String asker, java.time.Duration wait) {
+    throw new UnsupportedOperationException("this node does not grant load leases");
+  }
+
+  /** A peer completes its lease on {@code key}: see {@link PeerClient#completeLease}; returns whether it was taken. */
+  default boolean completeLease(String group, String key, String leaseId, ByteView value, long expireUnixNanos,
+      String failure) {
+    throw new UnsupportedOperationException("this node does not grant load leases");
+  }
+
+  /** Drops every entry of {@code group} here; a load or fetch in flight here no longer stores its result. */
+  default void clear(String group) {
+    throw new UnsupportedOperationException("this node does not take writes");
+  }
+
+  /** Stores {@code value} under {@code key} here unless a value is held: returns null if stored, else the value held. */
+  default PeerValue putIfAbsent(String group, String key, ByteView value, long expireUnixNanos) {
+    throw new UnsupportedOperationException("this node does not take writes");
+  }
+
+  /**
    * The fingerprint of this node's ring of members ({@link org.groupcache4j.ring.HashRing#fingerprint}),
    * which a transport sends with its requests and answers; {@code null} when there is none to tell.
    */

@@ -25,7 +25,7 @@ class DocsLayoutTest {
       "dockerfile", "http", "go");
   private static final List<String> PAGES = List.of("docs/README.md", "docs/getting-started.md", "docs/embedding.md",
       "docs/server.md", "docs/operations.md", "docs/security.md", "docs/protocol.md", "docs/performance.md",
-      "docs/development.md");
+      "docs/development.md", "docs/spring.md");
 
   private final Path root = Docs.root();
 

@@ -48,10 +48,11 @@ class ReferenceTablesTest {
     List<String> peers = List.of("http://127.0.0.1:" + Ports.freePort(), "http://127.0.0.1:" + Ports.freePort());
     Path file = Files.writeString(dir.resolve("peers.txt"), String.join("\n", peers) + "\n");
     String apiPort = Ports.freePort();
+    // A short warm-up: its report is in /stats, and the test does not wait for the default's 10 s.
     nodes.add(Node.start(ServeCommand.configOf("--self", peers.get(0), "--peers-file", file.toString(),
-        "--api", "127.0.0.1:" + apiPort, "--origin", "synthetic:16")));
+        "--api", "127.0.0.1:" + apiPort, "--origin", "synthetic:16", "--warm-up", "1s")));
     nodes.add(Node.start(ServeCommand.configOf("--self", peers.get(1), "--peers", String.join(",", peers),
-        "--origin", "synthetic:16")));
+        "--origin", "synthetic:16", "--warm-up", "0")));
     api = "http://127.0.0.1:" + apiPort;
     await().atMost(Duration.ofSeconds(30)).until(() -> get("/healthz").equals("ok\n"));
     for (int i = 0; i < 40; i++) { // about half of them owned by node 2: fetched from it

@@ -41,7 +41,8 @@ import javax.net.ssl.X509TrustManager;
  * (config.example.yaml) copies with the page's ports replaced ({@link Ports}), so files the
  * examples write stay out of the repository. The launcher runs the jar this build made
  * ({@code GROUPCACHE4J_JAR}), with options that make JVMs start faster
- * ({@code GROUPCACHE4J_JAVA_OPTS}, unless a command sets its own).
+ * ({@code GROUPCACHE4J_JAVA_OPTS}, unless a command sets its own) and without the launcher's
+ * class-data archive ({@code GROUPCACHE4J_CDS=off}).
  *
  * <p>Each block is rewritten ({@link ShellRewrites}), written to a file and {@code source}d with
  * its output (stdout and stderr together) in a file; a command of it that fails (an {@code ERR}
@@ -113,6 +114,10 @@ final class ShellSession implements AutoCloseable {
     Map<String, String> env = pb.environment();
     env.put("GROUPCACHE4J_JAR", jar.toString());
     env.put("GROUPCACHE4J_JAVA_OPTS", FAST_JVM);
+    // No class-data archive: the launcher would make one before the first serve (seconds, and two
+    // lines of its own in the output of a block that sets GROUPCACHE4J_JAVA_OPTS), in the user's
+    // home; its own test is LauncherArchiveIT.
+    env.put("GROUPCACHE4J_CDS", "off");
     env.put("LC_ALL", "C.UTF-8");
     env.put("TERM", "dumb");
     env.remove("JAVA_TOOL_OPTIONS");

@@ -65,6 +65,7 @@ import org.groupcache4j.peer.PeerTransport;
  * a request that misses then runs its peer fetch on the very thread that read it.
  */
 public final class HttpPeerTransport implements PeerTransport {
+  private volatile String self; // this node's URL, once started: who asks for load leases
   /** golang/groupcache's default base path. */
   public static final String DEFAULT_BASE_PATH = "/_groupcache/";
   /** Default {@link Builder#connectTimeout}. */
@@ -130,6 +131,7 @@ public final class HttpPeerTransport implements PeerTransport {
           + "; a transport serves one node");
     }
     ring.attach(handler);
+    this.self = selfUrl;
     InetSocketAddress address = config.bindAddress() != null ? config.bindAddress() : PeerUrl.listenAddressOf(selfUrl);
     boolean secure = PeerUrl.secure(selfUrl);
     if (secure && !security.canServeTls()) {
@@ -167,6 +169,7 @@ public final class HttpPeerTransport implements PeerTransport {
       resources = io();
     }
     PeerHttpClient c = new PeerHttpClient(peerUrl, config, resources, security, ring, clients::remove);
+    c.askAs(self);
     clients.add(c);
     return c;
   }

@@ -22,7 +22,8 @@ final class GoNodes implements AutoCloseable {
   private final Path bin;
   private final List<Process> nodes = new ArrayList<>();
 
-  private GoNodes(Path dir, Path bin) {
+  /** Nodes of the binary {@code bin} built elsewhere (the other lineages' anchors, {@link LineageNodes}), logging into {@code dir}. */
+  GoNodes(Path dir, Path bin) {
     this.dir = dir;
     this.bin = bin;
   }

@@ -45,7 +45,7 @@ abstract class LineageInteropTest {
   /** Our nodes' hot store max age: what a copy a write missed lives at most. */
   static final Duration HOT_MAX_AGE = Duration.ofSeconds(2);
 
-  private LineageNodes go;
+  private GoNodes go;
   final List<String> goUrls = new ArrayList<>();
   final List<String> goApis = new ArrayList<>();
   final List<TestNode> ours = new ArrayList<>();

@@ -11,10 +11,12 @@ import java.util.HexFormat;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.pb.GroupcachePb.GetResponse;
+import org.groupcache4j.internal.ByteViews;
 import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +86,35 @@ class WireFormatTest {
     } finally {
       ours.release();
     }
+  }
+
+  /**
+   * A value that is a range of a larger array (as the compact store hands out) is written as its
+   * range alone, in the GetResponse of the peer endpoint and in the SetRequest of a write, and
+   * reads back as that range.
+   */
+  @Property(tries = 200)
+  void aValueThatIsARangeOfALargerArrayIsWrittenAsThatRange(@ForAll @Size(max = 300) byte[] value, @ForAll long expire,
+      @ForAll @IntRange(max = 40) int before, @ForAll @IntRange(max = 40) int after) throws Exception {
+    byte[] larger = new byte[before + value.length + after];
+    java.util.Arrays.fill(larger, (byte) 0x5a);
+    System.arraycopy(value, 0, larger, before, value.length);
+    ByteView range = ByteViews.wrap(larger, before, value.length);
+    ByteBuf ours = PeerMessages.encodeGetResponse(PooledByteBufAllocator.DEFAULT, range, expire);
+    try {
+      ByteBuf copy = PeerMessages.encodeGetResponse(PooledByteBufAllocator.DEFAULT, ByteView.copyOf(value), expire);
+      try {
+        assertThat(ByteBufUtil.getBytes(ours)).isEqualTo(ByteBufUtil.getBytes(copy));
+      } finally {
+        copy.release();
+      }
+      assertThat(PeerMessages.decodeGetResponse(ours).value().toByteArray()).isEqualTo(value);
+    } finally {
+      ours.release();
+    }
+    byte[] set = PeerMessages.encodeSetRequest("g", "k", range, expire);
+    assertThat(set).isEqualTo(PeerMessages.encodeSetRequest("g", "k", ByteView.copyOf(value), expire));
+    assertThat(PeerMessages.decodeSetRequest(Unpooled.wrappedBuffer(set)).value().toByteArray()).isEqualTo(value);
   }
 
   @Test

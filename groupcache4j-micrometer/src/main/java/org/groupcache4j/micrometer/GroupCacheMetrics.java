@@ -54,6 +54,9 @@ import org.groupcache4j.peer.PeerState;
  *   <td>this node's loads by outcome: ok, not_found, timeout, error</td></tr>
  * <tr><td>{@code groupcache_peer_fetch_seconds}</td><td>{@code peer}</td>
  *   <td>histogram of fetches from owning peers</td></tr>
+ * <tr><td>{@code groupcache_handoff_entries_total}</td><td>{@code direction} ({@code sent},
+ *   {@code received}, {@code dropped})</td><td>the handoff of departing nodes ({@link GroupCache#handoffStats()}):
+ *   entries this node handed over when it closed, entries handed to it that it kept, and that it dropped</td></tr>
  * <tr><td>{@code groupcache_peer_up}</td><td>{@code peer}</td><td>0 while the cache judges the
  *   peer down ({@link GroupCache#peerState}: it does not answer probes, and its keys go to the
  *   other peers), else 1; each remote peer of the ring. With probes off nothing judges a peer, and
@@ -116,6 +119,7 @@ public final class GroupCacheMetrics implements MeterBinder {
       b.group(g.name());
     }
     b.peers(cache.peers());
+    b.handoff();
   }
 
   /** The meters registered in one registry. */
@@ -130,6 +134,21 @@ public final class GroupCacheMetrics implements MeterBinder {
 
     Bound(MeterRegistry registry) {
       this.registry = registry;
+    }
+
+    /** The handoff counters of the cache ({@link GroupCache#handoffStats()}). */
+    void handoff() {
+      handoffCounter("sent", "Entries this node handed to the next owners of their keys when it closed", c -> c
+          .handoffStats().handedOff());
+      handoffCounter("received", "Entries departing peers handed to this node that it kept", c -> c.handoffStats()
+          .received());
+      handoffCounter("dropped", "Entries departing peers handed to this node that it dropped (the key was written "
+          + "here since, being loaded, or held already)", c -> c.handoffStats().receivedDropped());
+    }
+
+    private void handoffCounter(String direction, String help, ToDoubleFunction<GroupCache> f) {
+      FunctionCounter.builder("groupcache.handoff.entries", cache, f).description(help)
+          .tags(extraTags.and("direction", direction)).register(registry);
     }
 
     /** Registers the meters of group {@code name} once. */
@@ -172,7 +191,10 @@ public final class GroupCacheMetrics implements MeterBinder {
         boolean main = cacheName.equals("main");
         Tags st = t.and("cache", cacheName);
         Gauge.builder("groupcache.cache.bytes", g, x -> store(x, main).bytes()).baseUnit("bytes")
-            .description("Bytes held (keys and values)").tags(st).register(registry);
+            .description("Bytes counted against the budget: all the heap the compact store holds, the keys and values"
+                + " of the LRU and W-TinyLFU stores").tags(st).register(registry);
+        Gauge.builder("groupcache.cache.payload", g, x -> store(x, main).payloadBytes()).baseUnit("bytes")
+            .description("Key and value bytes of the entries held").tags(st).register(registry);
         Gauge.builder("groupcache.cache.items", g, x -> store(x, main).items())
             .description("Entries held").tags(st).register(registry);
         FunctionCounter.builder("groupcache.cache.evictions", g, x -> store(x, main).evictions())

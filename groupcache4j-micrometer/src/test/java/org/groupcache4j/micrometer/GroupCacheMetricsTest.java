@@ -97,6 +97,8 @@ class GroupCacheMetricsTest {
     assertThat(m.value("groupcache_cache_items", "group", "scores", "cache", "hot")).isEqualTo(theirs);
     assertThat(m.value("groupcache_cache_bytes", "group", "scores", "cache", "main")).isEqualTo(
         a.group("scores").orElseThrow().stats().mainStore().bytes()).isPositive();
+    assertThat(m.value("groupcache_cache_payload_bytes", "group", "scores", "cache", "main")).isEqualTo(
+        a.group("scores").orElseThrow().stats().mainStore().payloadBytes()).isPositive();
     assertThat(m.value("groupcache_cache_evictions_total", "group", "scores", "cache", "hot")).isZero();
     assertThat(m.value("groupcache_cache_budget_bytes", g)).isEqualTo(1 << 20);
 

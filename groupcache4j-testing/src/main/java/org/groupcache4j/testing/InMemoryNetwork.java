@@ -20,6 +20,7 @@ import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.peer.HintAck;
 import org.groupcache4j.peer.HintDelivery;
+import org.groupcache4j.peer.LeaseAnswer;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerTransport;
@@ -41,7 +42,9 @@ import org.groupcache4j.peer.PeerValue;
  * write to a disconnected node fails. Every answer tells the asking node the answering node's
  * incarnation and ownership state ({@link PeerRequestHandler#peerSaid}), as our HTTP transport's
  * headers do; {@link PeerClient#via} carries requests through a third node, which forwards them
- * only to a node it {@linkplain PeerRequestHandler#relaysTo relays to}.
+ * only to a node it {@linkplain PeerRequestHandler#relaysTo relays to}. Load leases
+ * ({@link PeerClient#lease}), clears and put-if-absent cross it as they cross HTTP between our
+ * nodes.
  */
 public final class InMemoryNetwork {
   private final Map<String, PeerRequestHandler> nodes = new ConcurrentHashMap<>();
@@ -289,6 +292,48 @@ public final class InMemoryNetwork {
           op.accept(h);
           writes.increment();
           return CompletableFuture.<Void>completedFuture(null);
+        } catch (UnknownGroupException e) {
+          return CompletableFuture.failedFuture(new IllegalStateException("peer " + url + " answered 404: no such group: " + group));
+        }
+      });
+    }
+
+    @Override
+    public CompletableFuture<LeaseAnswer> lease(String group, String key, Duration wait) {
+      return send(h -> h.lease(group, key, from, wait)).handle((a, err) -> {
+        if (err == null) {
+          return a;
+        }
+        throw new CompletionException(asReceived(group, key, Failures.unwrap(err)));
+      });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> completeLease(String group, String key, String leaseId, ByteView value,
+        long expireUnixNanos, String failure) {
+      return send(h -> {
+        try {
+          boolean taken = h.completeLease(group, key, leaseId, value, expireUnixNanos, failure);
+          writes.increment();
+          return CompletableFuture.completedFuture(taken);
+        } catch (UnknownGroupException e) {
+          return CompletableFuture.failedFuture(new IllegalStateException("peer " + url + " answered 404: no such group: " + group));
+        }
+      });
+    }
+
+    @Override
+    public CompletableFuture<Void> clear(String group) {
+      return write(group, h -> h.clear(group));
+    }
+
+    @Override
+    public CompletableFuture<PeerValue> putIfAbsent(String group, String key, ByteView value, long expireUnixNanos) {
+      return send(h -> {
+        try {
+          PeerValue held = h.putIfAbsent(group, key, value, expireUnixNanos);
+          writes.increment();
+          return CompletableFuture.completedFuture(held);
         } catch (UnknownGroupException e) {
           return CompletableFuture.failedFuture(new IllegalStateException("peer " + url + " answered 404: no such group: " + group));
         }

@@ -149,10 +149,11 @@ public final class TestCluster implements AutoCloseable {
     if (impl == Impl.GOLANG) {
       return List.of(p.goNode().toString(), "-addr", self, "-peers", all, "-api", api, "-valueSize", "100");
     }
+    // These runs measure nodes under faults, not their start: no warm-up, no class-data archive (below).
     List<String> cmd = new ArrayList<>(List.of(p.launcher().toString(), "serve", "--self", self));
     cmd.addAll(options.peersFile() ? List.of("--peers-file", peersFile().toString()) : List.of("--peers", all));
     cmd.addAll(List.of("--api", api, "--origin", options.origin().apply(i), options.hotStore() ? "--hot-store" : "--no-hot-store",
-        "--cache-bytes", "64MiB", "--log-level", options.logLevel()));
+        "--cache-bytes", "64MiB", "--log-level", options.logLevel(), "--warm-up", "0"));
     return cmd;
   }
 
@@ -163,6 +164,7 @@ public final class TestCluster implements AutoCloseable {
     if (impl == Impl.GROUPCACHE4J) {
       pb.environment().put("GROUPCACHE4J_JAR", programs.jar().toString());
       pb.environment().put("GROUPCACHE4J_JAVA_OPTS", programs.javaOpts());
+      pb.environment().put("GROUPCACHE4J_CDS", "off");
     }
     return pb.start();
   }

@@ -1,6 +1,9 @@
 package org.groupcache4j.bench.internal;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.groupcache4j.ByteView;
+import org.groupcache4j.internal.CompactStore;
 import org.groupcache4j.internal.LruStore;
 import org.groupcache4j.internal.Store;
 import org.groupcache4j.internal.TinyLfuStore;
@@ -52,6 +55,54 @@ public final class StoreSimulation implements CacheSimulation {
    */
   public static StoreSimulation tinyLfuAsync(int capacity) {
     return new StoreSimulation(new TinyLfuStore(bytesFor(capacity)));
+  }
+
+  /** The hash seed of the compact stores replayed: fixed, so that a replay repeats exactly. */
+  public static final long COMPACT_SEED = 20240601L;
+
+  private static final Map<Integer, Long> COMPACT_BUDGETS = new ConcurrentHashMap<>();
+
+  /**
+   * A compact store ({@link CompactStore}: W-TinyLFU admission over segments, one shard, a fixed
+   * seed) that holds {@code capacity} entries. Its budget counts everything it holds (record
+   * headers, index, sketch, unused segment space), so it is given the budget at which it holds
+   * that many entries of {@value #ENTRY_BYTES} bytes: {@link #compactBytesFor}.
+   */
+  public static StoreSimulation compact(int capacity) {
+    return new StoreSimulation(CompactStore.deterministic(compactBytesFor(capacity), COMPACT_SEED));
+  }
+
+  /**
+   * The smallest budget at which a compact store, filled with twice {@code capacity} distinct
+   * keys of {@value #ENTRY_BYTES}-byte entries, still holds {@code capacity} of them (found by
+   * bisection; the store's choices repeat, so this does too).
+   */
+  public static long compactBytesFor(int capacity) {
+    return COMPACT_BUDGETS.computeIfAbsent(capacity, c -> {
+      if (c == 0) {
+        return 0L;
+      }
+      long lo = (long) c * ENTRY_BYTES;
+      long hi = (long) c * 256 + (1 << 16);
+      while (lo < hi) {
+        long mid = (lo + hi) >>> 1;
+        if (heldAfterFill(mid, c) >= c) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      return lo;
+    });
+  }
+
+  private static long heldAfterFill(long budget, int capacity) {
+    CompactStore s = CompactStore.deterministic(budget, COMPACT_SEED);
+    for (int i = 0; i < 2 * capacity; i++) {
+      String k = Integer.toString(-1 - i);
+      s.put(k, valueFor(k));
+    }
+    return s.items();
   }
 
   public static long bytesFor(int capacity) {

@@ -169,7 +169,10 @@ public final class NodeSettings {
   public static final Setting<EvictionPolicy> EVICTION = Setting.of("eviction", Scope.GROUP, EvictionPolicy.class,
           NodeSettings::eviction)
       .label("POLICY").defaultValue(name(Group.Builder.DEFAULT_EVICTION_POLICY))
-      .help("Eviction policy of the cache: " + name(EvictionPolicy.W_TINY_LFU) + " or " + name(EvictionPolicy.LRU) + ".")
+      .help("How the cache holds entries and what it evicts: " + name(EvictionPolicy.COMPACT) + " (W-TinyLFU in large"
+          + " byte arrays: the least heap and garbage, its budget counts all the heap it takes), "
+          + name(EvictionPolicy.W_TINY_LFU) + " (Caffeine: the cheapest hit, about 190 bytes of heap an entry"
+          + " beyond its key and value) or " + name(EvictionPolicy.LRU) + " (as golang/groupcache evicts).")
       .build();
 
   public static final Setting<Boolean> HOT_STORE = Setting.ofSwitch("hot-store", Scope.GROUP).negatable()
@@ -353,14 +356,15 @@ public final class NodeSettings {
 
   private static EvictionPolicy eviction(String text) {
     return switch (text.toLowerCase(Locale.ROOT)) {
+      case "compact" -> EvictionPolicy.COMPACT;
       case "w-tiny-lfu", "w_tiny_lfu", "tinylfu", "wtinylfu" -> EvictionPolicy.W_TINY_LFU;
       case "lru" -> EvictionPolicy.LRU;
-      default -> throw new IllegalArgumentException("use " + name(EvictionPolicy.W_TINY_LFU) + " or "
-          + name(EvictionPolicy.LRU));
+      default -> throw new IllegalArgumentException("use " + name(EvictionPolicy.COMPACT) + ", "
+          + name(EvictionPolicy.W_TINY_LFU) + " or " + name(EvictionPolicy.LRU));
     };
   }
 
-  /** An eviction policy as settings name it: {@code w-tiny-lfu}, {@code lru}. */
+  /** An eviction policy as settings name it: {@code compact}, {@code w-tiny-lfu}, {@code lru}. */
   private static String name(EvictionPolicy p) {
     return p.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

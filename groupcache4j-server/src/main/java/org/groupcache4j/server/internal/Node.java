@@ -3,7 +3,10 @@ package org.groupcache4j.server.internal;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A running node: its origins, its {@link GroupCache} with the HTTP peer transport and its groups
  * (one origin each), and (optionally) the client API. Built in that order and closed in reverse:
- * the groups exist before the peer list is set and before the API listens.
+ * the groups exist before the peer list is set and before the API listens. Before anything
+ * listens, the node warms its request path up ({@link Warmup}, {@code --warm-up}), so that peers
+ * and clients that find it find a warm JVM.
  *
  * <p>The client API and the peer transport run on one set of event loops (unless
  * {@code --peer-threads} asks for loops of the transport's own): a client request that misses
@@ -97,11 +102,18 @@ public final class Node implements AutoCloseable {
         loops = IoResources.newGroup(c.apiThreads(), "groupcache4j-io", true);
         tb.eventLoopGroup(loops);
       }
+      if (!c.warmUp().isZero()) { // before anything listens: peers and clients find the node only once it is warm
+        refuseTakenPorts(c);
+        readiness.starting("warming up the request path (at most " + Values.formatDuration(c.warmUp()) + ")");
+        readiness.warmedUp(Warmup.run(c, loops, origins.stream().map(Origin::nonBlocking).toList(), c.warmUp()));
+        readiness.starting("the node is starting");
+      }
       tb.statusDocument(() -> started ? statsJson() : null); // the dashboard's source on the peer port
       transport = tb.build();
       try {
         // A change of the peer list is logged once, by the PeerWatcher that makes it.
-        GroupCache.Builder cb = GroupCache.builder().self(c.self()).ringMode(c.ring()).transport(transport);
+        GroupCache.Builder cb = GroupCache.builder().self(c.self()).ringMode(c.ring()).transport(transport)
+            .handoffTime(c.handoffTime()).handoffBytesPerSecond(c.handoffBytesPerSecond());
         if (c.ring().hasReplicas()) {
           cb.replicas(c.replicas());
         }
@@ -178,6 +190,50 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails at once, naming the flag, if a port the node is about to listen on is taken: the binds
+   * after the warm-up would fail the same way, only seconds later.
+   */
+  private static void refuseTakenPorts(NodeConfig c) throws IOException {
+    NodeSpec spec = c.node();
+    InetSocketAddress peer = spec.peerListen();
+    if (peer == null) {
+      URI self = URI.create(c.self());
+      peer = new InetSocketAddress(self.getHost(), self.getPort() >= 0 ? self.getPort()
+          : c.self().startsWith("https:") ? 443 : 80);
+    }
+    String taken = taken(peer);
+    if (taken != null) {
+      throw new IOException("--self " + c.self() + ": cannot listen for peers" + (spec.peerListen() != null ? " on "
+          + Values.format(spec.peerListen()) : "") + ": " + taken
+          + (taken.contains("in use") ? " (is another node using the port?)" : ""));
+    }
+    for (InetSocketAddress a : c.api()) {
+      taken = taken(a);
+      if (taken != null) {
+        throw new IOException("--api " + a.getHostString() + ":" + a.getPort() + ": cannot listen: " + taken
+            + (taken.contains("in use") ? " (another process has this port; pick another or stop it)" : ""));
+      }
+    }
+  }
+
+  /** Why {@code a} cannot be bound now, or null (also when it does not resolve: the bind itself says so later). */
+  private static String taken(InetSocketAddress a) {
+    InetSocketAddress resolved = a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
+    if (resolved.getPort() == 0 || resolved.isUnresolved()) {
+      return null;
+    }
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(resolved);
+      return null;
+    } catch (BindException e) {
+      return e.getMessage() == null ? "the address is in use" : e.getMessage();
+    } catch (IOException e) {
+      return null; // not a taken port: the bind after the warm-up reports it
+    }
+  }
+
   private String refuse(String group, String key) {
     for (Served s : served) {
       if (s.group().name().equals(group)) {
@@ -249,7 +305,8 @@ public final class Node implements AutoCloseable {
     }
     StatsJson.MembershipView mv = new StatsJson.MembershipView(readiness.snapshot(), cache.peerStates(), peerDiscovery(),
         new StatsJson.RingView(cache.ring().mode().id(), cache.ring().isEmpty() ? null : cache.ring().fingerprint(),
-            cache.ringMismatches(), cache.lastRingMismatchPeer()), cache.ownershipStats());
+            cache.ringMismatches(), cache.lastRingMismatchPeer()), cache.ownershipStats(), readiness.warmUp(),
+        cache.handoffStats());
     return StatsJson.render(cache.self(), config.instance(), cache.peers(), config.replicas(), config.basePath(),
         (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), mv, groups);
   }

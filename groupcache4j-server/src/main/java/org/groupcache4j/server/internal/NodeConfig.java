@@ -21,6 +21,11 @@ import org.groupcache4j.server.internal.origin.Origins;
  * @param apiTls whether the client API serves HTTPS (with the node's certificate)
  * @param apiTokenFile the bearer tokens the client API asks for, or null
  * @param apiWriteTokenFile the bearer tokens writes need, or null for those of {@code apiTokenFile}
+ * @param warmUp how long the node may warm its request path up before it serves ({@link Warmup});
+ *     zero: it does not
+ * @param handoffTime how long the node may hand its entries to the next owners when it stops
+ *     ({@code GroupCache.Builder.handoffTime}); zero: it does not
+ * @param handoffBytesPerSecond the bandwidth of that handoff
  * @param groups the groups the node serves; the first is the client API's default group
  * @param instance an id of this node process, shown in {@code /stats} (a random one when null):
  *     tells whoever started the node that it answers, and not another process on the same port
@@ -36,6 +41,9 @@ public record NodeConfig(
     Path apiTokenFile,
     Path apiWriteTokenFile,
     Duration shutdownGrace,
+    Duration warmUp,
+    Duration handoffTime,
+    long handoffBytesPerSecond,
     List<GroupConfig> groups,
     String instance,
     NodeSecurity security) {
@@ -78,6 +86,7 @@ public record NodeConfig(
 
   public NodeConfig {
     api = List.copyOf(api);
+    java.util.Objects.requireNonNull(warmUp, "warmUp");
     groups = List.copyOf(groups);
     if (groups.isEmpty()) {
       throw new IllegalArgumentException("a node serves at least one group");
@@ -90,7 +99,7 @@ public record NodeConfig(
   /** This configuration with its TLS and token files read. */
   public NodeConfig withSecurity(NodeSecurity security) {
     return new NodeConfig(node, api, apiThreads, apiMaxConnections, apiIdleTimeout, apiTls, apiTokenFile,
-        apiWriteTokenFile, shutdownGrace, groups, instance, security);
+        apiWriteTokenFile, shutdownGrace, warmUp, handoffTime, handoffBytesPerSecond, groups, instance, security);
   }
 
   public String self() {

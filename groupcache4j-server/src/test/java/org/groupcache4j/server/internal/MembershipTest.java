@@ -203,7 +203,7 @@ class MembershipTest {
   private void start(int i, String self, List<String> sourceFlags) throws Exception {
     List<String> args = new ArrayList<>(List.of("--self", self, "--api", "127.0.0.1:0", "--api-threads", "1",
         "--cache-bytes", "8MiB", "--origin", "http://127.0.0.1:" + origin.getAddress().getPort() + "/n" + i + "/{key}",
-        "--load-timeout", "5s"));
+        "--load-timeout", "5s", "--warm-up", "0"));
     args.addAll(sourceFlags);
     nodes.add(Node.start(ServeCommand.configOf(args.toArray(String[]::new))));
   }

@@ -49,7 +49,7 @@ class NodeSecurityTest {
     try {
       LocalCluster.start(1, "http", (self, all) -> {
         List<String> args = new ArrayList<>(List.of("--self", self, "--peers", self, "--api", "127.0.0.1:0",
-            "--origin", "synthetic:100", "--api-threads", "1"));
+            "--origin", "synthetic:100", "--api-threads", "1", "--warm-up", "0"));
         args.addAll(List.of(flags));
         return ServeCommand.configOf(args.toArray(String[]::new));
       }, new ArrayList<>(), nodes);

@@ -21,7 +21,7 @@ class PeerListenTest {
   void thePeerPortListensOnPeerListenAndServesPeers() throws Exception {
     String self = "http://127.0.0.1:" + FreePorts.port(); // the name peers use; the port listens elsewhere
     try (Node node = Node.start(ServeCommand.configOf("--self", self, "--peer-listen", "127.0.0.1:0",
-        "--origin", "synthetic:20"))) {
+        "--origin", "synthetic:20", "--warm-up", "0"))) {
       assertThat(node.peerAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
       assertThat(node.peerAddress().getPort()).isNotEqualTo(URI.create(self).getPort()).isPositive();
       HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
@@ -35,9 +35,10 @@ class PeerListenTest {
   @Test
   void aHostThatDoesNotResolveIsNamed() {
     assertThatThrownBy(() -> Node.start(ServeCommand.configOf("--self", "http://127.0.0.1:0", "--peer-listen",
-        "nosuch.invalid:0", "--origin", "synthetic:1")))
+        "nosuch.invalid:0", "--origin", "synthetic:1", "--warm-up", "0")))
         .isInstanceOf(IOException.class).hasMessage("--peer-listen nosuch.invalid:0: unknown host nosuch.invalid");
-    assertThatThrownBy(() -> Node.start(ServeCommand.configOf("--self", "http://nosuch.invalid:0", "--origin", "synthetic:1")))
+    assertThatThrownBy(() -> Node.start(ServeCommand.configOf("--self", "http://nosuch.invalid:0", "--origin", "synthetic:1",
+        "--warm-up", "0")))
         .isInstanceOf(IOException.class).hasMessageStartingWith("--self http://nosuch.invalid:0: cannot listen for peers")
         .hasMessageContaining("its host does not resolve").hasMessageNotContaining("another node");
   }

@@ -43,7 +43,7 @@ class ReadinessTest {
     // A name server that never answers: the first lookup takes its timeouts (seconds) and fails.
     try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       NodeConfig c = ServeCommand.configOf("--self", "http://127.0.0.1:" + FreePorts.port(), "--api", "127.0.0.1:" + api,
-          "--origin", "synthetic:10", "--peers-dns", "http://cache.gc4j.test:8001",
+          "--origin", "synthetic:10", "--warm-up", "0", "--peers-dns", "http://cache.gc4j.test:8001",
           "--peers-dns-server", "127.0.0.1:" + silent.getLocalPort());
       CompletableFuture<Node> started = CompletableFuture.supplyAsync(() -> {
         try {
@@ -85,7 +85,7 @@ class ReadinessTest {
     int api = FreePorts.port();
     // The load takes 10 s, so the request is surely still in flight when the drain has begun.
     Node node = Node.start(ServeCommand.configOf("--self", "http://127.0.0.1:" + FreePorts.port(), "--api", "127.0.0.1:" + api,
-        "--origin", "synthetic:20,delay=10s", "--origin-timeout", "30s", "--load-timeout", "30s"));
+        "--origin", "synthetic:20,delay=10s", "--origin-timeout", "30s", "--load-timeout", "30s", "--warm-up", "0"));
     try {
       assertThat(health(api)).isEqualTo("200 ok");
       CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(

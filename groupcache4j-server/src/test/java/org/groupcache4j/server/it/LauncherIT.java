@@ -64,6 +64,7 @@ class LauncherIT {
     pb.environment().remove("GROUPCACHE4J_JAR");
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     pb.environment().put("JAVA_HOME", "/nonexistent/jdk"); // falls back to java on PATH or /usr/lib/jvm
+    pb.environment().put("GROUPCACHE4J_CDS", "off"); // the archive has tests of its own (LauncherArchiveIT)
     pb.redirectErrorStream(true);
     Path log = Files.createTempFile(processes.logs, "launch", ".log");
     pb.redirectOutput(log.toFile());

@@ -61,13 +61,23 @@ final class Processes implements AutoCloseable {
     return launch(name, args, Map.of());
   }
 
+  /**
+   * As {@link #launch(String, List)}; {@code extraEnv} last. Nodes start as tests need them, fast:
+   * without the launcher's class-data archive ({@code GROUPCACHE4J_CDS=off}) and, unless the
+   * arguments say otherwise, without a warm-up ({@code serve --warm-up 0}); the tests of those two
+   * ask for them.
+   */
   Process launch(String name, List<String> args, Map<String, String> extraEnv) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(launcher().toString());
     cmd.addAll(args);
+    if (!args.isEmpty() && args.get(0).equals("serve") && !args.contains("--warm-up")) {
+      cmd.addAll(List.of("--warm-up", "0"));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(name).toFile());
     pb.environment().put("GROUPCACHE4J_JAR", jar().toString());
     pb.environment().put("GROUPCACHE4J_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    pb.environment().put("GROUPCACHE4J_CDS", "off");
     pb.environment().putAll(extraEnv);
     Process p = pb.start();
     synchronized (started) {

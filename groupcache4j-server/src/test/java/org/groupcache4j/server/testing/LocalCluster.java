@@ -34,12 +34,16 @@ public final class LocalCluster {
 
   /**
    * The configuration {@code serve --self self --peers peers --api 127.0.0.1:0 --api-threads 1 flags...}
-   * starts (its client API on a port of its own choosing, {@link Node#apiAddresses}).
+   * starts (its client API on a port of its own choosing, {@link Node#apiAddresses}), without a
+   * warm-up unless {@code flags} ask for one: nodes start as tests need them, fast.
    */
   public static NodeConfig config(String self, List<String> peers, String... flags) {
     List<String> args = new ArrayList<>(List.of("--self", self, "--peers", String.join(",", peers),
         "--api", "127.0.0.1:0", "--api-threads", "1"));
     args.addAll(List.of(flags));
+    if (!args.contains("--warm-up")) {
+      args.addAll(List.of("--warm-up", "0"));
+    }
     return ServeCommand.configOf(args.toArray(String[]::new));
   }
 

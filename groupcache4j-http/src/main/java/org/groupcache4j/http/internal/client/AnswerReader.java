@@ -2,6 +2,7 @@ package org.groupcache4j.http.internal.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -102,7 +103,7 @@ final class AnswerReader {
       NodeIdentity.heard(ring.node(), f.peer, r.headers(), ours);
       ring.heard(f.peer, r.headers().get(PeerHeaders.RING));
     }
-    if (f.expect == Fetch.Answer.RAW) {
+    if (f.expect == Fetch.Expect.RAW) {
       rawHeaders = new java.util.ArrayList<>();
       for (java.util.Map.Entry<String, String> h : r.headers()) {
         String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
@@ -167,7 +168,14 @@ final class AnswerReader {
       return status == 200 ? content.toString(StandardCharsets.UTF_8)
           : f.failure(PeerFetchException.Reason.ERROR_STATUS, "answered HTTP " + status + " to the status request", null);
     }
+    if (f.write != null && f.write.answers()) {
+      return status / 100 == 2 || status == 409 ? new Fetch.Answer(status, io.netty.buffer.ByteBufUtil.getBytes(content))
+          : PeerErrors.fromAnswer(status, errorKind, content, f.peer, f.group, f.key);
+    }
     if (f.write != null) {
+      if (status == 200 && f.write.readsAnswer()) {
+        return ByteBufUtil.getBytes(content);
+      }
       return status == 200 ? Fetch.WRITTEN : PeerErrors.fromAnswer(status, null, content, f.peer, f.group, f.key);
     }
     if (status != 200) {

@@ -19,16 +19,17 @@ final class Fetch {
   final long timeoutNanos; // from its start to its outcome
   final Write write; // a write's request, or null for a fetch or a probe
   final PeerKind kind; // what the peer's answers say it is, learned from this fetch's answer
-  final Answer expect; // what its answer is read as
+  final Expect expect; // what its answer is read as
   final String relayTo; // the peer a relay carries it to (then {@link #peer} too), or null: sent to the peer directly
   /**
-   * Completes with a {@link org.groupcache4j.peer.PeerValue} (fetch), {@link #WRITTEN} (write),
+   * Completes with a {@link org.groupcache4j.peer.PeerValue} (fetch), {@link #WRITTEN} (write), an
+   * {@link Answer} (a write that answers), the answer's body (a write that {@code readsAnswer}),
    * the document as a {@code String} (status), anything (probe), or what {@link #expect} says.
    */
   final CompletableFuture<Object> result = new CompletableFuture<>();
 
   /** What an answer is read as. */
-  enum Answer {
+  enum Expect {
     /** A {@code GetResponse}: a {@code PeerValue}. */
     VALUE,
     /** Any answer: the peer answered. */
@@ -62,19 +63,35 @@ final class Fetch {
 
   /**
    * A request with a method and body: its method, what follows the group in the path (escaped), or
-   * the whole path after the base path ({@code wholePath}), and its body.
+   * the whole path after the base path ({@code wholePath}; also when the group is empty), its body,
+   * whether its 200 answer's body is its outcome (as a {@code byte[]}) rather than
+   * {@link #WRITTEN}, and whether it {@code answers}: completes with its {@link Answer} (a status,
+   * 2xx or 409, and a body the caller reads), as the requests of caller-loaded groups do.
    */
-  record Write(String method, String pathTail, String contentType, byte[] body, boolean wholePath) {
+  record Write(String method, String pathTail, String contentType, byte[] body, boolean wholePath, boolean readsAnswer,
+      boolean answers) {
     /** A write of a key: {@code pathTail} follows the group in the path. */
     Write(String method, String pathTail, String contentType, byte[] body) {
       this(method, pathTail, contentType, body, false);
     }
 
+    Write(String method, String pathTail, String contentType, byte[] body, boolean readsAnswer) {
+      this(method, pathTail, contentType, body, false, readsAnswer, false);
+    }
+
+    /** A write that {@code answers}. */
+    static Write answering(String method, String pathTail, String contentType, byte[] body) {
+      return new Write(method, pathTail, contentType, body, false, false, true);
+    }
+
     /** A request whose path, after the base path, is {@code path} (no group in it). */
     static Write underBase(String method, String path, String contentType, byte[] body) {
-      return new Write(method, path, contentType, body, true);
+      return new Write(method, path, contentType, body, true, false, false);
     }
   }
+
+  /** The answer of a {@link Write} that {@code answers}: its status (2xx or 409) and body. */
+  record Answer(int status, byte[] body) {}
 
   /** A fetch (or probe) whose peer kind is learned for nobody (tests). */
   Fetch(String peer, String group, String key, boolean probe, long timeoutNanos) {
@@ -83,12 +100,12 @@ final class Fetch {
 
   Fetch(String peer, String group, String key, boolean probe, long timeoutNanos, Write write, PeerKind kind) {
     this(peer, group, key, probe, false, timeoutNanos, write, kind, null,
-        probe ? Answer.PROBE : write != null ? Answer.WRITTEN : Answer.VALUE);
+        probe ? Expect.PROBE : write != null ? Expect.WRITTEN : Expect.VALUE);
   }
 
   /** A request for the peer's status document ({@code GET {basePath}_stats}). */
   static Fetch status(String peer, long timeoutNanos, PeerKind kind) {
-    return new Fetch(peer, "", PeerPaths.STATUS, false, true, timeoutNanos, null, kind, null, Answer.STATUS);
+    return new Fetch(peer, "", PeerPaths.STATUS, false, true, timeoutNanos, null, kind, null, Expect.STATUS);
   }
 
   /**
@@ -97,12 +114,12 @@ final class Fetch {
    * {@code relayTo} names the peer a relay carries it to (the one {@code peer} names too).
    */
   static Fetch of(String peer, String group, String key, long timeoutNanos, Write write, PeerKind kind, String relayTo,
-      Answer expect) {
-    return new Fetch(peer, group, key, expect == Answer.PROBE, false, timeoutNanos, write, kind, relayTo, expect);
+      Expect expect) {
+    return new Fetch(peer, group, key, expect == Expect.PROBE, false, timeoutNanos, write, kind, relayTo, expect);
   }
 
   private Fetch(String peer, String group, String key, boolean probe, boolean status, long timeoutNanos, Write write,
-      PeerKind kind, String relayTo, Answer expect) {
+      PeerKind kind, String relayTo, Expect expect) {
     this.peer = peer;
     this.group = group;
     this.key = key;

@@ -1,5 +1,6 @@
 package org.groupcache4j.http.internal.client;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,9 @@ import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.PeerFetchException.Reason;
 import org.groupcache4j.http.internal.TransportConfig;
 import org.groupcache4j.http.internal.http1.IoResources;
+import org.groupcache4j.http.internal.protocol.CallerLoadedWire;
 import org.groupcache4j.http.internal.protocol.Forwarder;
+import org.groupcache4j.http.internal.protocol.HandoffMessages;
 import org.groupcache4j.http.internal.protocol.NodeIdentity;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
@@ -25,8 +28,11 @@ import org.groupcache4j.http.internal.protocol.PeerPaths;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
 import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.http.internal.security.PeerSecurity;
+import org.groupcache4j.peer.HandoffClient;
+import org.groupcache4j.peer.HandoffEntry;
 import org.groupcache4j.peer.HintAck;
 import org.groupcache4j.peer.HintDelivery;
+import org.groupcache4j.peer.LeaseAnswer;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
 import org.groupcache4j.ring.RingMode;
@@ -89,7 +95,7 @@ import org.groupcache4j.ring.RingMode;
  * local load. Futures complete on the transport's I/O threads: callers should not block in their
  * callbacks.
  */
-public final class PeerHttpClient implements PeerClient {
+public final class PeerHttpClient implements PeerClient, HandoffClient {
   static final String CLOSED = "the client of this peer is closed (the peer left the peer list or the node is closing)";
 
   private final String url;
@@ -101,6 +107,7 @@ public final class PeerHttpClient implements PeerClient {
   private final Consumer<PeerHttpClient> onClose;
   private final PeerKind kind = new PeerKind();
   private final RingCheck ring; // the node's fingerprint and ring mode
+  private volatile String self; // this node's URL, sent with a lease request (the owner names the holder by it)
   private volatile boolean closed;
   private final Sender direct = new Sender(this, this);
 
@@ -192,6 +199,103 @@ public final class PeerHttpClient implements PeerClient {
     return direct.ackHints(ack);
   }
 
+  @Override
+  public CompletableFuture<LeaseAnswer> lease(String group, String key, Duration wait) {
+    return exchange(group, key, Fetch.Write.answering("POST", CallerLoadedWire.LEASE + PeerPaths.escape(key),
+        PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(), CallerLoadedWire.encodeLeaseRequest(wait, self)))
+        .thenApply(a -> {
+          try {
+            return CallerLoadedWire.decodeLeaseAnswer(a.body());
+          } catch (InvalidProtocolBufferException e) {
+            throw new CompletionException(new PeerFetchException(Reason.BAD_ANSWER, url, group, key,
+                "answered a lease request with a body that is not a LeaseAnswer: " + e.getMessage(), e));
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> completeLease(String group, String key, String leaseId, ByteView value,
+      long expireUnixNanos, String failure) {
+    return exchange(group, key, Fetch.Write.answering("POST", CallerLoadedWire.LEASE_DONE + PeerPaths.escape(key),
+        PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(), CallerLoadedWire.encodeLeaseCompletion(leaseId, value, expireUnixNanos,
+            failure))).thenApply(a -> a.status() == 200);
+  }
+
+  @Override
+  public CompletableFuture<Void> clear(String group) {
+    return sendToOurs(group, "every key", new Fetch.Write("POST", CallerLoadedWire.CLEAR, null, new byte[0]));
+  }
+
+  @Override
+  public CompletableFuture<PeerValue> putIfAbsent(String group, String key, ByteView value, long expireUnixNanos) {
+    return exchange(group, key, Fetch.Write.answering("POST", CallerLoadedWire.PUT_IF_ABSENT + PeerPaths.escape(key),
+        PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(), PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)))
+        .thenApply(a -> {
+          if (a.status() != 200) {
+            return null; // stored
+          }
+          try {
+            return PeerMessages.decodeGetResponse(io.netty.buffer.Unpooled.wrappedBuffer(a.body()));
+          } catch (java.io.IOException e) {
+            throw new CompletionException(new PeerFetchException(Reason.BAD_ANSWER, url, group, key,
+                "answered a put-if-absent with a body that is not a GetResponse: " + e.getMessage(), e));
+          }
+        });
+  }
+
+  /** A request of {@link CallerLoadedWire} that answers, sent as a write is (only to one of our nodes). */
+  private CompletableFuture<Fetch.Answer> exchange(String group, String key, Fetch.Write w) {
+    return known(w).thenCompose(x -> start(new Fetch(url, group, key, false, responseTimeoutNanos, w, kind)))
+        .thenApply(Fetch.Answer.class::cast);
+  }
+
+  /**
+   * Completes once this peer is known to be one of our nodes; fails at once (not sent) for another
+   * kind of peer, in every ring mode: the requests of {@link CallerLoadedWire} are ours alone (a
+   * mailgun or groupcache-go node, which takes our writes, would take them for a GET).
+   */
+  private CompletableFuture<Void> known(Fetch.Write w) {
+    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
+        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
+    return known.thenApply(x -> {
+      if (kind.state() != PeerKind.OURS) {
+        throw new CompletionException(new UnsupportedOperationException("peer " + url + " does not take writes: its "
+            + "answers are not a groupcache4j node's (golang/groupcache answers a " + w.method() + " as a GET and would "
+            + "load the key), so the " + w.method() + " was not sent"));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * A departing node's notice or batch ({@code POST {basePath}_handoff}, {@link HandoffMessages}),
+   * sent only to one of our nodes, whatever the ring mode: a peer not heard from yet is probed
+   * first, and one whose answers lack {@link PeerHeaders#NODE} (golang/groupcache, mailgun,
+   * groupcache-go) is not sent it; the handoff fails at once, naming the peer.
+   */
+  @Override
+  public CompletableFuture<Reply> handoff(String sender, Duration window, List<HandoffEntry> entries) {
+    Fetch.Write w = new Fetch.Write("POST", PeerPaths.HANDOFF, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+        HandoffMessages.encodeRequest(sender, window, entries), true);
+    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
+        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
+    return known.thenCompose(x -> {
+      if (kind.state() != PeerKind.OURS) {
+        throw new CompletionException(new UnsupportedOperationException("peer " + url + " is not one of our nodes "
+            + "(its answers lack " + PeerHeaders.NODE + "), so it is not sent a handoff"));
+      }
+      return start(new Fetch(url, "", "handoff of " + entries.size() + " entries", false, responseTimeoutNanos, w,
+          kind));
+    }).thenApply(done -> {
+      try {
+        return HandoffMessages.decodeReply((byte[]) done);
+      } catch (InvalidProtocolBufferException e) {
+        throw new CompletionException(new PeerFetchException(Reason.BAD_ANSWER, url, "", PeerPaths.HANDOFF,
+            "answered 200 with a body that is not a HandoffReply: " + e.getMessage(), e));
+      }
+    });
+  }
+
   /**
    * A client that sends this peer's requests through {@code relay}'s connections (another peer of
    * ours, which forwards them); {@code null} if {@code relay} is not a client of this transport.
@@ -199,6 +303,17 @@ public final class PeerHttpClient implements PeerClient {
   @Override
   public PeerClient via(PeerClient relay) {
     return relay instanceof PeerHttpClient r && r != this ? new Sender(this, r) : null;
+  }
+
+  /** A request of {@link CallerLoadedWire} that answers nothing, sent to one of our nodes only (whatever the ring mode). */
+  private CompletableFuture<Void> sendToOurs(String group, String what, Fetch.Write w) {
+    return known(w).thenCompose(x -> start(new Fetch(url, group, what, false, responseTimeoutNanos, w, kind)))
+        .thenApply(done -> (Void) null);
+  }
+
+  /** This node's URL, which lease requests name as the asker (null: the owner names the connection's address). */
+  public void askAs(String selfUrl) {
+    this.self = selfUrl;
   }
 
   /**
@@ -247,7 +362,7 @@ public final class PeerHttpClient implements PeerClient {
    */
   public CompletableFuture<Forwarder.Answer> forward(String method, String tail, String contentType, byte[] body) {
     Fetch f = Fetch.of(url, "", tail, responseTimeoutNanos, Fetch.Write.underBase(method, tail, contentType, body), kind,
-        null, Fetch.Answer.RAW);
+        null, Fetch.Expect.RAW);
     return start(f).thenApply(Forwarder.Answer.class::cast);
   }
 
@@ -271,7 +386,7 @@ public final class PeerHttpClient implements PeerClient {
       return target.url;
     }
 
-    private Fetch fetchOf(String group, String key, long timeoutNanos, Fetch.Write w, Fetch.Answer expect) {
+    private Fetch fetchOf(String group, String key, long timeoutNanos, Fetch.Write w, Fetch.Expect expect) {
       return Fetch.of(target.url, group, key, timeoutNanos, w, target.kind, relayTo, expect);
     }
 
@@ -284,12 +399,12 @@ public final class PeerHttpClient implements PeerClient {
       }
       // A fetch's outcome is a PeerValue or an exception (AnswerReader): no stage to cast it.
       return (CompletableFuture<PeerValue>) (CompletableFuture<?>) carrier.start(
-          fetchOf(group, key, target.responseTimeoutNanos, null, Fetch.Answer.VALUE));
+          fetchOf(group, key, target.responseTimeoutNanos, null, Fetch.Expect.VALUE));
     }
 
     @Override
     public CompletableFuture<Void> probe(Duration timeout) {
-      return carrier.start(fetchOf("", "", timeout.toNanos(), null, Fetch.Answer.PROBE)).handle((v, e) -> {
+      return carrier.start(fetchOf("", "", timeout.toNanos(), null, Fetch.Expect.PROBE)).handle((v, e) -> {
         Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (t instanceof PeerFetchException pfe && pfe.reason() != Reason.ERROR_STATUS) {
           throw new CompletionException(pfe);
@@ -322,7 +437,7 @@ public final class PeerHttpClient implements PeerClient {
     }
 
     private CompletableFuture<Void> write(String group, String what, Fetch.Write w) {
-      return ours(w.method(), () -> fetchOf(group, what, target.responseTimeoutNanos, w, Fetch.Answer.WRITTEN))
+      return ours(w.method(), () -> fetchOf(group, what, target.responseTimeoutNanos, w, Fetch.Expect.WRITTEN))
           .thenApply(done -> (Void) null);
     }
 
@@ -332,7 +447,7 @@ public final class PeerHttpClient implements PeerClient {
       Fetch.Write w = Fetch.Write.underBase("POST", PeerPaths.PEEK, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
           PeerMessages.encodePeekRequest(group, key));
       return ours("peek", () -> Fetch.of(target.url, group, key, target.responseTimeoutNanos, w, target.kind, relayTo,
-          Fetch.Answer.PEEK)).thenApply(o -> (java.util.Optional<PeerValue>) o);
+          Fetch.Expect.PEEK)).thenApply(o -> (java.util.Optional<PeerValue>) o);
     }
 
     @Override
@@ -340,7 +455,7 @@ public final class PeerHttpClient implements PeerClient {
       Fetch.Write w = Fetch.Write.underBase("POST", PeerPaths.HINTS, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
           PeerMessages.encodeHintDelivery(hints));
       return ours("hints", () -> Fetch.of(target.url, "", PeerPaths.HINTS, target.responseTimeoutNanos, w, target.kind,
-          relayTo, Fetch.Answer.HINT_ACK)).thenApply(HintAck.class::cast);
+          relayTo, Fetch.Expect.HINT_ACK)).thenApply(HintAck.class::cast);
     }
 
     @Override
@@ -348,7 +463,7 @@ public final class PeerHttpClient implements PeerClient {
       Fetch.Write w = Fetch.Write.underBase("POST", PeerPaths.HINTS_PULL, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
           PeerMessages.encodeHintPull(self, incarnation));
       return ours("hints", () -> Fetch.of(target.url, "", PeerPaths.HINTS_PULL, target.responseTimeoutNanos, w,
-          target.kind, relayTo, Fetch.Answer.HINTS)).thenApply(HintDelivery.class::cast);
+          target.kind, relayTo, Fetch.Expect.HINTS)).thenApply(HintDelivery.class::cast);
     }
 
     @Override
@@ -356,7 +471,7 @@ public final class PeerHttpClient implements PeerClient {
       Fetch.Write w = Fetch.Write.underBase("POST", PeerPaths.HINTS_ACK, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
           PeerMessages.encodeHintAck(ack));
       return ours("hints", () -> Fetch.of(target.url, "", PeerPaths.HINTS_ACK, target.responseTimeoutNanos, w,
-          target.kind, relayTo, Fetch.Answer.WRITTEN)).thenApply(done -> (Void) null);
+          target.kind, relayTo, Fetch.Expect.WRITTEN)).thenApply(done -> (Void) null);
     }
 
     /**

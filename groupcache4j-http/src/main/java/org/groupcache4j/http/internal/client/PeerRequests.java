@@ -83,7 +83,8 @@ final class PeerRequests {
   private static final String WRITER = PeerHeaders.NODE + ": " + PeerHeaders.NODE_WRITES + "\r\n";
 
   /**
-   * A write: {@code METHOD {prefix}{group}/{pathTail}} with the request headers of every request,
+   * A write: {@code METHOD {prefix}{group}/{pathTail}} (without a group: {@code {prefix}{pathTail}})
+   * with the request headers of every request,
    * then {@link PeerHeaders#NODE}, {@code content-type} and {@code content-length}, and the body.
    */
   ByteBuf write(ByteBufAllocator alloc, String group, Fetch.Write w) {
@@ -95,7 +96,8 @@ final class PeerRequests {
    * peer itself).
    */
   ByteBuf write(ByteBufAllocator alloc, String group, Fetch.Write w, String relayTo) {
-    String path = w.wholePath() ? prefix + w.pathTail() : prefix + PeerPaths.escape(group) + "/" + w.pathTail();
+    String path = w.wholePath() || group.isEmpty() ? prefix + w.pathTail()
+        : prefix + PeerPaths.escape(group) + "/" + w.pathTail();
     byte[] line = (w.method() + " " + path).getBytes(StandardCharsets.UTF_8);
     byte[] length = (WRITER + (w.contentType() == null ? "" : "content-type: " + w.contentType() + "\r\n")
         + "content-length: " + w.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);

@@ -60,12 +60,21 @@ public abstract class Response {
    */
   public static Simple text(int status, String message) {
     byte[] body = (Text.oneLine(message, MAX_TEXT) + "\n").getBytes(StandardCharsets.UTF_8);
-    return new Simple(status, new Header[] {TEXT_PLAIN, NOSNIFF}, body);
+    return new Simple(status, new Header[] {TEXT_PLAIN, NOSNIFF}, body, 0, body.length);
   }
 
   /** {@code status} with a body of type {@code contentType}; {@code body} is read, never changed. */
   public static Simple of(int status, Header contentType, byte[] body) {
-    return new Simple(status, new Header[] {contentType}, body);
+    return new Simple(status, new Header[] {contentType}, body, 0, body.length);
+  }
+
+  /**
+   * {@code status} with a body of type {@code contentType}: {@code length} bytes of {@code array}
+   * from {@code offset}, read (not copied when large), never changed.
+   */
+  public static Simple of(int status, Header contentType, byte[] array, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, array.length);
+    return new Simple(status, new Header[] {contentType}, array, offset, length);
   }
 
   /** One header line, kept as bytes for the raw writer and as name and value for Netty. */
@@ -89,22 +98,26 @@ public abstract class Response {
     }
   }
 
-  /** A response of constant headers and a byte array body. Immutable. */
+  /** A response of constant headers and a body of (a range of) a byte array. Immutable. */
   public static final class Simple extends Response {
     private final Header[] headers;
     private final byte[] body;
+    private final int bodyOffset;
+    private final int bodyLength;
 
-    private Simple(int status, Header[] headers, byte[] body) {
+    private Simple(int status, Header[] headers, byte[] body, int bodyOffset, int bodyLength) {
       super(status);
       this.headers = headers;
       this.body = body;
+      this.bodyOffset = bodyOffset;
+      this.bodyLength = bodyLength;
     }
 
     /** This response with one more header. */
     public Simple with(Header h) {
       Header[] more = Arrays.copyOf(headers, headers.length + 1);
       more[headers.length] = h;
-      return new Simple(status(), more, body);
+      return new Simple(status(), more, body, bodyOffset, bodyLength);
     }
 
     /** This response with {@code hs} added after its headers, in order; null elements are skipped. */
@@ -116,12 +129,12 @@ public abstract class Response {
           more[n++] = h;
         }
       }
-      return new Simple(status(), n == more.length ? more : Arrays.copyOf(more, n), body);
+      return new Simple(status(), n == more.length ? more : Arrays.copyOf(more, n), body, bodyOffset, bodyLength);
     }
 
-    /** The body (not a copy: do not change it). */
+    /** The body (a copy when it is a range of a larger array; else not a copy: do not change it). */
     public byte[] body() {
-      return body;
+      return bodyOffset == 0 && bodyLength == body.length ? body : Arrays.copyOfRange(body, bodyOffset, bodyOffset + bodyLength);
     }
 
     @Override
@@ -131,30 +144,30 @@ public abstract class Response {
       for (Header h : headers) {
         headLen += h.line.length;
       }
-      boolean copy = !head && body.length <= COPY_LIMIT;
-      ByteBuf buf = alloc.ioBuffer(headLen + (copy ? body.length : 0));
+      boolean copy = !head && bodyLength <= COPY_LIMIT;
+      ByteBuf buf = alloc.ioBuffer(headLen + (copy ? bodyLength : 0));
       buf.writeBytes(statusLine);
       for (Header h : headers) {
         buf.writeBytes(h.line);
       }
-      HttpHeadBytes.endHead(buf, close, keepAlive10, body.length);
-      if (head || body.length == 0) {
+      HttpHeadBytes.endHead(buf, close, keepAlive10, bodyLength);
+      if (head || bodyLength == 0) {
         return buf;
       }
       if (copy) {
-        return buf.writeBytes(body);
+        return buf.writeBytes(body, bodyOffset, bodyLength);
       }
-      return Unpooled.wrappedBuffer(buf, Unpooled.wrappedBuffer(body));
+      return Unpooled.wrappedBuffer(buf, Unpooled.wrappedBuffer(body, bodyOffset, bodyLength));
     }
 
     @Override
     protected FullHttpResponse toMessage(ByteBufAllocator alloc) {
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status()),
-          Unpooled.wrappedBuffer(body));
+          Unpooled.wrappedBuffer(body, bodyOffset, bodyLength));
       for (Header h : headers) {
         r.headers().add(h.name, h.value);
       }
-      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bodyLength);
       return r;
     }
   }

@@ -15,6 +15,7 @@ import org.groupcache4j.http.internal.http1.InFlight;
 import org.groupcache4j.http.internal.http1.Responder;
 import org.groupcache4j.http.internal.http1.Response;
 import org.groupcache4j.http.internal.http1.Routes;
+import org.groupcache4j.http.internal.protocol.CallerLoadedWire;
 import org.groupcache4j.http.internal.protocol.Forwarder;
 import org.groupcache4j.http.internal.protocol.NodeIdentity;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
@@ -26,6 +27,7 @@ import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.peer.HandoffHandler;
 import org.groupcache4j.peer.HintAck;
 import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.PeerRequestHandler;
@@ -126,6 +128,9 @@ public final class PeerEndpoint {
         ex.respond(doc == null ? Response.text(503, "this node is starting")
             : Response.of(200, Response.JSON, doc.getBytes(StandardCharsets.UTF_8)));
       }));
+    }
+    if (handler instanceof HandoffHandler h) {
+      b.exact(basePath + PeerPaths.HANDOFF, r -> r.post(MAX_WRITE_BODY, ex -> HandoffEndpoint.serve(ex, h, NODE)));
     }
     if (own) {
       b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath
@@ -402,9 +407,13 @@ public final class PeerEndpoint {
     if (gk == null) {
       return;
     }
+    if (serveCallerLoaded(ex, gk)) {
+      return;
+    }
     if (!gk.key().equals(PeerPaths.REMOVE_KEYS)) {
       ex.respond(ours(Response.text(405, "method not allowed: POST is only for " + basePath + "{group}/"
-          + PeerPaths.REMOVE_KEYS)));
+          + PeerPaths.REMOVE_KEYS + ", " + CallerLoadedWire.LEASE + "{key}, " + CallerLoadedWire.LEASE_DONE + "{key}, "
+          + CallerLoadedWire.PUT_IF_ABSENT + "{key} and " + CallerLoadedWire.CLEAR)));
       return;
     }
     PeerMessages.RemoveKeysBody rk;
@@ -420,6 +429,93 @@ public final class PeerEndpoint {
       return;
     }
     write(ex, gk, () -> handler.removeAll(gk.group(), rk.keys()));
+  }
+
+
+  /**
+   * The requests of {@link CallerLoadedWire} (a load lease, its completion, a put-if-absent, a
+   * clear); returns false for another POST.
+   */
+  private boolean serveCallerLoaded(Exchange ex, GroupKey gk) {
+    String tail = gk.key();
+    if (tail.equals(CallerLoadedWire.CLEAR)) {
+      write(ex, gk, () -> handler.clear(gk.group()));
+      return true;
+    }
+    String key;
+    if (tail.startsWith(CallerLoadedWire.LEASE)) {
+      key = tail.substring(CallerLoadedWire.LEASE.length());
+      org.groupcache4j.http.internal.protocol.pb.GroupcachePb.LeaseRequest lr;
+      try {
+        lr = CallerLoadedWire.decodeLeaseRequest(body(ex));
+      } catch (IllegalArgumentException e) {
+        ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+        return true;
+      }
+      CompletableFuture<org.groupcache4j.peer.LeaseAnswer> answer;
+      try {
+        answer = handler.lease(gk.group(), key, lr.hasAsker() ? lr.getAsker() : ex.remoteHost(),
+            Duration.ofMillis(Math.max(0, lr.getWaitMillis())));
+      } catch (RuntimeException e) {
+        answer = CompletableFuture.failedFuture(e);
+      }
+      ex.respondWhenDone(answer, (a, err) -> err != null || a == null
+          ? errorAnswer(err != null ? err : new IllegalStateException("no lease answer"), gk.group(), key).with(NODE)
+          : Response.of(200, PROTOBUF, CallerLoadedWire.encodeLeaseAnswer(a)).with(NODE));
+      return true;
+    }
+    if (tail.startsWith(CallerLoadedWire.LEASE_DONE)) {
+      key = tail.substring(CallerLoadedWire.LEASE_DONE.length());
+      org.groupcache4j.http.internal.protocol.pb.GroupcachePb.LeaseCompletion c;
+      try {
+        c = CallerLoadedWire.decodeLeaseCompletion(body(ex));
+      } catch (IllegalArgumentException e) {
+        ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+        return true;
+      }
+      Response.Simple r;
+      try {
+        boolean taken = handler.completeLease(gk.group(), key, c.getLeaseId(), CallerLoadedWire.value(c), c.getExpire(),
+            c.hasFailure() ? c.getFailure() : null);
+        r = taken ? Response.text(200, "taken") : Response.text(409, "not taken: the lease passed to another caller, "
+            + "or a write replaced the key meanwhile");
+      } catch (UnsupportedOperationException e) {
+        r = Response.text(405, "method not allowed: " + e.getMessage());
+      } catch (RuntimeException e) {
+        r = errorAnswer(e, gk.group(), key);
+      }
+      ex.respond(r.with(NODE));
+      return true;
+    }
+    if (tail.startsWith(CallerLoadedWire.PUT_IF_ABSENT)) {
+      key = tail.substring(CallerLoadedWire.PUT_IF_ABSENT.length());
+      PeerMessages.SetRequestBody set;
+      try {
+        set = PeerMessages.decodeSetRequest(body(ex));
+      } catch (IllegalArgumentException e) {
+        ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+        return true;
+      }
+      if (!set.group().equals(gk.group()) || !set.key().equals(key)) {
+        ex.respond(Response.text(400, "bad request: the SetRequest names group '" + Text.quotable(set.group())
+            + "', key '" + Text.quotable(set.key()) + "', the path group '" + Text.quotable(gk.group()) + "', key '"
+            + Text.quotable(key) + "'").with(NODE));
+        return true;
+      }
+      Response r;
+      try {
+        PeerValue held = handler.putIfAbsent(gk.group(), key, set.value(), set.expireUnixNanos());
+        r = held == null ? Response.text(201, "stored") : held.found() ? new ValueResponse(held.value(), held.expireUnixNanos(), ring.ours())
+            : Response.text(500, "the owner holds a not-found answer");
+      } catch (UnsupportedOperationException e) {
+        r = Response.text(405, "method not allowed: " + e.getMessage());
+      } catch (RuntimeException e) {
+        r = errorAnswer(e, gk.group(), key);
+      }
+      ex.respond(r instanceof Response.Simple s ? s.with(NODE) : r);
+      return true;
+    }
+    return false;
   }
 
   /** Applies a write here (quick: it drops or stores entries) and answers 200, or as {@link PeerErrors} says. */

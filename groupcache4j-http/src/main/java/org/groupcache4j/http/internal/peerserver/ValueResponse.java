@@ -15,7 +15,6 @@ import org.groupcache4j.http.internal.http1.HttpHeadBytes;
 import org.groupcache4j.http.internal.http1.Response;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
-import org.groupcache4j.internal.ByteViews;
 
 /**
  * The answer with a value: {@code 200}, {@code content-type: application/x-protobuf},
@@ -55,8 +54,7 @@ final class ValueResponse extends Response {
 
   @Override
   protected ByteBuf encode(ByteBufAllocator alloc, boolean close, boolean keepAlive10, boolean head) {
-    byte[] v = ByteViews.array(value); // read only: written, never changed
-    int bodyLen = PeerMessages.getResponseSize(v.length, expire);
+    int bodyLen = PeerMessages.getResponseSize(value.length(), expire);
     ByteBuf buf = alloc.ioBuffer(OK_HEAD.length + RING_LINE_MAX + (identity == null ? 0 : identity.length)
         + HttpHeadBytes.END_HEAD_MAX_BYTES + (head ? 0 : bodyLen));
     buf.writeBytes(OK_HEAD);
@@ -70,7 +68,7 @@ final class ValueResponse extends Response {
     }
     HttpHeadBytes.endHead(buf, close, keepAlive10, bodyLen);
     if (!head) {
-      PeerMessages.writeGetResponse(buf, v, expire);
+      PeerMessages.writeGetResponse(buf, value, expire); // the value's range, read, never changed
     }
     return buf;
   }

@@ -76,12 +76,14 @@ public final class PeerMessages {
   /**
    * Writes {@code GetResponse{value, expire}} (expire left out when 0) at the writer index of
    * {@code out}, which must have {@link #getResponseSize} bytes of room; allocates nothing.
-   * {@code value} is read, never changed.
+   * {@code value}'s bytes (a range of the array it views, which may be larger) are read, never
+   * changed.
    */
-  public static void writeGetResponse(ByteBuf out, byte[] value, long expireUnixNanos) {
+  public static void writeGetResponse(ByteBuf out, ByteView value, long expireUnixNanos) {
+    int length = value.length();
     out.writeByte(VALUE_TAG);
-    writeVarint(out, value.length);
-    out.writeBytes(value);
+    writeVarint(out, length);
+    out.writeBytes(ByteViews.arrayOf(value), ByteViews.offsetIn(value), length);
     if (expireUnixNanos != 0) {
       out.writeByte(EXPIRE_TAG);
       writeVarint(out, expireUnixNanos);
@@ -90,10 +92,9 @@ public final class PeerMessages {
 
   /** {@code GetResponse{value, expire}} (expire left out when 0) in a new buffer of exactly its size. */
   public static ByteBuf encodeGetResponse(ByteBufAllocator alloc, ByteView value, long expireUnixNanos) {
-    byte[] v = ByteViews.array(value); // read only
-    int n = getResponseSize(v.length, expireUnixNanos);
+    int n = getResponseSize(value.length(), expireUnixNanos);
     ByteBuf buf = alloc.buffer(n, n);
-    writeGetResponse(buf, v, expireUnixNanos);
+    writeGetResponse(buf, value, expireUnixNanos);
     return buf;
   }
 
@@ -164,7 +165,7 @@ public final class PeerMessages {
   /** The body of a {@code PUT}: {@code SetRequest{group, key, value, expire}} (expire left out when 0). */
   public static byte[] encodeSetRequest(String group, String key, ByteView value, long expireUnixNanos) {
     SetRequest.Builder b = SetRequest.newBuilder().setGroup(group).setKey(key)
-        .setValue(UnsafeByteOperations.unsafeWrap(ByteViews.array(value))); // read only, no copy
+        .setValue(UnsafeByteOperations.unsafeWrap(ByteViews.arrayOf(value), ByteViews.offsetIn(value), value.length())); // read only, no copy
     if (expireUnixNanos != 0) {
       b.setExpire(expireUnixNanos);
     }
@@ -252,7 +253,8 @@ public final class PeerMessages {
     GroupcachePb.PeekResponse.Builder b = GroupcachePb.PeekResponse.newBuilder().setFound(entry != null);
     if (entry != null) {
       if (entry.found()) {
-        b.setValue(UnsafeByteOperations.unsafeWrap(ByteViews.array(entry.value())));
+        ByteView v = entry.value();
+        b.setValue(UnsafeByteOperations.unsafeWrap(ByteViews.arrayOf(v), ByteViews.offsetIn(v), v.length())); // read only
       } else {
         b.setNotFound(true);
         if (entry.notFoundDetail() != null) {

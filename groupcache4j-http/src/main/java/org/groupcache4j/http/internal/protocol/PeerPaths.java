@@ -7,7 +7,7 @@ import org.groupcache4j.http.internal.http1.RequestTarget;
  * Request paths of the peer protocol, {@code {basePath}{group}/{key}}: how group and key are
  * escaped into one ({@link #escape}; the client writes the path as bytes) and read from one
  * ({@link #groupAndKey}), as golang/groupcache's {@code HTTPPool} does, and the two paths under the
- * base path that name no key, {@link #REMOVE_KEYS} and {@link #STATUS}.
+ * base path that name no key, {@link #REMOVE_KEYS}, {@link #STATUS} and {@link #HANDOFF}.
  *
  * <p>Encoding ({@link #escape}): every UTF-8 byte outside RFC 3986's unreserved set
  * ({@code A-Z a-z 0-9 - . _ ~}) becomes {@code %XX}, so a space is {@code %20} and a {@code +} is
@@ -44,6 +44,13 @@ public final class PeerPaths {
   public static final String HINTS = "_hints";
   public static final String HINTS_PULL = "_hints-pull";
   public static final String HINTS_ACK = "_hints-ack";
+
+  /**
+   * The path, under the base path, of the handoff of a departing node between our nodes
+   * ({@code POST {basePath}_handoff} with a {@code HandoffRequest}); like {@link #STATUS}, it names
+   * no group, so it cannot clash with a key.
+   */
+  public static final String HANDOFF = "_handoff";
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final boolean[] UNRESERVED = new boolean[128];

@@ -208,7 +208,7 @@ final class ApiRoutes {
       err = new IllegalStateException("the group completed with no value");
     }
     if (err == null) {
-      return Response.of(200, Response.OCTET_STREAM, ByteViews.array(v)); // read only: written, never changed
+      return Response.of(200, Response.OCTET_STREAM, ByteViews.arrayOf(v), ByteViews.offsetIn(v), v.length()); // read only: written, never changed
     }
     return Response.text(statusOf(err), messageOf(err));
   }

@@ -83,7 +83,7 @@ public final class ApiServer implements AutoCloseable {
     }
     http = HttpServer.builder()
         .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem, cfg.pages)
-            .guarded(AuthGuard.of(cfg.auth, OPEN_PATHS)).logged(AccessLog.ifEnabled()))
+            .guarded(AuthGuard.of(cfg.auth, OPEN_PATHS)).logged(cfg.unlogged ? null : AccessLog.ifEnabled()))
         .pipeline(cfg.tls == null ? ch -> { } : ch -> cfg.tls.addServerTls(ch, "client API port"))
         .eventLoops(acceptors, servers)
         .idleTimeout(cfg.idleTimeout)
@@ -113,6 +113,9 @@ public final class ApiServer implements AutoCloseable {
     int n = 0;
     for (var ignored : servers) {
       n++;
+    }
+    if (cfg.unlogged) {
+      return this;
     }
     log.info("client API on {} ({}, {} thread{}{})", where, IoResources.isEpoll(servers) ? "epoll" : "nio", n,
         n == 1 ? "" : "s", cfg.shared != null ? ", shared with the peer transport" : "");
@@ -174,6 +177,7 @@ public final class ApiServer implements AutoCloseable {
     private PeerSecurity tls; // null: plain HTTP
     private RequestAuth auth = new RequestAuth(null, null);
     private Consumer<Routes.Builder> pages;
+    private boolean unlogged;
 
     private Builder(GroupCache cache, String defaultGroup) {
       this.cache = Objects.requireNonNull(cache, "cache");
@@ -252,6 +256,12 @@ public final class ApiServer implements AutoCloseable {
     /** The bearer tokens requests need (the {@link #OPEN_PATHS} need none); default: none. */
     public Builder auth(RequestAuth auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
+      return this;
+    }
+
+    /** Logs neither where it listens nor, with {@code --access-log}, its requests (the warm-up's API). */
+    public Builder unlogged() {
+      this.unlogged = true;
       return this;
     }
 

@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.groupcache4j.GroupStats;
+import org.groupcache4j.HandoffStats;
 import org.groupcache4j.OwnershipStats;
 import org.groupcache4j.StoreStats;
 import org.groupcache4j.server.internal.origin.OriginLoader;
 import org.groupcache4j.discovery.PeerWatcher;
 import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.server.internal.Readiness;
+import org.groupcache4j.server.internal.Warmup;
 
 /**
  * The {@code /stats} document, written and read with jackson-jr. Each number appears once;
@@ -21,19 +23,20 @@ import org.groupcache4j.server.internal.Readiness;
  * <pre>
  * {"self":"http://127.0.0.1:8001","instance":"…","peers":[...],"replicas":50,"basePath":"/_groupcache/",
  *  "uptimeMillis":1234,"maxHeapBytes":268435456,
- *  "readiness":{"state":"ready","since":"2026-11-26T13:00:00Z","reason":"serving"},
+ *  "readiness":{"state":"ready","since":"2026-11-26T13:00:00Z","reason":"serving","warmUp":{...}},
  *  "peerStates":{"http://127.0.0.1:8002":{"state":"down","since":"…","reason":"no answer to a probe within 1000 ms",
  *    "ownership":"ready","incarnation":"1f2e3d4c5b6a7980","through":null}},
  *  "ownership":{"state":"ready","incarnation":"…","catchUps":1,"coarseDrops":0,"hintsApplied":0,"relayed":0,
  *    "hintsHeld":3,"hintsDelivered":3,"hintOverflows":0,"hintsPending":{}},
  *  "ring":{"fingerprint":"1c2d3e4f","mismatches":0,"lastMismatchPeer":null},
+ *  "handoff":{"handedOff":0,"handedOffKept":0,"received":1200,"receivedDropped":3},
  *  "discovery":{"source":"DNS …","selfListed":true,"lastLookup":"…","lastChange":"…","problem":null},
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
  *    "serverRequests":..,"notFoundHits":..,"staleHits":..,"removes":..,"sets":..,"expirations":..,
  *    "foundAtPreviousOwner":..,"notFoundAtPreviousOwner":..,"coarseDrops":..,
  *    "origin":{"spec":"demo ...","loads":3,"ok":2,"notFound":1,"timeouts":0,"errors":0,"outOfMemory":0,"millis":12},
- *    "mainStore":{"bytes":..,"items":..,"gets":..,"hits":..,"evictions":..},"hotStore":{...}}}}
+ *    "mainStore":{"bytes":..,"payloadBytes":..,"items":..,"gets":..,"hits":..,"evictions":..},"hotStore":{...}}}}
  * </pre>
  */
 public final class StatsJson {
@@ -45,11 +48,18 @@ public final class StatsJson {
   public record GroupView(String name, long cacheBytes, GroupStats stats, String originSpec, OriginLoader.Counts origin) {}
 
   /**
-   * The node's membership as it sees it: ready or not, each remote peer's health, and where the
-   * peers come from ({@code discovery} null with a fixed list).
+   * The node's membership as it sees it: ready or not (and the warm-up before it listened, or
+   * null), each remote peer's health, where the peers come from ({@code discovery} null with
+   * a fixed list), what keeps ownership changes safe ({@code ownership}, or null), and the entries
+   * handed over by departing nodes ({@code handoff}, or null).
    */
   public record MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery,
-      RingView ring, OwnershipStats ownership) {}
+      RingView ring, OwnershipStats ownership, Warmup.Report warmUp, HandoffStats handoff) {
+    public MembershipView(Readiness.Snapshot readiness, List<PeerState> peerStates, PeerWatcher.Status discovery,
+        RingView ring) {
+      this(readiness, peerStates, discovery, ring, null, null, null);
+    }
+  }
 
   /**
    * This node's ring mode and fingerprint (null without peers), and the requests and answers from
@@ -87,6 +97,18 @@ public final class StatsJson {
     r.put("state", v.readiness().state().name().toLowerCase(java.util.Locale.ROOT));
     r.put("since", v.readiness().since().toString());
     r.put("reason", v.readiness().reason());
+    Warmup.Report w = v.warmUp();
+    if (w != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("ended", w.ended());
+      m.put("limitMillis", w.limit().toMillis());
+      m.put("millis", w.took().toMillis());
+      m.put("requests", w.requests());
+      m.put("failed", w.failed());
+      m.put("firstFailure", w.firstFailure());
+      m.put("compileMillis", w.compileMillis());
+      r.put("warmUp", m);
+    }
     doc.put("readiness", r);
     Map<String, Object> states = new LinkedHashMap<>();
     for (PeerState p : v.peerStates()) {
@@ -122,6 +144,15 @@ public final class StatsJson {
       m.put("mismatches", v.ring().mismatches());
       m.put("lastMismatchPeer", v.ring().lastMismatchPeer());
       doc.put("ring", m);
+    }
+    HandoffStats h = v.handoff();
+    if (h != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("handedOff", h.handedOff());
+      m.put("handedOffKept", h.handedOffKept());
+      m.put("received", h.received());
+      m.put("receivedDropped", h.receivedDropped());
+      doc.put("handoff", m);
     }
     PeerWatcher.Status d = v.discovery();
     if (d != null) {
@@ -175,6 +206,7 @@ public final class StatsJson {
   private static Map<String, Object> store(StoreStats s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("bytes", s.bytes());
+    m.put("payloadBytes", s.payloadBytes());
     m.put("items", s.items());
     m.put("gets", s.gets());
     m.put("hits", s.hits());

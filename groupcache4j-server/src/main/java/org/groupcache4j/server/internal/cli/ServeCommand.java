@@ -3,6 +3,7 @@ package org.groupcache4j.server.internal.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,7 +66,7 @@ public final class ServeCommand implements Callable<Integer> {
    * @param parentPid the process whose end stops the node, or null
    */
   private record Resolved(NodeConfig config, ServerSettings.Logs logs, boolean check, Long parentPid,
-      SettingResolver settings) {}
+      boolean exitWhenReady, SettingResolver settings) {}
 
   @Override
   public Integer call() throws Exception {
@@ -78,7 +79,8 @@ public final class ServeCommand implements Callable<Integer> {
       return 0;
     }
     PrintWriter err = spec.commandLine().getErr();
-    String heap = HeapBudget.refuse(config.totalCacheBytes(), Runtime.getRuntime().maxMemory());
+    String heap = HeapBudget.refuse(config.groups().stream()
+        .map(g -> new HeapBudget.Budget(g.cacheBytes(), g.eviction())).toList(), Runtime.getRuntime().maxMemory());
     if (heap != null) {
       err.println("groupcache4j serve: " + (config.groups().size() == 1 ? "cache-bytes "
           + Values.formatSize(config.totalCacheBytes()) : "the groups' cache-bytes, together") + ": " + heap);
@@ -106,6 +108,11 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     err.flush();
+    if (resolved.exitWhenReady()) {
+      node.shutdown(Duration.ZERO);
+      log.info("node {} was ready; stopped (--exit-when-ready)", config.self());
+      return 0;
+    }
     if (resolved.parentPid() != null) {
       watchParent(resolved.parentPid(), stop);
     }
@@ -181,7 +188,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       ServerSettings.Logs logs = ServerSettings.logs(settings);
       return new Resolved(ServerSettings.resolve(settings, groups), logs, settings.get(ServerSettings.CHECK),
-          settings.get(ServerSettings.PARENT_PID), settings);
+          settings.get(ServerSettings.PARENT_PID), settings.get(ServerSettings.EXIT_WHEN_READY), settings);
     } catch (SettingException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -217,6 +217,7 @@ public final class Demo {
           "--jdbc-user", DemoDatabase.Hosted.USER,
           "--jdbc-pool", "2",
           "--api-threads", "1",
+          "--warm-up", "0", // a demo starts at once; its nodes warm up as it runs
           "--parent-pid", Long.toString(pid)));
       if (verbose) {
         cmd.add("--verbose");

@@ -139,6 +139,61 @@ public final class ServerSettings {
       .help("On SIGTERM/SIGINT: how long requests in flight may still take.")
       .build();
 
+  public static final Setting<Duration> WARM_UP = Setting.of("warm-up", Scope.NODE, Duration.class,
+          ServerSettings::warmUp)
+      .label("DURATION").defaultValue("10s")
+      .help("Before it listens, the node runs its request path on loopback (client API, groups, peer fetches and "
+          + "writes between two throw-away nodes of its own, synthetic values: the origin is not asked) until the JIT "
+          + "compilers go quiet, at most this long; then it serves with a warm JVM. 0 or off: it starts cold.")
+      .build();
+
+  public static final Setting<Duration> HANDOFF_TIME = Setting.of("handoff-time", Scope.NODE, Duration.class,
+          ServerSettings::handoffTime)
+      .label("DURATION").defaultValue("5s")
+      .help("On SIGTERM/SIGINT, after the requests in flight: how long the node may spend handing its cached entries "
+          + "(most used first, with their expiry) to the nodes of ours that own their keys without it, so that a "
+          + "restart or a scale-down does not empty the cache. 0 or off: no handoff.")
+      .build();
+
+  /** {@code --handoff-time}: a duration up to 10 minutes, or 0 / off. */
+  static Duration handoffTime(String text) {
+    String t = text == null ? "" : text.trim();
+    if (t.equals("0") || t.equalsIgnoreCase("off")) {
+      return Duration.ZERO;
+    }
+    Duration d = Values.duration(t);
+    if (d.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("'" + text + "' is longer than a stop should wait; use at most 10m, or 0 "
+          + "to turn the handoff off");
+    }
+    return d;
+  }
+
+  public static final Setting<Long> HANDOFF_RATE = Setting.of("handoff-rate", Scope.NODE, Long.class, t -> {
+        long v = Values.size(t);
+        if (v < 1) {
+          throw new IllegalArgumentException("use a size per second of 1 byte or more, e.g. 64MiB");
+        }
+        return v;
+      })
+      .label("SIZE").defaultValue("64MiB")
+      .help("The bandwidth of the handoff (--handoff-time), per second: keys and values sent to the other nodes.")
+      .build();
+
+  /** {@code --warm-up}: a duration up to 10 minutes, or 0 / off. */
+  static Duration warmUp(String text) {
+    String t = text == null ? "" : text.trim();
+    if (t.equals("0") || t.equalsIgnoreCase("off")) {
+      return Duration.ZERO;
+    }
+    Duration d = Values.duration(t);
+    if (d.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("'" + text + "' is longer than a warm-up needs; use at most 10m (the JIT "
+          + "settles within seconds), or 0 to turn it off");
+    }
+    return d;
+  }
+
   public static final Setting<String> LOG_LEVEL = Setting.of("log-level", Scope.NODE, String.class,
           Logging::checkLevel)
       .label("LEVEL").defaultValue("INFO")
@@ -169,6 +224,12 @@ public final class ServerSettings {
       .help("Stop when this process ends (used by `demo` for its nodes).")
       .build();
 
+  public static final Setting<Boolean> EXIT_WHEN_READY = Setting.ofSwitch("exit-when-ready", Scope.NODE).hidden()
+      .commandLineOnly()
+      .help("Stop (gracefully, exit code 0) as soon as the node is ready: the launcher's run that records the classes "
+          + "a node loads, for its class-data archive.")
+      .build();
+
   public static final Setting<String> INSTANCE = Setting.of("instance", Scope.NODE, String.class, t -> t)
       .label("ID").hidden().commandLineOnly().defaultHelp("random")
       .help("An id of this node process shown in /stats (used by `demo` to know its own nodes).")
@@ -183,7 +244,8 @@ public final class ServerSettings {
       NodeSettings.PEER_TIMEOUT, NodeSettings.PEER_CONNECT_TIMEOUT, NodeSettings.PEER_LISTEN,
       NodeSettings.PEER_CONNECTIONS, NodeSettings.PEER_THREADS, API_THREADS, API_MAX_CONNECTIONS, API_IDLE_TIMEOUT,
       TLS_CERT, TLS_KEY, NodeSettings.TLS_CA, NodeSettings.PEER_MTLS, API_TLS, API_TOKEN_FILE, API_WRITE_TOKEN_FILE,
-      NodeSettings.PEER_TOKEN_FILE, SHUTDOWN_GRACE, LOG_LEVEL, VERBOSE, ACCESS_LOG, LOG_FORMAT, PARENT_PID, INSTANCE);
+      NodeSettings.PEER_TOKEN_FILE, SHUTDOWN_GRACE, HANDOFF_TIME, HANDOFF_RATE, WARM_UP, LOG_LEVEL, VERBOSE, ACCESS_LOG, LOG_FORMAT, PARENT_PID,
+      EXIT_WHEN_READY, INSTANCE);
 
   /** How the node logs: {@code --log-level} (DEBUG with {@code --verbose}), {@code --log-format}, {@code --access-log}. */
   public record Logs(String level, String format, boolean accessLog) {}
@@ -227,7 +289,8 @@ public final class ServerSettings {
       }
     }
     return new NodeConfig(node, api, apiThreads != null ? apiThreads : Runtime.getRuntime().availableProcessors(),
-        maxConnections, idle, apiTls, r.get(API_TOKEN_FILE), r.get(API_WRITE_TOKEN_FILE), grace, configs,
+        maxConnections, idle, apiTls, r.get(API_TOKEN_FILE), r.get(API_WRITE_TOKEN_FILE), grace, r.get(WARM_UP),
+        r.get(HANDOFF_TIME), r.get(HANDOFF_RATE), configs,
         r.get(INSTANCE), null);
   }
 

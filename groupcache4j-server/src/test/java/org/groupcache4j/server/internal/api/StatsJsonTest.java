@@ -12,7 +12,7 @@ import org.groupcache4j.server.internal.origin.OriginLoader;
 import org.junit.jupiter.api.Test;
 
 class StatsJsonTest {
-  private static final GroupStats STATS = new GroupStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 26, 27, 28, 29, 30, 31, 32, 33, new StoreStats(10, 11, 12, 13, 14),
+  private static final GroupStats STATS = new GroupStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 26, 27, 28, 29, 30, 31, 32, 33, new StoreStats(10, 11, 12, 13, 14, 9),
       new StoreStats(15, 16, 17, 18, 19));
 
   @Test
@@ -28,8 +28,8 @@ class StatsJsonTest {
         + "\"foundAtPreviousOwner\":31,\"notFoundAtPreviousOwner\":32,\"coarseDrops\":33,"
         + "\"origin\":{\"spec\":\"dir:/x \\\"quoted\\\"\\n\",\"loads\":20,\"ok\":21,\"notFound\":22,\"timeouts\":23,"
         + "\"errors\":24,\"outOfMemory\":1,\"millis\":25},"
-        + "\"mainStore\":{\"bytes\":10,\"items\":11,\"gets\":12,\"hits\":13,\"evictions\":14},"
-        + "\"hotStore\":{\"bytes\":15,\"items\":16,\"gets\":17,\"hits\":18,\"evictions\":19}}}}\n");
+        + "\"mainStore\":{\"bytes\":10,\"payloadBytes\":9,\"items\":11,\"gets\":12,\"hits\":13,\"evictions\":14},"
+        + "\"hotStore\":{\"bytes\":15,\"payloadBytes\":15,\"items\":16,\"gets\":17,\"hits\":18,\"evictions\":19}}}}\n");
     assertThat(json).doesNotContain("originLoads");
   }
 
@@ -52,7 +52,7 @@ class StatsJsonTest {
     StatsJson.MembershipView mv = new StatsJson.MembershipView(
         new org.groupcache4j.server.internal.Readiness.Snapshot(org.groupcache4j.server.internal.Readiness.State.READY,
             java.time.Instant.EPOCH, "serving"), List.of(), null,
-        new StatsJson.RingView("mailgun", "0f385da6", 3, "http://b:2"), null);
+        new StatsJson.RingView("mailgun", "0f385da6", 3, "http://b:2"));
     String json = StatsJson.render("http://a:1", "i-1", List.of("http://a:1", "http://b:2"), 50, "/_groupcache/", 1,
         1 << 30, mv, List.of());
     assertThat(json).contains("\"ring\":{\"mode\":\"mailgun\",\"fingerprint\":\"0f385da6\",\"mismatches\":3,\"lastMismatchPeer\":\"http://b:2\"}");

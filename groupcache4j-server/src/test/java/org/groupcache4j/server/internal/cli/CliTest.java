@@ -51,7 +51,7 @@ class CliTest {
     assertUsageError(run("serve", "--api", "9999"), "--api", "HOST:PORT");
     assertUsageError(run("serve", "--replicas", "0"), "--replicas", "1 or more");
     assertUsageError(run("serve", "--replicas", "many"), "--replicas", "'many'");
-    assertUsageError(run("serve", "--eviction", "fifo"), "--eviction", "w-tiny-lfu", "lru");
+    assertUsageError(run("serve", "--eviction", "fifo"), "--eviction", "compact", "w-tiny-lfu", "lru");
     assertUsageError(run("serve", "--load-timeout", "10"), "--load-timeout", "200ms");
     assertUsageError(run("serve", "--origin-timeout", "0s"), "--origin-timeout", "longer than zero");
     assertUsageError(run("serve", "--base-path", "_groupcache"), "--base-path", "/_groupcache/");
@@ -61,6 +61,8 @@ class CliTest {
     assertUsageError(run("serve", "--query", "SELECT 1"), "--query", "jdbc:");
     assertUsageError(run("serve", "--origin", "jdbc:h2:mem:x"), "--query", "?");
     assertUsageError(run("serve", "--api-threads", "0"), "--api-threads", "1 or more");
+    assertUsageError(run("serve", "--handoff-time", "1h", "--check"), "--handoff-time", "at most 10m", "0");
+    assertUsageError(run("serve", "--handoff-rate", "fast", "--check"), "--handoff-rate", "'fast'");
     // --check: were these taken, it would say the configuration is valid (exit 0).
     assertUsageError(run("serve", "--self", "http://127.0.0.1:70000", "--check"), "--self", "port 0..65535");
     assertUsageError(run("serve", "--ttl", "PT9999999999999H", "--check"), "--ttl", "too long a duration");

@@ -86,7 +86,7 @@ class ConfigFileTest {
     assertInvalid("self: http://127.0.0.1:1\npeers:\n  list: [http://127.0.0.1:2]\ngroups:\n  s: {origin: demo}\n",
         "line 3, peers.list", "does not list --self");
     assertInvalid("groups:\n  s:\n    origin: synthetic:1\n    eviction: fifo\n", "line 4, groups.s.eviction",
-        "w-tiny-lfu or lru");
+        "compact, w-tiny-lfu or lru");
     assertInvalid("groups:\n  s:\n    origin: synthetic:1\n    query: SELECT 1\n", "line 4, groups.s.query", "jdbc:");
     assertInvalid("groups:\n  s: {origin: demo}\n  s: {origin: demo}\n", "line 3, groups.s: the group is declared twice");
     assertInvalid("self: http://127.0.0.1:1\n", "no groups");

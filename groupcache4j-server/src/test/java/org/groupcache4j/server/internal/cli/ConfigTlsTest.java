@@ -86,7 +86,7 @@ class ConfigTlsTest {
     try {
       for (int i = 0; i < 2; i++) {
         Path f = write(conf.resolve("node" + i + ".yaml"), secure(peers.get(i), peers, certs.get(i)));
-        NodeConfig c = ServeCommand.configOf("--config", f.toString());
+        NodeConfig c = ServeCommand.configOf("--config", f.toString(), "--warm-up", "0");
         assertThat(c.security().peerTokenFile()).as("peer-token-file").isNotNull();
         nodes.add(Node.start(c));
       }

@@ -72,7 +72,9 @@ class ServeSettingsTest {
     assertThat(ServerSettings.SERVE.fileKeys(Scope.NODE)).containsExactlyInAnyOrder("self", "api", "peer-listen",
         "base-path", "ring", "replicas", "peer-connect-timeout", "peer-connections", "peer-threads", "api-threads",
         "api-max-connections", "api-idle-timeout", "tls-cert", "tls-key", "tls-ca", "peer-mtls", "api-tls",
-        "api-token-file", "api-write-token-file", "peer-token-file", "shutdown-grace", "log-level", "log-format");
+        "api-token-file", "api-write-token-file", "peer-token-file", "shutdown-grace", "handoff-time", "handoff-rate",
+        "warm-up", "log-level",
+        "log-format");
     assertThat(ServerSettings.SERVE.fileKeys(Scope.PEERS)).containsExactly("list", "file", "dns", "dns-interval",
         "dns-server");
     assertThat(ServerSettings.SERVE.fileKeys(Scope.GROUP)).containsExactlyInAnyOrder("origin", "query", "jdbc-user",

@@ -56,7 +56,7 @@ class ServeTlsTest {
       int n = all.indexOf(self);
       TestCerts.Cert c = ca.issue("node" + n, n == 1 ? KeyType.RSA : KeyType.EC, "127.0.0.1");
       return ServeCommand.configOf("--self", self, "--peers", String.join(",", all), "--api", "127.0.0.1:0",
-          "--origin", "synthetic:100", "--tls-cert", c.certFile().toString(),
+          "--origin", "synthetic:100", "--warm-up", "0", "--tls-cert", c.certFile().toString(),
           "--tls-key", (n == 2 ? c.traditionalKeyFile() : c.keyFile()).toString(), "--tls-ca", ca.certFile().toString(),
           "--peer-mtls", "--api-tls", "--api-token-file", read.toString(), "--api-write-token-file", write.toString(),
           "--peer-token-file", peer.toString(), "--api-threads", "1");

@@ -48,7 +48,7 @@ class OperatorEventsTest {
     Path file = Files.writeString(dir.resolve("peers"), self + "\n");
     try (RefusingPort refusing = FreePorts.refusing(); // the joiner: nothing listens there, nor can; judged down, never asked
         Node node = Node.start(ServeCommand.configOf("--self", self, "--peers-file", file.toString(),
-            "--origin", "synthetic:1"))) {
+            "--origin", "synthetic:1", "--warm-up", "0"))) {
       String joiner = refusing.url("http");
       Files.writeString(dir.resolve("peers.tmp"), self + "\n" + joiner + "\n");
       Files.move(dir.resolve("peers.tmp"), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,0 +1,30 @@
+package org.groupcache4j.peer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link PeerClient} that can hand a departing node's entries to its peer, implemented by
+ * transports between our own nodes (groupcache4j-http's client sends it only to a peer whose
+ * answers show it is one of ours; a golang/groupcache peer is never sent one). A
+ * {@link org.groupcache4j.GroupCache} that closes uses it when its clients implement it; without
+ * it, a node leaves with nothing handed off.
+ *
+ * <p>A handoff is a series of requests from the departing node: the first, with no entries, is
+ * the notice ({@code window}: how long the receiver should expect entries from the sender); the
+ * receiver then stops giving the sender keys to own and remembers the keys written from then on,
+ * so that an entry read after the notice is dropped if the key was written before it arrived.
+ * Then come the batches of entries.
+ */
+public interface HandoffClient {
+  /**
+   * Sends the notice ({@code entries} empty) or a batch of entries from {@code sender} (the
+   * departing node's URL). Completes with what the receiver did with them, or exceptionally when
+   * the peer refused (it is departing itself, or does not take handoffs) or did not answer.
+   */
+  CompletableFuture<Reply> handoff(String sender, Duration window, List<HandoffEntry> entries);
+
+  /** What a receiver did with a batch: entries kept, and entries dropped because the key was written since the notice or is already held here. */
+  record Reply(int kept, int dropped) {}
+}

@@ -1,0 +1,41 @@
+package org.groupcache4j.http.internal.peerserver;
+
+import io.netty.buffer.Unpooled;
+import org.groupcache4j.http.internal.http1.Exchange;
+import org.groupcache4j.http.internal.http1.Response;
+import org.groupcache4j.http.internal.protocol.HandoffMessages;
+import org.groupcache4j.http.internal.protocol.PeerHeaders;
+import org.groupcache4j.peer.HandoffClient;
+import org.groupcache4j.peer.HandoffHandler;
+
+/**
+ * {@code POST {basePath}_handoff}: a departing peer's notice or batch of entries
+ * ({@link HandoffMessages}), given to the node's {@link HandoffHandler}. Answers 200 with a
+ * {@code HandoffReply}, 400 for a body that is not a {@code HandoffRequest}, 503 when the node
+ * refuses (it is not ready itself, or the sender's window is not open: the sender then hands
+ * those entries to another peer).
+ */
+final class HandoffEndpoint {
+  private static final Response.Header PROTOBUF =
+      Response.Header.of("content-type", PeerHeaders.CONTENT_TYPE_PROTOBUF.toString());
+
+  private HandoffEndpoint() {}
+
+  static void serve(Exchange ex, HandoffHandler handler, Response.Header node) {
+    HandoffMessages.Request r;
+    try {
+      r = HandoffMessages.decodeRequest(ex.body() != null ? ex.body() : Unpooled.EMPTY_BUFFER);
+    } catch (IllegalArgumentException e) {
+      ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(node));
+      return;
+    }
+    HandoffClient.Reply reply;
+    try {
+      reply = handler.receiveHandoff(r.sender(), r.window(), r.entries());
+    } catch (IllegalStateException e) {
+      ex.respond(Response.text(503, e.getMessage()).with(node));
+      return;
+    }
+    ex.respond(Response.of(200, PROTOBUF, HandoffMessages.encodeReply(reply)).with(node));
+  }
+}

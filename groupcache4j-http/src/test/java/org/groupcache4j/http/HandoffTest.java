@@ -1,0 +1,178 @@
+package org.groupcache4j.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.groupcache4j.ByteView;
+import org.groupcache4j.EvictionPolicy;
+import org.groupcache4j.HandoffStats;
+import org.groupcache4j.peer.HandoffClient;
+import org.groupcache4j.peer.HandoffEntry;
+import org.groupcache4j.peer.PeerValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The handoff of a node that closes, between nodes in one JVM over loopback HTTP: its entries
+ * reach their next owners, a value read before a write never wins over it, and a peer that is not
+ * one of ours is never sent one.
+ */
+class HandoffTest {
+  @RegisterExtension final TestNodes testNodes = new TestNodes();
+  private final List<TestNode> nodes = testNodes.all;
+
+  private static List<String> keys(int n) {
+    return Stream.iterate(0, i -> i + 1).limit(n).map(i -> "k" + i).toList();
+  }
+
+  private static String text(ByteView v) {
+    return new String(v.toByteArray(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aClosingNodeHandsItsEntriesToTheOwnersWithoutIt() {
+    handsItsEntriesToTheOwnersWithoutIt(TestNode::start);
+  }
+
+  /** The compact store's values are views of its segments: they travel as their ranges. */
+  @Test
+  void aClosingNodeHandsTheEntriesOfItsCompactStores() {
+    handsItsEntriesToTheOwnersWithoutIt(() -> TestNode.start(b -> {}, TestNode::goValue, (node, loader) -> node.cache
+        .groupBuilder(TestNode.GROUP).evictionPolicy(EvictionPolicy.COMPACT).loader(loader).build()));
+  }
+
+  private void handsItsEntriesToTheOwnersWithoutIt(Supplier<TestNode> start) {
+    testNodes.start(3, start);
+    TestNode leaving = nodes.get(2);
+    List<String> keys = keys(300);
+    for (String k : keys) {
+      nodes.get(0).group.get(k);
+    }
+    List<String> ownedByLeaving = keys.stream().filter(k -> leaving.url.equals(leaving.cache.ownerOf(k))).toList();
+    assertThat(ownedByLeaving).hasSizeGreaterThan(30);
+    int loadsBefore = nodes.get(0).loads.get() + nodes.get(1).loads.get();
+
+    leaving.close();
+    nodes.remove(leaving);
+    TestNodes.setPeers(nodes); // the list without it, as a roll's or a scale-down's membership says
+
+    HandoffStats sent = leaving.cache.handoffStats();
+    assertThat(sent.handedOff()).isEqualTo(ownedByLeaving.size());
+    assertThat(sent.handedOffKept()).isEqualTo(ownedByLeaving.size());
+    assertThat(nodes.get(0).cache.handoffStats().received() + nodes.get(1).cache.handoffStats().received())
+        .isEqualTo(ownedByLeaving.size());
+    for (String k : keys) {
+      assertThat(nodes.get(1).group.get(k).toByteArray()).isEqualTo(TestNode.goValue(k));
+    }
+    assertThat(nodes.get(0).loads.get() + nodes.get(1).loads.get())
+        .as("no key of the node that left was loaded again").isEqualTo(loadsBefore);
+  }
+
+  @Test
+  void aHandedOffValueNeverWinsOverAWriteSinceTheNotice() throws Exception {
+    testNodes.start(2, TestNode::start);
+    TestNode receiver = nodes.get(0);
+    HandoffClient sender = (HandoffClient) nodes.get(1).transport.client(receiver.url);
+    try {
+      String from = nodes.get(1).url;
+      ByteView old = ByteView.of("old");
+      assertThatThrownBy(() -> sender.handoff(from, Duration.ofSeconds(5),
+          List.of(entry("early", old))).get(10, TimeUnit.SECONDS))
+          .as("entries without a notice first are refused").isInstanceOf(ExecutionException.class);
+
+      assertThat(sender.handoff(from, Duration.ofSeconds(10), List.of()).get(10, TimeUnit.SECONDS))
+          .isEqualTo(new HandoffClient.Reply(0, 0));
+      receiver.cache.peerRequestHandler().remove(TestNode.GROUP, "removed");
+      receiver.cache.peerRequestHandler().set(TestNode.GROUP, "set", ByteView.of("new"), 0);
+      HandoffClient.Reply r = sender.handoff(from, Duration.ofSeconds(10),
+          List.of(entry("removed", old), entry("set", old), entry("untouched", old),
+              new HandoffEntry(TestNode.GROUP, "absent", PeerValue.notFound("no such player",
+                  (System.currentTimeMillis() + 60_000) * 1_000_000)))).get(10, TimeUnit.SECONDS);
+      assertThat(r).isEqualTo(new HandoffClient.Reply(2, 2));
+
+      assertThat(text(receiver.group.get("set"))).isEqualTo("new");
+      assertThat(text(receiver.group.get("removed"))).as("loaded anew, not the handed-off value")
+          .isEqualTo(new String(TestNode.goValue("removed"), StandardCharsets.UTF_8));
+      assertThat(text(receiver.group.get("untouched"))).isEqualTo("old");
+      assertThatThrownBy(() -> receiver.group.get("absent")).hasMessageContaining("no such player");
+      assertThat(receiver.loadsOf("untouched")).isZero();
+      assertThat(receiver.loadsOf("absent")).isZero();
+      assertThat(receiver.cache.handoffStats()).isEqualTo(new HandoffStats(0, 0, 2, 2));
+      assertThat(receiver.cache.ownerOf("set")).as("the sender owns no key here during its window")
+          .isEqualTo(receiver.url);
+    } finally {
+      ((org.groupcache4j.peer.PeerClient) sender).close();
+    }
+  }
+
+  private static HandoffEntry entry(String key, ByteView value) {
+    return new HandoffEntry(TestNode.GROUP, key, PeerValue.of(value, 0));
+  }
+
+  @Test
+  void aReceiverThatRefusesABatchIsPlannedAroundAndItsShareGoesToTheNextOwner() {
+    // One of ours that takes the notice and then refuses every batch, as a node that began to
+    // depart meanwhile does (503); it answers fetches and probes as our nodes do.
+    java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+    try (FakePeer departing = new FakePeer((c, n, head) -> {
+      String node = "x-groupcache4j-node: writes";
+      if (head.startsWith("POST ") && head.contains("/_handoff")) {
+        return posts.incrementAndGet() == 1
+            ? FakePeer.response(200, "OK", "application/x-protobuf", new byte[0], node)
+            : FakePeer.response(503, "Service Unavailable", "text/plain", "departing itself".getBytes(), node);
+      }
+      return FakePeer.response(200, "OK", "application/x-protobuf", new byte[] {0x0a, 0x01, 'v'}, node);
+    })) {
+      testNodes.start(2, TestNode::start);
+      TestNode leaving = nodes.get(0);
+      TestNode staying = nodes.get(1);
+      List<String> urls = List.of(leaving.url, staying.url, departing.url());
+      nodes.forEach(n -> n.cache.setPeers(urls));
+      List<String> keys = keys(300);
+      for (String k : keys) {
+        leaving.group.get(k);
+      }
+      org.groupcache4j.ring.HashRing withoutLeaving = leaving.cache.ring().withPeers(List.of(staying.url,
+          departing.url()));
+      List<String> owned = keys.stream().filter(k -> leaving.url.equals(leaving.cache.ownerOf(k))).toList();
+      assertThat(owned.stream().filter(k -> departing.url().equals(withoutLeaving.owner(k))))
+          .as("keys whose next owner is the departing peer").isNotEmpty();
+
+      nodes.remove(leaving);
+      leaving.close();
+
+      assertThat(posts.get()).as("the notice and the one batch it refused").isEqualTo(2);
+      assertThat(leaving.cache.handoffStats().handedOffKept()).as("every entry, at the node that stays")
+          .isEqualTo(owned.size());
+      assertThat(staying.cache.handoffStats().received()).isEqualTo(owned.size());
+    }
+  }
+
+  @Test
+  void aPeerThatIsNotOneOfOursIsNeverSentAHandoff() {
+    // Answers as golang/groupcache does: any method as a GET, no header of ours.
+    try (FakePeer go = new FakePeer((c, n, head) -> FakePeer.response(200, "OK", "application/x-protobuf",
+        new byte[0]))) {
+      testNodes.start(2, TestNode::start);
+      List<String> urls = List.of(nodes.get(0).url, nodes.get(1).url, go.url());
+      nodes.forEach(n -> n.cache.setPeers(urls));
+      for (String k : keys(200)) {
+        nodes.get(1).group.get(k);
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> go.requests.size() >= 2); // probes: it answers them
+      TestNode leaving = nodes.remove(1);
+      leaving.close();
+      assertThat(leaving.cache.handoffStats().handedOff()).as("entries went to the node of ours").isPositive();
+      assertThat(go.requests).as("requests the golang peer was sent").noneMatch(r -> r.contains("_handoff"))
+          .noneMatch(r -> r.startsWith("POST"));
+    }
+  }
+}

@@ -1,0 +1,468 @@
+package org.groupcache4j.server.internal;
+
+import io.netty.channel.EventLoopGroup;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.groupcache4j.Group;
+import org.groupcache4j.GroupCache;
+import org.groupcache4j.http.HttpPeerTransport;
+import org.groupcache4j.node.internal.Values;
+import org.groupcache4j.node.settings.NodeSpec;
+import org.groupcache4j.server.internal.api.ApiServer;
+import org.groupcache4j.server.internal.origin.Origin;
+import org.groupcache4j.server.internal.origin.OriginConfigException;
+import org.groupcache4j.server.internal.origin.OriginLoader;
+import org.groupcache4j.server.internal.origin.Origins;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A warm JVM before the node serves. A JVM that just started runs the request path in the
+ * interpreter and compiles it while the first requests wait, so a node that starts cold answers
+ * its first seconds several times slower than later. Before the node binds its ports, this runs
+ * the same path on loopback, in a cluster of two throw-away nodes of this process: the client
+ * API of one ({@link ApiServer}, the group read path, the stores of the node's eviction policy),
+ * its fetches of the other's keys (the peer client, the peer endpoint, the hot store), their
+ * probes, and a share of writes (PUT, DELETE, and their fan-out to the other node), on the
+ * node's own event loops, with groups shaped as the node's (the same policy, hot store and
+ * timeouts, small budgets). Their values are synthetic; a group whose origin is HTTP loads them
+ * over loopback HTTP with the origin's own client (the JDK's HTTP client, whose first requests
+ * are as slow as ours). The real origin is never asked, and nothing of the warm-up stays in the
+ * node's caches or metrics; its log at INFO is two lines (its origin calls show at DEBUG, as any).
+ *
+ * <p>It ends when the JIT compilers have gone quiet (after at least {@value #MIN_REQUESTS}
+ * requests, the JVM's compile time grew by at most {@value #QUIET_MILLIS_PER_WINDOW} ms in each of
+ * {@value #QUIET_WINDOWS} windows of {@value #WINDOW_MILLIS} ms in a row: what is hot is
+ * compiled), or at its time limit
+ * ({@code --warm-up}), whichever comes first; 0 turns it off. A warm-up that fails is logged and
+ * the node starts anyway, cold.
+ *
+ * <p>Not exercised: TLS (the throw-away nodes and the loopback origin speak plain HTTP), bearer
+ * tokens, and the clients of JDBC and directory origins.
+ */
+public final class Warmup {
+  private static final Logger log = LoggerFactory.getLogger(Warmup.class);
+  static final long WINDOW_MILLIS = 500;
+  static final long QUIET_MILLIS_PER_WINDOW = 25;
+  static final int QUIET_WINDOWS = 2;
+  /**
+   * The first second, and the first requests, are class loading and the first compilations: never
+   * judged quiet (a machine too busy to answer requests yet is not done compiling them).
+   */
+  static final long MIN_MILLIS = 1_000;
+  static final long MIN_REQUESTS = 1_000;
+  /** Values of the synthetic origin: a size between the small and the large. */
+  static final int VALUE_BYTES = 1024;
+  /** Keys asked: a hot few and a long tail, so that there are hits, loads, fetches and evictions. */
+  static final int HOT_KEYS = 200;
+  static final int ALL_KEYS = 20_000;
+  /** Budget per group and throw-away node (the tail does not fit: evictions run too). */
+  static final long CACHE_BYTES = 4L << 20;
+  static final int CLIENTS = 2;
+
+  /**
+   * What a warm-up did.
+   *
+   * @param limit its time limit ({@code --warm-up}); zero: none ran
+   * @param took how long it ran
+   * @param requests client API requests answered; {@code failed} of them not as expected (the
+   *     first of those: {@code firstFailure}, or null)
+   * @param compileMillis the JVM's compile time while it ran
+   * @param ended why it ended: {@code settled} (the compilers went quiet), {@code time limit},
+   *     {@code off}, or {@code failed: ...}
+   */
+  public record Report(Duration limit, Duration took, long requests, long failed, String firstFailure,
+      long compileMillis, String ended) {
+    static Report off() {
+      return new Report(Duration.ZERO, Duration.ZERO, 0, 0, null, 0, "off");
+    }
+
+    /** One line for the log. */
+    public String describe() {
+      if (limit.isZero()) {
+        return "off";
+      }
+      return String.format(Locale.ROOT, "%s after %.1f s: %,d requests (%d failed%s), %.1f s of JIT compilation", ended,
+          took.toMillis() / 1000.0, requests, failed, firstFailure == null ? "" : "; the first: " + firstFailure,
+          compileMillis / 1000.0);
+    }
+  }
+
+  private final NodeConfig config;
+  private final EventLoopGroup loops;
+  private final List<Boolean> nonBlocking;
+  private final LongSupplier compileMillis;
+
+  private Warmup(NodeConfig config, EventLoopGroup loops, List<Boolean> nonBlocking, LongSupplier compileMillis) {
+    this.config = config;
+    this.loops = loops;
+    this.nonBlocking = nonBlocking;
+    this.compileMillis = compileMillis;
+  }
+
+  /**
+   * Warms up for at most {@code limit} (zero: not at all).
+   *
+   * @param config the node's configuration: its groups, transport and API settings are mirrored
+   * @param loops the node's event loops (the API's, shared with the transport), or null
+   * @param nonBlocking for each group of {@code config}, whether its origin loads without blocking
+   */
+  public static Report run(NodeConfig config, EventLoopGroup loops, List<Boolean> nonBlocking, Duration limit) {
+    if (limit.isZero()) {
+      return Report.off();
+    }
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    LongSupplier compile = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime
+        : () -> -1;
+    log.info("warming up the request path on loopback before serving (at most {})", Values.formatDuration(limit));
+    long start = System.nanoTime();
+    long compiledBefore = compile.getAsLong();
+    Report r;
+    try {
+      r = new Warmup(config, loops, nonBlocking, compile).drive(limit, start, compiledBefore);
+    } catch (Exception | LinkageError e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      r = new Report(limit, Duration.ofNanos(System.nanoTime() - start), 0, 0, null,
+          Math.max(0, compile.getAsLong() - compiledBefore), "failed: " + e);
+      log.warn("warm-up failed ({}); the node starts cold", e.toString());
+      return r;
+    }
+    if (r.ended().equals("settled")) {
+      log.info("warm-up done: {}", r.describe());
+    } else {
+      log.info("warm-up stopped: {}; the node starts with some of its request path still compiling", r.describe());
+    }
+    return r;
+  }
+
+  private Report drive(Duration limit, long start, long compiledBefore) throws IOException, InterruptedException,
+      OriginConfigException {
+    AtomicBoolean running = new AtomicBoolean(true);
+    LongAdder requests = new LongAdder();
+    LongAdder failed = new LongAdder();
+    AtomicReference<String> firstFailure = new AtomicReference<>();
+    List<Thread> clients = new ArrayList<>();
+    String ended;
+    try (Pair pair = Pair.start(this)) {
+      List<String> groups = config.groups().stream().map(NodeConfig.GroupConfig::name).toList();
+      for (int i = 0; i < CLIENTS; i++) {
+        Client c = new Client(pair.api(), groups, new SplittableRandom(i), running, requests, failed, firstFailure);
+        Thread t = new Thread(c, "warm-up-client-" + i);
+        t.setDaemon(true);
+        clients.add(t);
+        t.start();
+      }
+      ended = awaitQuiet(limit, start, requests);
+      running.set(false); // then the pair closes, and with it the clients' connections
+    } finally {
+      running.set(false);
+      for (Thread t : clients) {
+        t.join(5_000);
+      }
+    }
+    long compiled = compileMillis.getAsLong();
+    return new Report(limit, Duration.ofNanos(System.nanoTime() - start), requests.sum(), failed.sum(),
+        firstFailure.get(), compiled < 0 ? 0 : compiled - compiledBefore, ended);
+  }
+
+  /** Waits until the compilers are quiet ({@code settled}) or the limit passed ({@code time limit}). */
+  private String awaitQuiet(Duration limit, long start, LongAdder requests) throws InterruptedException {
+    long deadline = start + limit.toNanos();
+    long last = compileMillis.getAsLong();
+    int quiet = 0;
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return "time limit";
+      }
+      Thread.sleep(Math.min(WINDOW_MILLIS, Math.max(1, left / 1_000_000)));
+      long now = compileMillis.getAsLong();
+      if (now < 0) { // compile time not measurable here: the limit alone ends it
+        continue;
+      }
+      boolean pastMin = System.nanoTime() - start >= MIN_MILLIS * 1_000_000 && requests.sum() >= MIN_REQUESTS;
+      log.debug("warm-up: {} ms of JIT compilation in the last {} ms, {} requests so far", now - last, WINDOW_MILLIS,
+          requests.sum());
+      quiet = pastMin && now - last <= QUIET_MILLIS_PER_WINDOW ? quiet + 1 : 0;
+      last = now;
+      if (quiet >= QUIET_WINDOWS) {
+        return "settled";
+      }
+    }
+  }
+
+  /**
+   * The two throw-away nodes: {@code a} serves the client API and owns half the keys, {@code b}
+   * the rest. Each has a twin of each of the node's groups, and a group of synthetic values (the
+   * source): a twin of a group whose origin is HTTP loads from the source through {@code a}'s
+   * API with the same HTTP origin client, any other twin from a synthetic origin.
+   */
+  private record Pair(GroupCache a, GroupCache b, ApiServer apiServer, List<Origin> origins) implements AutoCloseable {
+    static Pair start(Warmup w) throws IOException, OriginConfigException {
+      List<Origin> origins = new ArrayList<>();
+      GroupCache a = null;
+      GroupCache b = null;
+      ApiServer api = null;
+      try {
+        String urlA = "http://127.0.0.1:" + freePort();
+        String urlB = "http://127.0.0.1:" + freePort();
+        a = w.node(urlA);
+        b = w.node(urlB);
+        a.setPeers(urlA, urlB);
+        b.setPeers(urlA, urlB);
+        api = ApiServer.builder(a, w.config.groups().get(0).name())
+            .listen(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+            .threads(Math.max(1, Math.min(2, w.config.apiThreads())))
+            .eventLoops(w.loops)
+            .unlogged()
+            .build()
+            .start();
+        String source = w.sourceGroup();
+        String sourceUrl = "http://127.0.0.1:" + api.boundAddresses().get(0).getPort() + "/api/" + source + "/{key}";
+        for (GroupCache gc : List.of(a, b)) {
+          w.groups(gc, source, sourceUrl, origins);
+        }
+        return new Pair(a, b, api, origins);
+      } catch (IOException | OriginConfigException | RuntimeException e) {
+        if (api != null) {
+          api.close();
+        }
+        for (GroupCache gc : new GroupCache[] {a, b}) {
+          if (gc != null) {
+            gc.close();
+          }
+        }
+        origins.forEach(Origin::close);
+        throw e;
+      }
+    }
+
+    InetSocketAddress api() {
+      return apiServer.boundAddresses().get(0);
+    }
+
+    @Override
+    public void close() {
+      apiServer.close();
+      a.close();
+      b.close();
+      origins.forEach(Origin::close);
+    }
+  }
+
+  /** A throw-away node at {@code url}, its transport shaped as the node's, on the node's event loops. */
+  private GroupCache node(String url) {
+    NodeSpec spec = config.node();
+    HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
+        .basePath(spec.basePath())
+        .connectTimeout(spec.peerConnectTimeout())
+        .responseTimeout(config.transportPeerTimeout());
+    if (spec.peerConnections() != null) {
+      tb.maxConnectionsPerPeer(spec.peerConnections());
+    }
+    if (loops != null) {
+      tb.eventLoopGroup(loops);
+    } else {
+      tb.eventLoopThreads(1);
+    }
+    // A machine busy starting several nodes at once must not make the pair judge each other down;
+    // their entries are thrown away with them, not handed over.
+    GroupCache.Builder b = GroupCache.builder().self(url).ringMode(config.ring()).transport(tb.build())
+        .peerProbeTimeout(Duration.ofSeconds(5)).handoffTime(Duration.ZERO);
+    if (config.ring().hasReplicas()) {
+      b.replicas(config.replicas());
+    }
+    return b.build();
+  }
+
+  /** A name for the source group that is none of the node's groups. */
+  private String sourceGroup() {
+    String name = "warm-up-source";
+    while (true) {
+      String n = name;
+      if (config.groups().stream().noneMatch(g -> g.name().equals(n))) {
+        return name;
+      }
+      name += "_";
+    }
+  }
+
+  /** The source group and a twin of each of the node's groups, in {@code gc}. */
+  private void groups(GroupCache gc, String source, String sourceUrl, List<Origin> origins)
+      throws OriginConfigException {
+    NodeConfig.GroupConfig first = config.groups().get(0);
+    Origin synthetic = Origins.create("synthetic:" + VALUE_BYTES, first.origin());
+    origins.add(synthetic);
+    gc.groupBuilder(source).cacheBytes(CACHE_BYTES).asyncExpiringLoader(new OriginLoader(source, synthetic)::loadValueAsync)
+        .build();
+    for (int i = 0; i < config.groups().size(); i++) {
+      NodeConfig.GroupConfig g = config.groups().get(i);
+      boolean http = g.originSpec().startsWith("http://") || g.originSpec().startsWith("https://");
+      Origin origin = http ? Origins.create(sourceUrl, g.origin()) : synthetic;
+      if (http) {
+        origins.add(origin);
+      }
+      OriginLoader loader = new OriginLoader(g.name(), origin);
+      Group.Builder gb = g.spec().applyTo(gc.groupBuilder(g.name()));
+      gb.cacheBytes(Math.min(g.cacheBytes(), CACHE_BYTES));
+      if (http ? origin.nonBlocking() : nonBlocking.get(i)) {
+        gb.asyncExpiringLoader(loader::loadValueAsync);
+      } else {
+        gb.expiringLoader(loader::loadValue);
+      }
+      gb.build();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * One client on one kept-alive connection: mostly reads of the default group's keys (a hot few,
+   * a long tail), some by path in every group, and a few writes; reconnects after any failure.
+   */
+  private static final class Client implements Runnable {
+    private final InetSocketAddress api;
+    private final List<String> groups;
+    private final SplittableRandom random;
+    private final AtomicBoolean running;
+    private final LongAdder requests;
+    private final LongAdder failed;
+    private final AtomicReference<String> firstFailure;
+    private final byte[] body = new byte[VALUE_BYTES];
+
+    Client(InetSocketAddress api, List<String> groups, SplittableRandom random, AtomicBoolean running,
+        LongAdder requests, LongAdder failed, AtomicReference<String> firstFailure) {
+      this.api = api;
+      this.groups = groups;
+      this.random = random;
+      this.running = running;
+      this.requests = requests;
+      this.failed = failed;
+      this.firstFailure = firstFailure;
+      java.util.Arrays.fill(body, (byte) 'w');
+    }
+
+    @Override
+    public void run() {
+      String request = "connecting";
+      while (running.get()) {
+        try (Socket s = new Socket()) {
+          s.setTcpNoDelay(true);
+          s.connect(api, 1_000);
+          s.setSoTimeout(10_000);
+          InputStream in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+          OutputStream out = s.getOutputStream();
+          while (running.get()) {
+            request = request();
+            String answer = exchange(request, in, out);
+            if (!running.get()) {
+              return; // answered while the warm-up ended (a 503 from the closing API, say): not counted
+            }
+            requests.increment();
+            if (!answer.startsWith("200") && !answer.startsWith("204")) {
+              fail(request + ": " + answer);
+            }
+          }
+        } catch (IOException e) {
+          if (running.get()) {
+            fail(request + ": " + e);
+          }
+        }
+      }
+    }
+
+    private void fail(String what) {
+      failed.increment();
+      firstFailure.compareAndSet(null, what);
+    }
+
+    /** The next request's method and target. */
+    private String request() {
+      int kind = random.nextInt(100);
+      int k = random.nextInt(10) < 8 ? random.nextInt(HOT_KEYS) : random.nextInt(ALL_KEYS);
+      String key = "warm-up-" + k;
+      String group = groups.get(random.nextInt(groups.size()));
+      if (kind < 85) {
+        return "GET /api?key=" + key;
+      } else if (kind < 95) {
+        return "GET /api/" + group + "/" + key;
+      } else if (kind < 98) {
+        return "PUT /api/" + group + "/" + key;
+      }
+      return "DELETE /api?key=" + key;
+    }
+
+    /** Sends {@code request} (a PUT with a value) and returns the answer's status and the start of its body. */
+    private String exchange(String request, InputStream in, OutputStream out) throws IOException {
+      boolean put = request.startsWith("PUT ");
+      StringBuilder req = new StringBuilder(request).append(" HTTP/1.1\r\nHost: warm-up\r\n");
+      if (put) {
+        req.append("Content-Length: ").append(body.length).append("\r\n");
+      }
+      out.write(req.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      if (put) {
+        out.write(body);
+      }
+      out.flush();
+      return readAnswer(in);
+    }
+
+    /** Reads one answer (with a Content-Length, as the API always sends): its status and the start of its body. */
+    private static String readAnswer(InputStream in) throws IOException {
+      String status = line(in);
+      if (status.length() < 12 || !status.startsWith("HTTP/1.1 ")) {
+        throw new IOException("not an HTTP answer: " + status);
+      }
+      long length = -1;
+      for (String h = line(in); !h.isEmpty(); h = line(in)) {
+        if (h.regionMatches(true, 0, "content-length:", 0, 15)) {
+          length = Long.parseLong(h.substring(15).trim());
+        }
+      }
+      if (length < 0) {
+        throw new IOException("an answer without Content-Length");
+      }
+      byte[] start = in.readNBytes((int) Math.min(length, 200));
+      in.skipNBytes(length - start.length);
+      return status.substring(9, 12) + " " + new String(start, StandardCharsets.UTF_8).strip();
+    }
+
+    private static String line(InputStream in) throws IOException {
+      StringBuilder sb = new StringBuilder(64);
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new EOFException("the connection closed");
+        }
+        if (c != '\r') {
+          sb.append((char) c);
+        }
+      }
+      return sb.toString();
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package org.groupcache4j.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.groupcache4j.server.internal.api.StatsJson;
+import org.groupcache4j.server.internal.cli.ServeCommand;
+import org.groupcache4j.server.testing.LocalCluster;
+import org.groupcache4j.testing.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The warm-up before a node listens: bounded, never asks the origin, shown in /stats; 0 turns it off. */
+@Timeout(120)
+class WarmupTest {
+  @Test
+  void itRunsTheRequestPathWithoutAskingTheOriginWithinItsLimit() throws Exception {
+    // Nothing listens at the origin: had the warm-up asked it, its requests would fail (502/504).
+    NodeConfig c = ServeCommand.configOf("--self", "http://127.0.0.1:" + FreePorts.port(), "--api", "127.0.0.1:0",
+        "--origin", "http://127.0.0.1:" + FreePorts.port() + "/{key}", "--origin-timeout", "1s", "--hot-store");
+    Warmup.Report r = Warmup.run(c, null, List.of(false), Duration.ofSeconds(2));
+    assertThat(r.ended()).as("%s", r).isIn("settled", "time limit");
+    assertThat(r.requests()).as("%s", r).isPositive();
+    assertThat(r.failed()).as("%s", r).isZero();
+    assertThat(r.took()).as("bounded by its limit, and a moment to stop").isLessThan(Duration.ofSeconds(7));
+    assertThat(r.describe()).contains(r.ended()).contains("requests (0 failed)").contains("of JIT compilation");
+  }
+
+  @Test
+  void zeroIsOff() {
+    NodeConfig c = ServeCommand.configOf("--origin", "synthetic:1");
+    Warmup.Report r = Warmup.run(c, null, List.of(true), Duration.ZERO);
+    assertThat(r.ended()).isEqualTo("off");
+    assertThat(r.requests()).isZero();
+    assertThat(r.describe()).isEqualTo("off");
+  }
+
+  @Test
+  void theNodeServesAfterItsWarmUpAndReportsItInStats() throws Exception {
+    NodeConfig c = ServeCommand.configOf("--self", "http://127.0.0.1:" + FreePorts.port(), "--api", "127.0.0.1:0",
+        "--origin", "synthetic:10", "--warm-up", "1s", "--group", "g1");
+    try (Node node = Node.start(c)) {
+      assertThat(node.healthProblem()).as("ready").isNull();
+      Map<String, Object> warmUp = StatsJson.object(StatsJson.object(StatsJson.parse(node.statsJson()), "readiness"),
+          "warmUp");
+      assertThat(warmUp.get("ended")).isIn("settled", "time limit");
+      assertThat(warmUp).containsEntry("limitMillis", 1000).containsKeys("millis", "requests", "failed",
+          "compileMillis");
+      assertThat(((Number) warmUp.get("requests")).longValue()).isPositive();
+      assertThat(node.cache().group("g1").orElseThrow().stats().loads()).as("nothing of the warm-up in the node's own group")
+          .isZero();
+      assertThat(LocalCluster.originLoads(node)).isZero();
+    }
+  }
+
+  @Test
+  void aTakenPortFailsTheStartBeforeTheWarmUp() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      // A 5-minute warm-up: only a check before it ends the start within the test's time.
+      NodeConfig api = ServeCommand.configOf("--self", "http://127.0.0.1:" + FreePorts.port(), "--api", "127.0.0.1:" + port,
+          "--origin", "synthetic:10", "--warm-up", "5m");
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> Node.start(api))
+          .isInstanceOf(IOException.class).hasMessageContaining("--api 127.0.0.1:" + port)
+          .hasMessageContaining("in use"));
+      NodeConfig peer = ServeCommand.configOf("--self", "http://127.0.0.1:" + port, "--origin", "synthetic:10",
+          "--warm-up", "5m");
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> Node.start(peer))
+          .isInstanceOf(IOException.class).hasMessageContaining("--self http://127.0.0.1:" + port)
+          .hasMessageContaining("cannot listen for peers").hasMessageContaining("(is another node using the port?)"));
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package org.groupcache4j.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rolling restart of one node of three separate JVMs (SIGTERM, started again) under reads and
+ * writes through the other two: the node hands its entries to the next owners before it stops
+ * (its INFO line, their /stats and /metrics say so), no read fails, and no read that starts after
+ * a write returned sees the value from before it, whether the write was a remove or a set: a
+ * handed-off value never wins over a newer one. The origin is a directory whose files the writer
+ * changes before it tells the cache, as an application that writes through does.
+ */
+class HandoffIT {
+  private static final int KEYS = 200;
+  @TempDir Path origin;
+  private Processes processes;
+  private List<String> peers;
+  private int[] api;
+  private List<Process> nodes;
+
+  @BeforeEach
+  void start() throws Exception {
+    processes = new Processes();
+    for (int i = 0; i < KEYS; i++) {
+      Files.writeString(origin.resolve("k" + i), "v1-k" + i);
+    }
+    Processes.Cluster c = processes.startCluster(3, FLAGS.apply(origin).toArray(String[]::new));
+    peers = c.peers();
+    api = c.api();
+    nodes = new ArrayList<>(c.nodes());
+  }
+
+  private static final java.util.function.Function<Path, List<String>> FLAGS = origin -> List.of("--origin",
+      "dir:" + origin, "--shutdown-grace", "2s");
+
+  /** Node {@code i + 1}'s command line, as {@link Processes#startCluster} gave it. */
+  private List<String> args(int i) {
+    List<String> args = new ArrayList<>(List.of("serve", "--self", peers.get(i), "--peers", String.join(",", peers),
+        "--api", "127.0.0.1:" + api[i], "--api-threads", "1"));
+    args.addAll(FLAGS.apply(origin));
+    return args;
+  }
+
+  @AfterEach
+  void stop() {
+    processes.close();
+  }
+
+  /** A read: when it started, the key, and what it answered. */
+  private record Read(long startNanos, String key, int status, String body) {}
+
+  @Test
+  void aRollUnderReadsAndWritesHandsEntriesOverAndNoRemovedOrOverwrittenValueComesBack() throws Exception {
+    for (int i = 0; i < KEYS; i++) {
+      assertThat(get(api[i % 2], "k" + i).statusCode()).isEqualTo(200);
+    }
+    Map<String, String> newValue = new ConcurrentHashMap<>(); // key -> its value after its write
+    Map<String, Long> writtenAt = new ConcurrentHashMap<>(); // key -> when its write returned
+    Queue<Read> reads = new ConcurrentLinkedQueue<>();
+    Queue<String> failures = new ConcurrentLinkedQueue<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger readCount = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      int port = api[c];
+      int seed = c;
+      threads.add(new Thread(() -> {
+        for (int i = seed; !stop.get(); i += 7) {
+          String key = "k" + (i % KEYS);
+          long t0 = System.nanoTime();
+          try {
+            HttpResponse<String> r = get(port, key);
+            reads.add(new Read(t0, key, r.statusCode(), r.body()));
+            readCount.incrementAndGet();
+          } catch (Exception e) {
+            failures.add(key + " at " + port + ": " + e);
+          }
+        }
+      }, "reader-" + c));
+    }
+    Thread writer = new Thread(() -> {
+      // every 5th key once: a remove (the origin's file changed first) or a set (file and value)
+      for (int i = 0; i < KEYS && !stop.get(); i += 5) {
+        String key = "k" + i;
+        boolean remove = (i / 5) % 2 == 0;
+        String value = (remove ? "v2-" : "v3-") + key;
+        try {
+          Files.writeString(origin.resolve(key), value);
+          HttpResponse<String> r = remove ? write("DELETE", api[i % 2], key, null)
+              : write("PUT", api[i % 2], key, value);
+          if (r.statusCode() == 200) {
+            newValue.put(key, value);
+            writtenAt.put(key, System.nanoTime());
+          } else {
+            failures.add((remove ? "remove " : "set ") + key + ": " + r.statusCode() + " " + r.body());
+          }
+        } catch (Exception e) {
+          failures.add("write " + key + ": " + e);
+        }
+      }
+    }, "writer");
+    threads.forEach(Thread::start);
+
+    // The roll of node 3, with the writes while it hands over, is away and comes back.
+    Process node3 = nodes.get(2);
+    node3.destroy(); // SIGTERM
+    writer.start();
+    assertThat(node3.waitFor(60, TimeUnit.SECONDS)).as("node 3 stopped after SIGTERM").isTrue();
+    assertThat(node3.exitValue()).isZero();
+    String leaving = processes.logText("node3");
+    Process again = processes.launch("node3", args(2));
+    writer.join(120_000);
+    nodes.set(2, again);
+    org.awaitility.Awaitility.await("node 3 up again").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          assertThat(again.isAlive()).as("node 3 exited:%n%s", processes.logText("node3")).isTrue();
+          return processes.healthy(api[2]);
+        });
+    int before = readCount.get();
+    org.awaitility.Awaitility.await("reads after node 3 is back").atMost(Duration.ofSeconds(120))
+        .until(() -> readCount.get() >= before + 400);
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+
+    assertThat(failures).as("failed reads and writes").isEmpty();
+    assertThat(reads).as("answers other than 200").allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+    assertThat(newValue).as("writes applied").hasSizeGreaterThan(KEYS / 10);
+    List<Read> stale = reads.stream().filter(r -> writtenAt.containsKey(r.key())
+        && r.startNanos() > writtenAt.get(r.key()) && !r.body().equals(newValue.get(r.key()))).toList();
+    assertThat(stale).as("reads that started after the key's write and saw an older value").isEmpty();
+    for (int n = 0; n < 3; n++) {
+      for (Map.Entry<String, String> w : newValue.entrySet()) {
+        assertThat(get(api[n], w.getKey()).body()).as("%s at node %d", w.getKey(), n + 1).isEqualTo(w.getValue());
+      }
+    }
+
+    assertThat(leaving).as("node 3's log").containsPattern("handoff of " + peers.get(2) + ": [1-9][0-9]* entries");
+    long received = 0;
+    for (int n = 0; n < 2; n++) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> h = (Map<String, Object>) processes.stats(api[n]).get("handoff");
+      received += ((Number) h.get("received")).longValue();
+    }
+    assertThat(received).as("entries nodes 1 and 2 took from node 3").isPositive();
+    String metrics = processes.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api[0] + "/metrics"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("groupcache_handoff_entries_total{direction=\"received\"");
+  }
+
+  private HttpResponse<String> get(int port, String key) throws Exception {
+    return processes.ask(port, key);
+  }
+
+  private HttpResponse<String> write(String method, int port, String key, String value) throws Exception {
+    HttpRequest.BodyPublisher body = value == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(value);
+    return processes.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api?key="
+            + URLEncoder.encode(key, StandardCharsets.UTF_8))).method(method, body).timeout(Duration.ofSeconds(20))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
