@@ -763,6 +763,11 @@ public final class GroupCache implements AutoCloseable {
     }
   }
 
+  /** Whether this node's groups serve from their stores (what they hold is not older than a write it missed). */
+  boolean servesFromStores() {
+    return ownership.serves();
+  }
+
   /** Whether {@code peer} owns no keys in this node's view now (judged down, catching up or draining). */
   boolean ownsNoKeys(String peer) {
     PeerState s = health == null ? null : health.state(peer);

@@ -162,6 +162,12 @@ final class Handoff {
     if (budget.isZero() || clients.isEmpty() || cache.groups().stream().allMatch(Group::mainStoreEmpty)) {
       return null; // nothing to hand over, or nobody to take it: the peers are not even told
     }
+    if (!cache.servesFromStores()) {
+      LOG.log(Level.INFO, () -> "handoff of " + cache.self() + ": nothing handed over, since what its stores hold may "
+          + "be older than writes it missed (it was " + OwnershipState.CATCHING_UP.wireName() + " or out of its own "
+          + "peer list when it began to depart)");
+      return null;
+    }
     long start = System.nanoTime();
     long deadline = start + budget.toNanos();
     Duration window = budget.plus(WINDOW_MARGIN);

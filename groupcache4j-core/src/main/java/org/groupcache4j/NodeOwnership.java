@@ -62,6 +62,7 @@ final class NodeOwnership {
   private final RateLimitedLog log;
   private volatile OwnershipState state = OwnershipState.READY;
   private volatile boolean draining; // for good: the node is leaving
+  private volatile boolean drainedUnready; // it began to drain while it was not ready: its stores stay bypassed
   private volatile boolean outOfList;
   private long outSinceNanos; // guarded by this
   private volatile CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
@@ -144,10 +145,19 @@ final class NodeOwnership {
     }
   }
 
-  /** This node leaves on purpose: it tells its peers it is draining, and owns no keys from now on. */
-  void drain() {
+  /**
+   * This node leaves on purpose: it tells its peers it is draining, and owns no keys from now on.
+   * One that was catching up (or out of its own list) keeps its stores bypassed: what they hold
+   * may be older than writes it missed, so it neither serves nor hands it over.
+   */
+  synchronized void drain() {
+    if (draining) {
+      return;
+    }
+    drainedUnready = state != OwnershipState.READY;
     draining = true;
     setState(OwnershipState.DRAINING);
+    ready.complete(null); // a peek waiting for the end of a catch-up is answered now (as "not here")
   }
 
   /** This process was paused for {@code nanos}. */
@@ -210,10 +220,13 @@ final class NodeOwnership {
     cache.reform();
   }
 
-  /** Whether the groups serve from their stores: the node is ready, or drains on purpose (what it holds is right). */
+  /**
+   * Whether the groups serve from their stores: the node is ready, or drains on purpose and was
+   * ready when it began (what it holds is right).
+   */
   boolean serves() {
     OwnershipState s = state;
-    return s == OwnershipState.READY || (s == OwnershipState.DRAINING && !outOfList);
+    return s == OwnershipState.READY || (s == OwnershipState.DRAINING && !outOfList && !drainedUnready);
   }
 
   // ---- the catch-up round
