@@ -666,15 +666,28 @@ public final class GroupCache implements AutoCloseable {
    * known as a node of ours: another lineage's node, which takes writes but no hints).
    */
   boolean holdHint(String peer, String group, List<String> keys) {
+    if (!takesHints(peer)) {
+      return false;
+    }
+    hints.add(peer, group, keys);
+    return true;
+  }
+
+  /** As {@link #holdHint}, for a drop of every entry of {@code group} (a clear {@code peer} missed). */
+  boolean holdGroupHint(String peer, String group) {
+    if (!takesHints(peer)) {
+      return false;
+    }
+    hints.addGroup(peer, group);
+    return true;
+  }
+
+  private boolean takesHints(String peer) {
     if (health == null || !membership.clients.containsKey(peer)) {
       return false;
     }
     PeerState s = health.state(peer);
-    if (s == null || s.incarnation() == 0) {
-      return false; // not heard from as a node of ours (a mailgun or groupcache-go peer): it takes no hints
-    }
-    hints.add(peer, group, keys);
-    return true;
+    return s != null && s.incarnation() != 0; // else not heard from as a node of ours (a mailgun or groupcache-go peer)
   }
 
   Hints hints() {

@@ -198,7 +198,8 @@ final class WriteFanOut {
    * pass empties every owner; the second drops the copies a node fetched, during the first, from
    * an owner that had not cleared yet (a load or fetch in flight during a pass is invalidated, so
    * nothing from before the clear comes back). There is no owner of a clear, so no
-   * {@link WriteException}: the result names the peers that could not be told.
+   * {@link WriteException}: the result names the peers that could not be told; a peer of ours not
+   * told gets a hint to drop the whole group.
    */
   CompletableFuture<WriteResult> clear() {
     // a peer that missed the first pass and took the second is cleared: the second pass decides
@@ -217,17 +218,20 @@ final class WriteFanOut {
 
   private WriteResult clearResult(Map<String, Sent> sent) {
     List<String> told = new ArrayList<>();
+    Map<String, String> hinted = new LinkedHashMap<>();
     Map<String, String> notCovered = new LinkedHashMap<>();
     sent.keySet().stream().sorted().forEach(peer -> {
       Sent s = sent.get(peer);
       String why = s.why;
       if (why == null) {
         told.add(peer);
+      } else if (!s.notOurs && cache.holdGroupHint(peer, group)) {
+        hinted.put(peer, why);
       } else {
         notCovered.put(peer, why);
       }
     });
-    return new WriteResult(told, Map.of(), notCovered);
+    return new WriteResult(told, hinted, notCovered);
   }
 
   /** A clear applied on this node: asked here, or by a peer. */

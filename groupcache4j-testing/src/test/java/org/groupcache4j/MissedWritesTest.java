@@ -124,6 +124,28 @@ class MissedWritesTest {
   }
 
   @Test
+  void aClearAFrozenOwnerMissedNeverBringsItsOldValuesBack() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    String v0 = groups.get("mem://a").get(key).toString();
+
+    network.freeze("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> !s.isUp()).orElse(false)
+        && node("mem://b").peerState("mem://c").map(s -> !s.isUp()).orElse(false));
+    WriteResult r = groups.get("mem://a").clear();
+    assertThat(r.told()).containsExactly("mem://b");
+    assertThat(r.hinted()).as("a drop of the whole group, held for it").containsOnlyKeys("mem://c");
+    assertThat(node("mem://a").ownershipStats().hintsPending()).containsEntry("mem://c", 1);
+
+    network.thaw("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownershipStats().hintsPending().isEmpty()
+        && PEERS.stream().allMatch(n -> node(n).ownerOf(key).equals("mem://c")));
+    for (String n : PEERS) {
+      assertThat(groups.get(n).get(key).toString()).as("at %s", n).isNotEqualTo(v0).startsWith("src:" + key);
+    }
+  }
+
+  @Test
   void aSetValueOutlivesItsOwnersDeath() {
     cluster();
     String key = keyOwnedBy("mem://c");

@@ -86,9 +86,23 @@ public final class Hints {
     }
   }
 
+  /** Holds a drop of every entry of {@code group} for {@code peer} (a clear it missed). */
+  public void addGroup(String peer, String group) {
+    Queue q = queues.computeIfAbsent(peer, p -> new Queue());
+    synchronized (q) {
+      added.increment();
+      dropGroup(q, group, System.nanoTime());
+    }
+  }
+
   /** Over a bound: {@code group}'s drops become one; if still over, everything becomes one. */
   private void collapse(Queue q, String group, long now) {
     collapses.increment();
+    dropGroup(q, group, now);
+  }
+
+  /** {@code group}'s drops become one drop of the group; if the queue is still over a bound, everything becomes one. */
+  private void dropGroup(Queue q, String group, long now) {
     long newest = now;
     for (Iterator<Map.Entry<GroupKey, Op>> it = q.keys.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<GroupKey, Op> e = it.next();

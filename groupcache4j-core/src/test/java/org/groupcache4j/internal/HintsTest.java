@@ -38,6 +38,20 @@ class HintsTest {
   }
 
   @Test
+  void aClearAPeerMissedIsOneDropOfTheGroupThatReplacesTheGroupsKeyDrops() {
+    Hints h = new Hints(100, 1 << 20);
+    h.add(PEER, "g", List.of("k1"));
+    h.add(PEER, "h", List.of("x1"));
+    h.addGroup(PEER, "g");
+    assertThat(deliver(h).ops()).containsExactly(HintOp.drop("h", "x1"), HintOp.dropGroup("g"));
+    assertThat(h.collapses()).as("not an overflow").isZero();
+    h.add(PEER, "g", List.of("k2")); // a write after the clear: after it, and kept beside it
+    assertThat(deliver(h).ops()).containsExactly(HintOp.drop("h", "x1"), HintOp.dropGroup("g"), HintOp.drop("g", "k2"));
+    h.acked(PEER, deliver(h).through());
+    assertThat(h.holdsFor(PEER)).isFalse();
+  }
+
+  @Test
   void overABoundAGroupsDropsBecomeOneThenEverythingDoes() {
     Hints h = new Hints(3, 1 << 20);
     h.add(PEER, "g", List.of("k1", "k2", "k3"));
