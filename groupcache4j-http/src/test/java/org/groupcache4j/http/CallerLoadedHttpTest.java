@@ -149,7 +149,13 @@ class CallerLoadedHttpTest {
           .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, 0x01})).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(tail).isEqualTo(400);
       assertThat(r.body()).as(tail).startsWith("bad request: ");
+      assertOurs(r, tail);
     }
+    HttpResponse<String> handoff = http.send(HttpRequest.newBuilder(URI.create(nodes.get(0).url
+            + HttpPeerTransport.DEFAULT_BASE_PATH + "_handoff")).POST(HttpRequest.BodyPublishers.ofByteArray(
+            new byte[] {(byte) 0xff, 0x01})).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(handoff.statusCode()).isEqualTo(400);
+    assertOurs(handoff, "_handoff");
     HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(nodes.get(0).url
             + HttpPeerTransport.DEFAULT_BASE_PATH + "nope/_clear")).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -157,6 +163,14 @@ class CallerLoadedHttpTest {
     HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base + "_elsewhere"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(other.statusCode()).isEqualTo(405);
+    assertOurs(other, "_elsewhere");
     assertThat(nodes.get(0).group.getOrLoad("still", () -> ByteView.of("serving"))).isEqualTo(ByteView.of("serving"));
+  }
+
+  /** Every answer of a node of ours says which node it is and whether it owns keys, as its fetches' answers do. */
+  private void assertOurs(HttpResponse<String> r, String what) {
+    assertThat(r.headers().firstValue("x-groupcache4j-incarnation")).as(what)
+        .hasValue(org.groupcache4j.http.internal.protocol.NodeIdentity.hex(nodes.get(0).cache.incarnation()));
+    assertThat(r.headers().firstValue("x-groupcache4j-state")).as(what).hasValue("ready");
   }
 }

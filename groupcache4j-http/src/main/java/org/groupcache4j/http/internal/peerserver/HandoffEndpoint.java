@@ -1,6 +1,7 @@
 package org.groupcache4j.http.internal.peerserver;
 
 import io.netty.buffer.Unpooled;
+import java.util.function.UnaryOperator;
 import org.groupcache4j.http.internal.http1.Exchange;
 import org.groupcache4j.http.internal.http1.Response;
 import org.groupcache4j.http.internal.protocol.HandoffMessages;
@@ -13,7 +14,8 @@ import org.groupcache4j.peer.HandoffHandler;
  * ({@link HandoffMessages}), given to the node's {@link HandoffHandler}. Answers 200 with a
  * {@code HandoffReply}, 400 for a body that is not a {@code HandoffRequest}, 503 when the node
  * refuses (it is not ready itself, or the sender's window is not open: the sender then hands
- * those entries to another peer).
+ * those entries to another peer). Every answer is the node's ({@code ours}: its header, incarnation
+ * and state).
  */
 final class HandoffEndpoint {
   private static final Response.Header PROTOBUF =
@@ -21,21 +23,21 @@ final class HandoffEndpoint {
 
   private HandoffEndpoint() {}
 
-  static void serve(Exchange ex, HandoffHandler handler, Response.Header node) {
+  static void serve(Exchange ex, HandoffHandler handler, UnaryOperator<Response.Simple> ours) {
     HandoffMessages.Request r;
     try {
       r = HandoffMessages.decodeRequest(ex.body() != null ? ex.body() : Unpooled.EMPTY_BUFFER);
     } catch (IllegalArgumentException e) {
-      ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(node));
+      ex.respond(ours.apply(Response.text(400, "bad request: " + e.getMessage())));
       return;
     }
     HandoffClient.Reply reply;
     try {
       reply = handler.receiveHandoff(r.sender(), r.window(), r.entries());
     } catch (IllegalStateException e) {
-      ex.respond(Response.text(503, e.getMessage()).with(node));
+      ex.respond(ours.apply(Response.text(503, e.getMessage())));
       return;
     }
-    ex.respond(Response.of(200, PROTOBUF, HandoffMessages.encodeReply(reply)).with(node));
+    ex.respond(ours.apply(Response.of(200, PROTOBUF, HandoffMessages.encodeReply(reply))));
   }
 }

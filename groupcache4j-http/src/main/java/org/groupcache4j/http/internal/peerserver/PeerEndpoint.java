@@ -130,7 +130,7 @@ public final class PeerEndpoint {
       }));
     }
     if (handler instanceof HandoffHandler h) {
-      b.exact(basePath + PeerPaths.HANDOFF, r -> r.post(MAX_WRITE_BODY, ex -> HandoffEndpoint.serve(ex, h, NODE)));
+      b.exact(basePath + PeerPaths.HANDOFF, r -> r.post(MAX_WRITE_BODY, ex -> HandoffEndpoint.serve(ex, h, peer::ours)));
     }
     if (own) {
       b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath
@@ -449,7 +449,7 @@ public final class PeerEndpoint {
       try {
         lr = CallerLoadedWire.decodeLeaseRequest(body(ex));
       } catch (IllegalArgumentException e) {
-        ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+        ex.respond(ours(Response.text(400, "bad request: " + e.getMessage())));
         return true;
       }
       CompletableFuture<org.groupcache4j.peer.LeaseAnswer> answer;
@@ -460,8 +460,8 @@ public final class PeerEndpoint {
         answer = CompletableFuture.failedFuture(e);
       }
       ex.respondWhenDone(answer, (a, err) -> err != null || a == null
-          ? errorAnswer(err != null ? err : new IllegalStateException("no lease answer"), gk.group(), key).with(NODE)
-          : Response.of(200, PROTOBUF, CallerLoadedWire.encodeLeaseAnswer(a)).with(NODE));
+          ? ours(errorAnswer(err != null ? err : new IllegalStateException("no lease answer"), gk.group(), key))
+          : ours(Response.of(200, PROTOBUF, CallerLoadedWire.encodeLeaseAnswer(a))));
       return true;
     }
     if (tail.startsWith(CallerLoadedWire.LEASE_DONE)) {
@@ -470,7 +470,7 @@ public final class PeerEndpoint {
       try {
         c = CallerLoadedWire.decodeLeaseCompletion(body(ex));
       } catch (IllegalArgumentException e) {
-        ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+        ex.respond(ours(Response.text(400, "bad request: " + e.getMessage())));
         return true;
       }
       Response.Simple r;
@@ -484,7 +484,7 @@ public final class PeerEndpoint {
       } catch (RuntimeException e) {
         r = errorAnswer(e, gk.group(), key);
       }
-      ex.respond(r.with(NODE));
+      ex.respond(ours(r));
       return true;
     }
     if (tail.startsWith(CallerLoadedWire.PUT_IF_ABSENT)) {
@@ -493,26 +493,27 @@ public final class PeerEndpoint {
       try {
         set = PeerMessages.decodeSetRequest(body(ex));
       } catch (IllegalArgumentException e) {
-        ex.respond(Response.text(400, "bad request: " + e.getMessage()).with(NODE));
+        ex.respond(ours(Response.text(400, "bad request: " + e.getMessage())));
         return true;
       }
       if (!set.group().equals(gk.group()) || !set.key().equals(key)) {
-        ex.respond(Response.text(400, "bad request: the SetRequest names group '" + Text.quotable(set.group())
+        ex.respond(ours(Response.text(400, "bad request: the SetRequest names group '" + Text.quotable(set.group())
             + "', key '" + Text.quotable(set.key()) + "', the path group '" + Text.quotable(gk.group()) + "', key '"
-            + Text.quotable(key) + "'").with(NODE));
+            + Text.quotable(key) + "'")));
         return true;
       }
       Response r;
       try {
         PeerValue held = handler.putIfAbsent(gk.group(), key, set.value(), set.expireUnixNanos());
-        r = held == null ? Response.text(201, "stored") : held.found() ? new ValueResponse(held.value(), held.expireUnixNanos(), ring.ours())
+        r = held == null ? Response.text(201, "stored") : held.found() ? new ValueResponse(held.value(), held.expireUnixNanos(), ring.ours(),
+            identity == null ? null : identity.headLines())
             : Response.text(500, "the owner holds a not-found answer");
       } catch (UnsupportedOperationException e) {
         r = Response.text(405, "method not allowed: " + e.getMessage());
       } catch (RuntimeException e) {
         r = errorAnswer(e, gk.group(), key);
       }
-      ex.respond(r instanceof Response.Simple s ? s.with(NODE) : r);
+      ex.respond(r instanceof Response.Simple s ? ours(s) : r);
       return true;
     }
     return false;
