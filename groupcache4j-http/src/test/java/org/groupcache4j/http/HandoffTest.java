@@ -88,8 +88,12 @@ class HandoffTest {
           List.of(entry("early", old))).get(10, TimeUnit.SECONDS))
           .as("entries without a notice first are refused").isInstanceOf(ExecutionException.class);
 
+      nodes.get(1).cache.drain(); // as a departing node does before its notice
       assertThat(sender.handoff(from, Duration.ofSeconds(10), List.of()).get(10, TimeUnit.SECONDS))
           .isEqualTo(new HandoffClient.Reply(0, 0));
+      assertThat(receiver.cache.peerState(from).orElseThrow().ownership())
+          .as("the sender is draining here as soon as its notice is answered")
+          .isEqualTo(org.groupcache4j.peer.OwnershipState.DRAINING);
       receiver.cache.peerRequestHandler().remove(TestNode.GROUP, "removed");
       receiver.cache.peerRequestHandler().set(TestNode.GROUP, "set", ByteView.of("new"), 0);
       HandoffClient.Reply r = sender.handoff(from, Duration.ofSeconds(10),
