@@ -227,6 +227,57 @@ class HttpPeerTransportTest {
     }
   }
 
+  /**
+   * A node of ours that shuts down answers the requests that come meanwhile 503 as one of ours, with
+   * its incarnation and state: a peer that hears it must not take it for another kind of server
+   * (which would stop its writes to it, and bring it back into its ring as ready).
+   */
+  @Test
+  void whileItShutsDownItsOwnServerAnswersAsANodeOfOursThatDrains() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch asked = new CountDownLatch(1);
+    PeerRequestHandler slow = slowPeer(asked, release);
+    PeerRequestHandler draining = new PeerRequestHandler() {
+      @Override
+      public CompletableFuture<PeerValue> get(String group, String key) {
+        return slow.get(group, key);
+      }
+
+      @Override
+      public long incarnation() {
+        return 0x1234;
+      }
+
+      @Override
+      public org.groupcache4j.peer.OwnershipState ownershipState() {
+        return org.groupcache4j.peer.OwnershipState.DRAINING;
+      }
+    };
+    HttpPeerTransport t = HttpPeerTransport.builder().shutdownTimeout(Duration.ofSeconds(20))
+        .bindAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+    t.start("http://127.0.0.1", draining);
+    int port = t.boundAddress().getPort();
+    String probe = "GET /_groupcache/ HTTP/1.1\r\n\r\n"; // answered at once (400), loading nothing
+    try (RawHttp inFlight = new RawHttp(port); RawHttp open = new RawHttp(port)) {
+      assertThat(open.send(probe).read().status()).isEqualTo(400); // a kept-alive connection, as a peer's
+      inFlight.send("GET /_groupcache/scores/slow HTTP/1.1\r\n\r\n");
+      assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Void> closed = CompletableFuture.runAsync(t::close);
+      RawHttp.Answer refused = await().atMost(Duration.ofSeconds(10)).until(() -> open.send(probe).read(),
+          a -> a.status() == 503);
+      assertThat(refused.text()).contains("shutting down");
+      assertThat(refused.header("x-groupcache4j-node")).isNotNull();
+      assertThat(refused.header("x-groupcache4j-incarnation")).isEqualTo("0000000000001234");
+      assertThat(refused.header("x-groupcache4j-state")).isEqualTo("draining");
+      release.countDown();
+      assertThat(inFlight.read().status()).isEqualTo(200);
+      closed.get(10, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      t.close();
+    }
+  }
+
   @Test
   void theMountedHandlerDrainsWithItsTransport() throws Exception {
     CountDownLatch release = new CountDownLatch(1);

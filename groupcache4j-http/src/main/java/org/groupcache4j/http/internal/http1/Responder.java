@@ -214,7 +214,7 @@ public final class Responder extends ChannelDuplexHandler {
           .with(Response.Header.of("allow", route.allow));
     }
     if (inFlight.draining()) {
-      return Response.text(503, "this node is shutting down");
+      return routes.shuttingDown() != null ? routes.shuttingDown().apply(ex) : Response.text(503, "this node is shutting down");
     }
     return null;
   }

@@ -34,6 +34,7 @@ public final class Routes {
   private final Map<String, Route> exact;
   private final Route[] prefixes; // longest first
   private final Function<Exchange, Response> notFound; // null: pass on
+  private final Function<Exchange, Response> shuttingDown; // null: a plain 503
   private final Function<Exchange, Response> guard; // null: every request may go on
   private final AccessLog accessLog; // null: none
 
@@ -55,6 +56,7 @@ public final class Routes {
     p.sort((x, y) -> Integer.compare(y.path.length(), x.path.length()));
     this.prefixes = p.toArray(new Route[0]);
     this.notFound = b.notFound;
+    this.shuttingDown = b.shuttingDown;
     this.guard = null;
     this.accessLog = null;
   }
@@ -63,6 +65,7 @@ public final class Routes {
     this.exact = r.exact;
     this.prefixes = r.prefixes;
     this.notFound = r.notFound;
+    this.shuttingDown = r.shuttingDown;
     this.guard = guard;
     this.accessLog = accessLog;
   }
@@ -115,6 +118,11 @@ public final class Routes {
   /** The answer for a path no route takes, or null to pass the request on. */
   Function<Exchange, Response> notFound() {
     return notFound;
+  }
+
+  /** The answer (a 503) to a request that comes while the server shuts down, or null for a plain one. */
+  Function<Exchange, Response> shuttingDown() {
+    return shuttingDown;
   }
 
   /** Answers one request; see {@link Exchange} for how to answer, now or later. */
@@ -190,6 +198,7 @@ public final class Routes {
     private final Map<String, Route> exact = new HashMap<>();
     private final List<Route> prefixes = new ArrayList<>();
     private Function<Exchange, Response> notFound;
+    private Function<Exchange, Response> shuttingDown;
 
     private Builder() {}
 
@@ -213,6 +222,16 @@ public final class Routes {
     /** The answer to a path that no route takes; without one, such requests go to the next handler. */
     public Builder notFound(Function<Exchange, Response> answer) {
       this.notFound = answer;
+      return this;
+    }
+
+    /**
+     * The answer to a request that comes while the server shuts down (it must be a 503: the
+     * connection closes after it), for a server whose answers say who answers; without one, a
+     * plain 503.
+     */
+    public Builder shuttingDown(Function<Exchange, Response> answer) {
+      this.shuttingDown = answer;
       return this;
     }
 

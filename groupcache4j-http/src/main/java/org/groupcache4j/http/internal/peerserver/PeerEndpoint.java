@@ -135,6 +135,9 @@ public final class PeerEndpoint {
     if (own) {
       b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath
           + "{group}/{key} only").with(NODE));
+      // Ours, with the node's state (draining by now): a peer that hears it keeps the node out of its
+      // ring and keeps sending it what only our nodes take, rather than take it for another server.
+      b.shuttingDown(ex -> peer.ours(Response.text(503, "this node is shutting down")));
     }
     return b.build();
   }
