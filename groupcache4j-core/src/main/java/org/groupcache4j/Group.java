@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -583,6 +584,28 @@ public final class Group {
       return CompletableFuture.completedFuture(null);
     }
     return writes.dropCopies(key);
+  }
+
+  /**
+   * A remove of {@code keys} sent by a node that is not one of ours. groupcache-go v3's
+   * {@code RemoveKeys} sends each owner only its own keys (and every other peer all of them), so
+   * the copies its owners hold of the other keys stay, and a new owner of ours that asks them for a
+   * key it just dropped would find the old value: in a {@link RingMode#GROUPCACHE_GO} ring, this
+   * node completes the remove of the keys it owns as its own remove would, telling every other
+   * peer to drop its copy.
+   */
+  CompletableFuture<Void> removeAllFromOtherLineage(List<String> keys) {
+    List<String> owned = new ArrayList<>();
+    for (String k : keys) {
+      removeFromPeer(k);
+      if (cache.ownerOf(k).equals(cache.self())) {
+        owned.add(k);
+      }
+    }
+    if (owned.isEmpty() || cache.ring().mode() != RingMode.GROUPCACHE_GO) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.allOf(owned.stream().map(writes::dropCopies).toArray(CompletableFuture<?>[]::new));
   }
 
   // ---- a departing peer's handoff (Handoff)

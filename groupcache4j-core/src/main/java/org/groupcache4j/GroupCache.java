@@ -948,6 +948,15 @@ public final class GroupCache implements AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<Void> removeAllFromOtherLineage(String group, List<String> keys) {
+      try {
+        return groupOrThrow(group).removeAllFromOtherLineage(keys);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
     public CompletableFuture<org.groupcache4j.peer.LeaseAnswer> lease(String group, String key, String asker,
         Duration wait) {
       try {

@@ -52,6 +52,23 @@ public interface PeerRequestHandler {
   }
 
   /**
+   * {@link #removeAll}, sent by a node that did not mark it as one of ours: groupcache-go v3's
+   * {@code RemoveKeys}, which sends each owner only the keys it owns and every other peer all of
+   * them, so the owners' copies of the other keys are never dropped. A node that owns some of
+   * {@code keys} in a {@link RingMode#GROUPCACHE_GO} ring then tells every other peer to drop its
+   * copy of those; the future completes once that is done (failures are logged). The default
+   * applies it as {@link #removeAll} does.
+   */
+  default CompletableFuture<Void> removeAllFromOtherLineage(String group, List<String> keys) {
+    try {
+      removeAll(group, keys);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
    * Stores {@code value} under {@code key} of {@code group} in this node's main store, expiring
    * at {@code expireUnixNanos} (0: never); a load or fetch of it in flight no longer stores its
    * result.

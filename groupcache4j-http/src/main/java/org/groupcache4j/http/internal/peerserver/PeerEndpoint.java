@@ -431,7 +431,18 @@ public final class PeerEndpoint {
           + "', the path '" + Text.quotable(gk.group()) + "'")));
       return;
     }
-    write(ex, gk, () -> handler.removeAll(gk.group(), rk.keys()));
+    if (ex.headers().contains(PeerHeaders.NODE)) { // one of ours: it tells the other peers itself
+      write(ex, gk, () -> handler.removeAll(gk.group(), rk.keys()));
+      return;
+    }
+    CompletableFuture<Void> applied; // another lineage's: groupcache-go tells each owner only its own keys
+    try {
+      applied = handler.removeAllFromOtherLineage(gk.group(), rk.keys());
+    } catch (RuntimeException e) {
+      applied = CompletableFuture.failedFuture(e);
+    }
+    ex.respondWhenDone(applied, (v, err) -> err == null ? ours(Response.text(200, "ok"))
+        : ours(writeFailure(Failures.unwrap(err), gk)));
   }
 
 
