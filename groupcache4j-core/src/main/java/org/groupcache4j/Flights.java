@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.GroupStores;
+import org.groupcache4j.internal.RecentWrites;
 
 /**
  * The flight table of one group and its lock stripes: single-flight, and the three
@@ -28,6 +29,8 @@ final class Flights {
   private final Clock clock;
   private final ConcurrentHashMap<String, Flight> table = new ConcurrentHashMap<>();
   private final Object[] locks = new Object[LOCK_STRIPES];
+  /** The writes applied here lately, by id: what a peer's fetch or peek of a key waits for ({@link RecentWrites}). */
+  final RecentWrites recentWrites;
   /** False while the node is not ready to own keys: nothing is stored, and a set becomes a drop. */
   private volatile boolean storing = true;
   /**
@@ -42,7 +45,12 @@ final class Flights {
     volatile boolean invalidated;
   }
 
-  Flights(String group, GroupStores stores, Clock clock) {
+  /**
+   * @param writeWindow how long a write applied here is named in this node's fetches and peeks of
+   *     its key (longer than a write takes to reach every peer)
+   */
+  Flights(String group, GroupStores stores, Clock clock, java.time.Duration writeWindow) {
+    this.recentWrites = new RecentWrites(writeWindow.toNanos(), 1 << 17, System::nanoTime);
     this.group = group;
     this.stores = stores;
     this.clock = clock;
@@ -103,8 +111,16 @@ final class Flights {
     }
   }
 
-  /** A remove applied here: drops the key from both stores, then invalidates its flight (rule 1). */
-  void remove(String key) {
+  /**
+   * A remove applied here: drops the key from both stores, then invalidates its flight (rule 1).
+   * {@code write}: the write's id (0: none, e.g. a hint), remembered for peers' requests.
+   */
+  void remove(String key, long write) {
+    removeLocked(key);
+    recentWrites.applied(key, write); // after the change, outside the lock: it may wake a peer's request
+  }
+
+  private void removeLocked(String key) {
     synchronized (lockOf(key)) {
       stores.remove(key);
       invalidate(key);
@@ -112,7 +128,12 @@ final class Flights {
   }
 
   /** A set applied here, as the key's owner: stores the entry, then invalidates the key's flight (rule 1). */
-  void set(String key, Entry e) {
+  void set(String key, Entry e, long write) {
+    setLocked(key, e);
+    recentWrites.applied(key, write);
+  }
+
+  private void setLocked(String key, Entry e) {
     synchronized (lockOf(key)) {
       if (storing) {
         stores.putMain(key, e);
@@ -151,7 +172,12 @@ final class Flights {
    * store; any older copy or main entry dropped first, so none outlives it), then the key's flight
    * is invalidated (rule 1).
    */
-  void copy(String key, Entry e) {
+  void copy(String key, Entry e, long write) {
+    copyLocked(key, e);
+    recentWrites.applied(key, write);
+  }
+
+  private void copyLocked(String key, Entry e) {
     synchronized (lockOf(key)) {
       stores.remove(key);
       if (storing) {
@@ -176,6 +202,7 @@ final class Flights {
    */
   void clear() {
     underAllLocks(0, this::clearHere);
+    recentWrites.appliedEverything(); // a clear covers every write before it; outside the locks
   }
 
   /**
@@ -190,6 +217,7 @@ final class Flights {
       n[0] = stores.main().items() + stores.hot().items();
       clearHere();
     });
+    recentWrites.appliedEverything(); // outside the locks: it may wake peers' requests
     return n[0];
   }
 

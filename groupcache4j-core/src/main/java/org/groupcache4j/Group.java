@@ -11,6 +11,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.groupcache4j.Flights.Flight;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.Failures;
@@ -122,6 +123,8 @@ public final class Group {
   private final Flights flights;
   private final Loads loads;
   private final WriteFanOut writes;
+  /** How long a peer's request waits for writes it names that did not reach this node yet. */
+  private final long writeWaitNanos;
   /** True while the node is not ready to own keys: the stores are not read (one plain field read on the hit path). */
   private volatile boolean bypass;
   private final boolean callerLoaded;
@@ -137,13 +140,15 @@ public final class Group {
     this.maxKeyBytes = b.maxKeyBytes;
     this.clock = clock;
     this.expiry = new Expiry(clock, b.expireAfterWrite, b.notFoundTtl, b.staleIfError, b.hotStoreMaxAge);
-    this.flights = new Flights(name, stores, clock);
+    this.flights = new Flights(name, stores, clock, peerTimeout);
+    this.writeWaitNanos = Math.min(peerTimeout.toNanos() / 4, Duration.ofSeconds(2).toNanos());
     HotKeyAdmission hotAdmission = b.hotStore ? new HotKeyAdmission(1 << 14, b.hotAdmitAfterFetches) : null;
     this.loads = new Loads(name, cache, b.loader, b.asyncLoader, loaderExecutor, loadTimeout, peerTimeout,
         hotAdmission, peerErrorLog, stores, flights, expiry, counters);
     this.writes = new WriteFanOut(name, cache, peerTimeout, flights, counters);
     this.callerLoaded = b.callerLoaded;
     this.leases = new Leases(name, cache, flights, expiry, counters, loadTimeout, peerTimeout);
+    this.loads.restartWith(key -> miss(key, true));
   }
 
   /** The group's name. */
@@ -485,6 +490,29 @@ public final class Group {
     bypass = !serving;
   }
 
+  /**
+   * Completes once this node applied the writes {@code after} to {@code key} (a peer applied them
+   * and now asks for the key), or after a quarter of the peer timeout (at most 2 s): at once for
+   * requests that name none.
+   */
+  CompletableFuture<Void> afterWrites(String key, long[] after) {
+    if (after == null || after.length == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    checkKey(key);
+    CompletableFuture<Void> applied = flights.recentWrites.await(key, after);
+    if (applied.isDone()) {
+      return applied;
+    }
+    counters.waitsForWrites.increment();
+    return applied.copy().orTimeout(writeWaitNanos, TimeUnit.NANOSECONDS).handle((x, err) -> {
+      if (err != null) {
+        counters.writeWaitTimeouts.increment();
+      }
+      return null;
+    });
+  }
+
   /** A peer's peek: the fresh entry in the stores (main, then hot), loading nothing; empty if none, or if the node is not ready. */
   java.util.Optional<PeerValue> peekHere(String key) {
     checkKey(key);
@@ -546,9 +574,9 @@ public final class Group {
   // ---- writes from peers, applied here alone
 
   /** A peer's remove: drop the key here (main and hot store) and invalidate its flight. */
-  void removeFromPeer(String key) {
+  void removeFromPeer(String key, long write) {
     checkKey(key);
-    writes.removeHere(key);
+    writes.removeHere(key, write);
   }
 
   /**
@@ -559,15 +587,15 @@ public final class Group {
    *
    * @return whether it was stored as the owner's
    */
-  boolean setFromPeer(String key, ByteView value, long expireUnixNanos) {
+  boolean setFromPeer(String key, ByteView value, long expireUnixNanos, long write) {
     checkKey(key);
     Objects.requireNonNull(value, "value");
     long expireAt = Expiry.fromUnixNanos(expireUnixNanos);
     if (cache.ownerOf(key).equals(cache.self())) {
-      writes.setHere(key, Entry.of(value, expireAt));
+      writes.setHere(key, Entry.of(value, expireAt), write);
       return true;
     }
-    writes.copyHere(key, Entry.of(value, expiry.ofCopy(expireAt, expiry.now())));
+    writes.copyHere(key, Entry.of(value, expiry.ofCopy(expireAt, expiry.now())), write);
     return false;
   }
 
@@ -579,7 +607,7 @@ public final class Group {
    * its Set to every peer itself, so there, as anywhere else, it is {@link #setFromPeer}.
    */
   CompletableFuture<Void> setFromOtherLineage(String key, ByteView value, long expireUnixNanos) {
-    boolean owner = setFromPeer(key, value, expireUnixNanos);
+    boolean owner = setFromPeer(key, value, expireUnixNanos, 0);
     if (!owner || cache.ring().mode() != RingMode.MAILGUN) {
       return CompletableFuture.completedFuture(null);
     }
@@ -597,7 +625,7 @@ public final class Group {
   CompletableFuture<Void> removeAllFromOtherLineage(List<String> keys) {
     List<String> owned = new ArrayList<>();
     for (String k : keys) {
-      removeFromPeer(k);
+      removeFromPeer(k, 0);
       if (cache.ownerOf(k).equals(cache.self())) {
         owned.add(k);
       }

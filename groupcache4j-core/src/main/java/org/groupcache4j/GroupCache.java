@@ -397,6 +397,12 @@ public final class GroupCache implements AutoCloseable {
         }
       });
     }
+    if (state.isUp() && state.through() != null && (before == null || before.through() == null)) {
+      // It is reached only through another peer now: what waits on the direct connection (an answer
+      // a cut link holds back) goes again, through that peer.
+      client.failPending(new IllegalStateException("peer " + state.peer() + " is reached only through "
+          + state.through() + " now"));
+    }
     if (before == null ? !state.isUp() : before.isUp() != state.isUp()) {
       observers.peerStateChanged(state); // observers hear a peer go down and come back
     }
@@ -643,7 +649,9 @@ public final class GroupCache implements AutoCloseable {
     for (String c : candidates) {
       PeerState s = health.state(c);
       PeerClient route = m.routes.get(c);
-      if (s != null && s.owns() && route != null) {
+      // A peer that answers probes again but is not taken back yet (e.g. this node was the one cut
+      // off) may hold the value too: asked as well.
+      if (s != null && route != null && (s.owns() || answeringAgain(c))) {
         ask.add(route);
       }
     }
@@ -823,10 +831,21 @@ public final class GroupCache implements AutoCloseable {
 
     @Override
     public CompletableFuture<PeerValue> get(String group, String key) {
+      return get(group, key, null);
+    }
+
+    @Override
+    public CompletableFuture<PeerValue> get(String group, String key, long[] after) {
       if (pausedNow()) {
         ownership.paused(probeTimeout.toNanos());
       }
-      return serve(group, key).thenApply(Group::toPeerValue);
+      Group g;
+      try {
+        g = groupOrThrow(group);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return g.afterWrites(key, after).thenCompose(x -> serve(group, key)).thenApply(Group::toPeerValue);
     }
 
     @Override
@@ -851,7 +870,19 @@ public final class GroupCache implements AutoCloseable {
 
     @Override
     public CompletableFuture<java.util.Optional<PeerValue>> peek(String group, String key) {
+      return peek(group, key, null);
+    }
+
+    @Override
+    public CompletableFuture<java.util.Optional<PeerValue>> peek(String group, String key, long[] after) {
       Group g = groupOrThrow(group);
+      if (after != null && after.length > 0) {
+        return g.afterWrites(key, after).thenCompose(x -> peekNow(g, key));
+      }
+      return peekNow(g, key);
+    }
+
+    private CompletableFuture<java.util.Optional<PeerValue>> peekNow(Group g, String key) {
       if (pausedNow()) {
         ownership.paused(probeTimeout.toNanos());
       }
@@ -921,21 +952,36 @@ public final class GroupCache implements AutoCloseable {
 
     @Override
     public void remove(String group, String key) {
-      groupOrThrow(group).removeFromPeer(key);
+      remove(group, key, 0);
+    }
+
+    @Override
+    public void remove(String group, String key, long write) {
+      groupOrThrow(group).removeFromPeer(key, write);
     }
 
     @Override
     public void removeAll(String group, List<String> keys) {
+      removeAll(group, keys, 0);
+    }
+
+    @Override
+    public void removeAll(String group, List<String> keys, long write) {
       Group g = groupOrThrow(group);
-      keys.forEach(g::removeFromPeer);
+      keys.forEach(k -> g.removeFromPeer(k, write));
     }
 
     @Override
     public void set(String group, String key, ByteView value, long expireUnixNanos) {
+      set(group, key, value, expireUnixNanos, 0);
+    }
+
+    @Override
+    public void set(String group, String key, ByteView value, long expireUnixNanos, long write) {
       if (pausedNow()) {
         ownership.paused(probeTimeout.toNanos()); // a set that waited out a stop is applied as a drop
       }
-      groupOrThrow(group).setFromPeer(key, value, expireUnixNanos);
+      groupOrThrow(group).setFromPeer(key, value, expireUnixNanos, write);
     }
 
     @Override

@@ -56,6 +56,39 @@ final class Loads {
   private final Expiry expiry;
   private final GroupCounters counters;
 
+  /**
+   * Whether {@code flight} was handed over to the key's current flight: when a write invalidated it
+   * before its load began, its result would not be kept and the key's next flight would load it
+   * again; its callers get what the current flight gets instead, and nothing is loaded for it.
+   */
+  private boolean handedOver(String key, Flight flight) {
+    if (!flight.invalidated || restart == null) {
+      return false;
+    }
+    CompletableFuture<Entry> current;
+    try {
+      current = restart.apply(key);
+    } catch (Throwable t) {
+      current = CompletableFuture.failedFuture(t);
+    }
+    current.whenComplete((e, err) -> flights.land(key, flight, e, err == null ? null : Failures.unwrap(err)));
+    return true;
+  }
+
+  /** A queued load whose flight a write invalidated before it ran: handed over instead ({@link #handedOver}). */
+  private static final class Superseded extends RuntimeException {
+    Superseded() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Joins or starts the key's current flight (as a peer's request would): for a flight a write invalidated before it loaded. */
+  private java.util.function.Function<String, CompletableFuture<Entry>> restart;
+
+  void restartWith(java.util.function.Function<String, CompletableFuture<Entry>> restart) {
+    this.restart = restart;
+  }
+
   /** A not-found answer that came from the owner: callers learn who said it. */
   static final class RemoteNotFound extends Entry {
     final String owner;
@@ -111,7 +144,7 @@ final class Loads {
     for (PeerClient h : holders) {
       CompletableFuture<Optional<PeerValue>> peek;
       try {
-        peek = h.peek(group, key);
+        peek = h.peek(group, key, flights.recentWrites.ids(key));
       } catch (RuntimeException e) {
         peek = CompletableFuture.failedFuture(e);
       }
@@ -152,7 +185,8 @@ final class Loads {
     CompletableFuture<PeerValue> fetch;
     long start = System.nanoTime();
     try {
-      fetch = owner.fetch(group, key);
+      long[] ids = flights.recentWrites.ids(key);
+      fetch = owner.fetch(group, key, ids);
     } catch (RuntimeException e) {
       fetch = CompletableFuture.failedFuture(e);
     }
@@ -190,7 +224,7 @@ final class Loads {
             loadHere(key, flight);
             return;
           }
-          if (next.url().equals(owner.url())) {
+          if (next == owner) { // the same route: its successor, if the owner gave no answer (else, e.g. now reached through a relay, that route)
             next = cache.hasFailureDetector() && noAnswer(cause) ? cache.successorClient(key, owner.url()) : null;
           }
           if (next != null) {
@@ -226,6 +260,9 @@ final class Loads {
    * max age.
    */
   private void load(String key, Flight flight, boolean fallback) {
+    if (handedOver(key, flight)) {
+      return;
+    }
     if (loader == null && asyncLoader == null) { // a caller-loaded group: nothing to load here
       flights.land(key, flight, Entry.notFound(Group.CALLER_LOADED_NOT_FOUND, expiry.now()), null);
       return;
@@ -246,6 +283,10 @@ final class Loads {
     } else {
       CompletableFuture<LoadedValue> result = new CompletableFuture<>();
       FutureTask<Void> task = new FutureTask<>(() -> {
+        if (flight.invalidated && restart != null) {
+          result.completeExceptionally(new Superseded()); // a write came while it waited for a loader thread
+          return null;
+        }
         try {
           result.complete(loader.load(key));
         } catch (Throwable t) {
@@ -269,6 +310,9 @@ final class Loads {
     attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((loaded, err) -> {
       Entry got = null;
       boolean counted = false;
+      if (err != null && Failures.unwrap(err) instanceof Superseded && handedOver(key, flight)) {
+        return;
+      }
       try {
         long now = expiry.now();
         Throwable failure = err != null ? loadFailure(key, Failures.unwrap(err))

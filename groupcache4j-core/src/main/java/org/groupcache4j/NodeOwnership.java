@@ -408,7 +408,7 @@ final class NodeOwnership {
           g.dropAllHere();
         } else {
           try {
-            g.removeFromPeer(op.key());
+            g.removeFromPeer(op.key(), org.groupcache4j.internal.RecentWrites.ANY); // covers the writes it stands for
           } catch (IllegalArgumentException e) {
             // a key too long for this node's group: it holds no such key
           }

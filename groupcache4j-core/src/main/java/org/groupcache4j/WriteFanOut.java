@@ -79,6 +79,7 @@ final class WriteFanOut {
       return cut;
     }
     String self = cache.self();
+    long write = newWriteId();
     Map<String, List<String>> byOwner = new LinkedHashMap<>();
     Set<String> liveOwners = new LinkedHashSet<>();
     Set<String> droppedHere = new LinkedHashSet<>();
@@ -94,17 +95,17 @@ final class WriteFanOut {
     Map<String, CompletableFuture<Void>> first = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> e : byOwner.entrySet()) {
       if (e.getKey().equals(self)) {
-        e.getValue().forEach(this::removeHere);
+        e.getValue().forEach(k -> removeHere(k, write));
         droppedHere.addAll(e.getValue());
       } else {
-        first.put(e.getKey(), send(e.getKey(), e.getValue(), sent, c -> sendRemove(c, e.getValue())));
+        first.put(e.getKey(), send(e.getKey(), e.getValue(), sent, c -> sendRemove(c, e.getValue(), write)));
       }
     }
     return settle(first).thenCompose(x -> {
       // 2. Copies here and at every other peer: each is sent the keys it was not sent yet.
       for (String k : keys) {
         if (!droppedHere.contains(k)) {
-          removeHere(k);
+          removeHere(k, write);
         }
       }
       Map<String, CompletableFuture<Void>> rest = new LinkedHashMap<>();
@@ -115,13 +116,13 @@ final class WriteFanOut {
           left.removeAll(already);
         }
         if (!left.isEmpty() && !sent.containsKey(peer)) {
-          rest.put(peer, send(peer, left, sent, c -> sendRemove(c, left)));
+          rest.put(peer, send(peer, left, sent, c -> sendRemove(c, left, write)));
         } else if (!left.isEmpty()) {
           Sent s = sent.get(peer);
           if (s.why != null) {
             s.keys.addAll(left); // not told the first time: the hint covers these keys too
           } else {
-            rest.put(peer, send(peer, left, sent, c -> sendRemove(c, left)));
+            rest.put(peer, send(peer, left, sent, c -> sendRemove(c, left, write)));
           }
         }
       }
@@ -138,15 +139,16 @@ final class WriteFanOut {
     String self = cache.self();
     Set<String> owners = cache.ownersOf(key);
     String liveOwner = owners.iterator().next();
+    long write = newWriteId();
     List<String> keys = List.of(key);
     Map<String, Sent> sent = new ConcurrentHashMap<>();
     Map<String, CompletableFuture<Void>> first = new LinkedHashMap<>();
     long expireUnixNanos = Expiry.toUnixNanos(entry.expireAt);
     for (String o : owners) {
       if (o.equals(self)) {
-        setHere(key, entry);
+        setHere(key, entry, write);
       } else {
-        first.put(o, send(o, keys, sent, c -> c.set(group, key, entry.value, expireUnixNanos)));
+        first.put(o, send(o, keys, sent, c -> c.set(group, key, entry.value, expireUnixNanos, write)));
       }
     }
     return settle(first).thenCompose(x -> {
@@ -156,12 +158,12 @@ final class WriteFanOut {
         return CompletableFuture.completedFuture(result(keys, "set", Set.of(liveOwner), owners, sent));
       }
       if (!owners.contains(self)) {
-        removeHere(key);
+        removeHere(key, write);
       }
       Map<String, CompletableFuture<Void>> rest = new LinkedHashMap<>();
       for (String peer : cache.writePeers()) {
         if (!owners.contains(peer)) {
-          rest.put(peer, send(peer, keys, sent, c -> c.remove(group, key)));
+          rest.put(peer, send(peer, keys, sent, c -> c.remove(group, key, write)));
         }
       }
       return settle(rest).thenApply(y -> result(keys, "set", Set.of(liveOwner), owners, sent));
@@ -177,8 +179,9 @@ final class WriteFanOut {
     Map<String, Sent> sent = new ConcurrentHashMap<>();
     Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
     List<String> keys = List.of(key);
+    long write = newWriteId();
     for (String peer : cache.writePeers()) {
-      others.put(peer, send(peer, keys, sent, c -> c.remove(group, key)));
+      others.put(peer, send(peer, keys, sent, c -> c.remove(group, key, write)));
     }
     return settle(others).thenAccept(x -> sent.forEach((peer, s) -> {
       String why = s.why;
@@ -284,8 +287,9 @@ final class WriteFanOut {
       if (held != null) {
         return CompletableFuture.completedFuture(held);
       }
+      long write = newWriteId();
       if (!owner.equals(cache.self())) {
-        removeHere(key);
+        removeHere(key, write);
       }
       // Every other copy is dropped, as by a set (the key's other owners included: the value is
       // kept at the owner that decided); a peer not told gets a hint.
@@ -294,7 +298,7 @@ final class WriteFanOut {
       Map<String, CompletableFuture<Void>> others = new LinkedHashMap<>();
       for (String peer : cache.writePeers()) {
         if (!peer.equals(owner)) {
-          others.put(peer, send(peer, keys, sent, c -> c.remove(group, key)));
+          others.put(peer, send(peer, keys, sent, c -> c.remove(group, key, write)));
         }
       }
       return settle(others).thenApply(x -> {
@@ -313,9 +317,22 @@ final class WriteFanOut {
     return held;
   }
 
-  /** A remove applied on this node: asked here, or by a peer. */
-  void removeHere(String key) {
-    flights.remove(key);
+  /**
+   * A new write's id: random, never 0. Every node that applies the write remembers it for a while,
+   * and a fetch or peek of the key that a node sends after it applied the write is answered only
+   * once the answerer applied it too ({@link org.groupcache4j.internal.RecentWrites}).
+   */
+  static long newWriteId() {
+    long id;
+    do {
+      id = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    } while (id == 0 || id == org.groupcache4j.internal.RecentWrites.ANY);
+    return id;
+  }
+
+  /** A remove applied on this node: asked here, or by a peer ({@code write}: its id, 0 for none). */
+  void removeHere(String key, long write) {
+    flights.remove(key, write);
     counters.removes.increment();
   }
 
@@ -339,14 +356,14 @@ final class WriteFanOut {
   }
 
   /** A set applied on this node, as one of the key's owners: asked here, or by a peer. */
-  void setHere(String key, Entry e) {
-    flights.set(key, e);
+  void setHere(String key, Entry e, long write) {
+    flights.set(key, e, write);
     counters.sets.increment();
   }
 
   /** A peer's set of a key this node does not own, kept here as a copy (not counted in sets: this node is not the owner). */
-  void copyHere(String key, Entry e) {
-    flights.copy(key, e);
+  void copyHere(String key, Entry e, long write) {
+    flights.copy(key, e, write);
   }
 
   /**
@@ -436,8 +453,8 @@ final class WriteFanOut {
     return false;
   }
 
-  private CompletableFuture<Void> sendRemove(PeerClient c, List<String> keys) {
-    return keys.size() == 1 ? c.remove(group, keys.get(0)) : c.removeAll(group, keys);
+  private CompletableFuture<Void> sendRemove(PeerClient c, List<String> keys, long write) {
+    return keys.size() == 1 ? c.remove(group, keys.get(0), write) : c.removeAll(group, keys, write);
   }
 
   /** Completes when every write has ended (each completes normally). */

@@ -23,6 +23,10 @@ public final class GroupCounters {
   public final LongAdder foundAtPreviousOwner = new LongAdder();
   public final LongAdder notFoundAtPreviousOwner = new LongAdder();
   public final LongAdder coarseDrops = new LongAdder();
+  /** Peers' requests that waited for a write they named to reach this node. */
+  public final LongAdder waitsForWrites = new LongAdder();
+  /** Of those, the ones answered after the wait's bound, the write still missing here. */
+  public final LongAdder writeWaitTimeouts = new LongAdder();
 
   public GroupStats snapshot(StoreStats main, StoreStats hot) {
     return new GroupStats(gets.sum(), cacheHits.sum(), peerLoads.sum(), peerErrors.sum(), loads.sum(),

@@ -47,6 +47,17 @@ public interface PeerClient extends AutoCloseable {
   CompletableFuture<PeerValue> fetch(String group, String key);
 
   /**
+   * {@link #fetch(String, String)}, answered only once the peer applied the writes {@code after}
+   * (the writes this node applied to the key lately, as pairs: each write's id and how many
+   * nanoseconds ago it was applied here; empty for most fetches) or after a bound,
+   * so that a node that just applied a write never gets back the value it replaced from a peer
+   * the write has not reached yet. The default sends a plain fetch (a peer of another lineage).
+   */
+  default CompletableFuture<PeerValue> fetch(String group, String key, long[] after) {
+    return fetch(group, key);
+  }
+
+  /**
    * Asks the peer something cheap that it answers without loading anything, to tell a live peer
    * (however slow its loads) from a frozen, dead or unreachable one. The future completes
    * normally when the peer answered within {@code timeout}, exceptionally otherwise; it must
@@ -72,6 +83,24 @@ public interface PeerClient extends AutoCloseable {
   /** Asks the peer to drop {@code key} of {@code group} from its stores (a DELETE). */
   default CompletableFuture<Void> remove(String group, String key) {
     return CompletableFuture.failedFuture(writesUnsupported());
+  }
+
+  /**
+   * {@link #remove(String, String)} of the write {@code write} (its id, which the peer remembers
+   * for a while: see {@link #fetch(String, String, long[])}); the default sends a plain remove.
+   */
+  default CompletableFuture<Void> remove(String group, String key, long write) {
+    return remove(group, key);
+  }
+
+  /** {@link #removeAll(String, List)} of the write {@code write}; the default sends a plain one. */
+  default CompletableFuture<Void> removeAll(String group, List<String> keys, long write) {
+    return removeAll(group, keys);
+  }
+
+  /** {@link #set(String, String, ByteView, long)} of the write {@code write}; the default sends a plain one. */
+  default CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos, long write) {
+    return set(group, key, value, expireUnixNanos);
   }
 
   /** Asks the peer to drop {@code keys} of {@code group}; default: one {@link #remove} per key. */
@@ -134,6 +163,11 @@ public interface PeerClient extends AutoCloseable {
    */
   default CompletableFuture<Optional<PeerValue>> peek(String group, String key) {
     return CompletableFuture.failedFuture(oursOnly("peek"));
+  }
+
+  /** {@link #peek(String, String)}, answered once the peer applied the writes {@code after} (see {@link #fetch(String, String, long[])}). */
+  default CompletableFuture<Optional<PeerValue>> peek(String group, String key, long[] after) {
+    return peek(group, key);
   }
 
   /**

@@ -34,6 +34,31 @@ public interface PeerRequestHandler {
   CompletableFuture<PeerValue> get(String group, String key);
 
   /**
+   * {@link #get(String, String)}, once this node applied the writes {@code after} that the asker
+   * applied to the key (pairs of a write's id and how many nanoseconds before the request the asker
+   * applied it; empty for most requests), or after a bound. A write applied there before this node
+   * last dropped everything (or started) counts as applied. The default ignores them.
+   */
+  default CompletableFuture<PeerValue> get(String group, String key, long[] after) {
+    return get(group, key);
+  }
+
+  /** {@link #remove(String, String)} of the write {@code write} (its id, remembered for a while; 0: none). */
+  default void remove(String group, String key, long write) {
+    remove(group, key);
+  }
+
+  /** {@link #removeAll(String, List)} of the write {@code write}. */
+  default void removeAll(String group, List<String> keys, long write) {
+    removeAll(group, keys);
+  }
+
+  /** {@link #set(String, String, ByteView, long)} of the write {@code write}. */
+  default void set(String group, String key, ByteView value, long expireUnixNanos, long write) {
+    set(group, key, value, expireUnixNanos);
+  }
+
+  /**
    * Drops {@code key} of {@code group} from this node's stores; a load or fetch of it in flight
    * here no longer stores its result.
    *
@@ -129,6 +154,11 @@ public interface PeerRequestHandler {
    */
   default CompletableFuture<Optional<PeerValue>> peek(String group, String key) {
     throw new UnsupportedOperationException("this node does not answer peeks");
+  }
+
+  /** {@link #peek(String, String)}, once this node applied the writes {@code after} (see {@link #get(String, String, long[])}). */
+  default CompletableFuture<Optional<PeerValue>> peek(String group, String key, long[] after) {
+    return peek(group, key);
   }
 
   /**

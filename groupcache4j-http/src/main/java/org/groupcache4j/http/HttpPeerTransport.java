@@ -242,10 +242,10 @@ public final class HttpPeerTransport implements PeerTransport {
 
   /** A request this node relays: sent once to {@code peer} by this transport's client of it. */
   private CompletableFuture<Forwarder.Answer> forward(String peer, String method, String tail, String contentType,
-      byte[] body) {
+      String extraHeader, byte[] body) {
     for (PeerHttpClient c : clients) {
       if (c.url().equals(peer)) {
-        return c.forward(method, tail, contentType, body);
+        return c.forward(method, tail, contentType, extraHeader, body);
       }
     }
     return CompletableFuture.failedFuture(new IllegalStateException("this node has no client of " + peer));

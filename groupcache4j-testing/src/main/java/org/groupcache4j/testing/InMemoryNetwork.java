@@ -229,7 +229,12 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<PeerValue> fetch(String group, String key) {
-      return send(h -> h.get(group, key)).handle((v, err) -> {
+      return fetch(group, key, null);
+    }
+
+    @Override
+    public CompletableFuture<PeerValue> fetch(String group, String key, long[] after) {
+      return send(h -> after == null || after.length == 0 ? h.get(group, key) : h.get(group, key, after)).handle((v, err) -> {
         if (err == null) {
           return v;
         }
@@ -273,17 +278,32 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<Void> remove(String group, String key) {
-      return write(group, h -> h.remove(group, key));
+      return remove(group, key, 0);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String group, String key, long write) {
+      return write(group, h -> h.remove(group, key, write));
     }
 
     @Override
     public CompletableFuture<Void> removeAll(String group, List<String> keys) {
-      return write(group, h -> h.removeAll(group, keys));
+      return removeAll(group, keys, 0);
+    }
+
+    @Override
+    public CompletableFuture<Void> removeAll(String group, List<String> keys, long write) {
+      return write(group, h -> h.removeAll(group, keys, write));
     }
 
     @Override
     public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
-      return write(group, h -> h.set(group, key, value, expireUnixNanos));
+      return set(group, key, value, expireUnixNanos, 0);
+    }
+
+    @Override
+    public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos, long write) {
+      return write(group, h -> h.set(group, key, value, expireUnixNanos, write));
     }
 
     private CompletableFuture<Void> write(String group, java.util.function.Consumer<PeerRequestHandler> op) {
@@ -342,7 +362,12 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<Optional<PeerValue>> peek(String group, String key) {
-      return send(h -> h.peek(group, key));
+      return peek(group, key, null);
+    }
+
+    @Override
+    public CompletableFuture<Optional<PeerValue>> peek(String group, String key, long[] after) {
+      return send(h -> after == null || after.length == 0 ? h.peek(group, key) : h.peek(group, key, after));
     }
 
     @Override

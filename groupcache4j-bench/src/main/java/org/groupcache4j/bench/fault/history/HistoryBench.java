@@ -89,6 +89,11 @@ public final class HistoryBench implements Callable<Integer> {
   @Option(names = "--examples", defaultValue = "3", description = "shrunk examples printed per kind of violation")
   int examples;
 
+  @Option(names = "--load-transit", defaultValue = "100", description = "milliseconds a node's load may take to reach "
+      + "the origin, which times it on arrival: a remove that ended this little before a load arrived is concurrent with it "
+      + "(default: ${DEFAULT-VALUE})")
+  long loadTransitMillis;
+
   @Option(names = "--check", paramLabel = "FILE", description = "check this history (a run's history.jsonl) and exit")
   Path check;
 
@@ -99,7 +104,7 @@ public final class HistoryBench implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     HistoryChecker.Bounds bounds = new HistoryChecker.Bounds(seconds(notToldBound), seconds(readDeadline),
-        seconds(ownerChangeWindow));
+        seconds(ownerChangeWindow), Duration.ofMillis(loadTransitMillis));
     History history;
     Path file;
     if (check != null) {
@@ -132,7 +137,8 @@ public final class HistoryBench implements Callable<Integer> {
     Report report = HistoryChecker.check(history, bounds);
     System.out.println("seed " + history.seed() + ": " + history.counts());
     System.out.printf(Locale.ROOT, "promises checked with: a node not told may serve the old value %s s, a read may "
-        + "take %s s, owners may disagree %s s after a fault step%n", notToldBound, readDeadline, ownerChangeWindow);
+        + "take %s s, owners may disagree %s s after a fault step, a load reaches the origin within %d ms%n", notToldBound,
+        readDeadline, ownerChangeWindow, loadTransitMillis);
     System.out.println("history: " + file);
     System.out.println(report.summary(examples));
     return report.ok() ? 0 : 3;

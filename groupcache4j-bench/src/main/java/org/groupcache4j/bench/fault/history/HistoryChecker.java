@@ -87,11 +87,19 @@ public final class HistoryChecker {
    *     who owns a key (failure detection, taking a peer back, reading a peers file): a load from
    *     when the step began to this long after it was done may count to the owners before the
    *     change or after it
+   * @param loadTransit how long before the origin saw a load the node may have begun it (the
+   *     origin times a load when its request arrives): a remove that ended less than this before
+   *     a load reached the origin is taken as concurrent with it, as it may have been at the node
    */
-  public record Bounds(Duration notToldBound, Duration readDeadline, Duration ownerChangeWindow) {
+  public record Bounds(Duration notToldBound, Duration readDeadline, Duration ownerChangeWindow, Duration loadTransit) {
+    /** Bounds without a load transit: loads timed where they began. */
+    public Bounds(Duration notToldBound, Duration readDeadline, Duration ownerChangeWindow) {
+      this(notToldBound, readDeadline, ownerChangeWindow, Duration.ZERO);
+    }
+
     public Bounds {
       if (notToldBound.isNegative() || ownerChangeWindow.isNegative() || readDeadline.isNegative()
-          || readDeadline.isZero()) {
+          || readDeadline.isZero() || loadTransit.isNegative()) {
         throw new IllegalArgumentException("the not-told bound and the owner-change window must not be negative and "
             + "the read deadline must be positive (not-told bound " + notToldBound + ", read deadline " + readDeadline
             + ", owner-change window " + ownerChangeWindow + ")");
@@ -103,6 +111,7 @@ public final class HistoryChecker {
   private final long notToldBound;
   private final long readDeadline;
   private final long ownerChangeWindow;
+  private final long loadTransit;
   private final boolean recheckExplanations;
   private final Map<String, List<Op>> writesByKey = new TreeMap<>();
   private final Map<String, List<Op>> readsByKey = new TreeMap<>();
@@ -115,6 +124,7 @@ public final class HistoryChecker {
     this.notToldBound = b.notToldBound().toNanos();
     this.readDeadline = b.readDeadline().toNanos();
     this.ownerChangeWindow = b.ownerChangeWindow().toNanos();
+    this.loadTransit = b.loadTransit().toNanos();
     this.recheckExplanations = recheckExplanations;
     for (Op o : h.ops()) {
       (o.isWrite() ? writesByKey : readsByKey).computeIfAbsent(o.key(), k -> new ArrayList<>()).add(o);
@@ -366,10 +376,10 @@ public final class HistoryChecker {
    * it began before {@code l} and had not ended when {@code previous} began; the one that ended
    * first, or null.
    */
-  private static Op removeCallingFor(List<Op> removes, Map<Op, SourceLoad> usedBy, SourceLoad previous, SourceLoad l) {
+  private Op removeCallingFor(List<Op> removes, Map<Op, SourceLoad> usedBy, SourceLoad previous, SourceLoad l) {
     Op why = null;
     for (Op x : removes) {
-      if (!usedBy.containsKey(x) && x.start() < l.start() && x.effectEnd() > previous.start()
+      if (!usedBy.containsKey(x) && x.start() < l.start() && x.effectEnd() > previous.start() - loadTransit
           && (why == null || x.effectEnd() < why.effectEnd())) {
         why = x;
       }
@@ -579,7 +589,7 @@ public final class HistoryChecker {
       return true;
     }
     Report again = new HistoryChecker(v.explanation(), new Bounds(Duration.ofNanos(notToldBound),
-        Duration.ofNanos(readDeadline), Duration.ofNanos(ownerChangeWindow)), false).run();
+        Duration.ofNanos(readDeadline), Duration.ofNanos(ownerChangeWindow), Duration.ofNanos(loadTransit)), false).run();
     return again.violations().stream().anyMatch(x -> x.kind() == v.kind() && x.subject() == v.subject());
   }
 

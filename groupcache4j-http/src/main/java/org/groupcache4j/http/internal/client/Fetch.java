@@ -48,6 +48,9 @@ final class Fetch {
     RAW
   }
 
+  /** A header line added to the request ({@code name: value\r\n}: write ids, {@link org.groupcache4j.http.internal.protocol.WriteIds}), or null. Set before it starts. */
+  String extraHeader;
+
   long deadline; // a System.nanoTime() value
   Fetch prev; // in the deadline list
   Fetch next;

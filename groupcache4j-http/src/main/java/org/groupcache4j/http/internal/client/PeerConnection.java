@@ -43,8 +43,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
     bytesSeen = false;
     channel.writeAndFlush(f.probe ? requests.basePath(channel.alloc(), f.relayTo)
         : f.status ? requests.status(channel.alloc())
-        : f.write != null ? requests.write(channel.alloc(), f.group, f.write, f.relayTo)
-        : requests.get(channel.alloc(), f.group, f.key, f.relayTo), channel.voidPromise());
+        : f.write != null ? requests.write(channel.alloc(), f.group, f.write, f.relayTo, f.extraHeader)
+        : requests.get(channel.alloc(), f.group, f.key, f.relayTo, f.extraHeader), channel.voidPromise());
   }
 
   /** Lets go of {@code f} (done elsewhere, e.g. past its deadline) and closes: a late answer would confuse the next fetch. */

@@ -23,6 +23,7 @@ import org.groupcache4j.http.internal.protocol.HandoffMessages;
 import org.groupcache4j.http.internal.protocol.NodeIdentity;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
+import org.groupcache4j.http.internal.protocol.WriteIds;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.PeerPaths;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
@@ -165,8 +166,33 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
   }
 
   @Override
+  public CompletableFuture<PeerValue> fetch(String group, String key, long[] after) {
+    return direct.fetch(group, key, after);
+  }
+
+  @Override
   public CompletableFuture<Void> remove(String group, String key) {
     return direct.remove(group, key);
+  }
+
+  @Override
+  public CompletableFuture<Void> remove(String group, String key, long write) {
+    return direct.remove(group, key, write);
+  }
+
+  @Override
+  public CompletableFuture<Void> removeAll(String group, List<String> keys, long write) {
+    return direct.removeAll(group, keys, write);
+  }
+
+  @Override
+  public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos, long write) {
+    return direct.set(group, key, value, expireUnixNanos, write);
+  }
+
+  @Override
+  public CompletableFuture<java.util.Optional<PeerValue>> peek(String group, String key, long[] after) {
+    return direct.peek(group, key, after);
   }
 
   @Override
@@ -360,9 +386,11 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
    * {@code body}; completes with the answer as it came (any status), or fails if the peer gave
    * none within the response timeout.
    */
-  public CompletableFuture<Forwarder.Answer> forward(String method, String tail, String contentType, byte[] body) {
+  public CompletableFuture<Forwarder.Answer> forward(String method, String tail, String contentType, String extraHeader,
+      byte[] body) {
     Fetch f = Fetch.of(url, "", tail, responseTimeoutNanos, Fetch.Write.underBase(method, tail, contentType, body), kind,
         null, Fetch.Expect.RAW);
+    f.extraHeader = extraHeader;
     return start(f).thenApply(Forwarder.Answer.class::cast);
   }
 
@@ -391,15 +419,21 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public CompletableFuture<PeerValue> fetch(String group, String key) {
+      return fetch(group, key, null);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<PeerValue> fetch(String group, String key, long[] after) {
       if (target.otherInABalancedRing()) {
         return CompletableFuture.failedFuture(new PeerFetchException(Reason.BAD_ANSWER, target.url, group, key,
             target.notOursInABalancedRing(), null));
       }
       // A fetch's outcome is a PeerValue or an exception (AnswerReader): no stage to cast it.
-      return (CompletableFuture<PeerValue>) (CompletableFuture<?>) carrier.start(
-          fetchOf(group, key, target.responseTimeoutNanos, null, Fetch.Expect.VALUE));
+      Fetch f = fetchOf(group, key, target.responseTimeoutNanos, null, Fetch.Expect.VALUE);
+      f.extraHeader = WriteIds.afterLine(after); // golang/groupcache ignores it
+      return (CompletableFuture<PeerValue>) (CompletableFuture<?>) carrier.start(f);
     }
 
     @Override
@@ -418,36 +452,69 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
 
     @Override
     public CompletableFuture<Void> remove(String group, String key) {
-      return write(group, key, new Fetch.Write("DELETE", PeerPaths.escape(key), null, new byte[0]));
+      return remove(group, key, 0);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String group, String key, long write) {
+      return write(group, key, new Fetch.Write("DELETE", PeerPaths.escape(key), null, new byte[0]), write);
     }
 
     @Override
     public CompletableFuture<Void> removeAll(String group, List<String> keys) {
+      return removeAll(group, keys, 0);
+    }
+
+    @Override
+    public CompletableFuture<Void> removeAll(String group, List<String> keys, long write) {
       if (!target.kind.takesRemoveKeys(target.ring.mode())) { // mailgun/groupcache v2 would take the POST for a GET
-        return PeerClient.super.removeAll(group, keys); // one DELETE per key
+        CompletableFuture<?>[] each = new CompletableFuture<?>[keys.size()]; // one DELETE per key
+        for (int i = 0; i < each.length; i++) {
+          each[i] = remove(group, keys.get(i), write);
+        }
+        return CompletableFuture.allOf(each);
       }
       return write(group, keys.size() + " keys", new Fetch.Write("POST", PeerPaths.REMOVE_KEYS,
-          PeerHeaders.CONTENT_TYPE_JSON.toString(), PeerMessages.encodeRemoveKeys(group, keys)));
+          PeerHeaders.CONTENT_TYPE_JSON.toString(), PeerMessages.encodeRemoveKeys(group, keys)), write);
     }
 
     @Override
     public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos) {
-      return write(group, key, new Fetch.Write("PUT", PeerPaths.escape(key), PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
-          PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)));
+      return set(group, key, value, expireUnixNanos, 0);
     }
 
-    private CompletableFuture<Void> write(String group, String what, Fetch.Write w) {
-      return ours(w.method(), () -> fetchOf(group, what, target.responseTimeoutNanos, w, Fetch.Expect.WRITTEN))
-          .thenApply(done -> (Void) null);
+    @Override
+    public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos, long write) {
+      return write(group, key, new Fetch.Write("PUT", PeerPaths.escape(key), PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+          PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)), write);
+    }
+
+    private CompletableFuture<Void> write(String group, String what, Fetch.Write w, long write) {
+      return ours(w.method(), () -> {
+        Fetch f = fetchOf(group, what, target.responseTimeoutNanos, w, Fetch.Expect.WRITTEN);
+        if (write != 0 && target.kind.state() == PeerKind.OURS) {
+          f.extraHeader = WriteIds.writeLine(write);
+        }
+        return f;
+      }).thenApply(done -> (Void) null);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public CompletableFuture<java.util.Optional<PeerValue>> peek(String group, String key) {
+      return peek(group, key, null);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<java.util.Optional<PeerValue>> peek(String group, String key, long[] after) {
       Fetch.Write w = Fetch.Write.underBase("POST", PeerPaths.PEEK, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
           PeerMessages.encodePeekRequest(group, key));
-      return ours("peek", () -> Fetch.of(target.url, group, key, target.responseTimeoutNanos, w, target.kind, relayTo,
-          Fetch.Expect.PEEK)).thenApply(o -> (java.util.Optional<PeerValue>) o);
+      return ours("peek", () -> {
+        Fetch f = Fetch.of(target.url, group, key, target.responseTimeoutNanos, w, target.kind, relayTo, Fetch.Expect.PEEK);
+        f.extraHeader = WriteIds.afterLine(after);
+        return f;
+      }).thenApply(o -> (java.util.Optional<PeerValue>) o);
     }
 
     @Override

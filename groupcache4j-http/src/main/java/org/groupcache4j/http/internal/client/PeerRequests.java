@@ -50,6 +50,11 @@ final class PeerRequests {
 
   /** The request for {@code key} of {@code group}, carried to {@code relayTo} (null: to this peer itself). */
   ByteBuf get(ByteBufAllocator alloc, String group, String key, String relayTo) {
+    return get(alloc, group, key, relayTo, null);
+  }
+
+  /** {@link #get(ByteBufAllocator, String, String, String)} with the header line {@code extra} (null: none). */
+  ByteBuf get(ByteBufAllocator alloc, String group, String key, String relayTo, String extra) {
     EscapedGroup g = lastGroup;
     if (g == null || !g.name().equals(group)) {
       g = new EscapedGroup(group, PeerPaths.escape(group).getBytes(StandardCharsets.US_ASCII));
@@ -60,10 +65,13 @@ final class PeerRequests {
     byte[] auth = authorization();
     byte[] relay = relayLine(relayTo);
     ByteBuf buf = alloc.ioBuffer(head.length + g.escaped().length + 1 + k.length() + host.length + auth.length
-        + relay.length + (fp == null ? 0 : RING_HEADER.length + fp.length() + 2) + 2);
+        + relay.length + (fp == null ? 0 : RING_HEADER.length + fp.length() + 2) + (extra == null ? 0 : extra.length()) + 2);
     buf.writeBytes(head).writeBytes(g.escaped()).writeByte('/');
     ByteBufUtil.writeAscii(buf, k);
     buf.writeBytes(host).writeBytes(auth).writeBytes(relay);
+    if (extra != null) {
+      ByteBufUtil.writeAscii(buf, extra);
+    }
     if (fp != null) {
       buf.writeBytes(RING_HEADER);
       ByteBufUtil.writeAscii(buf, fp);
@@ -96,10 +104,15 @@ final class PeerRequests {
    * peer itself).
    */
   ByteBuf write(ByteBufAllocator alloc, String group, Fetch.Write w, String relayTo) {
+    return write(alloc, group, w, relayTo, null);
+  }
+
+  /** {@link #write(ByteBufAllocator, String, Fetch.Write, String)} with the header line {@code extra} (null: none). */
+  ByteBuf write(ByteBufAllocator alloc, String group, Fetch.Write w, String relayTo, String extra) {
     String path = w.wholePath() || group.isEmpty() ? prefix + w.pathTail()
         : prefix + PeerPaths.escape(group) + "/" + w.pathTail();
     byte[] line = (w.method() + " " + path).getBytes(StandardCharsets.UTF_8);
-    byte[] length = (WRITER + (w.contentType() == null ? "" : "content-type: " + w.contentType() + "\r\n")
+    byte[] length = (WRITER + (extra == null ? "" : extra) + (w.contentType() == null ? "" : "content-type: " + w.contentType() + "\r\n")
         + "content-length: " + w.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     byte[] auth = authorization();
     byte[] relay = relayLine(relayTo);

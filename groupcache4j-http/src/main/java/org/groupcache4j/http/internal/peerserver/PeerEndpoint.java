@@ -20,6 +20,7 @@ import org.groupcache4j.http.internal.protocol.Forwarder;
 import org.groupcache4j.http.internal.protocol.NodeIdentity;
 import org.groupcache4j.http.internal.protocol.PeerErrors;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
+import org.groupcache4j.http.internal.protocol.WriteIds;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.PeerPaths;
 import org.groupcache4j.http.internal.protocol.PeerPaths.GroupKey;
@@ -179,7 +180,8 @@ public final class PeerEndpoint {
       if (ring.differs(theirs)) {
         ring.mismatch("at " + ex.remoteHost() + " (it asked this node)", theirs);
       }
-      ex.respondWhenDone(ask(gk.group(), gk.key()), (v, err) -> answer(v, err, gk.group(), gk.key()));
+      long[] after = WriteIds.parseAfter(ex.headers().get(PeerHeaders.AFTER));
+      ex.respondWhenDone(ask(gk.group(), gk.key(), after), (v, err) -> answer(v, err, gk.group(), gk.key()));
     }
   }
 
@@ -218,7 +220,10 @@ public final class PeerEndpoint {
     }
     CompletableFuture<Forwarder.Answer> f;
     try {
-      f = forwarder.forward(target, ex.method().name(), tail, ex.headers().get("content-type"), body);
+      String write = ex.headers().get(PeerHeaders.WRITE);
+      String after = ex.headers().get(PeerHeaders.AFTER);
+      String extra = write != null ? WriteIds.writeLine(WriteIds.parseWrite(write)) : WriteIds.afterLine(WriteIds.parseAfter(after));
+      f = forwarder.forward(target, ex.method().name(), tail, ex.headers().get("content-type"), extra, body);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -266,7 +271,8 @@ public final class PeerEndpoint {
     }
     CompletableFuture<java.util.Optional<PeerValue>> f;
     try {
-      f = handler.peek(req.group(), req.key());
+      long[] after = WriteIds.parseAfter(ex.headers().get(PeerHeaders.AFTER));
+      f = after.length == 0 ? handler.peek(req.group(), req.key()) : handler.peek(req.group(), req.key(), after);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -372,7 +378,8 @@ public final class PeerEndpoint {
       return;
     }
     if (ex.headers().contains(PeerHeaders.NODE)) { // one of ours: it tells the other peers itself
-      write(ex, gk, () -> handler.set(gk.group(), gk.key(), set.value(), set.expireUnixNanos()));
+      long write = WriteIds.parseWrite(ex.headers().get(PeerHeaders.WRITE));
+      write(ex, gk, () -> handler.set(gk.group(), gk.key(), set.value(), set.expireUnixNanos(), write));
       return;
     }
     CompletableFuture<Void> applied; // another lineage's set: mailgun's tells the owner alone
@@ -397,7 +404,8 @@ public final class PeerEndpoint {
     }
     GroupKey gk = groupAndKey(ex);
     if (gk != null) {
-      write(ex, gk, () -> handler.remove(gk.group(), gk.key()));
+      long write = WriteIds.parseWrite(ex.headers().get(PeerHeaders.WRITE));
+      write(ex, gk, () -> handler.remove(gk.group(), gk.key(), write));
     }
   }
 
@@ -432,7 +440,8 @@ public final class PeerEndpoint {
       return;
     }
     if (ex.headers().contains(PeerHeaders.NODE)) { // one of ours: it tells the other peers itself
-      write(ex, gk, () -> handler.removeAll(gk.group(), rk.keys()));
+      long write = WriteIds.parseWrite(ex.headers().get(PeerHeaders.WRITE));
+      write(ex, gk, () -> handler.removeAll(gk.group(), rk.keys(), write));
       return;
     }
     CompletableFuture<Void> applied; // another lineage's: groupcache-go tells each owner only its own keys
@@ -552,9 +561,9 @@ public final class PeerEndpoint {
   }
 
   /** Asks the handler; one that throws or returns {@code null} becomes a failed future. */
-  private CompletableFuture<PeerValue> ask(String group, String key) {
+  private CompletableFuture<PeerValue> ask(String group, String key, long[] after) {
     try {
-      CompletableFuture<PeerValue> f = handler.get(group, key);
+      CompletableFuture<PeerValue> f = after.length == 0 ? handler.get(group, key) : handler.get(group, key, after);
       return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("the peer request handler returned null"));
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);

@@ -11,14 +11,16 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface Forwarder {
   /** For a transport that relays nothing. */
-  Forwarder NONE = (peer, method, tail, contentType, body) -> CompletableFuture.failedFuture(
+  Forwarder NONE = (peer, method, tail, contentType, extraHeader, body) -> CompletableFuture.failedFuture(
       new IllegalStateException("this transport relays nothing"));
 
   /**
    * Sends {@code method {prefix}{base}{tail}} with {@code body} (of {@code contentType}, or none) to
-   * {@code peer}; fails if this transport has no client of it or the peer does not answer.
+   * {@code peer}, with {@code extraHeader} (a header line of write ids, or null); fails if this
+   * transport has no client of it or the peer does not answer.
    */
-  CompletableFuture<Answer> forward(String peer, String method, String tail, String contentType, byte[] body);
+  CompletableFuture<Answer> forward(String peer, String method, String tail, String contentType, String extraHeader,
+      byte[] body);
 
   /** An answer as it came: its status, the headers worth passing on (content type and ours), its body. */
   record Answer(int status, List<Map.Entry<String, String>> headers, byte[] body) {}

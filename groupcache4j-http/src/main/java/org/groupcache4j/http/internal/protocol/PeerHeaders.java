@@ -50,6 +50,12 @@ public final class PeerHeaders {
   public static final AsciiString STATE = AsciiString.cached("x-groupcache4j-state");
 
   /** On a request: forward it to this peer URL and pass its answer back. */
+  /** A write's id, on our nodes' writes. */
+  public static final AsciiString WRITE = AsciiString.cached("x-groupcache4j-write");
+
+  /** The writes a fetch or peek waits for at the answerer: ids, comma-separated. */
+  public static final AsciiString AFTER = AsciiString.cached("x-groupcache4j-after");
+
   public static final AsciiString RELAY_TO = AsciiString.cached("x-groupcache4j-relay-to");
 
   /** On a relay's 502: why it could not forward the request. */

@@ -1,0 +1,252 @@
+package org.groupcache4j.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The writes this node applied to a group's keys lately, by the id each write carries (drawn by
+ * the node that made it): what makes a peer's answer wait for a write that the asker applied and
+ * the answerer has not yet.
+ *
+ * <p>Why. A write reaches the nodes one after another. A node that dropped a key may miss it
+ * at once and ask the key's owner (or, for a new owner, the previous one: a peek) before that
+ * node applied the same write; the answer would then carry the value the write replaced, and the
+ * asker would keep it and serve it after the write returned. So a fetch or a peek carries the ids
+ * of the writes its asker applied to the key within {@link #sendWindowNanos} ({@link #ids}), and
+ * the answerer answers only once it applied each of them too ({@link #await}), or after a bound.
+ * A node keeps ids twice as long as it sends them, so that an id sent is still known here however
+ * much earlier this node applied it. Bounded by {@code maxKeys}: beyond it the oldest go first.
+ */
+public final class RecentWrites {
+  /**
+   * Stands for every write of a key (a drop that covers whatever this node missed: a hint, whose
+   * writes' ids are not kept; see {@link #applied}). Never drawn as a write's id.
+   */
+  public static final long ANY = Long.MIN_VALUE;
+  private static final long[] NONE = new long[0];
+  /** At most this many writes of a key are named in a request: the newest. */
+  public static final int MAX_SENT = 16;
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private record Applied(long id, long at) {}
+
+  private record Logged(String key, long at) {}
+
+  private final ConcurrentHashMap<String, Applied[]> byKey = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Logged> order = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger logged = new AtomicInteger();
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> next = new ConcurrentHashMap<>();
+  private final long sendWindowNanos;
+  /** When this node last dropped everything of the group (or started): every write before then is covered. */
+  private volatile long coveredAllAt;
+  private final int maxKeys;
+  private final LongSupplier nanos;
+
+  /**
+   * @param sendWindowNanos how long after it applied a write this node names it in its requests
+   *     (longer than a write takes to reach every node); ids are kept twice as long
+   */
+  public RecentWrites(long sendWindowNanos, int maxKeys, LongSupplier nanos) {
+    this.sendWindowNanos = sendWindowNanos;
+    this.maxKeys = maxKeys;
+    this.nanos = nanos;
+    this.coveredAllAt = nanos.getAsLong(); // a node that starts holds nothing older than any write
+  }
+
+  /** This node dropped every entry of the group (or will hold nothing older than now): every write so far is covered. */
+  public void appliedEverything() {
+    coveredAllAt = nanos.getAsLong();
+    for (String key : next.keySet()) {
+      CompletableFuture<Void> w = next.remove(key);
+      if (w != null) {
+        w.complete(null);
+      }
+    }
+  }
+
+  /**
+   * Write {@code id} (0: none, nothing is kept; {@link #ANY}: a drop that covers every write of
+   * the key so far) was applied to {@code key} here now; wakes what waits for it.
+   */
+  public void applied(String key, long id) {
+    if (id == 0) {
+      return;
+    }
+    long now = nanos.getAsLong();
+    byKey.compute(key, (k, old) -> {
+      int keep = 0;
+      if (old != null) {
+        for (Applied a : old) {
+          if (now - a.at < 2 * sendWindowNanos) {
+            keep++;
+          }
+        }
+      }
+      Applied[] now2 = new Applied[keep + 1];
+      int i = 0;
+      if (old != null) {
+        for (Applied a : old) {
+          if (now - a.at < 2 * sendWindowNanos) {
+            now2[i++] = a;
+          }
+        }
+      }
+      now2[i] = new Applied(id, now);
+      return now2;
+    });
+    order.add(new Logged(key, now));
+    logged.incrementAndGet();
+    CompletableFuture<Void> waiting = next.remove(key);
+    if (waiting != null) {
+      waiting.complete(null);
+    }
+    prune(now);
+  }
+
+  /** Forgets what is older than the window, and the oldest beyond {@code maxKeys} entries. */
+  private void prune(long now) {
+    for (Logged head = order.peek(); head != null; head = order.peek()) {
+      Logged l = head;
+      if (now - l.at < 2 * sendWindowNanos && logged.get() <= maxKeys) {
+        return;
+      }
+      if (!order.remove(l)) {
+        continue;
+      }
+      logged.decrementAndGet();
+      byKey.computeIfPresent(l.key, (k, old) -> {
+        int keep = 0;
+        for (Applied a : old) {
+          if (a.at > l.at) {
+            keep++;
+          }
+        }
+        if (keep == 0) {
+          return null;
+        }
+        Applied[] rest = new Applied[keep];
+        int i = 0;
+        for (Applied a : old) {
+          if (a.at > l.at) {
+            rest[i++] = a;
+          }
+        }
+        return rest;
+      });
+    }
+  }
+
+  /**
+   * The writes applied to {@code key} here within the send window, as pairs: each write's id and
+   * how long ago (nanoseconds) it was applied here. Empty (no allocation) for most keys.
+   */
+  public long[] ids(String key) {
+    Applied[] a = byKey.get(key);
+    if (a == null) {
+      return NONE;
+    }
+    long now = nanos.getAsLong();
+    int n = 0;
+    for (Applied x : a) {
+      if (now - x.at < sendWindowNanos && x.id != ANY) {
+        n++;
+      }
+    }
+    if (n == 0) {
+      return NONE;
+    }
+    n = Math.min(n, MAX_SENT);
+    long[] ids = new long[2 * n];
+    int i = 0;
+    for (int j = a.length - 1; j >= 0 && i < ids.length; j--) { // the newest first: the ones most likely still under way
+      Applied x = a[j];
+      if (now - x.at < sendWindowNanos && x.id != ANY) {
+        ids[i++] = x.id;
+        ids[i++] = now - x.at;
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Whether this node applied each write of {@code applied} (pairs of id and age, as {@link #ids}
+   * gives them) to {@code key}, or covered it: by a drop that covers every write of the key, or by
+   * dropping everything (or starting) after the asker applied it, which leaves nothing here that
+   * the write could have replaced.
+   */
+  public boolean appliedAll(String key, long[] applied) {
+    if (applied == null || applied.length < 2) {
+      return true;
+    }
+    long now = nanos.getAsLong();
+    long covered = coveredAllAt; // what was applied there before this instant is covered here
+    Applied[] a = byKey.get(key);
+    if (a != null) {
+      for (Applied x : a) {
+        if (x.id == ANY && x.at - covered > 0) {
+          covered = x.at;
+        }
+      }
+    }
+    long sinceCovered = now - covered;
+    for (int i = 0; i + 1 < applied.length; i += 2) {
+      long id = applied[i];
+      long age = applied[i + 1];
+      if (age >= sinceCovered) {
+        continue; // applied there before this node dropped everything or started
+      }
+      boolean found = false;
+      if (a != null) {
+        for (Applied x : a) {
+          if (x.id == id) {
+            found = true;
+            break;
+          }
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Completes once each write of {@code ids} (pairs, as {@link #appliedAll}) was applied to {@code key} here: at once for most
+   * requests, which name none. The caller bounds the wait.
+   */
+  public CompletableFuture<Void> await(String key, long[] ids) {
+    if (appliedAll(key, ids)) {
+      return DONE;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    waitFor(key, ids, done);
+    return done;
+  }
+
+  private void waitFor(String key, long[] ids, CompletableFuture<Void> done) {
+    CompletableFuture<Void> w = next.computeIfAbsent(key, k -> new CompletableFuture<>());
+    if (appliedAll(key, ids)) {
+      done.complete(null);
+      return;
+    }
+    w.thenRun(() -> {
+      if (done.isDone()) {
+        return;
+      }
+      if (appliedAll(key, ids)) {
+        done.complete(null);
+      } else {
+        waitFor(key, ids, done);
+      }
+    });
+  }
+
+  /** Keys with writes remembered (for tests and stats). */
+  public int size() {
+    return byKey.size();
+  }
+}
