@@ -94,6 +94,43 @@ class MissedWritesTest {
     assertThat(groups.get("mem://c").stats().foundAtPreviousOwner()).isEqualTo(1);
   }
 
+  /**
+   * A write reaches the nodes one after another. A node that dropped the key and misses it at
+   * once asks the owner, which may not have the write yet: the owner answers only once it applied
+   * the write (the fetch names it), so the asker never gets back the value the write replaced.
+   */
+  @Test
+  void aNodeThatAppliedARemoveNeverFetchesTheValueItReplacedFromAnOwnerTheRemoveHasNotReached() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    String v0 = groups.get("mem://b").get(key).toString();
+    long write = 0x5eed_0001L;
+
+    node("mem://b").peerRequestHandler().remove("g", key, write); // the remove reached mem://b first
+    java.util.concurrent.CompletableFuture<ByteView> read = groups.get("mem://b").getAsync(key);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !read.isDone());
+    node("mem://c").peerRequestHandler().remove("g", key, write); // and now the owner
+
+    assertThat(read.join().toString()).as("what mem://b read").isNotEqualTo(v0).startsWith("src:" + key);
+    assertThat(loadedBy.get(key)).containsExactly("mem://c", "mem://c");
+    assertThat(groups.get("mem://b").get(key).toString()).isEqualTo(read.join().toString());
+  }
+
+  /** The same for a new owner that asks the previous holders of a key: a peek names the writes too. */
+  @Test
+  void aWriteThatHasNotReachedTheOwnerYetIsWaitedForNotAnsweredWithTheOldValue() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    String v0 = groups.get("mem://a").get(key).toString();
+    long write = 0x5eed_0002L;
+    node("mem://a").peerRequestHandler().remove("g", key, write);
+    java.util.concurrent.CompletableFuture<java.util.Optional<org.groupcache4j.peer.PeerValue>> peek =
+        node("mem://c").peerRequestHandler().peek("g", key, new long[] {write, 1_000_000});
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !peek.isDone());
+    node("mem://c").peerRequestHandler().remove("g", key, write);
+    assertThat(peek.join()).as("mem://c after the remove, not %s", v0).isEmpty();
+  }
+
   @Test
   void aRemoveAFrozenOwnerMissedNeverBringsTheOldValueBack() {
     cluster();

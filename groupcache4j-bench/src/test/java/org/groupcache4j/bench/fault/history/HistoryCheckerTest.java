@@ -302,6 +302,21 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aRemoveThatEndedWithinTheLoadTransitBeforeTheLoadReachedTheOriginMayHaveOverlappedIt() {
+      Histories h = new Histories();
+      h.remove("k", 0, 10);
+      h.load(3, "k", 20, 21); // the node may have begun it before 10, its request waiting for a CPU
+      h.load(3, "k", 30, 31);
+
+      HistoryChecker.Bounds transit = new HistoryChecker.Bounds(BOUNDS.notToldBound(), BOUNDS.readDeadline(),
+          BOUNDS.ownerChangeWindow(), java.time.Duration.ofMillis(15));
+      assertThat(HistoryChecker.check(h.build(), transit).violations()).as("15 ms of transit").isEmpty();
+      HistoryChecker.Bounds shorter = new HistoryChecker.Bounds(BOUNDS.notToldBound(), BOUNDS.readDeadline(),
+          BOUNDS.ownerChangeWindow(), java.time.Duration.ofMillis(5));
+      assertThat(HistoryChecker.check(h.build(), shorter).violations()).as("5 ms of transit").hasSize(1);
+    }
+
+    @Test
     void aSetCallsForNoReload() {
       Histories h = new Histories();
       h.load(3, "k", 0, 1);

@@ -1,0 +1,84 @@
+package org.groupcache4j.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class RecentWritesTest {
+  private static final long WINDOW = 1_000_000_000L; // 1 s
+  private final AtomicLong now = new AtomicLong(5_000_000_000L);
+  private final RecentWrites log = new RecentWrites(WINDOW, 1000, now::get);
+
+  /** A request from a node that applied {@code id} {@code agoNanos} before. */
+  private static long[] applied(long id, long agoNanos) {
+    return new long[] {id, agoNanos};
+  }
+
+  @Test
+  void aKeyNobodyWroteNamesNoWriteAndWaitsForNone() {
+    now.addAndGet(3 * WINDOW); // long after the log began
+    assertThat(log.ids("k")).isEmpty();
+    assertThat(log.appliedAll("k", new long[0])).isTrue();
+    assertThat(log.await("k", null)).isDone();
+  }
+
+  @Test
+  void aWriteIsNamedWithItsAgeForTheWindowNewestFirst() {
+    log.applied("k", 11);
+    now.addAndGet(100);
+    log.applied("k", 22);
+    now.addAndGet(50);
+    assertThat(log.ids("k")).containsExactly(22, 50, 11, 150);
+    now.addAndGet(WINDOW);
+    assertThat(log.ids("k")).as("past the send window").isEmpty();
+    log.applied("k", 0);
+    assertThat(log.ids("k")).as("id 0 is no write").isEmpty();
+  }
+
+  @Test
+  void aRequestNamingAWriteThisNodeHasNotAppliedWaitsUntilItIs() {
+    now.addAndGet(3 * WINDOW);
+    CompletableFuture<Void> waiting = log.await("k", applied(7, 1000));
+    assertThat(waiting).isNotDone();
+    log.applied("k", 8);
+    assertThat(waiting).as("another write of the key").isNotDone();
+    log.applied("other", 7);
+    assertThat(waiting).as("the write, but of another key").isNotDone();
+    log.applied("k", 7);
+    assertThat(waiting).isDone();
+    assertThat(log.appliedAll("k", new long[] {7, 0, 8, 0})).isTrue();
+  }
+
+  @Test
+  void aDropThatCoversEveryWriteOfTheKeyCoversOnlyWritesAppliedThereBeforeIt() {
+    now.addAndGet(3 * WINDOW);
+    log.applied("k", RecentWrites.ANY); // a hint's drop
+    now.addAndGet(1000);
+    assertThat(log.appliedAll("k", applied(7, 5000))).as("applied there before the drop here").isTrue();
+    assertThat(log.appliedAll("k", applied(7, 10))).as("applied there after it").isFalse();
+    assertThat(log.ids("k")).as("a drop is not sent as a write").isEmpty();
+  }
+
+  @Test
+  void droppingEverythingOrStartingCoversWhatWasAppliedElsewhereBefore() {
+    now.addAndGet(100);
+    assertThat(log.appliedAll("k", applied(7, 200))).as("applied there before this node started").isTrue();
+    assertThat(log.appliedAll("k", applied(7, 50))).as("after").isFalse();
+    now.addAndGet(3 * WINDOW);
+    CompletableFuture<Void> waiting = log.await("k", applied(9, 10));
+    log.appliedEverything();
+    assertThat(waiting).as("a drop of everything wakes what waits").isDone();
+  }
+
+  @Test
+  void writesOlderThanTwiceTheWindowAreForgotten() {
+    log.applied("k", 7);
+    log.applied("j", 8);
+    assertThat(log.size()).isEqualTo(2);
+    now.addAndGet(2 * WINDOW + 1);
+    log.applied("x", 9); // a write prunes what is past
+    assertThat(log.size()).isEqualTo(1);
+  }
+}
