@@ -202,7 +202,10 @@ public final class GroupCacheNode implements SmartLifecycle {
    */
   public String heapShortage() {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() != MemoryType.HEAP || !pool.isCollectionUsageThresholdSupported()) {
+      // Old generations only: a survivor space full after a minor collection is normal (young pools
+      // have no usage threshold).
+      if (pool.getType() != MemoryType.HEAP || !pool.isCollectionUsageThresholdSupported()
+          || !pool.isUsageThresholdSupported()) {
         continue;
       }
       MemoryUsage after = pool.getCollectionUsage();

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Warns when the heap stays nearly full after garbage collection (memory pressure): the JVM tells
- * us through the collection-usage threshold of each heap pool, so watching costs nothing between
- * collections. At most one line a minute.
+ * us through the collection-usage threshold of each old-generation pool, so watching costs nothing
+ * between collections. At most one line a minute. Young-generation pools (eden, survivor spaces)
+ * are not watched: a survivor space full after a minor collection is normal and says nothing about
+ * the heap; they are the heap pools without a usage threshold ({@link #watched}).
  */
 public final class MemoryWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("org.groupcache4j.memory");
@@ -38,7 +40,7 @@ public final class MemoryWatch implements AutoCloseable {
     this.budgetBytes = budgetBytes;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       long max = pool.getUsage() == null ? -1 : pool.getUsage().getMax();
-      if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported() && max > 0) {
+      if (watched(pool) && max > 0) {
         pool.setCollectionUsageThreshold((long) (max * THRESHOLD));
       }
     }
@@ -46,6 +48,16 @@ public final class MemoryWatch implements AutoCloseable {
       e.addNotificationListener(listener, null, null);
       emitters.add(e);
     }
+  }
+
+  /**
+   * Whether {@code pool} tells how full the heap is after a collection: a heap pool with a
+   * collection-usage threshold and a usage threshold (an old generation; the JVM gives young
+   * pools no usage threshold).
+   */
+  public static boolean watched(MemoryPoolMXBean pool) {
+    return pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()
+        && pool.isUsageThresholdSupported();
   }
 
   private void onNotification(Notification n, Object handback) {
