@@ -161,7 +161,12 @@ public final class HistoryChecker {
   private void values(List<Violation> out) {
     for (Map.Entry<String, List<Op>> e : readsByKey.entrySet()) {
       String key = e.getKey();
-      List<Op> writes = writesByKey.getOrDefault(key, List.of());
+      List<Op> writes = new ArrayList<>(writesByKey.getOrDefault(key, List.of()));
+      writes.sort(Comparator.comparingLong(Op::start)); // a read looks only at the writes that began in its window
+      long[] starts = new long[writes.size()];
+      for (int i = 0; i < starts.length; i++) {
+        starts[i] = writes.get(i).start();
+      }
       Map<String, Op> setOf = new HashMap<>();
       List<Op> removes = new ArrayList<>();
       for (Op w : writes) {
@@ -170,6 +175,10 @@ public final class HistoryChecker {
         } else {
           removes.add(w);
         }
+      }
+      long[] removeEnds = new long[removes.size()]; // the latest effect end of the removes up to each, by start
+      for (int i = 0; i < removeEnds.length; i++) {
+        removeEnds[i] = Math.max(i == 0 ? Long.MIN_VALUE : removeEnds[i - 1], removes.get(i).effectEnd());
       }
       Map<String, SourceLoad> loadOf = new HashMap<>();
       for (SourceLoad l : loadsByKey.getOrDefault(key, List.of())) {
@@ -192,10 +201,11 @@ public final class HistoryChecker {
           continue;
         }
         // The value is older than every write W with W.start >= newerThan.
-        long newerThan = set != null ? set.effectEnd() : latestRemoveEnd(removes, load.start());
+        long newerThan = set != null ? set.effectEnd() : latestRemoveEnd(removes, removeEnds, load.start());
         Op against = null;
-        for (Op w : writes) {
-          if (!w.ok() || w.end() >= r.start() || w == set || w.start() < newerThan || excused(w, r)) {
+        for (int i = firstAtOrAfter(starts, newerThan); i < starts.length && starts[i] < r.start(); i++) {
+          Op w = writes.get(i);
+          if (!w.ok() || w.end() >= r.start() || w == set || excused(w, r)) {
             continue;
           }
           if (against == null || w.end() > against.end()) {
@@ -214,15 +224,39 @@ public final class HistoryChecker {
     return w.notTold().containsKey(r.node()) && r.start() - w.end() < notToldBound;
   }
 
-  /** The latest end of a remove that began before {@code t}, or {@link Long#MIN_VALUE}. */
-  private static long latestRemoveEnd(List<Op> removes, long t) {
-    long latest = Long.MIN_VALUE;
-    for (Op x : removes) {
-      if (x.start() < t) {
-        latest = Math.max(latest, x.effectEnd());
+  /**
+   * The latest end of a remove that began before {@code t}, or {@link Long#MIN_VALUE}: {@code removes}
+   * sorted by start, {@code removeEnds} the running maximum of their effect ends.
+   */
+  private static long latestRemoveEnd(List<Op> removes, long[] removeEnds, long t) {
+    int n = 0;
+    int lo = 0;
+    int hi = removes.size();
+    while (lo < hi) { // n: how many removes began before t
+      int mid = (lo + hi) >>> 1;
+      if (removes.get(mid).start() < t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
       }
     }
-    return latest;
+    n = lo;
+    return n == 0 ? Long.MIN_VALUE : removeEnds[n - 1];
+  }
+
+  /** The first index whose value is at least {@code t} in ascending {@code sorted}. */
+  private static int firstAtOrAfter(long[] sorted, long t) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private Violation stale(Op r, Op w, Op set, SourceLoad load) {
@@ -326,6 +360,7 @@ public final class HistoryChecker {
           removes.add(w);
         }
       }
+      Removes byStart = new Removes(removes);
       Map<Integer, Epoch> epochs = new TreeMap<>();
       Map<Op, SourceLoad> usedBy = new HashMap<>();
       for (SourceLoad l : e.getValue()) {
@@ -334,7 +369,7 @@ public final class HistoryChecker {
         boolean counted = false;
         for (int epoch = earliest; epoch <= latest && !counted; epoch++) {
           Epoch at = epochs.get(epoch);
-          Op why = at == null ? null : removeCallingFor(removes, usedBy, at.last(), l);
+          Op why = at == null ? null : removeCallingFor(byStart, usedBy, at.last(), l);
           if (at == null || why != null) {
             if (why != null) {
               usedBy.put(why, l);
@@ -372,15 +407,50 @@ public final class HistoryChecker {
   }
 
   /**
-   * A remove, not yet spent on another load, that calls for load {@code l} after {@code previous}:
-   * it began before {@code l} and had not ended when {@code previous} began; the one that ended
-   * first, or null.
+   * A key's removes by start, for {@link #removeCallingFor}: those answered 200 with the longest
+   * of their durations (a remove that ended after a time began at most that long before it), and
+   * those without a 200, whose effect has no known end.
    */
-  private Op removeCallingFor(List<Op> removes, Map<Op, SourceLoad> usedBy, SourceLoad previous, SourceLoad l) {
+  private static final class Removes {
+    final List<Op> answered = new ArrayList<>();
+    final long[] starts;
+    final List<Op> unanswered = new ArrayList<>();
+    long longest;
+
+    Removes(List<Op> removes) {
+      for (Op x : removes) {
+        if (x.ok()) {
+          answered.add(x);
+          longest = Math.max(longest, x.end() - x.start());
+        } else {
+          unanswered.add(x);
+        }
+      }
+      answered.sort(Comparator.comparingLong(Op::start));
+      starts = new long[answered.size()];
+      for (int i = 0; i < starts.length; i++) {
+        starts[i] = answered.get(i).start();
+      }
+    }
+  }
+
+  /**
+   * A remove, not yet spent on another load, that calls for load {@code l} after {@code previous}:
+   * it began before {@code l} and had not ended when {@code previous} began (less the load
+   * transit); the one that ended first, or null.
+   */
+  private Op removeCallingFor(Removes removes, Map<Op, SourceLoad> usedBy, SourceLoad previous, SourceLoad l) {
     Op why = null;
-    for (Op x : removes) {
-      if (!usedBy.containsKey(x) && x.start() < l.start() && x.effectEnd() > previous.start() - loadTransit
-          && (why == null || x.effectEnd() < why.effectEnd())) {
+    long endedAfter = previous.start() - loadTransit;
+    for (int i = firstAtOrAfter(removes.starts, endedAfter - removes.longest); i < removes.starts.length
+        && removes.starts[i] < l.start(); i++) {
+      Op x = removes.answered.get(i);
+      if (!usedBy.containsKey(x) && x.effectEnd() > endedAfter && (why == null || x.effectEnd() < why.effectEnd())) {
+        why = x;
+      }
+    }
+    for (Op x : removes.unanswered) {
+      if (!usedBy.containsKey(x) && x.start() < l.start() && (why == null || x.effectEnd() < why.effectEnd())) {
         why = x;
       }
     }
