@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The observability endpoints of two nodes on real sockets: {@code GET /metrics} (parsed
  * Prometheus text whose numbers follow the test's traffic), {@code GET /cluster} (gathered from
- * the peer's status endpoint), {@code GET /owner}, {@code GET /} (the page) and the peer port's
- * status endpoint.
+ * the peer's status endpoint, with each node's part in ownership changes: a handoff between the
+ * two), {@code GET /owner}, {@code GET /} (the page) and the peer port's status endpoint.
  */
 @Timeout(120)
 class ObservabilityEndpointsTest {
@@ -108,6 +108,39 @@ class ObservabilityEndpointsTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> scores = (Map<String, Object>) ((Map<String, Object>) stats.get("groups")).get("scores");
     assertThat(scores.get("expirations")).isEqualTo(1);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void clusterCarriesEachNodesPartInAHandoff() throws Exception {
+    HashRing ring = HashRing.of(peers);
+    int ofNode2 = 0;
+    for (int i = 0; i < 40; i++) { // through node 1: node 2 loads and keeps the keys it owns
+      assertThat(get(api(0), "/api?key=h" + i).statusCode()).isEqualTo(200);
+      ofNode2 += ring.owner("h" + i).equals(peers.get(1)) ? 1 : 0;
+    }
+    assertThat(ofNode2).as("keys of node 2").isPositive();
+
+    nodes.get(1).shutdown(Duration.ofSeconds(5)); // hands its entries to node 1, the only other node
+    Map<String, Object> handoff = (Map<String, Object>) JSON.std.mapFrom(get(api(0), "/stats").body()).get("handoff");
+    long received = ((Number) handoff.get("received")).longValue();
+    assertThat(received).as("entries node 1 kept from node 2").isPositive();
+    assertThat(received + ((Number) handoff.get("receivedDropped")).longValue())
+        .as("entries node 2 handed to node 1: every key of its own it held").isEqualTo(ofNode2);
+
+    // The cluster view carries node 1's part as its /stats says, and what node 2 last said.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      List<Map<String, Object>> ns = (List<Map<String, Object>>) JSON.std.mapFrom(get(api(0), "/cluster").body())
+          .get("nodes");
+      assertThat(ns.get(1)).containsEntry("state", "down").doesNotContainKey("stats");
+      Map<String, Object> stats0 = (Map<String, Object>) ns.get(0).get("stats");
+      assertThat(stats0.get("handoff")).isEqualTo(handoff);
+      assertThat((Map<String, Object>) stats0.get("ownership")).containsEntry("state", "ready")
+          .containsEntry("hintsPending", Map.of()).containsKey("catchUps");
+      assertThat((Map<String, Object>) ((Map<String, Object>) stats0.get("peerStates")).get(peers.get(1)))
+          .as("node 2 as node 1 last heard it").containsEntry("ownership", "draining");
+    });
+    assertThat(JSON.std.mapFrom(get(api(0), "/stats").body()).get("handoff")).as("nothing received since").isEqualTo(handoff);
   }
 
   private String ownedBy(String owner, String prefix) {
