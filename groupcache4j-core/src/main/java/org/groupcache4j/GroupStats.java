@@ -27,6 +27,10 @@ package org.groupcache4j;
  * @param notFoundAtPreviousOwner such misses where none of the nodes asked had the key, so it was loaded
  * @param coarseDrops times every entry of the group was dropped here because this node could not
  *     know which writes it missed while away
+ * @param writeWaits peers' gets and peeks of a key that waited for a write their sender had
+ *     applied and this node had not yet (a write reaches the nodes one after another)
+ * @param writeWaitTimeouts of those, the ones answered after the wait's bound with the write still
+ *     missing here (a quarter of the peer timeout, at most 2 s)
  * @param mainStore the store of keys this node owns (or loaded itself)
  * @param hotStore the store of popular keys owned by other nodes
  */
@@ -48,5 +52,7 @@ public record GroupStats(
     long foundAtPreviousOwner,
     long notFoundAtPreviousOwner,
     long coarseDrops,
+    long writeWaits,
+    long writeWaitTimeouts,
     StoreStats mainStore,
     StoreStats hotStore) {}

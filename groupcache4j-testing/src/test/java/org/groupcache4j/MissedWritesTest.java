@@ -114,6 +114,8 @@ class MissedWritesTest {
     assertThat(read.join().toString()).as("what mem://b read").isNotEqualTo(v0).startsWith("src:" + key);
     assertThat(loadedBy.get(key)).containsExactly("mem://c", "mem://c");
     assertThat(groups.get("mem://b").get(key).toString()).isEqualTo(read.join().toString());
+    assertThat(groups.get("mem://c").stats().writeWaits()).as("the owner's answer waited").isEqualTo(1);
+    assertThat(groups.get("mem://c").stats().writeWaitTimeouts()).isZero();
   }
 
   /** The same for a new owner that asks the previous holders of a key: a peek names the writes too. */

@@ -32,6 +32,6 @@ public final class GroupCounters {
     return new GroupStats(gets.sum(), cacheHits.sum(), peerLoads.sum(), peerErrors.sum(), loads.sum(),
         loadsDeduped.sum(), localLoads.sum(), localLoadErrors.sum(), serverRequests.sum(), notFoundHits.sum(),
         staleHits.sum(), removes.sum(), sets.sum(), expirations.sum(), foundAtPreviousOwner.sum(),
-        notFoundAtPreviousOwner.sum(), coarseDrops.sum(), main, hot);
+        notFoundAtPreviousOwner.sum(), coarseDrops.sum(), waitsForWrites.sum(), writeWaitTimeouts.sum(), main, hot);
   }
 }

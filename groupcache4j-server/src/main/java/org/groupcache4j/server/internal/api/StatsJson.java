@@ -34,7 +34,7 @@ import org.groupcache4j.server.internal.Warmup;
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
  *    "serverRequests":..,"notFoundHits":..,"staleHits":..,"removes":..,"sets":..,"expirations":..,
- *    "foundAtPreviousOwner":..,"notFoundAtPreviousOwner":..,"coarseDrops":..,
+ *    "foundAtPreviousOwner":..,"notFoundAtPreviousOwner":..,"coarseDrops":..,"writeWaits":..,"writeWaitTimeouts":..,
  *    "origin":{"spec":"demo ...","loads":3,"ok":2,"notFound":1,"timeouts":0,"errors":0,"outOfMemory":0,"millis":12},
  *    "mainStore":{"bytes":..,"payloadBytes":..,"items":..,"gets":..,"hits":..,"evictions":..},"hotStore":{...}}}}
  * </pre>
@@ -187,6 +187,8 @@ public final class StatsJson {
     m.put("foundAtPreviousOwner", s.foundAtPreviousOwner());
     m.put("notFoundAtPreviousOwner", s.notFoundAtPreviousOwner());
     m.put("coarseDrops", s.coarseDrops());
+    m.put("writeWaits", s.writeWaits());
+    m.put("writeWaitTimeouts", s.writeWaitTimeouts());
     Map<String, Object> o = new LinkedHashMap<>();
     OriginLoader.Counts c = g.origin();
     o.put("spec", g.originSpec());

@@ -12,7 +12,7 @@ import org.groupcache4j.server.internal.origin.OriginLoader;
 import org.junit.jupiter.api.Test;
 
 class StatsJsonTest {
-  private static final GroupStats STATS = new GroupStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 26, 27, 28, 29, 30, 31, 32, 33, new StoreStats(10, 11, 12, 13, 14, 9),
+  private static final GroupStats STATS = new GroupStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, new StoreStats(10, 11, 12, 13, 14, 9),
       new StoreStats(15, 16, 17, 18, 19));
 
   @Test
@@ -25,7 +25,7 @@ class StatsJsonTest {
         + "\"cacheBytes\":64,\"gets\":1,\"cacheHits\":2,\"peerLoads\":3,\"peerErrors\":4,\"loads\":5,\"loadsDeduped\":6,"
         + "\"localLoads\":7,\"localLoadErrors\":8,\"serverRequests\":9,"
         + "\"notFoundHits\":26,\"staleHits\":27,\"removes\":28,\"sets\":29,\"expirations\":30,"
-        + "\"foundAtPreviousOwner\":31,\"notFoundAtPreviousOwner\":32,\"coarseDrops\":33,"
+        + "\"foundAtPreviousOwner\":31,\"notFoundAtPreviousOwner\":32,\"coarseDrops\":33,\"writeWaits\":34,\"writeWaitTimeouts\":35,"
         + "\"origin\":{\"spec\":\"dir:/x \\\"quoted\\\"\\n\",\"loads\":20,\"ok\":21,\"notFound\":22,\"timeouts\":23,"
         + "\"errors\":24,\"outOfMemory\":1,\"millis\":25},"
         + "\"mainStore\":{\"bytes\":10,\"payloadBytes\":9,\"items\":11,\"gets\":12,\"hits\":13,\"evictions\":14},"
