@@ -77,25 +77,10 @@ public final class RecentWrites {
     }
     long now = nanos.getAsLong();
     byKey.compute(key, (k, old) -> {
-      int keep = 0;
-      if (old != null) {
-        for (Applied a : old) {
-          if (now - a.at < 2 * sendWindowNanos) {
-            keep++;
-          }
-        }
-      }
-      Applied[] now2 = new Applied[keep + 1];
-      int i = 0;
-      if (old != null) {
-        for (Applied a : old) {
-          if (now - a.at < 2 * sendWindowNanos) {
-            now2[i++] = a;
-          }
-        }
-      }
-      now2[i] = new Applied(id, now);
-      return now2;
+      Applied[] kept = appliedAfter(old, now - 2 * sendWindowNanos);
+      Applied[] withThis = kept == null ? new Applied[1] : java.util.Arrays.copyOf(kept, kept.length + 1);
+      withThis[withThis.length - 1] = new Applied(id, now);
+      return withThis;
     });
     order.add(new Logged(key, now));
     logged.incrementAndGet();
@@ -117,26 +102,17 @@ public final class RecentWrites {
         continue;
       }
       logged.decrementAndGet();
-      byKey.computeIfPresent(l.key, (k, old) -> {
-        int keep = 0;
-        for (Applied a : old) {
-          if (a.at > l.at) {
-            keep++;
-          }
-        }
-        if (keep == 0) {
-          return null;
-        }
-        Applied[] rest = new Applied[keep];
-        int i = 0;
-        for (Applied a : old) {
-          if (a.at > l.at) {
-            rest[i++] = a;
-          }
-        }
-        return rest;
-      });
+      byKey.computeIfPresent(l.key, (k, old) -> appliedAfter(old, l.at));
     }
+  }
+
+  /** The entries of {@code applied} (null: none) applied after {@code after}, or null if there are none. */
+  private static Applied[] appliedAfter(Applied[] applied, long after) {
+    if (applied == null) {
+      return null;
+    }
+    Applied[] kept = java.util.Arrays.stream(applied).filter(a -> a.at - after > 0).toArray(Applied[]::new);
+    return kept.length == 0 ? null : kept;
   }
 
   /**

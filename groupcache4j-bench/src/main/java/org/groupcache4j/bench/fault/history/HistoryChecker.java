@@ -176,8 +176,10 @@ public final class HistoryChecker {
           removes.add(w);
         }
       }
+      long[] removeStarts = new long[removes.size()];
       long[] removeEnds = new long[removes.size()]; // the latest effect end of the removes up to each, by start
       for (int i = 0; i < removeEnds.length; i++) {
+        removeStarts[i] = removes.get(i).start();
         removeEnds[i] = Math.max(i == 0 ? Long.MIN_VALUE : removeEnds[i - 1], removes.get(i).effectEnd());
       }
       Map<String, SourceLoad> loadOf = new HashMap<>();
@@ -201,7 +203,7 @@ public final class HistoryChecker {
           continue;
         }
         // The value is older than every write W with W.start >= newerThan.
-        long newerThan = set != null ? set.effectEnd() : latestRemoveEnd(removes, removeEnds, load.start());
+        long newerThan = set != null ? set.effectEnd() : latestRemoveEnd(removeStarts, removeEnds, load.start());
         Op against = null;
         for (int i = firstAtOrAfter(starts, newerThan); i < starts.length && starts[i] < r.start(); i++) {
           Op w = writes.get(i);
@@ -225,23 +227,13 @@ public final class HistoryChecker {
   }
 
   /**
-   * The latest end of a remove that began before {@code t}, or {@link Long#MIN_VALUE}: {@code removes}
-   * sorted by start, {@code removeEnds} the running maximum of their effect ends.
+   * The latest end of a remove that began before {@code t}, or {@link Long#MIN_VALUE}:
+   * {@code removeStarts} the removes' starts in order, {@code removeEnds} the running maximum of
+   * their effect ends.
    */
-  private static long latestRemoveEnd(List<Op> removes, long[] removeEnds, long t) {
-    int n = 0;
-    int lo = 0;
-    int hi = removes.size();
-    while (lo < hi) { // n: how many removes began before t
-      int mid = (lo + hi) >>> 1;
-      if (removes.get(mid).start() < t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    n = lo;
-    return n == 0 ? Long.MIN_VALUE : removeEnds[n - 1];
+  private static long latestRemoveEnd(long[] removeStarts, long[] removeEnds, long t) {
+    int began = firstAtOrAfter(removeStarts, t); // how many removes began before t
+    return began == 0 ? Long.MIN_VALUE : removeEnds[began - 1];
   }
 
   /** The first index whose value is at least {@code t} in ascending {@code sorted}. */
