@@ -35,4 +35,12 @@ public interface CacheObserver {
 
   /** A peer was judged down, or answers again ({@link GroupCache#peerStates()}). */
   default void peerStateChanged(org.groupcache4j.peer.PeerState state) {}
+
+  /**
+   * A request or answer from {@code peer} carried a ring fingerprint ({@code theirs}) that is not
+   * this node's ({@link GroupCache#ringMismatches()}): the two disagree on keys' owners, for
+   * instance because one has read a new peer list and the other not yet. A
+   * {@link org.groupcache4j.discovery.PeerWatcher} looks its peers up again at once.
+   */
+  default void ringMismatch(String peer, String theirs) {}
 }

@@ -43,6 +43,8 @@ final class Flights {
   /** A single-flight load or fetch (or a load lease, see {@code Leases}); a write invalidates it, after which its result is not stored. */
   static class Flight extends CompletableFuture<Entry> {
     volatile boolean invalidated;
+    /** When the flight began ({@link System#nanoTime()}): a caller that joins it late may retry its failure. */
+    final long startedNanos = System.nanoTime();
   }
 
   /**
@@ -193,6 +195,11 @@ final class Flights {
    */
   void storing(boolean on) {
     storing = on;
+  }
+
+  /** Whether results and sets are stored now ({@link #storing(boolean)}). */
+  boolean isStoring() {
+    return storing;
   }
 
   /**

@@ -262,11 +262,28 @@ public final class Group {
    * the key from its owner or loads it here. {@code fromPeer}: a peer asked, so never forwarded.
    */
   private CompletableFuture<Entry> miss(String key, boolean fromPeer) {
+    return miss(key, fromPeer, true);
+  }
+
+  /**
+   * {@link #miss}; {@code mayRetry}: a caller that joins a flight more than half the load timeout
+   * after it began, and sees it fail, gets one flight of its own rather than the failure. The
+   * failure belongs to a load begun long before this caller asked, often under conditions that
+   * have passed (a node that was cut off from its origin and is back: the old load waits out its
+   * timeout on a connection the outage broke). The callers that were there from the start get
+   * the failure, as before; the late ones share the next flight, so the key is still loaded once
+   * at a time.
+   */
+  private CompletableFuture<Entry> miss(String key, boolean fromPeer, boolean mayRetry) {
     counters.loads.increment();
     Flight flight = new Flight();
     Flight flying = flights.register(key, flight);
     if (flying != null) {
-      return flying;
+      if (!mayRetry || callerLoaded || System.nanoTime() - flying.startedNanos < loadTimeout.toNanos() / 2) {
+        return flying;
+      }
+      return flying.exceptionallyCompose(err -> Failures.unwrap(err) instanceof KeyNotFoundException
+          ? CompletableFuture.failedFuture(err) : miss(key, fromPeer, false));
     }
     counters.loadsDeduped.increment();
     try {
@@ -590,6 +607,12 @@ public final class Group {
   boolean setFromPeer(String key, ByteView value, long expireUnixNanos, long write) {
     checkKey(key);
     Objects.requireNonNull(value, "value");
+    if (write != 0 && !flights.isStoring()) {
+      // A node of ours sent the set here as to the key's owner, but this node keeps nothing while
+      // it catches up: refused (503, with this node's state), so the writer sends it to the key's
+      // owner without this node rather than count it as kept here.
+      throw new NodeNotReadyException(cache.self(), cache.ownershipState());
+    }
     long expireAt = Expiry.fromUnixNanos(expireUnixNanos);
     if (cache.ownerOf(key).equals(cache.self())) {
       writes.setHere(key, Entry.of(value, expireAt), write);

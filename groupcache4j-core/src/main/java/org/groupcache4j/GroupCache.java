@@ -269,12 +269,16 @@ public final class GroupCache implements AutoCloseable {
       Membership old = membership;
       HashRing ring = old.ring.withPeers(peers);
       Map<String, PeerClient> clients = new HashMap<>();
+      List<String> back = new ArrayList<>();
       for (String p : ring.peers()) {
         if (!p.equals(self)) {
           PeerClient c = old.clients.get(p);
           if (c == null) {
-            Departed d = departed.remove(p);
+            Departed d = departed.get(p);
             c = d != null ? d.client : transport.client(p);
+            if (d != null) {
+              back.add(p);
+            }
           }
           clients.put(p, c);
         }
@@ -283,22 +287,32 @@ public final class GroupCache implements AutoCloseable {
         health.setPeers(clients);
       }
       member = ring.peers().contains(self);
-      membership = formed(old, ring, Map.copyOf(clients));
-      observers.peersChanged(ring.peers());
+      // A peer that leaves is among the departed before the new membership is published, and one
+      // that comes back leaves the departed only after: writePeers() and routeOf() read both
+      // without this lock, and a write in between must still reach it (a write that skipped it
+      // would name it nowhere).
       long now = System.nanoTime();
+      List<Map.Entry<String, Departed>> leaving = new ArrayList<>();
       for (Map.Entry<String, PeerClient> e : old.clients.entrySet()) {
         if (!clients.containsKey(e.getKey())) {
-          String peer = e.getKey();
           Departed d = new Departed(e.getValue(), now);
-          departed.put(peer, d);
-          ownership.forget(peer);
-          Executor later = CompletableFuture.delayedExecutor(removedPeerGrace.toMillis(), TimeUnit.MILLISECONDS);
-          later.execute(() -> {
-            if (departed.remove(peer, d)) {
-              d.client.close();
-            }
-          });
+          departed.put(e.getKey(), d);
+          leaving.add(Map.entry(e.getKey(), d));
         }
+      }
+      membership = formed(old, ring, Map.copyOf(clients));
+      back.forEach(departed::remove);
+      observers.peersChanged(ring.peers());
+      for (Map.Entry<String, Departed> e : leaving) {
+        String peer = e.getKey();
+        Departed d = e.getValue();
+        ownership.forget(peer);
+        Executor later = CompletableFuture.delayedExecutor(removedPeerGrace.toMillis(), TimeUnit.MILLISECONDS);
+        later.execute(() -> {
+          if (departed.remove(peer, d)) {
+            d.client.close();
+          }
+        });
       }
     }
     if (health != null) {
@@ -478,6 +492,7 @@ public final class GroupCache implements AutoCloseable {
   private void ringMismatch(String peer, String theirs) {
     ringMismatches.incrementAndGet();
     lastRingMismatchPeer = peer;
+    observers.ringMismatch(peer, theirs);
     HashRing ours = membership.ring;
     RING_LOG.log(peer + " " + theirs + " " + self, System.Logger.Level.WARNING, () -> "peer " + peer
         + " has ring fingerprint " + theirs + ", this node (" + self + ") has " + ours.fingerprint() + " ("
@@ -540,11 +555,13 @@ public final class GroupCache implements AutoCloseable {
    * none.
    */
   PeerClient routeOf(String url) {
+    // The departed are read before and after the membership, as in writePeers().
+    Departed before = departed.get(url);
     PeerClient c = membership.routes.get(url);
     if (c != null) {
       return c;
     }
-    Departed d = departed.get(url);
+    Departed d = before != null ? before : departed.get(url);
     return d == null ? null : d.client;
   }
 
@@ -578,9 +595,19 @@ public final class GroupCache implements AutoCloseable {
 
   /** The peers a write is sent to besides this node: the members, and the peers that left less than the grace ago. */
   List<String> writePeers() {
+    // setPeers() adds a leaving peer to the departed before it publishes the membership without
+    // it, and removes a returning one after it publishes the membership with it. So the departed
+    // read before the membership hold every peer coming back that the membership may lack, and
+    // those read after it every peer leaving that it may lack: no peer is missed mid-change.
+    List<String> before = new ArrayList<>(departed.keySet());
     List<String> all = new ArrayList<>();
     for (String p : membership.ring.peers()) {
       if (!p.equals(self)) {
+        all.add(p);
+      }
+    }
+    for (String p : before) {
+      if (!all.contains(p)) {
         all.add(p);
       }
     }

@@ -18,6 +18,7 @@ import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.GroupCounters;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.peer.NodeNotReadyException;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerState;
 
@@ -132,6 +133,16 @@ final class WriteFanOut {
 
   /** Stores {@code entry} (checked key) at the key's owners, then drops the key here and at every other peer. */
   CompletableFuture<WriteResult> set(String key, Entry entry) {
+    return set(key, entry, true);
+  }
+
+  /**
+   * {@link #set(String, Entry)}; {@code again}: if the live owner did not take the value and is no
+   * longer the key's live owner in this node's view (it answered that it is not ready, as a node
+   * catching up does, or it was judged down meanwhile), the set is made once more, at the key's
+   * owner now; the first owner is then told to drop the key, as any other peer.
+   */
+  private CompletableFuture<WriteResult> set(String key, Entry entry, boolean again) {
     CompletableFuture<WriteResult> cut = cutOff(List.of(key), "set");
     if (cut != null) {
       return cut;
@@ -153,6 +164,9 @@ final class WriteFanOut {
     }
     return settle(first).thenCompose(x -> {
       Sent atOwner = sent.get(liveOwner);
+      if (atOwner != null && atOwner.why != null && again && !cache.ownersOf(key).iterator().next().equals(liveOwner)) {
+        return set(key, entry, false);
+      }
       if (atOwner != null && atOwner.why != null) {
         // The live owner did not take the value: the other peers keep what they hold.
         return CompletableFuture.completedFuture(result(keys, "set", Set.of(liveOwner), owners, sent));
@@ -398,7 +412,9 @@ final class WriteFanOut {
         s.why = reason(cause);
         return CompletableFuture.completedFuture(null);
       }
-      PeerClient relay = refused(cause, down) ? null : cache.relayTo(peer);
+      // A peer that refused the connection cannot be reached through another either, and one
+      // that answered it is not ready (a set, while it catches up) was reached: no relay.
+      PeerClient relay = refused(cause, down) || cause instanceof NodeNotReadyException ? null : cache.relayTo(peer);
       if (relay == null) {
         s.why = reason(cause);
         return CompletableFuture.completedFuture(null);

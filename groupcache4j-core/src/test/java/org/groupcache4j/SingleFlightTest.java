@@ -163,4 +163,31 @@ class SingleFlightTest {
     assertThat(g.get("k")).isEqualTo(ByteView.of("fast"));
     assertThat(loads).hasValue(2);
   }
+
+  /**
+   * A caller that joins a flight after half the load timeout, and sees it fail, gets a flight of
+   * its own: the failure was a load's begun long before it asked (the callers there from the
+   * start still get it), and the late callers share one new load.
+   */
+  @Test
+  void aCallerThatJoinsAFailingFlightLateGetsOneNewLoad() throws Exception {
+    AtomicInteger loads = new AtomicInteger();
+    Group g = cache.groupBuilder("sf-late").loadTimeout(Duration.ofMillis(400)).loader(key -> {
+      if (loads.incrementAndGet() == 1) {
+        new CountDownLatch(1).await(30, TimeUnit.SECONDS); // a source cut off: this load waits out its timeout
+      }
+      return "fresh".getBytes();
+    }).build();
+    long start = System.nanoTime();
+    CompletableFuture<ByteView> early = g.getAsync("k");
+    org.awaitility.Awaitility.await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(5))
+        .until(() -> System.nanoTime() - start > Duration.ofMillis(250).toNanos());
+    assertThat(early).isNotDone();
+    CompletableFuture<ByteView> late1 = g.getAsync("k");
+    CompletableFuture<ByteView> late2 = g.getAsync("k");
+    assertThatThrownBy(() -> early.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(LoadTimeoutException.class);
+    assertThat(late1.get(10, TimeUnit.SECONDS)).isEqualTo(ByteView.of("fresh"));
+    assertThat(late2.get(10, TimeUnit.SECONDS)).isEqualTo(ByteView.of("fresh"));
+    assertThat(loads).as("the failed load and one for both late callers").hasValue(2);
+  }
 }

@@ -256,4 +256,50 @@ class MissedWritesTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://c").ownershipStats().catchUps() == before + 1
         && node("mem://c").ownershipState() == OwnershipState.READY);
   }
+
+  /**
+   * A node that catches up keeps nothing, so it refuses a set sent to it as the key's owner (its
+   * answer says it is not ready) rather than count it as kept; the writer, which had not heard yet
+   * (the node's own requests do not get through, as when it believes itself cut off), sends the set
+   * to the key's owner without it. The value is not lost: once the node owns the key again it
+   * finds the value at that owner, and every node serves it.
+   */
+  @Test
+  void aSetSentToAnOwnerThatIsCatchingUpGoesToTheKeysOwnerWithoutIt() {
+    for (String url : PEERS) { // probes far apart: the writer hears of c's state from the set's answer first
+      GroupCache node = GroupCache.builder().self(url).transport(network.transport())
+          .peerProbeInterval(Duration.ofSeconds(2)).peerProbeTimeout(Duration.ofMillis(500)).build();
+      nodes.add(node);
+      groups.put(url, node.groupBuilder("g").cacheBytes(1 << 20).peerTimeout(Duration.ofSeconds(5)).loader(k -> {
+        loadedBy.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(url);
+        return ("src:" + k + ":" + version.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+      }).build());
+    }
+    nodes.forEach(n -> n.setPeers(PEERS));
+    String key = keyOwnedBy("mem://c");
+    await().atMost(Duration.ofSeconds(15)).until(() -> nodes.stream().allMatch(n -> n.peerStates().size() == 2
+        && n.peerStates().stream().allMatch(st -> st.isUp() && st.incarnation() != 0)));
+    String v0 = groups.get("mem://a").get(key).toString();
+    network.cutOneWay("mem://c", "mem://a");
+    network.cutOneWay("mem://c", "mem://b");
+    try {
+      node("mem://c").pauseDetected(Duration.ofSeconds(3));
+      assertThat(node("mem://c").ownershipState()).isEqualTo(OwnershipState.CATCHING_UP);
+      WriteResult r = groups.get("mem://a").set(key, ByteView.of("V1"));
+      assertThat(r.told()).contains("mem://b");
+      assertThat(r.notCovered()).isEmpty(); // c: told to drop the key, or it will be by a hint
+      assertThat(groups.get("mem://a").get(key).toString()).isEqualTo("V1");
+    } finally {
+      network.mendOneWay("mem://c", "mem://a");
+      network.mendOneWay("mem://c", "mem://b");
+    }
+    await().atMost(Duration.ofSeconds(15)).until(() -> node("mem://c").ownershipState() == OwnershipState.READY
+        && node("mem://a").peerState("mem://c").map(st -> st.owns()).orElse(false)
+        && node("mem://b").peerState("mem://c").map(st -> st.owns()).orElse(false));
+    for (String n : PEERS) {
+      assertThat(groups.get(n).get(key).toString()).as("at %s", n).isEqualTo("V1");
+    }
+    assertThat(v0).startsWith("src:" + key);
+    assertThat(loadedBy.get(key)).as("loads of %s", key).hasSize(1);
+  }
 }

@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.groupcache4j.CacheObserver;
 import org.groupcache4j.GroupCache;
 
 /**
@@ -22,6 +25,14 @@ import org.groupcache4j.GroupCache;
  * problem once until it changes. An answer that does not name this node ({@link GroupCache#self()})
  * is applied as given, since it is what every other node sees, and logged as a warning: this node
  * then sends every key to its owner and owns none, until it appears.
+ *
+ * <p>A peer whose requests or answers carry another ring fingerprint than this node's
+ * ({@link CacheObserver#ringMismatch}) makes the watcher look up at once rather than at its next
+ * turn: after a change of the peer list, the nodes that read it first are the first to say so,
+ * and the others follow within milliseconds instead of up to an interval later (while they
+ * disagree, a key has two owners, and each may load it). Such early lookups are at most one per
+ * interval, so a lasting mismatch (a misconfigured node) costs the source no more than twice the
+ * lookups.
  */
 public final class PeerWatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("org.groupcache4j.discovery");
@@ -31,6 +42,9 @@ public final class PeerWatcher implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private volatile Status status;
   private String lastProblem; // guarded by this
+  private final long intervalNanos;
+  private final AtomicBoolean earlyPending = new AtomicBoolean();
+  private volatile long lastEarlyNanos;
 
   /**
    * What the watcher knows now.
@@ -45,9 +59,11 @@ public final class PeerWatcher implements AutoCloseable {
   public record Status(String source, List<String> peers, boolean selfListed, Instant lastLookup,
       Instant lastChange, String problem) {}
 
-  private PeerWatcher(GroupCache cache, PeerDiscovery discovery) {
+  private PeerWatcher(GroupCache cache, PeerDiscovery discovery, Duration interval) {
     this.cache = cache;
     this.discovery = discovery;
+    this.intervalNanos = interval.toNanos();
+    this.lastEarlyNanos = System.nanoTime() - intervalNanos;
     this.status = new Status(discovery.describe(), List.of(), false, null, null, null);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "groupcache4j-peer-watch");
@@ -68,11 +84,34 @@ public final class PeerWatcher implements AutoCloseable {
     if (interval == null || interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive, was " + interval);
     }
-    PeerWatcher w = new PeerWatcher(cache, discovery);
+    PeerWatcher w = new PeerWatcher(cache, discovery, interval);
     w.refresh();
     long ms = Math.max(1, interval.toMillis());
     w.timer.scheduleWithFixedDelay(w::refresh, ms, ms, TimeUnit.MILLISECONDS);
+    cache.addObserver(new CacheObserver() {
+      @Override
+      public void ringMismatch(String peer, String theirs) {
+        w.lookUpSoon();
+      }
+    });
     return w;
+  }
+
+  /** Looks up on the watcher's thread as soon as it is free, unless an early lookup ran less than an interval ago. */
+  private void lookUpSoon() {
+    if (timer.isShutdown() || System.nanoTime() - lastEarlyNanos < intervalNanos
+        || !earlyPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      timer.execute(() -> {
+        lastEarlyNanos = System.nanoTime();
+        earlyPending.set(false);
+        refresh();
+      });
+    } catch (RejectedExecutionException closed) {
+      earlyPending.set(false);
+    }
   }
 
   /** What was last looked up and applied. */

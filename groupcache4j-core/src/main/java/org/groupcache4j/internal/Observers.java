@@ -66,4 +66,15 @@ public final class Observers implements CacheObserver {
       }
     }
   }
+
+  @Override
+  public void ringMismatch(String peer, String theirs) {
+    for (CacheObserver o : all) {
+      try {
+        o.ringMismatch(peer, theirs);
+      } catch (RuntimeException ignored) {
+        // an observer must not break a peer request
+      }
+    }
+  }
 }

@@ -270,43 +270,113 @@ public final class PeerHealth implements AutoCloseable {
     if (!e.probing.compareAndSet(false, true)) {
       return;
     }
-    long start = System.nanoTime();
-    ask(e.client, start).whenComplete((v, err) -> {
-      if (ignored(url, e, start)) {
-        return;
-      }
-      Throwable t = Failures.unwrap(err);
-      if (err == null) {
-        answered(e, start, null);
-      } else if (refused(t)) {
-        e.probing.set(false);
-        unanswered(e, why(t), true);
-      } else {
-        indirectly(url, e, start, t);
-      }
-    });
+    Probe p = new Probe(url, e, System.nanoTime());
+    ask(e.client, timeout.toNanos()).whenComplete((v, err) -> p.direct(err == null ? null : Failures.unwrap(err)));
+    schedule(p::indirectly, timeout.dividedBy(2));
   }
 
-  /** The direct probe of {@code e} timed out or failed: ask it through another peer of ours that is up. */
-  private void indirectly(String url, Entry e, long start, Throwable direct) {
-    Entry relay = relayFor(url, e);
-    PeerClient via = relay == null ? null : e.client.via(relay.client);
-    if (via == null) {
-      e.probing.set(false);
-      unanswered(e, why(direct), false);
-      return;
+  /**
+   * One probe of a peer: the direct request, and the indirect one through another peer of ours,
+   * begun at half the timeout if the direct one has not been answered by then (or at once when it
+   * fails sooner without being refused). The two overlap, so a peer that answers neither is judged
+   * down after one timeout, not two; a direct answer decides for "directly" even when the relay
+   * answered first, so a peer that was merely slow is not routed through another.
+   */
+  private final class Probe {
+    final String url;
+    final Entry e;
+    final long start;
+    private boolean directKnown; // guarded by this
+    private Throwable directFailure; // guarded by this
+    private boolean indirectBegun; // guarded by this
+    private int indirect; // guarded by this: 0 not known yet, 1 answered, -1 failed or no relay
+    private String relayUrl; // guarded by this
+    private boolean decided; // guarded by this
+
+    Probe(String url, Entry e, long start) {
+      this.url = url;
+      this.e = e;
+      this.start = start;
     }
-    ask(via, System.nanoTime()).whenComplete((v, err) -> {
+
+    void direct(Throwable t) {
+      if (t == null || refused(t)) {
+        synchronized (this) {
+          if (decided) {
+            return;
+          }
+          decided = true;
+        }
+        if (ignored(url, e, start)) {
+          return;
+        }
+        if (t == null) {
+          answered(e, start, null);
+        } else {
+          e.probing.set(false);
+          unanswered(e, why(t), true);
+        }
+        return;
+      }
+      synchronized (this) {
+        directKnown = true;
+        directFailure = t;
+      }
+      indirectly();
+      decideIfKnown();
+    }
+
+    /** Asks through a relay, once, unless the direct probe was answered or refused already. */
+    void indirectly() {
+      synchronized (this) {
+        if (decided || indirectBegun) {
+          return;
+        }
+        indirectBegun = true;
+      }
+      Entry relay = relayFor(url, e);
+      PeerClient via = relay == null ? null : e.client.via(relay.client);
+      if (via == null) {
+        synchronized (this) {
+          indirect = -1;
+        }
+        decideIfKnown();
+        return;
+      }
+      long left = Math.max(timeout.toNanos() - (System.nanoTime() - start), timeout.toNanos() / 2);
+      ask(via, left).whenComplete((v, err) -> {
+        synchronized (this) {
+          indirect = err == null ? 1 : -1;
+          relayUrl = relay.client.url();
+        }
+        decideIfKnown();
+      });
+    }
+
+    /** Once the direct probe failed and the indirect one is known: reached through the relay, or down. */
+    private void decideIfKnown() {
+      Throwable direct;
+      String through;
+      boolean answeredThrough;
+      synchronized (this) {
+        if (decided || !directKnown || indirect == 0) {
+          return;
+        }
+        decided = true;
+        direct = directFailure;
+        through = relayUrl;
+        answeredThrough = indirect == 1;
+      }
       if (ignored(url, e, start)) {
         return;
       }
-      if (err == null) {
-        answered(e, start, relay.client.url());
+      if (answeredThrough) {
+        answered(e, start, through);
       } else {
         e.probing.set(false);
-        unanswered(e, why(direct) + ", nor through " + relay.client.url(), false);
+        unanswered(e, why(direct) + (through == null ? "" : ", nor through " + through), false);
       }
-    });
+    }
   }
 
   /** Whether the outcome of a probe of {@code e} begun at {@code start} is to be ignored; releases the probe then. */
@@ -322,14 +392,15 @@ public final class PeerHealth implements AutoCloseable {
     return false;
   }
 
-  private CompletableFuture<Void> ask(PeerClient c, long start) {
+  /** Probes through {@code c}, failing after {@code nanos}. */
+  private CompletableFuture<Void> ask(PeerClient c, long nanos) {
     CompletableFuture<Void> answer;
     try {
-      answer = c.probe(timeout);
+      answer = c.probe(Duration.ofNanos(nanos));
     } catch (RuntimeException ex) {
       answer = CompletableFuture.failedFuture(ex);
     }
-    return answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return answer.orTimeout(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Another peer of ours, up and reached directly, to ask {@code e} through: the one it is reached through now first. */

@@ -2,8 +2,15 @@ package org.groupcache4j.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.groupcache4j.discovery.PeerDiscovery;
+import org.groupcache4j.discovery.PeerWatcher;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -88,6 +95,56 @@ class RingFingerprintTest {
       assertThat(b.cache.ringMismatches()).isZero();
       assertThat(a.cache.lastRingMismatchPeer()).isNull();
       assertThat(warnings).isEmpty();
+    }
+  }
+
+  /**
+   * A node that hears another ring from a peer looks its peers up at once, not at its next turn:
+   * with an hour between turns, it still takes the new list within seconds of the first request.
+   */
+  @Test
+  void aNodeThatHearsAnotherRingLooksItsPeersUpAtOnce() {
+    try (TestNode a = TestNode.start(); TestNode b = TestNode.start()) {
+      AtomicReference<List<String>> source = new AtomicReference<>(List.of(a.url));
+      AtomicInteger lookupsByB = new AtomicInteger();
+      PeerDiscovery forA = discovery(source, new AtomicInteger());
+      PeerDiscovery forB = discovery(source, lookupsByB);
+      try (PeerWatcher wa = PeerWatcher.start(a.cache, forA, Duration.ofHours(1));
+          PeerWatcher wb = PeerWatcher.start(b.cache, forB, Duration.ofHours(1))) {
+        assertThat(lookupsByB).hasValue(1);
+        source.set(List.of(a.url, b.url));
+        wa.refresh(); // a reads the new list first; b's next turn is an hour away
+        assertThat(b.cache.ring().peers()).containsExactly(a.url);
+        String key = keyOwnedBy(a, b.url);
+        assertThat(a.group.get(key).toByteArray()).isEqualTo(TestNode.goValue(key));
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.cache.ring().peers().size() == 2);
+        assertThat(b.cache.ring().fingerprint()).isEqualTo(a.cache.ring().fingerprint());
+        assertThat(wb.status().peers()).containsExactlyInAnyOrder(a.url, b.url);
+        assertThat(lookupsByB).hasValue(2);
+      }
+    }
+  }
+
+  private static PeerDiscovery discovery(AtomicReference<List<String>> source, AtomicInteger lookups) {
+    return new PeerDiscovery() {
+      @Override
+      public List<String> lookup() {
+        lookups.incrementAndGet();
+        return source.get();
+      }
+
+      @Override
+      public String describe() {
+        return "a list in the test";
+      }
+    };
+  }
+
+  private static String keyOwnedBy(TestNode asker, String owner) {
+    for (int i = 0; ; i++) {
+      if (asker.cache.ownerOf("k" + i).equals(owner)) {
+        return "k" + i;
+      }
     }
   }
 }

@@ -120,6 +120,23 @@ public final class InMemoryNetwork {
     }
   }
 
+  /**
+   * Cuts the way from {@code from} to {@code to} only: requests {@code from} sends to {@code to}
+   * hang until {@link #mendOneWay}, while {@code to} reaches {@code from} as before (a one-way
+   * partition, or a node that believes itself cut off while its peers still reach it).
+   */
+  public void cutOneWay(String from, String to) {
+    cuts.putIfAbsent(from + " -> " + to, new CompletableFuture<>());
+  }
+
+  /** Ends the one-way cut from {@code from} to {@code to}; the requests that waited go through. */
+  public void mendOneWay(String from, String to) {
+    CompletableFuture<Void> gate = cuts.remove(from + " -> " + to);
+    if (gate != null) {
+      gate.complete(null);
+    }
+  }
+
   private static String pair(String a, String b) {
     return a.compareTo(b) < 0 ? a + " " + b : b + " " + a;
   }
@@ -144,6 +161,7 @@ public final class InMemoryNetwork {
     if (from != null) {
       gates.add(frozen.get(from));
       gates.add(cuts.get(pair(from, to)));
+      gates.add(cuts.get(from + " -> " + to));
     }
     gates.removeIf(java.util.Objects::isNull);
     if (gates.isEmpty()) {

@@ -176,7 +176,7 @@ final class AnswerReader {
       if (status == 200 && f.write.readsAnswer()) {
         return ByteBufUtil.getBytes(content);
       }
-      return status == 200 ? Fetch.WRITTEN : PeerErrors.fromAnswer(status, null, content, f.peer, f.group, f.key);
+      return status == 200 ? Fetch.WRITTEN : PeerErrors.fromWriteAnswer(status, content, f.peer, f.group, f.key);
     }
     if (status != 200) {
       Object failure = PeerErrors.fromAnswer(status, errorKind, content, f.peer, f.group, f.key);

@@ -12,6 +12,7 @@ import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.peer.NodeNotReadyException;
+import org.groupcache4j.peer.OwnershipState;
 
 /**
  * The error contract of the peer protocol, both ways: which answer a server gives for each way a
@@ -39,6 +40,7 @@ import org.groupcache4j.peer.NodeNotReadyException;
  */
 public final class PeerErrors {
   private static final int MAX_ERROR_TEXT = 1000;
+  private static final String NOT_READY = "not ready: ";
 
   private PeerErrors() {}
 
@@ -61,7 +63,7 @@ public final class PeerErrors {
     } else if (t instanceof GroupCacheException) { // LoadException too: its message names what failed and why
       return loaderError(t.getMessage(), PeerHeaders.LOAD_FAILED);
     } else if (t instanceof NodeNotReadyException nr) {
-      return new ErrorAnswer(503, "not ready: " + detail(nr.getMessage()), null, null);
+      return new ErrorAnswer(503, NOT_READY + detail(nr.getMessage()), null, null);
     } else if (t instanceof IllegalArgumentException) {
       return new ErrorAnswer(400, "bad request: " + detail(t.getMessage()), null, null);
     }
@@ -91,6 +93,23 @@ public final class PeerErrors {
     }
     return new PeerFetchException(PeerFetchException.Reason.ERROR_STATUS, peer, group, key, "answered " + status
         + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + (text.isEmpty() ? "" : ": " + text), null);
+  }
+
+  /**
+   * Client side: what a write (set, remove, clear) to {@code peer} fails with when answered
+   * {@code status} (not 200): a {@link NodeNotReadyException} when the peer said it is not ready
+   * (it refuses a set while it catches up: the writer sends it to the key's next owner, and asks
+   * no relay, since the peer answered), else as {@link #fromAnswer}.
+   */
+  public static Exception fromWriteAnswer(int status, ByteBuf body, String peer, String group, String key) {
+    String text = firstLine(body);
+    if (status == 503 && text.startsWith(NOT_READY)) {
+      int open = text.indexOf(" now (");
+      int close = open < 0 ? -1 : text.indexOf(')', open);
+      OwnershipState state = close < 0 ? null : OwnershipState.fromWireName(text.substring(open + 6, close));
+      return new NodeNotReadyException(peer, state != null ? state : OwnershipState.CATCHING_UP);
+    }
+    return fromAnswer(status, null, body, peer, group, key);
   }
 
   /** The first line of an error answer's text, trimmed (at most its first 1000 bytes are read). */
