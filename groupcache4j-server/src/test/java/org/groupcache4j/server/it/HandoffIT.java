@@ -171,6 +171,101 @@ class HandoffIT {
     assertThat(metrics).contains("groupcache_handoff_entries_total{direction=\"received\"");
   }
 
+  /**
+   * Node 3 killed with SIGKILL halfway through its handoff (slowed to a few KiB a second, so it is
+   * under way for seconds): the entries its peers took before it died are kept, the rest are
+   * simply loaded again, no read fails, no read that starts after a write sees the value from
+   * before it, and node 3 started again serves what every other node serves.
+   */
+  @Test
+  void aNodeKilledHalfwayThroughItsHandoffLeavesNoReadFailedAndNoValueStale() throws Exception {
+    processes.close();
+    processes = new Processes();
+    String big = "x".repeat(1000);
+    for (int i = 0; i < KEYS; i++) {
+      Files.writeString(origin.resolve("k" + i), "v1-k" + i + big);
+    }
+    List<String> slow = List.of("--origin", "dir:" + origin, "--shutdown-grace", "1s", "--handoff-time", "60s",
+        "--handoff-rate", "8KiB");
+    Processes.Cluster c = processes.startCluster(3, slow.toArray(String[]::new));
+    peers = c.peers();
+    api = c.api();
+    nodes = new ArrayList<>(c.nodes());
+    for (int i = 0; i < KEYS; i++) {
+      assertThat(get(api[i % 2], "k" + i).statusCode()).isEqualTo(200);
+    }
+    Map<String, String> newValue = new ConcurrentHashMap<>();
+    Map<String, Long> writtenAt = new ConcurrentHashMap<>();
+    Queue<Read> reads = new ConcurrentLinkedQueue<>();
+    Queue<String> failures = new ConcurrentLinkedQueue<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread reader = new Thread(() -> {
+      for (int i = 0; !stop.get(); i += 7) {
+        String key = "k" + (i % KEYS);
+        long t0 = System.nanoTime();
+        try {
+          HttpResponse<String> r = get(api[i % 2], key);
+          reads.add(new Read(t0, key, r.statusCode(), r.body()));
+        } catch (Exception e) {
+          failures.add(key + ": " + e);
+        }
+      }
+    }, "reader");
+    reader.start();
+
+    Process node3 = nodes.get(2);
+    node3.destroy(); // SIGTERM: the handoff begins
+    org.awaitility.Awaitility.await("nodes 1 and 2 took part of node 3's entries").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50)).until(() -> received() > 0);
+    node3.destroyForcibly(); // SIGKILL, halfway
+    assertThat(node3.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    long took = received();
+    for (int i = 0; i < KEYS; i += 5) { // writes while node 3 is dead
+      String key = "k" + i;
+      String value = "v2-" + key;
+      Files.writeString(origin.resolve(key), value);
+      HttpResponse<String> r = i % 2 == 0 ? write("DELETE", api[0], key, null) : write("PUT", api[1], key, value);
+      assertThat(r.statusCode()).as("write of %s: %s", key, r.body()).isEqualTo(200);
+      newValue.put(key, value);
+      writtenAt.put(key, System.nanoTime());
+    }
+    Process again = processes.launch("node3", List.of("serve", "--self", peers.get(2), "--peers", String.join(",", peers),
+        "--api", "127.0.0.1:" + api[2], "--api-threads", "1", "--origin", "dir:" + origin));
+    nodes.set(2, again);
+    org.awaitility.Awaitility.await("node 3 up again").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          assertThat(again.isAlive()).as("node 3 exited:%n%s", processes.logText("node3")).isTrue();
+          return processes.healthy(api[2]);
+        });
+    stop.set(true);
+    reader.join(60_000);
+
+    assertThat(failures).as("failed reads").isEmpty();
+    assertThat(reads).as("answers other than 200").allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+    List<Read> stale = reads.stream().filter(r -> writtenAt.containsKey(r.key())
+        && r.startNanos() > writtenAt.get(r.key()) && !r.body().equals(newValue.get(r.key()))).toList();
+    assertThat(stale).as("reads that started after the key's write and saw an older value").isEmpty();
+    assertThat(took).as("entries taken before node 3 died").isPositive();
+    for (int n = 0; n < 3; n++) {
+      for (int i = 0; i < KEYS; i++) {
+        String key = "k" + i;
+        String want = newValue.getOrDefault(key, "v1-" + key + big);
+        assertThat(get(api[n], key).body()).as("%s at node %d", key, n + 1).isEqualTo(want);
+      }
+    }
+  }
+
+  /** Entries nodes 1 and 2 took from node 3's handoffs so far. */
+  private long received() throws Exception {
+    long n = 0;
+    for (int i = 0; i < 2; i++) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> h = (Map<String, Object>) processes.stats(api[i]).get("handoff");
+      n += ((Number) h.get("received")).longValue();
+    }
+    return n;
+  }
+
   private HttpResponse<String> get(int port, String key) throws Exception {
     return processes.ask(port, key);
   }
