@@ -22,6 +22,8 @@
 #   --skip-build    use the existing groupcache4j-bench/target/benchmarks.jar and server jar
 #   --untimed       only what a busy machine does not change (memory, the server's memory, hit
 #                   ratio): steps 1 and 4 are left out, and the report says so
+#   --pauses-only   step 4 alone (about 15 minutes, 14 GB free): prints each store's pauses, one
+#                   line each, and a table to paste; BENCHMARKS.md is not changed
 #   -h, --help      this text
 # Environment: JAVA_HOME selects the JDK (default: java on the PATH); MVN the Maven command.
 set -euo pipefail
@@ -33,6 +35,7 @@ out=""
 quick=0
 build=1
 timed=1
+pauses_only=0
 args=("$@")
 
 while [[ $# -gt 0 ]]; do
@@ -42,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1; shift ;;
     --skip-build) build=0; shift ;;
     --untimed) timed=0; shift ;;
+    --pauses-only) pauses_only=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-core-benchmarks.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -98,6 +102,21 @@ else
 fi
 jmh_forks="-Xms1g -Xmx1g"
 mem_jvm=(-Xms1g -Xmx1g -XX:+UseG1GC)
+
+if [[ $pauses_only == 1 ]]; then
+  echo "== collection pauses only (${gc_entries} entries, ${gc_seconds} s of reads and writes, ${gc_jvm[*]}), load average $load_before"
+  for policy in compact w-tinylfu; do
+    log="$results/gc-$policy.log"
+    row=$("$java" "${gc_jvm[@]}" "-Xlog:gc:file=$log" -cp "$jar" org.groupcache4j.bench.GcPauses \
+      --policy "$policy" --entries "$gc_entries" --seconds "$gc_seconds")
+    echo "$row"
+    mix=$(sed -n 's/.* mix from \([0-9.]*\) s to \([0-9.]*\) s .*/\1 \2/p' <<< "$row")
+    "$java" -cp "$jar" org.groupcache4j.bench.GcPauses --log "$log" --from "${mix% *}" --to "${mix#* }"
+  done
+  read -r l1 l5 l15 _ < /proc/loadavg
+  echo "load average after: $l1, $l5, $l15; $(( $(date +%s) - start )) s"
+  exit 0
+fi
 
 timed_results=()
 if [[ $timed == 1 ]]; then
