@@ -76,6 +76,35 @@ class HandoffTest {
         .as("no key of the node that left was loaded again").isEqualTo(loadsBefore);
   }
 
+  /**
+   * While a node drains, before its handoff, the keys it owned are asked of it by their new owners
+   * (it still answers peeks from its stores) rather than loaded again: the seconds between a
+   * rolling restart's SIGTERM and the handoff cost the origin nothing.
+   */
+  @Test
+  void theKeysOfADrainingNodeAreAskedOfItBeforeTheyAreLoadedAgain() {
+    testNodes.start(3, TestNode::start);
+    TestNode leaving = nodes.get(2);
+    List<String> keys = keys(300);
+    for (String k : keys) {
+      nodes.get(0).group.get(k);
+    }
+    List<String> ownedByLeaving = keys.stream().filter(k -> leaving.url.equals(leaving.cache.ownerOf(k))).toList();
+    assertThat(ownedByLeaving).hasSizeGreaterThan(30);
+    leaving.cache.drain();
+    await().atMost(Duration.ofSeconds(10)).until(() -> Stream.of(nodes.get(0), nodes.get(1)).allMatch(n ->
+        n.cache.peerState(leaving.url).map(st -> st.ownership() == org.groupcache4j.peer.OwnershipState.DRAINING)
+            .orElse(false)));
+    int loadsBefore = nodes.get(0).loads.get() + nodes.get(1).loads.get();
+    for (String k : ownedByLeaving) {
+      assertThat(nodes.get(1).group.get(k).toByteArray()).isEqualTo(TestNode.goValue(k));
+    }
+    assertThat(nodes.get(0).loads.get() + nodes.get(1).loads.get())
+        .as("keys of the draining node loaded again").isEqualTo(loadsBefore);
+    assertThat(nodes.get(0).group.stats().foundAtPreviousOwner() + nodes.get(1).group.stats().foundAtPreviousOwner())
+        .isEqualTo(ownedByLeaving.size());
+  }
+
   @Test
   void aHandedOffValueNeverWinsOverAWriteSinceTheNotice() throws Exception {
     testNodes.start(2, TestNode::start);
