@@ -118,6 +118,7 @@ final class Flights {
    * {@code write}: the write's id (0: none, e.g. a hint), remembered for peers' requests.
    */
   void remove(String key, long write) {
+    recentWrites.applying(key, write); // named in this node's own requests before the change begins
     removeLocked(key);
     recentWrites.applied(key, write); // after the change, outside the lock: it may wake a peer's request
   }
@@ -131,6 +132,7 @@ final class Flights {
 
   /** A set applied here, as the key's owner: stores the entry, then invalidates the key's flight (rule 1). */
   void set(String key, Entry e, long write) {
+    recentWrites.applying(key, write);
     setLocked(key, e);
     recentWrites.applied(key, write);
   }
@@ -175,6 +177,7 @@ final class Flights {
    * is invalidated (rule 1).
    */
   void copy(String key, Entry e, long write) {
+    recentWrites.applying(key, write);
     copyLocked(key, e);
     recentWrites.applied(key, write);
   }

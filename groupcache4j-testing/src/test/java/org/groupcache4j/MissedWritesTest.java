@@ -32,9 +32,13 @@ class MissedWritesTest {
   private final AtomicInteger version = new AtomicInteger();
 
   private void cluster() {
+    cluster(Duration.ofMillis(50), Duration.ofMillis(300));
+  }
+
+  private void cluster(Duration probeInterval, Duration probeTimeout) {
     for (String url : PEERS) {
       GroupCache node = GroupCache.builder().self(url).transport(network.transport())
-          .peerProbeInterval(Duration.ofMillis(50)).peerProbeTimeout(Duration.ofMillis(300)).build();
+          .peerProbeInterval(probeInterval).peerProbeTimeout(probeTimeout).build();
       nodes.add(node);
       groups.put(url, node.groupBuilder("g").cacheBytes(1 << 20).peerTimeout(Duration.ofSeconds(5)).loader(key -> {
         loadedBy.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(url);
@@ -266,16 +270,7 @@ class MissedWritesTest {
    */
   @Test
   void aSetSentToAnOwnerThatIsCatchingUpGoesToTheKeysOwnerWithoutIt() {
-    for (String url : PEERS) { // probes far apart: the writer hears of c's state from the set's answer first
-      GroupCache node = GroupCache.builder().self(url).transport(network.transport())
-          .peerProbeInterval(Duration.ofSeconds(2)).peerProbeTimeout(Duration.ofMillis(500)).build();
-      nodes.add(node);
-      groups.put(url, node.groupBuilder("g").cacheBytes(1 << 20).peerTimeout(Duration.ofSeconds(5)).loader(k -> {
-        loadedBy.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(url);
-        return ("src:" + k + ":" + version.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
-      }).build());
-    }
-    nodes.forEach(n -> n.setPeers(PEERS));
+    cluster(Duration.ofSeconds(2), Duration.ofMillis(500)); // probes far apart: the writer hears of c's state from the set's answer first
     String key = keyOwnedBy("mem://c");
     await().atMost(Duration.ofSeconds(15)).until(() -> nodes.stream().allMatch(n -> n.peerStates().size() == 2
         && n.peerStates().stream().allMatch(st -> st.isUp() && st.incarnation() != 0)));

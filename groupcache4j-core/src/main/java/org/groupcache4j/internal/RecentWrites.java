@@ -31,7 +31,8 @@ public final class RecentWrites {
   public static final int MAX_SENT = 16;
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-  private record Applied(long id, long at) {}
+  /** A write of a key: its id, when it was recorded, and whether it is applied (else under way: named, not yet answered for). */
+  private record Applied(long id, long at, boolean done) {}
 
   private record Logged(String key, long at) {}
 
@@ -68,6 +69,21 @@ public final class RecentWrites {
   }
 
   /**
+   * Write {@code id} (0: none) is about to be applied to {@code key} here: from now on this node
+   * names it in its own fetches and peeks of the key, though it does not count as applied for the
+   * peers' requests that wait for it ({@link #appliedAll}) until {@link #applied}. Called before
+   * the store changes, so that no request this node sends once the change began can miss it: a
+   * flight that begins between the drop and the record would otherwise ask a peer that has not
+   * applied the write yet, without naming it, and store that peer's older value.
+   */
+  public void applying(String key, long id) {
+    if (id == 0 || id == ANY) {
+      return;
+    }
+    record(key, id, false);
+  }
+
+  /**
    * Write {@code id} (0: none, nothing is kept; {@link #ANY}: a drop that covers every write of
    * the key so far) was applied to {@code key} here now; wakes what waits for it.
    */
@@ -75,20 +91,39 @@ public final class RecentWrites {
     if (id == 0) {
       return;
     }
-    long now = nanos.getAsLong();
-    byKey.compute(key, (k, old) -> {
-      Applied[] kept = appliedAfter(old, now - 2 * sendWindowNanos);
-      Applied[] withThis = kept == null ? new Applied[1] : java.util.Arrays.copyOf(kept, kept.length + 1);
-      withThis[withThis.length - 1] = new Applied(id, now);
-      return withThis;
-    });
-    order.add(new Logged(key, now));
-    logged.incrementAndGet();
+    long now = record(key, id, true);
     CompletableFuture<Void> waiting = next.remove(key);
     if (waiting != null) {
       waiting.complete(null);
     }
     prune(now);
+  }
+
+  /** Records write {@code id} of {@code key} (marks it applied if it was under way); returns the time recorded. */
+  private long record(String key, long id, boolean done) {
+    long now = nanos.getAsLong();
+    boolean[] added = new boolean[1];
+    byKey.compute(key, (k, old) -> {
+      Applied[] kept = appliedAfter(old, now - 2 * sendWindowNanos);
+      if (kept != null && done) {
+        for (int i = kept.length - 1; i >= 0; i--) {
+          if (kept[i].id == id && !kept[i].done) {
+            Applied[] copy = kept.clone();
+            copy[i] = new Applied(id, now, true);
+            return copy;
+          }
+        }
+      }
+      added[0] = true;
+      Applied[] withThis = kept == null ? new Applied[1] : java.util.Arrays.copyOf(kept, kept.length + 1);
+      withThis[withThis.length - 1] = new Applied(id, now, done);
+      return withThis;
+    });
+    if (added[0]) {
+      order.add(new Logged(key, now));
+      logged.incrementAndGet();
+    }
+    return now;
   }
 
   /** Forgets what is older than the window, and the oldest beyond {@code maxKeys} entries. */
@@ -162,7 +197,7 @@ public final class RecentWrites {
     Applied[] a = byKey.get(key);
     if (a != null) {
       for (Applied x : a) {
-        if (x.id == ANY && x.at - covered > 0) {
+        if (x.id == ANY && x.done && x.at - covered > 0) {
           covered = x.at;
         }
       }
@@ -177,7 +212,7 @@ public final class RecentWrites {
       boolean found = false;
       if (a != null) {
         for (Applied x : a) {
-          if (x.id == id) {
+          if (x.id == id && x.done) {
             found = true;
             break;
           }

@@ -81,4 +81,28 @@ class RecentWritesTest {
     log.applied("x", 9); // a write prunes what is past
     assertThat(log.size()).isEqualTo(1);
   }
+
+  /**
+   * A write under way (its change to the stores begun, not ended) is named in this node's own
+   * requests at once, but a peer's request that waits for it is answered only once it is applied,
+   * and it is logged once.
+   */
+  @Test
+  void aWriteUnderWayIsNamedAtOnceAndCountsAsAppliedOnlyOnceApplied() {
+    now.addAndGet(3 * WINDOW);
+    CompletableFuture<Void> waiting = log.await("k", applied(7, 1000));
+    log.applying("k", 7);
+    assertThat(log.ids("k")).containsExactly(7, 0);
+    assertThat(log.appliedAll("k", applied(7, 1000))).isFalse();
+    assertThat(waiting).isNotDone();
+    now.addAndGet(10);
+    log.applied("k", 7);
+    assertThat(waiting).isDone();
+    assertThat(log.appliedAll("k", applied(7, 1000))).isTrue();
+    assertThat(log.ids("k")).as("one entry, marked applied").containsExactly(7, 0);
+    assertThat(log.size()).isEqualTo(1);
+    log.applying("k", 0);
+    log.applying("k", RecentWrites.ANY);
+    assertThat(log.ids("k")).containsExactly(7, 0);
+  }
 }

@@ -49,15 +49,23 @@ class HandoffTest {
         .groupBuilder(TestNode.GROUP).evictionPolicy(EvictionPolicy.COMPACT).loader(loader).build()));
   }
 
-  private void handsItsEntriesToTheOwnersWithoutIt(Supplier<TestNode> start) {
+  /** Starts three nodes, reads 300 keys through the first, and returns those the third owns. */
+  private List<String> filledOwnedByTheThird(Supplier<TestNode> start) {
     testNodes.start(3, start);
-    TestNode leaving = nodes.get(2);
+    TestNode third = nodes.get(2);
     List<String> keys = keys(300);
     for (String k : keys) {
       nodes.get(0).group.get(k);
     }
-    List<String> ownedByLeaving = keys.stream().filter(k -> leaving.url.equals(leaving.cache.ownerOf(k))).toList();
-    assertThat(ownedByLeaving).hasSizeGreaterThan(30);
+    List<String> owned = keys.stream().filter(k -> third.url.equals(third.cache.ownerOf(k))).toList();
+    assertThat(owned).hasSizeGreaterThan(30);
+    return owned;
+  }
+
+  private void handsItsEntriesToTheOwnersWithoutIt(Supplier<TestNode> start) {
+    List<String> ownedByLeaving = filledOwnedByTheThird(start);
+    TestNode leaving = nodes.get(2);
+    List<String> keys = keys(300);
     int loadsBefore = nodes.get(0).loads.get() + nodes.get(1).loads.get();
 
     leaving.close();
@@ -83,14 +91,8 @@ class HandoffTest {
    */
   @Test
   void theKeysOfADrainingNodeAreAskedOfItBeforeTheyAreLoadedAgain() {
-    testNodes.start(3, TestNode::start);
+    List<String> ownedByLeaving = filledOwnedByTheThird(TestNode::start);
     TestNode leaving = nodes.get(2);
-    List<String> keys = keys(300);
-    for (String k : keys) {
-      nodes.get(0).group.get(k);
-    }
-    List<String> ownedByLeaving = keys.stream().filter(k -> leaving.url.equals(leaving.cache.ownerOf(k))).toList();
-    assertThat(ownedByLeaving).hasSizeGreaterThan(30);
     leaving.cache.drain();
     await().atMost(Duration.ofSeconds(10)).until(() -> Stream.of(nodes.get(0), nodes.get(1)).allMatch(n ->
         n.cache.peerState(leaving.url).map(st -> st.ownership() == org.groupcache4j.peer.OwnershipState.DRAINING)
