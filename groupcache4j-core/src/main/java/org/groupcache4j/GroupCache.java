@@ -677,8 +677,10 @@ public final class GroupCache implements AutoCloseable {
       PeerState s = health.state(c);
       PeerClient route = m.routes.get(c);
       // A peer that answers probes again but is not taken back yet (e.g. this node was the one cut
-      // off) may hold the value too: asked as well.
-      if (s != null && route != null && (s.owns() || answeringAgain(c))) {
+      // off) may hold the value too, and so does one that is draining (it serves what it holds and
+      // applies writes until it has handed its entries over): asked as well.
+      if (s != null && route != null && (s.owns() || answeringAgain(c)
+          || s.isUp() && s.ownership() == OwnershipState.DRAINING)) {
         ask.add(route);
       }
     }

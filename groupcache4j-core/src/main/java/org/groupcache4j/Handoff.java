@@ -38,7 +38,11 @@ import org.groupcache4j.ring.HashRing;
  *   <li>sends a notice to every peer that is up and one of ours ({@link HandoffClient}; a
  *       golang/groupcache peer is never sent one); the peers that answer are the receivers;</li>
  *   <li>then reads its main stores, most valuable first by each store's policy (groups in turn),
- *       and sends each fresh entry of a key it owns to the key's owner on the ring without it
+ *       and sends each fresh entry to the key's owner on the ring without it: the entries of the
+ *       keys it owns, and the copies it holds of keys another node owns (it held them while that
+ *       node was away, and the node, back since, has not asked for them yet; or a fallback load),
+ *       which the owner keeps only if it has none (so a rolling restart does not lose the keys a
+ *       node restarted just before took back only in part)
  *       (and without the peers that own no keys now: down, catching up or draining, or that
  *       refused the notice), in batches, at most one batch in flight per receiver, within the
  *       time budget and under the bandwidth bound; entries whose next owner is not a receiver (a
@@ -245,8 +249,6 @@ final class Handoff {
     private final Duration window;
     private final long deadline;
     private HashRing target;
-    /** The ring this node's keys were owned on: the members (and this node) without the unfit peers. */
-    private final HashRing held;
     private final Map<String, Batch> open = new HashMap<>();
     private final Map<String, Batch> inFlight = new HashMap<>();
     private final Deque<HandoffEntry> again = new ArrayDeque<>(); // of batches refused: to their next owners
@@ -271,12 +273,6 @@ final class Handoff {
       this.unfit = unfit;
       this.window = window;
       this.deadline = deadline;
-      List<String> peers = new ArrayList<>(cache.ring().peers());
-      peers.removeAll(unfit);
-      if (!peers.contains(cache.self())) {
-        peers.add(cache.self());
-      }
-      held = cache.ring().withPeers(peers);
       plan();
     }
 
@@ -305,8 +301,8 @@ final class Handoff {
           more = true;
           Map.Entry<String, Entry> e = it.next();
           Group g = groups.get(i);
-          if (!g.fresh(e.getValue()) || !cache.self().equals(held.owner(e.getKey()))) {
-            continue; // expired, or a copy of a key another node owns (a fallback load)
+          if (!g.fresh(e.getValue())) {
+            continue;
           }
           boolean added = retryRefused();
           if (!added) {

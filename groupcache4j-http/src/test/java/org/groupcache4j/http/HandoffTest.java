@@ -85,6 +85,42 @@ class HandoffTest {
   }
 
   /**
+   * A node that leaves hands over the copies it holds of keys another node owns as well: here a
+   * node joined (a scale-up, or one back from a restart) and took back none of its keys yet, and the
+   * node that held them while it was away leaves. The joined node gets them, and no key is loaded
+   * again; a departure that handed over only the keys it owned would lose them all.
+   */
+  @Test
+  void aClosingNodeHandsTheCopiesItHoldsOfKeysAnotherNodeOwnsToThatNode() {
+    testNodes.start(2, TestNode::start);
+    List<String> keys = keys(300);
+    for (String k : keys) {
+      nodes.get(0).group.get(k);
+    }
+    TestNode leaving = nodes.get(1);
+    List<String> heldByLeaving = keys.stream().filter(k -> leaving.url.equals(leaving.cache.ownerOf(k))).toList();
+    testNodes.start(1, TestNode::start); // joins: owns some of the keys, holds none
+    TestNode joined = nodes.get(2);
+    List<String> movedToJoined = heldByLeaving.stream().filter(k -> joined.url.equals(joined.cache.ownerOf(k)))
+        .toList();
+    assertThat(movedToJoined).as("keys the joined node took over from the node that leaves").hasSizeGreaterThan(10);
+    int loadsBefore = nodes.get(0).loads.get() + joined.loads.get();
+
+    leaving.close();
+    nodes.remove(leaving);
+    TestNodes.setPeers(nodes);
+
+    HandoffStats sent = leaving.cache.handoffStats();
+    assertThat(sent.handedOff()).as("every entry it held: its own keys' and its copies of the joined node's")
+        .isEqualTo(heldByLeaving.size());
+    assertThat(joined.cache.handoffStats().received()).isGreaterThanOrEqualTo(movedToJoined.size());
+    for (String k : keys) {
+      assertThat(joined.group.get(k).toByteArray()).isEqualTo(TestNode.goValue(k));
+    }
+    assertThat(nodes.get(0).loads.get() + joined.loads.get()).as("keys loaded again").isEqualTo(loadsBefore);
+  }
+
+  /**
    * While a node drains, before its handoff, the keys it owned are asked of it by their new owners
    * (it still answers peeks from its stores) rather than loaded again: the seconds between a
    * rolling restart's SIGTERM and the handoff cost the origin nothing.

@@ -42,21 +42,23 @@ final class ApiRoutes {
   private final ApiServer.KeyPolicy keyPolicy;
   private final Supplier<String> stats;
   private final Supplier<String> healthProblem;
+  private final Supplier<String> notServing;
   private volatile Group defaultGroup; // looked up on first use
 
   private ApiRoutes(GroupCache cache, String defaultGroup, ApiServer.KeyPolicy keyPolicy, Supplier<String> stats,
-      Supplier<String> healthProblem) {
+      Supplier<String> healthProblem, Supplier<String> notServing) {
     this.cache = cache;
     this.defaultGroupName = defaultGroup;
     this.keyPolicy = keyPolicy;
     this.stats = stats;
     this.healthProblem = healthProblem;
+    this.notServing = notServing;
   }
 
   /** The routes of the API port. */
   static Routes routes(GroupCache cache, String defaultGroup, ApiServer.KeyPolicy keyPolicy, Supplier<String> stats,
-      Supplier<String> healthProblem, Consumer<Routes.Builder> pages) {
-    ApiRoutes api = new ApiRoutes(cache, defaultGroup, keyPolicy, stats, healthProblem);
+      Supplier<String> healthProblem, Supplier<String> notServing, Consumer<Routes.Builder> pages) {
+    ApiRoutes api = new ApiRoutes(cache, defaultGroup, keyPolicy, stats, healthProblem, notServing);
     Routes.Builder b = Routes.builder()
         .exact("/api", r -> r.get(api::byQuery).delete(api::byQuery).put(MAX_PUT_BODY, api::byQuery))
         .prefix("/api/", r -> r.get(api::byPath).delete(api::byPath).put(MAX_PUT_BODY, api::byPath)
@@ -76,6 +78,9 @@ final class ApiRoutes {
 
   /** {@code GET}, {@code PUT} or {@code DELETE /api?key=K}: a key of the default group ({@code ?key=}: the empty key). */
   private void byQuery(Exchange ex) {
+    if (notServingNow(ex)) {
+      return;
+    }
     String raw = ex.target().rawQueryParam("key");
     if (raw == null) {
       ex.respond(Response.text(400, "missing key: use /api?key=K or /api/{group}/{key} (key= or /api/{group}/ for the "
@@ -98,6 +103,9 @@ final class ApiRoutes {
 
   /** {@code GET}, {@code PUT} or {@code DELETE /api/{group}/{key}}, and {@code POST /api/{group}/_remove}. */
   private void byPath(Exchange ex) {
+    if (notServingNow(ex)) {
+      return;
+    }
     String path = ex.target().rawPath();
     int from = "/api/".length();
     int slash = path.indexOf('/', from);
@@ -145,6 +153,16 @@ final class ApiRoutes {
       return;
     }
     ApiWrites.removeBatch(ex, g);
+  }
+
+  /** Answers 503 with the reason if the node does not serve the cache yet; false if it does. */
+  private boolean notServingNow(Exchange ex) {
+    String why = notServing.get();
+    if (why == null) {
+      return false;
+    }
+    ex.respond(Response.text(503, why));
+    return true;
   }
 
   /** The 400 of a key or path that does not percent-decode to UTF-8: what is wrong, where, and how to send it. */

@@ -82,7 +82,7 @@ public final class ApiServer implements AutoCloseable {
       servers = workers = IoResources.newGroup(cfg.threads, "api", true);
     }
     http = HttpServer.builder()
-        .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem, cfg.pages)
+        .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem, cfg.notServing, cfg.pages)
             .guarded(AuthGuard.of(cfg.auth, OPEN_PATHS)).logged(cfg.unlogged ? null : AccessLog.ifEnabled()))
         .pipeline(cfg.tls == null ? ch -> { } : ch -> cfg.tls.addServerTls(ch, "client API port"))
         .eventLoops(acceptors, servers)
@@ -169,6 +169,7 @@ public final class ApiServer implements AutoCloseable {
     private KeyPolicy keyPolicy = (g, k) -> null;
     private Supplier<String> stats = () -> "{}\n";
     private Supplier<String> healthProblem = () -> null;
+    private Supplier<String> notServing = () -> null;
     private final List<InetSocketAddress> binds = new ArrayList<>();
     private int threads = 1;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -202,6 +203,16 @@ public final class ApiServer implements AutoCloseable {
      */
     public Builder healthProblem(Supplier<String> problem) {
       this.healthProblem = Objects.requireNonNull(problem, "healthProblem");
+      return this;
+    }
+
+    /**
+     * Why the cache's requests ({@code /api}) are not served yet: while the supplied text is not
+     * null they get 503 with it (a node that listens before it knows its peers would otherwise
+     * load every key it is asked for itself, as the only node); default: always served.
+     */
+    public Builder notServing(Supplier<String> why) {
+      this.notServing = Objects.requireNonNull(why, "notServing");
       return this;
     }
 

@@ -36,6 +36,7 @@ class ApiServerTest {
   private final CountDownLatch releaseSlow = new CountDownLatch(1);
   private final CountDownLatch neverReleased = new CountDownLatch(1);
   private final java.util.concurrent.atomic.AtomicReference<String> healthProblem = new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicReference<String> notServing = new java.util.concurrent.atomic.AtomicReference<>();
   private GroupCache cache;
   private ApiServer server;
   private int port;
@@ -92,6 +93,7 @@ class ApiServerTest {
         .keyPolicy((g, k) -> k.startsWith("bad") ? "bad keys are refused here" : null)
         .stats(() -> "{\"stats\":true}\n")
         .healthProblem(healthProblem::get)
+        .notServing(notServing::get)
         .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
         .maxConnections(maxConnections)
         .idleTimeout(Duration.ofSeconds(30))
@@ -234,6 +236,26 @@ class ApiServerTest {
     assertOneLineError(write("POST", "/api/scores/_remove", "{\"keys\":[]}"), 400, "at least one key");
     assertOneLineError(write("POST", "/api/scores/Tom", "x"), 405, "POST is only for");
     assertOneLineError(write("DELETE", "/api?key=bad-key", null), 400, "refused");
+  }
+
+  /**
+   * A node that listens before it knows its peers answers the cache's requests 503 with why: were
+   * it to serve them, it would load every key itself, as a cluster of one.
+   */
+  @Test
+  void whileTheNodeIsNotServingYetTheCachesRequestsGet503AndNothingIsLoaded() throws Exception {
+    notServing.set("this node is starting (looking up the peers); ask another node");
+    assertOneLineError(get("/api/scores/early"), 503, "starting", "ask another node");
+    assertOneLineError(get("/api?key=early"), 503, "starting");
+    assertOneLineError(write("PUT", "/api/scores/early", "v"), 503, "starting");
+    assertOneLineError(write("DELETE", "/api/scores/early", null), 503, "starting");
+    assertThat(get("/healthz").status()).as("health is the health supplier's").isEqualTo(200);
+    assertThat(get("/stats").status()).isEqualTo(200);
+    assertThat(cache.group("scores").orElseThrow().stats().loads()).as("loads while not serving").isZero();
+
+    notServing.set(null);
+    assertThat(get("/api/scores/early").text()).isEqualTo("value-of-early");
+    assertThat(cache.group("scores").orElseThrow().stats().loads()).isEqualTo(1);
   }
 
   @Test
