@@ -147,7 +147,7 @@ public final class Group {
         hotAdmission, peerErrorLog, stores, flights, expiry, counters);
     this.writes = new WriteFanOut(name, cache, peerTimeout, flights, counters);
     this.callerLoaded = b.callerLoaded;
-    this.leases = new Leases(name, cache, flights, expiry, counters, loadTimeout, peerTimeout);
+    this.leases = new Leases(name, cache, flights, expiry, counters, loadTimeout, peerTimeout, hotAdmission);
     this.loads.restartWith(key -> miss(key, true));
   }
 

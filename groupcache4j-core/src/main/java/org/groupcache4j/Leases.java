@@ -17,6 +17,7 @@ import org.groupcache4j.Flights.Flight;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.GroupCounters;
+import org.groupcache4j.internal.HotKeyAdmission;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
 import org.groupcache4j.peer.LeaseAnswer;
@@ -58,6 +59,7 @@ final class Leases {
   private final GroupCache cache;
   private final Flights flights;
   private final Expiry expiry;
+  private final HotKeyAdmission hotAdmission; // null: hot store off
   private final GroupCounters counters;
   private final Duration leaseTime;
   private final Duration pollTime;
@@ -87,8 +89,9 @@ final class Leases {
   }
 
   Leases(String group, GroupCache cache, Flights flights, Expiry expiry, GroupCounters counters, Duration leaseTime,
-      Duration peerTimeout) {
+      Duration peerTimeout, HotKeyAdmission hotAdmission) {
     this.group = group;
+    this.hotAdmission = hotAdmission;
     this.cache = cache;
     this.flights = flights;
     this.expiry = expiry;
@@ -425,6 +428,7 @@ final class Leases {
         if (pv.found()) {
           if (owner != null) {
             counters.peerLoads.increment();
+            keepHot(key, pv);
           }
           return CompletableFuture.completedFuture(pv.value());
         }
@@ -439,6 +443,26 @@ final class Leases {
         return computeUnderLease(key, owner, a.leaseId(), computation);
       default:
         throw new IllegalStateException("unexpected lease answer " + a.kind());
+    }
+  }
+
+  /**
+   * A value the owner answered: kept in the hot store once its key was asked of the owner often
+   * enough, as a fetched value is ({@link HotKeyAdmission}), so that a popular key of another owner
+   * is a local hit here rather than a request to its owner every time. Installed under the flight
+   * of the key here, if one is flying and no write invalidated it.
+   */
+  private void keepHot(String key, PeerValue pv) {
+    if (hotAdmission == null) {
+      return;
+    }
+    long now = expiry.now();
+    Entry e = Entry.of(pv.value(), expiry.ofOwnersValue(pv, now));
+    if (Expiry.kept(e, now) && hotAdmission.recordFetchAndAdmit(key)) {
+      Flight f = flights.flying(key);
+      if (f != null) {
+        flights.install(key, f, e, true);
+      }
     }
   }
 

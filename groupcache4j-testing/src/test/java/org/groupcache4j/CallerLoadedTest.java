@@ -195,6 +195,38 @@ class CallerLoadedTest {
     assertThat(calls).hasValue(1);
   }
 
+  /**
+   * A key of another owner that callers here ask again and again is kept in the hot store (on its
+   * second answer from the owner, as a fetched value is), so later calls are local hits, not a
+   * request to the owner each time; a write of the key drops that copy everywhere.
+   */
+  @Test
+  void aKeyAskedOfItsOwnerAgainBecomesAHotCopyHereAndAWriteDropsIt() throws Exception {
+    String key = "popular";
+    String owner = nodes.get(PEERS.get(0)).ownerOf(key);
+    String here = nonOwner(key, null);
+    assertThat(at(owner).getOrLoad(key, () -> v("computed at the owner"))).isEqualTo(v("computed at the owner"));
+    java.util.concurrent.Callable<ByteView> never = () -> {
+      throw new AssertionError("the owner holds the value: nothing is computed");
+    };
+    assertThat(at(here).getOrLoad(key, never)).isEqualTo(v("computed at the owner"));
+    assertThat(at(here).stats().hotStore().items()).as("hot copies after the first answer").isZero();
+    assertThat(at(here).getOrLoad(key, never)).isEqualTo(v("computed at the owner"));
+    assertThat(at(here).stats().hotStore().items()).as("hot copies after the second answer").isEqualTo(1);
+    long askedBefore = at(owner).stats().serverRequests();
+    long hitsBefore = at(here).stats().cacheHits();
+    for (int i = 0; i < 5; i++) {
+      assertThat(at(here).getOrLoad(key, never)).isEqualTo(v("computed at the owner"));
+    }
+    assertThat(at(owner).stats().serverRequests()).as("requests the owner got for the hot key").isEqualTo(askedBefore);
+    assertThat(at(here).stats().cacheHits()).isEqualTo(hitsBefore + 5);
+
+    at(owner).set(key, v("edited"));
+    for (String p : PEERS) {
+      assertThat(at(p).getOrLoad(key, never)).as("at %s after the write", p).isEqualTo(v("edited"));
+    }
+  }
+
   @Test
   void aSetDuringTheComputationWins() throws Exception {
     String key = "edited";
