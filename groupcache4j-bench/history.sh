@@ -21,11 +21,21 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$ROOT/.bench/history
+JAR=$ROOT/groupcache4j-bench/target/benchmarks.jar
 ARGS=()
 CHECK=0
 while (($#)); do
   case $1 in
-    -h|--help) sed -n 2,20p "$0"; ARGS+=(--help); shift ;;
+    -h|--help)
+      # this header, then the runner's options if the benchmarks are built: nothing is built or deleted
+      sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+      echo
+      if [ -f "$JAR" ]; then
+        java -cp "$JAR" org.groupcache4j.bench.fault.history.HistoryBench --help
+      else
+        echo "(the runner's options follow here once $JAR is built: by a run of this script, or mvn -B -q -DskipTests package -pl groupcache4j-bench -am)"
+      fi
+      exit 0 ;;
     --check) CHECK=1; ARGS+=("$1"); shift ;;
     *) ARGS+=("$1"); shift ;;
   esac
@@ -39,6 +49,6 @@ echo "== building the groupcache4j server and the benchmarks (mvn -q -DskipTests
 (cd "$ROOT" && mvn -B -q -o -DskipTests package -pl groupcache4j-server,groupcache4j-bench -am \
   || mvn -B -q -DskipTests package -pl groupcache4j-server,groupcache4j-bench -am)
 
-java -cp "$ROOT/groupcache4j-bench/target/benchmarks.jar" org.groupcache4j.bench.fault.history.HistoryBench \
+java -cp "$JAR" org.groupcache4j.bench.fault.history.HistoryBench \
   --launcher "$ROOT/groupcache4j" --jar "$ROOT/groupcache4j-server/target/groupcache4j-server.jar" \
   --logs "$WORK/logs" ${ARGS[@]+"${ARGS[@]}"}

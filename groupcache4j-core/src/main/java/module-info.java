@@ -1,7 +1,9 @@
 /**
  * groupcache4j core: groups, loaders, stores, single-flight, the hash ring and the peer SPI. Its
- * internals are exported to our other modules alone; groupcache4j-testing is the automatic module
- * {@code org.groupcache4j.testing} (javac's note that it is not found is expected).
+ * internals are exported to our other modules alone; groupcache4j-server, groupcache4j-testing and
+ * the Spring Boot starter are the automatic modules {@code org.groupcache4j.server},
+ * {@code org.groupcache4j.testing} and {@code org.groupcache4j.spring.boot} (javac's notes that
+ * they are not found are expected).
  */
 @SuppressWarnings("module")
 module org.groupcache4j {
@@ -12,5 +14,6 @@ module org.groupcache4j {
   exports org.groupcache4j.ring;
   exports org.groupcache4j.peer;
   exports org.groupcache4j.discovery;
-  exports org.groupcache4j.internal to org.groupcache4j.http, org.groupcache4j.server, org.groupcache4j.testing;
+  exports org.groupcache4j.internal to org.groupcache4j.http, org.groupcache4j.server, org.groupcache4j.spring.boot,
+      org.groupcache4j.testing;
 }

@@ -99,31 +99,42 @@ public final class RecentWrites {
     prune(now);
   }
 
+  /**
+   * What recording a write makes of a key's entries: the entries, and whether the write was added
+   * as one more (else it was under way, and its entry is marked applied: it is logged once).
+   */
+  private record Recorded(Applied[] entries, boolean added) {}
+
   /** Records write {@code id} of {@code key} (marks it applied if it was under way); returns the time recorded. */
   private long record(String key, long id, boolean done) {
     long now = nanos.getAsLong();
-    boolean[] added = new boolean[1];
-    byKey.compute(key, (k, old) -> {
-      Applied[] kept = appliedAfter(old, now - 2 * sendWindowNanos);
-      if (kept != null && done) {
-        for (int i = kept.length - 1; i >= 0; i--) {
-          if (kept[i].id == id && !kept[i].done) {
-            Applied[] copy = kept.clone();
-            copy[i] = new Applied(id, now, true);
-            return copy;
-          }
-        }
-      }
-      added[0] = true;
-      Applied[] withThis = kept == null ? new Applied[1] : java.util.Arrays.copyOf(kept, kept.length + 1);
-      withThis[withThis.length - 1] = new Applied(id, now, done);
-      return withThis;
-    });
-    if (added[0]) {
+    Applied[] old;
+    Recorded r;
+    do { // each try from the entries as they are; another thread's change in between makes it try again
+      old = byKey.get(key);
+      r = recorded(appliedAfter(old, now - 2 * sendWindowNanos), id, now, done);
+    } while (old == null ? byKey.putIfAbsent(key, r.entries) != null : !byKey.replace(key, old, r.entries));
+    if (r.added) {
       order.add(new Logged(key, now));
       logged.incrementAndGet();
     }
     return now;
+  }
+
+  /** {@code kept} (null: none) with write {@code id} recorded at {@code now}: its entry under way marked applied, or one more. */
+  private static Recorded recorded(Applied[] kept, long id, long now, boolean done) {
+    if (kept != null && done) {
+      for (int i = kept.length - 1; i >= 0; i--) {
+        if (kept[i].id == id && !kept[i].done) {
+          Applied[] copy = kept.clone();
+          copy[i] = new Applied(id, now, true);
+          return new Recorded(copy, false);
+        }
+      }
+    }
+    Applied[] withThis = kept == null ? new Applied[1] : java.util.Arrays.copyOf(kept, kept.length + 1);
+    withThis[withThis.length - 1] = new Applied(id, now, done);
+    return new Recorded(withThis, true);
   }
 
   /** Forgets what is older than the window, and the oldest beyond {@code maxKeys} entries. */

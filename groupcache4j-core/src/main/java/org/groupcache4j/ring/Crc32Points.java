@@ -3,6 +3,7 @@ package org.groupcache4j.ring;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.groupcache4j.internal.LongArrays;
 
 /**
  * golang/groupcache's {@code consistenthash} point for point: for each member, in the order given,
@@ -67,18 +68,8 @@ final class Crc32Points extends Placement {
 
   /** The index of the key's point: the first at or after its hash, wrapping. */
   private int pointOf(byte[] key) {
-    long h = hash.hash(key) & 0xFFFF_FFFFL;
-    int lo = 0;
-    int hi = points.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (points[mid] < h) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo == points.length ? 0 : lo;
+    int i = LongArrays.lowerBound(points, hash.hash(key) & 0xFFFF_FFFFL);
+    return i == points.length ? 0 : i;
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.groupcache4j.internal.LongArrays;
 
 /**
  * The ring of mailgun/groupcache v2 ({@code consistenthash.Map}) and groupcache-go v3
@@ -77,18 +78,8 @@ final class Fnv64Points extends Placement {
 
   /** The index of the key's point: the first at or after its hash, wrapping. */
   private int pointOf(byte[] key) {
-    long h = Fnv1.hash64(key);
-    int lo = 0;
-    int hi = points.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (points[mid] < h) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo == points.length ? 0 : lo;
+    int i = LongArrays.lowerBound(points, Fnv1.hash64(key));
+    return i == points.length ? 0 : i;
   }
 
   @Override

@@ -105,4 +105,20 @@ class RecentWritesTest {
     log.applying("k", RecentWrites.ANY);
     assertThat(log.ids("k")).containsExactly(7, 0);
   }
+
+  /** A write under way and then applied is one entry toward {@code maxKeys}; a write applied at once is one too. */
+  @Test
+  void aWriteIsCountedOnceTowardTheBoundWhetherUnderWayFirstOrNot() {
+    now.addAndGet(3 * WINDOW);
+    RecentWrites two = new RecentWrites(WINDOW, 2, now::get);
+    two.applying("a", 1);
+    two.applied("a", 1); // marks the entry under way: not a second one
+    two.applied("b", 2);
+    assertThat(two.size()).as("two writes: within the bound").isEqualTo(2);
+    assertThat(two.ids("a")).containsExactly(1, 0);
+    two.applied("c", 3);
+    assertThat(two.size()).as("a third: the oldest goes").isEqualTo(2);
+    assertThat(two.ids("a")).isEmpty();
+    assertThat(two.ids("c")).containsExactly(3, 0);
+  }
 }

@@ -7,6 +7,7 @@ import java.lang.management.MemoryUsage;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -18,6 +19,8 @@ import org.groupcache4j.ValueCodec;
 import org.groupcache4j.discovery.PeerWatcher;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.http.PeerTls;
+import org.groupcache4j.internal.HeapPerBudgetByte;
+import org.groupcache4j.node.settings.GroupSpec;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.peer.PeerState;
 import org.groupcache4j.spring.CacheValueLoader;
@@ -307,24 +310,46 @@ public final class GroupCacheNode implements SmartLifecycle {
     return "GroupCacheNode[" + cache.self() + ", " + state + ", caches " + manager.getCacheNames() + "]";
   }
 
-  /** Heap per budget byte (BENCHMARKS.md measures 1.19-1.20 for 1 KiB values), and what the node needs besides. */
-  static final double HEAP_PER_BUDGET_BYTE = 1.25;
+  /** Heap the node needs besides its caches (and besides the application's own). */
   static final long HEADROOM = 96L << 20;
 
   /** The caches' budgets must fit the heap, or every new key would fail for lack of it instead of evicting. */
   private static void checkHeap(StarterSettings.Resolved settings) {
+    String refusal = heapRefusal(settings.caches().values().stream().map(StarterSettings.Cache::group).toList(),
+        Runtime.getRuntime().maxMemory());
+    if (refusal != null) {
+      throw new IllegalArgumentException(refusal);
+    }
+  }
+
+  /**
+   * Why the budgets of {@code groups} cannot fit a heap of at most {@code maxHeap} bytes, or null
+   * if they fit: each budget takes the heap per budget byte that BENCHMARKS.md measures for its
+   * store ({@link HeapPerBudgetByte}: less for the compact store than for W-TinyLFU and LRU), and
+   * the node {@link #HEADROOM} besides.
+   */
+  static String heapRefusal(Collection<GroupSpec> groups, long maxHeap) {
     long total = 0;
-    for (StarterSettings.Cache c : settings.caches().values()) {
-      total += c.group().cacheBytes();
+    double need = HEADROOM;
+    double least = Double.MAX_VALUE;
+    double most = 0;
+    for (GroupSpec g : groups) {
+      total = total + g.cacheBytes() < 0 ? Long.MAX_VALUE : total + g.cacheBytes(); // saturates: never wraps to "fits"
+      double factor = HeapPerBudgetByte.of(g.eviction());
+      need += Math.ceil(g.cacheBytes() * factor);
+      if (g.cacheBytes() > 0) {
+        least = Math.min(least, factor);
+        most = Math.max(most, factor);
+      }
     }
-    long max = Runtime.getRuntime().maxMemory();
-    double need = total * HEAP_PER_BUDGET_BYTE + HEADROOM;
-    if (total > 0 && need > max) {
-      throw new IllegalArgumentException("the caches' budgets (groupcache4j.caches.*.cache-bytes) add up to "
-          + (total >> 20) + " MiB, which needs about " + (long) Math.ceil(need / (1 << 20)) + " MiB of heap ("
-          + HEAP_PER_BUDGET_BYTE + " bytes of heap per budget byte + " + (HEADROOM >> 20) + " MiB), but this JVM may "
-          + "use at most " + (max >> 20) + " MiB besides the application's own: raise -Xmx or lower the budgets");
+    if (total == 0 || need <= maxHeap) {
+      return null;
     }
+    return "the caches' budgets (groupcache4j.caches.*.cache-bytes) add up to " + (total >> 20) + " MiB, which needs "
+        + "about " + (long) Math.ceil(need / (1 << 20)) + " MiB of heap (" + (least == most ? least : least + " to " + most)
+        + " bytes of heap per budget byte" + (least == most ? "" : " by each cache's eviction policy") + " + "
+        + (HEADROOM >> 20) + " MiB), but this JVM may use at most " + (maxHeap >> 20) + " MiB besides the "
+        + "application's own: raise -Xmx or lower the budgets";
   }
 
   private static ValueCodec<?> codec(String cache, String codec, Codecs codecs) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.groupcache4j.internal.LongArrays;
 
 /**
  * Checks a {@link History} against the cluster's promises, and shrinks each violation to the part
@@ -205,7 +206,7 @@ public final class HistoryChecker {
         // The value is older than every write W with W.start >= newerThan.
         long newerThan = set != null ? set.effectEnd() : latestRemoveEnd(removeStarts, removeEnds, load.start());
         Op against = null;
-        for (int i = firstAtOrAfter(starts, newerThan); i < starts.length && starts[i] < r.start(); i++) {
+        for (int i = LongArrays.lowerBound(starts, newerThan); i < starts.length && starts[i] < r.start(); i++) {
           Op w = writes.get(i);
           if (!w.ok() || w.end() >= r.start() || w == set || excused(w, r)) {
             continue;
@@ -232,23 +233,8 @@ public final class HistoryChecker {
    * their effect ends.
    */
   private static long latestRemoveEnd(long[] removeStarts, long[] removeEnds, long t) {
-    int began = firstAtOrAfter(removeStarts, t); // how many removes began before t
+    int began = LongArrays.lowerBound(removeStarts, t); // how many removes began before t
     return began == 0 ? Long.MIN_VALUE : removeEnds[began - 1];
-  }
-
-  /** The first index whose value is at least {@code t} in ascending {@code sorted}. */
-  private static int firstAtOrAfter(long[] sorted, long t) {
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] < t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   private Violation stale(Op r, Op w, Op set, SourceLoad load) {
@@ -434,7 +420,7 @@ public final class HistoryChecker {
   private Op removeCallingFor(Removes removes, Map<Op, SourceLoad> usedBy, SourceLoad previous, SourceLoad l) {
     Op why = null;
     long endedAfter = previous.start() - loadTransit;
-    for (int i = firstAtOrAfter(removes.starts, endedAfter - removes.longest); i < removes.starts.length
+    for (int i = LongArrays.lowerBound(removes.starts, endedAfter - removes.longest); i < removes.starts.length
         && removes.starts[i] < l.start(); i++) {
       Op x = removes.answered.get(i);
       if (!usedBy.containsKey(x) && x.effectEnd() > endedAfter && (why == null || x.effectEnd() < why.effectEnd())) {

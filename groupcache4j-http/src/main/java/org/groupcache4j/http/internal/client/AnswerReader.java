@@ -22,8 +22,8 @@ import org.groupcache4j.peer.PeerValue;
 
 /**
  * Reads the answers on one connection, one at a time, from the parts Netty's
- * {@code HttpResponseDecoder} makes of them (no aggregator): the status and the error header
- * from the head, then the body, kept under {@code maxResponseBytes}. A body that comes in one
+ * {@code HttpResponseDecoder} makes of them (no aggregator): the status, the error header and the
+ * peer's state header (of an error answer) from the head, then the body, kept under {@code maxResponseBytes}. A body that comes in one
  * piece is parsed where it lies; one in several pieces is gathered first. The outcome of a whole
  * answer is a {@code PeerValue} (200, its {@code GetResponse} value and expiry; or a not-found the
  * owner caches), {@link Fetch#WRITTEN} for a write answered 200, or the exception the fetch
@@ -36,6 +36,7 @@ final class AnswerReader {
   private final ByteBufAllocator alloc;
   private int status;
   private String errorKind;
+  private String peerState; // an error answer's state header (PeerHeaders.STATE), or null
   private String notFoundExpire; // a cached not-found's expiry header, or null
   private String relayFailed; // why a relay could not carry the request, or null
   private java.util.List<java.util.Map.Entry<String, String>> rawHeaders; // of a raw answer
@@ -96,6 +97,7 @@ final class AnswerReader {
     }
     status = r.status().code();
     errorKind = status == 200 ? null : r.headers().get(PeerHeaders.ERROR);
+    peerState = status == 200 ? null : r.headers().get(PeerHeaders.STATE);
     relayFailed = f.relayTo == null ? null : r.headers().get(PeerHeaders.RELAY_FAILED);
     if (relayFailed == null) { // else the answer is the relay's, and says nothing of the peer
       boolean ours = r.headers().contains(PeerHeaders.NODE);
@@ -176,7 +178,7 @@ final class AnswerReader {
       if (status == 200 && f.write.readsAnswer()) {
         return ByteBufUtil.getBytes(content);
       }
-      return status == 200 ? Fetch.WRITTEN : PeerErrors.fromWriteAnswer(status, content, f.peer, f.group, f.key);
+      return status == 200 ? Fetch.WRITTEN : PeerErrors.fromWriteAnswer(status, peerState, content, f.peer, f.group, f.key);
     }
     if (status != 200) {
       Object failure = PeerErrors.fromAnswer(status, errorKind, content, f.peer, f.group, f.key);

@@ -99,17 +99,27 @@ public final class PeerErrors {
    * Client side: what a write (set, remove, clear) to {@code peer} fails with when answered
    * {@code status} (not 200): a {@link NodeNotReadyException} when the peer said it is not ready
    * (it refuses a set while it catches up: the writer sends it to the key's next owner, and asks
-   * no relay, since the peer answered), else as {@link #fromAnswer}.
+   * no relay, since the peer answered), else as {@link #fromAnswer}. The peer's state is the
+   * answer's {@link PeerHeaders#STATE} header, {@code stateHeader}; an answer without it (a node
+   * older than the header) names its state in its text only, and is read from there.
    */
-  public static Exception fromWriteAnswer(int status, ByteBuf body, String peer, String group, String key) {
+  public static Exception fromWriteAnswer(int status, String stateHeader, ByteBuf body, String peer, String group,
+      String key) {
     String text = firstLine(body);
     if (status == 503 && text.startsWith(NOT_READY)) {
-      int open = text.indexOf(" now (");
-      int close = open < 0 ? -1 : text.indexOf(')', open);
-      OwnershipState state = close < 0 ? null : OwnershipState.fromWireName(text.substring(open + 6, close));
-      return new NodeNotReadyException(peer, state != null ? state : OwnershipState.CATCHING_UP);
+      OwnershipState state = stateHeader != null ? OwnershipState.fromWireName(stateHeader.trim()) : stateInText(text);
+      // a node that turned ready between its refusal and its answer says "ready": it refused as not ready
+      return new NodeNotReadyException(peer, state != null && state != OwnershipState.READY ? state
+          : OwnershipState.CATCHING_UP);
     }
     return fromAnswer(status, null, body, peer, group, key);
+  }
+
+  /** The state a not-ready answer's text names ({@code ... now (catching-up) ...}), or {@code null}. */
+  private static OwnershipState stateInText(String text) {
+    int open = text.indexOf(" now (");
+    int close = open < 0 ? -1 : text.indexOf(')', open);
+    return close < 0 ? null : OwnershipState.fromWireName(text.substring(open + 6, close));
   }
 
   /** The first line of an error answer's text, trimmed (at most its first 1000 bytes are read). */

@@ -27,6 +27,8 @@ import org.groupcache4j.LoadTimeoutException;
 import org.groupcache4j.http.PeerFetchException;
 import org.groupcache4j.http.PeerFetchException.Reason;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
+import org.groupcache4j.peer.NodeNotReadyException;
+import org.groupcache4j.peer.OwnershipState;
 import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +109,25 @@ class AnswerReaderTest {
       assertThat(e).hasMessageContaining("answered 404 Not Found: no row for Tom").hasMessageContaining("'scores'");
     });
     assertThat(reader.reusable()).as("a whole error answer leaves the connection usable").isTrue();
+  }
+
+  @Test
+  void aWriteRefusedByANodeNotReadyTakesItsStateFromTheStateHeader() {
+    AnswerReader reader = new AnswerReader(1024, PooledByteBufAllocator.DEFAULT);
+    Fetch set = new Fetch("http://peer:8001", "scores", "Tom", false, 1_000_000_000L,
+        new Fetch.Write("PUT", "Tom", "application/x-protobuf", new byte[0]), new PeerKind());
+    byte[] text = ("not ready: " + new NodeNotReadyException("http://peer:8001", OwnershipState.DRAINING).getMessage())
+        .getBytes(StandardCharsets.UTF_8);
+    Object withHeader = read(reader, set, head(503, text.length, PeerHeaders.STATE.toString(), "catching-up"),
+        new DefaultLastHttpContent(buf(text)));
+    assertThat(withHeader).as("the header, not the text").isInstanceOfSatisfying(NodeNotReadyException.class,
+        e -> assertThat(e.state()).isEqualTo(OwnershipState.CATCHING_UP));
+    Object older = read(reader, set, head(503, text.length), new DefaultLastHttpContent(buf(text)));
+    assertThat(older).as("no header: the text").isInstanceOfSatisfying(NodeNotReadyException.class,
+        e -> assertThat(e.state()).isEqualTo(OwnershipState.DRAINING));
+    assertThat(read(reader, set, head(200, 0), new DefaultLastHttpContent(buf(new byte[0]))))
+        .isSameAs(Fetch.WRITTEN);
+    assertThat(reader.reusable()).isTrue();
   }
 
   @Test
