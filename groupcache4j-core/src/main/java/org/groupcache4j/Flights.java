@@ -153,8 +153,9 @@ final class Flights {
    * its own ({@link #install}: nothing is stored while the node is not ready), but only if it
    * cannot be older than what this node knows of the key: no flight of the key is flying (a load
    * or fetch under way will store a newer outcome), the main store has no entry (loaded or set
-   * here, so newer or as new), and no write reached this node since the sender's notice opened
-   * the window at {@code windowStartNanos}. The sender read the entry after that: a write since
+   * here, so newer or as new), no write reached this node since the sender's notice opened
+   * the window at {@code windowStartNanos}, and none within a write window before (one applied
+   * here just before the notice may reach the sender only after its read). The sender read the entry after that: a write since
    * may be newer than it, and no flight of this node could have seen it, since the read was not
    * made here ({@link #written} did). Under the key's lock, so no write comes between the check
    * and the store; a write after it drops the entry as any write does. A hot copy is replaced:
@@ -164,7 +165,11 @@ final class Flights {
    */
   boolean installHandedOff(String key, Entry e, long windowStartNanos) {
     synchronized (lockOf(key)) {
-      if (table.containsKey(key) || stores.main().peek(key) != null || written.since(key, windowStartNanos)) {
+      // A write applied here just before the window opened may reach the sender only after it
+      // read the entry (a write reaches the nodes one after another): the write ids this node
+      // keeps for a write window cover that, as the window's log covers what came after.
+      if (table.containsKey(key) || stores.main().peek(key) != null || written.since(key, windowStartNanos)
+          || recentWrites.writtenWithinWindow(key)) {
         return false;
       }
       return install(key, new Flight(), e, false);

@@ -162,6 +162,24 @@ public final class RecentWrites {
   }
 
   /**
+   * Whether a write of {@code key} was applied here, or began to be, within the send window (a
+   * peer's write with an id, or this node's own): a value another node read may predate it.
+   */
+  public boolean writtenWithinWindow(String key) {
+    Applied[] a = byKey.get(key);
+    if (a == null) {
+      return false;
+    }
+    long now = nanos.getAsLong();
+    for (Applied x : a) {
+      if (now - x.at < sendWindowNanos) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The writes applied to {@code key} here within the send window, as pairs: each write's id and
    * how long ago (nanoseconds) it was applied here. Empty (no allocation) for most keys.
    */
