@@ -108,6 +108,8 @@ public final class GroupCache implements AutoCloseable {
   private final Duration probeTimeout;
   /** Clients of peers that left the list, kept for {@code removedPeerGrace}: they are still sent writes. */
   private final Map<String, Departed> departed = new ConcurrentHashMap<>();
+  /** Peer-list changes begun and ended ({@link #setPeers}: +1 at each), for {@link #writePeers} to see one in between. */
+  private final java.util.concurrent.atomic.AtomicLong peerListChanges = new java.util.concurrent.atomic.AtomicLong();
   /** Clients that reach a peer through another one, by "peer relay". */
   private final Map<String, PeerClient> viaClients = new ConcurrentHashMap<>();
 
@@ -266,6 +268,7 @@ public final class GroupCache implements AutoCloseable {
           throw new IllegalArgumentException("peer URLs must not be null or blank: " + peers);
         }
       }
+      peerListChanges.incrementAndGet();
       Membership old = membership;
       HashRing ring = old.ring.withPeers(peers);
       Map<String, PeerClient> clients = new HashMap<>();
@@ -302,6 +305,7 @@ public final class GroupCache implements AutoCloseable {
       }
       membership = formed(old, ring, Map.copyOf(clients));
       back.forEach(departed::remove);
+      peerListChanges.incrementAndGet();
       observers.peersChanged(ring.peers());
       for (Map.Entry<String, Departed> e : leaving) {
         String peer = e.getKey();
@@ -598,25 +602,35 @@ public final class GroupCache implements AutoCloseable {
     // setPeers() adds a leaving peer to the departed before it publishes the membership without
     // it, and removes a returning one after it publishes the membership with it. So the departed
     // read before the membership hold every peer coming back that the membership may lack, and
-    // those read after it every peer leaving that it may lack: no peer is missed mid-change.
-    List<String> before = new ArrayList<>(departed.keySet());
+    // those read after it every peer leaving that it may lack: no peer is missed mid-change. That
+    // holds for one change at a time; if another ended between the reads (a peer gone and back
+    // again), the lists are read again, and after a few tries every peer seen in any is kept.
     List<String> all = new ArrayList<>();
-    for (String p : membership.ring.peers()) {
-      if (!p.equals(self)) {
-        all.add(p);
+    for (int attempt = 0; ; attempt++) {
+      long changes = peerListChanges.get();
+      if (attempt < 3) {
+        all.clear(); // the later tries add up: a peer seen in any of them is kept
+      }
+      List<String> before = new ArrayList<>(departed.keySet());
+      for (String p : membership.ring.peers()) {
+        if (!p.equals(self) && !all.contains(p)) {
+          all.add(p);
+        }
+      }
+      for (String p : before) {
+        if (!all.contains(p)) {
+          all.add(p);
+        }
+      }
+      for (String p : departed.keySet()) {
+        if (!all.contains(p)) {
+          all.add(p);
+        }
+      }
+      if (peerListChanges.get() - changes <= 1 || attempt >= 5) {
+        return all;
       }
     }
-    for (String p : before) {
-      if (!all.contains(p)) {
-        all.add(p);
-      }
-    }
-    for (String p : departed.keySet()) {
-      if (!all.contains(p)) {
-        all.add(p);
-      }
-    }
-    return all;
   }
 
   /** Whether no node owns keys in this node's view (this node is not ready, and every member is out of its live ring). */
