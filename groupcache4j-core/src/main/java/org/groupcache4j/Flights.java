@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.GroupStores;
+import org.groupcache4j.internal.HotKeyAdmission;
 import org.groupcache4j.internal.RecentWrites;
 
 /**
@@ -93,6 +94,17 @@ final class Flights {
   }
 
   /**
+   * A value (or not-found answer) of {@code key} that its owner answered, by a fetch or a load
+   * lease: kept in the hot store under {@code flight} (null: none flying, nothing kept) once
+   * {@code admission} admits the key (null: the hot store is off), unless it has expired.
+   */
+  void keepHotCopy(String key, Flight flight, Entry e, long now, HotKeyAdmission admission) {
+    if (admission != null && Expiry.kept(e, now) && admission.recordFetchAndAdmit(key) && flight != null) {
+      install(key, flight, e, true);
+    }
+  }
+
+  /**
    * Stores a flight's result (in the hot store for a copy fetched from its owner, else in the
    * main store), unless a write invalidated the flight (rule 2) or the node stores nothing now
    * (it is not ready to own keys).
@@ -153,10 +165,10 @@ final class Flights {
    * its own ({@link #install}: nothing is stored while the node is not ready), but only if it
    * cannot be older than what this node knows of the key: no flight of the key is flying (a load
    * or fetch under way will store a newer outcome), the main store has no entry (loaded or set
-   * here, so newer or as new), no write reached this node since the sender's notice opened
-   * the window at {@code windowStartNanos}, and none within a write window before (one applied
-   * here just before the notice may reach the sender only after its read). The sender read the entry after that: a write since
-   * may be newer than it, and no flight of this node could have seen it, since the read was not
+   * here, so newer or as new), no write reached this node since the sender's notice opened the
+   * window at {@code windowStartNanos}, and none within a write window before (one applied here
+   * just before the notice may reach the sender only after its read). The sender read the entry
+   * after the notice: a write since may be newer than it, and no flight of this node could have seen it, since the read was not
    * made here ({@link #written} did). Under the key's lock, so no write comes between the check
    * and the store; a write after it drops the entry as any write does. A hot copy is replaced:
    * it was fetched from the sender before.

@@ -603,32 +603,27 @@ public final class GroupCache implements AutoCloseable {
     // it, and removes a returning one after it publishes the membership with it. So the departed
     // read before the membership hold every peer coming back that the membership may lack, and
     // those read after it every peer leaving that it may lack: no peer is missed mid-change. That
-    // holds for one change at a time; if another ended between the reads (a peer gone and back
-    // again), the lists are read again, and after a few tries every peer seen in any is kept.
+    // holds for one change at a time; if a whole change ended between the reads (a peer gone and
+    // back again), they are read again, and every peer seen in any read is kept (a write to one
+    // more peer is harmless).
     List<String> all = new ArrayList<>();
     for (int attempt = 0; ; attempt++) {
       long changes = peerListChanges.get();
-      if (attempt < 3) {
-        all.clear(); // the later tries add up: a peer seen in any of them is kept
-      }
-      List<String> before = new ArrayList<>(departed.keySet());
-      for (String p : membership.ring.peers()) {
-        if (!p.equals(self) && !all.contains(p)) {
-          all.add(p);
-        }
-      }
-      for (String p : before) {
-        if (!all.contains(p)) {
-          all.add(p);
-        }
-      }
-      for (String p : departed.keySet()) {
-        if (!all.contains(p)) {
-          all.add(p);
-        }
-      }
-      if (peerListChanges.get() - changes <= 1 || attempt >= 5) {
+      List<String> before = departed.isEmpty() ? List.of() : List.copyOf(departed.keySet());
+      addPeers(all, membership.ring.peers());
+      addPeers(all, before);
+      addPeers(all, departed.keySet());
+      if (peerListChanges.get() - changes <= 1 || attempt == 2) {
         return all;
+      }
+    }
+  }
+
+  /** Adds to {@code to} the peers of {@code from} it lacks, this node left out. */
+  private void addPeers(List<String> to, Collection<String> from) {
+    for (String p : from) {
+      if (!p.equals(self) && !to.contains(p)) {
+        to.add(p);
       }
     }
   }

@@ -38,13 +38,12 @@ import org.groupcache4j.ring.HashRing;
  *   <li>sends a notice to every peer that is up and one of ours ({@link HandoffClient}; a
  *       golang/groupcache peer is never sent one); the peers that answer are the receivers;</li>
  *   <li>then reads its main stores, most valuable first by each store's policy (groups in turn),
- *       and sends each fresh entry to the key's owner on the ring without it: the entries of the
- *       keys it owns, and the copies it holds of keys another node owns (it held them while that
- *       node was away, and the node, back since, has not asked for them yet; or a fallback load),
- *       which the owner keeps only if it has none (so a rolling restart does not lose the keys a
- *       node restarted just before took back only in part)
- *       (and without the peers that own no keys now: down, catching up or draining, or that
- *       refused the notice), in batches, at most one batch in flight per receiver, within the
+ *       and sends each fresh entry to the key's owner on the ring without it (and without the
+ *       peers that own no keys now: down, catching up or draining, or that refused the notice):
+ *       the entries of the keys it owns, and the copies it holds of keys another node owns (held
+ *       while that node was away and not asked for since it came back, or a fallback load), which
+ *       that owner keeps only if it has none, so that a rolling restart does not lose the keys the
+ *       node restarted just before took back only in part; in batches, at most one batch in flight per receiver, within the
  *       time budget and under the bandwidth bound; entries whose next owner is not a receiver (a
  *       golang/groupcache peer) stay behind;</li>
  *   <li>a receiver that refuses a batch (it is departing too) is planned around: the batch and

@@ -447,22 +447,15 @@ final class Leases {
   }
 
   /**
-   * A value the owner answered: kept in the hot store once its key was asked of the owner often
-   * enough, as a fetched value is ({@link HotKeyAdmission}), so that a popular key of another owner
-   * is a local hit here rather than a request to its owner every time. Installed under the flight
-   * of the key here, if one is flying and no write invalidated it.
+   * A value the owner answered: kept in the hot store as a fetched value is
+   * ({@link Flights#keepHotCopy}), so that a popular key of another owner is a local hit here
+   * rather than a request to its owner every time; under the key's flight here, if one is flying.
    */
   private void keepHot(String key, PeerValue pv) {
-    if (hotAdmission == null) {
-      return;
-    }
-    long now = expiry.now();
-    Entry e = Entry.of(pv.value(), expiry.ofOwnersValue(pv, now));
-    if (Expiry.kept(e, now) && hotAdmission.recordFetchAndAdmit(key)) {
-      Flight f = flights.flying(key);
-      if (f != null) {
-        flights.install(key, f, e, true);
-      }
+    if (hotAdmission != null) {
+      long now = expiry.now();
+      flights.keepHotCopy(key, flights.flying(key), Entry.of(pv.value(), expiry.ofOwnersValue(pv, now)), now,
+          hotAdmission);
     }
   }
 

@@ -199,9 +199,7 @@ final class Loads {
           long now = expiry.now();
           got = pv.found() ? Entry.of(pv.value(), expiry.ofOwnersValue(pv, now))
               : new RemoteNotFound(pv.notFoundDetail(), expiry.ofOwnersNotFound(pv, now), owner.url());
-          if (Expiry.kept(got, now) && hotAdmission != null && hotAdmission.recordFetchAndAdmit(key)) {
-            flights.install(key, flight, got, true);
-          }
+          flights.keepHotCopy(key, flight, got, now, hotAdmission);
           flights.land(key, flight, got, null);
           return;
         }

@@ -24,6 +24,9 @@ public final class HeapPerBudgetByte {
   /** Heap per budget byte of the LRU and W-TinyLFU stores: the measured 1.20 at 1 KiB values, with a margin. */
   public static final double MAP_STORE = 1.25;
 
+  /** Heap a node needs besides its caches: event loops, buffers, values in flight, an origin's driver. */
+  public static final long NODE_HEADROOM = 96L << 20;
+
   private HeapPerBudgetByte() {}
 
   /** The heap per budget byte of the store of {@code policy} (null: of {@link Group.Builder#DEFAULT_EVICTION_POLICY}). */

@@ -15,7 +15,7 @@ import org.groupcache4j.node.internal.Values;
  */
 public final class HeapBudget {
   /** Heap the node needs besides its caches. */
-  public static final long HEADROOM = 96L << 20;
+  public static final long HEADROOM = HeapPerBudgetByte.NODE_HEADROOM;
 
   /** A group's budget and the policy of its store. */
   public record Budget(long bytes, EvictionPolicy policy) {}

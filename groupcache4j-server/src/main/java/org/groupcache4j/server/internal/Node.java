@@ -312,17 +312,17 @@ public final class Node implements AutoCloseable {
         (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), mv, groups);
   }
 
+  /** While the node starts (its peers not known yet): why its API does not serve the cache; null after. */
+  private String notServingYet() {
+    Readiness.Snapshot r = readiness.snapshot();
+    return r.state() != Readiness.State.STARTING ? null : "node " + config.self() + " is starting (" + r.reason()
+        + "); it serves the cache once it knows its peers: ask another node, or again shortly";
+  }
+
   /**
    * Why the node is unhealthy, or null: a load failed for lack of heap within the last
    * {@link #OUT_OF_MEMORY_UNHEALTHY} (the heap is too small for the budgets and the values).
    */
-  /** While the node starts (its peers not known yet): why its API does not serve the cache; null after. */
-  private String notServingYet() {
-    Readiness.Snapshot r = readiness.snapshot();
-    return r.state() != Readiness.State.STARTING ? null : "this node is starting (" + r.reason()
-        + "); it serves the cache once it knows its peers: ask another node, or again shortly";
-  }
-
   public String healthProblem() {
     Readiness.Snapshot r = readiness.snapshot();
     if (!r.isReady()) {

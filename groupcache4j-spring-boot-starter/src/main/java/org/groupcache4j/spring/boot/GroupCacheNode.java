@@ -311,7 +311,7 @@ public final class GroupCacheNode implements SmartLifecycle {
   }
 
   /** Heap the node needs besides its caches (and besides the application's own). */
-  static final long HEADROOM = 96L << 20;
+  static final long HEADROOM = HeapPerBudgetByte.NODE_HEADROOM;
 
   /** The caches' budgets must fit the heap, or every new key would fail for lack of it instead of evicting. */
   private static void checkHeap(StarterSettings.Resolved settings) {

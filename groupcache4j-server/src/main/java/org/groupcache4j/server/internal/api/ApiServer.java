@@ -82,7 +82,8 @@ public final class ApiServer implements AutoCloseable {
       servers = workers = IoResources.newGroup(cfg.threads, "api", true);
     }
     http = HttpServer.builder()
-        .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem, cfg.notServing, cfg.pages)
+        .routes(ApiRoutes.routes(cfg.cache, cfg.defaultGroup, cfg.keyPolicy, cfg.stats, cfg.healthProblem,
+            cfg.notServing, cfg.pages)
             .guarded(AuthGuard.of(cfg.auth, OPEN_PATHS)).logged(cfg.unlogged ? null : AccessLog.ifEnabled()))
         .pipeline(cfg.tls == null ? ch -> { } : ch -> cfg.tls.addServerTls(ch, "client API port"))
         .eventLoops(acceptors, servers)
