@@ -513,6 +513,15 @@ public final class Group {
    * requests that name none.
    */
   CompletableFuture<Void> afterWrites(String key, long[] after) {
+    return afterWrites(key, after, writeWaitNanos);
+  }
+
+  /**
+   * {@link #afterWrites(String, long[])} with at most {@code boundNanos} of waiting (a peek's asker
+   * gives up sooner than a fetch's). Writes waited out are not waited for again
+   * ({@link org.groupcache4j.internal.RecentWrites#waitedOut}).
+   */
+  CompletableFuture<Void> afterWrites(String key, long[] after, long boundNanos) {
     if (after == null || after.length == 0) {
       return CompletableFuture.completedFuture(null);
     }
@@ -522,9 +531,10 @@ public final class Group {
       return applied;
     }
     counters.waitsForWrites.increment();
-    return applied.copy().orTimeout(writeWaitNanos, TimeUnit.NANOSECONDS).handle((x, err) -> {
+    return applied.copy().orTimeout(Math.min(boundNanos, writeWaitNanos), TimeUnit.NANOSECONDS).handle((x, err) -> {
       if (err != null) {
         counters.writeWaitTimeouts.increment();
+        flights.recentWrites.waitedOut(key, after);
       }
       return null;
     });

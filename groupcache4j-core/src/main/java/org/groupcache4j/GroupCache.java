@@ -105,6 +105,10 @@ public final class GroupCache implements AutoCloseable {
   private final Hints hints;
   private final NodeOwnership ownership;
   private final Duration previousOwnerGrace;
+  /** How many peek timeouts a previous holder whose peek timed out is not asked again. */
+  static final int PEEK_TIMEOUT_SKIPS = 2;
+  /** Previous holders whose last peek timed out, and when ({@link #peekTimedOut}). */
+  private final ConcurrentHashMap<String, Long> peeksTimedOut = new ConcurrentHashMap<>();
   private final Duration probeTimeout;
   /** Clients of peers that left the list, kept for {@code removedPeerGrace}: they are still sent writes. */
   private final Map<String, Departed> departed = new ConcurrentHashMap<>();
@@ -675,6 +679,7 @@ public final class GroupCache implements AutoCloseable {
         || !self.equals(m.live.owner(key))) {
       return List.of();
     }
+    long now = System.nanoTime();
     Set<String> candidates = new LinkedHashSet<>();
     addIfSet(candidates, m.previous.owner(key));
     addIfSet(candidates, m.ring.owner(key));
@@ -683,6 +688,13 @@ public final class GroupCache implements AutoCloseable {
     candidates.remove(self);
     List<PeerClient> ask = new ArrayList<>(candidates.size());
     for (String c : candidates) {
+      Long timedOut = peeksTimedOut.get(c);
+      if (timedOut != null) {
+        if (now - timedOut < PEEK_TIMEOUT_SKIPS * peekTimeout().toNanos()) {
+          continue; // answers no peek in time: each flight of a key would wait for it once more
+        }
+        peeksTimedOut.remove(c, timedOut);
+      }
       PeerState s = health.state(c);
       PeerClient route = m.routes.get(c);
       // A peer that answers probes again but is not taken back yet (e.g. this node was the one cut
@@ -694,6 +706,16 @@ public final class GroupCache implements AutoCloseable {
       }
     }
     return ask;
+  }
+
+  /**
+   * A peek of {@code peer} as a previous holder timed out: it is not asked as one for the next
+   * {@link #PEEK_TIMEOUT_SKIPS} peek timeouts (a frozen or overloaded node, until the failure
+   * detector judges it; a key asked again, by callers or because writes invalidate its flights,
+   * would wait a peek timeout each time).
+   */
+  void peekTimedOut(String peer) {
+    peeksTimedOut.put(peer, System.nanoTime());
   }
 
   /** Whether peers are probed (the ownership machinery needs it). */
@@ -915,7 +937,8 @@ public final class GroupCache implements AutoCloseable {
     public CompletableFuture<java.util.Optional<PeerValue>> peek(String group, String key, long[] after) {
       Group g = groupOrThrow(group);
       if (after != null && after.length > 0) {
-        return g.afterWrites(key, after).thenCompose(x -> peekNow(g, key));
+        // Half the asker's peek timeout at most: the answer after the wait still reaches it.
+        return g.afterWrites(key, after, peekTimeout().toNanos() / 2).thenCompose(x -> peekNow(g, key));
       }
       return peekNow(g, key);
     }

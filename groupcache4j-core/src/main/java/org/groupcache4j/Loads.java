@@ -149,6 +149,9 @@ final class Loads {
         peek = CompletableFuture.failedFuture(e);
       }
       peek.orTimeout(timeout, TimeUnit.NANOSECONDS).whenComplete((found, err) -> {
+        if (err != null && Failures.unwrap(err) instanceof TimeoutException) {
+          cache.peekTimedOut(h.url());
+        }
         if (err == null && found != null && found.isPresent()) {
           if (settled.compareAndSet(false, true)) {
             Entry got = null;

@@ -50,6 +50,7 @@ class MissedWritesTest {
 
   @AfterEach
   void stop() {
+    PEERS.forEach(network::answerPeeks);
     PEERS.forEach(network::thaw);
     PEERS.forEach(network::reconnect);
     nodes.forEach(GroupCache::close);
@@ -125,7 +126,7 @@ class MissedWritesTest {
   /** The same for a new owner that asks the previous holders of a key: a peek names the writes too. */
   @Test
   void aWriteThatHasNotReachedTheOwnerYetIsWaitedForNotAnsweredWithTheOldValue() {
-    cluster();
+    cluster(Duration.ofMillis(50), Duration.ofSeconds(2)); // a peek waits for a write at most half the peek timeout: 2 s
     String key = keyOwnedBy("mem://c");
     String v0 = groups.get("mem://a").get(key).toString();
     long write = 0x5eed_0002L;
@@ -135,6 +136,60 @@ class MissedWritesTest {
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !peek.isDone());
     node("mem://c").peerRequestHandler().remove("g", key, write);
     assertThat(peek.join()).as("mem://c after the remove, not %s", v0).isEmpty();
+  }
+
+  /**
+   * A write that never arrives (its writer died while it sent it, and its hint with it) is waited
+   * for once: the node asked waits the bound, answers, and answers at once every later request
+   * that names the same write. Else a key asked again and again (each write invalidates its
+   * flight) waits the bound every time: seconds of waits piled up after a kill.
+   */
+  @Test
+  void aWriteThatNeverArrivesIsWaitedForOnceNotOnEveryRequestThatNamesIt() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    String v0 = groups.get("mem://c").get(key).toString();
+    long[] never = {0x5eed_0005L, 1_000_000};
+    org.groupcache4j.peer.PeerRequestHandler c = node("mem://c").peerRequestHandler();
+
+    assertThat(c.get("g", key, never).join().value().toString()).isEqualTo(v0);
+    assertThat(groups.get("mem://c").stats().writeWaitTimeouts()).isEqualTo(1);
+    for (int i = 0; i < 3; i++) {
+      assertThat(c.get("g", key, never)).as("a fetch that names it again").isCompleted();
+      assertThat(c.peek("g", key, never)).as("a peek that names it").isCompleted();
+    }
+    assertThat(groups.get("mem://c").stats().writeWaits()).as("requests that waited").isEqualTo(1);
+    assertThat(c.peek("g", key, never).join().map(v -> v.value().toString())).contains(v0);
+  }
+
+  /**
+   * A previous holder that answered no peek in time is not asked by the flights right after: a
+   * key removed (or asked) again would wait for its peek each time. The node that owns the key now
+   * loads it at once instead.
+   */
+  @Test
+  void aPreviousHolderWhosePeekTimedOutIsNotAskedAgainByTheNextFlights() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> s.incarnation() != 0)
+        .orElse(false) && node("mem://b").peerState("mem://c").map(s -> s.incarnation() != 0).orElse(false));
+    network.disconnect("mem://c"); // dead: refuses connections
+    await().atMost(Duration.ofSeconds(5)).until(() -> !node("mem://a").ownerOf(key).equals("mem://c")
+        && !node("mem://b").ownerOf(key).equals("mem://c"));
+    String owner = node("mem://a").ownerOf(key);
+    assertThat(node("mem://b").ownerOf(key)).isEqualTo(owner);
+    String holder = owner.equals("mem://a") ? "mem://b" : "mem://a";
+    Group g = groups.get(owner);
+    network.holdPeeks(holder);
+
+    assertThat(g.get(key).toString()).startsWith("src:" + key);
+    assertThat(g.stats().notFoundAtPreviousOwner()).as("loaded after %s's peek timed out", holder).isEqualTo(1);
+    for (int i = 0; i < 3; i++) {
+      g.remove(key);
+      assertThat(g.get(key).toString()).startsWith("src:" + key);
+    }
+    assertThat(g.stats().notFoundAtPreviousOwner()).as("flights that asked %s again", holder).isEqualTo(1);
+    assertThat(loadedBy.get(key)).as("each flight loaded once, at %s", owner).containsOnly(owner).hasSize(4);
   }
 
   @Test

@@ -31,8 +31,16 @@ public final class RecentWrites {
   public static final int MAX_SENT = 16;
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-  /** A write of a key: its id, when it was recorded, and whether it is applied (else under way: named, not yet answered for). */
-  private record Applied(long id, long at, boolean done) {}
+  /**
+   * A write of a key: its id, when it was recorded, whether it is applied (else under way: named,
+   * not yet answered for), and whether this node names it in its own requests (not a write it
+   * waited out: one a peer named that never arrived here, see {@link #waitedOut}).
+   */
+  private record Applied(long id, long at, boolean done, boolean named) {
+    Applied(long id, long at, boolean done) {
+      this(id, at, done, true);
+    }
+  }
 
   private record Logged(String key, long at) {}
 
@@ -97,6 +105,37 @@ public final class RecentWrites {
       waiting.complete(null);
     }
     prune(now);
+  }
+
+  /**
+   * A peer named the writes {@code ids} (pairs, as {@link #ids}) of {@code key} and this node
+   * waited the whole bound for those it had not applied: it does not wait for them again. Such a
+   * write most likely never comes (its writer died while it sent it; the hint, if any, died with
+   * it), and every request that names it would otherwise wait the bound once more: a key asked
+   * again and again (each write invalidates its flight) piles those waits up into seconds. They
+   * are not named in this node's own requests: this node did not apply them.
+   */
+  public void waitedOut(String key, long[] ids) {
+    if (ids == null || ids.length < 2 || appliedAll(key, ids)) {
+      return;
+    }
+    for (int i = 0; i + 1 < ids.length; i += 2) {
+      long id = ids[i];
+      if (id == 0 || id == ANY || appliedAll(key, new long[] {id, ids[i + 1]})) {
+        continue;
+      }
+      long now = nanos.getAsLong();
+      Applied[] old;
+      Applied[] fresh;
+      do {
+        old = byKey.get(key);
+        Applied[] kept = appliedAfter(old, now - 2 * sendWindowNanos);
+        fresh = kept == null ? new Applied[1] : java.util.Arrays.copyOf(kept, kept.length + 1);
+        fresh[fresh.length - 1] = new Applied(id, now, true, false);
+      } while (old == null ? byKey.putIfAbsent(key, fresh) != null : !byKey.replace(key, old, fresh));
+      order.add(new Logged(key, now));
+      logged.incrementAndGet();
+    }
   }
 
   /**
@@ -191,7 +230,7 @@ public final class RecentWrites {
     long now = nanos.getAsLong();
     int n = 0;
     for (Applied x : a) {
-      if (now - x.at < sendWindowNanos && x.id != ANY) {
+      if (now - x.at < sendWindowNanos && x.id != ANY && x.named) {
         n++;
       }
     }
@@ -203,7 +242,7 @@ public final class RecentWrites {
     int i = 0;
     for (int j = a.length - 1; j >= 0 && i < ids.length; j--) { // the newest first: the ones most likely still under way
       Applied x = a[j];
-      if (now - x.at < sendWindowNanos && x.id != ANY) {
+      if (now - x.at < sendWindowNanos && x.id != ANY && x.named) {
         ids[i++] = x.id;
         ids[i++] = now - x.at;
       }

@@ -52,6 +52,22 @@ class RecentWritesTest {
   }
 
   @Test
+  void aWriteWaitedOutIsNotWaitedForAgainNorNamedByThisNode() {
+    now.addAndGet(3 * WINDOW);
+    log.applied("k", 8);
+    long[] asked = new long[] {7, 1000, 8, 1000};
+    assertThat(log.await("k", asked)).isNotDone();
+    log.waitedOut("k", asked);
+    assertThat(log.await("k", asked)).as("named again after the wait ran out").isDone();
+    assertThat(log.appliedAll("other", applied(7, 1000))).as("the same id, of another key").isFalse();
+    assertThat(log.ids("k")).as("only the write applied here is named").containsExactly(8, 0);
+    log.applied("k", 7); // it comes after all
+    assertThat(log.ids("k")).as("named once applied").containsExactly(7, 0, 8, 0);
+    now.addAndGet(2 * WINDOW + 1);
+    assertThat(log.appliedAll("k", applied(9, 1000))).isFalse();
+  }
+
+  @Test
   void aDropThatCoversEveryWriteOfTheKeyCoversOnlyWritesAppliedThereBeforeIt() {
     now.addAndGet(3 * WINDOW);
     log.applied("k", RecentWrites.ANY); // a hint's drop

@@ -51,6 +51,7 @@ public final class InMemoryNetwork {
   private final Set<String> down = ConcurrentHashMap.newKeySet();
   private final Map<String, CompletableFuture<Void>> frozen = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> cuts = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Void>> heldPeeks = new ConcurrentHashMap<>();
   private final LongAdder requests = new LongAdder();
   private final LongAdder writes = new LongAdder();
 
@@ -102,6 +103,22 @@ public final class InMemoryNetwork {
   /** Lets {@code url} answer again, the requests that waited included. */
   public void thaw(String url) {
     CompletableFuture<Void> gate = frozen.remove(url);
+    if (gate != null) {
+      gate.complete(null);
+    }
+  }
+
+  /**
+   * Peeks sent to {@code url} get no answer until {@link #answerPeeks}; it answers everything else
+   * (a node too busy for a previous holder's peek, not down).
+   */
+  public void holdPeeks(String url) {
+    heldPeeks.putIfAbsent(url, new CompletableFuture<>());
+  }
+
+  /** Ends {@link #holdPeeks}: the peeks held are answered now. */
+  public void answerPeeks(String url) {
+    CompletableFuture<Void> gate = heldPeeks.remove(url);
     if (gate != null) {
       gate.complete(null);
     }
@@ -385,6 +402,10 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<Optional<PeerValue>> peek(String group, String key, long[] after) {
+      CompletableFuture<Void> held = heldPeeks.get(url);
+      if (held != null) {
+        return track(held.thenCompose(x -> peek(group, key, after)));
+      }
       return send(h -> after == null || after.length == 0 ? h.peek(group, key) : h.peek(group, key, after));
     }
 
