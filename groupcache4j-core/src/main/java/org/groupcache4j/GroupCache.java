@@ -874,8 +874,26 @@ public final class GroupCache implements AutoCloseable {
   }
 
   /**
+   * Takes this node's keys back from its peers, as a node that starts again (a restart, a rolling
+   * deploy) does before it reports ready: asks every member of ours, for each group, for the fresh
+   * main-store entries it holds of keys this node owns on the ring of the members (the handoff of
+   * the node that stopped put them there, or the peers loaded them while it was away), the most
+   * valuable first, and keeps each one that nothing newer here can supersede (the rules of a
+   * handoff: no entry, no flight, no write of the key since the take-back began). Blocks until
+   * every peer answered, or {@code budget} ran out; a peer that is not up, not one of ours, or
+   * does not list this node yet gives nothing (its keys are still asked of it on a miss, within
+   * the previous-owner grace). Call it after {@link #setPeers}. Logs one INFO line.
+   *
+   * @return the entries kept
+   */
+  public long takeBack(Duration budget) {
+    Objects.requireNonNull(budget, "budget");
+    return handoff.takeBack(membership.clients, budget);
+  }
+
+  /**
    * What this node handed over when it closed and took from departing peers
-   * ({@link Builder#handoffTime}).
+   * ({@link Builder#handoffTime}), and from peers when it took its keys back ({@link #takeBack}).
    */
   public HandoffStats handoffStats() {
     return new HandoffStats(handoff.handedOff.sum(), handoff.handedOffKept.sum(), handoff.received.sum(),
@@ -887,6 +905,11 @@ public final class GroupCache implements AutoCloseable {
     @Override
     public HandoffClient.Reply receiveHandoff(String sender, Duration window, List<HandoffEntry> entries) {
       return handoff.receive(sender, window, entries);
+    }
+
+    @Override
+    public List<HandoffEntry> entriesOwnedBy(String requester, String group, long maxBytes) {
+      return handoff.entriesOwnedBy(requester, groupOrThrow(group), maxBytes);
     }
 
     @Override

@@ -147,6 +147,118 @@ final class Handoff {
     return new HandoffClient.Reply(kept, dropped);
   }
 
+  // ---- taking keys back (a node that starts again)
+
+  /**
+   * The fresh main-store entries of {@code g} whose keys {@code requester} owns on the ring of the
+   * members, the most valuable first, until they weigh {@code maxBytes}: what a peer that starts
+   * again asks for ({@link #takeBack}). Only from a node that serves from its stores (what they hold
+   * is not older than a write it missed), and only to a member: a node this one does not list yet
+   * would miss the writes of those keys.
+   */
+  List<HandoffEntry> entriesOwnedBy(String requester, Group g, long maxBytes) {
+    if (!cache.servesFromStores()) {
+      throw new IllegalStateException("node " + cache.self() + " does not serve from its stores now ("
+          + cache.ownershipState().wireName() + "): it gives no keys back; they are loaded or asked of it again later");
+    }
+    HashRing ring = cache.ring();
+    if (!ring.peers().contains(requester)) {
+      throw new IllegalStateException("node " + cache.self() + " does not list " + requester + " among its peers yet, "
+          + "so it would not send it the writes of those keys: it gives none back");
+    }
+    List<HandoffEntry> out = new ArrayList<>();
+    long bytes = 0;
+    for (Map.Entry<String, Entry> e : g.mainStoreHottest()) {
+      if (!requester.equals(ring.owner(e.getKey())) || !g.fresh(e.getValue())) {
+        continue;
+      }
+      long weight = e.getValue().weight(e.getKey());
+      if (bytes + weight > maxBytes) {
+        break;
+      }
+      bytes += weight;
+      out.add(new HandoffEntry(g.name(), e.getKey(), Group.toPeerValue(e.getValue())));
+    }
+    handedOff.add(out.size());
+    return out;
+  }
+
+  /**
+   * Asks every member of ours for the entries of this node's keys it holds (each group in turn,
+   * one request per peer and group, all at once), and keeps each that nothing newer here
+   * supersedes ({@link Flights#installHandedOff} with the take-back's start as the window's: every
+   * write applied here since is logged). Within {@code budget}; returns the entries kept.
+   */
+  long takeBack(Map<String, PeerClient> clients, Duration budget) {
+    if (budget.isZero() || budget.isNegative() || clients.isEmpty() || cache.groups().isEmpty()) {
+      return 0;
+    }
+    long start = System.nanoTime();
+    long deadline = start + budget.toNanos();
+    for (Group g : cache.groups()) {
+      g.openWriteLog(deadline + WINDOW_MARGIN.toNanos());
+    }
+    record Asked(String peer, Group group, CompletableFuture<List<HandoffEntry>> answer) {}
+    List<Asked> asked = new ArrayList<>();
+    for (Map.Entry<String, PeerClient> c : clients.entrySet()) {
+      if (!(c.getValue() instanceof HandoffClient hc)) {
+        continue;
+      }
+      for (Group g : cache.groups()) {
+        CompletableFuture<List<HandoffEntry>> f;
+        try {
+          f = hc.takeBack(cache.self(), g.name(), g.cacheBytes());
+        } catch (RuntimeException e) {
+          f = CompletableFuture.failedFuture(e);
+        }
+        asked.add(new Asked(c.getKey(), g, f == null ? CompletableFuture.failedFuture(new IllegalStateException("no answer")) : f));
+      }
+    }
+    int kept = 0;
+    int dropped = 0;
+    long bytes = 0;
+    Set<String> gave = new HashSet<>();
+    Map<String, String> none = new java.util.TreeMap<>();
+    for (Asked a : asked) {
+      List<HandoffEntry> entries;
+      try {
+        entries = a.answer().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (TimeoutException e) {
+        a.answer().cancel(false);
+        none.putIfAbsent(a.peer(), "no answer within the budget of " + budget.toMillis() + " ms");
+        continue;
+      } catch (ExecutionException e) {
+        Throwable t = Failures.unwrap(e.getCause());
+        if (!(t instanceof UnsupportedOperationException)) { // not ours: never asked, not worth a word
+          none.putIfAbsent(a.peer(), String.valueOf(t.getMessage()));
+        }
+        continue;
+      }
+      gave.add(a.peer());
+      for (HandoffEntry e : entries) {
+        if (a.group().installHandedOff(e.key(), toEntry(e.value()), start)) {
+          kept++;
+          bytes += e.value().found() ? e.value().value().length() : 0;
+        } else {
+          dropped++;
+        }
+      }
+    }
+    received.add(kept);
+    receivedDropped.add(dropped);
+    int k = kept;
+    int d = dropped;
+    long b = bytes;
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    LOG.log(Level.INFO, () -> "take-back of " + cache.self() + ": " + k + " entries (" + b + " value bytes) kept from "
+        + gave.size() + " peer" + (gave.size() == 1 ? "" : "s") + " in " + ms + " ms, " + d + " dropped (held here already, "
+        + "or written since the take-back began)" + (none.isEmpty() ? "" : "; none from " + none));
+    return kept;
+  }
+
   private static Entry toEntry(PeerValue v) {
     long expireAt = Expiry.fromUnixNanos(v.expireUnixNanos());
     return v.found() ? Entry.of(v.value(), expireAt) : Entry.notFound(v.notFoundDetail(), expireAt);

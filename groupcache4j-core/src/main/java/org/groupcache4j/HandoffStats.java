@@ -1,15 +1,17 @@
 package org.groupcache4j;
 
 /**
- * What this node handed over when peers departed, and what it took from departing peers
- * ({@link GroupCache#handoffStats()}); counts of entries since the node started.
+ * What this node handed over when it closed or a peer took its keys back, and what it took from
+ * departing peers or took back when it started ({@link GroupCache#handoffStats()}); counts of
+ * entries since the node started.
  *
- * @param handedOff entries this node sent to the next owners of their keys when it closed, and
- *     the receivers answered for
- * @param handedOffKept of those, the entries the receivers kept
- * @param received entries departing peers handed to this node that it kept
- * @param receivedDropped entries departing peers handed to this node that it dropped: the key was
- *     written here since the peer's notice, a load of it was under way, the node held it already,
- *     or its group is unknown here
+ * @param handedOff entries this node sent to the next owners of their keys when it closed (those
+ *     the receivers answered for), and entries it gave back to peers that took their keys back
+ *     ({@link GroupCache#takeBack})
+ * @param handedOffKept of the entries handed over when it closed, those the receivers kept
+ * @param received entries departing peers handed to this node, or peers gave back to it, that it kept
+ * @param receivedDropped entries departing peers handed to this node, or peers gave back to it, that
+ *     it dropped: the key was written here since the peer's notice (or since the take-back began), a
+ *     load of it was under way, the node held it already, or its group is unknown here
  */
 public record HandoffStats(long handedOff, long handedOffKept, long received, long receivedDropped) {}

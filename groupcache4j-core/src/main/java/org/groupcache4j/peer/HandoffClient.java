@@ -25,6 +25,17 @@ public interface HandoffClient {
    */
   CompletableFuture<Reply> handoff(String sender, Duration window, List<HandoffEntry> entries);
 
+  /**
+   * Asks the peer for the fresh main-store entries of {@code group} it holds of keys that
+   * {@code requester} (this node's URL) owns on the ring of the members, the most valuable first,
+   * at most {@code maxBytes} of them: how a node that starts again takes its keys back. Completes
+   * exceptionally when the peer refuses (it does not serve from its stores now, or does not list
+   * the requester yet) or does not take part (not one of ours).
+   */
+  default CompletableFuture<List<HandoffEntry>> takeBack(String requester, String group, long maxBytes) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("this transport does not take keys back"));
+  }
+
   /** What a receiver did with a batch: entries kept, and entries dropped because the key was written since the notice or is already held here. */
   record Reply(int kept, int dropped) {}
 }

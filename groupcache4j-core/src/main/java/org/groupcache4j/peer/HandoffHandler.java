@@ -15,4 +15,15 @@ public interface HandoffHandler {
    *     sender hands those keys to another peer) or was not sent a notice by {@code sender}
    */
   HandoffClient.Reply receiveHandoff(String sender, Duration window, List<HandoffEntry> entries);
+
+  /**
+   * The entries a peer that takes its keys back asked for ({@link HandoffClient#takeBack}).
+   *
+   * @throws IllegalStateException if this node does not serve from its stores now, or
+   *     {@code requester} is not in its peer list (a transport answers 503)
+   * @throws org.groupcache4j.UnknownGroupException if there is no such group here
+   */
+  default List<HandoffEntry> entriesOwnedBy(String requester, String group, long maxBytes) {
+    throw new UnsupportedOperationException("this node does not hand keys back");
+  }
 }

@@ -57,7 +57,8 @@ public final class PeerFetchException extends IOException {
    *     peer, group and key
    */
   public PeerFetchException(Reason reason, String peer, String group, String key, String what, Throwable cause) {
-    super((group.isEmpty() ? "fetch of the node's " + key + " document" // no group: a status request
+    super((group.isEmpty() ? key.indexOf(' ') >= 0 ? key // no group: a request of the node's ("handoff of 3 entries")
+        : "fetch of the node's " + key + " document" // or a status request
         : "fetch of group '" + Text.quotable(group) + "', key '" + Text.quotable(key) + "'")
         + " from peer " + peer + " failed: " + what, cause);
     this.reason = reason;

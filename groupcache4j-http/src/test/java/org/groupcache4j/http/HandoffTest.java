@@ -143,6 +143,57 @@ class HandoffTest {
         .isEqualTo(ownedByLeaving.size());
   }
 
+  /**
+   * A node that joins (or starts again) takes its keys back from the nodes that hold them before
+   * it serves: each of its keys is then a hit there, nothing is loaded again, and no peek is
+   * needed. A value written there since the take-back began is not replaced by the older one.
+   */
+  @Test
+  void aNodeThatJoinsTakesItsKeysBackFromTheNodesThatHoldThem() {
+    testNodes.start(2, TestNode::start);
+    List<String> keys = keys(300);
+    for (String k : keys) {
+      nodes.get(0).group.get(k);
+    }
+    int loadsBefore = nodes.get(0).loads.get() + nodes.get(1).loads.get();
+    testNodes.start(1, TestNode::start); // joins: every node lists it
+    TestNode joined = nodes.get(2);
+    List<String> ownedByJoined = keys.stream().filter(k -> joined.url.equals(joined.cache.ownerOf(k))).toList();
+    assertThat(ownedByJoined).hasSizeGreaterThan(30);
+    String written = ownedByJoined.get(0);
+    joined.group.set(written, ByteView.of("newer")); // held here before the take-back: it stays
+
+    long kept = joined.cache.takeBack(Duration.ofSeconds(10));
+
+    assertThat(kept).as("the joined node's keys, but the one it holds already").isEqualTo(ownedByJoined.size() - 1);
+    assertThat(joined.cache.handoffStats().received()).isEqualTo(kept);
+    assertThat(nodes.get(0).cache.handoffStats().handedOff() + nodes.get(1).cache.handoffStats().handedOff())
+        .as("entries the other nodes gave back").isEqualTo(kept + joined.cache.handoffStats().receivedDropped());
+    for (String k : ownedByJoined) {
+      byte[] want = k.equals(written) ? "newer".getBytes(StandardCharsets.UTF_8) : TestNode.goValue(k);
+      assertThat(joined.group.get(k).toByteArray()).as(k).isEqualTo(want);
+    }
+    assertThat(joined.loads.get()).as("keys the joined node loaded").isZero();
+    assertThat(nodes.get(0).loads.get() + nodes.get(1).loads.get()).as("keys loaded again").isEqualTo(loadsBefore);
+    assertThat(joined.group.stats().foundAtPreviousOwner()).as("peeks needed").isZero();
+  }
+
+  /** A node that its peers do not list yet gets nothing back: they would not send it the writes of those keys. */
+  @Test
+  void aNodeThePeersDoNotListYetTakesNothingBack() {
+    testNodes.start(2, TestNode::start);
+    for (String k : keys(100)) {
+      nodes.get(0).group.get(k);
+    }
+    TestNode early = TestNode.start();
+    testNodes.all.add(early); // closed after the test
+    List<String> urls = List.of(nodes.get(0).url, nodes.get(1).url, early.url);
+    early.cache.setPeers(urls); // it lists them; they do not list it
+
+    assertThat(early.cache.takeBack(Duration.ofSeconds(10))).isZero();
+    assertThat(nodes.get(0).cache.handoffStats().handedOff() + nodes.get(1).cache.handoffStats().handedOff()).isZero();
+  }
+
   @Test
   void aHandedOffValueNeverWinsOverAWriteSinceTheNotice() throws Exception {
     testNodes.start(2, TestNode::start);

@@ -170,6 +170,10 @@ public final class Node implements AutoCloseable {
         gc.setPeers(c.peers());
       }
       this.peerWatcher = watcher;
+      if (!c.handoffTime().isZero()) { // a restart or a rolling deploy: its keys are at the nodes that held them meanwhile
+        readiness.starting("taking its keys back from its peers (at most " + Values.formatDuration(c.handoffTime()) + ")");
+        gc.takeBack(c.handoffTime());
+      }
       started = true;
       readiness.ready("serving");
     } catch (RuntimeException | IOException | OriginConfigException e) {

@@ -159,6 +159,8 @@ class HandoffIT {
     }
 
     assertThat(leaving).as("node 3's log").containsPattern("handoff of " + peers.get(2) + ": [1-9][0-9]* entries");
+    assertThat(processes.logText("node3")).as("node 3's log once started again: it took its keys back before ready")
+        .containsPattern("take-back of " + java.util.regex.Pattern.quote(peers.get(2)) + ": [1-9][0-9]* entries");
     long received = 0;
     for (int n = 0; n < 2; n++) {
       @SuppressWarnings("unchecked")

@@ -105,6 +105,7 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
   private final ConnectionPool[] pools;
   private final AtomicInteger nextPool = new AtomicInteger();
   private final long responseTimeoutNanos;
+  private final int maxResponseBytes;
   private final Consumer<PeerHttpClient> onClose;
   private final PeerKind kind = new PeerKind();
   private final RingCheck ring; // the node's fingerprint and ring mode
@@ -124,6 +125,7 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
     this.onClose = onClose;
     this.ring = ring;
     this.responseTimeoutNanos = cfg.responseTimeout().toNanos();
+    this.maxResponseBytes = cfg.maxResponseBytes();
     PeerUrl peer;
     try {
       peer = PeerUrl.parse(url);
@@ -318,6 +320,34 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
       } catch (InvalidProtocolBufferException e) {
         throw new CompletionException(new PeerFetchException(Reason.BAD_ANSWER, url, "", PeerPaths.HANDOFF,
             "answered 200 with a body that is not a HandoffReply: " + e.getMessage(), e));
+      }
+    });
+  }
+
+  /**
+   * A take-back ({@code POST {basePath}_take-back}, {@link HandoffMessages}): the entries of the
+   * keys {@code requester} owns that this peer holds, at most {@code maxBytes} (and half the largest
+   * answer this client reads). Sent, as a handoff, only to one of our nodes.
+   */
+  @Override
+  public CompletableFuture<List<HandoffEntry>> takeBack(String requester, String group, long maxBytes) {
+    long max = Math.min(maxBytes, maxResponseBytes / 2);
+    Fetch.Write w = new Fetch.Write("POST", PeerPaths.TAKE_BACK, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
+        HandoffMessages.encodeTakeBack(requester, group, max), true);
+    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
+        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
+    return known.thenCompose(x -> {
+      if (kind.state() != PeerKind.OURS) {
+        throw new CompletionException(new UnsupportedOperationException("peer " + url + " is not one of our nodes "
+            + "(its answers lack " + PeerHeaders.NODE + "), so it is not asked for keys back"));
+      }
+      return start(new Fetch(url, "", "take-back of group '" + group + "'", false, responseTimeoutNanos, w, kind));
+    }).thenApply(done -> {
+      try {
+        return HandoffMessages.decodeRequest(io.netty.buffer.Unpooled.wrappedBuffer((byte[]) done)).entries();
+      } catch (IllegalArgumentException e) {
+        throw new CompletionException(new PeerFetchException(Reason.BAD_ANSWER, url, "", PeerPaths.TAKE_BACK,
+            "answered 200 with a body that is not a HandoffRequest: " + e.getMessage(), e));
       }
     });
   }

@@ -40,4 +40,31 @@ final class HandoffEndpoint {
     }
     ex.respond(ours.apply(Response.of(200, PROTOBUF, HandoffMessages.encodeReply(reply))));
   }
+
+  /**
+   * {@code POST {basePath}_take-back}: a peer that starts again asks for the entries of its keys
+   * held here; answered 200 with a {@code HandoffRequest}, 400 for a body that is not a
+   * {@code TakeBackRequest}, 404 for an unknown group, 503 when the node refuses.
+   */
+  static void serveTakeBack(Exchange ex, HandoffHandler handler, UnaryOperator<Response.Simple> ours) {
+    HandoffMessages.TakeBack r;
+    try {
+      r = HandoffMessages.decodeTakeBack(ex.body() != null ? ex.body() : Unpooled.EMPTY_BUFFER);
+    } catch (IllegalArgumentException e) {
+      ex.respond(ours.apply(Response.text(400, "bad request: " + e.getMessage())));
+      return;
+    }
+    java.util.List<org.groupcache4j.peer.HandoffEntry> entries;
+    try {
+      entries = handler.entriesOwnedBy(r.requester(), r.group(), r.maxBytes());
+    } catch (org.groupcache4j.UnknownGroupException e) {
+      ex.respond(ours.apply(Response.text(404, e.getMessage())));
+      return;
+    } catch (IllegalStateException | UnsupportedOperationException e) {
+      ex.respond(ours.apply(Response.text(503, e.getMessage())));
+      return;
+    }
+    ex.respond(ours.apply(Response.of(200, PROTOBUF, HandoffMessages.encodeRequest("", java.time.Duration.ZERO,
+        entries))));
+  }
 }

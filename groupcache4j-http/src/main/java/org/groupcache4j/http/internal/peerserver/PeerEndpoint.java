@@ -132,6 +132,8 @@ public final class PeerEndpoint {
     }
     if (handler instanceof HandoffHandler h) {
       b.exact(basePath + PeerPaths.HANDOFF, r -> r.post(MAX_WRITE_BODY, ex -> HandoffEndpoint.serve(ex, h, peer::ours)));
+      b.exact(basePath + PeerPaths.TAKE_BACK, r -> r.post(MAX_WRITE_BODY,
+          ex -> HandoffEndpoint.serveTakeBack(ex, h, peer::ours)));
     }
     if (own) {
       b.notFound(ex -> Response.text(404, "not found: this port serves peer requests under " + basePath

@@ -16,7 +16,9 @@ import org.groupcache4j.peer.PeerValue;
 /**
  * The messages of a handoff between our nodes ({@code POST {basePath}_handoff}): a
  * {@code HandoffRequest} (the sender, its window, its entries; none for the notice) and the
- * {@code HandoffReply} (entries kept and dropped), as {@code groupcache.proto} defines them.
+ * {@code HandoffReply} (entries kept and dropped); and of a take-back ({@code POST
+ * {basePath}_take-back}): a {@code TakeBackRequest}, answered with a {@code HandoffRequest}; as
+ * {@code groupcache.proto} defines them.
  */
 public final class HandoffMessages {
   private HandoffMessages() {}
@@ -64,6 +66,29 @@ public final class HandoffMessages {
       entries.add(new HandoffEntry(e.getGroup(), e.getKey(), v));
     }
     return new Request(r.getSender(), Duration.ofMillis(Math.max(0, r.getWindowMillis())), entries);
+  }
+
+  /** A take-back request read: who asks, for which group, up to how many bytes. */
+  public record TakeBack(String requester, String group, long maxBytes) {}
+
+  public static byte[] encodeTakeBack(String requester, String group, long maxBytes) {
+    return GroupcachePb.TakeBackRequest.newBuilder().setRequester(requester).setGroup(group).setMaxBytes(maxBytes)
+        .build().toByteArray();
+  }
+
+  /**
+   * Reads a take-back request.
+   *
+   * @throws IllegalArgumentException if it is not a {@code TakeBackRequest} with a requester and a group
+   */
+  public static TakeBack decodeTakeBack(ByteBuf body) {
+    GroupcachePb.TakeBackRequest r;
+    try {
+      r = GroupcachePb.TakeBackRequest.parseFrom(body.nioBuffer());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("the body is not a TakeBackRequest: " + e.getMessage(), e);
+    }
+    return new TakeBack(r.getRequester(), r.getGroup(), Math.max(0, r.getMaxBytes()));
   }
 
   private static byte[] bytes(ByteString s) {

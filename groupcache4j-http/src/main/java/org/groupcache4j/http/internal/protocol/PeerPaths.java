@@ -52,6 +52,12 @@ public final class PeerPaths {
    */
   public static final String HANDOFF = "_handoff";
 
+  /**
+   * The path, under the base path, of a take-back between our nodes ({@code POST {basePath}_take-back}
+   * with a {@code TakeBackRequest}, answered with a {@code HandoffRequest}); no group in the path.
+   */
+  public static final String TAKE_BACK = "_take-back";
+
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final boolean[] UNRESERVED = new boolean[128];
 

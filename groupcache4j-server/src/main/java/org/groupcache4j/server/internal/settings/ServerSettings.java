@@ -152,7 +152,8 @@ public final class ServerSettings {
       .label("DURATION").defaultValue("5s")
       .help("On SIGTERM/SIGINT, after the requests in flight: how long the node may spend handing its cached entries "
           + "(most used first, with their expiry) to the nodes of ours that own their keys without it, so that a "
-          + "restart or a scale-down does not empty the cache. 0 or off: no handoff.")
+          + "restart or a scale-down does not empty the cache; and at start, before it reports ready, how long it may "
+          + "spend taking its keys back from the nodes that hold them. 0 or off: neither.")
       .build();
 
   /** {@code --handoff-time}: a duration up to 10 minutes, or 0 / off. */
