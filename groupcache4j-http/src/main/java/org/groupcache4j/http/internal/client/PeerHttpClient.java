@@ -296,6 +296,23 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
   }
 
   /**
+   * Starts {@code f} once this peer is known to be one of our nodes (a peer not heard from yet is
+   * probed first); fails at once with an {@link UnsupportedOperationException} that says it is not
+   * {@code what} otherwise.
+   */
+  private CompletableFuture<Object> toOursOnly(String what, Fetch f) {
+    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
+        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
+    return known.thenCompose(x -> {
+      if (kind.state() != PeerKind.OURS) {
+        throw new CompletionException(new UnsupportedOperationException("peer " + url + " is not one of our nodes "
+            + "(its answers lack " + PeerHeaders.NODE + "), so it is not " + what));
+      }
+      return start(f);
+    });
+  }
+
+  /**
    * A departing node's notice or batch ({@code POST {basePath}_handoff}, {@link HandoffMessages}),
    * sent only to one of our nodes, whatever the ring mode: a peer not heard from yet is probed
    * first, and one whose answers lack {@link PeerHeaders#NODE} (golang/groupcache, mailgun,
@@ -305,16 +322,8 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
   public CompletableFuture<Reply> handoff(String sender, Duration window, List<HandoffEntry> entries) {
     Fetch.Write w = new Fetch.Write("POST", PeerPaths.HANDOFF, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
         HandoffMessages.encodeRequest(sender, window, entries), true);
-    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
-        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
-    return known.thenCompose(x -> {
-      if (kind.state() != PeerKind.OURS) {
-        throw new CompletionException(new UnsupportedOperationException("peer " + url + " is not one of our nodes "
-            + "(its answers lack " + PeerHeaders.NODE + "), so it is not sent a handoff"));
-      }
-      return start(new Fetch(url, "", "handoff of " + entries.size() + " entries", false, responseTimeoutNanos, w,
-          kind));
-    }).thenApply(done -> {
+    return toOursOnly("sent a handoff", new Fetch(url, "", "handoff of " + entries.size() + " entries", false,
+        responseTimeoutNanos, w, kind)).thenApply(done -> {
       try {
         return HandoffMessages.decodeReply((byte[]) done);
       } catch (InvalidProtocolBufferException e) {
@@ -334,15 +343,8 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
     long max = Math.min(maxBytes, maxResponseBytes / 2);
     Fetch.Write w = new Fetch.Write("POST", PeerPaths.TAKE_BACK, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
         HandoffMessages.encodeTakeBack(requester, group, max), true);
-    CompletableFuture<Void> known = kind.state() == PeerKind.UNKNOWN
-        ? probe(Duration.ofNanos(responseTimeoutNanos)) : CompletableFuture.completedFuture(null);
-    return known.thenCompose(x -> {
-      if (kind.state() != PeerKind.OURS) {
-        throw new CompletionException(new UnsupportedOperationException("peer " + url + " is not one of our nodes "
-            + "(its answers lack " + PeerHeaders.NODE + "), so it is not asked for keys back"));
-      }
-      return start(new Fetch(url, "", "take-back of group '" + group + "'", false, responseTimeoutNanos, w, kind));
-    }).thenApply(done -> {
+    return toOursOnly("asked for keys back", new Fetch(url, "", "take-back of group '" + group + "'", false,
+        responseTimeoutNanos, w, kind)).thenApply(done -> {
       try {
         return HandoffMessages.decodeRequest(io.netty.buffer.Unpooled.wrappedBuffer((byte[]) done)).entries();
       } catch (IllegalArgumentException e) {
