@@ -184,7 +184,8 @@ class DashboardIT {
     assertThat(received).as("entries received, on the cards of nodes 1 and 2").isEqualTo(kept);
     assertThat(receivedDropped).as("entries dropped, on the cards of nodes 1 and 2").isEqualTo(dropped);
 
-    // Node 3 comes back: it finds the keys it owns again at their previous owners.
+    // Node 3 comes back: it takes the keys it owns back from nodes 1 and 2 before it is ready (and
+    // would find any it did not take at their previous owners).
     List<String> args = new ArrayList<>(List.of("serve", "--self", peers.get(2), "--peers", String.join(",", peers),
         "--api", "127.0.0.1:" + api[2], "--api-threads", "1"));
     args.addAll(FLAGS);
@@ -203,10 +204,13 @@ class DashboardIT {
     for (Object g : StatsJson.object(processes.stats(api[2]), "groups").values()) {
       found += ((Number) ((Map<?, ?>) g).get("foundAtPreviousOwner")).longValue();
     }
-    assertThat(found).as("keys node 3 found at their previous owners after its restart").isPositive();
+    long takenBack = ((Number) StatsJson.object(processes.stats(api[2]), "handoff").get("received")).longValue();
+    assertThat(takenBack).as("keys node 3 took back before it was ready").isPositive();
     Document back = browse("/", "dashboard-rolled.png");
     assertThat(node(back, peers.get(2)).attr("data-state")).isEqualTo("up");
     assertThat(node(back, peers.get(2)).attr("data-ownership")).isEqualTo("ready");
+    assertThat(moves(back, peers.get(2)).selectFirst("[data-k=received]").text())
+        .as("taken back, on node 3's card").isEqualTo(Long.toString(takenBack));
     assertThat(moves(back, peers.get(2)).selectFirst("[data-k=foundAtPreviousOwner]").text())
         .as("found at previous owners, on node 3's card").isEqualTo(Long.toString(found));
     for (int i = 0; i < 3; i++) {
