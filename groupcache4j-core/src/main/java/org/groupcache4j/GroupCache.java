@@ -880,15 +880,15 @@ public final class GroupCache implements AutoCloseable {
    * the node that stopped put them there, or the peers loaded them while it was away), the most
    * valuable first, and keeps each one that nothing newer here can supersede (the rules of a
    * handoff: no entry, no flight, no write of the key since the take-back began). Blocks until
-   * every peer answered, or {@code budget} ran out; a peer that is not up, not one of ours, or
-   * does not list this node yet gives nothing (its keys are still asked of it on a miss, within
-   * the previous-owner grace). Call it after {@link #setPeers}. Logs one INFO line.
+   * every peer answered, or the {@linkplain Builder#handoffTime handoff time} ran out (zero: takes
+   * nothing back); a peer that is not up, not one of ours, or does not list this node yet gives
+   * nothing (its keys are still asked of it on a miss, within the previous-owner grace). Call it
+   * after {@link #setPeers}, before the node reports ready. Logs one INFO line.
    *
    * @return the entries kept
    */
-  public long takeBack(Duration budget) {
-    Objects.requireNonNull(budget, "budget");
-    return handoff.takeBack(membership.clients, budget);
+  public long takeBack() {
+    return handoff.takeBack(membership.clients);
   }
 
   /**

@@ -187,9 +187,9 @@ final class Handoff {
    * Asks every member of ours for the entries of this node's keys it holds (each group in turn,
    * one request per peer and group, all at once), and keeps each that nothing newer here
    * supersedes ({@link Flights#installHandedOff} with the take-back's start as the window's: every
-   * write applied here since is logged). Within {@code budget}; returns the entries kept.
+   * write applied here since is logged). Within the time budget; returns the entries kept.
    */
-  long takeBack(Map<String, PeerClient> clients, Duration budget) {
+  long takeBack(Map<String, PeerClient> clients) {
     if (budget.isZero() || budget.isNegative() || clients.isEmpty() || cache.groups().isEmpty()) {
       return 0;
     }

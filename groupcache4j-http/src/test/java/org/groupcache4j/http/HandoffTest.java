@@ -163,7 +163,7 @@ class HandoffTest {
     String written = ownedByJoined.get(0);
     joined.group.set(written, ByteView.of("newer")); // held here before the take-back: it stays
 
-    long kept = joined.cache.takeBack(Duration.ofSeconds(10));
+    long kept = joined.cache.takeBack();
 
     assertThat(kept).as("the joined node's keys, but the one it holds already").isEqualTo(ownedByJoined.size() - 1);
     assertThat(joined.cache.handoffStats().received()).isEqualTo(kept);
@@ -190,7 +190,7 @@ class HandoffTest {
     List<String> urls = List.of(nodes.get(0).url, nodes.get(1).url, early.url);
     early.cache.setPeers(urls); // it lists them; they do not list it
 
-    assertThat(early.cache.takeBack(Duration.ofSeconds(10))).isZero();
+    assertThat(early.cache.takeBack()).isZero();
     assertThat(nodes.get(0).cache.handoffStats().handedOff() + nodes.get(1).cache.handoffStats().handedOff()).isZero();
   }
 

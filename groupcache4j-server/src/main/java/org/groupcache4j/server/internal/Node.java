@@ -172,7 +172,7 @@ public final class Node implements AutoCloseable {
       this.peerWatcher = watcher;
       if (!c.handoffTime().isZero()) { // a restart or a rolling deploy: its keys are at the nodes that held them meanwhile
         readiness.starting("taking its keys back from its peers (at most " + Values.formatDuration(c.handoffTime()) + ")");
-        gc.takeBack(c.handoffTime());
+        gc.takeBack();
       }
       started = true;
       readiness.ready("serving");

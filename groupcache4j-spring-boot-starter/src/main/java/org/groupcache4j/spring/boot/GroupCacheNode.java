@@ -243,6 +243,8 @@ public final class GroupCacheNode implements SmartLifecycle {
       } else {
         cache.setPeers(n.peers());
       }
+      // A restart or a rolling deploy: its keys are at the instances that held them meanwhile.
+      cache.takeBack();
     }
     move(State.READY);
     log.info("groupcache4j node " + cache.self() + " ready: caches " + manager.getCacheNames() + ", peers "
