@@ -29,7 +29,9 @@ class WarmupTest {
     assertThat(r.ended()).as("%s", r).isIn("settled", "time limit");
     assertThat(r.requests()).as("%s", r).isPositive();
     assertThat(r.failed()).as("%s", r).isZero();
-    assertThat(r.took()).as("bounded by its limit, and a moment to stop").isLessThan(Duration.ofSeconds(7));
+    // Its limit, then the pair closes and each client thread ends its request in flight (joined up to
+    // 5 s): bounded, with room for a loaded 2-core machine.
+    assertThat(r.took()).as("bounded by its limit, and a moment to stop").isLessThan(Duration.ofSeconds(12));
     assertThat(r.describe()).contains(r.ended()).contains("requests (0 failed)").contains("of JIT compilation");
   }
 
