@@ -168,8 +168,9 @@ final class Flights {
    * here, so newer or as new), no write reached this node since the sender's notice opened the
    * window at {@code windowStartNanos}, and none within a write window before (one applied here
    * just before the notice may reach the sender only after its read). The sender read the entry
-   * after the notice: a write since may be newer than it, and no flight of this node could have seen it, since the read was not
-   * made here ({@link #written} did). Under the key's lock, so no write comes between the check
+   * after the notice: a write since may be newer than it, and no flight of this node could have
+   * seen it, since the read was not made here ({@link #written} did). Under the key's lock, so no
+   * write comes between the check
    * and the store; a write after it drops the entry as any write does. A hot copy is replaced:
    * it was fetched from the sender before.
    *

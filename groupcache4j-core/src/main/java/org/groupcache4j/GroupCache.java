@@ -680,6 +680,7 @@ public final class GroupCache implements AutoCloseable {
       return List.of();
     }
     long now = System.nanoTime();
+    long skipNanos = PEEK_TIMEOUT_SKIPS * peekTimeout().toNanos();
     Set<String> candidates = new LinkedHashSet<>();
     addIfSet(candidates, m.previous.owner(key));
     addIfSet(candidates, m.ring.owner(key));
@@ -690,7 +691,7 @@ public final class GroupCache implements AutoCloseable {
     for (String c : candidates) {
       Long timedOut = peeksTimedOut.get(c);
       if (timedOut != null) {
-        if (now - timedOut < PEEK_TIMEOUT_SKIPS * peekTimeout().toNanos()) {
+        if (now - timedOut < skipNanos) {
           continue; // answers no peek in time: each flight of a key would wait for it once more
         }
         peeksTimedOut.remove(c, timedOut);

@@ -43,9 +43,9 @@ import org.groupcache4j.ring.HashRing;
  *       the entries of the keys it owns, and the copies it holds of keys another node owns (held
  *       while that node was away and not asked for since it came back, or a fallback load), which
  *       that owner keeps only if it has none, so that a rolling restart does not lose the keys the
- *       node restarted just before took back only in part; in batches, at most one batch in flight per receiver, within the
- *       time budget and under the bandwidth bound; entries whose next owner is not a receiver (a
- *       golang/groupcache peer) stay behind;</li>
+ *       node restarted just before took back only in part; in batches, at most one batch in flight
+ *       per receiver, within the time budget and under the bandwidth bound; entries whose next
+ *       owner is not a receiver (a golang/groupcache peer) stay behind;</li>
  *   <li>a receiver that refuses a batch (it is departing too) is planned around: the batch and
  *       the entries after it go to the next owners without it;</li>
  *   <li>logs one INFO line with the counts and the time.</li>
@@ -205,13 +205,7 @@ final class Handoff {
         continue;
       }
       for (Group g : cache.groups()) {
-        CompletableFuture<List<HandoffEntry>> f;
-        try {
-          f = hc.takeBack(cache.self(), g.name(), g.cacheBytes());
-        } catch (RuntimeException e) {
-          f = CompletableFuture.failedFuture(e);
-        }
-        asked.add(new Asked(c.getKey(), g, f == null ? CompletableFuture.failedFuture(new IllegalStateException("no answer")) : f));
+        asked.add(new Asked(c.getKey(), g, request(() -> hc.takeBack(cache.self(), g.name(), g.cacheBytes()))));
       }
     }
     int kept = 0;
@@ -331,8 +325,13 @@ final class Handoff {
   }
 
   private CompletableFuture<HandoffClient.Reply> send(HandoffClient c, Duration window, List<HandoffEntry> entries) {
+    return request(() -> c.handoff(cache.self(), window, entries));
+  }
+
+  /** What {@code call} starts, or a failed future if it throws or gives none (a transport's bug must not stop a handoff). */
+  private static <T> CompletableFuture<T> request(java.util.function.Supplier<CompletableFuture<T>> call) {
     try {
-      CompletableFuture<HandoffClient.Reply> f = c.handoff(cache.self(), window, entries);
+      CompletableFuture<T> f = call.get();
       return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("no answer"));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

@@ -65,6 +65,12 @@ class MissedWritesTest {
     }
   }
 
+  /** Waits until the other nodes have heard from {@code peer} (a peer that answered before is judged down at once when it refuses). */
+  private void awaitHeardFromByTheOthers(String peer) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> PEERS.stream().filter(n -> !n.equals(peer))
+        .allMatch(n -> node(n).peerState(peer).map(s -> s.incarnation() != 0).orElse(false)));
+  }
+
   private GroupCache node(String url) {
     return nodes.get(PEERS.indexOf(url));
   }
@@ -171,8 +177,7 @@ class MissedWritesTest {
   void aPreviousHolderWhosePeekTimedOutIsNotAskedAgainByTheNextFlights() {
     cluster();
     String key = keyOwnedBy("mem://c");
-    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> s.incarnation() != 0)
-        .orElse(false) && node("mem://b").peerState("mem://c").map(s -> s.incarnation() != 0).orElse(false));
+    awaitHeardFromByTheOthers("mem://c");
     network.disconnect("mem://c"); // dead: refuses connections
     await().atMost(Duration.ofSeconds(5)).until(() -> !node("mem://a").ownerOf(key).equals("mem://c")
         && !node("mem://b").ownerOf(key).equals("mem://c"));
@@ -247,8 +252,7 @@ class MissedWritesTest {
   void aSetValueOutlivesItsOwnersDeath() {
     cluster();
     String key = keyOwnedBy("mem://c");
-    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> s.incarnation() != 0)
-        .orElse(false) && node("mem://b").peerState("mem://c").map(s -> s.incarnation() != 0).orElse(false));
+    awaitHeardFromByTheOthers("mem://c");
     groups.get("mem://a").set(key, ByteView.of("V1"));
     network.disconnect("mem://c"); // dead: refuses connections (a peer that answered before is judged down at once)
     await().atMost(Duration.ofSeconds(5)).until(() -> !node("mem://a").ownerOf(key).equals("mem://c")
@@ -263,8 +267,7 @@ class MissedWritesTest {
   @Test
   void aRemoveAfterASetWhileAPeerIsDeadDropsEveryCopyOfTheSetValue() {
     cluster();
-    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> s.incarnation() != 0)
-        .orElse(false) && node("mem://b").peerState("mem://c").map(s -> s.incarnation() != 0).orElse(false));
+    awaitHeardFromByTheOthers("mem://c");
     network.disconnect("mem://c");
     await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> !s.isUp()).orElse(false)
         && node("mem://b").peerState("mem://c").map(s -> !s.isUp()).orElse(false));

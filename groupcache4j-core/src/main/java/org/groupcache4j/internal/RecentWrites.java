@@ -36,11 +36,7 @@ public final class RecentWrites {
    * not yet answered for), and whether this node names it in its own requests (not a write it
    * waited out: one a peer named that never arrived here, see {@link #waitedOut}).
    */
-  private record Applied(long id, long at, boolean done, boolean named) {
-    Applied(long id, long at, boolean done) {
-      this(id, at, done, true);
-    }
-  }
+  private record Applied(long id, long at, boolean done, boolean named) {}
 
   private record Logged(String key, long at) {}
 
@@ -88,7 +84,7 @@ public final class RecentWrites {
     if (id == 0 || id == ANY) {
       return;
     }
-    record(key, id, false);
+    record(key, id, false, true);
   }
 
   /**
@@ -99,7 +95,7 @@ public final class RecentWrites {
     if (id == 0) {
       return;
     }
-    long now = record(key, id, true);
+    long now = record(key, id, true, true);
     CompletableFuture<Void> waiting = next.remove(key);
     if (waiting != null) {
       waiting.complete(null);
@@ -116,25 +112,16 @@ public final class RecentWrites {
    * are not named in this node's own requests: this node did not apply them.
    */
   public void waitedOut(String key, long[] ids) {
-    if (ids == null || ids.length < 2 || appliedAll(key, ids)) {
+    if (ids == null || ids.length < 2) {
       return;
     }
+    Applied[] a = byKey.get(key);
+    long sinceCovered = sinceCovered(a, nanos.getAsLong());
     for (int i = 0; i + 1 < ids.length; i += 2) {
       long id = ids[i];
-      if (id == 0 || id == ANY || appliedAll(key, new long[] {id, ids[i + 1]})) {
-        continue;
+      if (id != 0 && id != ANY && !appliedHere(a, sinceCovered, id, ids[i + 1])) {
+        record(key, id, true, false);
       }
-      long now = nanos.getAsLong();
-      Applied[] old;
-      Applied[] fresh;
-      do {
-        old = byKey.get(key);
-        Applied[] kept = appliedAfter(old, now - 2 * sendWindowNanos);
-        fresh = kept == null ? new Applied[1] : java.util.Arrays.copyOf(kept, kept.length + 1);
-        fresh[fresh.length - 1] = new Applied(id, now, true, false);
-      } while (old == null ? byKey.putIfAbsent(key, fresh) != null : !byKey.replace(key, old, fresh));
-      order.add(new Logged(key, now));
-      logged.incrementAndGet();
     }
   }
 
@@ -144,14 +131,17 @@ public final class RecentWrites {
    */
   private record Recorded(Applied[] entries, boolean added) {}
 
-  /** Records write {@code id} of {@code key} (marks it applied if it was under way); returns the time recorded. */
-  private long record(String key, long id, boolean done) {
+  /**
+   * Records write {@code id} of {@code key} (marks it applied if it was under way and this is its
+   * application here, {@code named}); returns the time recorded.
+   */
+  private long record(String key, long id, boolean done, boolean named) {
     long now = nanos.getAsLong();
     Applied[] old;
     Recorded r;
     do { // each try from the entries as they are; another thread's change in between makes it try again
       old = byKey.get(key);
-      r = recorded(appliedAfter(old, now - 2 * sendWindowNanos), id, now, done);
+      r = recorded(appliedAfter(old, now - 2 * sendWindowNanos), id, now, done, named);
     } while (old == null ? byKey.putIfAbsent(key, r.entries) != null : !byKey.replace(key, old, r.entries));
     if (r.added) {
       order.add(new Logged(key, now));
@@ -161,18 +151,18 @@ public final class RecentWrites {
   }
 
   /** {@code kept} (null: none) with write {@code id} recorded at {@code now}: its entry under way marked applied, or one more. */
-  private static Recorded recorded(Applied[] kept, long id, long now, boolean done) {
-    if (kept != null && done) {
+  private static Recorded recorded(Applied[] kept, long id, long now, boolean done, boolean named) {
+    if (kept != null && done && named) {
       for (int i = kept.length - 1; i >= 0; i--) {
         if (kept[i].id == id && !kept[i].done) {
           Applied[] copy = kept.clone();
-          copy[i] = new Applied(id, now, true);
+          copy[i] = new Applied(id, now, true, true);
           return new Recorded(copy, false);
         }
       }
     }
     Applied[] withThis = kept == null ? new Applied[1] : java.util.Arrays.copyOf(kept, kept.length + 1);
-    withThis[withThis.length - 1] = new Applied(id, now, done);
+    withThis[withThis.length - 1] = new Applied(id, now, done, named);
     return new Recorded(withThis, true);
   }
 
@@ -260,9 +250,22 @@ public final class RecentWrites {
     if (applied == null || applied.length < 2) {
       return true;
     }
-    long now = nanos.getAsLong();
-    long covered = coveredAllAt; // what was applied there before this instant is covered here
     Applied[] a = byKey.get(key);
+    long sinceCovered = sinceCovered(a, nanos.getAsLong());
+    for (int i = 0; i + 1 < applied.length; i += 2) {
+      if (!appliedHere(a, sinceCovered, applied[i], applied[i + 1])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * How long ago, from {@code now}, this node last covered every write of a key whose entries are
+   * {@code a}: by dropping everything (or starting), or by a drop that covers every write of the key.
+   */
+  private long sinceCovered(Applied[] a, long now) {
+    long covered = coveredAllAt; // what was applied there before this instant is covered here
     if (a != null) {
       for (Applied x : a) {
         if (x.id == ANY && x.done && x.at - covered > 0) {
@@ -270,27 +273,22 @@ public final class RecentWrites {
         }
       }
     }
-    long sinceCovered = now - covered;
-    for (int i = 0; i + 1 < applied.length; i += 2) {
-      long id = applied[i];
-      long age = applied[i + 1];
-      if (age >= sinceCovered) {
-        continue; // applied there before this node dropped everything or started
-      }
-      boolean found = false;
-      if (a != null) {
-        for (Applied x : a) {
-          if (x.id == id && x.done) {
-            found = true;
-            break;
-          }
+    return now - covered;
+  }
+
+  /** Whether write {@code id}, applied {@code age} ago at the asker, is applied or covered here ({@code a}: the key's entries). */
+  private static boolean appliedHere(Applied[] a, long sinceCovered, long id, long age) {
+    if (age >= sinceCovered) {
+      return true; // applied there before this node dropped everything or started
+    }
+    if (a != null) {
+      for (Applied x : a) {
+        if (x.id == id && x.done) {
+          return true;
         }
       }
-      if (!found) {
-        return false;
-      }
     }
-    return true;
+    return false;
   }
 
   /**

@@ -102,7 +102,12 @@ public final class InMemoryNetwork {
 
   /** Lets {@code url} answer again, the requests that waited included. */
   public void thaw(String url) {
-    CompletableFuture<Void> gate = frozen.remove(url);
+    open(frozen, url);
+  }
+
+  /** Removes the gate {@code name} of {@code gates} and lets what waits on it through. */
+  private static void open(Map<String, CompletableFuture<Void>> gates, String name) {
+    CompletableFuture<Void> gate = gates.remove(name);
     if (gate != null) {
       gate.complete(null);
     }
@@ -118,10 +123,7 @@ public final class InMemoryNetwork {
 
   /** Ends {@link #holdPeeks}: the peeks held are answered now. */
   public void answerPeeks(String url) {
-    CompletableFuture<Void> gate = heldPeeks.remove(url);
-    if (gate != null) {
-      gate.complete(null);
-    }
+    open(heldPeeks, url);
   }
 
   /** Cuts {@code a} and {@code b} apart: requests from either to the other hang until {@link #mend}. */
@@ -131,10 +133,7 @@ public final class InMemoryNetwork {
 
   /** Ends the cut between {@code a} and {@code b}; the requests that waited go through. */
   public void mend(String a, String b) {
-    CompletableFuture<Void> gate = cuts.remove(pair(a, b));
-    if (gate != null) {
-      gate.complete(null);
-    }
+    open(cuts, pair(a, b));
   }
 
   /**
@@ -148,10 +147,7 @@ public final class InMemoryNetwork {
 
   /** Ends the one-way cut from {@code from} to {@code to}; the requests that waited go through. */
   public void mendOneWay(String from, String to) {
-    CompletableFuture<Void> gate = cuts.remove(from + " -> " + to);
-    if (gate != null) {
-      gate.complete(null);
-    }
+    open(cuts, from + " -> " + to);
   }
 
   private static String pair(String a, String b) {

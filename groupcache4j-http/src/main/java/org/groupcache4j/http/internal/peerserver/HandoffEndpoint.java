@@ -1,12 +1,18 @@
 package org.groupcache4j.http.internal.peerserver;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.groupcache4j.UnknownGroupException;
 import org.groupcache4j.http.internal.http1.Exchange;
 import org.groupcache4j.http.internal.http1.Response;
 import org.groupcache4j.http.internal.protocol.HandoffMessages;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.peer.HandoffClient;
+import org.groupcache4j.peer.HandoffEntry;
 import org.groupcache4j.peer.HandoffHandler;
 
 /**
@@ -24,11 +30,8 @@ final class HandoffEndpoint {
   private HandoffEndpoint() {}
 
   static void serve(Exchange ex, HandoffHandler handler, UnaryOperator<Response.Simple> ours) {
-    HandoffMessages.Request r;
-    try {
-      r = HandoffMessages.decodeRequest(ex.body() != null ? ex.body() : Unpooled.EMPTY_BUFFER);
-    } catch (IllegalArgumentException e) {
-      ex.respond(ours.apply(Response.text(400, "bad request: " + e.getMessage())));
+    HandoffMessages.Request r = decoded(ex, HandoffMessages::decodeRequest, ours);
+    if (r == null) {
       return;
     }
     HandoffClient.Reply reply;
@@ -47,24 +50,30 @@ final class HandoffEndpoint {
    * {@code TakeBackRequest}, 404 for an unknown group, 503 when the node refuses.
    */
   static void serveTakeBack(Exchange ex, HandoffHandler handler, UnaryOperator<Response.Simple> ours) {
-    HandoffMessages.TakeBack r;
-    try {
-      r = HandoffMessages.decodeTakeBack(ex.body() != null ? ex.body() : Unpooled.EMPTY_BUFFER);
-    } catch (IllegalArgumentException e) {
-      ex.respond(ours.apply(Response.text(400, "bad request: " + e.getMessage())));
+    HandoffMessages.TakeBack r = decoded(ex, HandoffMessages::decodeTakeBack, ours);
+    if (r == null) {
       return;
     }
-    java.util.List<org.groupcache4j.peer.HandoffEntry> entries;
+    List<HandoffEntry> entries;
     try {
       entries = handler.entriesOwnedBy(r.requester(), r.group(), r.maxBytes());
-    } catch (org.groupcache4j.UnknownGroupException e) {
+    } catch (UnknownGroupException e) {
       ex.respond(ours.apply(Response.text(404, e.getMessage())));
       return;
     } catch (IllegalStateException | UnsupportedOperationException e) {
       ex.respond(ours.apply(Response.text(503, e.getMessage())));
       return;
     }
-    ex.respond(ours.apply(Response.of(200, PROTOBUF, HandoffMessages.encodeRequest("", java.time.Duration.ZERO,
-        entries))));
+    ex.respond(ours.apply(Response.of(200, PROTOBUF, HandoffMessages.encodeRequest("", Duration.ZERO, entries))));
+  }
+
+  /** The request's body read by {@code decoder}; null if it is not such a message (then answered 400). */
+  private static <T> T decoded(Exchange ex, Function<ByteBuf, T> decoder, UnaryOperator<Response.Simple> ours) {
+    try {
+      return decoder.apply(ex.body() != null ? ex.body() : Unpooled.EMPTY_BUFFER);
+    } catch (IllegalArgumentException e) {
+      ex.respond(ours.apply(Response.text(400, "bad request: " + e.getMessage())));
+      return null;
+    }
   }
 }
