@@ -27,8 +27,8 @@ class CoreReportTest {
         + "w-tinylfu\t268435456\t1\t40\t1\t1\t2.9000\t2.9\t1\t2.9000\t7.0\t100\t8-16\n"
         + "caffeine\t268435456\t1\t40\t1\t1\t2.5000\t2.5\t1\t2.5000\t5.0\t100\t8-16\n");
     Path gc = Files.writeString(dir.resolve("gc.tsv"), ""
-        + "compact\t20000000\t19999000\t12884901888\t100.0\t120.000\t180.000\t6000000\t100000\t30\t2.000\t8.000\t9.000\t0\t80.0\n"
-        + "w-tinylfu\t20000000\t20000000\t12884901888\t150.0\t170.000\t230.000\t3000000\t50000\t20\t40.000\t300.000\t400.000\t1\t900.0\n");
+        + "compact\t20000000\t19999000\t12884901888\t100.0\t120.000\t180.000\t6000000\t100000\t30\t2.000\t8.000\t9.000\t0\t80.0\t10\n"
+        + "w-tinylfu\t20000000\t20000000\t12884901888\t150.0\t170.000\t230.000\t3000000\t50000\t20\t40.000\t300.000\t400.000\t1\t900.0\t200\n");
     Path fill = Files.writeString(dir.resolve("fill.tsv"), ServerFill.TSV_HEADER + "\n"
         + "compact\t1070000\t1070000\t119000000\t150000000\t150000000\t1.2600\t0.0030\t100\t8-16\t60.0\n"
         + "w-tinylfu\t1070000\t1070000\t119000000\t119000000\t327000000\t2.7500\t7.0000\t100\t8-16\t60.0\n");
@@ -77,8 +77,8 @@ class CoreReportTest {
     assertThat(md).contains("| `Group`, compact | 9 | 1.050 | 1.010 | 0.0100 | 0.955 | ≤ 1.08 of payload, ≤ 0.01 objects: met |");
     assertThat(md).contains("| `Group`, compact | 30 | 1.250 | 1.010 | 0.0040 | 0.500 | ≤ 1.35 of payload, ≤ 0.01 objects: met |");
     assertThat(md).contains("| compact | 1070000 | 1.260 | 0.0030 | 0.458 | ≤ 1.35, ≤ 0.01 objects: met |");
-    assertThat(md).contains("| compact | 19999000 | 100,000 | 30 | 2.000 | 8.000 | 9.000 | 0 | p99 ≤ 10 ms, no full GC: met |");
-    assertThat(md).contains("| W-TinyLFU | 20000000 | 50,000 | 20 | 40.000 | 300.000 | 400.000 | 1 |  |");
+    assertThat(md).contains("| compact | 10 ms | 19999000 | 100,000 | 30 | 2.000 | 8.000 | 9.000 | 0 | p99 ≤ 10 ms, no full GC: met |");
+    assertThat(md).contains("| W-TinyLFU | 200 ms (default) | 20000000 | 50,000 | 20 | 40.000 | 300.000 | 400.000 | 1 |  |");
     assertThat(md).contains("| 500 | 0.5580 | 0.5580 | 0.6050 (0.6000–0.6100) | +0.0470 | 0.5500 | 0.5960 | -0.0090 | 0.7180 | 0.558 / 0.718 (matches) |");
     assertThat(md).contains("| 1000 | 0.8000 | 0.8000 | 0.7900 | -0.0100 | 0.7850 | 0.7750 | -0.0150 (**below**) |  |");
     assertThat(md).contains("- The compact store is within 0.01 of W-TinyLFU, or above it, at 1 of 2 trace sizes: **missed**.");
