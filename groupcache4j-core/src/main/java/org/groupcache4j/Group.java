@@ -759,10 +759,12 @@ public final class Group {
     /** Default {@link #cacheBytes}: 64 MiB. */
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
     /**
-     * Default {@link #evictionPolicy}: W-TinyLFU, until the compact store is shown to meet its
-     * targets for the hit path's throughput ({@code BENCHMARKS.md}); the server's default follows it.
+     * Default {@link #evictionPolicy}: the compact store (W-TinyLFU over large byte arrays: about
+     * a quarter of the heap per small entry and a handful of objects however many entries; its hit
+     * path and its cluster throughput are measured beside W-TinyLFU's in {@code BENCHMARKS.md}). The
+     * server's and the Spring starter's defaults follow it.
      */
-    public static final EvictionPolicy DEFAULT_EVICTION_POLICY = EvictionPolicy.W_TINY_LFU;
+    public static final EvictionPolicy DEFAULT_EVICTION_POLICY = EvictionPolicy.COMPACT;
     /** Default {@link #loadTimeout}. */
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(10);
     /** How much longer than the load timeout the default {@link #peerTimeout} is (see {@link #defaultPeerTimeout}). */
