@@ -751,7 +751,7 @@ public final class Group {
 
   /**
    * Configures a new group; {@link #build()} registers it with its {@link GroupCache}.
-   * Defaults: 64 MiB, {@link EvictionPolicy#W_TINY_LFU}, load timeout 10 s, peer timeout = load
+   * Defaults: 64 MiB, {@link EvictionPolicy#COMPACT}, load timeout 10 s, peer timeout = load
    * timeout + 1 s, keys up to 4096 UTF-8 bytes, hot store on (a key is kept on its 2nd fetch, for
    * at most 30 s), no expiry, not-found answers not cached, no stale-if-error.
    */
