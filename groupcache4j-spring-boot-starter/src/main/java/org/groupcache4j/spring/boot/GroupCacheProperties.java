@@ -130,7 +130,7 @@ public class GroupCacheProperties {
     private Duration peerTimeout;
 
     /** Eviction policy: compact (the default), w-tiny-lfu or lru. */
-    private EvictionPolicy eviction = org.groupcache4j.Group.Builder.DEFAULT_EVICTION_POLICY;
+    private EvictionPolicy eviction = EvictionPolicy.COMPACT; // the library's default, written out for the configuration metadata
 
     /**
      * How values become bytes: default (Serializable values through Java serialization, others as
