@@ -42,7 +42,7 @@ class GroupCacheCacheTest {
       managers.add(GroupCacheCacheManager.builder(n)
           .valueCodec(DefaultValueCodec.builder().allowPackage("org.groupcache4j.spring.app").build())
           .cache("books", g -> g.cacheBytes(1 << 20).maxKeyBytes(64))
-          .cache("tiny", g -> g.cacheBytes(200))
+          .cache("tiny", g -> g.cacheBytes(8 << 10))
           .build());
     }
   }
@@ -198,7 +198,7 @@ class GroupCacheCacheTest {
   void aValueLargerThanTheBudgetIsReturnedButNotCached() {
     GroupCacheCache tiny = managers.get(0).getCache("tiny");
     AtomicInteger calls = new AtomicInteger();
-    String big = "b".repeat(500);
+    String big = "b".repeat(20_000);
     for (int i = 0; i < 3; i++) {
       assertThat(tiny.get("big", () -> {
         calls.incrementAndGet();
