@@ -30,8 +30,8 @@ import org.groupcache4j.KeyNotFoundException;
  * is handed out when it sat idle, replaced after {@link #MAX_LIFETIME}, and a load waits for a free
  * one no longer than the origin timeout. A query that runs past the origin timeout is cancelled
  * and answers as a timeout (504), as the HTTP origin's does. A query that fails because its
- * connection broke (the database restarted, a network cut) is run once more on a new connection,
- * so a restart costs no failed load.
+ * connection broke (the database restarted, a network cut) runs again on another connection, up to
+ * once per connection of the pool and once on a new one, so a restart costs no failed load.
  *
  * <p>{@link #create} runs the query once with a key no row has, so a query that cannot run (an
  * unknown table or column) stops the node at start rather than failing its first request.
@@ -145,16 +145,20 @@ public final class JdbcOrigin implements Origin {
   @Override
   public byte[] fetch(String key) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      return query(key, deadline);
-    } catch (BrokenConnection e) {
-      // The connection broke (e.g. the database restarted): once more, on another connection.
+    // A connection that broke (e.g. the database restarted) is evicted, and the query runs again on
+    // another. After a restart every pooled connection may be broken, and the pool does not check
+    // one used within the last half second before handing it out: so up to one try per connection
+    // of the pool, and one on a new connection.
+    BrokenConnection last = null;
+    for (int attempt = 0; attempt <= poolSize; attempt++) {
       try {
         return query(key, deadline);
-      } catch (BrokenConnection again) {
-        throw new IOException("query on " + label + " failed: " + again.getCause().getMessage(), again.getCause());
+      } catch (BrokenConnection e) {
+        last = e;
       }
     }
+    throw new IOException("query on " + label + " failed on " + (poolSize + 1) + " connections in turn: "
+        + last.getCause().getMessage(), last.getCause());
   }
 
   /** A query failed because its connection is unusable; the pool has evicted it. */
