@@ -109,6 +109,8 @@ public final class GroupCache implements AutoCloseable {
   static final int PEEK_TIMEOUT_SKIPS = 2;
   /** Previous holders whose last peek timed out, and when ({@link #peekTimedOut}). */
   private final ConcurrentHashMap<String, Long> peeksTimedOut = new ConcurrentHashMap<>();
+  /** When the pause detector last saw this process's own pause end ({@link System#nanoTime()}; 0: never). */
+  private volatile long pauseSeenAtNanos;
   private final Duration probeTimeout;
   /** Clients of peers that left the list, kept for {@code removedPeerGrace}: they are still sent writes. */
   private final Map<String, Departed> departed = new ConcurrentHashMap<>();
@@ -156,7 +158,7 @@ public final class GroupCache implements AutoCloseable {
     } while (inc == 0);
     this.ownership = new NodeOwnership(this, inc, b.probeTimeout, b.probeInterval, b.peerErrorLogInterval);
     boolean probes = transport != null && !b.probeInterval.isZero();
-    this.pauses = probes ? new PauseDetector(self, b.probeTimeout, ownership::paused) : null;
+    this.pauses = probes ? new PauseDetector(self, b.probeTimeout, this::paused) : null;
     this.health = probes ? new PeerHealth(self, b.probeInterval, b.probeTimeout, pauses, new HealthListener()) : null;
     this.handoff = new Handoff(this, b.handoffTime, b.handoffBytesPerSecond);
     if (transport != null) {
@@ -716,7 +718,23 @@ public final class GroupCache implements AutoCloseable {
    * would wait a peek timeout each time).
    */
   void peekTimedOut(String peer) {
-    peeksTimedOut.put(peer, System.nanoTime());
+    long now = System.nanoTime();
+    long seen = pauseSeenAtNanos;
+    if (pausedNow() || seen != 0 && now - seen < peekTimeout().toNanos()) {
+      return; // it timed out across this process's own pause: that says nothing of the peer
+    }
+    peeksTimedOut.put(peer, now);
+  }
+
+  /**
+   * This process was paused (SIGSTOP, a frozen VM, a long GC): the peeks that timed out across the
+   * pause are forgotten (right after it, when this node catches up and asks its keys' previous
+   * holders, it would otherwise skip every one of them), then the node catches up.
+   */
+  private void paused(long nanos) {
+    pauseSeenAtNanos = System.nanoTime();
+    peeksTimedOut.clear();
+    ownership.paused(nanos);
   }
 
   /** Whether peers are probed (the ownership machinery needs it). */

@@ -307,6 +307,38 @@ class MissedWritesTest {
     }
   }
 
+  /**
+   * A peek that timed out across this process's own pause (SIGSTOP, a frozen VM) says nothing of
+   * the peer: once the pause is seen, the node asks its keys' previous holders again at once, as
+   * it must right after the catch-up (they took its writes while it was away), rather than skip
+   * them for two peek timeouts.
+   */
+  @Test
+  void aPauseOfThisProcessForgetsThePeeksThatTimedOutAcrossIt() {
+    cluster(Duration.ofMillis(50), Duration.ofSeconds(2)); // a peek times out after 4 s, and is skipped for 8 s
+    String key = keyOwnedBy("mem://c");
+    awaitHeardFromByTheOthers("mem://c");
+    network.disconnect("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !node("mem://a").ownerOf(key).equals("mem://c")
+        && !node("mem://b").ownerOf(key).equals("mem://c"));
+    String owner = node("mem://a").ownerOf(key);
+    String holder = owner.equals("mem://a") ? "mem://b" : "mem://a";
+    Group g = groups.get(owner);
+    network.holdPeeks(holder);
+    assertThat(g.get(key).toString()).startsWith("src:" + key);
+    assertThat(g.stats().notFoundAtPreviousOwner()).as("loaded after %s's peek timed out", holder).isEqualTo(1);
+    network.answerPeeks(holder);
+
+    long catchUps = node(owner).ownershipStats().catchUps();
+    node(owner).pauseDetected(Duration.ofSeconds(5));
+    await().atMost(Duration.ofSeconds(5)).until(() -> node(owner).ownershipStats().catchUps() == catchUps + 1
+        && node(owner).ownershipState() == OwnershipState.READY && node(owner).ownerOf(key).equals(owner));
+    g.remove(key);
+    assertThat(g.get(key).toString()).startsWith("src:" + key);
+    assertThat(g.stats().notFoundAtPreviousOwner() + g.stats().foundAtPreviousOwner())
+        .as("%s asked again as a previous holder right after the pause", holder).isEqualTo(2);
+  }
+
   @Test
   void aPausedNodeCatchesUpBeforeItOwnsKeysAgain() {
     cluster();
