@@ -22,8 +22,8 @@
 #   --skip-build    use the existing groupcache4j-bench/target/benchmarks.jar and server jar
 #   --untimed       only what a busy machine does not change (memory, the server's memory, hit
 #                   ratio): steps 1 and 4 are left out, and the report says so
-#   --pauses-only   step 4 alone (about 12 minutes, 14 GB free): prints each run's pauses, two
-#                   lines each; BENCHMARKS.md is not changed
+#   --pauses-only   step 4 alone (about 12 minutes, 14 GB free): prints each run's row and its
+#                   pauses; BENCHMARKS.md is not changed
 #   -h, --help      this text
 # Environment: JAVA_HOME selects the JDK (default: java on the PATH); MVN the Maven command.
 set -euo pipefail
@@ -105,20 +105,29 @@ jmh_forks="-Xms1g -Xmx1g"
 # 10 ms, what docs/operations.md advises for a large cache whose pauses matter
 gc_goals=(200 10)
 gc_goal_option() { [[ $1 == 200 ]] || echo "-XX:MaxGCPauseMillis=$1"; }
+# Step 4: each store at each pause goal, one JVM a run. Appends each run's TSV row, its log's pauses
+# and its goal to gc-pauses.tsv (what CoreReport reads), and prints them with the pauses in words.
+gc_pause_runs() {
+  local goal policy log row pauses f
+  for goal in "${gc_goals[@]}"; do
+    for policy in compact w-tinylfu; do
+      log="$results/gc-$policy-$goal.log"
+      # shellcheck disable=SC2046 # the goal's option is one word, or none
+      row=$("$java" "${gc_jvm[@]}" $(gc_goal_option "$goal") "-Xlog:gc:file=$log" -cp "$jar" org.groupcache4j.bench.GcPauses \
+        --policy "$policy" --entries "$gc_entries" --seconds "$gc_seconds" --tsv)
+      IFS=$'\t' read -r -a f <<< "$row"
+      pauses=$("$java" -cp "$jar" org.groupcache4j.bench.GcPauses --log "$log" --from "${f[5]}" --to "${f[6]}" --tsv)
+      printf '%s\t%s\t%s\n' "$row" "$pauses" "$goal" | tee -a "$results/gc-pauses.tsv"
+      echo "  $policy, pause goal $goal ms: $("$java" -cp "$jar" org.groupcache4j.bench.GcPauses --log "$log" \
+        --from "${f[5]}" --to "${f[6]}")"
+    done
+  done
+}
 mem_jvm=(-Xms1g -Xmx1g -XX:+UseG1GC)
 
 if [[ $pauses_only == 1 ]]; then
   echo "== collection pauses only (${gc_entries} entries, ${gc_seconds} s of reads and writes, ${gc_jvm[*]}), load average $load_before"
-  for goal in "${gc_goals[@]}"; do
-    for policy in compact w-tinylfu; do
-      log="$results/gc-$policy-$goal.log"
-      row=$("$java" "${gc_jvm[@]}" $(gc_goal_option "$goal") "-Xlog:gc:file=$log" -cp "$jar" org.groupcache4j.bench.GcPauses \
-        --policy "$policy" --entries "$gc_entries" --seconds "$gc_seconds")
-      echo "pause goal $goal ms: $row"
-      mix=$(sed -n 's/.* mix from \([0-9.]*\) s to \([0-9.]*\) s .*/\1 \2/p' <<< "$row")
-      "$java" -cp "$jar" org.groupcache4j.bench.GcPauses --log "$log" --from "${mix% *}" --to "${mix#* }"
-    done
-  done
+  gc_pause_runs
   read -r l1 l5 l15 _ < /proc/loadavg
   echo "load average after: $l1, $l5, $l15; $(( $(date +%s) - start )) s"
   exit 0
@@ -155,16 +164,7 @@ done
 
 if [[ $timed == 1 ]]; then
   echo "== 4/5 collection pauses (${gc_entries} entries, ${gc_seconds} s of reads and writes, ${gc_jvm[*]})"
-  for goal in "${gc_goals[@]}"; do
-    for policy in compact w-tinylfu; do
-      log="$results/gc-$policy-$goal.log"
-      row=$("$java" "${gc_jvm[@]}" $(gc_goal_option "$goal") "-Xlog:gc:file=$log" -cp "$jar" org.groupcache4j.bench.GcPauses \
-        --policy "$policy" --entries "$gc_entries" --seconds "$gc_seconds" --tsv)
-      IFS=$'\t' read -r -a f <<< "$row"
-      pauses=$("$java" -cp "$jar" org.groupcache4j.bench.GcPauses --log "$log" --from "${f[5]}" --to "${f[6]}" --tsv)
-      printf '%s\t%s\t%s\n' "$row" "$pauses" "$goal" | tee -a "$results/gc-pauses.tsv"
-    done
-  done
+  gc_pause_runs
   timed_results+=(--gc-pauses "$results/gc-pauses.tsv")
 else
   echo "== 4/5 collection pauses: left out (--untimed)"

@@ -395,6 +395,9 @@ public final class CoreReport implements Callable<Integer> {
     sb.append('\n');
   }
 
+  /** G1's default pause goal ({@code -XX:MaxGCPauseMillis}), as run-core-benchmarks.sh names it in a row. */
+  private static final String G1_DEFAULT_PAUSE_GOAL_MS = "200";
+
   /**
    * {@link GcPauses} rows, each its run's TSV, its log's pauses and G1's pause goal of the run:
    * policy … rate, pauses, p50, p99, max, full, total ms, goal ms (absent: the default).
@@ -422,7 +425,8 @@ public final class CoreReport implements Callable<Integer> {
       boolean compact = r[0].equals("compact");
       double p99 = Double.parseDouble(r[11]);
       int full = Integer.parseInt(r[13]);
-      String goal = r.length > 15 && !r[15].equals("200") ? r[15] + " ms" : "200 ms (default)";
+      String goal = r.length > 15 && !r[15].equals(G1_DEFAULT_PAUSE_GOAL_MS) ? r[15] + " ms"
+          : G1_DEFAULT_PAUSE_GOAL_MS + " ms (default)";
       sb.append("| ").append(storeName(r[0]).replace("`Group`, ", "")).append(" | ").append(goal).append(" | ").append(r[2]).append(" | ")
           .append(String.format(Locale.ROOT, "%,.0f", Double.parseDouble(r[8]))).append(" | ").append(r[9]).append(" | ")
           .append(r[10]).append(" | ").append(r[11]).append(" | ").append(r[12]).append(" | ").append(r[13]).append(" | ")
