@@ -770,13 +770,24 @@ public final class GroupCache implements AutoCloseable {
     }
   }
 
+  /**
+   * When this node last held nothing ({@link System#nanoTime()}): its start, or the beginning of
+   * its last coarse drop. A hint made before it stands for a write whose drop is done already.
+   */
+  private volatile long everythingDroppedNanos = System.nanoTime();
+
   /** Drops every entry of every group (the coarse drop); returns how many there were. */
   long dropEverything() {
+    everythingDroppedNanos = System.nanoTime(); // from here on, what is stored is newer than a write made before
     long n = 0;
     for (Group g : groups.values()) {
       n += g.dropAllHere();
     }
     return n;
+  }
+
+  long everythingDroppedNanos() {
+    return everythingDroppedNanos;
   }
 
   /** Runs {@code task} on the failure detector's thread after {@code delay}. */

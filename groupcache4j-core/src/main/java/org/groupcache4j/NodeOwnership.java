@@ -80,6 +80,8 @@ final class NodeOwnership {
   final LongAdder catchUps = new LongAdder();
   final LongAdder coarseDrops = new LongAdder();
   final LongAdder hintsApplied = new LongAdder();
+  /** Per member: when this node sent the last pull of its hints that it applied ({@link System#nanoTime()}). */
+  private final Map<String, Long> pulledAtNanos = new ConcurrentHashMap<>();
   final LongAdder relayedRequests = new LongAdder();
   private volatile long lastCatchUpMillis;
 
@@ -266,6 +268,7 @@ final class NodeOwnership {
       return CompletableFuture.completedFuture(Outcome.FAILED);
     }
     CompletableFuture<HintDelivery> f;
+    long sent = System.nanoTime();
     try {
       f = c.pullHints(cache.self(), incarnation);
     } catch (RuntimeException e) {
@@ -276,6 +279,7 @@ final class NodeOwnership {
         return outcomeOf(Failures.unwrap(err));
       }
       apply(d);
+      pulledAtNanos.merge(member, sent, (a, b) -> b - a > 0 ? b : a);
       PeerClient ackTo = cache.routeOf(member);
       if (ackTo != null && d.through() > 0) {
         try {
@@ -394,8 +398,22 @@ final class NodeOwnership {
     return new HintAck(cache.self(), incarnation, d.through());
   }
 
+  /**
+   * Applies the drops of {@code d} but those done already: made before this node last dropped
+   * everything, or before it sent the last pull of the sender's hints that it applied (that
+   * delivery held them). An op's age only grows on the way, so "made before" errs towards
+   * applying. Applied again, an old drop could remove a value set here since, which may be the
+   * last copy of it.
+   */
   private void apply(HintDelivery d) {
+    long now = System.nanoTime();
+    long dropped = cache.everythingDroppedNanos();
+    Long pulled = pulledAtNanos.get(d.from());
     for (HintOp op : d.ops()) {
+      long made = now - TimeUnit.MILLISECONDS.toNanos(op.ageMillis());
+      if (op.ageMillis() > 0 && (made - dropped < 0 || pulled != null && made - pulled < 0)) {
+        continue;
+      }
       hintsApplied.increment();
       if (op.everything()) {
         cache.dropEverything();
@@ -472,6 +490,7 @@ final class NodeOwnership {
   /** {@code peer} left the peer list: nothing is held for it any more. */
   void forget(String peer) {
     notices.remove(peer);
+    pulledAtNanos.remove(peer);
     cache.hints().forget(peer);
   }
 

@@ -264,6 +264,66 @@ class MissedWritesTest {
     assertThat(loadedBy.get(key)).as("the set value is held by the key's successor too: nothing is loaded").isNull();
   }
 
+  /**
+   * A hint reaches its node late: a node that came back without one peer's hints dropped
+   * everything instead, and that peer pushes them once it hears from the node again, maybe after a
+   * set the node took meanwhile. Made before the drop, they are done already: applied, they would
+   * drop the set value, which is then the last copy should the key's other owner die. A hint made
+   * after the drop is applied.
+   */
+  @Test
+  void aHintMadeBeforeANodeLastDroppedEverythingDoesNotDropAValueSetThereSince() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    awaitHeardFromByTheOthers("mem://c");
+    org.groupcache4j.peer.PeerClient toC = network.transport().client("mem://c");
+    toC.deliverHints(new org.groupcache4j.peer.HintDelivery("mem://a", 1, 0, 0,
+        List.of(org.groupcache4j.peer.HintOp.dropAll()), 1)).join(); // c drops everything it holds
+    groups.get("mem://a").set(key, ByteView.of("V1")); // stored at c, the owner, and at its successor
+
+    long applied = node("mem://c").ownershipStats().hintsApplied();
+    long madeBeforeTheDrop = 60_000;
+    toC.deliverHints(new org.groupcache4j.peer.HintDelivery("mem://a", 1, 0, 0,
+        List.of(new org.groupcache4j.peer.HintOp("g", key, madeBeforeTheDrop)), 2)).join();
+    assertThat(node("mem://c").ownershipStats().hintsApplied()).as("hints applied at c").isEqualTo(applied);
+    assertThat(groups.get("mem://c").get(key).toString()).as("at c after the old hint").isEqualTo("V1");
+    assertThat(loadedBy.get(key)).as("loads of %s", key).isNull();
+
+    toC.deliverHints(new org.groupcache4j.peer.HintDelivery("mem://a", 1, 0, 0,
+        List.of(org.groupcache4j.peer.HintOp.drop("g", key)), 3)).join(); // made just now: applied
+    assertThat(node("mem://c").ownershipStats().hintsApplied()).as("hints applied at c").isEqualTo(applied + 1);
+  }
+
+  /**
+   * A peer pushes its hints when it hears from a node that was away, and the node pulls them as it
+   * catches up: a push can arrive after the pull, and after a set the node took since. Its ops made
+   * before the pull were in the pull's delivery: they are not applied again.
+   */
+  @Test
+  void aHintPushedAfterTheNodePulledItIsNotAppliedAgain() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    awaitHeardFromByTheOthers("mem://c"); // takes at least a poll: the node started well before the pull below
+    long beforeThePull = System.nanoTime();
+    long catchUps = node("mem://c").ownershipStats().catchUps();
+    node("mem://c").pauseDetected(Duration.ofSeconds(3));
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://c").ownershipStats().catchUps() == catchUps + 1
+        && node("mem://c").ownershipState() == OwnershipState.READY);
+    groups.get("mem://a").set(key, ByteView.of("V1"));
+
+    long applied = node("mem://c").ownershipStats().hintsApplied();
+    long madeJustBeforeThePull = (System.nanoTime() - beforeThePull) / 1_000_000 + 2;
+    org.groupcache4j.peer.PeerClient toC = network.transport().client("mem://c");
+    toC.deliverHints(new org.groupcache4j.peer.HintDelivery("mem://a", 1, 0, 0,
+        List.of(new org.groupcache4j.peer.HintOp("g", key, madeJustBeforeThePull)), 9)).join();
+    assertThat(node("mem://c").ownershipStats().hintsApplied()).as("hints applied at c").isEqualTo(applied);
+    assertThat(groups.get("mem://c").get(key).toString()).as("at c").isEqualTo("V1");
+
+    toC.deliverHints(new org.groupcache4j.peer.HintDelivery("mem://a", 1, 0, 0,
+        List.of(org.groupcache4j.peer.HintOp.drop("g", key)), 10)).join(); // made after the pull: applied
+    assertThat(node("mem://c").ownershipStats().hintsApplied()).as("hints applied at c").isEqualTo(applied + 1);
+  }
+
   @Test
   void aRemoveAfterASetWhileAPeerIsDeadDropsEveryCopyOfTheSetValue() {
     cluster();

@@ -171,8 +171,9 @@ public final class Hints {
     ops.sort(Comparator.comparingLong(e -> e.getKey().seq()));
     List<HintOp> list = new ArrayList<>(ops.size());
     long through = 0;
+    long now = System.nanoTime();
     for (Map.Entry<Op, HintOp> e : ops) {
-      list.add(e.getValue());
+      list.add(e.getValue().aged(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(now - e.getKey().createdNanos()))));
       through = Math.max(through, e.getKey().seq());
     }
     return new HintDelivery(self, selfIncarnation, peerIncarnation, unreachableSinceMillis, list, through);

@@ -12,8 +12,29 @@ import org.junit.jupiter.api.Test;
 class HintsTest {
   private static final String PEER = "http://b:1";
 
+  /** A delivery, its ops' ages left out (they depend on the clock; see {@link #eachOpCarriesHowLongAgoItWasMade}). */
   private static HintDelivery deliver(Hints h) {
-    return h.delivery(PEER, "http://a:1", 7, 9, 0);
+    HintDelivery d = h.delivery(PEER, "http://a:1", 7, 9, 0);
+    return new HintDelivery(d.from(), d.fromIncarnation(), d.forIncarnation(), d.unreachableSinceMillis(),
+        d.ops().stream().map(op -> op.aged(0)).toList(), d.through());
+  }
+
+  @Test
+  void eachOpCarriesHowLongAgoItWasMade() {
+    Hints h = new Hints(100, 1 << 20);
+    long before = System.nanoTime();
+    h.add(PEER, "g", List.of("old"));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> h.delivery(PEER, "http://a:1", 7, 9, 0).ops().get(0).ageMillis() >= 50);
+    h.add(PEER, "g", List.of("new"));
+    List<HintOp> ops = h.delivery(PEER, "http://a:1", 7, 9, 0).ops();
+    long elapsedMillis = (System.nanoTime() - before) / 1_000_000;
+    assertThat(ops).extracting(HintOp::key).containsExactly("old", "new");
+    assertThat(ops.get(0).ageMillis()).isBetween(50L, elapsedMillis);
+    assertThat(ops.get(1).ageMillis()).isLessThan(ops.get(0).ageMillis());
+    h.add(PEER, "g", List.of("old")); // written again: the op stands for the newest write
+    assertThat(h.delivery(PEER, "http://a:1", 7, 9, 0).ops()).extracting(HintOp::key).containsExactly("new", "old");
+    assertThat(h.delivery(PEER, "http://a:1", 7, 9, 0).ops().get(1).ageMillis()).isLessThan(50);
   }
 
   @Test

@@ -54,7 +54,9 @@ import org.groupcache4j.internal.LongArrays;
  *       previous load of the key began (it dropped what that load brought, or made it be thrown
  *       away). A set calls for no load: its value is stored at the owner. The nodes learn of an
  *       owner change at slightly different times, so a load from when the step began until
- *       {@link Bounds#ownerChangeWindow} after it was done may count to either side of it.</li>
+ *       {@link Bounds#ownerChangeWindow} after it was done may count to either side of it; and
+ *       while they disagree, the owner on each side loads once after a remove, so a remove calls
+ *       for one load on each side of a change.</li>
  *   <li><b>No failed read</b> ({@link Violation.Kind#FAILED_READ}, {@link Violation.Kind#LATE_READ}):
  *       every get is answered 200 within {@link Bounds#readDeadline}, except one sent to a node
  *       the clients had left ({@link FaultStep#apiDown} to {@link FaultStep#apiUp}: frozen,
@@ -340,17 +342,19 @@ public final class HistoryChecker {
       }
       Removes byStart = new Removes(removes);
       Map<Integer, Epoch> epochs = new TreeMap<>();
-      Map<Op, SourceLoad> usedBy = new HashMap<>();
+      // A remove calls for one load in each epoch: while the nodes disagree about an owner
+      // change, the owner by the old ring and the owner by the new one each load once after it.
+      Map<Op, Map<Integer, SourceLoad>> usedBy = new HashMap<>();
       for (SourceLoad l : e.getValue()) {
         int earliest = earliestEpoch(changes, l.start());
         int latest = latestEpoch(changes, l.start());
         boolean counted = false;
         for (int epoch = earliest; epoch <= latest && !counted; epoch++) {
           Epoch at = epochs.get(epoch);
-          Op why = at == null ? null : removeCallingFor(byStart, usedBy, at.last(), l);
+          Op why = at == null ? null : removeCallingFor(byStart, spentIn(usedBy, epoch), at.last(), l);
           if (at == null || why != null) {
             if (why != null) {
-              usedBy.put(why, l);
+              usedBy.computeIfAbsent(why, x -> new HashMap<>()).put(epoch, l);
             }
             epochs.computeIfAbsent(epoch, x -> new Epoch()).loads.add(l);
             counted = true;
@@ -412,23 +416,28 @@ public final class HistoryChecker {
     }
   }
 
+  /** Whether a remove was spent on a load counted in {@code epoch}. */
+  private static java.util.function.Predicate<Op> spentIn(Map<Op, Map<Integer, SourceLoad>> usedBy, int epoch) {
+    return x -> usedBy.getOrDefault(x, Map.of()).containsKey(epoch);
+  }
+
   /**
-   * A remove, not yet spent on another load, that calls for load {@code l} after {@code previous}:
+   * A remove, not yet spent on another load of the epoch, that calls for load {@code l} after {@code previous}:
    * it began before {@code l} and had not ended when {@code previous} began (less the load
    * transit); the one that ended first, or null.
    */
-  private Op removeCallingFor(Removes removes, Map<Op, SourceLoad> usedBy, SourceLoad previous, SourceLoad l) {
+  private Op removeCallingFor(Removes removes, java.util.function.Predicate<Op> spent, SourceLoad previous, SourceLoad l) {
     Op why = null;
     long endedAfter = previous.start() - loadTransit;
     for (int i = LongArrays.lowerBound(removes.starts, endedAfter - removes.longest); i < removes.starts.length
         && removes.starts[i] < l.start(); i++) {
       Op x = removes.answered.get(i);
-      if (!usedBy.containsKey(x) && x.effectEnd() > endedAfter && (why == null || x.effectEnd() < why.effectEnd())) {
+      if (!spent.test(x) && x.effectEnd() > endedAfter && (why == null || x.effectEnd() < why.effectEnd())) {
         why = x;
       }
     }
     for (Op x : removes.unanswered) {
-      if (!usedBy.containsKey(x) && x.start() < l.start() && (why == null || x.effectEnd() < why.effectEnd())) {
+      if (!spent.test(x) && x.start() < l.start() && (why == null || x.effectEnd() < why.effectEnd())) {
         why = x;
       }
     }
@@ -436,7 +445,7 @@ public final class HistoryChecker {
   }
 
   private Violation extraLoad(String key, SourceLoad l, SourceLoad previous, List<Change> changes, int earliest, int latest,
-      Map<Integer, Epoch> epochs, Map<Op, SourceLoad> usedBy) {
+      Map<Integer, Epoch> epochs, Map<Op, Map<Integer, SourceLoad>> usedBy) {
     FaultStep since = latest == 0 ? null : changes.get(latest - 1).step();
     String sinceText = since == null ? "since the run began"
         : "since the owner change at " + HistoryText.seconds(since.time()) + " s (" + HistoryText.describe(since) + ")";
@@ -466,8 +475,8 @@ public final class HistoryChecker {
       Set<SourceLoad> in = new HashSet<>(loads);
       List<Op> ops = new ArrayList<>();
       for (Op x : writesByKey.getOrDefault(key, List.of())) {
-        SourceLoad spentOn = usedBy.get(x);
-        if ((spentOn == null || in.contains(spentOn)) && overlaps(x.start(), x.effectEnd(), firstLoad, l.end())) {
+        Map<Integer, SourceLoad> spentOn = usedBy.getOrDefault(x, Map.of());
+        if ((spentOn.isEmpty() || spentOn.values().stream().anyMatch(in::contains)) && overlaps(x.start(), x.effectEnd(), firstLoad, l.end())) {
           ops.add(x); // every remove that could call for one of these loads and was not spent on another, and the sets
         }
       }

@@ -337,6 +337,35 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void whileTheNodesDisagreeAboutAnOwnerChangeARemoveCallsForOneLoadOnEachSide() {
+      Histories h = new Histories();
+      h.load(3, "k", 0, 1);
+      h.freeze(1, 3, 100, 500); // the SIGSTOP's window: 100 to 160
+      h.remove("k", 112, 114);
+      h.load(3, "k", 120, 121); // n3, the owner by the old ring (its node had not frozen yet)
+      h.load(1, "k", 125, 126); // n1, the owner by the new one
+      h.remove("k", 130, 132);
+      h.load(3, "k", 140, 141);
+      h.load(1, "k", 145, 146);
+
+      assertThat(check(h).violations()).isEmpty();
+    }
+
+    @Test
+    void aRemoveCallsForOneLoadOnEachSideOfAChangeOnly() {
+      Histories h = new Histories();
+      h.load(3, "k", 0, 1);
+      h.freeze(1, 3, 100, 500);
+      h.remove("k", 112, 114);
+      h.load(3, "k", 120, 121);
+      h.load(1, "k", 125, 126);
+      h.load(2, "k", 130, 131); // a third load after one remove: no side is left to count it to
+
+      assertThat(of(check(h), Kind.EXTRA_LOAD)).singleElement()
+          .satisfies(x -> assertThat(x.headline()).contains("n2 loaded k at 0.130 s"));
+    }
+
+    @Test
     void aLoadAfterTheWindowOfAnOwnerChangeCountsToTheNewOwnersOnly() {
       Histories h = new Histories();
       h.freeze(1, 3, 100, 500);

@@ -297,6 +297,9 @@ public final class PeerMessages {
       if (op.key() != null) {
         o.setKey(op.key());
       }
+      if (op.ageMillis() != 0) {
+        o.setAgeMillis(op.ageMillis());
+      }
       b.addOps(o);
     }
     return b.build().toByteArray();
@@ -315,7 +318,10 @@ public final class PeerMessages {
       if (!o.hasGroup() && o.hasKey()) {
         throw new IllegalArgumentException("a hint names a key without its group");
       }
-      ops.add(new HintOp(o.hasGroup() ? o.getGroup() : null, o.hasKey() ? o.getKey() : null));
+      if (o.getAgeMillis() < 0) {
+        throw new IllegalArgumentException("a hint's age is negative (" + o.getAgeMillis() + " ms)");
+      }
+      ops.add(new HintOp(o.hasGroup() ? o.getGroup() : null, o.hasKey() ? o.getKey() : null, o.getAgeMillis()));
     }
     return new HintDelivery(r.getFrom(), r.getFromIncarnation(), r.getForIncarnation(), r.getUnreachableSinceMillis(),
         ops, r.getThrough());
