@@ -109,6 +109,16 @@ public final class GroupCache implements AutoCloseable {
   static final int PEEK_TIMEOUT_SKIPS = 2;
   /** Previous holders whose last peek timed out, and when ({@link #peekTimedOut}). */
   private final ConcurrentHashMap<String, Long> peeksTimedOut = new ConcurrentHashMap<>();
+  /**
+   * Keys a peer's hint dropped here while this node owned them, by the peer that sent it and when
+   * ({@link #hintedBy}): the next miss asks it first. Bounded; entries older than the grace are dropped.
+   */
+  private final ConcurrentHashMap<String, HintedHolder> hintedHolders = new ConcurrentHashMap<>();
+  private static final int MAX_HINTED_HOLDERS = 100_000;
+
+  private record HintedHolder(String peer, long atNanos) {}
+  /** When the pause detector last saw this process's own pause end ({@link System#nanoTime()}; 0: never). */
+  private volatile long pauseSeenAtNanos;
   private final Duration probeTimeout;
   /** Clients of peers that left the list, kept for {@code removedPeerGrace}: they are still sent writes. */
   private final Map<String, Departed> departed = new ConcurrentHashMap<>();
@@ -156,7 +166,7 @@ public final class GroupCache implements AutoCloseable {
     } while (inc == 0);
     this.ownership = new NodeOwnership(this, inc, b.probeTimeout, b.probeInterval, b.peerErrorLogInterval);
     boolean probes = transport != null && !b.probeInterval.isZero();
-    this.pauses = probes ? new PauseDetector(self, b.probeTimeout, ownership::paused) : null;
+    this.pauses = probes ? new PauseDetector(self, b.probeTimeout, this::paused) : null;
     this.health = probes ? new PeerHealth(self, b.probeInterval, b.probeTimeout, pauses, new HealthListener()) : null;
     this.handoff = new Handoff(this, b.handoffTime, b.handoffBytesPerSecond);
     if (transport != null) {
@@ -668,20 +678,29 @@ public final class GroupCache implements AutoCloseable {
 
   /**
    * The peers to ask for {@code key} before this node, its owner, loads it, if its live ring
-   * changed less than the grace period ago: the key's owner on the live ring before the change,
+   * changed less than the grace period ago or a peer's hint dropped the key here within it
+   * ({@link #hintedBy}, asked once): that peer, the key's owner on the live ring before the change,
    * and the nodes that keep a set value of it (its owner and successor on the member ring, its
    * successor on the live ring); those of them that own keys now, this node left out. Empty
-   * outside the grace period.
+   * otherwise.
    */
   List<PeerClient> previousHolders(String key) {
     Membership m = membership;
-    if (health == null || System.nanoTime() - m.changedAtNanos > previousOwnerGrace.toNanos()
-        || !self.equals(m.live.owner(key))) {
+    if (health == null || !self.equals(m.live.owner(key))) {
       return List.of();
     }
     long now = System.nanoTime();
+    long grace = previousOwnerGrace.toNanos();
+    HintedHolder hinted = hintedHolders.isEmpty() ? null : hintedHolders.remove(key);
+    boolean wasHinted = hinted != null && now - hinted.atNanos <= grace;
+    if (now - m.changedAtNanos > grace && !wasHinted) {
+      return List.of();
+    }
     long skipNanos = PEEK_TIMEOUT_SKIPS * peekTimeout().toNanos();
     Set<String> candidates = new LinkedHashSet<>();
+    if (wasHinted) {
+      candidates.add(hinted.peer); // it wrote the key while it judged this node down
+    }
     addIfSet(candidates, m.previous.owner(key));
     addIfSet(candidates, m.ring.owner(key));
     addIfSet(candidates, m.ring.successor(key));
@@ -710,13 +729,49 @@ public final class GroupCache implements AutoCloseable {
   }
 
   /**
+   * A hint from {@code peer} dropped {@code key} here: a write of it that this node missed, made
+   * while {@code peer} judged this node down, and kept by the nodes that owned the key in its view
+   * then (the writer, and the key's owner on the ring without this node). A node that did not know
+   * it was away stays ready and its ring does not change, so without this its next miss of the
+   * key would load it from the source: the value a set replaced. For the grace period, the next
+   * miss here asks them first ({@link #previousHolders}).
+   */
+  void hintedBy(String key, String peer) {
+    long now = System.nanoTime();
+    if (hintedHolders.size() >= MAX_HINTED_HOLDERS) {
+      long grace = previousOwnerGrace.toNanos();
+      hintedHolders.values().removeIf(h -> now - h.atNanos > grace);
+      if (hintedHolders.size() >= MAX_HINTED_HOLDERS) {
+        return; // a flood of hints: these keys are loaded, as before
+      }
+    }
+    hintedHolders.put(key, new HintedHolder(peer, now));
+  }
+
+  /**
    * A peek of {@code peer} as a previous holder timed out: it is not asked as one for the next
    * {@link #PEEK_TIMEOUT_SKIPS} peek timeouts (a frozen or overloaded node, until the failure
    * detector judges it; a key asked again, by callers or because writes invalidate its flights,
    * would wait a peek timeout each time).
    */
   void peekTimedOut(String peer) {
-    peeksTimedOut.put(peer, System.nanoTime());
+    long now = System.nanoTime();
+    long seen = pauseSeenAtNanos;
+    if (pausedNow() || seen != 0 && now - seen < peekTimeout().toNanos()) {
+      return; // it timed out across this process's own pause: that says nothing of the peer
+    }
+    peeksTimedOut.put(peer, now);
+  }
+
+  /**
+   * This process was paused (SIGSTOP, a frozen VM, a long GC): the peeks that timed out across the
+   * pause are forgotten (right after it, when this node catches up and asks its keys' previous
+   * holders, it would otherwise skip every one of them), then the node catches up.
+   */
+  private void paused(long nanos) {
+    pauseSeenAtNanos = System.nanoTime();
+    peeksTimedOut.clear();
+    ownership.paused(nanos);
   }
 
   /** Whether peers are probed (the ownership machinery needs it). */

@@ -427,6 +427,7 @@ final class NodeOwnership {
         } else {
           try {
             g.removeFromPeer(op.key(), org.groupcache4j.internal.RecentWrites.ANY); // covers the writes it stands for
+            cache.hintedBy(op.key(), d.from()); // a set it stands for is kept there: asked before the source
           } catch (IllegalArgumentException e) {
             // a key too long for this node's group: it holds no such key
           }

@@ -36,9 +36,13 @@ class MissedWritesTest {
   }
 
   private void cluster(Duration probeInterval, Duration probeTimeout) {
+    cluster(probeInterval, probeTimeout, Duration.ofSeconds(30));
+  }
+
+  private void cluster(Duration probeInterval, Duration probeTimeout, Duration previousOwnerGrace) {
     for (String url : PEERS) {
       GroupCache node = GroupCache.builder().self(url).transport(network.transport())
-          .peerProbeInterval(probeInterval).peerProbeTimeout(probeTimeout).build();
+          .peerProbeInterval(probeInterval).peerProbeTimeout(probeTimeout).previousOwnerGrace(previousOwnerGrace).build();
       nodes.add(node);
       groups.put(url, node.groupBuilder("g").cacheBytes(1 << 20).peerTimeout(Duration.ofSeconds(5)).loader(key -> {
         loadedBy.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(url);
@@ -365,6 +369,71 @@ class MissedWritesTest {
     for (String n : PEERS) {
       assertThat(groups.get(n).get(key).toString()).as("at %s", n).isEqualTo(v0);
     }
+  }
+
+  /**
+   * A peek that timed out across this process's own pause (SIGSTOP, a frozen VM) says nothing of
+   * the peer: once the pause is seen, the node asks its keys' previous holders again at once, as
+   * it must right after the catch-up (they took its writes while it was away), rather than skip
+   * them for two peek timeouts.
+   */
+  @Test
+  void aPauseOfThisProcessForgetsThePeeksThatTimedOutAcrossIt() {
+    cluster(Duration.ofMillis(50), Duration.ofSeconds(2)); // a peek times out after 4 s, and is skipped for 8 s
+    String key = keyOwnedBy("mem://c");
+    awaitHeardFromByTheOthers("mem://c");
+    network.disconnect("mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !node("mem://a").ownerOf(key).equals("mem://c")
+        && !node("mem://b").ownerOf(key).equals("mem://c"));
+    String owner = node("mem://a").ownerOf(key);
+    String holder = owner.equals("mem://a") ? "mem://b" : "mem://a";
+    Group g = groups.get(owner);
+    network.holdPeeks(holder);
+    assertThat(g.get(key).toString()).startsWith("src:" + key);
+    assertThat(g.stats().notFoundAtPreviousOwner()).as("loaded after %s's peek timed out", holder).isEqualTo(1);
+    network.answerPeeks(holder);
+
+    long catchUps = node(owner).ownershipStats().catchUps();
+    node(owner).pauseDetected(Duration.ofSeconds(5));
+    await().atMost(Duration.ofSeconds(5)).until(() -> node(owner).ownershipStats().catchUps() == catchUps + 1
+        && node(owner).ownershipState() == OwnershipState.READY && node(owner).ownerOf(key).equals(owner));
+    g.remove(key);
+    assertThat(g.get(key).toString()).startsWith("src:" + key);
+    assertThat(g.stats().notFoundAtPreviousOwner() + g.stats().foundAtPreviousOwner())
+        .as("%s asked again as a previous holder right after the pause", holder).isEqualTo(2);
+  }
+
+  /**
+   * A node its peers cannot reach, which does not know it (it reaches them), misses a set of one
+   * of its keys: the writer leaves a hint, delivered as a drop once the node answers again. The
+   * node stays ready, so its ring does not change; its next miss of the key asks the writer and
+   * the key's owner without it (they held the key while they judged it down) before it loads, and
+   * finds the set value rather than load the value the set replaced from the source.
+   */
+  @Test
+  void aSetHintedToAnOwnerThatDidNotKnowItWasCutOffIsFoundWhereItWasKept() {
+    long started = System.nanoTime();
+    Duration grace = Duration.ofSeconds(3);
+    cluster(Duration.ofMillis(50), Duration.ofMillis(300), grace);
+    String key = keyOwnedBy("mem://c");
+    assertThat(groups.get("mem://c").get(key).toString()).startsWith("src:" + key);
+    awaitHeardFromByTheOthers("mem://c");
+    network.cutOneWay("mem://a", "mem://c");
+    network.cutOneWay("mem://b", "mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> !s.isUp()).orElse(false)
+        && node("mem://b").peerState("mem://c").map(s -> !s.isUp()).orElse(false));
+    assertThat(node("mem://c").ownershipState()).as("it reaches its peers: it does not know").isEqualTo(OwnershipState.READY);
+    // Past the grace of the cluster's start, when every node asks its keys' previous owners anyway.
+    await().atMost(grace.plusSeconds(5)).until(() -> System.nanoTime() - started > grace.toNanos() + 500_000_000L);
+    WriteResult r = groups.get("mem://a").set(key, ByteView.of("V1"));
+    assertThat(r.hinted()).containsOnlyKeys("mem://c");
+
+    network.mendOneWay("mem://a", "mem://c");
+    network.mendOneWay("mem://b", "mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownershipStats().hintsPending().isEmpty());
+    assertThat(node("mem://c").ownershipState()).isEqualTo(OwnershipState.READY);
+    assertThat(groups.get("mem://c").get(key).toString()).as("at mem://c, after the hint's drop").isEqualTo("V1");
+    assertThat(loadedBy.get(key)).as("the set value is never loaded over").containsExactly("mem://c");
   }
 
   @Test
