@@ -948,14 +948,22 @@ public final class GroupCache implements AutoCloseable {
    * valuable first, and keeps each one that nothing newer here can supersede (the rules of a
    * handoff: no entry, no flight, no write of the key since the take-back began). Blocks until
    * every peer answered, or the {@linkplain Builder#handoffTime handoff time} ran out (zero: takes
-   * nothing back); a peer that is not up, not one of ours, or does not list this node yet gives
-   * nothing (its keys are still asked of it on a miss, within the previous-owner grace). Call it
-   * after {@link #setPeers}, before the node reports ready. Logs one INFO line.
+   * nothing back); a peer that is not one of ours gives nothing. A peer that is not up, does not
+   * list this node yet (a scale-up: the others add a node once it is ready) or is catching up is
+   * asked again in the background, every 500 ms for up to 60 s, until it gives; meanwhile its keys
+   * are asked of it on a miss, within the previous-owner grace. Call it after {@link #setPeers},
+   * before the node reports ready. Logs one INFO line, and one for each later round that got
+   * entries.
    *
    * @return the entries kept
    */
   public long takeBack() {
     return handoff.takeBack(membership.clients);
+  }
+
+  /** The client of member {@code peer}, or null if it is not a member (any more). */
+  PeerClient memberClient(String peer) {
+    return membership.clients.get(peer);
   }
 
   /**

@@ -187,12 +187,91 @@ final class Handoff {
    * Asks every member of ours for the entries of this node's keys it holds (each group in turn,
    * one request per peer and group, all at once), and keeps each that nothing newer here
    * supersedes ({@link Flights#installHandedOff} with the take-back's start as the window's: every
-   * write applied here since is logged). Within the time budget; returns the entries kept.
+   * write applied here since is logged). Within the time budget; returns the entries kept. The
+   * peers that gave nothing (down, not listing this node yet, catching up, or too slow) are asked
+   * again in the background ({@link #askAgainLater}).
    */
   long takeBack(Map<String, PeerClient> clients) {
     if (budget.isZero() || budget.isNegative() || clients.isEmpty() || cache.groups().isEmpty()) {
       return 0;
     }
+    Asking a = ask(clients);
+    LOG.log(Level.INFO, () -> "take-back of " + cache.self() + ": " + a.kept + " entries (" + a.bytes + " value bytes) kept"
+        + " from " + a.gave.size() + " peer" + (a.gave.size() == 1 ? "" : "s") + " in " + a.millis + " ms, " + a.dropped
+        + " dropped (held here already, or written since the take-back began)" + (a.none.isEmpty() ? ""
+        : "; none from " + a.none + ", asked again every " + ASK_AGAIN_EVERY.toMillis() + " ms for up to "
+        + ASK_AGAIN_FOR.toSeconds() + " s"));
+    if (!a.none.isEmpty()) {
+      askAgainLater(a.none.keySet(), System.nanoTime() + ASK_AGAIN_FOR.toNanos());
+    }
+    return a.kept;
+  }
+
+  /** How often, and how long after a take-back, the peers that gave nothing are asked again. */
+  static final Duration ASK_AGAIN_EVERY = Duration.ofMillis(500);
+  static final Duration ASK_AGAIN_FOR = Duration.ofSeconds(60);
+
+  /**
+   * Asks {@code peers} for this node's keys again after {@link #ASK_AGAIN_EVERY}, and again until
+   * each gave (an empty answer counts) or {@code untilNanos} passed. What makes a scale-up warm: a
+   * node that joins is listed by the others only after it started (in Kubernetes, once it is
+   * ready), so at its take-back they refuse; once they list it, they give its keys back here.
+   * Stops when this node no longer serves from its stores or a peer is no longer a member.
+   */
+  private void askAgainLater(java.util.Set<String> peers, long untilNanos) {
+    cache.runLater(() -> CompletableFuture.runAsync(() -> {
+      try {
+        askAgain(peers, untilNanos);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "take-back of " + cache.self() + ": asking " + peers + " again failed", e);
+      }
+    }), ASK_AGAIN_EVERY);
+  }
+
+  private void askAgain(java.util.Set<String> peers, long untilNanos) {
+    if (cache.ownershipState() == OwnershipState.DRAINING) {
+      return;
+    }
+    Map<String, PeerClient> clients = new LinkedHashMap<>();
+    for (String p : peers) {
+      PeerClient c = cache.memberClient(p);
+      if (c != null) {
+        clients.put(p, c);
+      }
+    }
+    if (clients.isEmpty()) {
+      return;
+    }
+    Asking a = cache.servesFromStores() ? ask(clients) : null;
+    if (a != null && !a.gave.isEmpty()) {
+      LOG.log(Level.INFO, () -> "take-back of " + cache.self() + ", asked again: " + a.kept + " entries (" + a.bytes
+          + " value bytes) kept from " + a.gave + " in " + a.millis + " ms, " + a.dropped + " dropped (held here "
+          + "already, or written since)");
+    }
+    java.util.Set<String> left = a == null ? clients.keySet() : a.none.keySet();
+    if (left.isEmpty()) {
+      return;
+    }
+    if (System.nanoTime() - untilNanos < 0) {
+      askAgainLater(new HashSet<>(left), untilNanos);
+    } else {
+      LOG.log(Level.INFO, () -> "take-back of " + cache.self() + ": " + left + " gave nothing within "
+          + ASK_AGAIN_FOR.toSeconds() + " s; its keys there are asked of them on a miss, within the previous-owner grace");
+    }
+  }
+
+  /** What one round of asking did. */
+  private static final class Asking {
+    int kept;
+    int dropped;
+    long bytes;
+    long millis;
+    final Set<String> gave = new HashSet<>();
+    final Map<String, String> none = new java.util.TreeMap<>();
+  }
+
+  /** One round: asks {@code clients} (those of ours) for every group, at once, and keeps what it may, within the budget. */
+  private Asking ask(Map<String, PeerClient> clients) {
     long start = System.nanoTime();
     long deadline = start + budget.toNanos();
     for (Group g : cache.groups()) {
@@ -208,11 +287,7 @@ final class Handoff {
         asked.add(new Asked(c.getKey(), g, request(() -> hc.takeBack(cache.self(), g.name(), g.cacheBytes()))));
       }
     }
-    int kept = 0;
-    int dropped = 0;
-    long bytes = 0;
-    Set<String> gave = new HashSet<>();
-    Map<String, String> none = new java.util.TreeMap<>();
+    Asking out = new Asking();
     for (Asked a : asked) {
       List<HandoffEntry> entries;
       try {
@@ -222,35 +297,30 @@ final class Handoff {
         break;
       } catch (TimeoutException e) {
         a.answer().cancel(false);
-        none.putIfAbsent(a.peer(), "no answer within the budget of " + budget.toMillis() + " ms");
+        out.none.putIfAbsent(a.peer(), "no answer within the budget of " + budget.toMillis() + " ms");
         continue;
       } catch (ExecutionException e) {
         Throwable t = Failures.unwrap(e.getCause());
         if (!(t instanceof UnsupportedOperationException)) { // not ours: never asked, not worth a word
-          none.putIfAbsent(a.peer(), String.valueOf(t.getMessage()));
+          out.none.putIfAbsent(a.peer(), String.valueOf(t.getMessage()));
         }
         continue;
       }
-      gave.add(a.peer());
+      out.gave.add(a.peer());
       for (HandoffEntry e : entries) {
         if (a.group().installHandedOff(e.key(), toEntry(e.value()), start)) {
-          kept++;
-          bytes += e.value().found() ? e.value().value().length() : 0;
+          out.kept++;
+          out.bytes += e.value().found() ? e.value().value().length() : 0;
         } else {
-          dropped++;
+          out.dropped++;
         }
       }
     }
-    received.add(kept);
-    receivedDropped.add(dropped);
-    int k = kept;
-    int d = dropped;
-    long b = bytes;
-    long ms = (System.nanoTime() - start) / 1_000_000;
-    LOG.log(Level.INFO, () -> "take-back of " + cache.self() + ": " + k + " entries (" + b + " value bytes) kept from "
-        + gave.size() + " peer" + (gave.size() == 1 ? "" : "s") + " in " + ms + " ms, " + d + " dropped (held here already, "
-        + "or written since the take-back began)" + (none.isEmpty() ? "" : "; none from " + none));
-    return kept;
+    out.none.keySet().removeAll(out.gave); // a peer that gave for one group and not another: not asked again
+    received.add(out.kept);
+    receivedDropped.add(out.dropped);
+    out.millis = (System.nanoTime() - start) / 1_000_000;
+    return out;
   }
 
   private static Entry toEntry(PeerValue v) {

@@ -2,8 +2,6 @@ package org.groupcache4j.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,7 +16,8 @@ import java.util.function.LongSupplier;
  * of the writes its asker applied to the key within {@link #sendWindowNanos} ({@link #ids}), and
  * the answerer answers only once it applied each of them too ({@link #await}), or after a bound.
  * A node keeps ids twice as long as it sends them, so that an id sent is still known here however
- * much earlier this node applied it. Bounded by {@code maxKeys}: beyond it the oldest go first.
+ * much earlier this node applied it. Bounded by {@code maxWrites}: beyond it the oldest go first.
+ * Kept in primitive arrays ({@link Stripe}): no object per write.
  */
 public final class RecentWrites {
   /**
@@ -29,36 +28,47 @@ public final class RecentWrites {
   private static final long[] NONE = new long[0];
   /** At most this many writes of a key are named in a request: the newest. */
   public static final int MAX_SENT = 16;
-  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final CompletableFuture<Void> NOTHING_TO_WAIT_FOR = CompletableFuture.completedFuture(null);
 
-  /**
-   * A write of a key: its id, when it was recorded, whether it is applied (else under way: named,
-   * not yet answered for), and whether this node names it in its own requests (not a write it
-   * waited out: one a peer named that never arrived here, see {@link #waitedOut}).
-   */
-  private record Applied(long id, long at, boolean done, boolean named) {}
+  /** Flags of a record: applied (else under way: named, not yet answered for). */
+  private static final int DONE = 1;
+  /** Flags of a record: named in this node's own requests (not a write it waited out, {@link #waitedOut}). */
+  private static final int NAMED = 2;
+  private static final int UNDER_WAY = NAMED;
+  /** At most this many of a key's writes are looked at, the newest. */
+  private static final int MAX_PER_KEY = 64;
+  private static final int STRIPES = 16;
+  private static final long SEED = 0x5265_6365_6E74_5772L;
 
-  private record Logged(String key, long at) {}
-
-  private final ConcurrentHashMap<String, Applied[]> byKey = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Logged> order = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger logged = new AtomicInteger();
+  private final Stripe[] stripes;
   private final ConcurrentHashMap<String, CompletableFuture<Void>> next = new ConcurrentHashMap<>();
   private final long sendWindowNanos;
   /** When this node last dropped everything of the group (or started): every write before then is covered. */
   private volatile long coveredAllAt;
-  private final int maxKeys;
   private final LongSupplier nanos;
 
   /**
    * @param sendWindowNanos how long after it applied a write this node names it in its requests
    *     (longer than a write takes to reach every node); ids are kept twice as long
+   * @param maxWrites at most this many writes are kept (beyond it the oldest go first)
    */
-  public RecentWrites(long sendWindowNanos, int maxKeys, LongSupplier nanos) {
+  public RecentWrites(long sendWindowNanos, int maxWrites, LongSupplier nanos) {
     this.sendWindowNanos = sendWindowNanos;
-    this.maxKeys = maxKeys;
     this.nanos = nanos;
     this.coveredAllAt = nanos.getAsLong(); // a node that starts holds nothing older than any write
+    int count = maxWrites >= 4096 ? STRIPES : 1;
+    this.stripes = new Stripe[count];
+    for (int i = 0; i < count; i++) {
+      stripes[i] = new Stripe(Math.max(1, maxWrites / count), 2 * sendWindowNanos);
+    }
+  }
+
+  private static long hash(String key) {
+    return CompactRecords.hash(key, SEED);
+  }
+
+  private Stripe stripe(long h) {
+    return stripes[(int) h & (stripes.length - 1)];
   }
 
   /** This node dropped every entry of the group (or will hold nothing older than now): every write so far is covered. */
@@ -84,7 +94,8 @@ public final class RecentWrites {
     if (id == 0 || id == ANY) {
       return;
     }
-    record(key, id, false, true);
+    long h = hash(key);
+    stripe(h).record(h, id, nanos.getAsLong(), UNDER_WAY);
   }
 
   /**
@@ -95,12 +106,12 @@ public final class RecentWrites {
     if (id == 0) {
       return;
     }
-    long now = record(key, id, true, true);
+    long h = hash(key);
+    stripe(h).record(h, id, nanos.getAsLong(), DONE | NAMED);
     CompletableFuture<Void> waiting = next.remove(key);
     if (waiting != null) {
       waiting.complete(null);
     }
-    prune(now);
   }
 
   /**
@@ -115,79 +126,8 @@ public final class RecentWrites {
     if (ids == null || ids.length < 2) {
       return;
     }
-    Applied[] a = byKey.get(key);
-    long sinceCovered = sinceCovered(a, nanos.getAsLong());
-    for (int i = 0; i + 1 < ids.length; i += 2) {
-      long id = ids[i];
-      if (id != 0 && id != ANY && !appliedHere(a, sinceCovered, id, ids[i + 1])) {
-        record(key, id, true, false);
-      }
-    }
-  }
-
-  /**
-   * What recording a write makes of a key's entries: the entries, and whether the write was added
-   * as one more (else it was under way, and its entry is marked applied: it is logged once).
-   */
-  private record Recorded(Applied[] entries, boolean added) {}
-
-  /**
-   * Records write {@code id} of {@code key} (marks it applied if it was under way and this is its
-   * application here, {@code named}); returns the time recorded.
-   */
-  private long record(String key, long id, boolean done, boolean named) {
-    long now = nanos.getAsLong();
-    Applied[] old;
-    Recorded r;
-    do { // each try from the entries as they are; another thread's change in between makes it try again
-      old = byKey.get(key);
-      r = recorded(appliedAfter(old, now - 2 * sendWindowNanos), id, now, done, named);
-    } while (old == null ? byKey.putIfAbsent(key, r.entries) != null : !byKey.replace(key, old, r.entries));
-    if (r.added) {
-      order.add(new Logged(key, now));
-      logged.incrementAndGet();
-    }
-    return now;
-  }
-
-  /** {@code kept} (null: none) with write {@code id} recorded at {@code now}: its entry under way marked applied, or one more. */
-  private static Recorded recorded(Applied[] kept, long id, long now, boolean done, boolean named) {
-    if (kept != null && done && named) {
-      for (int i = kept.length - 1; i >= 0; i--) {
-        if (kept[i].id == id && !kept[i].done) {
-          Applied[] copy = kept.clone();
-          copy[i] = new Applied(id, now, true, true);
-          return new Recorded(copy, false);
-        }
-      }
-    }
-    Applied[] withThis = kept == null ? new Applied[1] : java.util.Arrays.copyOf(kept, kept.length + 1);
-    withThis[withThis.length - 1] = new Applied(id, now, done, named);
-    return new Recorded(withThis, true);
-  }
-
-  /** Forgets what is older than the window, and the oldest beyond {@code maxKeys} entries. */
-  private void prune(long now) {
-    for (Logged head = order.peek(); head != null; head = order.peek()) {
-      Logged l = head;
-      if (now - l.at < 2 * sendWindowNanos && logged.get() <= maxKeys) {
-        return;
-      }
-      if (!order.remove(l)) {
-        continue;
-      }
-      logged.decrementAndGet();
-      byKey.computeIfPresent(l.key, (k, old) -> appliedAfter(old, l.at));
-    }
-  }
-
-  /** The entries of {@code applied} (null: none) applied after {@code after}, or null if there are none. */
-  private static Applied[] appliedAfter(Applied[] applied, long after) {
-    if (applied == null) {
-      return null;
-    }
-    Applied[] kept = java.util.Arrays.stream(applied).filter(a -> a.at - after > 0).toArray(Applied[]::new);
-    return kept.length == 0 ? null : kept;
+    long h = hash(key);
+    stripe(h).waitedOut(h, ids, nanos.getAsLong(), coveredAllAt);
   }
 
   /**
@@ -195,49 +135,18 @@ public final class RecentWrites {
    * peer's write with an id, or this node's own): a value another node read may predate it.
    */
   public boolean writtenWithinWindow(String key) {
-    Applied[] a = byKey.get(key);
-    if (a == null) {
-      return false;
-    }
-    long now = nanos.getAsLong();
-    for (Applied x : a) {
-      if (now - x.at < sendWindowNanos) {
-        return true;
-      }
-    }
-    return false;
+    long h = hash(key);
+    return stripe(h).writtenWithin(h, nanos.getAsLong(), sendWindowNanos);
   }
 
   /**
    * The writes applied to {@code key} here within the send window, as pairs: each write's id and
-   * how long ago (nanoseconds) it was applied here. Empty (no allocation) for most keys.
+   * how long ago (nanoseconds) it was applied here, the newest first. Empty (no allocation) for
+   * most keys.
    */
   public long[] ids(String key) {
-    Applied[] a = byKey.get(key);
-    if (a == null) {
-      return NONE;
-    }
-    long now = nanos.getAsLong();
-    int n = 0;
-    for (Applied x : a) {
-      if (now - x.at < sendWindowNanos && x.id != ANY && x.named) {
-        n++;
-      }
-    }
-    if (n == 0) {
-      return NONE;
-    }
-    n = Math.min(n, MAX_SENT);
-    long[] ids = new long[2 * n];
-    int i = 0;
-    for (int j = a.length - 1; j >= 0 && i < ids.length; j--) { // the newest first: the ones most likely still under way
-      Applied x = a[j];
-      if (now - x.at < sendWindowNanos && x.id != ANY && x.named) {
-        ids[i++] = x.id;
-        ids[i++] = now - x.at;
-      }
-    }
-    return ids;
+    long h = hash(key);
+    return stripe(h).ids(h, nanos.getAsLong(), sendWindowNanos);
   }
 
   /**
@@ -250,45 +159,8 @@ public final class RecentWrites {
     if (applied == null || applied.length < 2) {
       return true;
     }
-    Applied[] a = byKey.get(key);
-    long sinceCovered = sinceCovered(a, nanos.getAsLong());
-    for (int i = 0; i + 1 < applied.length; i += 2) {
-      if (!appliedHere(a, sinceCovered, applied[i], applied[i + 1])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * How long ago, from {@code now}, this node last covered every write of a key whose entries are
-   * {@code a}: by dropping everything (or starting), or by a drop that covers every write of the key.
-   */
-  private long sinceCovered(Applied[] a, long now) {
-    long covered = coveredAllAt; // what was applied there before this instant is covered here
-    if (a != null) {
-      for (Applied x : a) {
-        if (x.id == ANY && x.done && x.at - covered > 0) {
-          covered = x.at;
-        }
-      }
-    }
-    return now - covered;
-  }
-
-  /** Whether write {@code id}, applied {@code age} ago at the asker, is applied or covered here ({@code a}: the key's entries). */
-  private static boolean appliedHere(Applied[] a, long sinceCovered, long id, long age) {
-    if (age >= sinceCovered) {
-      return true; // applied there before this node dropped everything or started
-    }
-    if (a != null) {
-      for (Applied x : a) {
-        if (x.id == id && x.done) {
-          return true;
-        }
-      }
-    }
-    return false;
+    long h = hash(key);
+    return stripe(h).appliedAll(h, applied, nanos.getAsLong(), coveredAllAt);
   }
 
   /**
@@ -297,7 +169,7 @@ public final class RecentWrites {
    */
   public CompletableFuture<Void> await(String key, long[] ids) {
     if (appliedAll(key, ids)) {
-      return DONE;
+      return NOTHING_TO_WAIT_FOR;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     waitFor(key, ids, done);
@@ -322,8 +194,258 @@ public final class RecentWrites {
     });
   }
 
-  /** Keys with writes remembered (for tests and stats). */
+  /** Keys with a write remembered (for tests). */
   public int size() {
-    return byKey.size();
+    long now = nanos.getAsLong();
+    int n = 0;
+    for (Stripe s : stripes) {
+      n += s.keys(now);
+    }
+    return n;
+  }
+
+  /**
+   * One part of the log (a key's writes are all in the part its hash picks), under a lock of its
+   * own. Writes are records in a ring of primitive arrays, in the order they were recorded, each
+   * linked to the key's previous record by its sequence number; a record is live while its slot
+   * still holds that number, so a ring that wraps around forgets the oldest without any clean-up.
+   * An index of key hashes (twice as many slots as the ring has records; a key's slot is in one
+   * of two sets of {@link #WAYS}) points to each key's newest record. The ring starts small and doubles, up to its bound, when
+   * the record it would overwrite is still within the time kept. No object per write: a node
+   * under a heavy write load keeps its collector's work where it was.
+   */
+  private static final class Stripe {
+    private static final int WAYS = 8;
+    private final int maxRecords;
+    private final long keepNanos;
+    private int mask;
+    private long[] hashes;
+    private long[] ids;
+    private long[] ats;
+    private long[] prevs;
+    private long[] seqs;
+    private byte[] flags;
+    private long[] indexHashes;
+    private long[] indexSeqs;
+    private long nextSeq;
+
+    Stripe(int maxRecords, long keepNanos) {
+      this.maxRecords = Integer.highestOneBit(Math.max(1, maxRecords - 1)) << (maxRecords > 1 ? 1 : 0);
+      this.keepNanos = keepNanos;
+      allocate(Math.min(this.maxRecords, 16));
+    }
+
+    private void allocate(int records) {
+      mask = records - 1;
+      hashes = new long[records];
+      ids = new long[records];
+      ats = new long[records];
+      prevs = new long[records];
+      seqs = new long[records];
+      java.util.Arrays.fill(seqs, -1);
+      flags = new byte[records];
+      int slots = Math.max(WAYS, 2 * records);
+      indexHashes = new long[slots];
+      indexSeqs = new long[slots];
+      java.util.Arrays.fill(indexSeqs, -1);
+    }
+
+    private boolean live(long seq) {
+      return seq >= 0 && seqs[(int) seq & mask] == seq;
+    }
+
+    /** The first of the key's {@link #WAYS} index slots in its first set ({@code second}: its other). */
+    private int bucket(long h, boolean second) {
+      int bits = second ? (int) h >>> 8 ^ (int) (h >>> 48) : (int) (h >>> 32);
+      return (bits & (indexHashes.length / WAYS - 1)) * WAYS;
+    }
+
+    /** The sequence number of the key's newest record, or -1. */
+    private long newest(long h) {
+      int first = bucket(h, false);
+      int second = bucket(h, true);
+      for (int k = 0; k < 2 * WAYS; k++) {
+        int i = k < WAYS ? first + k : second + k - WAYS;
+        long s = indexSeqs[i];
+        if (indexHashes[i] == h && live(s) && hashes[(int) s & mask] == h) {
+          return s;
+        }
+      }
+      return -1;
+    }
+
+    /**
+     * Points the key's index slot to {@code seq}: the slot it has, else a free one in either of its
+     * two sets, else the slot of the key written longest ago among them (whose writes are forgotten:
+     * with twice as many slots as records, two sets of {@link #WAYS} almost never fill up).
+     */
+    private void index(long h, long seq) {
+      int first = bucket(h, false);
+      int second = bucket(h, true);
+      int victim = -1;
+      for (int k = 0; k < 2 * WAYS; k++) {
+        int i = k < WAYS ? first + k : second + k - WAYS;
+        if (indexHashes[i] == h && live(indexSeqs[i])) {
+          indexSeqs[i] = seq;
+          return;
+        }
+        if (victim < 0 || live(indexSeqs[victim]) && (!live(indexSeqs[i]) || indexSeqs[i] < indexSeqs[victim])) {
+          victim = i;
+        }
+      }
+      indexHashes[victim] = h;
+      indexSeqs[victim] = seq;
+    }
+
+    /** The slot of the next record of the key after {@code slot}'s (older), or -1. */
+    private int previous(long h, int slot) {
+      long p = prevs[slot];
+      return live(p) && hashes[(int) p & mask] == h ? (int) p & mask : -1;
+    }
+
+    private int first(long h) {
+      long s = newest(h);
+      return s < 0 ? -1 : (int) s & mask;
+    }
+
+    synchronized void record(long h, long id, long now, int how) {
+      if ((how & DONE) != 0 && (how & NAMED) != 0) {
+        int n = 0;
+        for (int slot = first(h); slot >= 0 && n < MAX_PER_KEY; slot = previous(h, slot), n++) {
+          if (ids[slot] == id && (flags[slot] & DONE) == 0) {
+            flags[slot] |= DONE; // under way until now: applied, not one more record
+            ats[slot] = now;
+            return;
+          }
+        }
+      }
+      long seq = nextSeq;
+      int slot = (int) seq & mask;
+      if (seqs[slot] >= 0 && mask + 1 < maxRecords && now - ats[slot] < keepNanos) {
+        grow();
+        slot = (int) seq & mask;
+      }
+      long prev = newest(h);
+      hashes[slot] = h;
+      ids[slot] = id;
+      ats[slot] = now;
+      flags[slot] = (byte) how;
+      prevs[slot] = prev;
+      seqs[slot] = seq;
+      nextSeq = seq + 1;
+      index(h, seq);
+    }
+
+    private void grow() {
+      long[] oldHashes = hashes;
+      long[] oldIds = ids;
+      long[] oldAts = ats;
+      long[] oldPrevs = prevs;
+      long[] oldSeqs = seqs;
+      byte[] oldFlags = flags;
+      int oldMask = mask;
+      allocate(2 * (mask + 1));
+      for (long seq = Math.max(0, nextSeq - oldMask - 1); seq < nextSeq; seq++) {
+        int from = (int) seq & oldMask;
+        if (oldSeqs[from] != seq) {
+          continue;
+        }
+        int to = (int) seq & mask;
+        hashes[to] = oldHashes[from];
+        ids[to] = oldIds[from];
+        ats[to] = oldAts[from];
+        prevs[to] = oldPrevs[from];
+        flags[to] = oldFlags[from];
+        seqs[to] = seq;
+        index(hashes[to], seq); // in order: the newest of each key is indexed last
+      }
+    }
+
+    synchronized void waitedOut(long h, long[] named, long now, long coveredAllAt) {
+      long sinceCovered = sinceCovered(h, now, coveredAllAt);
+      for (int i = 0; i + 1 < named.length; i += 2) {
+        long id = named[i];
+        if (id != 0 && id != ANY && !appliedHere(h, now, sinceCovered, id, named[i + 1])) {
+          record(h, id, now, DONE);
+        }
+      }
+    }
+
+    synchronized boolean writtenWithin(long h, long now, long windowNanos) {
+      int n = 0;
+      for (int slot = first(h); slot >= 0 && n < MAX_PER_KEY; slot = previous(h, slot), n++) {
+        if (now - ats[slot] < windowNanos) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    synchronized long[] ids(long h, long now, long windowNanos) {
+      long[] out = NONE;
+      int k = 0;
+      int n = 0;
+      for (int slot = first(h); slot >= 0 && n < MAX_PER_KEY && k < 2 * MAX_SENT; slot = previous(h, slot), n++) {
+        if (now - ats[slot] < windowNanos && ids[slot] != ANY && (flags[slot] & NAMED) != 0) {
+          if (k == out.length) {
+            out = java.util.Arrays.copyOf(out, Math.max(4, 2 * out.length));
+          }
+          out[k++] = ids[slot];
+          out[k++] = now - ats[slot];
+        }
+      }
+      return k == out.length ? out : java.util.Arrays.copyOf(out, k);
+    }
+
+    synchronized boolean appliedAll(long h, long[] named, long now, long coveredAllAt) {
+      long sinceCovered = sinceCovered(h, now, coveredAllAt);
+      for (int i = 0; i + 1 < named.length; i += 2) {
+        if (!appliedHere(h, now, sinceCovered, named[i], named[i + 1])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * How long ago, from {@code now}, this node last covered every write of the key: by dropping
+     * everything (or starting), or by a drop that covers every write of the key.
+     */
+    private long sinceCovered(long h, long now, long coveredAllAt) {
+      long covered = coveredAllAt; // what was applied there before this instant is covered here
+      int n = 0;
+      for (int slot = first(h); slot >= 0 && n < MAX_PER_KEY; slot = previous(h, slot), n++) {
+        if (ids[slot] == ANY && (flags[slot] & DONE) != 0 && now - ats[slot] < keepNanos && ats[slot] - covered > 0) {
+          covered = ats[slot];
+        }
+      }
+      return now - covered;
+    }
+
+    /** Whether write {@code id}, applied {@code age} ago at the asker, is applied or covered here. */
+    private boolean appliedHere(long h, long now, long sinceCovered, long id, long age) {
+      if (age >= sinceCovered) {
+        return true; // applied there before this node dropped everything or started
+      }
+      int n = 0;
+      for (int slot = first(h); slot >= 0 && n < MAX_PER_KEY; slot = previous(h, slot), n++) {
+        if (ids[slot] == id && (flags[slot] & DONE) != 0 && now - ats[slot] < keepNanos) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Keys whose newest record is within the time kept. */
+    synchronized int keys(long now) {
+      int n = 0;
+      for (int i = 0; i < indexSeqs.length; i++) {
+        long s = indexSeqs[i];
+        if (live(s) && hashes[(int) s & mask] == indexHashes[i] && writtenWithin(indexHashes[i], now, keepNanos)) {
+          n++;
+        }
+      }
+      return n;
+    }
   }
 }

@@ -137,4 +137,93 @@ class RecentWritesTest {
     assertThat(two.ids("a")).isEmpty();
     assertThat(two.ids("c")).containsExactly(3, 0);
   }
+
+  /**
+   * A write under way and applied a little later is forgotten once the time kept has passed too,
+   * like any other: the log does not grow with the keys ever written.
+   */
+  @Test
+  void aWriteAppliedAfterItWasUnderWayIsForgottenInTime() {
+    log.applying("k", 7);
+    now.addAndGet(1_000_000); // the change takes a millisecond
+    log.applied("k", 7);
+    now.addAndGet(2 * WINDOW + 1);
+    log.applied("x", 9);
+    assertThat(log.size()).isEqualTo(1);
+    assertThat(log.ids("k")).isEmpty();
+    assertThat(log.writtenWithinWindow("k")).isFalse();
+  }
+
+  /** However many keys are written, at most {@code maxWrites} writes are kept: the newest. */
+  @Test
+  void writesToEverNewKeysAreBoundedByTheNewest() {
+    RecentWrites bounded = new RecentWrites(WINDOW, 1000, now::get);
+    for (int i = 1; i <= 100_000; i++) {
+      bounded.applying("key-" + i, i);
+      now.addAndGet(10);
+      bounded.applied("key-" + i, i);
+    }
+    assertThat(bounded.size()).isLessThanOrEqualTo(1024);
+    assertThat(bounded.ids("key-100000")).containsExactly(100_000, 0);
+    assertThat(bounded.ids("key-1")).as("the oldest went first").isEmpty();
+  }
+
+  /** Within the bound, every write is kept while it is within the window: the log grows as it must. */
+  @Test
+  void writesWithinTheBoundAreAllKeptAsTheLogGrows() {
+    RecentWrites big = new RecentWrites(WINDOW, 1 << 17, now::get);
+    int keys = 60_000;
+    for (int i = 1; i <= keys; i++) {
+      big.applied("key-" + i, i);
+      big.applied("key-" + i, 1_000_000L + i); // a second write of each key
+      now.addAndGet(1);
+    }
+    assertThat(big.size()).isEqualTo(keys);
+    for (int i = 1; i <= keys; i += 997) {
+      long[] ids = big.ids("key-" + i);
+      assertThat(ids).hasSize(4);
+      assertThat(ids[0]).isEqualTo(1_000_000L + i);
+      assertThat(ids[2]).isEqualTo(i);
+      assertThat(big.appliedAll("key-" + i, applied(i, 5))).isTrue();
+      assertThat(big.appliedAll("key-" + i, applied(i + 1, 5))).as("another key's write").isFalse();
+    }
+  }
+
+  /** Threads writing their own keys at once each find their own writes, and never another key's. */
+  @Test
+  void concurrentWritersEachSeeTheirOwnWrites() throws Exception {
+    RecentWrites shared = new RecentWrites(WINDOW, 1 << 17, now::get);
+    int threads = 4;
+    java.util.List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          int wrong = 0;
+          for (int i = 1; i <= 20_000; i++) {
+            String key = "t" + thread + "-" + (i % 500);
+            long id = (long) thread << 32 | i;
+            shared.applying(key, id);
+            shared.applied(key, id);
+            long[] ids = shared.ids(key);
+            if (ids.length < 2 || ids[0] != id) {
+              wrong++;
+            }
+            for (int j = 0; j < ids.length; j += 2) {
+              if (ids[j] >>> 32 != thread || (ids[j] & 0xFFFFFFFFL) % 500 != i % 500) { // a write of another key
+                wrong++;
+              }
+            }
+          }
+          return wrong;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> f : done) {
+        assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

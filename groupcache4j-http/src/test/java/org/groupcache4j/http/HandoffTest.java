@@ -178,13 +178,19 @@ class HandoffTest {
     assertThat(joined.group.stats().foundAtPreviousOwner()).as("peeks needed").isZero();
   }
 
-  /** A node that its peers do not list yet gets nothing back: they would not send it the writes of those keys. */
+  /**
+   * A node that its peers do not list yet gets nothing back at its take-back: they would not send
+   * it the writes of those keys. Once they list it (a scale-up: the others add a node once it is
+   * ready), it asks again and gets its keys back, with nothing loaded again.
+   */
   @Test
-  void aNodeThePeersDoNotListYetTakesNothingBack() {
+  void aNodeThePeersDoNotListYetTakesItsKeysBackOnceTheyDo() {
     testNodes.start(2, TestNode::start);
-    for (String k : keys(100)) {
+    List<String> keys = keys(100);
+    for (String k : keys) {
       nodes.get(0).group.get(k);
     }
+    int loadsBefore = nodes.get(0).loads.get() + nodes.get(1).loads.get();
     TestNode early = TestNode.start();
     testNodes.all.add(early); // closed after the test
     List<String> urls = List.of(nodes.get(0).url, nodes.get(1).url, early.url);
@@ -192,6 +198,20 @@ class HandoffTest {
 
     assertThat(early.cache.takeBack()).isZero();
     assertThat(nodes.get(0).cache.handoffStats().handedOff() + nodes.get(1).cache.handoffStats().handedOff()).isZero();
+
+    List<String> ownedByEarly = keys.stream().filter(k -> early.url.equals(early.cache.ownerOf(k))).toList();
+    assertThat(ownedByEarly).hasSizeGreaterThan(10);
+    nodes.get(0).cache.setPeers(urls);
+    nodes.get(1).cache.setPeers(urls);
+    await().atMost(Duration.ofSeconds(15)).until(() -> early.cache.handoffStats().received() == ownedByEarly.size());
+    assertThat(nodes.get(0).cache.handoffStats().handedOff() + nodes.get(1).cache.handoffStats().handedOff())
+        .isEqualTo(ownedByEarly.size());
+    for (String k : ownedByEarly) {
+      assertThat(early.group.get(k).toByteArray()).as(k).isEqualTo(TestNode.goValue(k));
+    }
+    assertThat(early.loads.get()).as("keys the node loaded").isZero();
+    assertThat(early.group.stats().foundAtPreviousOwner()).as("peeks needed").isZero();
+    assertThat(nodes.get(0).loads.get() + nodes.get(1).loads.get()).as("keys loaded again").isEqualTo(loadsBefore);
   }
 
   @Test
