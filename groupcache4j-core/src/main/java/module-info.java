@@ -9,6 +9,7 @@
 module org.groupcache4j {
   requires com.github.benmanes.caffeine;
   requires java.naming; // DNS peer discovery through the JDK's provider (jdk.naming.dns)
+  requires static jdk.management; // G1's region size, for the compact store's segments (without it: not known)
 
   exports org.groupcache4j;
   exports org.groupcache4j.ring;

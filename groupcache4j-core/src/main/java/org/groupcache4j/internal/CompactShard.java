@@ -22,7 +22,7 @@ import org.groupcache4j.ByteView;
  * lock and read without it. See {@code CompactStore} for the design; this class holds the
  * mechanics.
  *
- * <p>An index slot is a {@code long}: {@code tag (26 bits) | segment number (20) | offset (18)},
+ * <p>An index slot is a {@code long}: {@code tag (26 bits) | segment number (13) | offset (25)},
  * where the tag is the top 26 bits of the key's hash (never 0) and also picks the slot a probe
  * starts at. 0 is an empty slot, 1 a deleted one ({@link #TOMBSTONE}), 2 ({@link #MOVED}) a slot
  * of an index that was replaced by a larger or cleaner one: a reader that meets it starts over on
@@ -38,12 +38,14 @@ final class CompactShard {
   static final long EMPTY = 0;
   static final long TOMBSTONE = 1;
   static final long MOVED = 2;
-  static final int OFFSET_BITS = 18;
-  static final int NUMBER_BITS = 20;
+  static final int OFFSET_BITS = 25;
+  static final int NUMBER_BITS = 13;
   static final int TAG_BITS = 26;
   static final long LOCATION_MASK = (1L << (OFFSET_BITS + NUMBER_BITS)) - 1;
-  /** The largest segment that holds several records (offsets must fit 18 bits). */
+  /** The largest segment that holds several records (offsets must fit {@value #OFFSET_BITS} bits): a G1 region of 32 MiB. */
   static final int MAX_SEGMENT = 1 << OFFSET_BITS;
+  /** The largest segment of the window, and of the main space when it does not take whole regions ({@link #mainSegmentSize}). */
+  static final int MAX_SMALL_SEGMENT = 1 << 18;
   static final int MIN_SEGMENT = 256;
   static final int MAX_NUMBERS = 1 << NUMBER_BITS;
   static final int MAX_SLOTS = 1 << TAG_BITS;
@@ -563,6 +565,12 @@ final class CompactShard {
         reappendBudget = reappendAllowance();
       }
       boolean dropped = evictOnce() || dropOldestSegmentLocked();
+      // A step may have started a segment for the records it kept (a whole region, perhaps): it
+      // is not counted before the store has room for it
+      while (bytes > committedBytes && store.committed.get() + bytes - committedBytes > store.capacity()
+          && (evictOnce() || dropOldestSegmentLocked())) {
+        // evicting on
+      }
       return dropped;
     } finally {
       try {
@@ -618,10 +626,10 @@ final class CompactShard {
   /** What the main space (probation and protected) may hold of live records before a candidate must win its place. */
   private long mainRoom() {
     // everything but the main space's live records, and room for one more segment, which a move may start
-    return store.shareOfCapacity() - (bytes - probation.live - protect.live) - segmentSize() - SEGMENT_OVERHEAD;
+    return store.shareOfCapacity() - (bytes - probation.live - protect.live) - mainSegmentSize() - SEGMENT_OVERHEAD;
   }
 
-  /** The size of a segment of any log: 1/128 of the shard's share, within 256 B .. 256 KiB. */
+  /** The size of a segment of the window: 1/128 of the shard's share, within 256 B .. 256 KiB. */
   private int segmentSize() {
     return segmentSize(store.shareOfCapacity() / SEGMENTS_PER_SHARE, MIN_SEGMENT);
   }
@@ -629,8 +637,20 @@ final class CompactShard {
   static final int SEGMENTS_PER_SHARE = 128;
 
   private static int segmentSize(long wanted, int min) {
-    long w = Math.max(min, Math.min(MAX_SEGMENT, wanted));
+    long w = Math.max(min, Math.min(MAX_SMALL_SEGMENT, wanted));
     return Integer.highestOneBit((int) w);
+  }
+
+  /**
+   * The size of a segment of probation and the protected space: one G1 region less the array's
+   * header when the store takes whole regions ({@link CompactStore#regionSegment}), so that G1
+   * allocates each in a region of its own in the old generation and never copies it (a young
+   * collection's cost is copying what survives it: the segments written since the last one);
+   * else as the window's.
+   */
+  private int mainSegmentSize() {
+    int region = store.regionSegment;
+    return region > 0 ? region : segmentSize();
   }
 
   /**
@@ -949,18 +969,19 @@ final class CompactShard {
   /** Room for {@code size} bytes at the end of {@code log}: its location, or -1 if no segment number is left. */
   private long append(Log log, int size) {
     byte[] head = log.newest;
+    int normal = log == window ? segmentSize() : mainSegmentSize();
     if (head == null || sealed(head) || head.length - fill(head) < size) {
       if (head != null) {
         markSealed(head);
       }
-      head = newSegment(log, Math.max(segmentSize(), HEADER + size));
+      head = newSegment(log, Math.max(normal, HEADER + size));
       if (head == null) {
         return -1;
       }
     }
     int off = fill(head);
     fill(head, off + size);
-    if (head.length > MAX_SEGMENT) {
+    if (head.length > normal) {
       markSealed(head); // a record of its own: nothing else goes there
     }
     return location(number(head), off);

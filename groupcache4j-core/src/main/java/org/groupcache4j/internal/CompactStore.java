@@ -28,6 +28,15 @@ import org.groupcache4j.StoreStats;
  * index and the sketch cost about 20 bytes an entry, where the map-based stores spend 7 objects
  * and about 190 bytes.
  *
+ * <p>On a G1 heap, a store of at least 1 GiB gives its main space (probation and the protected
+ * part, where records live long) segments of one G1 region each, less the array's header, and
+ * has a shard per 32 regions at least: G1 allocates an array of half a region or more in regions
+ * of its own in the old generation (a humongous object) and never copies it, and a young
+ * collection's cost is copying what survives it, which would otherwise be the segments written
+ * since the last one. A dropped segment's region is freed by the next collection. Measured at 20
+ * million entries: pauses of a few milliseconds where 256-KiB segments cost tens
+ * ({@code BENCHMARKS.md}). The window keeps small segments: its records move on soon.
+ *
  * <h2>Reads take no lock</h2>
  * A segment is written once, record after record, and never changed afterwards (only the hit
  * count in a record's flags byte, which no value covers): a store that keeps a record moves it
@@ -73,6 +82,33 @@ import org.groupcache4j.StoreStats;
  * per record, only when there is one; a cached "not found" keeps its detail text as its value.
  */
 public final class CompactStore implements Store {
+  /** G1's region size in this JVM, or 0 if it does not run G1 or cannot tell (without the module jdk.management). */
+  static final int G1_REGION_BYTES = g1RegionBytes();
+  /** Regions each shard's share holds at least for the main space to take whole regions. */
+  static final int REGIONS_PER_SHARD = 32;
+  /** The least budget whose main space takes whole regions: below it, a young collection has little to copy anyway. */
+  static final long MIN_REGION_BUDGET = 1L << 30;
+  /** The size of a main-space segment when it takes a whole G1 region (the region less a byte array's header), or 0. */
+  final int regionSegment;
+
+  /** G1's region size if a store of {@code capacityBytes} takes whole regions for its main space, else 0. */
+  static int regionFor(long capacityBytes) {
+    return capacityBytes >= MIN_REGION_BUDGET ? G1_REGION_BYTES : 0;
+  }
+
+  private static int g1RegionBytes() {
+    try {
+      var hs = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      if (hs == null || !"true".equals(hs.getVMOption("UseG1GC").getValue())) {
+        return 0;
+      }
+      long r = Long.parseLong(hs.getVMOption("G1HeapRegionSize").getValue());
+      return r > 0 && r <= CompactShard.MAX_SEGMENT && Long.bitCount(r) == 1 ? (int) r : 0;
+    } catch (RuntimeException | LinkageError e) {
+      return 0; // another JVM, or jdk.management not resolved (a module path without it)
+    }
+  }
+
   /** Most shards, and the budget per shard. */
   static final int MAX_SHARDS = 64;
   static final long BYTES_PER_SHARD = 16L << 20;
@@ -105,7 +141,8 @@ public final class CompactStore implements Store {
 
   /** A store of {@code capacityBytes}, refused if it is larger than this JVM's whole heap. */
   public CompactStore(long capacityBytes) {
-    this(capacityBytes, ThreadLocalRandom.current().nextLong(), shardsFor(capacityBytes));
+    this(capacityBytes, ThreadLocalRandom.current().nextLong(), shardsFor(capacityBytes, regionFor(capacityBytes)),
+        regionFor(capacityBytes));
     long heap = Runtime.getRuntime().maxMemory();
     if (heap != Long.MAX_VALUE && capacityBytes > heap) {
       throw new IllegalArgumentException("a cache budget of " + capacityBytes + " bytes cannot fit this JVM's heap of at most "
@@ -115,6 +152,14 @@ public final class CompactStore implements Store {
 
   /** For tests and simulations: a fixed hash seed and number of shards (a power of two, 1..64). */
   CompactStore(long capacityBytes, long seed, int shardCount) {
+    this(capacityBytes, seed, shardCount, 0);
+  }
+
+  /**
+   * For tests and simulations; {@code region}: G1's region size, for main-space segments of a
+   * whole region each when every shard's share holds {@value #REGIONS_PER_SHARD} of them (0: never).
+   */
+  CompactStore(long capacityBytes, long seed, int shardCount, int region) {
     if (capacityBytes < 0) {
       throw new IllegalArgumentException("capacity must be >= 0 bytes, was " + capacityBytes);
     }
@@ -123,6 +168,8 @@ public final class CompactStore implements Store {
     }
     this.capacity = capacityBytes;
     this.seed = seed;
+    this.regionSegment = region > 16 && capacityBytes / shardCount >= (long) REGIONS_PER_SHARD * region
+        && !Boolean.getBoolean("groupcache4j.compact.noRegionSegments") ? region - 16 : 0;
     this.shards = new CompactShard[shardCount];
     this.shardMask = shardCount - 1;
     for (int i = 0; i < shardCount; i++) {
@@ -136,7 +183,12 @@ public final class CompactStore implements Store {
   }
 
   static int shardsFor(long capacityBytes) {
-    long n = Math.max(1, Math.min(MAX_SHARDS, capacityBytes / BYTES_PER_SHARD));
+    return shardsFor(capacityBytes, 0);
+  }
+
+  /** One shard per 16 MiB of budget, or per {@value #REGIONS_PER_SHARD} G1 regions ({@code region}, 0: none) if that is more; 1..64. */
+  static int shardsFor(long capacityBytes, int region) {
+    long n = Math.max(1, Math.min(MAX_SHARDS, capacityBytes / Math.max(BYTES_PER_SHARD, (long) REGIONS_PER_SHARD * region)));
     return Integer.highestOneBit((int) n);
   }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.groupcache4j.ByteView;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Readers, writers, removes, expiry, eviction and budget changes at once, on a store small
@@ -82,9 +83,12 @@ class CompactStoreConcurrencyTest {
     return null;
   }
 
-  @Test
-  void readsNeverSeeAnotherKeysBytesAndTheBudgetHolds() throws Exception {
-    CompactStore s = new CompactStore(LARGE, 42, 4);
+  /** {@code region}: main-space segments of a whole (simulated) G1 region each, or 0: of the window's size. */
+  @ParameterizedTest(name = "region {0}")
+  @ValueSource(ints = {0, 2048})
+  void readsNeverSeeAnotherKeysBytesAndTheBudgetHolds(int region) throws Exception {
+    CompactStore s = new CompactStore(LARGE, 42, 4, region);
+    assertThat(s.regionSegment).isEqualTo(region == 0 ? 0 : region - 16);
     Clock clock = Clock.systemUTC();
     AtomicReference<String> failure = new AtomicReference<>();
     AtomicBoolean done = new AtomicBoolean();
@@ -191,9 +195,11 @@ class CompactStoreConcurrencyTest {
   }
 
   /** A reader racing a writer that moves and drops the very segment it reads finds the value or nothing, and then the value. */
-  @Test
-  void aReaderRacingSegmentReuseNeverMissesAKeyThatStaysPut() throws Exception {
-    CompactStore s = new CompactStore(128 << 10, 9, 1);
+  @ParameterizedTest(name = "region {0}")
+  @ValueSource(ints = {0, 4096})
+  void aReaderRacingSegmentReuseNeverMissesAKeyThatStaysPut(int region) throws Exception {
+    CompactStore s = new CompactStore(128 << 10, 9, 1, region);
+    assertThat(s.regionSegment).isEqualTo(region == 0 ? 0 : region - 16);
     ByteView pinned = ByteView.of("the pinned value");
     s.put("pinned", pinned);
     AtomicBoolean done = new AtomicBoolean();

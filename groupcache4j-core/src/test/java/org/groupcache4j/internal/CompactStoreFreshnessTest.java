@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.ByteView;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A read never goes back in time: each thread owns its keys, so what it last wrote to a key is
@@ -38,11 +38,15 @@ class CompactStoreFreshnessTest {
     return v.asReadOnlyByteBuffer().getLong(8);
   }
 
-  /** {@code budget}: 16 MiB holds every key (no eviction); 64 KiB evicts all the time. */
-  @ParameterizedTest
-  @ValueSource(longs = {16 << 20, 64 << 10})
-  void aReadReturnsTheKeysLatestWriteOrNothing(long budget) throws Exception {
-    CompactStore store = new CompactStore(budget, 42L, 1);
+  /**
+   * {@code budget}: 16 MiB holds every key (no eviction); 64 KiB evicts all the time; {@code region}:
+   * main-space segments of a whole (simulated) G1 region each, or 0: of the window's size.
+   */
+  @ParameterizedTest(name = "budget {0}, region {1}")
+  @CsvSource({"16777216, 0", "65536, 0", "16777216, 65536", "65536, 2048"})
+  void aReadReturnsTheKeysLatestWriteOrNothing(long budget, int region) throws Exception {
+    CompactStore store = new CompactStore(budget, 42L, 1, region);
+    assertThat(store.regionSegment).isEqualTo(region == 0 ? 0 : region - 16);
     boolean evicts = budget < (1 << 20);
     ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);

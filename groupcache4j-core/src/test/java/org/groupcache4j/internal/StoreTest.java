@@ -35,7 +35,18 @@ class StoreTest {
   static Stream<Arguments> allStores() {
     return Stream.concat(stores(), Stream.of(
         Arguments.of("compact", (LongFunction<Store>) CompactStore::new),
-        Arguments.of("compact, 4 shards", (LongFunction<Store>) c -> new CompactStore(c, 7, 4))));
+        Arguments.of("compact, 4 shards", (LongFunction<Store>) c -> new CompactStore(c, 7, 4)),
+        Arguments.of("compact, main segments of whole regions", (LongFunction<Store>) StoreTest::compactOfRegions)));
+  }
+
+  /** A compact store whose main space takes segments of a whole (simulated) G1 region: 1/16 of its budget. */
+  static CompactStore compactOfRegions(long capacity) {
+    int region = Integer.highestOneBit((int) Math.max(64, Math.min(1 << 20, capacity / CompactStore.REGIONS_PER_SHARD)));
+    CompactStore s = new CompactStore(capacity, 7, 1, region);
+    if (s.regionSegment != region - 16) {
+      throw new AssertionError("no region segments at " + capacity + " bytes, region " + region);
+    }
+    return s;
   }
 
   static ByteView value(int n) {
