@@ -751,7 +751,7 @@ public final class Group {
 
   /**
    * Configures a new group; {@link #build()} registers it with its {@link GroupCache}.
-   * Defaults: 64 MiB, {@link EvictionPolicy#W_TINY_LFU}, load timeout 10 s, peer timeout = load
+   * Defaults: 64 MiB, {@link EvictionPolicy#COMPACT}, load timeout 10 s, peer timeout = load
    * timeout + 1 s, keys up to 4096 UTF-8 bytes, hot store on (a key is kept on its 2nd fetch, for
    * at most 30 s), no expiry, not-found answers not cached, no stale-if-error.
    */
@@ -759,10 +759,12 @@ public final class Group {
     /** Default {@link #cacheBytes}: 64 MiB. */
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
     /**
-     * Default {@link #evictionPolicy}: W-TinyLFU, until the compact store is shown to meet its
-     * targets for the hit path's throughput ({@code BENCHMARKS.md}); the server's default follows it.
+     * Default {@link #evictionPolicy}: the compact store (W-TinyLFU over large byte arrays: about
+     * a quarter of the heap per small entry and a handful of objects however many entries; its hit
+     * path and its cluster throughput are measured beside W-TinyLFU's in {@code BENCHMARKS.md}). The
+     * server's and the Spring starter's defaults follow it.
      */
-    public static final EvictionPolicy DEFAULT_EVICTION_POLICY = EvictionPolicy.W_TINY_LFU;
+    public static final EvictionPolicy DEFAULT_EVICTION_POLICY = EvictionPolicy.COMPACT;
     /** Default {@link #loadTimeout}. */
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(10);
     /** How much longer than the load timeout the default {@link #peerTimeout} is (see {@link #defaultPeerTimeout}). */

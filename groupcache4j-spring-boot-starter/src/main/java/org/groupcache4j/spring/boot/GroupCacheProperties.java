@@ -129,8 +129,8 @@ public class GroupCacheProperties {
     /** Deadline of a fetch from the key's owner. Default: load-timeout + 1s. */
     private Duration peerTimeout;
 
-    /** Eviction policy: w-tiny-lfu (the default), compact or lru. */
-    private EvictionPolicy eviction = EvictionPolicy.W_TINY_LFU;
+    /** Eviction policy: compact (the default), w-tiny-lfu or lru. */
+    private EvictionPolicy eviction = EvictionPolicy.COMPACT; // the library's default, written out for the configuration metadata
 
     /**
      * How values become bytes: default (Serializable values through Java serialization, others as

@@ -30,7 +30,7 @@ class ConfigFileTest {
     NodeConfig.GroupConfig scores = c.groups().get(0);
     assertThat(scores.originSpec()).isEqualTo("demo");
     assertThat(scores.cacheBytes()).isEqualTo(64L << 20);
-    assertThat(scores.eviction()).isEqualTo(EvictionPolicy.W_TINY_LFU);
+    assertThat(scores.eviction()).isEqualTo(EvictionPolicy.COMPACT);
     NodeConfig.GroupConfig pages = c.groups().get(1);
     assertThat(pages.originSpec()).isEqualTo("http://127.0.0.1:8080/pages/{key}");
     assertThat(pages.cacheBytes()).isEqualTo(32L << 20);
