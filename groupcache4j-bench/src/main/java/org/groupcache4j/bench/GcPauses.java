@@ -149,23 +149,32 @@ public final class GcPauses implements Callable<Integer> {
     return ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
   }
 
-  /** The pauses of a GC log within a window of uptime. */
+  /**
+   * The pauses of a GC log that began within a window of uptime. A line is logged as its pause
+   * ends: the pause began its length earlier (so the {@code System.gc()} that ends just before the
+   * mix's window opens is left out, however the log's clock and the JVM's uptime round).
+   */
   record Pauses(List<Double> millis, int full, double window) {
     private static final Pattern LINE = Pattern.compile("^\\[([\\d.]+)s\\].*\\bPause (.*?)\\s([\\d.]+)ms\\s*$");
 
     static Pauses read(Path log, double from, double to) throws IOException {
+      return read(Files.readAllLines(log, StandardCharsets.UTF_8), from, to);
+    }
+
+    static Pauses read(List<String> lines, double from, double to) {
       List<Double> ms = new ArrayList<>();
       int full = 0;
-      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      for (String line : lines) {
         Matcher m = LINE.matcher(line);
         if (!m.find()) {
           continue;
         }
-        double at = Double.parseDouble(m.group(1));
-        if (at < from || at > to) {
+        double pause = Double.parseDouble(m.group(3));
+        double began = Double.parseDouble(m.group(1)) - pause / 1000;
+        if (began < from || began > to) {
           continue;
         }
-        ms.add(Double.parseDouble(m.group(3)));
+        ms.add(pause);
         if (m.group(2).startsWith("Full")) {
           full++;
         }

@@ -176,6 +176,30 @@ class CompactStoreTest {
   }
 
   @Test
+  void theMainSpaceTakesWholeRegionsOnlyWhenEveryShardHoldsEnoughOfThemAndItIsNotTurnedOff() {
+    int region = 4096;
+    long enough = (long) CompactStore.REGIONS_PER_SHARD * region;
+    assertThat(new CompactStore(enough * 2, 1, 2, region).regionSegment).isEqualTo(region - 16);
+    assertThat(new CompactStore(enough * 2 - 1, 1, 2, region).regionSegment).as("a share short of the regions").isZero();
+    assertThat(new CompactStore(enough, 1, 1, 0).regionSegment).as("not G1").isZero();
+    assertThat(CompactStore.regionFor(CompactStore.MIN_REGION_BUDGET - 1)).as("under 1 GiB").isZero();
+    assertThat(CompactStore.shardsFor(8L << 30, 8 << 20)).as("a shard per 32 regions of 8 MiB").isEqualTo(32);
+    assertThat(CompactStore.shardsFor(8L << 30, 0)).as("a shard per 16 MiB").isEqualTo(CompactStore.MAX_SHARDS);
+    System.setProperty("groupcache4j.compact.noRegionSegments", "true");
+    try {
+      assertThat(new CompactStore(enough, 1, 1, region).regionSegment).as("turned off").isZero();
+    } finally {
+      System.clearProperty("groupcache4j.compact.noRegionSegments");
+    }
+    CompactStore s = new CompactStore(enough, 1, 1, region);
+    for (int i = 0; i < 2000; i++) {
+      s.put("k" + i, value("v".repeat(50)));
+    }
+    assertThat(s.inconsistency()).isNull();
+    assertThat(s.bytes()).isLessThanOrEqualTo(enough);
+  }
+
+  @Test
   void aValueLargerThanASegmentGetsOneOfItsOwn() {
     CompactStore s = new CompactStore(8 << 20);
     ByteView big = bytes(1 << 20, 3);
