@@ -631,14 +631,19 @@ final class CompactShard {
 
   /** The size of a segment of the window: 1/128 of the shard's share, within 256 B .. 256 KiB. */
   private int segmentSize() {
-    return segmentSize(store.shareOfCapacity() / SEGMENTS_PER_SHARE, MIN_SEGMENT);
+    return segmentSizeFor(store.shareOfCapacity());
   }
 
   static final int SEGMENTS_PER_SHARE = 128;
 
-  private static int segmentSize(long wanted, int min) {
-    long w = Math.max(min, Math.min(MAX_SMALL_SEGMENT, wanted));
-    return Integer.highestOneBit((int) w);
+  /**
+   * The window's segment size for a share of {@code share} bytes: 1/128 of it within 256 B ..
+   * 256 KiB, but never so small that the share takes more than a quarter of the segment numbers
+   * (a share of over 512 MiB, a budget of over 32 GiB: the rest are for records of their own).
+   */
+  static int segmentSizeFor(long share) {
+    long wanted = Math.max(Math.min(share / SEGMENTS_PER_SHARE, MAX_SMALL_SEGMENT), share >> (NUMBER_BITS - 2));
+    return (int) Long.highestOneBit(Math.max(MIN_SEGMENT, Math.min(MAX_SEGMENT, wanted)));
   }
 
   /**

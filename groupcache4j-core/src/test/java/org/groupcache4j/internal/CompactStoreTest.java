@@ -200,6 +200,18 @@ class CompactStoreTest {
   }
 
   @Test
+  void aHugeShareTakesLargerSegmentsSoThatItsSegmentNumbersLast() {
+    assertThat(CompactShard.segmentSizeFor(1 << 10)).isEqualTo(CompactShard.MIN_SEGMENT);
+    assertThat(CompactShard.segmentSizeFor(16L << 20)).isEqualTo(128 << 10);
+    assertThat(CompactShard.segmentSizeFor(512L << 20)).isEqualTo(CompactShard.MAX_SMALL_SEGMENT);
+    for (long share : new long[] {1L << 30, 3L << 30, 4L << 30, 100L << 30}) { // up to budgets of 6 TiB
+      int size = CompactShard.segmentSizeFor(share);
+      assertThat(share / size).as("segments of a %d-byte share", share).isLessThanOrEqualTo(CompactShard.MAX_NUMBERS / 2);
+      assertThat(size).isLessThanOrEqualTo(CompactShard.MAX_SEGMENT);
+    }
+  }
+
+  @Test
   void aValueLargerThanASegmentGetsOneOfItsOwn() {
     CompactStore s = new CompactStore(8 << 20);
     ByteView big = bytes(1 << 20, 3);
