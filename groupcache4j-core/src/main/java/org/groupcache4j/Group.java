@@ -130,11 +130,20 @@ public final class Group {
   private final boolean callerLoaded;
   private final Leases leases;
 
+  /** Below this budget the compact store holds almost nothing, and a group made with it says so. */
+  static final long SMALL_COMPACT_BUDGET = 4096;
+
   Group(GroupCache cache, Builder b, Executor loaderExecutor, RateLimitedLog peerErrorLog, Clock clock) {
     this.cache = cache;
     this.name = b.name;
     this.policy = b.policy;
     this.stores = GroupStores.of(b.cacheBytes, b.policy);
+    if (b.policy == EvictionPolicy.COMPACT && b.cacheBytes > 0 && b.cacheBytes < SMALL_COMPACT_BUDGET) {
+      System.getLogger("org.groupcache4j.group").log(System.Logger.Level.WARNING, "group '" + b.name + "': a cache budget of "
+          + b.cacheBytes + " bytes holds one entry or none with the compact store, which counts its index and segments in"
+          + " the budget (about 1.5 KiB before its first entries): give the group " + SMALL_COMPACT_BUDGET
+          + " bytes or more, or evictionPolicy(W_TINY_LFU), which counts key and value bytes only");
+    }
     this.loadTimeout = b.loadTimeout;
     Duration peerTimeout = b.peerTimeout != null ? b.peerTimeout : Builder.defaultPeerTimeout(b.loadTimeout);
     this.maxKeyBytes = b.maxKeyBytes;
