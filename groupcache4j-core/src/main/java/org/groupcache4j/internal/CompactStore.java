@@ -16,10 +16,11 @@ import org.groupcache4j.StoreStats;
  * with the number of entries, and the heap it holds is what its budget counts.
  *
  * <h2>Layout</h2>
- * The keys are spread over up to 64 {@link CompactShard shards} (one per 16 MiB of budget, at
- * least one), each with a writer lock. A shard appends records ({@link CompactRecords}: a flags
- * byte, the expiry only if there is one, two varint lengths, the UTF-8 key and the value) to
- * segments of 1/128 of its share of the budget (256 B to 256 KiB), and indexes them with an
+ * The keys are spread over up to 64 {@link CompactShard shards} (one per 16 MiB of budget, or
+ * per 32 G1 regions, see below; at least one), each with a writer lock. A shard appends records
+ * ({@link CompactRecords}: a flags byte, the expiry only if there is one, two varint lengths, the
+ * UTF-8 key and the value) to segments of 1/128 of its share of the budget (256 B to 256 KiB;
+ * more for a share over 512 MiB, so that its segment numbers last), and indexes them with an
  * open-addressing table of {@code long}s (linear probing), each holding 26 bits of the key's
  * hash, the segment's number and the record's offset, at most 3/4 of the slots used. That is the
  * design of VictoriaMetrics' fastcache (a ring of 64 KiB chunks and a map of {@code uint64}),
