@@ -113,8 +113,10 @@ public final class GroupCache implements AutoCloseable {
    * Keys a peer's hint dropped here while this node owned them, by the peer that sent it and when
    * ({@link #hintedBy}): the next miss asks it first. Bounded; entries older than the grace are dropped.
    */
-  private final ConcurrentHashMap<String, HintedHolder> hintedHolders = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<GroupKey, HintedHolder> hintedHolders = new ConcurrentHashMap<>();
   private static final int MAX_HINTED_HOLDERS = 100_000;
+
+  private record GroupKey(String group, String key) {}
 
   private record HintedHolder(String peer, long atNanos) {}
   /** When the pause detector last saw this process's own pause end ({@link System#nanoTime()}; 0: never). */
@@ -684,14 +686,14 @@ public final class GroupCache implements AutoCloseable {
    * successor on the live ring); those of them that own keys now, this node left out. Empty
    * otherwise.
    */
-  List<PeerClient> previousHolders(String key) {
+  List<PeerClient> previousHolders(String group, String key) {
     Membership m = membership;
     if (health == null || !self.equals(m.live.owner(key))) {
       return List.of();
     }
     long now = System.nanoTime();
     long grace = previousOwnerGrace.toNanos();
-    HintedHolder hinted = hintedHolders.isEmpty() ? null : hintedHolders.remove(key);
+    HintedHolder hinted = hintedHolders.isEmpty() ? null : hintedHolders.remove(new GroupKey(group, key));
     boolean wasHinted = hinted != null && now - hinted.atNanos <= grace;
     if (now - m.changedAtNanos > grace && !wasHinted) {
       return List.of();
@@ -729,14 +731,14 @@ public final class GroupCache implements AutoCloseable {
   }
 
   /**
-   * A hint from {@code peer} dropped {@code key} here: a write of it that this node missed, made
+   * A hint from {@code peer} dropped {@code key} of {@code group} here: a write of it that this node missed, made
    * while {@code peer} judged this node down, and kept by the nodes that owned the key in its view
    * then (the writer, and the key's owner on the ring without this node). A node that did not know
    * it was away stays ready and its ring does not change, so without this its next miss of the
    * key would load it from the source: the value a set replaced. For the grace period, the next
    * miss here asks them first ({@link #previousHolders}).
    */
-  void hintedBy(String key, String peer) {
+  void hintedBy(String group, String key, String peer) {
     long now = System.nanoTime();
     if (hintedHolders.size() >= MAX_HINTED_HOLDERS) {
       long grace = previousOwnerGrace.toNanos();
@@ -745,7 +747,7 @@ public final class GroupCache implements AutoCloseable {
         return; // a flood of hints: these keys are loaded, as before
       }
     }
-    hintedHolders.put(key, new HintedHolder(peer, now));
+    hintedHolders.put(new GroupKey(group, key), new HintedHolder(peer, now));
   }
 
   /**

@@ -128,7 +128,7 @@ final class Loads {
    * loader.
    */
   void loadHere(String key, Flight flight) {
-    List<PeerClient> holders = cache.previousHolders(key);
+    List<PeerClient> holders = cache.previousHolders(group, key);
     if (holders.isEmpty()) {
       load(key, flight, false);
     } else {

@@ -410,9 +410,11 @@ final class NodeOwnership {
     long dropped = cache.everythingDroppedNanos();
     Long pulled = pulledAtNanos.get(d.from());
     for (HintOp op : d.ops()) {
-      long made = now - TimeUnit.MILLISECONDS.toNanos(op.ageMillis());
-      if (op.ageMillis() > 0 && (made - dropped < 0 || pulled != null && made - pulled < 0)) {
-        continue;
+      if (op.ageMillis() > 0) { // 0: of unknown age, applied
+        long made = now - TimeUnit.MILLISECONDS.toNanos(op.ageMillis());
+        if (made - dropped < 0 || pulled != null && made - pulled < 0) {
+          continue;
+        }
       }
       hintsApplied.increment();
       if (op.everything()) {
@@ -427,7 +429,7 @@ final class NodeOwnership {
         } else {
           try {
             g.removeFromPeer(op.key(), org.groupcache4j.internal.RecentWrites.ANY); // covers the writes it stands for
-            cache.hintedBy(op.key(), d.from()); // a set it stands for is kept there: asked before the source
+            cache.hintedBy(op.group(), op.key(), d.from()); // a set it stands for is kept there: asked before the source
           } catch (IllegalArgumentException e) {
             // a key too long for this node's group: it holds no such key
           }

@@ -306,9 +306,11 @@ class MissedWritesTest {
   @Test
   void aHintPushedAfterTheNodePulledItIsNotAppliedAgain() {
     cluster();
+    long started = System.nanoTime(); // the nodes exist: c "dropped everything" (started) before this
     String key = keyOwnedBy("mem://c");
-    awaitHeardFromByTheOthers("mem://c"); // takes at least a poll: the node started well before the pull below
+    awaitHeardFromByTheOthers("mem://c");
     long beforeThePull = System.nanoTime();
+    assertThat(beforeThePull - started).as("time between the start and the pull, to place a hint in").isGreaterThan(10_000_000L);
     long catchUps = node("mem://c").ownershipStats().catchUps();
     node("mem://c").pauseDetected(Duration.ofSeconds(3));
     await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://c").ownershipStats().catchUps() == catchUps + 1
@@ -316,10 +318,10 @@ class MissedWritesTest {
     groups.get("mem://a").set(key, ByteView.of("V1"));
 
     long applied = node("mem://c").ownershipStats().hintsApplied();
-    long madeJustBeforeThePull = (System.nanoTime() - beforeThePull) / 1_000_000 + 2;
+    long madeAfterTheStartBeforeThePull = (System.nanoTime() - (started + (beforeThePull - started) / 2)) / 1_000_000; // an age, in ms
     org.groupcache4j.peer.PeerClient toC = network.transport().client("mem://c");
     toC.deliverHints(new org.groupcache4j.peer.HintDelivery("mem://a", 1, 0, 0,
-        List.of(new org.groupcache4j.peer.HintOp("g", key, madeJustBeforeThePull)), 9)).join();
+        List.of(new org.groupcache4j.peer.HintOp("g", key, madeAfterTheStartBeforeThePull)), 9)).join();
     assertThat(node("mem://c").ownershipStats().hintsApplied()).as("hints applied at c").isEqualTo(applied);
     assertThat(groups.get("mem://c").get(key).toString()).as("at c").isEqualTo("V1");
 

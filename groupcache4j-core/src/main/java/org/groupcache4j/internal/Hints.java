@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.HintOp;
@@ -173,7 +174,7 @@ public final class Hints {
     long through = 0;
     long now = System.nanoTime();
     for (Map.Entry<Op, HintOp> e : ops) {
-      list.add(e.getValue().aged(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(now - e.getKey().createdNanos()))));
+      list.add(e.getValue().aged(Math.max(0, TimeUnit.NANOSECONDS.toMillis(now - e.getKey().createdNanos()))));
       through = Math.max(through, e.getKey().seq());
     }
     return new HintDelivery(self, selfIncarnation, peerIncarnation, unreachableSinceMillis, list, through);

@@ -9,7 +9,8 @@ package org.groupcache4j.peer;
  * <p>A drop that arrives late may still remove a value that is newer than the write it stands for
  * (a set the node took after it came back): harmless while the value's other owner holds it, lost
  * if that owner dies too. So every op carries its age, and a node skips the ops made before it
- * last dropped everything it held (those drops are done already).
+ * last dropped everything it held or before it pulled the sender's hints (those drops are done
+ * already).
  *
  * @param group the group, or {@code null}: drop every entry of every group
  * @param key the key, or {@code null}: drop every entry of {@code group}

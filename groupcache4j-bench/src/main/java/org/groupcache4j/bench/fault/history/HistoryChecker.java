@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.groupcache4j.internal.LongArrays;
 
 /**
@@ -417,7 +418,7 @@ public final class HistoryChecker {
   }
 
   /** Whether a remove was spent on a load counted in {@code epoch}. */
-  private static java.util.function.Predicate<Op> spentIn(Map<Op, Map<Integer, SourceLoad>> usedBy, int epoch) {
+  private static Predicate<Op> spentIn(Map<Op, Map<Integer, SourceLoad>> usedBy, int epoch) {
     return x -> usedBy.getOrDefault(x, Map.of()).containsKey(epoch);
   }
 
@@ -426,7 +427,7 @@ public final class HistoryChecker {
    * it began before {@code l} and had not ended when {@code previous} began (less the load
    * transit); the one that ended first, or null.
    */
-  private Op removeCallingFor(Removes removes, java.util.function.Predicate<Op> spent, SourceLoad previous, SourceLoad l) {
+  private Op removeCallingFor(Removes removes, Predicate<Op> spent, SourceLoad previous, SourceLoad l) {
     Op why = null;
     long endedAfter = previous.start() - loadTransit;
     for (int i = LongArrays.lowerBound(removes.starts, endedAfter - removes.longest); i < removes.starts.length
