@@ -77,6 +77,9 @@ done
 JAR=${EXAMPLE_JAR:-}
 if [ -z "$JAR" ]; then
   echo "== building the example application"
+  # the repackaged jar of an earlier build is kept as it is when the example's own classes did not
+  # change, with the groupcache4j jars of that build inside: remove it, so that the jar is this tree's
+  rm -f "$ROOT"/examples/spring-boot/target/groupcache4j-example-spring-boot-*.jar*
   ( cd "$ROOT" && mvn -B -q -pl examples/spring-boot -am package -DskipTests )
   JAR=$(ls "$ROOT"/examples/spring-boot/target/groupcache4j-example-spring-boot-*.jar | grep -v original | head -1)
 fi

@@ -11,7 +11,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.groupcache4j.Flights.Flight;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.Failures;
@@ -20,6 +19,7 @@ import org.groupcache4j.internal.GroupStores;
 import org.groupcache4j.internal.HotKeyAdmission;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.internal.Timeouts;
 import org.groupcache4j.internal.Utf8;
 import org.groupcache4j.peer.NodeNotReadyException;
 import org.groupcache4j.peer.PeerClient;
@@ -540,7 +540,7 @@ public final class Group {
       return applied;
     }
     counters.waitsForWrites.increment();
-    return applied.copy().orTimeout(Math.min(boundNanos, writeWaitNanos), TimeUnit.NANOSECONDS).handle((x, err) -> {
+    return Timeouts.orTimeout(applied.copy(), Math.min(boundNanos, writeWaitNanos)).handle((x, err) -> {
       if (err != null) {
         counters.writeWaitTimeouts.increment();
         flights.recentWrites.waitedOut(key, after);

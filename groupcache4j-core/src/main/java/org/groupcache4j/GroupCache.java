@@ -25,6 +25,7 @@ import org.groupcache4j.internal.Observers;
 import org.groupcache4j.internal.PauseDetector;
 import org.groupcache4j.internal.PeerHealth;
 import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.internal.Timeouts;
 import org.groupcache4j.peer.HintAck;
 import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.OwnershipState;
@@ -1051,7 +1052,7 @@ public final class GroupCache implements AutoCloseable {
         return CompletableFuture.completedFuture(g.peekHere(key));
       }
       // What it holds may be older than what it missed: it answers once it caught up (or not at all).
-      return ownership.whenReady().orTimeout(peekTimeout().toNanos(), TimeUnit.NANOSECONDS)
+      return Timeouts.orTimeout(ownership.whenReady(), peekTimeout().toNanos())
           .handle((x, err) -> err == null ? g.peekHere(key) : java.util.Optional.empty());
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.Failures;
+import org.groupcache4j.internal.Timeouts;
 import org.groupcache4j.peer.HandoffClient;
 import org.groupcache4j.peer.HandoffEntry;
 import org.groupcache4j.peer.OwnershipState;
@@ -355,7 +356,7 @@ final class Handoff {
     long noticeTimeout = Math.min(budget.toNanos() / 2, Duration.ofSeconds(2).toNanos());
     for (Map.Entry<String, PeerClient> c : clients.entrySet()) {
       if (c.getValue() instanceof HandoffClient hc && !cache.isDown(c.getKey())) {
-        notices.put(c.getKey(), send(hc, window, List.of()).orTimeout(noticeTimeout, TimeUnit.NANOSECONDS));
+        notices.put(c.getKey(), Timeouts.orTimeout(send(hc, window, List.of()), noticeTimeout));
       }
     }
     Set<String> receivers = new HashSet<>();
@@ -583,8 +584,7 @@ final class Handoff {
         return false;
       }
       bytesSent += b.bytes;
-      b.reply = send((HandoffClient) clients.get(to), window, List.copyOf(b.entries))
-          .orTimeout(remaining, TimeUnit.NANOSECONDS);
+      b.reply = Timeouts.orTimeout(send((HandoffClient) clients.get(to), window, List.copyOf(b.entries)), remaining);
       inFlight.put(to, b);
       return true;
     }

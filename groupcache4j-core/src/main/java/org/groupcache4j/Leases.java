@@ -20,6 +20,7 @@ import org.groupcache4j.internal.GroupCounters;
 import org.groupcache4j.internal.HotKeyAdmission;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.internal.Timeouts;
 import org.groupcache4j.peer.LeaseAnswer;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
@@ -145,7 +146,7 @@ final class Leases {
         if (!joined) { // it ends as this caller comes: its value is in the stores then, or the next lease is this caller's
           return lf.handle((e, err) -> null).thenCompose(x -> ask(key, asker, wait));
         }
-        t.completeOnTimeout(LeaseAnswer.waitAgain(), wait.toNanos(), TimeUnit.NANOSECONDS);
+        Timeouts.completeOnTimeout(t, LeaseAnswer.waitAgain(), wait.toNanos());
         t.whenComplete((a, err) -> {
           if (a != null && a.kind() == LeaseAnswer.Kind.WAIT) {
             synchronized (lf) {
@@ -173,7 +174,7 @@ final class Leases {
   }
 
   private void schedule(LeaseFlight lf, String id) {
-    CompletableFuture.delayedExecutor(leaseTime.toNanos(), TimeUnit.NANOSECONDS).execute(() -> expire(lf, id));
+    Timeouts.schedule(() -> expire(lf, id), leaseTime.toNanos());
   }
 
   private static String newId() {
@@ -344,7 +345,7 @@ final class Leases {
       }
     }
     CompletableFuture<ByteView> out = new CompletableFuture<>();
-    flying.orTimeout(leaseTime.toNanos(), TimeUnit.NANOSECONDS).whenComplete((e, err) -> {
+    Timeouts.orTimeout(flying, leaseTime.toNanos()).whenComplete((e, err) -> {
       if (err == null && e.value != null) {
         out.complete(e.value);
       } else if (err != null && !(Failures.unwrap(err) instanceof TimeoutException)) {
@@ -398,7 +399,7 @@ final class Leases {
       return ask(key, cache.self(), pollTime);
     }
     try {
-      return owner.lease(group, key, pollTime).orTimeout(pollTime.plus(peerTimeout).toNanos(), TimeUnit.NANOSECONDS);
+      return Timeouts.orTimeout(owner.lease(group, key, pollTime), pollTime.plus(peerTimeout).toNanos());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -476,8 +477,8 @@ final class Leases {
             : new LoadException(group, key, null, described, failure)));
       } else {
         try {
-          told = owner.completeLease(group, key, leaseId, failure == null ? v : null, 0, described)
-              .orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+          told = Timeouts.orTimeout(owner.completeLease(group, key, leaseId, failure == null ? v : null, 0, described),
+              peerTimeout.toNanos());
         } catch (RuntimeException e) {
           told = CompletableFuture.failedFuture(e);
         }

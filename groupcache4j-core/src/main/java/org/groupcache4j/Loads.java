@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.groupcache4j.Flights.Flight;
 import org.groupcache4j.internal.Entry;
@@ -19,6 +18,7 @@ import org.groupcache4j.internal.GroupStores;
 import org.groupcache4j.internal.HotKeyAdmission;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.internal.Timeouts;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
 
@@ -148,7 +148,7 @@ final class Loads {
       } catch (RuntimeException e) {
         peek = CompletableFuture.failedFuture(e);
       }
-      peek.orTimeout(timeout, TimeUnit.NANOSECONDS).whenComplete((found, err) -> {
+      Timeouts.orTimeout(peek, timeout).whenComplete((found, err) -> {
         if (err != null && Failures.unwrap(err) instanceof TimeoutException) {
           cache.peekTimedOut(h.url());
         }
@@ -193,7 +193,7 @@ final class Loads {
     } catch (RuntimeException e) {
       fetch = CompletableFuture.failedFuture(e);
     }
-    fetch.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((pv, err) -> {
+    Timeouts.orTimeout(fetch, peerTimeout.toNanos()).whenComplete((pv, err) -> {
       cache.observer().fetched(group, key, owner.url(), System.nanoTime() - start, Failures.unwrap(err));
       Entry got = null;
       try {
@@ -308,7 +308,7 @@ final class Loads {
                 + " (is the GroupCache closed?)", e));
       }
     }
-    attempt.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((loaded, err) -> {
+    Timeouts.orTimeout(attempt, loadTimeout.toNanos()).whenComplete((loaded, err) -> {
       Entry got = null;
       boolean counted = false;
       if (err != null && Failures.unwrap(err) instanceof Superseded && handedOver(key, flight)) {

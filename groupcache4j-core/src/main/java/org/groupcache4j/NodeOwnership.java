@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.Hints;
 import org.groupcache4j.internal.RateLimitedLog;
+import org.groupcache4j.internal.Timeouts;
 import org.groupcache4j.peer.HintAck;
 import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.HintOp;
@@ -274,7 +275,7 @@ final class NodeOwnership {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    return f.orTimeout(roundTimeout.toNanos(), TimeUnit.NANOSECONDS).handle((d, err) -> {
+    return Timeouts.orTimeout(f, roundTimeout.toNanos()).handle((d, err) -> {
       if (err != null) {
         return outcomeOf(Failures.unwrap(err));
       }
@@ -465,7 +466,7 @@ final class NodeOwnership {
         f = CompletableFuture.failedFuture(e);
       }
     }
-    f.orTimeout(roundTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ack, err) -> {
+    Timeouts.orTimeout(f, roundTimeout.toNanos()).whenComplete((ack, err) -> {
       delivering.remove(peer);
       if (err == null) {
         cache.hints().acked(peer, ack.through());

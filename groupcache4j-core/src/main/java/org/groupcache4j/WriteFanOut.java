@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.groupcache4j.internal.Entry;
@@ -18,6 +17,7 @@ import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.GroupCounters;
 import org.groupcache4j.internal.RateLimitedLog;
 import org.groupcache4j.internal.Text;
+import org.groupcache4j.internal.Timeouts;
 import org.groupcache4j.peer.NodeNotReadyException;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerState;
@@ -282,7 +282,7 @@ final class WriteFanOut {
             : "peer " + owner + " is judged down since " + down.since() + ": " + down.reason()));
       } else {
         try {
-          asked = c.putIfAbsent(group, key, entry.value, expireUnixNanos).orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+          asked = Timeouts.orTimeout(c.putIfAbsent(group, key, entry.value, expireUnixNanos), peerTimeout.toNanos());
         } catch (RuntimeException e) {
           asked = CompletableFuture.failedFuture(e);
         }
@@ -437,7 +437,7 @@ final class WriteFanOut {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    return f.orTimeout(peerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    return Timeouts.orTimeout(f, peerTimeout.toNanos());
   }
 
   private static String relayName(PeerClient via) {

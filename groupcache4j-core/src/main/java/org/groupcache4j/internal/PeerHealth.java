@@ -400,7 +400,7 @@ public final class PeerHealth implements AutoCloseable {
     } catch (RuntimeException ex) {
       answer = CompletableFuture.failedFuture(ex);
     }
-    return answer.orTimeout(nanos, TimeUnit.NANOSECONDS);
+    return Timeouts.orTimeout(answer, nanos);
   }
 
   /** Another peer of ours, up and reached directly, to ask {@code e} through: the one it is reached through now first. */

@@ -48,6 +48,10 @@ public final class RollBench implements Callable<Integer> {
       description = "JVM options of our nodes, before a variant's (default: ${DEFAULT-VALUE})")
   String javaOpts;
 
+  @Option(names = "--node-args", paramLabel = "ARGS", defaultValue = "",
+      description = "more arguments of our nodes' serve command, after a variant's, split at spaces (to try a setting)")
+  String nodeArgs;
+
   @Option(names = "--jvm", split = ",", defaultValue = "default", converter = JvmVariant.Converter.class,
       description = "our JVM variants, each a cluster of its own: default, ... (see JvmVariant; default: ${DEFAULT-VALUE})")
   List<JvmVariant> jvms;
@@ -141,8 +145,12 @@ public final class RollBench implements Callable<Integer> {
       }
     }
 
-    RollCluster.Jvm jvm(String baseOpts) {
-      return new RollCluster.Jvm(label, (baseOpts + " " + javaOpts).trim(), env, serveArgs);
+    RollCluster.Jvm jvm(String baseOpts, String moreArgs) {
+      List<String> args = new ArrayList<>(serveArgs);
+      if (!moreArgs.isBlank()) {
+        args.addAll(List.of(moreArgs.trim().split("\\s+")));
+      }
+      return new RollCluster.Jvm(label, (baseOpts + " " + javaOpts).trim(), env, List.copyOf(args));
     }
 
     private static Map<String, String> jdk25(Map<String, String> env) {
@@ -183,7 +191,7 @@ public final class RollBench implements Callable<Integer> {
         for (Scenario sc : scenarios) {
           List<RollCluster> clusters = new ArrayList<>();
           for (JvmVariant v : jvms) {
-            clusters.add(RollCluster.create(Impl.GROUPCACHE4J, programs, v.jvm(javaOpts), sc.slots, origin.prefix()));
+            clusters.add(RollCluster.create(Impl.GROUPCACHE4J, programs, v.jvm(javaOpts, nodeArgs), sc.slots, origin.prefix()));
           }
           if (goNode != null) {
             RollCluster go = RollCluster.create(Impl.GOLANG, programs, null, sc.slots, origin.prefix());
