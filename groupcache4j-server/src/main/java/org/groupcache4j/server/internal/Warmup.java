@@ -6,8 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -25,6 +23,7 @@ import java.util.function.LongSupplier;
 import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.HttpPeerTransport;
+import org.groupcache4j.node.internal.JitQuiet;
 import org.groupcache4j.node.internal.Values;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.server.internal.api.ApiServer;
@@ -49,10 +48,8 @@ import org.slf4j.LoggerFactory;
  * are as slow as ours). The real origin is never asked, and nothing of the warm-up stays in the
  * node's caches or metrics; its log at INFO is two lines (its origin calls show at DEBUG, as any).
  *
- * <p>It ends when the JIT compilers have gone quiet (after at least {@value #MIN_REQUESTS}
- * requests, the JVM's compile time grew by at most {@value #QUIET_MILLIS_PER_WINDOW} ms in each of
- * {@value #QUIET_WINDOWS} windows of {@value #WINDOW_MILLIS} ms in a row: what is hot is
- * compiled), or at its time limit
+ * <p>It ends when the JIT compilers have gone quiet ({@link JitQuiet}, after at least
+ * {@value #MIN_REQUESTS} requests: what is hot is compiled), or at its time limit
  * ({@code --warm-up}), whichever comes first; 0 turns it off. A warm-up that fails is logged and
  * the node starts anyway, cold.
  *
@@ -61,14 +58,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Warmup {
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
-  static final long WINDOW_MILLIS = 500;
-  static final long QUIET_MILLIS_PER_WINDOW = 25;
-  static final int QUIET_WINDOWS = 2;
-  /**
-   * The first second, and the first requests, are class loading and the first compilations: never
-   * judged quiet (a machine too busy to answer requests yet is not done compiling them).
-   */
-  static final long MIN_MILLIS = 1_000;
+  /** Requests before the warm-up may be judged done ({@link JitQuiet}). */
   static final long MIN_REQUESTS = 1_000;
   /** Values of the synthetic origin: a size between the small and the large. */
   static final int VALUE_BYTES = 1024;
@@ -130,9 +120,7 @@ public final class Warmup {
     if (limit.isZero()) {
       return Report.off();
     }
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    LongSupplier compile = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime
-        : () -> -1;
+    LongSupplier compile = JitQuiet.compileMillis();
     log.info("warming up the request path on loopback before serving (at most {})", Values.formatDuration(limit));
     long start = System.nanoTime();
     long compiledBefore = compile.getAsLong();
@@ -173,7 +161,7 @@ public final class Warmup {
         clients.add(t);
         t.start();
       }
-      ended = awaitQuiet(limit, start, requests);
+      ended = JitQuiet.await(compileMillis, limit, start, requests::sum, MIN_REQUESTS);
       running.set(false); // then the pair closes, and with it the clients' connections
     } finally {
       running.set(false);
@@ -184,32 +172,6 @@ public final class Warmup {
     long compiled = compileMillis.getAsLong();
     return new Report(limit, Duration.ofNanos(System.nanoTime() - start), requests.sum(), failed.sum(),
         firstFailure.get(), compiled < 0 ? 0 : compiled - compiledBefore, ended);
-  }
-
-  /** Waits until the compilers are quiet ({@code settled}) or the limit passed ({@code time limit}). */
-  private String awaitQuiet(Duration limit, long start, LongAdder requests) throws InterruptedException {
-    long deadline = start + limit.toNanos();
-    long last = compileMillis.getAsLong();
-    int quiet = 0;
-    while (true) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return "time limit";
-      }
-      Thread.sleep(Math.min(WINDOW_MILLIS, Math.max(1, left / 1_000_000)));
-      long now = compileMillis.getAsLong();
-      if (now < 0) { // compile time not measurable here: the limit alone ends it
-        continue;
-      }
-      boolean pastMin = System.nanoTime() - start >= MIN_MILLIS * 1_000_000 && requests.sum() >= MIN_REQUESTS;
-      log.debug("warm-up: {} ms of JIT compilation in the last {} ms, {} requests so far", now - last, WINDOW_MILLIS,
-          requests.sum());
-      quiet = pastMin && now - last <= QUIET_MILLIS_PER_WINDOW ? quiet + 1 : 0;
-      last = now;
-      if (quiet >= QUIET_WINDOWS) {
-        return "settled";
-      }
-    }
   }
 
   /**

@@ -63,9 +63,11 @@ public final class GroupCacheNode implements SmartLifecycle {
   private final StarterSettings.Resolved settings;
   private final GroupCache cache;
   private final GroupCacheCacheManager manager;
+  private final Map<String, ValueCodec<?>> codecOf;
   private volatile State state = State.STARTING;
   private volatile Instant since = Instant.now();
   private volatile PeerWatcher watcher;
+  private volatile StarterWarmup.Report warmUp = StarterWarmup.Report.off("off (groupcache4j.self is not set: a node of this JVM alone)");
 
   /** What {@code groupcache4j.caches.<name>.codec} names. */
   record Codecs(ValueCodec<Object> defaults, ValueCodec<Object> javaOnly, Function<String, ValueCodec<?>> beans) {}
@@ -108,6 +110,7 @@ public final class GroupCacheNode implements SmartLifecycle {
       throw e;
     }
     this.cache = built;
+    this.codecOf = Map.copyOf(codecOf);
   }
 
   private static GroupCache build(StarterSettings.Resolved settings) {
@@ -188,6 +191,11 @@ public final class GroupCacheNode implements SmartLifecycle {
     return since;
   }
 
+  /** What the warm-up did at the start ({@code groupcache4j.warm-up}). */
+  StarterWarmup.Report warmUp() {
+    return warmUp;
+  }
+
   /** What the node thinks of each remote peer ({@link GroupCache#peerStates()}). */
   public List<PeerState> peerStates() {
     return cache.peerStates();
@@ -238,6 +246,8 @@ public final class GroupCacheNode implements SmartLifecycle {
     }
     NodeSpec n = settings.node();
     if (n != null) {
+      // before it joins: peers and the health check find it only once its JVM is warm
+      warmUp = StarterWarmup.run(settings, codecOf, settings.warmUp());
       if (n.peerSource() != null) {
         watcher = PeerWatcher.start(cache, n.peerSource().discovery(), n.peerSource().interval());
       } else {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.groupcache4j.node.internal.JitQuiet;
 import org.groupcache4j.node.settings.GroupSpec;
 import org.groupcache4j.node.settings.NodeSettings;
 import org.groupcache4j.node.settings.NodeSpec;
@@ -57,6 +58,14 @@ final class StarterSettings {
       .help("How long the node waits, when the application stops, for the values its callers are computing.")
       .build();
 
+  static final Setting<Duration> WARM_UP = Setting.of("warm-up", Scope.NODE, Duration.class, JitQuiet::limit)
+      .label("DURATION").defaultValue("5s")
+      .help("Before the node joins its peers (and the application reports ready), it runs the caches' path on "
+          + "loopback (leases, peer fetches, evictions and the value codecs between two throw-away nodes of its own, "
+          + "made-up values: no cached method runs) until the JIT compilers go quiet, at most this long. Only with "
+          + "groupcache4j.self; 0 or off: it starts cold.")
+      .build();
+
   static final Setting<String> CODEC = Setting.of("codec", Scope.GROUP, String.class, StarterSettings::codec)
       .label("CODEC").defaultValue("default")
       .help("How the cache's values become bytes: default (Serializable values through Java serialization, others "
@@ -71,7 +80,7 @@ final class StarterSettings {
       .build();
 
   /** The starter's own settings, beside the node's table. */
-  static final SettingTable OWN = SettingTable.of(ALLOWED_PACKAGES, DRAIN_TIMEOUT, CODEC, MAX_KEY_BYTES);
+  static final SettingTable OWN = SettingTable.of(ALLOWED_PACKAGES, DRAIN_TIMEOUT, WARM_UP, CODEC, MAX_KEY_BYTES);
 
   private StarterSettings() {}
 
@@ -79,9 +88,11 @@ final class StarterSettings {
    * What the properties describe.
    *
    * @param node the node, or null for one of this JVM alone ({@code groupcache4j.self} not set)
+   * @param warmUp the warm-up's time limit (zero: none)
    * @param caches each declared cache, by name, in the order of the properties
    */
-  record Resolved(NodeSpec node, List<String> allowedPackages, Duration drainTimeout, Map<String, Cache> caches) {}
+  record Resolved(NodeSpec node, List<String> allowedPackages, Duration drainTimeout, Duration warmUp,
+      Map<String, Cache> caches) {}
 
   /** One declared cache: its group, its codec setting and its key limit. */
   record Cache(GroupSpec group, String codec, int maxKeyBytes) {}
@@ -129,6 +140,7 @@ final class StarterSettings {
     String packages = r.get(ALLOWED_PACKAGES);
     List<String> allowed = packages == null ? List.of() : List.of(packages.split(","));
     Duration drain = r.get(DRAIN_TIMEOUT);
+    Duration warmUp = r.get(WARM_UP);
 
     Map<String, Cache> caches = new LinkedHashMap<>();
     for (Map.Entry<String, Set<String>> e : declaredCaches(binder).entrySet()) {
@@ -143,7 +155,7 @@ final class StarterSettings {
       GroupSpec group = NodeSettings.resolveGroup(r, name);
       caches.put(name, new Cache(group, r.get(CODEC, name), r.get(MAX_KEY_BYTES, name)));
     }
-    return new Resolved(node, allowed, drain, caches);
+    return new Resolved(node, allowed, drain, warmUp, caches);
   }
 
   /** What the properties give {@code setting}, as text (a list joined with commas; a DataSize as bytes). */

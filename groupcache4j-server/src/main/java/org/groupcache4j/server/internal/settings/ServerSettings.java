@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.groupcache4j.node.internal.JitQuiet;
 import org.groupcache4j.node.internal.Values;
 import org.groupcache4j.node.settings.GroupSpec;
 import org.groupcache4j.node.settings.NodeSettings;
@@ -140,7 +141,7 @@ public final class ServerSettings {
       .build();
 
   public static final Setting<Duration> WARM_UP = Setting.of("warm-up", Scope.NODE, Duration.class,
-          ServerSettings::warmUp)
+          JitQuiet::limit)
       .label("DURATION").defaultValue("10s")
       .help("Before it listens, the node runs its request path on loopback (client API, groups, peer fetches and "
           + "writes between two throw-away nodes of its own, synthetic values: the origin is not asked) until the JIT "
@@ -180,20 +181,6 @@ public final class ServerSettings {
       .label("SIZE").defaultValue("64MiB")
       .help("The bandwidth of the handoff (--handoff-time), per second: keys and values sent to the other nodes.")
       .build();
-
-  /** {@code --warm-up}: a duration up to 10 minutes, or 0 / off. */
-  static Duration warmUp(String text) {
-    String t = text == null ? "" : text.trim();
-    if (t.equals("0") || t.equalsIgnoreCase("off")) {
-      return Duration.ZERO;
-    }
-    Duration d = Values.duration(t);
-    if (d.compareTo(Duration.ofMinutes(10)) > 0) {
-      throw new IllegalArgumentException("'" + text + "' is longer than a warm-up needs; use at most 10m (the JIT "
-          + "settles within seconds), or 0 to turn it off");
-    }
-    return d;
-  }
 
   public static final Setting<String> LOG_LEVEL = Setting.of("log-level", Scope.NODE, String.class,
           Logging::checkLevel)
