@@ -229,7 +229,12 @@ public final class GroupCacheMetrics implements MeterBinder {
           .register(registry);
     }
 
-    /** Keeps one {@code groupcache_peer_up} and {@code groupcache_hints_pending} per remote peer of the ring. */
+    /**
+     * Keeps one {@code groupcache_peer_up} and {@code groupcache_hints_pending} per remote peer of
+     * the ring, and makes each new peer's fetch timer here, on the thread that changed the ring:
+     * made on the first fetch instead, its registration (the first of a registry loads its
+     * classes) held up an event loop, and every request it carried, when a node joined.
+     */
     void peers(List<String> peers) {
       Set<String> now = new HashSet<>(peers);
       now.remove(cache.self());
@@ -241,6 +246,7 @@ public final class GroupCacheMetrics implements MeterBinder {
                 c -> c.ownershipStats().hintsPending().getOrDefault(x, 0))
             .description("Drops held for the peer, which missed writes, until it takes them").tags(extraTags.and("peer", x))
             .strongReference(true).register(registry));
+        fetchTimer(p);
       }
       for (Map<String, Gauge> gauges : List.of(peerUp, hintsPending)) {
         gauges.keySet().removeIf(p -> {

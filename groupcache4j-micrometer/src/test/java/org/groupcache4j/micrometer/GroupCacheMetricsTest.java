@@ -177,6 +177,17 @@ class GroupCacheMetricsTest {
   }
 
   @Test
+  void aPeerThatJoinsHasItsFetchTimerBeforeAnyFetchToIt() {
+    // made on the thread that changes the ring, not by the first fetch on an event loop
+    assertThat(registryA.find("groupcache.peer.fetch").tag("peer", "mem://c").timer()).isNull();
+    a.setPeers("mem://a", "mem://b", "mem://c");
+    io.micrometer.core.instrument.Timer c = registryA.find("groupcache.peer.fetch").tag("peer", "mem://c").timer();
+    assertThat(c).isNotNull();
+    assertThat(c.count()).isZero();
+    assertThat(registryA.find("groupcache.peer.fetch").tag("peer", "mem://a").timer()).as("none for self").isNull();
+  }
+
+  @Test
   void eachPeerUpGaugeShowsTheCachesOwnStateOfItsPeer() {
     List<String> urls = IntStream.range(0, 40).mapToObj(i -> "mem://n" + i).toList();
     List<GroupCache> caches = new ArrayList<>();
