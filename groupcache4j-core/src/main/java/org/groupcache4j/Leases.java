@@ -73,6 +73,7 @@ final class Leases {
     String id; // guarded by this; null once completed or expired with no one in line
     String holder; // guarded by this
     boolean ending; // guarded by this: its lease ran out with no one in line, and it is about to end
+    Timeouts.Timeout expiry; // guarded by this: the lease's deadline, cancelled when the flight ends
     final ArrayDeque<Ticket> line = new ArrayDeque<>(); // guarded by this
 
     LeaseFlight(String key) {
@@ -174,7 +175,10 @@ final class Leases {
   }
 
   private void schedule(LeaseFlight lf, String id) {
-    Timeouts.schedule(() -> expire(lf, id), leaseTime.toNanos());
+    Timeouts.Timeout t = Timeouts.schedule(() -> expire(lf, id), leaseTime.toNanos());
+    synchronized (lf) {
+      lf.expiry = t; // the one before it ran (that is why there is a new lease) or is for a lease that ended
+    }
   }
 
   private static String newId() {
@@ -259,6 +263,9 @@ final class Leases {
       if (lf.id != null) {
         byId.remove(lf.id);
         lf.id = null;
+      }
+      if (lf.expiry != null) {
+        lf.expiry.cancel(); // not kept on the timer, with the flight, until the lease's time is up
       }
     }
     LeaseAnswer a = answerOf(e, err);

@@ -142,13 +142,16 @@ public final class CompactStore implements Store {
 
   /** A store of {@code capacityBytes}, refused if it is larger than this JVM's whole heap. */
   public CompactStore(long capacityBytes) {
-    this(capacityBytes, ThreadLocalRandom.current().nextLong(), shardsFor(capacityBytes, regionFor(capacityBytes)),
-        regionFor(capacityBytes));
+    this(capacityBytes, regionFor(capacityBytes));
     long heap = Runtime.getRuntime().maxMemory();
     if (heap != Long.MAX_VALUE && capacityBytes > heap) {
       throw new IllegalArgumentException("a cache budget of " + capacityBytes + " bytes cannot fit this JVM's heap of at most "
           + heap + " bytes (-Xmx): lower the budget or give the JVM more heap");
     }
+  }
+
+  private CompactStore(long capacityBytes, int region) {
+    this(capacityBytes, ThreadLocalRandom.current().nextLong(), shardsFor(capacityBytes, region), region);
   }
 
   /** For tests and simulations: a fixed hash seed and number of shards (a power of two, 1..64). */

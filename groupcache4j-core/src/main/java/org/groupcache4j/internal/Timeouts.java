@@ -120,17 +120,18 @@ public final class Timeouts {
    * {@code timeoutNanos} (what {@link CompletableFuture#orTimeout} does, on this timer).
    */
   public static <T> CompletableFuture<T> orTimeout(CompletableFuture<T> f, long timeoutNanos) {
-    if (!f.isDone()) {
-      Timeout t = schedule(() -> f.completeExceptionally(new TimeoutException()), timeoutNanos);
-      f.whenComplete((v, e) -> t.cancel());
-    }
-    return f;
+    return unlessDone(f, () -> f.completeExceptionally(new TimeoutException()), timeoutNanos);
   }
 
   /** {@code f}, completed with {@code value} if it is not done within {@code timeoutNanos} ({@link CompletableFuture#completeOnTimeout}). */
   public static <T> CompletableFuture<T> completeOnTimeout(CompletableFuture<T> f, T value, long timeoutNanos) {
+    return unlessDone(f, () -> f.complete(value), timeoutNanos);
+  }
+
+  /** Runs {@code onTimeout} after {@code timeoutNanos} unless {@code f} is done first (its timeout is then cancelled). */
+  private static <T> CompletableFuture<T> unlessDone(CompletableFuture<T> f, Runnable onTimeout, long timeoutNanos) {
     if (!f.isDone()) {
-      Timeout t = schedule(() -> f.complete(value), timeoutNanos);
+      Timeout t = schedule(onTimeout, timeoutNanos);
       f.whenComplete((v, e) -> t.cancel());
     }
     return f;
@@ -175,9 +176,8 @@ public final class Timeouts {
       }
       try {
         turn(now);
-      } catch (Throwable e) {
-        // a task that throws must not stop every other timeout of the process
-        System.getLogger("org.groupcache4j.timeouts").log(System.Logger.Level.WARNING, "a timeout's task failed", e);
+      } catch (Throwable e) { // nothing of the process's timeouts may stop this thread
+        failed("a turn of the timer", e);
       }
     }
   }
@@ -221,8 +221,12 @@ public final class Timeouts {
   private static void runTask(Timeout t) {
     try {
       t.task.run();
-    } catch (Throwable e) {
-      System.getLogger("org.groupcache4j.timeouts").log(System.Logger.Level.WARNING, "a timeout's task failed", e);
+    } catch (Throwable e) { // a task that throws must not stop every other timeout of the process
+      failed("a timeout's task", e);
     }
+  }
+
+  private static void failed(String what, Throwable e) {
+    System.getLogger("org.groupcache4j.timeouts").log(System.Logger.Level.WARNING, what + " failed; the timer goes on", e);
   }
 }

@@ -26,16 +26,8 @@ public final class JitQuiet {
 
   /** A warm-up's time limit ({@code --warm-up}, {@code groupcache4j.warm-up}): a duration up to 10 minutes, or 0 / off. */
   public static Duration limit(String text) {
-    String t = text == null ? "" : text.trim();
-    if (t.equals("0") || t.equalsIgnoreCase("off")) {
-      return Duration.ZERO;
-    }
-    Duration d = Values.duration(t);
-    if (d.compareTo(Duration.ofMinutes(10)) > 0) {
-      throw new IllegalArgumentException("'" + text + "' is longer than a warm-up needs; use at most 10m (the JIT "
-          + "settles within seconds), or 0 to turn it off");
-    }
-    return d;
+    return Values.durationOrOff(text, Duration.ofMinutes(10), "a warm-up needs; use at most 10m (the JIT settles "
+        + "within seconds), or 0 to turn it off");
   }
 
   /** The JVM's total compile time in milliseconds so far, or -1 where it cannot be measured. */

@@ -132,6 +132,22 @@ public final class Values {
     return new IllegalArgumentException("'" + text + "' is too long a duration; use at most 292 years (e.g. 100000h)");
   }
 
+  /**
+   * A duration up to {@code max}, or {@code 0} / {@code off} (zero); a longer one is refused with
+   * "'TEXT' is longer than {@code whyTooLong}".
+   */
+  public static Duration durationOrOff(String text, Duration max, String whyTooLong) {
+    String t = text == null ? "" : text.trim();
+    if (t.equals("0") || t.equalsIgnoreCase("off")) {
+      return Duration.ZERO;
+    }
+    Duration d = duration(t);
+    if (d.compareTo(max) > 0) {
+      throw new IllegalArgumentException("'" + text + "' is longer than " + whyTooLong);
+    }
+    return d;
+  }
+
   /** A positive duration. */
   public static Duration positiveDuration(String text) {
     Duration d = duration(text);

@@ -119,11 +119,7 @@ public final class GroupCacheNode implements SmartLifecycle {
       GroupCache.Builder b = GroupCache.builder();
       return b.build(); // this JVM alone
     }
-    Duration response = null; // the longest peer timeout of the caches: a fetch's answer may take that long
-    for (StarterSettings.Cache c : settings.caches().values()) {
-      Duration t = c.group().effectivePeerTimeout();
-      response = response == null || t.compareTo(response) > 0 ? t : response;
-    }
+    Duration response = settings.peerResponseTimeout();
     HttpPeerTransport.Builder tb = HttpPeerTransport.builder().basePath(n.basePath()).connectTimeout(n.peerConnectTimeout());
     if (response != null) {
       tb.responseTimeout(response);

@@ -92,7 +92,17 @@ final class StarterSettings {
    * @param caches each declared cache, by name, in the order of the properties
    */
   record Resolved(NodeSpec node, List<String> allowedPackages, Duration drainTimeout, Duration warmUp,
-      Map<String, Cache> caches) {}
+      Map<String, Cache> caches) {
+    /** The longest peer timeout of the caches (a fetch's answer may take that long), or null with no cache. */
+    Duration peerResponseTimeout() {
+      Duration longest = null;
+      for (Cache c : caches.values()) {
+        Duration t = c.group().effectivePeerTimeout();
+        longest = longest == null || t.compareTo(longest) > 0 ? t : longest;
+      }
+      return longest;
+    }
+  }
 
   /** One declared cache: its group, its codec setting and its key limit. */
   record Cache(GroupSpec group, String codec, int maxKeyBytes) {}

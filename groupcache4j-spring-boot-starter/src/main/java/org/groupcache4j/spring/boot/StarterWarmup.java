@@ -225,11 +225,7 @@ final class StarterWarmup {
 
   /** A throw-away node at {@code url}, its transport shaped as the node's (plain HTTP, one event loop). */
   private static GroupCache node(NodeSpec spec, String url, StarterSettings.Resolved settings) {
-    Duration response = null;
-    for (StarterSettings.Cache c : settings.caches().values()) {
-      Duration t = c.group().effectivePeerTimeout();
-      response = response == null || t.compareTo(response) > 0 ? t : response;
-    }
+    Duration response = settings.peerResponseTimeout();
     HttpPeerTransport.Builder tb = HttpPeerTransport.builder().basePath(spec.basePath())
         .connectTimeout(spec.peerConnectTimeout()).eventLoopThreads(1);
     if (response != null) {

@@ -159,16 +159,8 @@ public final class ServerSettings {
 
   /** {@code --handoff-time}: a duration up to 10 minutes, or 0 / off. */
   static Duration handoffTime(String text) {
-    String t = text == null ? "" : text.trim();
-    if (t.equals("0") || t.equalsIgnoreCase("off")) {
-      return Duration.ZERO;
-    }
-    Duration d = Values.duration(t);
-    if (d.compareTo(Duration.ofMinutes(10)) > 0) {
-      throw new IllegalArgumentException("'" + text + "' is longer than a stop should wait; use at most 10m, or 0 "
-          + "to turn the handoff off");
-    }
-    return d;
+    return Values.durationOrOff(text, Duration.ofMinutes(10), "a stop should wait; use at most 10m, or 0 to turn the "
+        + "handoff off");
   }
 
   public static final Setting<Long> HANDOFF_RATE = Setting.of("handoff-rate", Scope.NODE, Long.class, t -> {
