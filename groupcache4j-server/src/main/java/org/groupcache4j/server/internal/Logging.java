@@ -87,6 +87,34 @@ public final class Logging {
     return l;
   }
 
+  /** The levels {@link #errorsOnlyExcept} changed, put back as they were by {@link #close}. */
+  interface Quiet extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Until the result is closed, the project's loggers log errors only, except {@code keep}'s, which
+   * logs as it did: for the warm-up, whose throw-away nodes' warnings (a load cut short as they
+   * close, a ring that differs while a node joins) are not the node's. Loggers given a level of
+   * their own keep it.
+   */
+  static Quiet errorsOnlyExcept(Class<?> keep) {
+    if (!(logger("org.groupcache4j") instanceof Logger project) || !(logger(keep.getName()) instanceof Logger kept)) {
+      return () -> {};
+    }
+    Level projectLevel = project.getLevel();
+    Level keptLevel = kept.getLevel();
+    kept.setLevel(kept.getEffectiveLevel());
+    if (!project.getEffectiveLevel().isGreaterOrEqual(Level.ERROR)) {
+      project.setLevel(Level.ERROR);
+    }
+    return () -> {
+      project.setLevel(projectLevel);
+      kept.setLevel(keptLevel);
+    };
+  }
+
   /** Sends java.util.logging records to SLF4J instead of JUL's own console format. */
   static void routeJavaUtilLogging() {
     if (!SLF4JBridgeHandler.isInstalled()) {

@@ -43,10 +43,19 @@ import org.slf4j.LoggerFactory;
  * its fetches of the other's keys (the peer client, the peer endpoint, the hot store), their
  * probes, and a share of writes (PUT, DELETE, and their fan-out to the other node), on the
  * node's own event loops, with groups shaped as the node's (the same policy, hot store and
- * timeouts, small budgets). Their values are synthetic; a group whose origin is HTTP loads them
+ * timeouts, small budgets). Meanwhile a third throw-away node joins their ring and leaves it again,
+ * over and over, as a node of a rolling restart or a scale-up does ({@link Churn}): so the paths of
+ * a change of owner (the take-back, asking the previous owner, the handoff) are compiled with the
+ * rest, and a ring change after the node serves, in this node or in its peers, finds them compiled
+ * rather than running them for the first time on the event loops that answer requests. Their
+ * values are synthetic; a group whose origin is HTTP loads them
  * over loopback HTTP with the origin's own client (the JDK's HTTP client, whose first requests
  * are as slow as ours). The real origin is never asked, and nothing of the warm-up stays in the
- * node's caches or metrics; its log at INFO is two lines (its origin calls show at DEBUG, as any).
+ * node's caches or metrics; its log at INFO is two lines (its origin calls show at DEBUG, as any;
+ * while it runs, the project's other loggers log errors only: the throw-away nodes' warnings, such
+ * as a load cut short as they close or a ring that differs while the third one joins, are not the
+ * node's). At its end the JVM collects its garbage once, so that the first collections of the
+ * node that serves do not copy what the warm-up left.
  *
  * <p>It ends when the JIT compilers have gone quiet ({@link JitQuiet}, after at least
  * {@value #MIN_REQUESTS} requests: what is hot is compiled), or at its time limit
@@ -77,13 +86,14 @@ public final class Warmup {
    * @param requests client API requests answered; {@code failed} of them not as expected (the
    *     first of those: {@code firstFailure}, or null)
    * @param compileMillis the JVM's compile time while it ran
+   * @param ringChanges times the third throw-away node joined the pair's ring and left it again
    * @param ended why it ended: {@code settled} (the compilers went quiet), {@code time limit},
    *     {@code off}, or {@code failed: ...}
    */
   public record Report(Duration limit, Duration took, long requests, long failed, String firstFailure,
-      long compileMillis, String ended) {
+      long compileMillis, long ringChanges, String ended) {
     static Report off() {
-      return new Report(Duration.ZERO, Duration.ZERO, 0, 0, null, 0, "off");
+      return new Report(Duration.ZERO, Duration.ZERO, 0, 0, null, 0, 0, "off");
     }
 
     /** One line for the log. */
@@ -91,9 +101,9 @@ public final class Warmup {
       if (limit.isZero()) {
         return "off";
       }
-      return String.format(Locale.ROOT, "%s after %.1f s: %,d requests (%d failed%s), %.1f s of JIT compilation", ended,
-          took.toMillis() / 1000.0, requests, failed, firstFailure == null ? "" : "; the first: " + firstFailure,
-          compileMillis / 1000.0);
+      return String.format(Locale.ROOT, "%s after %.1f s: %,d requests (%d failed%s), %d ring changes, %.1f s of JIT "
+          + "compilation", ended, took.toMillis() / 1000.0, requests, failed,
+          firstFailure == null ? "" : "; the first: " + firstFailure, ringChanges, compileMillis / 1000.0);
     }
   }
 
@@ -125,16 +135,18 @@ public final class Warmup {
     long start = System.nanoTime();
     long compiledBefore = compile.getAsLong();
     Report r;
-    try {
+    try (Logging.Quiet quiet = Logging.errorsOnlyExcept(Warmup.class)) {
       r = new Warmup(config, loops, nonBlocking, compile).drive(limit, start, compiledBefore);
     } catch (Exception | LinkageError e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       r = new Report(limit, Duration.ofNanos(System.nanoTime() - start), 0, 0, null,
-          Math.max(0, compile.getAsLong() - compiledBefore), "failed: " + e);
+          Math.max(0, compile.getAsLong() - compiledBefore), 0, "failed: " + e);
       log.warn("warm-up failed ({}); the node starts cold", e.toString());
       return r;
+    } finally {
+      System.gc(); // what the throw-away nodes left, collected before the node serves
     }
     if (r.ended().equals("settled")) {
       log.info("warm-up done: {}", r.describe());
@@ -150,37 +162,49 @@ public final class Warmup {
     LongAdder requests = new LongAdder();
     LongAdder failed = new LongAdder();
     AtomicReference<String> firstFailure = new AtomicReference<>();
-    List<Thread> clients = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    Churn churn = null;
     String ended;
     try (Pair pair = Pair.start(this)) {
       List<String> groups = config.groups().stream().map(NodeConfig.GroupConfig::name).toList();
       for (int i = 0; i < CLIENTS; i++) {
         Client c = new Client(pair.api(), groups, new SplittableRandom(i), running, requests, failed, firstFailure);
-        Thread t = new Thread(c, "warm-up-client-" + i);
-        t.setDaemon(true);
-        clients.add(t);
-        t.start();
+        threads.add(daemon(c, "warm-up-client-" + i));
       }
+      churn = new Churn(pair, running);
+      threads.add(daemon(churn, "warm-up-ring-changes"));
       ended = JitQuiet.await(compileMillis, limit, start, requests::sum, MIN_REQUESTS);
-      running.set(false); // then the pair closes, and with it the clients' connections
+      running.set(false);
+      for (Thread t : threads) { // the third node leaves before the pair closes, and with it the clients' connections
+        t.join(5_000);
+      }
     } finally {
       running.set(false);
-      for (Thread t : clients) {
+      for (Thread t : threads) {
         t.join(5_000);
       }
     }
     long compiled = compileMillis.getAsLong();
     return new Report(limit, Duration.ofNanos(System.nanoTime() - start), requests.sum(), failed.sum(),
-        firstFailure.get(), compiled < 0 ? 0 : compiled - compiledBefore, ended);
+        firstFailure.get(), compiled < 0 ? 0 : compiled - compiledBefore, churn.cycles, ended);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   /**
    * The two throw-away nodes: {@code a} serves the client API and owns half the keys, {@code b}
    * the rest. Each has a twin of each of the node's groups, and a group of synthetic values (the
    * source): a twin of a group whose origin is HTTP loads from the source through {@code a}'s
-   * API with the same HTTP origin client, any other twin from a synthetic origin.
+   * API with the same HTTP origin client, any other twin from a synthetic origin. The nodes share
+   * the origins ({@code origins}: the source's, then one for each of the node's groups).
    */
-  private record Pair(GroupCache a, GroupCache b, ApiServer apiServer, List<Origin> origins) implements AutoCloseable {
+  private record Pair(Warmup warmup, String urlA, String urlB, GroupCache a, GroupCache b, ApiServer apiServer,
+      List<Origin> origins) implements AutoCloseable {
     static Pair start(Warmup w) throws IOException, OriginConfigException {
       List<Origin> origins = new ArrayList<>();
       GroupCache a = null;
@@ -189,8 +213,8 @@ public final class Warmup {
       try {
         String urlA = "http://127.0.0.1:" + freePort();
         String urlB = "http://127.0.0.1:" + freePort();
-        a = w.node(urlA);
-        b = w.node(urlB);
+        a = w.node(urlA, Duration.ZERO);
+        b = w.node(urlB, Duration.ZERO);
         a.setPeers(urlA, urlB);
         b.setPeers(urlA, urlB);
         api = ApiServer.builder(a, w.config.groups().get(0).name())
@@ -202,10 +226,11 @@ public final class Warmup {
             .start();
         String source = w.sourceGroup();
         String sourceUrl = "http://127.0.0.1:" + api.boundAddresses().get(0).getPort() + "/api/" + source + "/{key}";
+        w.origins(sourceUrl, origins);
         for (GroupCache gc : List.of(a, b)) {
-          w.groups(gc, source, sourceUrl, origins);
+          w.groups(gc, source, origins);
         }
-        return new Pair(a, b, api, origins);
+        return new Pair(w, urlA, urlB, a, b, api, origins);
       } catch (IOException | OriginConfigException | RuntimeException e) {
         if (api != null) {
           api.close();
@@ -215,7 +240,7 @@ public final class Warmup {
             gc.close();
           }
         }
-        origins.forEach(Origin::close);
+        origins.stream().distinct().forEach(Origin::close); // one synthetic origin may serve several groups
         throw e;
       }
     }
@@ -229,12 +254,70 @@ public final class Warmup {
       apiServer.close();
       a.close();
       b.close();
-      origins.forEach(Origin::close);
+      origins.stream().distinct().forEach(Origin::close); // one synthetic origin may serve several groups
+    }
+  }
+
+  /**
+   * A third throw-away node that joins the pair's ring and leaves it, over and over, as nodes do in
+   * a scale-up and a rolling restart: it starts, lists the three, takes its keys back (the pair
+   * does not list it yet: asked again in the background, as a scale-up's new node is), then the
+   * pair lists it (a ring change on both: its keys' previous owners are asked before a load, and
+   * the take-back asked again gives); after {@link #MEMBER_MILLIS} it closes with a handoff to the
+   * pair, which lists the two again.
+   */
+  private static final class Churn implements Runnable {
+    static final long MEMBER_MILLIS = 1_000;
+    static final long AWAY_MILLIS = 300;
+    /** The third node's handoff time: its take-back's and its handoff's bound. */
+    static final Duration HANDOFF = Duration.ofSeconds(2);
+    private final Pair pair;
+    private final AtomicBoolean running;
+    volatile long cycles;
+
+    Churn(Pair pair, AtomicBoolean running) {
+      this.pair = pair;
+      this.running = running;
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (running.get()) {
+          String urlC = "http://127.0.0.1:" + freePort();
+          GroupCache c = pair.warmup.node(urlC, HANDOFF);
+          try {
+            pair.warmup.groups(c, pair.warmup.sourceGroup(), pair.origins);
+            c.setPeers(pair.urlA, pair.urlB, urlC);
+            c.takeBack();
+            pair.a.setPeers(pair.urlA, pair.urlB, urlC);
+            pair.b.setPeers(pair.urlA, pair.urlB, urlC);
+            pause(MEMBER_MILLIS);
+          } finally {
+            c.close();
+            pair.a.setPeers(pair.urlA, pair.urlB);
+            pair.b.setPeers(pair.urlA, pair.urlB);
+          }
+          cycles++;
+          pause(AWAY_MILLIS);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.debug("warm-up: the third node's ring changes stopped: {}", e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void pause(long millis) throws InterruptedException {
+      long end = System.nanoTime() + millis * 1_000_000;
+      for (long left = millis; left > 0 && running.get(); left = (end - System.nanoTime()) / 1_000_000) {
+        Thread.sleep(Math.min(left, 50));
+      }
     }
   }
 
   /** A throw-away node at {@code url}, its transport shaped as the node's, on the node's event loops. */
-  private GroupCache node(String url) {
+  private GroupCache node(String url, Duration handoffTime) {
     NodeSpec spec = config.node();
     HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
         .basePath(spec.basePath())
@@ -248,10 +331,11 @@ public final class Warmup {
     } else {
       tb.eventLoopThreads(1);
     }
-    // A machine busy starting several nodes at once must not make the pair judge each other down;
-    // their entries are thrown away with them, not handed over.
+    // A machine busy starting several nodes at once must not make the nodes judge each other down.
+    // The pair's entries are thrown away with them, not handed over (handoffTime zero); the third
+    // node hands its entries to the pair as it leaves.
     GroupCache.Builder b = GroupCache.builder().self(url).ringMode(config.ring()).transport(tb.build())
-        .peerProbeTimeout(Duration.ofSeconds(5)).handoffTime(Duration.ZERO);
+        .peerProbeTimeout(Duration.ofSeconds(5)).handoffTime(handoffTime);
     if (config.ring().hasReplicas()) {
       b.replicas(config.replicas());
     }
@@ -270,25 +354,35 @@ public final class Warmup {
     }
   }
 
-  /** The source group and a twin of each of the node's groups, in {@code gc}. */
-  private void groups(GroupCache gc, String source, String sourceUrl, List<Origin> origins)
-      throws OriginConfigException {
+  /**
+   * The origins of the throw-away nodes, into {@code origins}: a synthetic one for the source group,
+   * then for each of the node's groups the HTTP origin client of {@code sourceUrl} if its origin is
+   * HTTP, else the synthetic one.
+   */
+  private void origins(String sourceUrl, List<Origin> origins) throws OriginConfigException {
     NodeConfig.GroupConfig first = config.groups().get(0);
     Origin synthetic = Origins.create("synthetic:" + VALUE_BYTES, first.origin());
     origins.add(synthetic);
-    gc.groupBuilder(source).cacheBytes(CACHE_BYTES).asyncExpiringLoader(new OriginLoader(source, synthetic)::loadValueAsync)
-        .build();
+    for (NodeConfig.GroupConfig g : config.groups()) {
+      origins.add(http(g) ? Origins.create(sourceUrl, g.origin()) : synthetic);
+    }
+  }
+
+  private static boolean http(NodeConfig.GroupConfig g) {
+    return g.originSpec().startsWith("http://") || g.originSpec().startsWith("https://");
+  }
+
+  /** The source group and a twin of each of the node's groups, in {@code gc}, on {@code origins} (see {@link #origins}). */
+  private void groups(GroupCache gc, String source, List<Origin> origins) {
+    gc.groupBuilder(source).cacheBytes(CACHE_BYTES)
+        .asyncExpiringLoader(new OriginLoader(source, origins.get(0))::loadValueAsync).build();
     for (int i = 0; i < config.groups().size(); i++) {
       NodeConfig.GroupConfig g = config.groups().get(i);
-      boolean http = g.originSpec().startsWith("http://") || g.originSpec().startsWith("https://");
-      Origin origin = http ? Origins.create(sourceUrl, g.origin()) : synthetic;
-      if (http) {
-        origins.add(origin);
-      }
+      Origin origin = origins.get(i + 1);
       OriginLoader loader = new OriginLoader(g.name(), origin);
       Group.Builder gb = g.spec().applyTo(gc.groupBuilder(g.name()));
       gb.cacheBytes(Math.min(g.cacheBytes(), CACHE_BYTES));
-      if (http ? origin.nonBlocking() : nonBlocking.get(i)) {
+      if (http(g) ? origin.nonBlocking() : nonBlocking.get(i)) {
         gb.asyncExpiringLoader(loader::loadValueAsync);
       } else {
         gb.expiringLoader(loader::loadValue);

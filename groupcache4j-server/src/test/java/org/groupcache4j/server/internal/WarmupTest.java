@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,8 +20,12 @@ import org.groupcache4j.server.testing.LocalCluster;
 import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
-/** The warm-up before a node listens: bounded, never asks the origin, shown in /stats; 0 turns it off. */
+/**
+ * The warm-up before a node listens: bounded, never asks the origin, changes its throw-away ring,
+ * logs its own two lines, shown in /stats; 0 turns it off.
+ */
 @Timeout(120)
 class WarmupTest {
   @Test
@@ -25,14 +33,31 @@ class WarmupTest {
     // Nothing listens at the origin: had the warm-up asked it, its requests would fail (502/504).
     NodeConfig c = ServeCommand.configOf("--self", "http://127.0.0.1:" + FreePorts.port(), "--api", "127.0.0.1:0",
         "--origin", "http://127.0.0.1:" + FreePorts.port() + "/{key}", "--origin-timeout", "1s", "--hot-store");
-    Warmup.Report r = Warmup.run(c, null, List.of(false), Duration.ofSeconds(2));
+    Logger project = (Logger) LoggerFactory.getLogger("org.groupcache4j");
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    project.addAppender(logged);
+    Warmup.Report r;
+    try {
+      r = Warmup.run(c, null, List.of(false), Duration.ofSeconds(2));
+    } finally {
+      project.detachAppender(logged);
+    }
     assertThat(r.ended()).as("%s", r).isIn("settled", "time limit");
     assertThat(r.requests()).as("%s", r).isPositive();
     assertThat(r.failed()).as("%s", r).isZero();
+    assertThat(r.ringChanges()).as("a third node joined the pair's ring and left it: %s", r).isPositive();
+    // Its own two lines; nothing of the throw-away nodes (a load cut short as they close, the third
+    // node's handoff and take-back, a ring that differs while it joins) but errors.
+    assertThat(logged.list).filteredOn(e -> !e.getLoggerName().equals(Warmup.class.getName()))
+        .allMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR), "errors only");
+    assertThat(logged.list).filteredOn(e -> e.getLoggerName().equals(Warmup.class.getName())).hasSize(2);
+    assertThat(project.isInfoEnabled()).as("the project's level as before").isTrue();
     // Its limit, then the pair closes and each client thread ends its request in flight (joined up to
     // 5 s): bounded, with room for a loaded 2-core machine.
     assertThat(r.took()).as("bounded by its limit, and a moment to stop").isLessThan(Duration.ofSeconds(12));
-    assertThat(r.describe()).contains(r.ended()).contains("requests (0 failed)").contains("of JIT compilation");
+    assertThat(r.describe()).contains(r.ended()).contains("requests (0 failed)").contains(" ring changes")
+        .contains("of JIT compilation");
   }
 
   @Test
@@ -54,7 +79,7 @@ class WarmupTest {
           "warmUp");
       assertThat(warmUp.get("ended")).isIn("settled", "time limit");
       assertThat(warmUp).containsEntry("limitMillis", 1000).containsKeys("millis", "requests", "failed",
-          "compileMillis");
+          "compileMillis", "ringChanges");
       assertThat(((Number) warmUp.get("requests")).longValue()).isPositive();
       assertThat(node.cache().group("g1").orElseThrow().stats().loads()).as("nothing of the warm-up in the node's own group")
           .isZero();

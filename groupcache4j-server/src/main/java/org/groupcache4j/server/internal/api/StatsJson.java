@@ -107,6 +107,7 @@ public final class StatsJson {
       m.put("failed", w.failed());
       m.put("firstFailure", w.firstFailure());
       m.put("compileMillis", w.compileMillis());
+      m.put("ringChanges", w.ringChanges());
       r.put("warmUp", m);
     }
     doc.put("readiness", r);

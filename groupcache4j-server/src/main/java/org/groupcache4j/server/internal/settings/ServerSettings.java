@@ -144,8 +144,9 @@ public final class ServerSettings {
           JitQuiet::limit)
       .label("DURATION").defaultValue("10s")
       .help("Before it listens, the node runs its request path on loopback (client API, groups, peer fetches and "
-          + "writes between two throw-away nodes of its own, synthetic values: the origin is not asked) until the JIT "
-          + "compilers go quiet, at most this long; then it serves with a warm JVM. 0 or off: it starts cold.")
+          + "writes between two throw-away nodes of its own, and a third that joins their ring and leaves it, over and "
+          + "over; synthetic values: the origin is not asked) until the JIT compilers go quiet, at most this long; then "
+          + "it serves with a warm JVM. 0 or off: it starts cold.")
       .build();
 
   public static final Setting<Duration> HANDOFF_TIME = Setting.of("handoff-time", Scope.NODE, Duration.class,
