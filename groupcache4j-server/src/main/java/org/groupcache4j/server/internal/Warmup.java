@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.node.internal.JitQuiet;
+import org.groupcache4j.node.internal.RingChanges;
 import org.groupcache4j.node.internal.Values;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.server.internal.api.ApiServer;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * probes, and a share of writes (PUT, DELETE, and their fan-out to the other node), on the
  * node's own event loops, with groups shaped as the node's (the same policy, hot store and
  * timeouts, small budgets). Meanwhile a third throw-away node joins their ring and leaves it again,
- * over and over, as a node of a rolling restart or a scale-up does ({@link Churn}): so the paths of
+ * over and over, as a node of a rolling restart or a scale-up does ({@link RingChanges}): so the paths of
  * a change of owner (the take-back, asking the previous owner, the handoff) are compiled with the
  * rest, and a ring change after the node serves, in this node or in its peers, finds them compiled
  * rather than running them for the first time on the event loops that answer requests. Their
@@ -163,7 +163,7 @@ public final class Warmup {
     LongAdder failed = new LongAdder();
     AtomicReference<String> firstFailure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
-    Churn churn = null;
+    RingChanges ringChanges = null;
     String ended;
     try (Pair pair = Pair.start(this)) {
       List<String> groups = config.groups().stream().map(NodeConfig.GroupConfig::name).toList();
@@ -171,8 +171,17 @@ public final class Warmup {
         Client c = new Client(pair.api(), groups, new SplittableRandom(i), running, requests, failed, firstFailure);
         threads.add(daemon(c, "warm-up-client-" + i));
       }
-      churn = new Churn(pair, running);
-      threads.add(daemon(churn, "warm-up-ring-changes"));
+      ringChanges = new RingChanges(pair.a(), pair.urlA(), pair.b(), pair.urlB(), url -> {
+        GroupCache c = node(url, RingChanges.HANDOFF);
+        try {
+          groups(c, sourceGroup(), pair.origins());
+          return c;
+        } catch (RuntimeException e) {
+          c.close();
+          throw e;
+        }
+      }, running);
+      threads.add(daemon(ringChanges, "warm-up-ring-changes"));
       ended = JitQuiet.await(compileMillis, limit, start, requests::sum, MIN_REQUESTS);
       running.set(false);
       for (Thread t : threads) { // the third node leaves before the pair closes, and with it the clients' connections
@@ -186,7 +195,7 @@ public final class Warmup {
     }
     long compiled = compileMillis.getAsLong();
     return new Report(limit, Duration.ofNanos(System.nanoTime() - start), requests.sum(), failed.sum(),
-        firstFailure.get(), compiled < 0 ? 0 : compiled - compiledBefore, churn.cycles, ended);
+        firstFailure.get(), compiled < 0 ? 0 : compiled - compiledBefore, ringChanges.rounds(), ended);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -203,7 +212,7 @@ public final class Warmup {
    * API with the same HTTP origin client, any other twin from a synthetic origin. The nodes share
    * the origins ({@code origins}: the source's, then one for each of the node's groups).
    */
-  private record Pair(Warmup warmup, String urlA, String urlB, GroupCache a, GroupCache b, ApiServer apiServer,
+  private record Pair(String urlA, String urlB, GroupCache a, GroupCache b, ApiServer apiServer,
       List<Origin> origins) implements AutoCloseable {
     static Pair start(Warmup w) throws IOException, OriginConfigException {
       List<Origin> origins = new ArrayList<>();
@@ -211,8 +220,8 @@ public final class Warmup {
       GroupCache b = null;
       ApiServer api = null;
       try {
-        String urlA = "http://127.0.0.1:" + freePort();
-        String urlB = "http://127.0.0.1:" + freePort();
+        String urlA = "http://127.0.0.1:" + RingChanges.freePort();
+        String urlB = "http://127.0.0.1:" + RingChanges.freePort();
         a = w.node(urlA, Duration.ZERO);
         b = w.node(urlB, Duration.ZERO);
         a.setPeers(urlA, urlB);
@@ -230,7 +239,7 @@ public final class Warmup {
         for (GroupCache gc : List.of(a, b)) {
           w.groups(gc, source, origins);
         }
-        return new Pair(w, urlA, urlB, a, b, api, origins);
+        return new Pair(urlA, urlB, a, b, api, origins);
       } catch (IOException | OriginConfigException | RuntimeException e) {
         if (api != null) {
           api.close();
@@ -255,64 +264,6 @@ public final class Warmup {
       a.close();
       b.close();
       origins.stream().distinct().forEach(Origin::close); // one synthetic origin may serve several groups
-    }
-  }
-
-  /**
-   * A third throw-away node that joins the pair's ring and leaves it, over and over, as nodes do in
-   * a scale-up and a rolling restart: it starts, lists the three, takes its keys back (the pair
-   * does not list it yet: asked again in the background, as a scale-up's new node is), then the
-   * pair lists it (a ring change on both: its keys' previous owners are asked before a load, and
-   * the take-back asked again gives); after {@link #MEMBER_MILLIS} it closes with a handoff to the
-   * pair, which lists the two again.
-   */
-  private static final class Churn implements Runnable {
-    static final long MEMBER_MILLIS = 1_000;
-    static final long AWAY_MILLIS = 300;
-    /** The third node's handoff time: its take-back's and its handoff's bound. */
-    static final Duration HANDOFF = Duration.ofSeconds(2);
-    private final Pair pair;
-    private final AtomicBoolean running;
-    volatile long cycles;
-
-    Churn(Pair pair, AtomicBoolean running) {
-      this.pair = pair;
-      this.running = running;
-    }
-
-    @Override
-    public void run() {
-      try {
-        while (running.get()) {
-          String urlC = "http://127.0.0.1:" + freePort();
-          GroupCache c = pair.warmup.node(urlC, HANDOFF);
-          try {
-            pair.warmup.groups(c, pair.warmup.sourceGroup(), pair.origins);
-            c.setPeers(pair.urlA, pair.urlB, urlC);
-            c.takeBack();
-            pair.a.setPeers(pair.urlA, pair.urlB, urlC);
-            pair.b.setPeers(pair.urlA, pair.urlB, urlC);
-            pause(MEMBER_MILLIS);
-          } finally {
-            c.close();
-            pair.a.setPeers(pair.urlA, pair.urlB);
-            pair.b.setPeers(pair.urlA, pair.urlB);
-          }
-          cycles++;
-          pause(AWAY_MILLIS);
-        }
-      } catch (IOException | RuntimeException e) {
-        log.debug("warm-up: the third node's ring changes stopped: {}", e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    private void pause(long millis) throws InterruptedException {
-      long end = System.nanoTime() + millis * 1_000_000;
-      for (long left = millis; left > 0 && running.get(); left = (end - System.nanoTime()) / 1_000_000) {
-        Thread.sleep(Math.min(left, 50));
-      }
     }
   }
 
@@ -388,12 +339,6 @@ public final class Warmup {
         gb.expiringLoader(loader::loadValue);
       }
       gb.build();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

@@ -1,8 +1,6 @@
 package org.groupcache4j.spring.boot;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +20,7 @@ import org.groupcache4j.GroupCache;
 import org.groupcache4j.ValueCodec;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.node.internal.JitQuiet;
+import org.groupcache4j.node.internal.RingChanges;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.spring.GroupCacheCacheManager;
 import org.springframework.cache.Cache;
@@ -36,7 +35,11 @@ import org.springframework.cache.Cache;
  * budgets) and the same value codec, driven through Spring's {@link Cache} interface as
  * {@code @Cacheable} drives it: {@code get(key, loader)} (the load leases at the key's owner, the
  * peer fetches, the hot store), {@code get(key)}, {@code put} and {@code evict} (the writes'
- * fan-out to the other node). The values are made up ({@code java.*} objects through the
+ * fan-out to the other node). Meanwhile a third throw-away node joins their ring and leaves it
+ * again, over and over ({@link RingChanges}: its take-back, the previous owner asked on a miss, its
+ * handoff as it leaves), so that the code of a change of owner is compiled too. While it runs, the
+ * project's loggers other than this one's log errors only (the throw-away nodes' handoff lines and
+ * warnings are not the application's). The values are made up ({@code java.*} objects through the
  * {@code default} and {@code java} codecs, strings, bytes); no method of the application runs, and
  * a cache with a codec bean of the application's is not driven (its values' type is unknown
  * here). Nothing of it stays in the node's caches or metrics.
@@ -63,15 +66,15 @@ final class StarterWarmup {
    *     {@code off}, or {@code failed: ...}
    */
   record Report(List<String> caches, Duration took, long requests, long failed, String firstFailure, long compileMillis,
-      String ended) {
+      long ringChanges, String ended) {
     static Report off(String why) {
-      return new Report(List.of(), Duration.ZERO, 0, 0, null, 0, why);
+      return new Report(List.of(), Duration.ZERO, 0, 0, null, 0, 0, why);
     }
 
     String describe() {
-      return String.format(Locale.ROOT, "%s after %.1f s: %,d cache operations on %s (%d failed%s), %.1f s of JIT "
-          + "compilation", ended, took.toMillis() / 1000.0, requests, caches, failed,
-          firstFailure == null ? "" : "; the first: " + firstFailure, compileMillis / 1000.0);
+      return String.format(Locale.ROOT, "%s after %.1f s: %,d cache operations on %s (%d failed%s), %d ring changes, "
+          + "%.1f s of JIT compilation", ended, took.toMillis() / 1000.0, requests, caches, failed,
+          firstFailure == null ? "" : "; the first: " + firstFailure, ringChanges, compileMillis / 1000.0);
     }
   }
 
@@ -91,14 +94,14 @@ final class StarterWarmup {
     log.info("groupcache4j: warming up the caches' path on loopback before joining the peers (at most "
         + limit.toMillis() / 1000.0 + " s)");
     Report r;
-    try {
+    try (QuietLogs quiet = QuietLogs.errorsOnlyExcept(StarterWarmup.class)) {
       r = drive(settings, codecOf, limit, start, compile);
     } catch (Exception | LinkageError e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       log.warn("groupcache4j: warm-up failed (" + e + "); the node starts cold");
-      return new Report(List.of(), Duration.ofNanos(System.nanoTime() - start), 0, 0, null, 0, "failed: " + e);
+      return new Report(List.of(), Duration.ofNanos(System.nanoTime() - start), 0, 0, null, 0, 0, "failed: " + e);
     }
     long compiled = compile.getAsLong();
     if (r.caches().isEmpty()) {
@@ -106,7 +109,7 @@ final class StarterWarmup {
       return r;
     }
     r = new Report(r.caches(), r.took(), r.requests(), r.failed(), r.firstFailure(),
-        compiled < 0 ? 0 : compiled - compiledBefore, r.ended());
+        compiled < 0 ? 0 : compiled - compiledBefore, r.ringChanges(), r.ended());
     log.info("groupcache4j: warm-up " + (r.ended().equals("settled") ? "done: " : "stopped: ") + r.describe());
     return r;
   }
@@ -114,19 +117,20 @@ final class StarterWarmup {
   private static Report drive(StarterSettings.Resolved settings, Map<String, ValueCodec<?>> codecOf, Duration limit,
       long start, LongSupplier compile) throws IOException, InterruptedException {
     NodeSpec spec = settings.node();
-    String urlA = "http://127.0.0.1:" + freePort();
-    String urlB = "http://127.0.0.1:" + freePort();
+    String urlA = "http://127.0.0.1:" + RingChanges.freePort();
+    String urlB = "http://127.0.0.1:" + RingChanges.freePort();
     List<GroupCache> nodes = new ArrayList<>();
     AtomicBoolean running = new AtomicBoolean(true);
     LongAdder requests = new LongAdder();
     LongAdder failed = new LongAdder();
     AtomicReference<String> firstFailure = new AtomicReference<>();
-    List<Thread> clients = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    RingChanges ringChanges = null;
     String ended;
     List<List<Driven>> caches = new ArrayList<>(); // per node, the driven caches
     try {
       for (String url : List.of(urlA, urlB)) {
-        GroupCache gc = node(spec, url, settings);
+        GroupCache gc = node(spec, url, settings, Duration.ZERO);
         nodes.add(gc);
         caches.add(twins(gc, settings, codecOf));
       }
@@ -138,26 +142,34 @@ final class StarterWarmup {
       }
       for (int i = 0; i < CLIENTS; i++) {
         SplittableRandom random = new SplittableRandom(i);
-        Thread t = new Thread(() -> {
+        threads.add(daemon(() -> {
           while (running.get()) {
             operate(caches, random, requests, failed, firstFailure);
           }
-        }, "groupcache4j-warm-up-" + i);
-        t.setDaemon(true);
-        clients.add(t);
-        t.start();
+        }, "groupcache4j-warm-up-" + i));
       }
+      ringChanges = new RingChanges(nodes.get(0), urlA, nodes.get(1), urlB, url -> {
+        GroupCache c = node(spec, url, settings, RingChanges.HANDOFF);
+        try {
+          twins(c, settings, codecOf);
+          return c;
+        } catch (RuntimeException e) {
+          c.close();
+          throw e;
+        }
+      }, running);
+      threads.add(daemon(ringChanges, "groupcache4j-warm-up-ring-changes"));
       ended = JitQuiet.await(compile, limit, start, requests::sum, MIN_REQUESTS);
     } finally {
       running.set(false);
-      for (Thread t : clients) {
+      for (Thread t : threads) { // the third node leaves before the pair closes
         t.join(5_000);
       }
       nodes.forEach(GroupCache::close);
     }
     List<String> names = caches.get(0).stream().map(d -> d.cache().getName()).toList();
     return new Report(names, Duration.ofNanos(System.nanoTime() - start), requests.sum(), failed.sum(),
-        firstFailure.get(), 0, ended);
+        firstFailure.get(), 0, ringChanges.rounds(), ended);
   }
 
   /** One operation on a random cache of a random node: mostly reads that load, some plain reads, puts and evictions. */
@@ -223,27 +235,29 @@ final class StarterWarmup {
     return out;
   }
 
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
   /** A throw-away node at {@code url}, its transport shaped as the node's (plain HTTP, one event loop). */
-  private static GroupCache node(NodeSpec spec, String url, StarterSettings.Resolved settings) {
+  private static GroupCache node(NodeSpec spec, String url, StarterSettings.Resolved settings, Duration handoffTime) {
     Duration response = settings.peerResponseTimeout();
     HttpPeerTransport.Builder tb = HttpPeerTransport.builder().basePath(spec.basePath())
         .connectTimeout(spec.peerConnectTimeout()).eventLoopThreads(1);
     if (response != null) {
       tb.responseTimeout(response);
     }
-    // A machine busy starting several instances at once must not make the pair judge each other
-    // down; their entries are thrown away with them, not handed over.
+    // A machine busy starting several instances at once must not make the nodes judge each other
+    // down. The pair's entries are thrown away with them, not handed over (handoffTime zero); the
+    // third node hands its entries to the pair as it leaves.
     GroupCache.Builder b = GroupCache.builder().self(url).ringMode(spec.ring()).transport(tb.build())
-        .peerProbeTimeout(Duration.ofSeconds(5)).handoffTime(Duration.ZERO);
+        .peerProbeTimeout(Duration.ofSeconds(5)).handoffTime(handoffTime);
     if (spec.ring().hasReplicas()) {
       b.replicas(spec.replicas());
     }
     return b.build();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

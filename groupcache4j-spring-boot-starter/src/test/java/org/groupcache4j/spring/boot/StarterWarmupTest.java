@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import org.apache.commons.logging.LogFactory;
 import org.groupcache4j.ValueCodec;
 import org.groupcache4j.spring.GroupCacheCache;
 import org.groupcache4j.spring.boot.app.TestApplication;
@@ -16,7 +17,10 @@ import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 
-/** The warm-up of a node with peers ({@code groupcache4j.self}): before it joins, on throw-away nodes, nothing left behind. */
+/**
+ * The warm-up of a node with peers ({@code groupcache4j.self}): before it joins, on throw-away
+ * nodes whose ring changes, nothing left behind.
+ */
 class StarterWarmupTest {
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(GroupCacheAutoConfiguration.class, CacheAutoConfiguration.class))
@@ -38,6 +42,9 @@ class StarterWarmupTest {
       assertThat(r.caches()).containsExactly("books", "names"); // not the cache of a codec bean: its values are unknown
       assertThat(r.requests()).isPositive();
       assertThat(r.failed()).as("first failure: %s", r.firstFailure()).isZero();
+      assertThat(r.ringChanges()).as("a third node joined the pair's ring and left it: %s", r).isPositive();
+      assertThat(r.describe()).contains(" ring changes");
+      assertThat(LogFactory.getLog("org.groupcache4j.handoff").isInfoEnabled()).as("the project's levels put back").isTrue();
       for (String name : new String[] {"books", "names", "opaque"}) {
         GroupCacheCache c = (GroupCacheCache) context.getBean(CacheManager.class).getCache(name);
         assertThat(c.localSize()).as(name).isZero();
