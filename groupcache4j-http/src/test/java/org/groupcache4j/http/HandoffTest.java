@@ -29,6 +29,11 @@ class HandoffTest {
   @RegisterExtension final TestNodes testNodes = new TestNodes();
   private final List<TestNode> nodes = testNodes.all;
 
+  /**
+   * {@code n} keys. The nodes' ports are random, and a node's share of the golang ring varies with
+   * them (one held 9 of 100 keys in a CI run): the tests take 300 keys, so that each node owns more
+   * than the 10 they need.
+   */
   private static List<String> keys(int n) {
     return Stream.iterate(0, i -> i + 1).limit(n).map(i -> "k" + i).toList();
   }
@@ -58,7 +63,7 @@ class HandoffTest {
       nodes.get(0).group.get(k);
     }
     List<String> owned = keys.stream().filter(k -> third.url.equals(third.cache.ownerOf(k))).toList();
-    assertThat(owned).hasSizeGreaterThan(30);
+    assertThat(owned).hasSizeGreaterThan(10);
     return owned;
   }
 
@@ -159,7 +164,7 @@ class HandoffTest {
     testNodes.start(1, TestNode::start); // joins: every node lists it
     TestNode joined = nodes.get(2);
     List<String> ownedByJoined = keys.stream().filter(k -> joined.url.equals(joined.cache.ownerOf(k))).toList();
-    assertThat(ownedByJoined).hasSizeGreaterThan(30);
+    assertThat(ownedByJoined).hasSizeGreaterThan(10);
     String written = ownedByJoined.get(0);
     joined.group.set(written, ByteView.of("newer")); // held here before the take-back: it stays
 
@@ -186,7 +191,7 @@ class HandoffTest {
   @Test
   void aNodeThePeersDoNotListYetTakesItsKeysBackOnceTheyDo() {
     testNodes.start(2, TestNode::start);
-    List<String> keys = keys(100);
+    List<String> keys = keys(300);
     for (String k : keys) {
       nodes.get(0).group.get(k);
     }
