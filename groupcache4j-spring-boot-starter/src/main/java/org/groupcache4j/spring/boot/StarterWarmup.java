@@ -39,7 +39,8 @@ import org.springframework.cache.Cache;
  * again, over and over ({@link RingChanges}: its take-back, the previous owner asked on a miss, its
  * handoff as it leaves), so that the code of a change of owner is compiled too. While it runs, the
  * project's loggers other than this one's log errors only (the throw-away nodes' handoff lines and
- * warnings are not the application's). The values are made up ({@code java.*} objects through the
+ * warnings are not the application's), and at its end the JVM collects what they left. The
+ * values are made up ({@code java.*} objects through the
  * {@code default} and {@code java} codecs, strings, bytes); no method of the application runs, and
  * a cache with a codec bean of the application's is not driven (its values' type is unknown
  * here). Nothing of it stays in the node's caches or metrics.
@@ -102,6 +103,10 @@ final class StarterWarmup {
       }
       log.warn("groupcache4j: warm-up failed (" + e + "); the node starts cold");
       return new Report(List.of(), Duration.ofNanos(System.nanoTime() - start), 0, 0, null, 0, 0, "failed: " + e);
+    } finally {
+      // What the throw-away nodes left, collected before the node joins: the heap check reads the
+      // old generation as the last collection left it, which could be one in the warm-up's peak.
+      System.gc();
     }
     long compiled = compile.getAsLong();
     if (r.caches().isEmpty()) {
