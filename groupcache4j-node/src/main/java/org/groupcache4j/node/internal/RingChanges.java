@@ -36,10 +36,13 @@ public final class RingChanges implements Runnable {
   static final int MAX_FAILED_IN_A_ROW = 3;
   private static final System.Logger LOG = System.getLogger("org.groupcache4j.warmup");
 
-  /** Starts the third node at {@code url}: shaped as the pair's, with their groups, and {@link #HANDOFF}. */
-  @FunctionalInterface
+  /** The third node: how to build it at a URL, and how to give it the pair's groups. */
   public interface ThirdNode {
-    GroupCache start(String url) throws IOException;
+    /** A node at {@code url}, shaped as the pair's, with a handoff time of {@link #HANDOFF}. */
+    GroupCache build(String url);
+
+    /** Adds the pair's groups to {@code node}. */
+    void addGroups(GroupCache node);
   }
 
   private final GroupCache a;
@@ -89,9 +92,21 @@ public final class RingChanges implements Runnable {
     }
   }
 
+  /** The third node at {@code url} with the pair's groups; closed again if adding them fails. */
+  private GroupCache start(String url) {
+    GroupCache c = third.build(url);
+    try {
+      third.addGroups(c);
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
   private void round(boolean restart) throws IOException, InterruptedException {
     String urlC = "http://127.0.0.1:" + freePort();
-    GroupCache c = third.start(urlC);
+    GroupCache c = start(urlC);
     try {
       c.setPeers(urlA, urlB, urlC);
       c.takeBack();
@@ -102,7 +117,7 @@ public final class RingChanges implements Runnable {
         c.close();
         pause(RESTART_MILLIS);
         if (running.get()) {
-          c = third.start(urlC);
+          c = start(urlC);
           c.setPeers(urlA, urlB, urlC);
           c.takeBack();
           pause(MEMBER_MILLIS);

@@ -171,14 +171,15 @@ public final class Warmup {
         Client c = new Client(pair.api(), groups, new SplittableRandom(i), running, requests, failed, firstFailure);
         threads.add(daemon(c, "warm-up-client-" + i));
       }
-      ringChanges = new RingChanges(pair.a(), pair.urlA(), pair.b(), pair.urlB(), url -> {
-        GroupCache c = node(url, RingChanges.HANDOFF);
-        try {
-          groups(c, sourceGroup(), pair.origins());
-          return c;
-        } catch (RuntimeException e) {
-          c.close();
-          throw e;
+      ringChanges = new RingChanges(pair.a(), pair.urlA(), pair.b(), pair.urlB(), new RingChanges.ThirdNode() {
+        @Override
+        public GroupCache build(String url) {
+          return node(url, RingChanges.HANDOFF);
+        }
+
+        @Override
+        public void addGroups(GroupCache node) {
+          groups(node, sourceGroup(), pair.origins());
         }
       }, running);
       threads.add(daemon(ringChanges, "warm-up-ring-changes"));

@@ -153,14 +153,15 @@ final class StarterWarmup {
           }
         }, "groupcache4j-warm-up-" + i));
       }
-      ringChanges = new RingChanges(nodes.get(0), urlA, nodes.get(1), urlB, url -> {
-        GroupCache c = node(spec, url, settings, RingChanges.HANDOFF);
-        try {
-          twins(c, settings, codecOf);
-          return c;
-        } catch (RuntimeException e) {
-          c.close();
-          throw e;
+      ringChanges = new RingChanges(nodes.get(0), urlA, nodes.get(1), urlB, new RingChanges.ThirdNode() {
+        @Override
+        public GroupCache build(String url) {
+          return node(spec, url, settings, RingChanges.HANDOFF);
+        }
+
+        @Override
+        public void addGroups(GroupCache node) {
+          twins(node, settings, codecOf);
         }
       }, running);
       threads.add(daemon(ringChanges, "groupcache4j-warm-up-ring-changes"));
