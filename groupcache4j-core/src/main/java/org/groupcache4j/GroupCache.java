@@ -556,12 +556,16 @@ public final class GroupCache implements AutoCloseable {
   /**
    * The client of {@code key}'s owner on the live ring without {@code failed} (which could not be
    * fetched from), or {@code null} if that is this node or there is none: where a set value is
-   * also kept.
+   * also kept. When nobody owns keys in this node's view (it is catching up and judges every peer
+   * down, as {@link #ownerClient}), on the ring of the members: the key's successor there keeps its
+   * set value, and may well answer (this node's view of it is what is out of date), where a load
+   * here would get the value the set replaced.
    */
   PeerClient successorClient(String key, String failed) {
     Membership m = membership;
-    String owner = m.live.owner(key);
-    String next = failed.equals(owner) ? m.live.successor(key) : owner;
+    HashRing ring = m.live.owner(key) == null && health != null ? m.ring : m.live;
+    String owner = ring.owner(key);
+    String next = failed.equals(owner) ? ring.successor(key) : owner;
     return next == null || next.equals(self) || next.equals(failed) ? null : m.routes.get(next);
   }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.groupcache4j.testing.InMemoryNetwork;
 import org.groupcache4j.peer.OwnershipState;
 import org.groupcache4j.ring.HashRing;
@@ -40,9 +41,13 @@ class MissedWritesTest {
   }
 
   private void cluster(Duration probeInterval, Duration probeTimeout, Duration previousOwnerGrace) {
+    cluster(url -> probeInterval, probeTimeout, previousOwnerGrace);
+  }
+
+  private void cluster(Function<String, Duration> probeInterval, Duration probeTimeout, Duration previousOwnerGrace) {
     for (String url : PEERS) {
       GroupCache node = GroupCache.builder().self(url).transport(network.transport())
-          .peerProbeInterval(probeInterval).peerProbeTimeout(probeTimeout).previousOwnerGrace(previousOwnerGrace).build();
+          .peerProbeInterval(probeInterval.apply(url)).peerProbeTimeout(probeTimeout).previousOwnerGrace(previousOwnerGrace).build();
       nodes.add(node);
       groups.put(url, node.groupBuilder("g").cacheBytes(1 << 20).peerTimeout(Duration.ofSeconds(5)).loader(key -> {
         loadedBy.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(url);
@@ -436,6 +441,63 @@ class MissedWritesTest {
     assertThat(node("mem://c").ownershipState()).isEqualTo(OwnershipState.READY);
     assertThat(groups.get("mem://c").get(key).toString()).as("at mem://c, after the hint's drop").isEqualTo("V1");
     assertThat(loadedBy.get(key)).as("the set value is never loaded over").containsExactly("mem://c");
+  }
+
+  /**
+   * A node that judges every peer down (it lost them all, and catches up) still answers reads: it
+   * asks a key's owner on the ring of the members, and if that fails, the key's successor there,
+   * which keeps the key's set value too. Its view of the successor may be out of date (here the
+   * successor answers again and the node has not probed it since); a load from the source would
+   * get the value the set replaced.
+   */
+  @Test
+  void aNodeThatJudgesEveryPeerDownAsksTheKeysSuccessorWhenItsOwnerIsDead() {
+    // mem://c probes once an hour: it judges its peers by its fetches alone, and keeps that view.
+    cluster(url -> url.equals("mem://c") ? Duration.ofHours(1) : Duration.ofMillis(50), Duration.ofMillis(300),
+        Duration.ofSeconds(30));
+    HashRing ring = HashRing.of(PEERS);
+    String key = null;
+    for (int i = 0; key == null; i++) {
+      if (ring.owner("k" + i).equals("mem://b") && ring.successor("k" + i).equals("mem://a")) {
+        key = "k" + i;
+      }
+    }
+    String k = key;
+    for (String owner : List.of("mem://a", "mem://b")) { // c hears from a and b in their answers
+      for (int i = 0; ; i++) {
+        if (ring.owner("o" + i).equals(owner)) {
+          groups.get("mem://c").get("o" + i);
+          break;
+        }
+      }
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> PEERS.stream().allMatch(n -> node(n).peerStates().size() == 2
+        && node(n).peerStates().stream().allMatch(st -> st.isUp() && st.incarnation() != 0)));
+    WriteResult r = groups.get("mem://a").set(key, ByteView.of("V1"));
+    assertThat(r.told()).contains("mem://b", "mem://c");
+
+    network.cut("mem://c", "mem://a");
+    network.cut("mem://c", "mem://b");
+    // c sees a pause of its own: it catches up, its hint pulls time out (it is cut off), and it
+    // tries again in an hour (its probe interval). Its fetches time out, so it judges both peers down.
+    node("mem://c").pauseDetected(Duration.ofSeconds(3));
+    AtomicInteger fresh = new AtomicInteger();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (int i = 0; i < 4; i++) {
+        groups.get("mem://c").getAsync("fresh" + fresh.incrementAndGet()); // not held here: fetched
+      }
+      return node("mem://c").peerStates().stream().noneMatch(org.groupcache4j.peer.PeerState::isUp);
+    });
+    network.disconnect("mem://b"); // dies
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownerOf(k).equals("mem://a"));
+    network.mend("mem://c", "mem://a");
+    network.mend("mem://c", "mem://b");
+    assertThat(node("mem://c").ownershipState()).isEqualTo(OwnershipState.CATCHING_UP);
+    assertThat(node("mem://c").peerState("mem://a").map(org.groupcache4j.peer.PeerState::isUp)).as("c's view of a")
+        .contains(false);
+
+    assertThat(groups.get("mem://c").get(key).toString()).as("at mem://c").isEqualTo("V1");
+    assertThat(loadedBy.get(key)).as("the value the set replaced is not loaded").isNull();
   }
 
   @Test
