@@ -54,6 +54,8 @@ public final class Node implements AutoCloseable {
   private final GroupCache cache;
   private final ApiServer api;
   private NodeMetrics metrics;
+  /** The API's key policy: one object for the warm-up's API and the node's, so the JIT meets one class. */
+  private final ApiServer.KeyPolicy keyPolicy = this::refuse;
   private MemoryWatch memoryWatch;
   private volatile boolean started; // fully built: the status document can be written
   private final long startedNanos = System.nanoTime();
@@ -105,7 +107,8 @@ public final class Node implements AutoCloseable {
       if (!c.warmUp().isZero()) { // before anything listens: peers and clients find the node only once it is warm
         refuseTakenPorts(c);
         readiness.starting("warming up the request path (at most " + Values.formatDuration(c.warmUp()) + ")");
-        readiness.warmedUp(Warmup.run(c, loops, origins.stream().map(Origin::nonBlocking).toList(), c.warmUp()));
+        readiness.warmedUp(Warmup.run(c, loops, origins.stream().map(Origin::nonBlocking).toList(), keyPolicy,
+            c.warmUp()));
         readiness.starting("the node is starting");
       }
       tb.statusDocument(() -> started ? statsJson() : null); // the dashboard's source on the peer port
@@ -131,12 +134,7 @@ public final class Node implements AutoCloseable {
         NodeConfig.GroupConfig g = c.groups().get(i);
         Origin origin = origins.get(i);
         OriginLoader loader = new OriginLoader(g.name(), origin);
-        Group.Builder gb = g.spec().applyTo(gc.groupBuilder(g.name()));
-        if (origin.nonBlocking()) {
-          gb.asyncExpiringLoader(loader::loadValueAsync); // no loader thread per load
-        } else {
-          gb.expiringLoader(loader::loadValue);
-        }
+        Group.Builder gb = loader.loading(g.spec().applyTo(gc.groupBuilder(g.name())), origin.nonBlocking());
         served.add(new Served(g, origin, loader, gb.build()));
       }
       GroupCache built = gc;
@@ -148,7 +146,7 @@ public final class Node implements AutoCloseable {
       }
       if (!c.api().isEmpty()) {
         server = ApiServer.builder(gc, c.groups().get(0).name())
-            .keyPolicy(this::refuse)
+            .keyPolicy(keyPolicy)
             .stats(this::statsJson)
             .healthProblem(this::healthProblem)
             .notServing(this::notServingYet)

@@ -27,6 +27,7 @@ import org.groupcache4j.node.internal.RingChanges;
 import org.groupcache4j.node.internal.Values;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.server.internal.api.ApiServer;
+import org.groupcache4j.server.internal.observe.NodeMetrics;
 import org.groupcache4j.server.internal.origin.Origin;
 import org.groupcache4j.server.internal.origin.OriginConfigException;
 import org.groupcache4j.server.internal.origin.OriginLoader;
@@ -110,12 +111,15 @@ public final class Warmup {
   private final NodeConfig config;
   private final EventLoopGroup loops;
   private final List<Boolean> nonBlocking;
+  private final ApiServer.KeyPolicy keyPolicy;
   private final LongSupplier compileMillis;
 
-  private Warmup(NodeConfig config, EventLoopGroup loops, List<Boolean> nonBlocking, LongSupplier compileMillis) {
+  private Warmup(NodeConfig config, EventLoopGroup loops, List<Boolean> nonBlocking, ApiServer.KeyPolicy keyPolicy,
+      LongSupplier compileMillis) {
     this.config = config;
     this.loops = loops;
     this.nonBlocking = nonBlocking;
+    this.keyPolicy = keyPolicy;
     this.compileMillis = compileMillis;
   }
 
@@ -125,8 +129,11 @@ public final class Warmup {
    * @param config the node's configuration: its groups, transport and API settings are mirrored
    * @param loops the node's event loops (the API's, shared with the transport), or null
    * @param nonBlocking for each group of {@code config}, whether its origin loads without blocking
+   * @param keyPolicy the node's API key policy, which the warm-up's API uses too (the same object:
+   *     the JIT then meets no new class when the node's API starts)
    */
-  public static Report run(NodeConfig config, EventLoopGroup loops, List<Boolean> nonBlocking, Duration limit) {
+  public static Report run(NodeConfig config, EventLoopGroup loops, List<Boolean> nonBlocking,
+      ApiServer.KeyPolicy keyPolicy, Duration limit) {
     if (limit.isZero()) {
       return Report.off();
     }
@@ -136,7 +143,7 @@ public final class Warmup {
     long compiledBefore = compile.getAsLong();
     Report r;
     try (Logging.Quiet quiet = Logging.errorsOnlyExcept(Warmup.class)) {
-      r = new Warmup(config, loops, nonBlocking, compile).drive(limit, start, compiledBefore);
+      r = new Warmup(config, loops, nonBlocking, keyPolicy, compile).drive(limit, start, compiledBefore);
     } catch (Exception | LinkageError e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -211,12 +218,17 @@ public final class Warmup {
    * the rest. Each has a twin of each of the node's groups, and a group of synthetic values (the
    * source): a twin of a group whose origin is HTTP loads from the source through {@code a}'s
    * API with the same HTTP origin client, any other twin from a synthetic origin. The nodes share
-   * the origins ({@code origins}: the source's, then one for each of the node's groups).
+   * the origins ({@code origins}: the source's, then one for each of the node's groups). Each has
+   * the node's meters too ({@code metrics}), so the classes those bring in are loaded before the
+   * warm-up compiles anything: loaded once the node serves, one of them (Micrometer's
+   * {@code DoubleAdder}, a second subclass of {@code LongAdder}'s superclass) undid the compiled
+   * code of every counter on the request path at once.
    */
   private record Pair(String urlA, String urlB, GroupCache a, GroupCache b, ApiServer apiServer,
-      List<Origin> origins) implements AutoCloseable {
+      List<Origin> origins, List<NodeMetrics> metrics) implements AutoCloseable {
     static Pair start(Warmup w) throws IOException, OriginConfigException {
       List<Origin> origins = new ArrayList<>();
+      List<NodeMetrics> metrics = new ArrayList<>();
       GroupCache a = null;
       GroupCache b = null;
       ApiServer api = null;
@@ -228,6 +240,7 @@ public final class Warmup {
         a.setPeers(urlA, urlB);
         b.setPeers(urlA, urlB);
         api = ApiServer.builder(a, w.config.groups().get(0).name())
+            .keyPolicy(w.keyPolicy)
             .listen(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
             .threads(Math.max(1, Math.min(2, w.config.apiThreads())))
             .eventLoops(w.loops)
@@ -239,9 +252,11 @@ public final class Warmup {
         w.origins(sourceUrl, origins);
         for (GroupCache gc : List.of(a, b)) {
           w.groups(gc, source, origins);
+          metrics.add(new NodeMetrics(gc));
         }
-        return new Pair(urlA, urlB, a, b, api, origins);
+        return new Pair(urlA, urlB, a, b, api, origins, metrics);
       } catch (IOException | OriginConfigException | RuntimeException e) {
+        metrics.forEach(NodeMetrics::close);
         if (api != null) {
           api.close();
         }
@@ -264,6 +279,7 @@ public final class Warmup {
       apiServer.close();
       a.close();
       b.close();
+      metrics.forEach(NodeMetrics::close);
       origins.stream().distinct().forEach(Origin::close); // one synthetic origin may serve several groups
     }
   }
@@ -326,20 +342,13 @@ public final class Warmup {
 
   /** The source group and a twin of each of the node's groups, in {@code gc}, on {@code origins} (see {@link #origins}). */
   private void groups(GroupCache gc, String source, List<Origin> origins) {
-    gc.groupBuilder(source).cacheBytes(CACHE_BYTES)
-        .asyncExpiringLoader(new OriginLoader(source, origins.get(0))::loadValueAsync).build();
+    new OriginLoader(source, origins.get(0)).loading(gc.groupBuilder(source).cacheBytes(CACHE_BYTES), true).build();
     for (int i = 0; i < config.groups().size(); i++) {
       NodeConfig.GroupConfig g = config.groups().get(i);
       Origin origin = origins.get(i + 1);
-      OriginLoader loader = new OriginLoader(g.name(), origin);
       Group.Builder gb = g.spec().applyTo(gc.groupBuilder(g.name()));
       gb.cacheBytes(Math.min(g.cacheBytes(), CACHE_BYTES));
-      if (http(g) ? origin.nonBlocking() : nonBlocking.get(i)) {
-        gb.asyncExpiringLoader(loader::loadValueAsync);
-      } else {
-        gb.expiringLoader(loader::loadValue);
-      }
-      gb.build();
+      new OriginLoader(g.name(), origin).loading(gb, http(g) ? origin.nonBlocking() : nonBlocking.get(i)).build();
     }
   }
 

@@ -39,7 +39,7 @@ class WarmupTest {
     project.addAppender(logged);
     Warmup.Report r;
     try {
-      r = Warmup.run(c, null, List.of(false), Duration.ofSeconds(2));
+      r = Warmup.run(c, null, List.of(false), (g, k) -> null, Duration.ofSeconds(2));
     } finally {
       project.detachAppender(logged);
     }
@@ -63,7 +63,7 @@ class WarmupTest {
   @Test
   void zeroIsOff() {
     NodeConfig c = ServeCommand.configOf("--origin", "synthetic:1");
-    Warmup.Report r = Warmup.run(c, null, List.of(true), Duration.ZERO);
+    Warmup.Report r = Warmup.run(c, null, List.of(true), (g, k) -> null, Duration.ZERO);
     assertThat(r.ended()).isEqualTo("off");
     assertThat(r.requests()).isZero();
     assertThat(r.describe()).isEqualTo("off");

@@ -3,6 +3,7 @@ package org.groupcache4j.server.internal.origin;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
+import org.groupcache4j.Group;
 import org.groupcache4j.KeyNotFoundException;
 import org.groupcache4j.LoadException;
 import org.groupcache4j.LoadTimeoutException;
@@ -42,6 +43,16 @@ public final class OriginLoader implements Loader {
 
   public Origin origin() {
     return origin;
+  }
+
+  /**
+   * Makes this the loader of {@code group}: on the calling thread when the origin does not block
+   * ({@code nonBlocking}), else on the loader executor. The node and its warm-up both wire their
+   * groups here, so the JIT meets the same loader classes in both: a class met only once the node
+   * serves would undo code compiled during the warm-up.
+   */
+  public Group.Builder loading(Group.Builder group, boolean nonBlocking) {
+    return nonBlocking ? group.asyncExpiringLoader(this::loadValueAsync) : group.expiringLoader(this::loadValue);
   }
 
   @Override
