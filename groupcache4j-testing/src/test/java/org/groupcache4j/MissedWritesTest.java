@@ -66,10 +66,15 @@ class MissedWritesTest {
   }
 
   private static String keyOwnedBy(String owner) {
+    return firstKey("k", (ring, k) -> ring.owner(k).equals(owner));
+  }
+
+  /** The first of {@code prefix}0, {@code prefix}1, ... that {@code wanted} accepts on the ring of {@link #PEERS}. */
+  private static String firstKey(String prefix, java.util.function.BiPredicate<HashRing, String> wanted) {
     HashRing ring = HashRing.of(PEERS);
     for (int i = 0; ; i++) {
-      if (ring.owner("k" + i).equals(owner)) {
-        return "k" + i;
+      if (wanted.test(ring, prefix + i)) {
+        return prefix + i;
       }
     }
   }
@@ -111,7 +116,12 @@ class MissedWritesTest {
       assertThat(groups.get(n).get(key).toString()).as("at %s", n).isEqualTo("V1");
     }
     assertThat(loadedBy.get(key)).as("the set value is never loaded over").containsExactly("mem://c");
-    assertThat(groups.get("mem://c").stats().foundAtPreviousOwner()).isEqualTo(1);
+    // mem://c has the value from a node that kept it (a peek, once), or from the set itself: the
+    // network holds what was sent to the frozen node and delivers it as it thaws, which may be after
+    // the hint's drop.
+    GroupStats c = groups.get("mem://c").stats();
+    assertThat(c.foundAtPreviousOwner()).as("%s", c).isLessThanOrEqualTo(1);
+    assertThat(c.foundAtPreviousOwner() + c.sets()).as("found at a previous owner, or set there: %s", c).isPositive();
   }
 
   /**
@@ -455,21 +465,9 @@ class MissedWritesTest {
     // mem://c probes once an hour: it judges its peers by its fetches alone, and keeps that view.
     cluster(url -> url.equals("mem://c") ? Duration.ofHours(1) : Duration.ofMillis(50), Duration.ofMillis(300),
         Duration.ofSeconds(30));
-    HashRing ring = HashRing.of(PEERS);
-    String key = null;
-    for (int i = 0; key == null; i++) {
-      if (ring.owner("k" + i).equals("mem://b") && ring.successor("k" + i).equals("mem://a")) {
-        key = "k" + i;
-      }
-    }
-    String k = key;
-    for (String owner : List.of("mem://a", "mem://b")) { // c hears from a and b in their answers
-      for (int i = 0; ; i++) {
-        if (ring.owner("o" + i).equals(owner)) {
-          groups.get("mem://c").get("o" + i);
-          break;
-        }
-      }
+    String key = firstKey("k", (ring, k) -> ring.owner(k).equals("mem://b") && ring.successor(k).equals("mem://a"));
+    for (String owner : List.of("mem://a", "mem://b")) { // c hears from a and b in their answers (keys other than key)
+      groups.get("mem://c").get(firstKey("o", (ring, k) -> ring.owner(k).equals(owner)));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> PEERS.stream().allMatch(n -> node(n).peerStates().size() == 2
         && node(n).peerStates().stream().allMatch(st -> st.isUp() && st.incarnation() != 0)));
@@ -489,7 +487,7 @@ class MissedWritesTest {
       return node("mem://c").peerStates().stream().noneMatch(org.groupcache4j.peer.PeerState::isUp);
     });
     network.disconnect("mem://b"); // dies
-    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownerOf(k).equals("mem://a"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownerOf(key).equals("mem://a"));
     network.mend("mem://c", "mem://a");
     network.mend("mem://c", "mem://b");
     assertThat(node("mem://c").ownershipState()).isEqualTo(OwnershipState.CATCHING_UP);

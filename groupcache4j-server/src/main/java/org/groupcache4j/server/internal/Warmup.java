@@ -25,6 +25,7 @@ import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.node.internal.JitQuiet;
 import org.groupcache4j.node.internal.RingChanges;
 import org.groupcache4j.node.internal.Values;
+import org.groupcache4j.node.internal.WarmupThreads;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.server.internal.api.ApiServer;
 import org.groupcache4j.server.internal.observe.NodeMetrics;
@@ -165,18 +166,17 @@ public final class Warmup {
 
   private Report drive(Duration limit, long start, long compiledBefore) throws IOException, InterruptedException,
       OriginConfigException {
-    AtomicBoolean running = new AtomicBoolean(true);
     LongAdder requests = new LongAdder();
     LongAdder failed = new LongAdder();
     AtomicReference<String> firstFailure = new AtomicReference<>();
-    List<Thread> threads = new ArrayList<>();
-    RingChanges ringChanges = null;
+    RingChanges ringChanges;
     String ended;
-    try (Pair pair = Pair.start(this)) {
+    // The threads close first: the third node leaves before the pair closes, and with it the clients' connections.
+    try (Pair pair = Pair.start(this); WarmupThreads threads = new WarmupThreads()) {
       List<String> groups = config.groups().stream().map(NodeConfig.GroupConfig::name).toList();
       for (int i = 0; i < CLIENTS; i++) {
-        Client c = new Client(pair.api(), groups, new SplittableRandom(i), running, requests, failed, firstFailure);
-        threads.add(daemon(c, "warm-up-client-" + i));
+        threads.start(new Client(pair.api(), groups, new SplittableRandom(i), threads.running(), requests, failed,
+            firstFailure), "warm-up-client-" + i);
       }
       ringChanges = new RingChanges(pair.a(), pair.urlA(), pair.b(), pair.urlB(), new RingChanges.ThirdNode() {
         @Override
@@ -188,29 +188,13 @@ public final class Warmup {
         public void addGroups(GroupCache node) {
           groups(node, sourceGroup(), pair.origins());
         }
-      }, running);
-      threads.add(daemon(ringChanges, "warm-up-ring-changes"));
+      }, threads.running());
+      threads.start(ringChanges, "warm-up-ring-changes");
       ended = JitQuiet.await(compileMillis, limit, start, requests::sum, MIN_REQUESTS);
-      running.set(false);
-      for (Thread t : threads) { // the third node leaves before the pair closes, and with it the clients' connections
-        t.join(5_000);
-      }
-    } finally {
-      running.set(false);
-      for (Thread t : threads) {
-        t.join(5_000);
-      }
     }
     long compiled = compileMillis.getAsLong();
     return new Report(limit, Duration.ofNanos(System.nanoTime() - start), requests.sum(), failed.sum(),
         firstFailure.get(), compiled < 0 ? 0 : compiled - compiledBefore, ringChanges.rounds(), ended);
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   /**

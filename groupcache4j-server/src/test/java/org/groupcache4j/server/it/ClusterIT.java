@@ -127,9 +127,10 @@ class ClusterIT {
       node3.destroyForcibly(); // SIGKILL
       assertThat(node3.waitFor(10, TimeUnit.SECONDS)).isTrue();
       killed.set(true);
-      int atKill = done.get();
+      // Until more than 50 requests for the killed node's keys were answered: its share of the ring
+      // varies with the nodes' random ports, so a count of all requests would not say how many.
       await("the stream goes on after the kill").atMost(Duration.ofSeconds(60))
-          .until(() -> done.get() >= atKill + 400 || !failures.isEmpty());
+          .until(() -> ownedByVictimAfterKill.get() > 50 || !failures.isEmpty());
     } finally {
       stop.set(true);
       for (Thread t : clients) {

@@ -62,8 +62,8 @@ final class StarterSettings {
       .label("DURATION").defaultValue("5s")
       .help("Before the node joins its peers (and the application reports ready), it runs the caches' path on "
           + "loopback (leases, peer fetches, evictions and the value codecs between two throw-away nodes of its own, "
-          + "and a third that joins their ring and leaves it, over and over; made-up values: no cached method runs) until the JIT compilers go quiet, at most this long. Only with "
-          + "groupcache4j.self; 0 or off: it starts cold.")
+          + "and a third that joins their ring and leaves it, over and over; made-up values: no cached method runs) "
+          + "until the JIT compilers go quiet, at most this long. Only with groupcache4j.self; 0 or off: it starts cold.")
       .build();
 
   static final Setting<String> CODEC = Setting.of("codec", Scope.GROUP, String.class, StarterSettings::codec)

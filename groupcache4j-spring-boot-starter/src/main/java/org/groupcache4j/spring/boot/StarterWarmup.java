@@ -21,6 +21,7 @@ import org.groupcache4j.ValueCodec;
 import org.groupcache4j.http.HttpPeerTransport;
 import org.groupcache4j.node.internal.JitQuiet;
 import org.groupcache4j.node.internal.RingChanges;
+import org.groupcache4j.node.internal.WarmupThreads;
 import org.groupcache4j.node.settings.NodeSpec;
 import org.groupcache4j.spring.GroupCacheCacheManager;
 import org.springframework.cache.Cache;
@@ -125,15 +126,14 @@ final class StarterWarmup {
     String urlA = "http://127.0.0.1:" + RingChanges.freePort();
     String urlB = "http://127.0.0.1:" + RingChanges.freePort();
     List<GroupCache> nodes = new ArrayList<>();
-    AtomicBoolean running = new AtomicBoolean(true);
     LongAdder requests = new LongAdder();
     LongAdder failed = new LongAdder();
     AtomicReference<String> firstFailure = new AtomicReference<>();
-    List<Thread> threads = new ArrayList<>();
-    RingChanges ringChanges = null;
+    RingChanges ringChanges;
     String ended;
     List<List<Driven>> caches = new ArrayList<>(); // per node, the driven caches
-    try {
+    // The threads close before the nodes: the third node leaves before the pair closes.
+    try (WarmupThreads threads = new WarmupThreads()) {
       for (String url : List.of(urlA, urlB)) {
         GroupCache gc = node(spec, url, settings, Duration.ZERO);
         nodes.add(gc);
@@ -145,13 +145,14 @@ final class StarterWarmup {
       if (caches.get(0).isEmpty()) {
         return Report.off("every cache has a codec bean of the application's");
       }
+      AtomicBoolean running = threads.running();
       for (int i = 0; i < CLIENTS; i++) {
         SplittableRandom random = new SplittableRandom(i);
-        threads.add(daemon(() -> {
+        threads.start(() -> {
           while (running.get()) {
             operate(caches, random, requests, failed, firstFailure);
           }
-        }, "groupcache4j-warm-up-" + i));
+        }, "groupcache4j-warm-up-" + i);
       }
       ringChanges = new RingChanges(nodes.get(0), urlA, nodes.get(1), urlB, new RingChanges.ThirdNode() {
         @Override
@@ -164,13 +165,9 @@ final class StarterWarmup {
           twins(node, settings, codecOf);
         }
       }, running);
-      threads.add(daemon(ringChanges, "groupcache4j-warm-up-ring-changes"));
+      threads.start(ringChanges, "groupcache4j-warm-up-ring-changes");
       ended = JitQuiet.await(compile, limit, start, requests::sum, MIN_REQUESTS);
     } finally {
-      running.set(false);
-      for (Thread t : threads) { // the third node leaves before the pair closes
-        t.join(5_000);
-      }
       nodes.forEach(GroupCache::close);
     }
     List<String> names = caches.get(0).stream().map(d -> d.cache().getName()).toList();
@@ -239,13 +236,6 @@ final class StarterWarmup {
       out.add(new Driven(m.getCache(name), settings.caches().get(name).codec()));
     }
     return out;
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   /** A throw-away node at {@code url}, its transport shaped as the node's (plain HTTP, one event loop). */
