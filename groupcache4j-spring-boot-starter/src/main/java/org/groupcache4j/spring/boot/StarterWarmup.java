@@ -1,5 +1,7 @@
 package org.groupcache4j.spring.boot;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import org.apache.commons.logging.LogFactory;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.ValueCodec;
 import org.groupcache4j.http.HttpPeerTransport;
+import org.groupcache4j.micrometer.GroupCacheMetrics;
 import org.groupcache4j.node.internal.JitQuiet;
 import org.groupcache4j.node.internal.RingChanges;
 import org.groupcache4j.node.internal.WarmupThreads;
@@ -38,7 +41,10 @@ import org.springframework.cache.Cache;
  * peer fetches, the hot store), {@code get(key)}, {@code put} and {@code evict} (the writes'
  * fan-out to the other node). Meanwhile a third throw-away node joins their ring and leaves it
  * again, over and over ({@link RingChanges}: its take-back, the previous owner asked on a miss, its
- * handoff as it leaves), so that the code of a change of owner is compiled too. While it runs, the
+ * handoff as it leaves), so that the code of a change of owner is compiled too. The pair carries
+ * the node's meters ({@link GroupCacheMetrics}, in a registry of their own): the node's caches
+ * have them, so the request path compiled here must call them too, or its first requests would
+ * undo that code. While it runs, the
  * project's loggers other than this one's log errors only (the throw-away nodes' handoff lines and
  * warnings are not the application's), and at its end the JVM collects what they left. The
  * values are made up ({@code java.*} objects through the
@@ -66,11 +72,12 @@ final class StarterWarmup {
    * @param caches the caches it drove (those whose values it can make up)
    * @param ended why it ended: {@code settled} (the compilers went quiet), {@code time limit},
    *     {@code off}, or {@code failed: ...}
+   * @param timed the peer fetches and loads the pair's meters timed
    */
   record Report(List<String> caches, Duration took, long requests, long failed, String firstFailure, long compileMillis,
-      long ringChanges, String ended) {
+      long ringChanges, long timed, String ended) {
     static Report off(String why) {
-      return new Report(List.of(), Duration.ZERO, 0, 0, null, 0, 0, why);
+      return new Report(List.of(), Duration.ZERO, 0, 0, null, 0, 0, 0, why);
     }
 
     String describe() {
@@ -103,7 +110,7 @@ final class StarterWarmup {
         Thread.currentThread().interrupt();
       }
       log.warn("groupcache4j: warm-up failed (" + e + "); the node starts cold");
-      return new Report(List.of(), Duration.ofNanos(System.nanoTime() - start), 0, 0, null, 0, 0, "failed: " + e);
+      return new Report(List.of(), Duration.ofNanos(System.nanoTime() - start), 0, 0, null, 0, 0, 0, "failed: " + e);
     } finally {
       // What the throw-away nodes left, collected before the node joins: the heap check reads the
       // old generation as the last collection left it, which could be one in the warm-up's peak.
@@ -115,7 +122,7 @@ final class StarterWarmup {
       return r;
     }
     r = new Report(r.caches(), r.took(), r.requests(), r.failed(), r.firstFailure(),
-        compiled < 0 ? 0 : compiled - compiledBefore, r.ringChanges(), r.ended());
+        compiled < 0 ? 0 : compiled - compiledBefore, r.ringChanges(), r.timed(), r.ended());
     log.info("groupcache4j: warm-up " + (r.ended().equals("settled") ? "done: " : "stopped: ") + r.describe());
     return r;
   }
@@ -132,12 +139,14 @@ final class StarterWarmup {
     RingChanges ringChanges;
     String ended;
     List<List<Driven>> caches = new ArrayList<>(); // per node, the driven caches
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     // The threads close before the nodes: the third node leaves before the pair closes.
     try (WarmupThreads threads = new WarmupThreads()) {
       for (String url : List.of(urlA, urlB)) {
         GroupCache gc = node(spec, url, settings, Duration.ZERO);
         nodes.add(gc);
         caches.add(twins(gc, settings, codecOf));
+        new GroupCacheMetrics(gc).bindTo(meters);
       }
       for (GroupCache gc : nodes) {
         gc.setPeers(urlA, urlB);
@@ -169,10 +178,12 @@ final class StarterWarmup {
       ended = JitQuiet.await(compile, limit, start, requests::sum, MIN_REQUESTS);
     } finally {
       nodes.forEach(GroupCache::close);
+      meters.close();
     }
     List<String> names = caches.get(0).stream().map(d -> d.cache().getName()).toList();
+    long timed = meters.getMeters().stream().filter(m -> m instanceof Timer).mapToLong(m -> ((Timer) m).count()).sum();
     return new Report(names, Duration.ofNanos(System.nanoTime() - start), requests.sum(), failed.sum(),
-        firstFailure.get(), 0, ringChanges.rounds(), ended);
+        firstFailure.get(), 0, ringChanges.rounds(), timed, ended);
   }
 
   /** One operation on a random cache of a random node: mostly reads that load, some plain reads, puts and evictions. */

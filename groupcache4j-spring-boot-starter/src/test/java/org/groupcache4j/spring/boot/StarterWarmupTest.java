@@ -43,6 +43,8 @@ class StarterWarmupTest {
       assertThat(r.requests()).isPositive();
       assertThat(r.failed()).as("first failure: %s", r.firstFailure()).isZero();
       assertThat(r.ringChanges()).as("a third node joined the pair's ring and left it: %s", r).isPositive();
+      // the node's caches have its meters' observer, so the code compiled in the warm-up calls one too
+      assertThat(r.timed()).as("fetches and loads timed by the pair's meters: %s", r).isPositive();
       assertThat(r.describe()).contains(" ring changes");
       assertThat(LogFactory.getLog("org.groupcache4j.handoff").isInfoEnabled()).as("the project's levels put back").isTrue();
       for (String name : new String[] {"books", "names", "opaque"}) {
