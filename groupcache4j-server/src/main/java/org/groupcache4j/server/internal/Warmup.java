@@ -69,8 +69,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Warmup {
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
-  /** Requests before the warm-up may be judged done ({@link JitQuiet}). */
-  static final long MIN_REQUESTS = 1_000;
+  /**
+   * Requests before the warm-up may be judged done ({@link JitQuiet}): C2 compiles a method once
+   * it has run about 5,000 times (HotSpot's {@code Tier4InvocationThreshold}), and a warm-up
+   * request takes the peer path at one throw-away node for about half of them. A node that starts
+   * on a busy machine (a restart under load) makes few requests in its first seconds, while the
+   * compilers are busy with what it loaded, and its compilers can go quiet before its request path
+   * was run often enough to reach C2: without this floor it then served with that path in C1's
+   * slower code and compiled it under load, for seconds after it was ready.
+   */
+  static final long MIN_REQUESTS = 10_000;
   /** Values of the synthetic origin: a size between the small and the large. */
   static final int VALUE_BYTES = 1024;
   /** Keys asked: a hot few and a long tail, so that there are hits, loads, fetches and evictions. */

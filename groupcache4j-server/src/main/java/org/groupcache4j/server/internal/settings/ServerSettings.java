@@ -142,11 +142,11 @@ public final class ServerSettings {
 
   public static final Setting<Duration> WARM_UP = Setting.of("warm-up", Scope.NODE, Duration.class,
           JitQuiet::limit)
-      .label("DURATION").defaultValue("10s")
+      .label("DURATION").defaultValue("30s")
       .help("Before it listens, the node runs its request path on loopback (client API, groups, peer fetches and "
           + "writes between two throw-away nodes of its own, and a third that joins their ring and leaves it, over and "
-          + "over; synthetic values: the origin is not asked) until the JIT compilers go quiet, at most this long; then "
-          + "it serves with a warm JVM. 0 or off: it starts cold.")
+          + "over; synthetic values: the origin is not asked) until the JIT compilers go quiet after at least 10,000 "
+          + "requests, at most this long; then it serves with a warm JVM. 0 or off: it starts cold.")
       .build();
 
   public static final Setting<Duration> HANDOFF_TIME = Setting.of("handoff-time", Scope.NODE, Duration.class,
