@@ -80,7 +80,7 @@ class NodeEventLoopsTest {
     String self = "http://127.0.0.1:" + FreePorts.port();
     String other = "http://127.0.0.1:" + FreePorts.port();
     NodeConfig c = ServeCommand.configOf("--self", self, "--peers", self + "," + other,
-        "--ring", "groupcache-go", "--api", "127.0.0.1:0", "--origin", "synthetic:10");
+        "--ring", "groupcache-go", "--api", "127.0.0.1:0", "--origin", "synthetic:10", "--warm-up", "0");
     try (Node n = Node.start(c)) {
       assertThat(n.cache().ring().mode()).isEqualTo(RingMode.GROUPCACHE_GO);
       assertThat(n.cache().ring().fingerprint()).isEqualTo(HashRing.of(
