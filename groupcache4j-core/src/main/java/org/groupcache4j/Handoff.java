@@ -220,13 +220,20 @@ final class Handoff {
    * Stops when this node no longer serves from its stores or a peer is no longer a member.
    */
   private void askAgainLater(java.util.Set<String> peers, long untilNanos) {
-    cache.runLater(() -> CompletableFuture.runAsync(() -> {
-      try {
-        askAgain(peers, untilNanos);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "take-back of " + cache.self() + ": asking " + peers + " again failed", e);
-      }
-    }), ASK_AGAIN_EVERY);
+    // A thread of its own for each round, which waits for the peers' answers: not the failure
+    // detector's thread it is scheduled on, and not the common pool (the application's, and a
+    // single thread on 2 cores, where newer JDKs run CompletableFuture's async work too).
+    cache.runLater(() -> {
+      Thread t = new Thread(() -> {
+        try {
+          askAgain(peers, untilNanos);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "take-back of " + cache.self() + ": asking " + peers + " again failed", e);
+        }
+      }, "groupcache4j-take-back " + cache.self());
+      t.setDaemon(true);
+      t.start();
+    }, ASK_AGAIN_EVERY);
   }
 
   private void askAgain(java.util.Set<String> peers, long untilNanos) {

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.groupcache4j.ByteView;
@@ -43,6 +44,17 @@ import org.junit.jupiter.api.Test;
 
 /** The transport's lifecycle and serving rules: binding, closing, pipelining, mounting. */
 class HttpPeerTransportTest {
+  /**
+   * For the tests' blocking work (a slow peer's answer, a close that waits for it): a thread each,
+   * never the common pool: it has a single thread on 2 cores, and newer JDKs' {@code CompletableFuture}
+   * runs async work there even so (JDK 25 does; 17 makes a thread each), where a slow answer
+   * blocking it kept the close from running.
+   */
+  private static final Executor THREAD_PER_TASK = r -> {
+    Thread t = new Thread(r, "http-peer-transport-test");
+    t.setDaemon(true);
+    t.start();
+  };
 
   @Test
   void aTakenPortFailsStartWithAClearMessage() throws Exception {
@@ -123,7 +135,7 @@ class HttpPeerTransportTest {
       CompletableFuture<ByteView> answer = asker.group.getAsync(key);
       assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
 
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(owner::close);
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(owner::close, THREAD_PER_TASK);
       // no longer accepting, but still owing the answer
       await().atMost(Duration.ofSeconds(5)).until(() -> {
         try (ServerSocket probe = new ServerSocket()) {
@@ -163,7 +175,7 @@ class HttpPeerTransportTest {
             Thread.currentThread().interrupt();
           }
           return PeerValue.of(ByteView.of("value-" + key), 0);
-        });
+        }, THREAD_PER_TASK);
       }
       return CompletableFuture.completedFuture(PeerValue.of(ByteView.of("value-" + key), 0));
     };
@@ -262,7 +274,7 @@ class HttpPeerTransportTest {
       assertThat(open.send(probe).read().status()).isEqualTo(400); // a kept-alive connection, as a peer's
       inFlight.send("GET /_groupcache/scores/slow HTTP/1.1\r\n\r\n");
       assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
-      CompletableFuture<Void> closed = CompletableFuture.runAsync(t::close);
+      CompletableFuture<Void> closed = CompletableFuture.runAsync(t::close, THREAD_PER_TASK);
       RawHttp.Answer refused = await().atMost(Duration.ofSeconds(10)).until(() -> open.send(probe).read(),
           a -> a.status() == 503);
       assertThat(refused.text()).contains("shutting down");
@@ -291,7 +303,7 @@ class HttpPeerTransportTest {
       try (RawHttp slow = new RawHttp(port)) {
         slow.send("GET /_groupcache/scores/slow HTTP/1.1\r\n\r\n");
         assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<Void> closed = CompletableFuture.runAsync(t::close);
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(t::close, THREAD_PER_TASK);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
           RawHttp.Answer refused = RawHttp.get(port, "/_groupcache/scores/new");
           assertThat(refused.status()).isEqualTo(503);
@@ -341,6 +353,6 @@ class HttpPeerTransportTest {
         Thread.currentThread().interrupt();
       }
       return PeerValue.of(ByteView.of(group + ":" + key), 0);
-    });
+    }, THREAD_PER_TASK);
   }
 }
