@@ -93,7 +93,16 @@ class ReadinessTest {
           HttpResponse.BodyHandlers.ofString());
       await().atMost(Duration.ofSeconds(10)).until(() -> LocalCluster.originLoads(node) == 1);
 
-      CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> node.shutdown(Duration.ofSeconds(30)));
+      // On a thread of its own: the shutdown waits for the request, whose delayed origin answer
+      // comes through CompletableFuture's default executor, on newer JDKs the common pool, which
+      // has a single thread on 2 cores (JDK 25 does; 17 makes a thread each).
+      CompletableFuture<Void> drain = new CompletableFuture<>();
+      Thread draining = new Thread(() -> {
+        node.shutdown(Duration.ofSeconds(30));
+        drain.complete(null);
+      }, "readiness-test-drain");
+      draining.setDaemon(true);
+      draining.start();
       await().atMost(Duration.ofSeconds(5)).until(() -> node.healthProblem() != null);
       assertThat(node.healthProblem()).startsWith("draining: shutting down");
       assertThat(inFlight).as("still in flight while unready").isNotDone();
