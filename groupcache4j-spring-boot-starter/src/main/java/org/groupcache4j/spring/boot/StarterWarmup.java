@@ -70,9 +70,9 @@ final class StarterWarmup {
    * What a warm-up did.
    *
    * @param caches the caches it drove (those whose values it can make up)
+   * @param timed the peer fetches and loads the pair's meters timed
    * @param ended why it ended: {@code settled} (the compilers went quiet), {@code time limit},
    *     {@code off}, or {@code failed: ...}
-   * @param timed the peer fetches and loads the pair's meters timed
    */
   record Report(List<String> caches, Duration took, long requests, long failed, String firstFailure, long compileMillis,
       long ringChanges, long timed, String ended) {
@@ -181,7 +181,10 @@ final class StarterWarmup {
       meters.close();
     }
     List<String> names = caches.get(0).stream().map(d -> d.cache().getName()).toList();
-    long timed = meters.getMeters().stream().filter(m -> m instanceof Timer).mapToLong(m -> ((Timer) m).count()).sum();
+    long timed = 0;
+    for (String timer : List.of("groupcache.peer.fetch", "groupcache.load")) {
+      timed += meters.find(timer).timers().stream().mapToLong(Timer::count).sum();
+    }
     return new Report(names, Duration.ofNanos(System.nanoTime() - start), requests.sum(), failed.sum(),
         firstFailure.get(), 0, ringChanges.rounds(), timed, ended);
   }
