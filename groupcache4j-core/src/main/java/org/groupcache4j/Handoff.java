@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import org.groupcache4j.internal.DaemonThreads;
 import org.groupcache4j.internal.Entry;
 import org.groupcache4j.internal.Failures;
 import org.groupcache4j.internal.Timeouts;
@@ -221,19 +222,14 @@ final class Handoff {
    */
   private void askAgainLater(java.util.Set<String> peers, long untilNanos) {
     // A thread of its own for each round, which waits for the peers' answers: not the failure
-    // detector's thread it is scheduled on, and not the common pool (the application's, and a
-    // single thread on 2 cores, where newer JDKs run CompletableFuture's async work too).
-    cache.runLater(() -> {
-      Thread t = new Thread(() -> {
-        try {
-          askAgain(peers, untilNanos);
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "take-back of " + cache.self() + ": asking " + peers + " again failed", e);
-        }
-      }, "groupcache4j-take-back " + cache.self());
-      t.setDaemon(true);
-      t.start();
-    }, ASK_AGAIN_EVERY);
+    // detector's thread it is scheduled on.
+    cache.runLater(() -> DaemonThreads.start(() -> {
+      try {
+        askAgain(peers, untilNanos);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "take-back of " + cache.self() + ": asking " + peers + " again failed", e);
+      }
+    }, "groupcache4j-take-back " + cache.self()), ASK_AGAIN_EVERY);
   }
 
   private void askAgain(java.util.Set<String> peers, long untilNanos) {

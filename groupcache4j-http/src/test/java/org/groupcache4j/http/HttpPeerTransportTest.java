@@ -38,6 +38,7 @@ import org.groupcache4j.ByteView;
 import org.groupcache4j.GroupCache;
 import org.groupcache4j.http.internal.protocol.PeerMessages;
 import org.groupcache4j.http.internal.protocol.PeerUrl;
+import org.groupcache4j.internal.DaemonThreads;
 import org.groupcache4j.peer.PeerRequestHandler;
 import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.Test;
@@ -50,11 +51,7 @@ class HttpPeerTransportTest {
    * runs async work there even so (JDK 25 does; 17 makes a thread each), where a slow answer
    * blocking it kept the close from running.
    */
-  private static final Executor THREAD_PER_TASK = r -> {
-    Thread t = new Thread(r, "http-peer-transport-test");
-    t.setDaemon(true);
-    t.start();
-  };
+  private static final Executor THREAD_PER_TASK = DaemonThreads.perTask("http-peer-transport-test");
 
   @Test
   void aTakenPortFailsStartWithAClearMessage() throws Exception {

@@ -3,6 +3,7 @@ package org.groupcache4j.node.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.groupcache4j.internal.DaemonThreads;
 
 /**
  * The threads of a warm-up (the server's and the Spring starter's): its clients and its
@@ -22,10 +23,7 @@ public final class WarmupThreads implements AutoCloseable {
 
   /** Starts {@code task} on a daemon thread named {@code name}. */
   public void start(Runnable task, String name) {
-    Thread t = new Thread(task, name);
-    t.setDaemon(true);
-    threads.add(t);
-    t.start();
+    threads.add(DaemonThreads.start(task, name));
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.groupcache4j.internal.DaemonThreads;
 import org.groupcache4j.server.internal.cli.ServeCommand;
 import org.groupcache4j.server.testing.LocalCluster;
 import org.groupcache4j.testing.FreePorts;
@@ -96,13 +97,8 @@ class ReadinessTest {
       // On a thread of its own: the shutdown waits for the request, whose delayed origin answer
       // comes through CompletableFuture's default executor, on newer JDKs the common pool, which
       // has a single thread on 2 cores (JDK 25 does; 17 makes a thread each).
-      CompletableFuture<Void> drain = new CompletableFuture<>();
-      Thread draining = new Thread(() -> {
-        node.shutdown(Duration.ofSeconds(30));
-        drain.complete(null);
-      }, "readiness-test-drain");
-      draining.setDaemon(true);
-      draining.start();
+      CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> node.shutdown(Duration.ofSeconds(30)),
+          DaemonThreads.perTask("readiness-test-drain"));
       await().atMost(Duration.ofSeconds(5)).until(() -> node.healthProblem() != null);
       assertThat(node.healthProblem()).startsWith("draining: shutting down");
       assertThat(inFlight).as("still in flight while unready").isNotDone();
