@@ -7,14 +7,30 @@ import org.groupcache4j.CacheObserver;
 /**
  * The observers of one cache, called in order; one that throws does not stop the others or the
  * work it observes. Immutable: adding one makes a new instance, swapped in by the cache.
+ *
+ * <p>Each event calls only the observers that override its method. An observer of one event (a
+ * {@link org.groupcache4j.discovery.PeerWatcher}'s, of ring mismatches) is then not called on the
+ * hot paths of the others: there it would cost a call that does nothing, and, as a second class at
+ * the JIT's call site, it would undo the code compiled while that site had seen one (the server's
+ * warm-up, whose nodes have the metrics' observer only, compiles the fetch path that way).
  */
 public final class Observers implements CacheObserver {
   public static final Observers NONE = new Observers(new CacheObserver[0]);
 
   private final CacheObserver[] all;
+  private final CacheObserver[] loaded;
+  private final CacheObserver[] fetched;
+  private final CacheObserver[] peersChanged;
+  private final CacheObserver[] peerStateChanged;
+  private final CacheObserver[] ringMismatch;
 
   private Observers(CacheObserver[] all) {
     this.all = all;
+    this.loaded = overriding(all, "loaded", String.class, String.class, long.class, Throwable.class);
+    this.fetched = overriding(all, "fetched", String.class, String.class, String.class, long.class, Throwable.class);
+    this.peersChanged = overriding(all, "peersChanged", List.class);
+    this.peerStateChanged = overriding(all, "peerStateChanged", org.groupcache4j.peer.PeerState.class);
+    this.ringMismatch = overriding(all, "ringMismatch", String.class, String.class);
   }
 
   public Observers with(CacheObserver o) {
@@ -23,9 +39,23 @@ public final class Observers implements CacheObserver {
     return new Observers(more);
   }
 
+  /** Those of {@code all} whose class overrides {@link CacheObserver}'s method {@code name}, in order. */
+  private static CacheObserver[] overriding(CacheObserver[] all, String name, Class<?>... parameters) {
+    return Arrays.stream(all).filter(o -> overrides(o, name, parameters)).toArray(CacheObserver[]::new);
+  }
+
+  /** Whether {@code o}'s class (or a superclass) overrides the default method {@code name} of {@link CacheObserver}. */
+  static boolean overrides(CacheObserver o, String name, Class<?>... parameters) {
+    try {
+      return o.getClass().getMethod(name, parameters).getDeclaringClass() != CacheObserver.class;
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException("CacheObserver has no method " + name + Arrays.toString(parameters), e);
+    }
+  }
+
   @Override
   public void loaded(String group, String key, long nanos, Throwable failure) {
-    for (CacheObserver o : all) {
+    for (CacheObserver o : loaded) {
       try {
         o.loaded(group, key, nanos, failure);
       } catch (RuntimeException ignored) {
@@ -36,7 +66,7 @@ public final class Observers implements CacheObserver {
 
   @Override
   public void fetched(String group, String key, String peer, long nanos, Throwable failure) {
-    for (CacheObserver o : all) {
+    for (CacheObserver o : fetched) {
       try {
         o.fetched(group, key, peer, nanos, failure);
       } catch (RuntimeException ignored) {
@@ -47,7 +77,7 @@ public final class Observers implements CacheObserver {
 
   @Override
   public void peersChanged(List<String> peers) {
-    for (CacheObserver o : all) {
+    for (CacheObserver o : peersChanged) {
       try {
         o.peersChanged(peers);
       } catch (RuntimeException ignored) {
@@ -58,7 +88,7 @@ public final class Observers implements CacheObserver {
 
   @Override
   public void peerStateChanged(org.groupcache4j.peer.PeerState state) {
-    for (CacheObserver o : all) {
+    for (CacheObserver o : peerStateChanged) {
       try {
         o.peerStateChanged(state);
       } catch (RuntimeException ignored) {
@@ -69,7 +99,7 @@ public final class Observers implements CacheObserver {
 
   @Override
   public void ringMismatch(String peer, String theirs) {
-    for (CacheObserver o : all) {
+    for (CacheObserver o : ringMismatch) {
       try {
         o.ringMismatch(peer, theirs);
       } catch (RuntimeException ignored) {

@@ -10,7 +10,9 @@ import java.net.URI;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.groupcache4j.Group;
 import org.groupcache4j.GroupCache;
@@ -54,8 +56,13 @@ public final class Node implements AutoCloseable {
   private final GroupCache cache;
   private final ApiServer api;
   private NodeMetrics metrics;
-  /** The API's key policy: one object for the warm-up's API and the node's, so the JIT meets one class. */
+  /**
+   * The API's key policy: one object for the warm-up's API and the node's, so the JIT meets one
+   * class. It asks the group's origin, known before the warm-up ({@code originOf}), so the warm-up
+   * runs its branches as the node does.
+   */
   private final ApiServer.KeyPolicy keyPolicy = this::refuse;
+  private volatile Map<String, Origin> originOf = Map.of();
   private MemoryWatch memoryWatch;
   private volatile boolean started; // fully built: the status document can be written
   private final long startedNanos = System.nanoTime();
@@ -81,6 +88,11 @@ public final class Node implements AutoCloseable {
           throw e.inGroup(g.name());
         }
       }
+      Map<String, Origin> byGroup = new HashMap<>();
+      for (int i = 0; i < c.groups().size(); i++) {
+        byGroup.put(c.groups().get(i).name(), origins.get(i));
+      }
+      originOf = Map.copyOf(byGroup);
       NodeSpec spec = c.node();
       HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
           .basePath(spec.basePath())
@@ -149,7 +161,7 @@ public final class Node implements AutoCloseable {
             .keyPolicy(keyPolicy)
             .stats(this::statsJson)
             .healthProblem(this::healthProblem)
-            .notServing(this::notServingYet)
+            .notServing(new StartingGate(readiness, c.self()))
             .pages(b -> DashboardRoutes.addTo(b, metrics, clusterView))
             .listen(c.api())
             .threads(c.apiThreads())
@@ -238,12 +250,8 @@ public final class Node implements AutoCloseable {
   }
 
   private String refuse(String group, String key) {
-    for (Served s : served) {
-      if (s.group().name().equals(group)) {
-        return s.origin().refuse(key);
-      }
-    }
-    return null;
+    Origin origin = originOf.get(group);
+    return origin == null ? null : origin.refuse(key);
   }
 
   private void shutdownLoops() {
@@ -312,13 +320,6 @@ public final class Node implements AutoCloseable {
         cache.handoffStats());
     return StatsJson.render(cache.self(), config.instance(), cache.peers(), config.replicas(), config.basePath(),
         (System.nanoTime() - startedNanos) / 1_000_000, Runtime.getRuntime().maxMemory(), mv, groups);
-  }
-
-  /** While the node starts (its peers not known yet): why its API does not serve the cache; null after. */
-  private String notServingYet() {
-    Readiness.Snapshot r = readiness.snapshot();
-    return r.state() != Readiness.State.STARTING ? null : "node " + config.self() + " is starting (" + r.reason()
-        + "); it serves the cache once it knows its peers: ask another node, or again shortly";
   }
 
   /**

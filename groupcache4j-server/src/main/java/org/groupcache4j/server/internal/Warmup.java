@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * the same path on loopback, in a cluster of two throw-away nodes of this process: the client
  * API of one ({@link ApiServer}, the group read path, the stores of the node's eviction policy),
  * its fetches of the other's keys (the peer client, the peer endpoint, the hot store), their
- * probes, and a share of writes (PUT, DELETE, and their fan-out to the other node), on the
+ * probes, new client connections (accepted and set up as those of the clients and load balancers
+ * that connect at once when the node is ready), and a share of writes (PUT, DELETE, and their fan-out to the other node), on the
  * node's own event loops, with groups shaped as the node's (the same policy, hot store and
  * timeouts, small budgets). Meanwhile a third throw-away node joins their ring and leaves it again,
  * over and over, as a node of a rolling restart or a scale-up does ({@link RingChanges}): so the paths of
@@ -87,6 +89,17 @@ public final class Warmup {
   /** Budget per group and throw-away node (the tail does not fit: evictions run too). */
   static final long CACHE_BYTES = 4L << 20;
   static final int CLIENTS = 2;
+  /**
+   * A client's connection carries 1 to this many requests, then closes (half the time asked by the
+   * client's last request, {@code Connection: close}, half the time by the client), and the client
+   * connects again: a node that becomes ready takes a new connection from every client and every
+   * load balancer at once, and its accept path and channel set-up must be compiled by then, not
+   * interpreted while those first requests wait. Up to {@value #NEW_CONNECTIONS} connections in all,
+   * then they stay open: a warm-up of a minute on a fast machine would otherwise leave tens of
+   * thousands of sockets in TIME_WAIT.
+   */
+  static final int REQUESTS_PER_CONNECTION = 8;
+  static final int NEW_CONNECTIONS = 8_000;
 
   /**
    * What a warm-up did.
@@ -95,15 +108,16 @@ public final class Warmup {
    * @param took how long it ran
    * @param requests client API requests answered; {@code failed} of them not as expected (the
    *     first of those: {@code firstFailure}, or null)
+   * @param connections client API connections the requests opened
    * @param compileMillis the JVM's compile time while it ran
    * @param ringChanges times the third throw-away node joined the pair's ring and left it again
    * @param ended why it ended: {@code settled} (the compilers went quiet), {@code time limit},
    *     {@code off}, or {@code failed: ...}
    */
   public record Report(Duration limit, Duration took, long requests, long failed, String firstFailure,
-      long compileMillis, long ringChanges, String ended) {
+      long connections, long compileMillis, long ringChanges, String ended) {
     static Report off() {
-      return new Report(Duration.ZERO, Duration.ZERO, 0, 0, null, 0, 0, "off");
+      return new Report(Duration.ZERO, Duration.ZERO, 0, 0, null, 0, 0, 0, "off");
     }
 
     /** One line for the log. */
@@ -111,9 +125,9 @@ public final class Warmup {
       if (limit.isZero()) {
         return "off";
       }
-      return String.format(Locale.ROOT, "%s after %.1f s: %,d requests (%d failed%s), %d ring changes, %.1f s of JIT "
-          + "compilation", ended, took.toMillis() / 1000.0, requests, failed,
-          firstFailure == null ? "" : "; the first: " + firstFailure, ringChanges, compileMillis / 1000.0);
+      return String.format(Locale.ROOT, "%s after %.1f s: %,d requests (%d failed%s) on %,d connections, %d ring "
+          + "changes, %.1f s of JIT compilation", ended, took.toMillis() / 1000.0, requests, failed,
+          firstFailure == null ? "" : "; the first: " + firstFailure, connections, ringChanges, compileMillis / 1000.0);
     }
   }
 
@@ -157,7 +171,7 @@ public final class Warmup {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      r = new Report(limit, Duration.ofNanos(System.nanoTime() - start), 0, 0, null,
+      r = new Report(limit, Duration.ofNanos(System.nanoTime() - start), 0, 0, null, 0,
           Math.max(0, compile.getAsLong() - compiledBefore), 0, "failed: " + e);
       log.warn("warm-up failed ({}); the node starts cold", e.toString());
       return r;
@@ -177,6 +191,7 @@ public final class Warmup {
     LongAdder requests = new LongAdder();
     LongAdder failed = new LongAdder();
     AtomicReference<String> firstFailure = new AtomicReference<>();
+    AtomicLong connections = new AtomicLong();
     RingChanges ringChanges;
     String ended;
     // The threads close first: the third node leaves before the pair closes, and with it the clients' connections.
@@ -184,7 +199,7 @@ public final class Warmup {
       List<String> groups = config.groups().stream().map(NodeConfig.GroupConfig::name).toList();
       for (int i = 0; i < CLIENTS; i++) {
         threads.start(new Client(pair.api(), groups, new SplittableRandom(i), threads.running(), requests, failed,
-            firstFailure), "warm-up-client-" + i);
+            firstFailure, connections), "warm-up-client-" + i);
       }
       ringChanges = new RingChanges(pair.a(), pair.urlA(), pair.b(), pair.urlB(), new RingChanges.ThirdNode() {
         @Override
@@ -202,7 +217,8 @@ public final class Warmup {
     }
     long compiled = compileMillis.getAsLong();
     return new Report(limit, Duration.ofNanos(System.nanoTime() - start), requests.sum(), failed.sum(),
-        firstFailure.get(), compiled < 0 ? 0 : compiled - compiledBefore, ringChanges.rounds(), ended);
+        firstFailure.get(), connections.get(), compiled < 0 ? 0 : compiled - compiledBefore, ringChanges.rounds(),
+        ended);
   }
 
   /**
@@ -233,6 +249,7 @@ public final class Warmup {
         b.setPeers(urlA, urlB);
         api = ApiServer.builder(a, w.config.groups().get(0).name())
             .keyPolicy(w.keyPolicy)
+            .notServing(StartingGate.open(urlA))
             .listen(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
             .threads(Math.max(1, Math.min(2, w.config.apiThreads())))
             .eventLoops(w.loops)
@@ -345,8 +362,9 @@ public final class Warmup {
   }
 
   /**
-   * One client on one kept-alive connection: mostly reads of the default group's keys (a hot few,
-   * a long tail), some by path in every group, and a few writes; reconnects after any failure.
+   * One client: mostly reads of the default group's keys (a hot few, a long tail), some by path in
+   * every group, and a few writes, on short-lived connections (see {@link #REQUESTS_PER_CONNECTION});
+   * reconnects after any failure.
    */
   private static final class Client implements Runnable {
     private final InetSocketAddress api;
@@ -356,10 +374,11 @@ public final class Warmup {
     private final LongAdder requests;
     private final LongAdder failed;
     private final AtomicReference<String> firstFailure;
+    private final AtomicLong connections;
     private final byte[] body = new byte[VALUE_BYTES];
 
     Client(InetSocketAddress api, List<String> groups, SplittableRandom random, AtomicBoolean running,
-        LongAdder requests, LongAdder failed, AtomicReference<String> firstFailure) {
+        LongAdder requests, LongAdder failed, AtomicReference<String> firstFailure, AtomicLong connections) {
       this.api = api;
       this.groups = groups;
       this.random = random;
@@ -367,6 +386,7 @@ public final class Warmup {
       this.requests = requests;
       this.failed = failed;
       this.firstFailure = firstFailure;
+      this.connections = connections;
       java.util.Arrays.fill(body, (byte) 'w');
     }
 
@@ -380,9 +400,13 @@ public final class Warmup {
           s.setSoTimeout(10_000);
           InputStream in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
           OutputStream out = s.getOutputStream();
-          while (running.get()) {
+          // Its last request, if it has one: the connection closes after it, asked (Connection: close) or not.
+          long left = connections.incrementAndGet() <= NEW_CONNECTIONS
+              ? 1 + random.nextInt(REQUESTS_PER_CONNECTION) : Long.MAX_VALUE;
+          boolean askToClose = random.nextBoolean();
+          while (running.get() && left-- > 0) {
             request = request();
-            String answer = exchange(request, in, out);
+            String answer = exchange(request, left == 0 && askToClose, in, out);
             if (!running.get()) {
               return; // answered while the warm-up ended (a 503 from the closing API, say): not counted
             }
@@ -420,10 +444,16 @@ public final class Warmup {
       return "DELETE /api?key=" + key;
     }
 
-    /** Sends {@code request} (a PUT with a value) and returns the answer's status and the start of its body. */
-    private String exchange(String request, InputStream in, OutputStream out) throws IOException {
+    /**
+     * Sends {@code request} (a PUT with a value; {@code close}: asking the node to close the
+     * connection after it) and returns the answer's status and the start of its body.
+     */
+    private String exchange(String request, boolean close, InputStream in, OutputStream out) throws IOException {
       boolean put = request.startsWith("PUT ");
       StringBuilder req = new StringBuilder(request).append(" HTTP/1.1\r\nHost: warm-up\r\n");
+      if (close) {
+        req.append("Connection: close\r\n");
+      }
       if (put) {
         req.append("Content-Length: ").append(body.length).append("\r\n");
       }

@@ -11,6 +11,12 @@ import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +26,7 @@ import org.groupcache4j.server.testing.LocalCluster;
 import org.groupcache4j.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -46,6 +53,9 @@ class WarmupTest {
     assertThat(r.ended()).as("%s", r).isIn("settled", "time limit");
     assertThat(r.requests()).as("%s", r).isPositive();
     assertThat(r.failed()).as("%s", r).isZero();
+    // Short-lived connections: each carries at most a few requests (up to its cap), so the accept path ran too.
+    assertThat(r.connections()).as("%s", r).isGreaterThan(Warmup.CLIENTS)
+        .isGreaterThanOrEqualTo(Math.min(Warmup.NEW_CONNECTIONS, r.requests() / Warmup.REQUESTS_PER_CONNECTION));
     assertThat(r.ringChanges()).as("a third node joined the pair's ring and left it: %s", r).isPositive();
     // Its own two lines; nothing of the throw-away nodes (a load cut short as they close, the third
     // node's handoff and take-back, a ring that differs while it joins) but errors.
@@ -56,7 +66,7 @@ class WarmupTest {
     // Its limit, then the pair closes and each client thread ends its request in flight (joined up to
     // 5 s): bounded, with room for a loaded 2-core machine.
     assertThat(r.took()).as("bounded by its limit, and a moment to stop").isLessThan(Duration.ofSeconds(12));
-    assertThat(r.describe()).contains(r.ended()).contains("requests (0 failed)").contains(" ring changes")
+    assertThat(r.describe()).contains(r.ended()).contains("requests (0 failed) on ").contains(" ring changes")
         .contains("of JIT compilation");
   }
 
@@ -84,6 +94,28 @@ class WarmupTest {
       assertThat(node.cache().group("g1").orElseThrow().stats().loads()).as("nothing of the warm-up in the node's own group")
           .isZero();
       assertThat(LocalCluster.originLoads(node)).isZero();
+    }
+  }
+
+  @Test
+  void afterItsWarmUpTheNodeStillRefusesTheKeysItsOriginRefuses(@TempDir Path dir) throws Exception {
+    // The warm-up runs the node's own key policy (with its origins, before the node serves): the
+    // node's API must still answer by it afterwards, a key that escapes the directory with a 400.
+    Files.writeString(dir.resolve("a.txt"), "alpha");
+    NodeConfig c = ServeCommand.configOf("--self", "http://127.0.0.1:" + FreePorts.port(), "--api", "127.0.0.1:0",
+        "--origin", "dir:" + dir, "--warm-up", "1s", "--group", "files");
+    try (Node node = Node.start(c)) {
+      int port = node.apiAddresses().get(0).getPort();
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/api/files/a.txt")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.body()).isEqualTo("alpha");
+      HttpResponse<String> out = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/api/files/..%2Fsecret")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(out.statusCode()).as(out.body()).isEqualTo(400);
+      assertThat(out.body()).contains("key '../secret' of group 'files' is refused").contains("'..'");
+      assertThat(LocalCluster.originLoads(node)).as("the refused key never reached the origin").isEqualTo(1);
     }
   }
 

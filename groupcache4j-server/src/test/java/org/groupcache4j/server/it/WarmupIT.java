@@ -45,6 +45,8 @@ class WarmupIT {
         .isBetween(1_000L, 5_000L);
     assertThat(((Number) warmUp.get("requests")).longValue()).isPositive();
     assertThat(((Number) warmUp.get("failed")).longValue()).as("%s", warmUp).isZero();
+    assertThat(((Number) warmUp.get("connections")).longValue()).as("new connections, not two kept-alive ones: %s",
+        warmUp).isGreaterThan(2);
     assertThat(processes.originLoads(api)).as("the warm-up's values are its own: the origin was not asked").isZero();
     assertThat(processes.ask(api, "k").body()).isEqualTo("v");
 

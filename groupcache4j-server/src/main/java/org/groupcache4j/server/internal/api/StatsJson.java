@@ -106,6 +106,7 @@ public final class StatsJson {
       m.put("requests", w.requests());
       m.put("failed", w.failed());
       m.put("firstFailure", w.firstFailure());
+      m.put("connections", w.connections());
       m.put("compileMillis", w.compileMillis());
       m.put("ringChanges", w.ringChanges());
       r.put("warmUp", m);

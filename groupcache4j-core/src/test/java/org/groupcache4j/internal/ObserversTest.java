@@ -1,0 +1,84 @@
+package org.groupcache4j.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.groupcache4j.CacheObserver;
+import org.junit.jupiter.api.Test;
+
+/** Observers are called in order, each only for the events it overrides, and one that throws does not stop the rest. */
+class ObserversTest {
+  /** Records what it is called for; overrides fetched and ringMismatch only. */
+  private static class Recording implements CacheObserver {
+    final List<String> calls;
+    final String name;
+
+    Recording(List<String> calls, String name) {
+      this.calls = calls;
+      this.name = name;
+    }
+
+    @Override
+    public void fetched(String group, String key, String peer, long nanos, Throwable failure) {
+      calls.add(name + " fetched " + key);
+    }
+
+    @Override
+    public void ringMismatch(String peer, String theirs) {
+      calls.add(name + " ringMismatch " + peer);
+    }
+  }
+
+  /** A subclass that overrides nothing itself: what it inherits from Recording counts. */
+  private static final class Inheriting extends Recording {
+    Inheriting(List<String> calls) {
+      super(calls, "inheriting");
+    }
+  }
+
+  @Test
+  void anObserverCountsForTheEventsItsClassOverridesOnly() {
+    CacheObserver ringOnly = new CacheObserver() {
+      @Override
+      public void ringMismatch(String peer, String theirs) {}
+    };
+    assertThat(Observers.overrides(ringOnly, "ringMismatch", String.class, String.class)).isTrue();
+    assertThat(Observers.overrides(ringOnly, "fetched", String.class, String.class, String.class, long.class,
+        Throwable.class)).isFalse();
+    assertThat(Observers.overrides(ringOnly, "loaded", String.class, String.class, long.class, Throwable.class))
+        .isFalse();
+    Inheriting inheriting = new Inheriting(new ArrayList<>());
+    assertThat(Observers.overrides(inheriting, "fetched", String.class, String.class, String.class, long.class,
+        Throwable.class)).isTrue();
+    assertThat(Observers.overrides(inheriting, "peersChanged", List.class)).isFalse();
+    assertThatThrownBy(() -> Observers.overrides(ringOnly, "hit", String.class))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CacheObserver has no method hit");
+  }
+
+  @Test
+  void eachEventReachesItsObserversInOrderPastOneThatThrows() {
+    List<String> calls = new ArrayList<>();
+    CacheObserver throwing = new CacheObserver() {
+      @Override
+      public void fetched(String group, String key, String peer, long nanos, Throwable failure) {
+        calls.add("throwing fetched " + key);
+        throw new IllegalStateException("an observer's bug");
+      }
+    };
+    Observers o = Observers.NONE.with(new Recording(calls, "first")).with(throwing).with(new Inheriting(calls))
+        .with(new CacheObserver() {
+          @Override
+          public void loaded(String group, String key, long nanos, Throwable failure) {
+            calls.add("loads only " + key);
+          }
+        });
+    o.fetched("g", "k1", "http://peer", 1, null);
+    o.ringMismatch("http://peer", "abc");
+    o.loaded("g", "k2", 1, null);
+    o.peersChanged(List.of("http://peer"));
+    assertThat(calls).containsExactly("first fetched k1", "throwing fetched k1", "inheriting fetched k1",
+        "first ringMismatch http://peer", "inheriting ringMismatch http://peer", "loads only k2");
+  }
+}
