@@ -15,6 +15,6 @@ module org.groupcache4j {
   exports org.groupcache4j.ring;
   exports org.groupcache4j.peer;
   exports org.groupcache4j.discovery;
-  exports org.groupcache4j.internal to org.groupcache4j.http, org.groupcache4j.node, org.groupcache4j.server, org.groupcache4j.spring.boot,
-      org.groupcache4j.testing;
+  exports org.groupcache4j.internal to org.groupcache4j.http, org.groupcache4j.node, org.groupcache4j.server,
+      org.groupcache4j.spring.boot, org.groupcache4j.testing;
 }

@@ -62,7 +62,7 @@ public final class Node implements AutoCloseable {
    * runs its branches as the node does.
    */
   private final ApiServer.KeyPolicy keyPolicy = this::refuse;
-  private volatile Map<String, Origin> originOf = Map.of();
+  private final Map<String, Origin> originOf;
   private MemoryWatch memoryWatch;
   private volatile boolean started; // fully built: the status document can be written
   private final long startedNanos = System.nanoTime();
@@ -81,16 +81,15 @@ public final class Node implements AutoCloseable {
     ApiServer server = null;
     PeerWatcher watcher = null;
     try {
+      Map<String, Origin> byGroup = new HashMap<>();
       for (NodeConfig.GroupConfig g : c.groups()) {
         try {
-          origins.add(Origins.create(g.originSpec(), g.origin()));
+          Origin origin = Origins.create(g.originSpec(), g.origin());
+          origins.add(origin);
+          byGroup.put(g.name(), origin);
         } catch (OriginConfigException e) {
           throw e.inGroup(g.name());
         }
-      }
-      Map<String, Origin> byGroup = new HashMap<>();
-      for (int i = 0; i < c.groups().size(); i++) {
-        byGroup.put(c.groups().get(i).name(), origins.get(i));
       }
       originOf = Map.copyOf(byGroup);
       NodeSpec spec = c.node();

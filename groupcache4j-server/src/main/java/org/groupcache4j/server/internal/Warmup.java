@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * the same path on loopback, in a cluster of two throw-away nodes of this process: the client
  * API of one ({@link ApiServer}, the group read path, the stores of the node's eviction policy),
  * its fetches of the other's keys (the peer client, the peer endpoint, the hot store), their
- * probes, new client connections (accepted and set up as those of the clients and load balancers
- * that connect at once when the node is ready), and a share of writes (PUT, DELETE, and their fan-out to the other node), on the
- * node's own event loops, with groups shaped as the node's (the same policy, hot store and
- * timeouts, small budgets). Meanwhile a third throw-away node joins their ring and leaves it again,
+ * probes, new client connections (accepted and set up as those of the clients and load
+ * balancers that connect at once when the node is ready), and a share of writes (PUT, DELETE,
+ * and their fan-out to the other node), on the node's own event loops, with groups shaped as
+ * the node's (the same policy, hot store and timeouts, small budgets). Meanwhile a third throw-away node joins their ring and leaves it again,
  * over and over, as a node of a rolling restart or a scale-up does ({@link RingChanges}): so the paths of
  * a change of owner (the take-back, asking the previous owner, the handoff) are compiled with the
  * rest, and a ring change after the node serves, in this node or in its peers, finds them compiled
@@ -400,13 +400,13 @@ public final class Warmup {
           s.setSoTimeout(10_000);
           InputStream in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
           OutputStream out = s.getOutputStream();
-          // Its last request, if it has one: the connection closes after it, asked (Connection: close) or not.
-          long left = connections.incrementAndGet() <= NEW_CONNECTIONS
+          // The connection closes after its last request, asked by it (Connection: close) or by the client.
+          long last = connections.incrementAndGet() <= NEW_CONNECTIONS
               ? 1 + random.nextInt(REQUESTS_PER_CONNECTION) : Long.MAX_VALUE;
           boolean askToClose = random.nextBoolean();
-          while (running.get() && left-- > 0) {
+          for (long n = 1; running.get() && n <= last; n++) {
             request = request();
-            String answer = exchange(request, left == 0 && askToClose, in, out);
+            String answer = exchange(request, askToClose && n == last, in, out);
             if (!running.get()) {
               return; // answered while the warm-up ended (a 503 from the closing API, say): not counted
             }
