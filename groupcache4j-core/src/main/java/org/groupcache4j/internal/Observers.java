@@ -1,5 +1,7 @@
 package org.groupcache4j.internal;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
 import org.groupcache4j.CacheObserver;
@@ -26,11 +28,11 @@ public final class Observers implements CacheObserver {
 
   private Observers(CacheObserver[] all) {
     this.all = all;
-    this.loaded = overriding(all, "loaded", String.class, String.class, long.class, Throwable.class);
-    this.fetched = overriding(all, "fetched", String.class, String.class, String.class, long.class, Throwable.class);
-    this.peersChanged = overriding(all, "peersChanged", List.class);
-    this.peerStateChanged = overriding(all, "peerStateChanged", org.groupcache4j.peer.PeerState.class);
-    this.ringMismatch = overriding(all, "ringMismatch", String.class, String.class);
+    this.loaded = overriding(all, "loaded");
+    this.fetched = overriding(all, "fetched");
+    this.peersChanged = overriding(all, "peersChanged");
+    this.peerStateChanged = overriding(all, "peerStateChanged");
+    this.ringMismatch = overriding(all, "ringMismatch");
   }
 
   public Observers with(CacheObserver o) {
@@ -39,17 +41,31 @@ public final class Observers implements CacheObserver {
     return new Observers(more);
   }
 
-  /** Those of {@code all} whose class overrides {@link CacheObserver}'s method {@code name}, in order. */
-  private static CacheObserver[] overriding(CacheObserver[] all, String name, Class<?>... parameters) {
-    return Arrays.stream(all).filter(o -> overrides(o, name, parameters)).toArray(CacheObserver[]::new);
+  /** Those of {@code all} whose class overrides {@link CacheObserver}'s method {@code event}, in order. */
+  private static CacheObserver[] overriding(CacheObserver[] all, String event) {
+    Method declared = event(event);
+    return Arrays.stream(all).filter(o -> overrides(o, declared)).toArray(CacheObserver[]::new);
   }
 
-  /** Whether {@code o}'s class (or a superclass) overrides the default method {@code name} of {@link CacheObserver}. */
-  static boolean overrides(CacheObserver o, String name, Class<?>... parameters) {
+  /** {@link CacheObserver}'s method of the event {@code name} (one per event: its names are not overloaded). */
+  static Method event(String name) {
+    List<Method> named = Arrays.stream(CacheObserver.class.getDeclaredMethods())
+        .filter(m -> m.getName().equals(name) && !Modifier.isStatic(m.getModifiers()) && !m.isSynthetic())
+        .toList();
+    if (named.size() != 1) {
+      throw new IllegalArgumentException("CacheObserver has " + named.size() + " methods named " + name
+          + "; an event is one method");
+    }
+    return named.get(0);
+  }
+
+  /** Whether {@code o}'s class (or a superclass) overrides {@code event}, a default method of {@link CacheObserver}. */
+  static boolean overrides(CacheObserver o, Method event) {
     try {
-      return o.getClass().getMethod(name, parameters).getDeclaringClass() != CacheObserver.class;
+      return o.getClass().getMethod(event.getName(), event.getParameterTypes()).getDeclaringClass()
+          != CacheObserver.class;
     } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException("CacheObserver has no method " + name + Arrays.toString(parameters), e);
+      throw new AssertionError("a CacheObserver without its method " + event, e); // it inherits the default
     }
   }
 

@@ -1,9 +1,13 @@
 package org.groupcache4j.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.groupcache4j.CacheObserver;
 import org.junit.jupiter.api.Test;
@@ -44,17 +48,27 @@ class ObserversTest {
       @Override
       public void ringMismatch(String peer, String theirs) {}
     };
-    assertThat(Observers.overrides(ringOnly, "ringMismatch", String.class, String.class)).isTrue();
-    assertThat(Observers.overrides(ringOnly, "fetched", String.class, String.class, String.class, long.class,
-        Throwable.class)).isFalse();
-    assertThat(Observers.overrides(ringOnly, "loaded", String.class, String.class, long.class, Throwable.class))
-        .isFalse();
+    assertThat(Observers.overrides(ringOnly, Observers.event("ringMismatch"))).isTrue();
+    assertThat(Observers.overrides(ringOnly, Observers.event("fetched"))).isFalse();
+    assertThat(Observers.overrides(ringOnly, Observers.event("loaded"))).isFalse();
     Inheriting inheriting = new Inheriting(new ArrayList<>());
-    assertThat(Observers.overrides(inheriting, "fetched", String.class, String.class, String.class, long.class,
-        Throwable.class)).isTrue();
-    assertThat(Observers.overrides(inheriting, "peersChanged", List.class)).isFalse();
-    assertThatThrownBy(() -> Observers.overrides(ringOnly, "hit", String.class))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CacheObserver has no method hit");
+    assertThat(Observers.overrides(inheriting, Observers.event("fetched"))).isTrue();
+    assertThat(Observers.overrides(inheriting, Observers.event("peersChanged"))).isFalse();
+    assertThatThrownBy(() -> Observers.event("hit")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CacheObserver has 0 methods named hit");
+  }
+
+  /** A new event in CacheObserver that Observers did not pass on would reach no observer: its default does nothing. */
+  @Test
+  void observersPassOnEveryEventOfCacheObserver() {
+    List<Method> events = Arrays.stream(CacheObserver.class.getDeclaredMethods())
+        .filter(m -> !Modifier.isStatic(m.getModifiers()) && !m.isSynthetic()).toList();
+    assertThat(events).hasSizeGreaterThanOrEqualTo(5);
+    for (Method event : events) {
+      assertThat(Observers.event(event.getName())).isEqualTo(event);
+      assertThatCode(() -> Observers.class.getDeclaredMethod(event.getName(), event.getParameterTypes()))
+          .as("Observers passes on %s", event.getName()).doesNotThrowAnyException();
+    }
   }
 
   @Test

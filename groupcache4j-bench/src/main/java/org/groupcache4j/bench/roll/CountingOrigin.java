@@ -30,6 +30,9 @@ public final class CountingOrigin implements AutoCloseable {
   private final int valueSize;
   private final AtomicLong loads = new AtomicLong();
   private final Map<String, LongAdder> perKey = new ConcurrentHashMap<>();
+  /** When each load came ({@link System#nanoTime()}), in order; guarded by itself. */
+  private long[] loadTimes = new long[1 << 12];
+  private int loadTimesSize;
 
   private CountingOrigin(HttpServer server, ExecutorService executor, int valueSize) {
     this.server = server;
@@ -61,6 +64,7 @@ public final class CountingOrigin implements AutoCloseable {
       }
       String key = URLDecoder.decode(raw.substring(PATH.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
       loads.incrementAndGet();
+      recordLoadTime(System.nanoTime());
       perKey.computeIfAbsent(key, k -> new LongAdder()).increment();
       byte[] body = value(key, valueSize);
       ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
@@ -91,6 +95,27 @@ public final class CountingOrigin implements AutoCloseable {
   /** Every load so far. */
   public long loads() {
     return loads.get();
+  }
+
+  private void recordLoadTime(long nanos) {
+    synchronized (this) {
+      if (loadTimesSize == loadTimes.length) {
+        loadTimes = java.util.Arrays.copyOf(loadTimes, loadTimes.length * 2);
+      }
+      loadTimes[loadTimesSize++] = nanos;
+    }
+  }
+
+  /** The loads that came from {@code fromNanos} (included) to {@code toNanos} (excluded), on {@link System#nanoTime()}. */
+  public synchronized long loadsBetween(long fromNanos, long toNanos) {
+    long n = 0;
+    for (int i = 0; i < loadTimesSize; i++) {
+      long t = loadTimes[i];
+      if (t - fromNanos >= 0 && t - toNanos < 0) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** How many times each key was loaded so far (a copy). */

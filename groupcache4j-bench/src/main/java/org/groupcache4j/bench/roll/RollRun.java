@@ -73,9 +73,11 @@ public final class RollRun {
    * @param afterReadyP99 the p99 (ms) of every request sent in the window after it was ready
    * @param afterReadyP99AtNode the same, of the requests it answered
    * @param steadyP99AtNode the p99 (ms) of the requests it answered in the steady window (NaN for a new node)
+   * @param originLoadsAfterReady the origin's loads in the window after it was ready (the cluster's, of keys that no
+   *     node held: after a kill -9, those it had; each makes the requests of its key wait for the origin)
    */
   public record Step(int node, String action, double secondsToReady, double afterReadyP99, double afterReadyP99AtNode,
-      double steadyP99AtNode, long requestsAtNodeAfterReady) {}
+      double steadyP99AtNode, long requestsAtNodeAfterReady, long originLoadsAfterReady) {}
 
   /**
    * What a run measured: the origin's loads in the fill and after it ({@code keysLoadedAgain}
@@ -125,9 +127,9 @@ public final class RollRun {
           movedOn503, movedOnRefused, retriedClosed, steadyP99, steadyP50, duringP99, duringMax, reReadFailed));
       for (Step s : steps) {
         sb.append(String.format(Locale.ROOT, "%n  node %d %s: ready %.1f s after start; p99 in the window after ready "
-                + "%.1f ms (%.1f× steady), at the node %.1f ms (steady there %.1f ms, %d requests)", s.node(), s.action(),
-            s.secondsToReady(), s.afterReadyP99(), s.afterReadyP99() / steadyP99, s.afterReadyP99AtNode(),
-            s.steadyP99AtNode(), s.requestsAtNodeAfterReady()));
+                + "%.1f ms (%.1f× steady), at the node %.1f ms (steady there %.1f ms, %d requests); %d loads from the "
+                + "origin in it", s.node(), s.action(), s.secondsToReady(), s.afterReadyP99(), s.afterReadyP99() / steadyP99,
+            s.afterReadyP99AtNode(), s.steadyP99AtNode(), s.requestsAtNodeAfterReady(), s.originLoadsAfterReady()));
       }
       if (!failures.isEmpty()) {
         sb.append(String.format("%n  first failures: %s", failures));
@@ -261,7 +263,8 @@ public final class RollRun {
         RollLoad.Window atNode = samples.window(w[1], w[1] + windowNanos, n);
         RollLoad.Window steadyAtNode = samples.window(steadyFrom, steadyTo, n);
         steps.add(new Step(n, scenario == Scenario.SCALE_UP ? "joined" : scenario == Scenario.KILL ? "killed" : "stopped",
-            (w[1] - w[2]) / 1e9, after.p99(), atNode.p99(), steadyAtNode.p99(), atNode.requests()));
+            (w[1] - w[2]) / 1e9, after.p99(), atNode.p99(), steadyAtNode.p99(), atNode.requests(),
+            origin.loadsBetween(w[1], w[1] + windowNanos)));
       }
       return new Figures(cluster.impl(), cluster.label(), scenario, keys.size(), fillLoads, loadsAgain, distinct,
           all.requests(), all.failed(), all.movedOn503(), all.movedOnRefused(), all.retriedClosed(), steady.p99(),

@@ -60,7 +60,12 @@ class RollFiguresTest {
   void theOriginCountsEveryLoadPerKey() throws Exception {
     try (CountingOrigin origin = CountingOrigin.start(20)) {
       HttpClient http = HttpClient.newHttpClient();
+      long start = System.nanoTime();
+      long afterTwo = 0;
       for (String key : List.of("a", "b", "a", "a b/c")) {
+        if (origin.loads() == 2) {
+          afterTwo = System.nanoTime();
+        }
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(origin.prefix()
             + key.replace(" ", "%20").replace("/", "%2F"))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
@@ -68,6 +73,11 @@ class RollFiguresTest {
       }
       assertThat(origin.loads()).isEqualTo(4);
       assertThat(origin.loadsPerKey()).containsEntry("a", 2L).containsEntry("b", 1L).containsEntry("a b/c", 1L);
+      long end = System.nanoTime();
+      assertThat(origin.loadsBetween(start, end)).isEqualTo(4);
+      assertThat(origin.loadsBetween(afterTwo, end)).isEqualTo(2);
+      assertThat(origin.loadsBetween(start, afterTwo)).isEqualTo(2);
+      assertThat(origin.loadsBetween(end, end + 1_000_000_000L)).isZero();
     }
   }
 }
