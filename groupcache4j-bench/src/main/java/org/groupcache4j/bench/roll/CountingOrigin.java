@@ -30,7 +30,7 @@ public final class CountingOrigin implements AutoCloseable {
   private final int valueSize;
   private final AtomicLong loads = new AtomicLong();
   private final Map<String, LongAdder> perKey = new ConcurrentHashMap<>();
-  /** When each load came ({@link System#nanoTime()}), in order; guarded by itself. */
+  /** When each load came ({@link System#nanoTime()}), in order; guarded by this origin. */
   private long[] loadTimes = new long[1 << 12];
   private int loadTimesSize;
 
