@@ -17,6 +17,12 @@ import org.groupcache4j.CacheObserver;
  * warm-up, whose nodes have the metrics' observer only, compiles the fetch path that way).
  */
 public final class Observers implements CacheObserver {
+  // CacheObserver's methods, each looked up once; before NONE, which is built with them.
+  private static final Method LOADED = event("loaded");
+  private static final Method FETCHED = event("fetched");
+  private static final Method PEERS_CHANGED = event("peersChanged");
+  private static final Method PEER_STATE_CHANGED = event("peerStateChanged");
+  private static final Method RING_MISMATCH = event("ringMismatch");
   public static final Observers NONE = new Observers(new CacheObserver[0]);
 
   private final CacheObserver[] all;
@@ -28,11 +34,11 @@ public final class Observers implements CacheObserver {
 
   private Observers(CacheObserver[] all) {
     this.all = all;
-    this.loaded = overriding(all, "loaded");
-    this.fetched = overriding(all, "fetched");
-    this.peersChanged = overriding(all, "peersChanged");
-    this.peerStateChanged = overriding(all, "peerStateChanged");
-    this.ringMismatch = overriding(all, "ringMismatch");
+    this.loaded = overriding(all, LOADED);
+    this.fetched = overriding(all, FETCHED);
+    this.peersChanged = overriding(all, PEERS_CHANGED);
+    this.peerStateChanged = overriding(all, PEER_STATE_CHANGED);
+    this.ringMismatch = overriding(all, RING_MISMATCH);
   }
 
   public Observers with(CacheObserver o) {
@@ -42,9 +48,8 @@ public final class Observers implements CacheObserver {
   }
 
   /** Those of {@code all} whose class overrides {@link CacheObserver}'s method {@code event}, in order. */
-  private static CacheObserver[] overriding(CacheObserver[] all, String event) {
-    Method declared = event(event);
-    return Arrays.stream(all).filter(o -> overrides(o, declared)).toArray(CacheObserver[]::new);
+  private static CacheObserver[] overriding(CacheObserver[] all, Method event) {
+    return Arrays.stream(all).filter(o -> overrides(o, event)).toArray(CacheObserver[]::new);
   }
 
   /** {@link CacheObserver}'s method of the event {@code name} (one per event: its names are not overloaded). */

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,9 +27,8 @@ public final class CountingOrigin implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final int valueSize;
-  private final AtomicLong loads = new AtomicLong();
   private final Map<String, LongAdder> perKey = new ConcurrentHashMap<>();
-  /** When each load came ({@link System#nanoTime()}), in order; guarded by this origin. */
+  /** When each load came ({@link System#nanoTime()}), in order; its size is the count of loads. Guarded by this. */
   private long[] loadTimes = new long[1 << 12];
   private int loadTimesSize;
 
@@ -63,8 +61,7 @@ public final class CountingOrigin implements AutoCloseable {
         return;
       }
       String key = URLDecoder.decode(raw.substring(PATH.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
-      loads.incrementAndGet();
-      recordLoadTime(System.nanoTime());
+      recordLoad();
       perKey.computeIfAbsent(key, k -> new LongAdder()).increment();
       byte[] body = value(key, valueSize);
       ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
@@ -93,20 +90,21 @@ public final class CountingOrigin implements AutoCloseable {
   }
 
   /** Every load so far. */
-  public long loads() {
-    return loads.get();
+  public synchronized long loads() {
+    return loadTimesSize;
   }
 
-  private void recordLoadTime(long nanos) {
-    synchronized (this) {
-      if (loadTimesSize == loadTimes.length) {
-        loadTimes = java.util.Arrays.copyOf(loadTimes, loadTimes.length * 2);
-      }
-      loadTimes[loadTimesSize++] = nanos;
+  private synchronized void recordLoad() {
+    if (loadTimesSize == loadTimes.length) {
+      loadTimes = java.util.Arrays.copyOf(loadTimes, loadTimes.length * 2);
     }
+    loadTimes[loadTimesSize++] = System.nanoTime(); // read under the lock: the times stay in order
   }
 
-  /** The loads that came from {@code fromNanos} (included) to {@code toNanos} (excluded), on {@link System#nanoTime()}. */
+  /**
+   * The loads that came from {@code fromNanos} (included) to {@code toNanos} (excluded), on
+   * {@link System#nanoTime()}.
+   */
   public synchronized long loadsBetween(long fromNanos, long toNanos) {
     long n = 0;
     for (int i = 0; i < loadTimesSize; i++) {

@@ -128,8 +128,9 @@ public final class RollRun {
       for (Step s : steps) {
         sb.append(String.format(Locale.ROOT, "%n  node %d %s: ready %.1f s after start; p99 in the window after ready "
                 + "%.1f ms (%.1f× steady), at the node %.1f ms (steady there %.1f ms, %d requests); %d loads from the "
-                + "origin in it", s.node(), s.action(), s.secondsToReady(), s.afterReadyP99(), s.afterReadyP99() / steadyP99,
-            s.afterReadyP99AtNode(), s.steadyP99AtNode(), s.requestsAtNodeAfterReady(), s.originLoadsAfterReady()));
+                + "origin in it", s.node(), s.action(), s.secondsToReady(), s.afterReadyP99(),
+            s.afterReadyP99() / steadyP99, s.afterReadyP99AtNode(), s.steadyP99AtNode(), s.requestsAtNodeAfterReady(),
+            s.originLoadsAfterReady()));
       }
       if (!failures.isEmpty()) {
         sb.append(String.format("%n  first failures: %s", failures));

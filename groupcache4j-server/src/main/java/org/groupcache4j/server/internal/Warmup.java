@@ -39,27 +39,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A warm JVM before the node serves. A JVM that just started runs the request path in the
- * interpreter and compiles it while the first requests wait, so a node that starts cold answers
- * its first seconds several times slower than later. Before the node binds its ports, this runs
- * the same path on loopback, in a cluster of two throw-away nodes of this process: the client
- * API of one ({@link ApiServer}, the group read path, the stores of the node's eviction policy),
- * its fetches of the other's keys (the peer client, the peer endpoint, the hot store), their
- * probes, new client connections (accepted and set up as those of the clients and load
- * balancers that connect at once when the node is ready), and a share of writes (PUT, DELETE,
- * and their fan-out to the other node), on the node's own event loops, with groups shaped as
- * the node's (the same policy, hot store and timeouts, small budgets). Meanwhile a third throw-away node joins their ring and leaves it again,
- * over and over, as a node of a rolling restart or a scale-up does ({@link RingChanges}): so the paths of
- * a change of owner (the take-back, asking the previous owner, the handoff) are compiled with the
- * rest, and a ring change after the node serves, in this node or in its peers, finds them compiled
- * rather than running them for the first time on the event loops that answer requests. Their
- * values are synthetic; a group whose origin is HTTP loads them
- * over loopback HTTP with the origin's own client (the JDK's HTTP client, whose first requests
+ * interpreter and compiles it while the first requests wait, so a node that starts cold answers its
+ * first seconds several times slower than later. Before the node binds its ports, this runs the
+ * same path on loopback, in a cluster of two throw-away nodes of this process: the client API of
+ * one ({@link ApiServer}, the group read path, the stores of the node's eviction policy), its
+ * fetches of the other's keys (the peer client, the peer endpoint, the hot store), their probes,
+ * new client connections (accepted and set up as those of the clients and load balancers that
+ * connect at once when the node is ready), and a share of writes (PUT, DELETE, and their fan-out to
+ * the other node), on the node's own event loops, with groups shaped as the node's (the same
+ * policy, hot store and timeouts, small budgets). Meanwhile a third throw-away node joins their
+ * ring and leaves it again, over and over, as a node of a rolling restart or a scale-up does
+ * ({@link RingChanges}): so the paths of a change of owner (the take-back, asking the previous
+ * owner, the handoff) are compiled with the rest, and a ring change after the node serves, in this
+ * node or in its peers, finds them compiled rather than running them for the first time on the
+ * event loops that answer requests. Their values are synthetic; a group whose origin is HTTP loads
+ * them over loopback HTTP with the origin's own client (the JDK's HTTP client, whose first requests
  * are as slow as ours). The real origin is never asked, and nothing of the warm-up stays in the
  * node's caches or metrics; its log at INFO is two lines (its origin calls show at DEBUG, as any;
  * while it runs, the project's other loggers log errors only: the throw-away nodes' warnings, such
  * as a load cut short as they close or a ring that differs while the third one joins, are not the
- * node's). At its end the JVM collects its garbage once, so that the first collections of the
- * node that serves do not copy what the warm-up left.
+ * node's). At its end the JVM collects its garbage once, so that the first collections of the node
+ * that serves do not copy what the warm-up left.
  *
  * <p>It ends when the JIT compilers have gone quiet ({@link JitQuiet}, after at least
  * {@value #MIN_REQUESTS} requests: what is hot is compiled), or at its time limit
