@@ -113,6 +113,14 @@ final class Expiry {
     return expireAt == 0 ? cap : Math.min(expireAt, cap);
   }
 
+  /**
+   * Whether the copy {@code e} (hot store) was made within the last two hot-store max ages: fresh,
+   * or expired less than a max age ago, so fetched lately, which a caller asked for.
+   */
+  boolean copiedLately(Entry e, long now) {
+    return e.expireAt != 0 && e.expireAt > now - copyMaxAgeMillis;
+  }
+
   /** Whether the group serves stale-if-error at all (else a failed reload need not look at the stores). */
   boolean staleIfError() {
     return staleIfErrorMillis > 0;

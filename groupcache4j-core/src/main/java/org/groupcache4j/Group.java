@@ -685,6 +685,35 @@ public final class Group {
     return stores.main().hottest(Integer.MAX_VALUE);
   }
 
+  /**
+   * The keys {@code owned} selects that this node holds only as copies made lately
+   * ({@link Expiry#copiedLately}; none in the main store), the most valuable first, at most
+   * {@code limit}: what callers asked this node for lately of a peer's keys.
+   */
+  List<String> copiedLately(java.util.function.Predicate<String> owned, int limit) {
+    long now = expiry.now();
+    List<String> out = new ArrayList<>();
+    for (java.util.Map.Entry<String, Entry> e : stores.hot().hottest(Integer.MAX_VALUE)) {
+      if (out.size() >= limit) {
+        break;
+      }
+      if (owned.test(e.getKey()) && expiry.copiedLately(e.getValue(), now) && stores.main().peek(e.getKey()) == null) {
+        out.add(e.getKey());
+      }
+    }
+    return out;
+  }
+
+  /** Whether a load of {@code key} ahead would be wasted: the main store holds it, or a flight of it is under way. */
+  boolean holdsOrLoads(String key) {
+    return stores.main().peek(key) != null || flights.flying(key) != null;
+  }
+
+  /** Loads {@code key} outside any flight, storing nothing ({@link Loads#loadAhead}). */
+  CompletableFuture<Entry> loadAhead(String key) {
+    return loads.loadAhead(key);
+  }
+
   /** Whether the main store holds nothing. */
   boolean mainStoreEmpty() {
     return stores.main().items() == 0;

@@ -31,6 +31,7 @@ import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.OwnershipState;
 import org.groupcache4j.peer.HandoffClient;
 import org.groupcache4j.peer.HandoffEntry;
+import org.groupcache4j.peer.TakeBackAnswer;
 import org.groupcache4j.peer.HandoffHandler;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerRequestHandler;
@@ -953,16 +954,20 @@ public final class GroupCache implements AutoCloseable {
    * main-store entries it holds of keys this node owns on the ring of the members (the handoff of
    * the node that stopped put them there, or the peers loaded them while it was away), the most
    * valuable first, and keeps each one that nothing newer here can supersede (the rules of a
-   * handoff: no entry, no flight, no write of the key since the take-back began). Blocks until
-   * every peer answered, or the {@linkplain Builder#handoffTime handoff time} ran out (zero: takes
-   * nothing back); a peer that is not one of ours gives nothing. A peer that is not up, does not
+   * handoff: no entry, no flight, no write of the key since the take-back began). The peers also
+   * name the keys of this node's they hold only as copies made lately (callers asked for them; a
+   * copy may have missed a write, so it is not given): this node loads those with its loaders
+   * ahead, at most 8 at a time, under the same rules (after a crash, the keys the peers served
+   * from their copies while it was away, which nobody loaded). Blocks until every peer answered
+   * and the loads ahead ended, or the {@linkplain Builder#handoffTime handoff time} ran out (zero:
+   * takes nothing back); a peer that is not one of ours gives nothing. A peer that is not up, does not
    * list this node yet (a scale-up: the others add a node once it is ready) or is catching up is
    * asked again in the background, every 500 ms for up to 60 s, until it gives; meanwhile its keys
    * are asked of it on a miss, within the previous-owner grace. Call it after {@link #setPeers},
    * before the node reports ready. Logs one INFO line, and one for each later round that got
    * entries.
    *
-   * @return the entries kept
+   * @return the entries kept (those loaded ahead are counted in {@link #handoffStats()})
    */
   public long takeBack() {
     return handoff.takeBack(membership.clients);
@@ -979,7 +984,7 @@ public final class GroupCache implements AutoCloseable {
    */
   public HandoffStats handoffStats() {
     return new HandoffStats(handoff.handedOff.sum(), handoff.handedOffKept.sum(), handoff.received.sum(),
-        handoff.receivedDropped.sum());
+        handoff.receivedDropped.sum(), handoff.loadedAhead.sum());
   }
 
   /** Answers peers: reads from the stores or a local load, writes applied to this node alone; handoffs of departing peers. */
@@ -990,8 +995,8 @@ public final class GroupCache implements AutoCloseable {
     }
 
     @Override
-    public List<HandoffEntry> entriesOwnedBy(String requester, String group, long maxBytes) {
-      return handoff.entriesOwnedBy(requester, groupOrThrow(group), maxBytes);
+    public TakeBackAnswer takeBack(String requester, String group, long maxBytes) {
+      return handoff.takeBackFor(requester, groupOrThrow(group), maxBytes);
     }
 
     @Override

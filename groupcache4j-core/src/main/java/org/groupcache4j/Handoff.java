@@ -27,6 +27,7 @@ import org.groupcache4j.peer.HandoffEntry;
 import org.groupcache4j.peer.OwnershipState;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerValue;
+import org.groupcache4j.peer.TakeBackAnswer;
 import org.groupcache4j.ring.HashRing;
 
 /**
@@ -84,6 +85,7 @@ final class Handoff {
   final LongAdder handedOffKept = new LongAdder();
   final LongAdder received = new LongAdder();
   final LongAdder receivedDropped = new LongAdder();
+  final LongAdder loadedAhead = new LongAdder();
 
   /** A sender's window at this node: its start and end ({@link System#nanoTime()}). */
   private record Window(long startNanos, long endNanos) {
@@ -152,13 +154,15 @@ final class Handoff {
   // ---- taking keys back (a node that starts again)
 
   /**
-   * The fresh main-store entries of {@code g} whose keys {@code requester} owns on the ring of the
-   * members, the most valuable first, until they weigh {@code maxBytes}: what a peer that starts
-   * again asks for ({@link #takeBack}). Only from a node that serves from its stores (what they hold
-   * is not older than a write it missed), and only to a member: a node this one does not list yet
-   * would miss the writes of those keys.
+   * What a peer that starts again asks for ({@link #takeBack}): the fresh main-store entries of
+   * {@code g} whose keys {@code requester} owns on the ring of the members, the most valuable
+   * first, until they weigh {@code maxBytes}; and the keys of its that this node holds only as
+   * copies made lately ({@link Group#copiedLately}, at most {@link #MAX_KEYS_IN_DEMAND}), which
+   * callers asked for and the requester loads ahead. Only from a node that serves from its stores
+   * (what they hold is not older than a write it missed), and only to a member: a node this one
+   * does not list yet would miss the writes of those keys.
    */
-  List<HandoffEntry> entriesOwnedBy(String requester, Group g, long maxBytes) {
+  TakeBackAnswer takeBackFor(String requester, Group g, long maxBytes) {
     if (!cache.servesFromStores()) {
       throw new IllegalStateException("node " + cache.self() + " does not serve from its stores now ("
           + cache.ownershipState().wireName() + "): it gives no keys back; they are loaded or asked of it again later");
@@ -182,16 +186,24 @@ final class Handoff {
       out.add(new HandoffEntry(g.name(), e.getKey(), Group.toPeerValue(e.getValue())));
     }
     handedOff.add(out.size());
-    return out;
+    List<String> inDemand = maxBytes == 0 ? List.of()
+        : g.copiedLately(k -> requester.equals(ring.owner(k)), MAX_KEYS_IN_DEMAND);
+    return new TakeBackAnswer(out, inDemand);
   }
+
+  /** The most keys in demand a peer names in one answer to a take-back. */
+  static final int MAX_KEYS_IN_DEMAND = 10_000;
+  /** How many loads ahead a node that takes its keys back runs at once, so its origin sees a bounded burst. */
+  static final int LOADS_AHEAD_AT_ONCE = 8;
 
   /**
    * Asks every member of ours for the entries of this node's keys it holds (each group in turn,
    * one request per peer and group, all at once), and keeps each that nothing newer here
    * supersedes ({@link Flights#installHandedOff} with the take-back's start as the window's: every
-   * write applied here since is logged). Within the time budget; returns the entries kept. The
-   * peers that gave nothing (down, not listing this node yet, catching up, or too slow) are asked
-   * again in the background ({@link #askAgainLater}).
+   * write applied here since is logged); then loads ahead the keys the peers held only as copies
+   * made lately ({@link #loadAhead}). Within the time budget; returns the entries kept (not those
+   * loaded ahead). The peers that gave nothing (down, not listing this node yet, catching up, or too
+   * slow) are asked again in the background ({@link #askAgainLater}).
    */
   long takeBack(Map<String, PeerClient> clients) {
     if (budget.isZero() || budget.isNegative() || clients.isEmpty() || cache.groups().isEmpty()) {
@@ -200,7 +212,8 @@ final class Handoff {
     Asking a = ask(clients);
     LOG.log(Level.INFO, () -> "take-back of " + cache.self() + ": " + a.kept + " entries (" + a.bytes + " value bytes) kept"
         + " from " + a.gave.size() + " peer" + (a.gave.size() == 1 ? "" : "s") + " in " + a.millis + " ms, " + a.dropped
-        + " dropped (held here already, or written since the take-back began)" + (a.none.isEmpty() ? ""
+        + " dropped (held here already, or written since the take-back began), " + a.loadedAhead
+        + " loaded ahead (keys the peers held only as copies and were asked for lately)" + (a.none.isEmpty() ? ""
         : "; none from " + a.none + ", asked again every " + ASK_AGAIN_EVERY.toMillis() + " ms for up to "
         + ASK_AGAIN_FOR.toSeconds() + " s"));
     if (!a.none.isEmpty()) {
@@ -250,7 +263,7 @@ final class Handoff {
     if (a != null && !a.gave.isEmpty()) {
       LOG.log(Level.INFO, () -> "take-back of " + cache.self() + ", asked again: " + a.kept + " entries (" + a.bytes
           + " value bytes) kept from " + a.gave + " in " + a.millis + " ms, " + a.dropped + " dropped (held here "
-          + "already, or written since)");
+          + "already, or written since), " + a.loadedAhead + " loaded ahead");
     }
     java.util.Set<String> left = a == null ? clients.keySet() : a.none.keySet();
     if (left.isEmpty()) {
@@ -267,6 +280,7 @@ final class Handoff {
   /** What one round of asking did. */
   private static final class Asking {
     int kept;
+    int loadedAhead;
     int dropped;
     long bytes;
     long millis;
@@ -281,7 +295,7 @@ final class Handoff {
     for (Group g : cache.groups()) {
       g.openWriteLog(deadline + WINDOW_MARGIN.toNanos());
     }
-    record Asked(String peer, Group group, CompletableFuture<List<HandoffEntry>> answer) {}
+    record Asked(String peer, Group group, CompletableFuture<TakeBackAnswer> answer) {}
     List<Asked> asked = new ArrayList<>();
     for (Map.Entry<String, PeerClient> c : clients.entrySet()) {
       if (!(c.getValue() instanceof HandoffClient hc)) {
@@ -292,10 +306,11 @@ final class Handoff {
       }
     }
     Asking out = new Asking();
+    Map<Group, Set<String>> inDemand = new LinkedHashMap<>();
     for (Asked a : asked) {
-      List<HandoffEntry> entries;
+      TakeBackAnswer answer;
       try {
-        entries = a.answer().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        answer = a.answer().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -311,7 +326,8 @@ final class Handoff {
         continue;
       }
       out.gave.add(a.peer());
-      for (HandoffEntry e : entries) {
+      inDemand.computeIfAbsent(a.group(), g -> new java.util.LinkedHashSet<>()).addAll(answer.keysInDemand());
+      for (HandoffEntry e : answer.entries()) {
         if (a.group().installHandedOff(e.key(), toEntry(e.value()), start)) {
           out.kept++;
           out.bytes += e.value().found() ? e.value().value().length() : 0;
@@ -321,10 +337,55 @@ final class Handoff {
       }
     }
     out.none.keySet().removeAll(out.gave); // a peer that gave for one group and not another: not asked again
+    for (Map.Entry<Group, Set<String>> d : inDemand.entrySet()) {
+      out.loadedAhead += loadAhead(d.getKey(), d.getValue(), start, deadline);
+    }
     received.add(out.kept);
     receivedDropped.add(out.dropped);
     out.millis = (System.nanoTime() - start) / 1_000_000;
     return out;
+  }
+
+  /**
+   * Loads ahead the {@code keys} of {@code g} that the peers held only as copies and were asked
+   * for lately, and that nothing here holds or loads: what the first requests after ready would
+   * otherwise wait on the origin for (after a crash, the keys the peers served from their copies
+   * while this node was away, so that nobody loaded them). At most {@link #LOADS_AHEAD_AT_ONCE} at
+   * a time, none begun after {@code deadline}; each kept under the take-back's rule
+   * ({@link Flights#installHandedOff} with the take-back's start {@code windowStart}: nothing newer
+   * here, no write since), and only while the take-back's write log is open. A load that fails is
+   * left to the key's first get.
+   *
+   * @return the entries kept within the budget
+   */
+  private int loadAhead(Group g, Set<String> keys, long windowStart, long deadline) {
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(LOADS_AHEAD_AT_ONCE);
+    java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger();
+    long logOpenUntil = deadline + WINDOW_MARGIN.toNanos();
+    try {
+      for (String key : keys) {
+        if (g.holdsOrLoads(key)) {
+          continue; // given back, or asked for already
+        }
+        if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          break; // the budget ran out
+        }
+        g.loadAhead(key).whenComplete((e, err) -> {
+          try {
+            if (e != null && System.nanoTime() - logOpenUntil < 0 && g.installHandedOff(key, e, windowStart)) {
+              kept.incrementAndGet();
+              loadedAhead.increment(); // also when it lands after the budget
+            }
+          } finally {
+            slots.release();
+          }
+        });
+      }
+      slots.tryAcquire(LOADS_AHEAD_AT_ONCE, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return kept.get();
   }
 
   private static Entry toEntry(PeerValue v) {

@@ -13,5 +13,8 @@ package org.groupcache4j;
  * @param receivedDropped entries departing peers handed to this node, or peers gave back to it, that
  *     it dropped: the key was written here since the peer's notice (or since the take-back began), a
  *     load of it was under way, the node held it already, or its group is unknown here
+ * @param loadedAhead keys this node loaded, and kept, when it took its keys back, because peers held
+ *     copies of them that callers had asked for lately and no value it could take (after a crash,
+ *     the keys the peers served from their copies while it was away)
  */
-public record HandoffStats(long handedOff, long handedOffKept, long received, long receivedDropped) {}
+public record HandoffStats(long handedOff, long handedOffKept, long received, long receivedDropped, long loadedAhead) {}

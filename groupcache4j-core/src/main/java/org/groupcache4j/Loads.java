@@ -269,46 +269,8 @@ final class Loads {
       return;
     }
     long start = System.nanoTime();
-    CompletableFuture<LoadedValue> attempt; // completes with the loader's result or its raw failure
-    Runnable cancel;
-    if (asyncLoader != null) {
-      CompletableFuture<LoadedValue> started;
-      try {
-        started = asyncLoader.loadAsync(key);
-      } catch (Throwable t) {
-        started = CompletableFuture.failedFuture(t);
-      }
-      CompletableFuture<LoadedValue> source = started == null ? CompletableFuture.completedFuture(null) : started;
-      attempt = source.copy();
-      cancel = () -> source.cancel(true);
-    } else {
-      CompletableFuture<LoadedValue> result = new CompletableFuture<>();
-      FutureTask<Void> task = new FutureTask<>(() -> {
-        if (flight.invalidated && restart != null) {
-          result.completeExceptionally(new Superseded()); // a write came while it waited for a loader thread
-          return null;
-        }
-        try {
-          result.complete(loader.load(key));
-        } catch (Throwable t) {
-          if (t instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-          }
-          result.completeExceptionally(t);
-        }
-        return null;
-      });
-      attempt = result;
-      cancel = () -> task.cancel(true); // interrupts the loader; a late result is dropped
-      try {
-        loaderExecutor.execute(task);
-      } catch (RejectedExecutionException e) {
-        result.completeExceptionally(new LoadException(group, key, null,
-            "loader executor refused the load of " + GroupCacheException.where(group, key, null)
-                + " (is the GroupCache closed?)", e));
-      }
-    }
-    Timeouts.orTimeout(attempt, loadTimeout.toNanos()).whenComplete((loaded, err) -> {
+    Attempt attempt = start(key, flight);
+    Timeouts.orTimeout(attempt.result, loadTimeout.toNanos()).whenComplete((loaded, err) -> {
       Entry got = null;
       boolean counted = false;
       if (err != null && Failures.unwrap(err) instanceof Superseded && handedOver(key, flight)) {
@@ -316,23 +278,15 @@ final class Loads {
       }
       try {
         long now = expiry.now();
-        Throwable failure = err != null ? loadFailure(key, Failures.unwrap(err))
-            : loaded == null || loaded.value() == null ? LoadException.nullValue(group, key) : null;
-        cache.observer().loaded(group, key, System.nanoTime() - start, failure);
+        Throwable failure = finished(key, attempt, start, loaded, err);
+        counted = true;
         if (failure == null) {
-          counters.localLoads.increment();
-          counted = true;
           got = Entry.of(loaded.value(), expiry.ofLoaded(loaded, now, fallback));
           if (Expiry.kept(got, now)) {
             flights.install(key, flight, got, false);
           }
           flights.land(key, flight, got, null);
           return;
-        }
-        counters.localLoadErrors.increment();
-        counted = true;
-        if (failure instanceof LoadTimeoutException && err != null && Failures.unwrap(err) instanceof TimeoutException) {
-          cancel.run();
         }
         if (failure instanceof KeyNotFoundException nf) {
           got = Entry.notFound(nf.detail(), expiry.ofNotFound(now, fallback));
@@ -350,6 +304,93 @@ final class Loads {
         flights.landIfFlying(key, flight, got, t);
       }
     });
+  }
+
+  /**
+   * Loads {@code key} with this node's loader outside any flight, for a node that takes its keys
+   * back and loads ahead the keys its peers were asked for ({@link Handoff}): completes with the
+   * entry to keep (a value, or a cached "not found"), or null when the load failed or the group
+   * has no loader. Stores nothing: the caller keeps the entry only if nothing newer is known.
+   */
+  CompletableFuture<Entry> loadAhead(String key) {
+    if (loader == null && asyncLoader == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long start = System.nanoTime();
+    Attempt attempt = start(key, null);
+    return Timeouts.orTimeout(attempt.result, loadTimeout.toNanos()).handle((loaded, err) -> {
+      Throwable failure = finished(key, attempt, start, loaded, err);
+      long now = expiry.now();
+      if (failure == null) {
+        return Entry.of(loaded.value(), expiry.ofLoaded(loaded, now, false));
+      }
+      return failure instanceof KeyNotFoundException nf
+          ? Entry.notFound(nf.detail(), expiry.ofNotFound(now, false)) : null;
+    });
+  }
+
+  /** A load under way: the loader's result or its raw failure, and how to cancel it. */
+  private record Attempt(CompletableFuture<LoadedValue> result, Runnable cancel) {}
+
+  /**
+   * Starts the loader on {@code key}: an asynchronous loader on this thread, a blocking one on the
+   * loader executor. {@code flight}: the flight it loads for (a write that invalidated it before
+   * the loader ran hands it over instead, {@link Superseded}), or null.
+   */
+  private Attempt start(String key, Flight flight) {
+    if (asyncLoader != null) {
+      CompletableFuture<LoadedValue> started;
+      try {
+        started = asyncLoader.loadAsync(key);
+      } catch (Throwable t) {
+        started = CompletableFuture.failedFuture(t);
+      }
+      CompletableFuture<LoadedValue> source = started == null ? CompletableFuture.completedFuture(null) : started;
+      return new Attempt(source.copy(), () -> source.cancel(true));
+    }
+    CompletableFuture<LoadedValue> result = new CompletableFuture<>();
+    FutureTask<Void> task = new FutureTask<>(() -> {
+      if (flight != null && flight.invalidated && restart != null) {
+        result.completeExceptionally(new Superseded()); // a write came while it waited for a loader thread
+        return null;
+      }
+      try {
+        result.complete(loader.load(key));
+      } catch (Throwable t) {
+        if (t instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        result.completeExceptionally(t);
+      }
+      return null;
+    });
+    try {
+      loaderExecutor.execute(task);
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new LoadException(group, key, null,
+          "loader executor refused the load of " + GroupCacheException.where(group, key, null)
+              + " (is the GroupCache closed?)", e));
+    }
+    return new Attempt(result, () -> task.cancel(true)); // interrupts the loader; a late result is dropped
+  }
+
+  /**
+   * Counts and reports a finished {@code attempt} (begun at {@code start}): null if it loaded a
+   * value, else the failure its callers see (a load past its timeout is cancelled).
+   */
+  private Throwable finished(String key, Attempt attempt, long start, LoadedValue loaded, Throwable err) {
+    Throwable failure = err != null ? loadFailure(key, Failures.unwrap(err))
+        : loaded == null || loaded.value() == null ? LoadException.nullValue(group, key) : null;
+    cache.observer().loaded(group, key, System.nanoTime() - start, failure);
+    if (failure == null) {
+      counters.localLoads.increment();
+      return null;
+    }
+    counters.localLoadErrors.increment();
+    if (failure instanceof LoadTimeoutException && err != null && Failures.unwrap(err) instanceof TimeoutException) {
+      attempt.cancel.run();
+    }
+    return failure;
   }
 
   /**

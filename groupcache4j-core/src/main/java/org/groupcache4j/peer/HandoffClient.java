@@ -28,11 +28,12 @@ public interface HandoffClient {
   /**
    * Asks the peer for the fresh main-store entries of {@code group} it holds of keys that
    * {@code requester} (this node's URL) owns on the ring of the members, the most valuable first,
-   * at most {@code maxBytes} of them: how a node that starts again takes its keys back. Completes
+   * at most {@code maxBytes} of them, and for the keys of the requester's it held only as copies
+   * and was asked for lately: how a node that starts again takes its keys back. Completes
    * exceptionally when the peer refuses (it does not serve from its stores now, or does not list
    * the requester yet) or does not take part (not one of ours).
    */
-  default CompletableFuture<List<HandoffEntry>> takeBack(String requester, String group, long maxBytes) {
+  default CompletableFuture<TakeBackAnswer> takeBack(String requester, String group, long maxBytes) {
     return CompletableFuture.failedFuture(new UnsupportedOperationException("this transport does not take keys back"));
   }
 

@@ -17,13 +17,14 @@ public interface HandoffHandler {
   HandoffClient.Reply receiveHandoff(String sender, Duration window, List<HandoffEntry> entries);
 
   /**
-   * The entries a peer that takes its keys back asked for ({@link HandoffClient#takeBack}).
+   * What a peer that takes its keys back asked for ({@link HandoffClient#takeBack}): the entries of
+   * its keys held here, and the keys of its held here only as copies and asked for lately.
    *
    * @throws IllegalStateException if this node does not serve from its stores now, or
    *     {@code requester} is not in its peer list (a transport answers 503)
    * @throws org.groupcache4j.UnknownGroupException if there is no such group here
    */
-  default List<HandoffEntry> entriesOwnedBy(String requester, String group, long maxBytes) {
+  default TakeBackAnswer takeBack(String requester, String group, long maxBytes) {
     throw new UnsupportedOperationException("this node does not hand keys back");
   }
 }

@@ -9,11 +9,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.EvictionPolicy;
 import org.groupcache4j.HandoffStats;
+import org.groupcache4j.Loader;
 import org.groupcache4j.peer.HandoffClient;
 import org.groupcache4j.peer.HandoffEntry;
 import org.groupcache4j.peer.PeerValue;
@@ -219,6 +222,100 @@ class HandoffTest {
     assertThat(nodes.get(0).loads.get() + nodes.get(1).loads.get()).as("keys loaded again").isEqualTo(loadsBefore);
   }
 
+  /**
+   * Three nodes, every key read twice through the first (so that it keeps copies of the others'
+   * keys), then the third crashes (nothing handed over) and a node on another address takes its
+   * place and its keys back: what that scenario leaves, for the tests of loading ahead.
+   */
+  private record Crashed(TestNode replacement, List<String> owned, List<String> lost) {}
+
+  private Crashed crashedAndReplaced(Loader values) {
+    testNodes.start(2, () -> TestNode.start(b -> {}, values));
+    testNodes.start(1, () -> TestNode.start(b -> {}, cb -> cb.handoffTime(Duration.ZERO), values,
+        (n, loader) -> n.cache.newGroup(TestNode.GROUP, 64 << 20, loader))); // a crash hands nothing over
+    List<String> keys = keys(300);
+    for (int round = 0; round < 2; round++) { // a key's second fetch keeps a copy of it at the first node
+      for (String k : keys) {
+        nodes.get(0).group.get(k);
+      }
+    }
+    TestNode crashed = nodes.remove(2);
+    List<String> ownedByCrashed = keys.stream().filter(k -> crashed.url.equals(crashed.cache.ownerOf(k))).toList();
+    crashed.close();
+    TestNode replacement = testNodes.start(1, () -> TestNode.start(b -> {}, values)).get(2);
+    List<String> owned = keys.stream().filter(k -> replacement.url.equals(replacement.cache.ownerOf(k))).toList();
+    List<String> lost = owned.stream().filter(ownedByCrashed::contains).toList();
+    assertThat(lost).as("keys the crashed node owned that its replacement owns").hasSizeGreaterThan(5);
+    return new Crashed(replacement, owned, lost);
+  }
+
+  /**
+   * After a crash nothing was handed over, and nobody loaded the keys the peers served from their
+   * copies while the node was away: the node that takes its keys back loads those ahead, once
+   * each, before it serves, so that its first requests do not wait on the origin for them. A key
+   * removed since is not among them (the remove dropped the copies too), and the keys the others
+   * owned before are given back, not loaded.
+   */
+  @Test
+  void aNodeThatTakesItsKeysBackLoadsAheadTheKeysItsPeersHeldOnlyAsCopies() {
+    Crashed c = crashedAndReplaced(TestNode::goValue);
+    TestNode back = c.replacement();
+    String removed = c.lost().get(0);
+    nodes.get(1).group.remove(removed);
+    List<String> inDemand = c.lost().subList(1, c.lost().size());
+    int loadsOfOthers = nodes.get(0).loads.get() + nodes.get(1).loads.get();
+
+    long kept = back.cache.takeBack();
+
+    assertThat(back.cache.handoffStats().loadedAhead()).isEqualTo(inDemand.size());
+    for (String k : inDemand) {
+      assertThat(back.loadsOf(k)).as("loads of %s", k).isEqualTo(1);
+    }
+    assertThat(back.loads.get()).as("keys loaded, all of them ahead").isEqualTo(inDemand.size());
+    assertThat(kept).as("the keys the other nodes owned before, given back")
+        .isEqualTo(c.owned().size() - c.lost().size());
+    for (String k : c.owned()) {
+      assertThat(back.group.get(k).toByteArray()).as(k).isEqualTo(TestNode.goValue(k));
+    }
+    assertThat(back.loadsOf(removed)).as("the removed key, loaded on its first get").isEqualTo(1);
+    assertThat(back.loads.get()).as("keys loaded once it served").isEqualTo(inDemand.size() + 1);
+    assertThat(nodes.get(0).loads.get() + nodes.get(1).loads.get()).as("keys the others loaded")
+        .isEqualTo(loadsOfOthers);
+  }
+
+  /** A value loaded ahead never wins over a write of its key made while it loaded. */
+  @Test
+  void aValueLoadedAheadNeverWinsOverAWriteMadeWhileItLoaded() throws Exception {
+    AtomicReference<String> slow = new AtomicReference<>();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Crashed c = crashedAndReplaced(key -> {
+      if (key.equals(slow.get())) {
+        loading.countDown();
+        assertThat(release.await(30, TimeUnit.SECONDS)).as("released").isTrue();
+      }
+      return TestNode.goValue(key);
+    });
+    TestNode back = c.replacement();
+    String written = c.lost().get(0);
+    slow.set(written);
+    Thread takingBack = new Thread(back.cache::takeBack, "take-back");
+    takingBack.start();
+    try {
+      assertThat(loading.await(30, TimeUnit.SECONDS)).as("the key is loaded ahead").isTrue();
+      nodes.get(0).group.set(written, ByteView.of("newer")); // its owner is the node taking its keys back
+    } finally {
+      release.countDown();
+    }
+    takingBack.join(30_000);
+    assertThat(takingBack.isAlive()).isFalse();
+
+    assertThat(back.cache.handoffStats().loadedAhead()).as("all but the written key").isEqualTo(c.lost().size() - 1);
+    assertThat(text(back.group.get(written))).isEqualTo("newer");
+    assertThat(text(nodes.get(1).group.get(written))).isEqualTo("newer");
+    assertThat(back.loadsOf(written)).isEqualTo(1);
+  }
+
   @Test
   void aHandedOffValueNeverWinsOverAWriteSinceTheNotice() throws Exception {
     testNodes.start(2, TestNode::start);
@@ -252,7 +349,7 @@ class HandoffTest {
       assertThatThrownBy(() -> receiver.group.get("absent")).hasMessageContaining("no such player");
       assertThat(receiver.loadsOf("untouched")).isZero();
       assertThat(receiver.loadsOf("absent")).isZero();
-      assertThat(receiver.cache.handoffStats()).isEqualTo(new HandoffStats(0, 0, 2, 2));
+      assertThat(receiver.cache.handoffStats()).isEqualTo(new HandoffStats(0, 0, 2, 2, 0));
       assertThat(receiver.cache.ownerOf("set")).as("the sender owns no key here during its window")
           .isEqualTo(receiver.url);
     } finally {

@@ -55,8 +55,9 @@ import org.groupcache4j.peer.PeerState;
  * <tr><td>{@code groupcache_peer_fetch_seconds}</td><td>{@code peer}</td>
  *   <td>histogram of fetches from owning peers</td></tr>
  * <tr><td>{@code groupcache_handoff_entries_total}</td><td>{@code direction} ({@code sent},
- *   {@code received}, {@code dropped})</td><td>the handoff of departing nodes ({@link GroupCache#handoffStats()}):
- *   entries this node handed over when it closed, entries handed to it that it kept, and that it dropped</td></tr>
+ *   {@code received}, {@code dropped}, {@code loaded_ahead})</td><td>the handoff of departing nodes
+ *   ({@link GroupCache#handoffStats()}): entries this node handed over when it closed, entries handed to
+ *   it that it kept, and that it dropped; keys it loaded ahead when it took its keys back</td></tr>
  * <tr><td>{@code groupcache_peer_up}</td><td>{@code peer}</td><td>0 while the cache judges the
  *   peer down ({@link GroupCache#peerState}: it does not answer probes, and its keys go to the
  *   other peers), else 1; each remote peer of the ring. With probes off nothing judges a peer, and
@@ -144,6 +145,8 @@ public final class GroupCacheMetrics implements MeterBinder {
           .received());
       handoffCounter("dropped", "Entries departing peers handed to this node that it dropped (the key was written "
           + "here since, being loaded, or held already)", c -> c.handoffStats().receivedDropped());
+      handoffCounter("loaded_ahead", "Keys this node loaded ahead when it took its keys back, because its peers held "
+          + "copies of them that callers had asked for lately", c -> c.handoffStats().loadedAhead());
     }
 
     private void handoffCounter(String direction, String help, ToDoubleFunction<GroupCache> f) {

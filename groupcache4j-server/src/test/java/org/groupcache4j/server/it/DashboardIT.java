@@ -233,7 +233,7 @@ class DashboardIT {
       anew += ((Number) ((Map<?, ?>) g).get("notFoundAtPreviousOwner")).longValue();
     }
     Map<String, Long> expected = new java.util.LinkedHashMap<>();
-    for (String k : List.of("handedOff", "handedOffKept", "received", "receivedDropped")) {
+    for (String k : List.of("handedOff", "handedOffKept", "received", "receivedDropped", "loadedAhead")) {
       expected.put(k, ((Number) handoff.get(k)).longValue());
     }
     expected.put("foundAtPreviousOwner", found);

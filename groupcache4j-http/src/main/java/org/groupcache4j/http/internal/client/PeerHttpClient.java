@@ -31,6 +31,7 @@ import org.groupcache4j.http.internal.protocol.RingCheck;
 import org.groupcache4j.http.internal.security.PeerSecurity;
 import org.groupcache4j.peer.HandoffClient;
 import org.groupcache4j.peer.HandoffEntry;
+import org.groupcache4j.peer.TakeBackAnswer;
 import org.groupcache4j.peer.HintAck;
 import org.groupcache4j.peer.HintDelivery;
 import org.groupcache4j.peer.LeaseAnswer;
@@ -336,17 +337,19 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
   /**
    * A take-back ({@code POST {basePath}_take-back}, {@link HandoffMessages}): the entries of the
    * keys {@code requester} owns that this peer holds, at most {@code maxBytes} (and half the largest
-   * answer this client reads). Sent, as a handoff, only to one of our nodes.
+   * answer this client reads), and the keys in demand. Sent, as a handoff, only to one of our nodes.
    */
   @Override
-  public CompletableFuture<List<HandoffEntry>> takeBack(String requester, String group, long maxBytes) {
+  public CompletableFuture<TakeBackAnswer> takeBack(String requester, String group, long maxBytes) {
     long max = Math.min(maxBytes, maxResponseBytes / 2);
     Fetch.Write w = new Fetch.Write("POST", PeerPaths.TAKE_BACK, PeerHeaders.CONTENT_TYPE_PROTOBUF.toString(),
         HandoffMessages.encodeTakeBack(requester, group, max), true);
     return toOursOnly("asked for keys back", new Fetch(url, "", "take-back of group '" + group + "'", false,
         responseTimeoutNanos, w, kind)).thenApply(done -> {
       try {
-        return HandoffMessages.decodeRequest(io.netty.buffer.Unpooled.wrappedBuffer((byte[]) done)).entries();
+        HandoffMessages.Request r =
+            HandoffMessages.decodeRequest(io.netty.buffer.Unpooled.wrappedBuffer((byte[]) done));
+        return new TakeBackAnswer(r.entries(), r.keysInDemand());
       } catch (IllegalArgumentException e) {
         throw new CompletionException(new PeerFetchException(Reason.BAD_ANSWER, url, "", PeerPaths.TAKE_BACK,
             "answered 200 with a body that is not a HandoffRequest: " + e.getMessage(), e));

@@ -2,8 +2,6 @@ package org.groupcache4j.http.internal.peerserver;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.time.Duration;
-import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.groupcache4j.UnknownGroupException;
@@ -12,8 +10,8 @@ import org.groupcache4j.http.internal.http1.Response;
 import org.groupcache4j.http.internal.protocol.HandoffMessages;
 import org.groupcache4j.http.internal.protocol.PeerHeaders;
 import org.groupcache4j.peer.HandoffClient;
-import org.groupcache4j.peer.HandoffEntry;
 import org.groupcache4j.peer.HandoffHandler;
+import org.groupcache4j.peer.TakeBackAnswer;
 
 /**
  * {@code POST {basePath}_handoff}: a departing peer's notice or batch of entries
@@ -46,17 +44,18 @@ final class HandoffEndpoint {
 
   /**
    * {@code POST {basePath}_take-back}: a peer that starts again asks for the entries of its keys
-   * held here; answered 200 with a {@code HandoffRequest}, 400 for a body that is not a
-   * {@code TakeBackRequest}, 404 for an unknown group, 503 when the node refuses.
+   * held here, and the keys of its held here only as copies made lately; answered 200 with a
+   * {@code HandoffRequest}, 400 for a body that is not a {@code TakeBackRequest}, 404 for an
+   * unknown group, 503 when the node refuses.
    */
   static void serveTakeBack(Exchange ex, HandoffHandler handler, UnaryOperator<Response.Simple> ours) {
     HandoffMessages.TakeBack r = decoded(ex, HandoffMessages::decodeTakeBack, ours);
     if (r == null) {
       return;
     }
-    List<HandoffEntry> entries;
+    TakeBackAnswer answer;
     try {
-      entries = handler.entriesOwnedBy(r.requester(), r.group(), r.maxBytes());
+      answer = handler.takeBack(r.requester(), r.group(), r.maxBytes());
     } catch (UnknownGroupException e) {
       ex.respond(ours.apply(Response.text(404, e.getMessage())));
       return;
@@ -64,7 +63,7 @@ final class HandoffEndpoint {
       ex.respond(ours.apply(Response.text(503, e.getMessage())));
       return;
     }
-    ex.respond(ours.apply(Response.of(200, PROTOBUF, HandoffMessages.encodeRequest("", Duration.ZERO, entries))));
+    ex.respond(ours.apply(Response.of(200, PROTOBUF, HandoffMessages.encodeTakeBackAnswer(answer))));
   }
 
   /** The request's body read by {@code decoder}; null if it is not such a message (then answered 400). */

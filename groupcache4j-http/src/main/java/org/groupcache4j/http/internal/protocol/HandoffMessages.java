@@ -12,6 +12,7 @@ import org.groupcache4j.internal.ByteViews;
 import org.groupcache4j.peer.HandoffClient;
 import org.groupcache4j.peer.HandoffEntry;
 import org.groupcache4j.peer.PeerValue;
+import org.groupcache4j.peer.TakeBackAnswer;
 
 /**
  * The messages of a handoff between our nodes ({@code POST {basePath}_handoff}): a
@@ -23,12 +24,22 @@ import org.groupcache4j.peer.PeerValue;
 public final class HandoffMessages {
   private HandoffMessages() {}
 
-  /** A request read: who sends, for how long, and the entries. */
-  public record Request(String sender, Duration window, List<HandoffEntry> entries) {}
+  /** A request read: who sends, for how long, the entries, and (the answer to a take-back) the keys in demand. */
+  public record Request(String sender, Duration window, List<HandoffEntry> entries, List<String> keysInDemand) {}
 
   public static byte[] encodeRequest(String sender, Duration window, List<HandoffEntry> entries) {
+    return encodeRequest(sender, window, entries, List.of());
+  }
+
+  /** The answer to a take-back: a {@code HandoffRequest} with no sender, the entries and the keys in demand. */
+  public static byte[] encodeTakeBackAnswer(TakeBackAnswer answer) {
+    return encodeRequest("", Duration.ZERO, answer.entries(), answer.keysInDemand());
+  }
+
+  private static byte[] encodeRequest(String sender, Duration window, List<HandoffEntry> entries,
+      List<String> keysInDemand) {
     GroupcachePb.HandoffRequest.Builder b = GroupcachePb.HandoffRequest.newBuilder().setSender(sender)
-        .setWindowMillis(window.toMillis());
+        .setWindowMillis(window.toMillis()).addAllKeysInDemand(keysInDemand);
     for (HandoffEntry e : entries) {
       GroupcachePb.HandoffEntry.Builder eb = GroupcachePb.HandoffEntry.newBuilder().setGroup(e.group()).setKey(e.key());
       PeerValue v = e.value();
@@ -65,7 +76,8 @@ public final class HandoffMessages {
           : PeerValue.notFound(e.hasNotFoundDetail() ? e.getNotFoundDetail() : null, expire);
       entries.add(new HandoffEntry(e.getGroup(), e.getKey(), v));
     }
-    return new Request(r.getSender(), Duration.ofMillis(Math.max(0, r.getWindowMillis())), entries);
+    return new Request(r.getSender(), Duration.ofMillis(Math.max(0, r.getWindowMillis())), entries,
+        r.getKeysInDemandList());
   }
 
   /** A take-back request read: who asks, for which group, up to how many bytes. */

@@ -29,7 +29,7 @@ import org.groupcache4j.server.internal.Warmup;
  *  "ownership":{"state":"ready","incarnation":"…","catchUps":1,"coarseDrops":0,"hintsApplied":0,"relayed":0,
  *    "hintsHeld":3,"hintsDelivered":3,"hintOverflows":0,"hintsPending":{}},
  *  "ring":{"fingerprint":"1c2d3e4f","mismatches":0,"lastMismatchPeer":null},
- *  "handoff":{"handedOff":0,"handedOffKept":0,"received":1200,"receivedDropped":3},
+ *  "handoff":{"handedOff":0,"handedOffKept":0,"received":1200,"receivedDropped":3,"loadedAhead":0},
  *  "discovery":{"source":"DNS …","selfListed":true,"lastLookup":"…","lastChange":"…","problem":null},
  *  "groups":{"scores":{"cacheBytes":67108864,"gets":..,"cacheHits":..,"peerLoads":..,
  *    "peerErrors":..,"loads":..,"loadsDeduped":..,"localLoads":..,"localLoadErrors":..,
@@ -154,6 +154,7 @@ public final class StatsJson {
       m.put("handedOffKept", h.handedOffKept());
       m.put("received", h.received());
       m.put("receivedDropped", h.receivedDropped());
+      m.put("loadedAhead", h.loadedAhead());
       doc.put("handoff", m);
     }
     PeerWatcher.Status d = v.discovery();
