@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (its INFO line, their /stats and /metrics say so), no read fails, and no read that starts after
  * a write returned sees the value from before it, whether the write was a remove or a set: a
  * handed-off value never wins over a newer one. The origin is a directory whose files the writer
- * changes before it tells the cache, as an application that writes through does.
+ * changes before it tells the cache, as an application that writes through does. And a node killed
+ * with SIGKILL, halfway through its handoff or with nothing handed over, then started again.
  */
 class HandoffIT {
   private static final int KEYS = 200;
@@ -258,6 +259,51 @@ class HandoffIT {
         assertThat(get(api[n], key).body()).as("%s at node %d", key, n + 1).isEqualTo(want);
       }
     }
+  }
+
+  /**
+   * Node 3 killed with SIGKILL and started again: nothing was handed over, and nobody loaded its
+   * keys while it was away, since node 1 served them from its copies. Its take-back loads them
+   * ahead (node 1 names them), so once it is ready every one of its keys is a hit there: reading
+   * every key through it loads nothing more from the origin, and it serves what the origin holds.
+   */
+  @Test
+  void aNodeKilledAndStartedAgainLoadsAheadTheKeysItsPeersHeldAsCopies() throws Exception {
+    for (int round = 0; round < 2; round++) { // a key's second fetch keeps a copy of it at node 1
+      for (int i = 0; i < KEYS; i++) {
+        assertThat(get(api[0], "k" + i).statusCode()).isEqualTo(200);
+      }
+    }
+    Process node3 = nodes.get(2);
+    node3.destroyForcibly();
+    assertThat(node3.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Process again = processes.launch("node3", args(2));
+    nodes.set(2, again);
+    org.awaitility.Awaitility.await("node 3 up again").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          assertThat(again.isAlive()).as("node 3 exited:%n%s", processes.logText("node3")).isTrue();
+          return processes.healthy(api[2]);
+        });
+    Map<String, Object> atReady = processes.stats(api[2]);
+    long loadedAhead = ((Number) ((Map<?, ?>) atReady.get("handoff")).get("loadedAhead")).longValue();
+    long loadsAtReady = localLoads(atReady);
+    assertThat(loadedAhead).as("keys node 3 loaded ahead").isGreaterThan(KEYS / 10);
+    assertThat(loadsAtReady).as("node 3's loads before it was ready: those ahead").isEqualTo(loadedAhead);
+    assertThat(processes.logText("node3")).contains(loadedAhead + " loaded ahead");
+
+    for (int i = 0; i < KEYS; i++) {
+      assertThat(get(api[2], "k" + i).body()).as("k%d at node 3", i).isEqualTo("v1-k" + i);
+    }
+    assertThat(localLoads(processes.stats(api[2]))).as("node 3's loads once it was ready").isEqualTo(loadsAtReady);
+  }
+
+  /** The origin loads of every group of a node's {@code /stats}. */
+  private static long localLoads(Map<String, Object> stats) {
+    long n = 0;
+    for (Object g : ((Map<?, ?>) stats.get("groups")).values()) {
+      n += ((Number) ((Map<?, ?>) g).get("localLoads")).longValue();
+    }
+    return n;
   }
 
   /** Entries of node 3's handoffs that reached nodes 1 and 2 so far, kept or dropped. */
