@@ -9,7 +9,7 @@ import org.groupcache4j.peer.PeerState;
 
 /**
  * Whether the nodes of a cluster have heard from each other: every node judges each of its peers
- * up, and has had an answer to a probe from it.
+ * up, and has had an answer from it.
  *
  * <p>Until then a cluster's nodes may disagree on owners. Nodes that start together refuse each
  * other's first probes (which judges nobody down: each node gives a peer that never answered a
@@ -24,7 +24,7 @@ import org.groupcache4j.peer.PeerState;
 public final class ClusterFormation {
   private ClusterFormation() {}
 
-  /** Whether {@code node} judges every peer of its list up, each having answered a probe. */
+  /** Whether {@code node} judges every peer of its list up, each having answered it. */
   public static boolean isFormed(GroupCache node) {
     return node.peerStates().stream().allMatch(ClusterFormation::answered);
   }
@@ -65,10 +65,12 @@ public final class ClusterFormation {
   }
 
   /**
-   * Up on an answered probe: "answers probes" after its first answer, "answers probes again (...)"
-   * after it came back; a peer that has not answered yet is up as "joined the peer list".
+   * Up on an answer: "answers probes" after its first answer to a probe, "answers probes again
+   * (...)" after it came back, or "says it is ready" when an answer said it is ready after it had
+   * said another state (catching up at its start), which replaces the reason and is kept by the
+   * probes that follow; a peer that has not answered yet is up as "joined the peer list".
    */
   private static boolean answered(PeerState p) {
-    return p.isUp() && p.reason().startsWith("answers probes");
+    return p.isUp() && (p.reason().startsWith("answers probes") || p.reason().equals("says it is ready"));
   }
 }
