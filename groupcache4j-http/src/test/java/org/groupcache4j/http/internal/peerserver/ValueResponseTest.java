@@ -46,7 +46,9 @@ class ValueResponseTest {
   /**
    * Encoding allocates nothing but the buffer it writes to (here one reused buffer): no message
    * object, no intermediate array. Measured over the first calls, before the JIT could take
-   * allocations away, so a regression shows as at least 16 bytes per call.
+   * allocations away, so a regression shows as at least 16 bytes per call; the bound is half that,
+   * since a newer JDK may allocate a few hundred bytes once within the loop (296 on Temurin 25),
+   * which are not the answer's.
    */
   @Test
   void writingTheAnswerAllocatesNothingButItsBuffer() {
@@ -62,7 +64,7 @@ class ValueResponseTest {
       r.encode(alloc, i % 2 == 0, false, false);
     }
     long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-    assertThat(allocated).as("bytes allocated by %d answers", calls).isLessThan(calls);
+    assertThat(allocated).as("bytes allocated by %d answers", calls).isLessThan(calls * 8L);
     assertThat(alloc.buffer.readableBytes()).as("and each was written").isGreaterThan(100);
   }
 
