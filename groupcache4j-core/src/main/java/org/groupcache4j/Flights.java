@@ -181,12 +181,20 @@ final class Flights {
       // A write applied here just before the window opened may reach the sender only after it
       // read the entry (a write reaches the nodes one after another): the write ids this node
       // keeps for a write window cover that, as the window's log covers what came after.
-      if (table.containsKey(key) || stores.main().peek(key) != null || written.since(key, windowStartNanos)
+      if (heldOrFlying(key) || written.since(key, windowStartNanos)
           || recentWrites.writtenWithinWindow(key)) {
         return false;
       }
       return install(key, new Flight(), e, false);
     }
+  }
+
+  /**
+   * Whether the main store holds {@code key} or a flight of it is under way: what makes a
+   * handed-off or loaded-ahead entry the older one.
+   */
+  boolean heldOrFlying(String key) {
+    return table.containsKey(key) || stores.main().peek(key) != null;
   }
 
   /**

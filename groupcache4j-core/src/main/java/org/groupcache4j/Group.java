@@ -697,8 +697,9 @@ public final class Group {
       if (out.size() >= limit) {
         break;
       }
-      if (owned.test(e.getKey()) && expiry.copiedLately(e.getValue(), now) && stores.main().peek(e.getKey()) == null) {
-        out.add(e.getKey());
+      String key = e.getKey();
+      if (owned.test(key) && expiry.copiedLately(e.getValue(), now) && stores.main().peek(key) == null) {
+        out.add(key);
       }
     }
     return out;
@@ -706,7 +707,7 @@ public final class Group {
 
   /** Whether a load of {@code key} ahead would be wasted: the main store holds it, or a flight of it is under way. */
   boolean holdsOrLoads(String key) {
-    return stores.main().peek(key) != null || flights.flying(key) != null;
+    return flights.heldOrFlying(key);
   }
 
   /** Loads {@code key} outside any flight, storing nothing ({@link Loads#loadAhead}). */

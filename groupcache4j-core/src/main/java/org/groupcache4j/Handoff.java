@@ -9,14 +9,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.groupcache4j.internal.DaemonThreads;
 import org.groupcache4j.internal.Entry;
@@ -326,7 +329,7 @@ final class Handoff {
         continue;
       }
       out.gave.add(a.peer());
-      inDemand.computeIfAbsent(a.group(), g -> new java.util.LinkedHashSet<>()).addAll(answer.keysInDemand());
+      inDemand.computeIfAbsent(a.group(), g -> new LinkedHashSet<>()).addAll(answer.keysInDemand());
       for (HandoffEntry e : answer.entries()) {
         if (a.group().installHandedOff(e.key(), toEntry(e.value()), start)) {
           out.kept++;
@@ -359,8 +362,8 @@ final class Handoff {
    * @return the entries kept within the budget
    */
   private int loadAhead(Group g, Set<String> keys, long windowStart, long deadline) {
-    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(LOADS_AHEAD_AT_ONCE);
-    java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger();
+    Semaphore slots = new Semaphore(LOADS_AHEAD_AT_ONCE);
+    AtomicInteger kept = new AtomicInteger();
     long logOpenUntil = deadline + WINDOW_MARGIN.toNanos();
     try {
       for (String key : keys) {
