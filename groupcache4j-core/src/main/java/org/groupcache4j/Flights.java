@@ -190,6 +190,27 @@ final class Flights {
   }
 
   /**
+   * Makes {@code flight} the flight of a load ahead of {@code key} ({@link Handoff}), unless that
+   * load would be wasted or could bring back an older value: the main store holds the key, a
+   * flight of it is under way, or a write of it reached this node since the take-back began at
+   * {@code windowStartNanos} or within a write window before (a drop of a value set elsewhere
+   * while this node was away: the key's first get asks the node that holds that value). Under the
+   * key's lock, so a write after it invalidates the flight, as it does any flight; a peer's fetch
+   * of the key meanwhile joins it rather than loading the key a second time.
+   *
+   * @return whether {@code flight} is the key's flight now
+   */
+  boolean registerAhead(String key, Flight flight, long windowStartNanos) {
+    synchronized (lockOf(key)) {
+      if (!storing || stores.main().peek(key) != null || written.since(key, windowStartNanos)
+          || recentWrites.writtenWithinWindow(key)) {
+        return false;
+      }
+      return table.putIfAbsent(key, flight) == null;
+    }
+  }
+
+  /**
    * Whether the main store holds {@code key} or a flight of it is under way: what makes a
    * handed-off or loaded-ahead entry the older one.
    */

@@ -710,9 +710,23 @@ public final class Group {
     return flights.heldOrFlying(key);
   }
 
-  /** Loads {@code key} outside any flight, storing nothing ({@link Loads#loadAhead}). */
-  CompletableFuture<Entry> loadAhead(String key) {
-    return loads.loadAhead(key);
+  /**
+   * Loads {@code key} ahead, for a node that takes its keys back ({@link Handoff}) since the
+   * take-back began at {@code windowStartNanos}: in a flight of its own, which a peer's fetch of
+   * the key joins ({@link Flights#registerAhead}, {@link Loads#loadAhead}). Completes with whether
+   * the loaded entry was kept (no write invalidated the flight); null if the key is not loaded
+   * (held here, flying, or written since the take-back began), or the group has no loader.
+   */
+  CompletableFuture<Boolean> loadAhead(String key, long windowStartNanos) {
+    if (callerLoaded || key.length() * 3L > maxKeyBytes && Utf8.encodedLength(key) > maxKeyBytes) {
+      return null;
+    }
+    Flights.Flight flight = new Flights.Flight();
+    if (!flights.registerAhead(key, flight, windowStartNanos)) {
+      return null;
+    }
+    loads.loadAhead(key, flight);
+    return flight.handle((e, err) -> err == null && e != null && !flight.invalidated && Expiry.kept(e, clock.millis()));
   }
 
   /** Whether the main store holds nothing. */

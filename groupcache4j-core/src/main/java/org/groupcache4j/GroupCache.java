@@ -957,8 +957,10 @@ public final class GroupCache implements AutoCloseable {
    * handoff: no entry, no flight, no write of the key since the take-back began). The peers also
    * name the keys of this node's they hold only as copies made lately (callers asked for them; a
    * copy may have missed a write, so it is not given): this node loads those with its loaders
-   * ahead, at most 8 at a time, under the same rules (after a crash, the keys the peers served
-   * from their copies while it was away, which nobody loaded). Blocks until every peer answered
+   * ahead, at most 8 at a time, each as a load of its own that a peer's fetch of the key joins and
+   * a write of the key meanwhile wins over, none of a key held here or written since the take-back
+   * began (after a crash, the keys the peers served from their copies while it was away, which
+   * nobody loaded). Blocks until every peer answered
    * and the loads ahead ended, or the {@linkplain Builder#handoffTime handoff time} ran out (zero:
    * takes nothing back); a peer that is not one of ours gives nothing. A peer that is not up, does not
    * list this node yet (a scale-up: the others add a node once it is ready) or is catching up is
@@ -996,7 +998,11 @@ public final class GroupCache implements AutoCloseable {
 
     @Override
     public TakeBackAnswer takeBack(String requester, String group, long maxBytes) {
-      return handoff.takeBackFor(requester, groupOrThrow(group), maxBytes);
+      Group g = groupOrThrow(group);
+      if (health != null) {
+        health.askedForItsKeys(requester);
+      }
+      return handoff.takeBackFor(requester, g, maxBytes);
     }
 
     @Override

@@ -354,17 +354,17 @@ final class Handoff {
    * for lately, and that nothing here holds or loads: what the first requests after ready would
    * otherwise wait on the origin for (after a crash, the keys the peers served from their copies
    * while this node was away, so that nobody loaded them). At most {@link #LOADS_AHEAD_AT_ONCE} at
-   * a time, none begun after {@code deadline}; each kept under the take-back's rule
-   * ({@link Flights#installHandedOff} with the take-back's start {@code windowStart}: nothing newer
-   * here, no write since), and only while the take-back's write log is open. A load that fails is
-   * left to the key's first get.
+   * a time, none begun after {@code deadline}. Each is a flight of its own ({@link Group#loadAhead}):
+   * not begun for a key written here since the take-back began at {@code windowStart}; a write
+   * while it loads drops its value, as it does any load's; and a peer that already routes the key
+   * here, and asks for it meanwhile, waits for it rather than loading it again. A load that fails
+   * is left to the key's first get.
    *
    * @return the entries kept within the budget
    */
   private int loadAhead(Group g, Set<String> keys, long windowStart, long deadline) {
     Semaphore slots = new Semaphore(LOADS_AHEAD_AT_ONCE);
     AtomicInteger kept = new AtomicInteger();
-    long logOpenUntil = deadline + WINDOW_MARGIN.toNanos();
     try {
       for (String key : keys) {
         if (g.holdsOrLoads(key)) {
@@ -373,15 +373,17 @@ final class Handoff {
         if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           break; // the budget ran out
         }
-        g.loadAhead(key).whenComplete((e, err) -> {
-          try {
-            if (e != null && System.nanoTime() - logOpenUntil < 0 && g.installHandedOff(key, e, windowStart)) {
-              kept.incrementAndGet();
-              loadedAhead.increment(); // also when it lands after the budget
-            }
-          } finally {
-            slots.release();
+        CompletableFuture<Boolean> load = g.loadAhead(key, windowStart);
+        if (load == null) {
+          slots.release();
+          continue;
+        }
+        load.whenComplete((stored, err) -> {
+          if (Boolean.TRUE.equals(stored)) {
+            kept.incrementAndGet();
+            loadedAhead.increment(); // also when it lands after the budget
           }
+          slots.release();
         });
       }
       slots.tryAcquire(LOADS_AHEAD_AT_ONCE, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

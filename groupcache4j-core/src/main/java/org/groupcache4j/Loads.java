@@ -307,26 +307,14 @@ final class Loads {
   }
 
   /**
-   * Loads {@code key} with this node's loader outside any flight, for a node that takes its keys
-   * back and loads ahead the keys its peers were asked for ({@link Handoff}): completes with the
-   * entry to keep (a value, or a cached "not found"), or null when the load failed or the group
-   * has no loader. Stores nothing: the caller keeps the entry only if nothing newer is known.
+   * Loads {@code key} with this node's loader for {@code flight}, registered by a node that takes
+   * its keys back and loads ahead the keys its peers were asked for ({@link Handoff},
+   * {@link Flights#registerAhead}): as any load here, stored unless a write invalidated the flight,
+   * and shared with a peer's fetch of the key meanwhile. The previous holders are not asked: they
+   * hold the key only as copies, which may have missed a write.
    */
-  CompletableFuture<Entry> loadAhead(String key) {
-    if (loader == null && asyncLoader == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    long start = System.nanoTime();
-    Attempt attempt = start(key, null);
-    return Timeouts.orTimeout(attempt.result, loadTimeout.toNanos()).handle((loaded, err) -> {
-      Throwable failure = finished(key, attempt, start, loaded, err);
-      long now = expiry.now();
-      if (failure == null) {
-        return Entry.of(loaded.value(), expiry.ofLoaded(loaded, now, false));
-      }
-      return failure instanceof KeyNotFoundException nf
-          ? Entry.notFound(nf.detail(), expiry.ofNotFound(now, false)) : null;
-    });
+  void loadAhead(String key, Flight flight) {
+    load(key, flight, false);
   }
 
   /** A load under way: the loader's result or its raw failure, and how to cancel it. */
@@ -335,7 +323,7 @@ final class Loads {
   /**
    * Starts the loader on {@code key}: an asynchronous loader on this thread, a blocking one on the
    * loader executor. {@code flight}: the flight it loads for (a write that invalidated it before
-   * the loader ran hands it over instead, {@link Superseded}), or null.
+   * the loader ran hands it over instead, {@link Superseded}).
    */
   private Attempt start(String key, Flight flight) {
     if (asyncLoader != null) {
@@ -350,7 +338,7 @@ final class Loads {
     }
     CompletableFuture<LoadedValue> result = new CompletableFuture<>();
     FutureTask<Void> task = new FutureTask<>(() -> {
-      if (flight != null && flight.invalidated && restart != null) {
+      if (flight.invalidated && restart != null) {
         result.completeExceptionally(new Superseded()); // a write came while it waited for a loader thread
         return null;
       }

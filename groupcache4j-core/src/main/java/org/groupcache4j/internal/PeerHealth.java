@@ -49,7 +49,9 @@ import org.groupcache4j.peer.PeerState.Status;
  *       refuse each other for a moment. A probe it leaves unanswered counts at once.</li>
  *   <li>A {@code DOWN} peer is probed on; {@value #ANSWERS_TO_RISE} answered probes in a row bring it
  *       back {@code UP}, once the listener lets it ({@link Listener#mayRise}: the hints held for it
- *       were delivered). Its first answer is reported at once ({@link Listener#answered}).</li>
+ *       were delivered). Its first answer is reported at once ({@link Listener#answered}). A peer
+ *       that asks for its keys back counts as one answer and is probed at once
+ *       ({@link #askedForItsKeys}).</li>
  *   <li>Every answer of a peer of ours carries its incarnation and ownership state
  *       ({@link #heard}); a peer that is up but not {@link OwnershipState#READY} owns no keys.</li>
  *   <li>Every remote peer judged down by timeouts after it had answered, none refused: this node is cut off
@@ -243,6 +245,24 @@ public final class PeerHealth implements AutoCloseable {
   public String through(String peer) {
     PeerState s = state(peer);
     return s == null ? null : s.through();
+  }
+
+  /**
+   * {@code peer}, judged down here, asked this node for its keys back: it started again and
+   * reached this node. That counts as one answer, and it is probed at once, so it rises as soon
+   * as it answers that probe, rather than after probes a probe interval apart. While it takes its
+   * keys back, then, this node sends it the requests for them: those for a key it loads ahead wait
+   * for that load, where this node, still their owner, would load the key a second time.
+   */
+  public void askedForItsKeys(String peer) {
+    Entry e = peers.get(peer);
+    if (e == null || e.state.isUp()) {
+      return;
+    }
+    synchronized (e) {
+      e.answersInARow = Math.max(e.answersInARow, ANSWERS_TO_RISE - 1);
+    }
+    probe(peer, e);
   }
 
   /** A fetch from {@code peer} failed in the transport with {@code cause}: down if it could not connect, else probe it now. */

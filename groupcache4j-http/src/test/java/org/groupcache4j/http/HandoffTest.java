@@ -316,6 +316,49 @@ class HandoffTest {
     assertThat(back.loadsOf(written)).isEqualTo(1);
   }
 
+  /**
+   * A peer that routes a key to the node already, while that node loads it ahead, waits for that
+   * load: the key is loaded once, not once ahead and once more for the peer.
+   */
+  @Test
+  void aPeersFetchOfAKeyBeingLoadedAheadWaitsForThatLoad() throws Exception {
+    AtomicReference<String> slow = new AtomicReference<>();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Crashed c = crashedAndReplaced(key -> {
+      if (key.equals(slow.get())) {
+        loading.countDown();
+        assertThat(release.await(30, TimeUnit.SECONDS)).as("released").isTrue();
+      }
+      return TestNode.goValue(key);
+    });
+    TestNode back = c.replacement();
+    TestNode asking = nodes.get(1); // holds no copy: its get goes to the key's owner
+    String key = c.lost().get(0);
+    slow.set(key);
+    await().atMost(Duration.ofSeconds(20)).until(() -> back.url.equals(asking.cache.ownerOf(key)));
+    Thread takingBack = new Thread(back.cache::takeBack, "take-back");
+    takingBack.start();
+    java.util.concurrent.CompletableFuture<ByteView> got;
+    try {
+      assertThat(loading.await(30, TimeUnit.SECONDS)).as("the key is loaded ahead").isTrue();
+      long served = back.group.stats().serverRequests();
+      got = asking.group.getAsync(key);
+      await().atMost(Duration.ofSeconds(20)).until(() -> back.group.stats().serverRequests() > served);
+    } finally {
+      release.countDown();
+    }
+    assertThat(got.get(30, TimeUnit.SECONDS).toByteArray()).isEqualTo(TestNode.goValue(key));
+    takingBack.join(30_000);
+    assertThat(takingBack.isAlive()).isFalse();
+
+    assertThat(back.loadsOf(key)).as("loads of the key at the node that loaded it ahead").isEqualTo(1);
+    assertThat(asking.loadsOf(key)).as("loads of the key at the peer that asked for it").isZero();
+    assertThat(back.cache.handoffStats().loadedAhead()).isEqualTo(c.lost().size());
+    assertThat(text(back.group.get(key))).isEqualTo(new String(TestNode.goValue(key), StandardCharsets.UTF_8));
+    assertThat(back.loadsOf(key)).as("served from the entry loaded ahead").isEqualTo(1);
+  }
+
   @Test
   void aHandedOffValueNeverWinsOverAWriteSinceTheNotice() throws Exception {
     testNodes.start(2, TestNode::start);
