@@ -560,13 +560,22 @@ public final class GroupCache implements AutoCloseable {
    * also kept. When nobody owns keys in this node's view (it is catching up and judges every peer
    * down, as {@link #ownerClient}), on the ring of the members: the key's successor there keeps its
    * set value, and may well answer (this node's view of it is what is out of date), where a load
-   * here would get the value the set replaced.
+   * here would get the value the set replaced. If that successor is this node, which keeps nothing
+   * while it catches up, the next node on that ring: the one the writers kept the set value at,
+   * since this node was out of their live rings.
    */
   PeerClient successorClient(String key, String failed) {
     Membership m = membership;
-    HashRing ring = m.live.owner(key) == null && health != null ? m.ring : m.live;
+    boolean nobodyOwns = m.live.owner(key) == null && health != null;
+    HashRing ring = nobodyOwns ? m.ring : m.live;
     String owner = ring.owner(key);
     String next = failed.equals(owner) ? ring.successor(key) : owner;
+    if (nobodyOwns && self.equals(next)) {
+      List<String> others = new ArrayList<>(ring.peers());
+      others.remove(self);
+      others.remove(failed);
+      next = others.isEmpty() ? null : ring.withPeers(others).owner(key);
+    }
     return next == null || next.equals(self) || next.equals(failed) ? null : m.routes.get(next);
   }
 

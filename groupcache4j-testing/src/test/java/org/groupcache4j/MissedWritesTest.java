@@ -454,6 +454,39 @@ class MissedWritesTest {
   }
 
   /**
+   * The cluster, where mem://c probes once an hour (it judges its peers by its fetches alone, and
+   * keeps that view), once every node has heard from every other.
+   */
+  private void clusterWhereCProbesHourly() {
+    cluster(url -> url.equals("mem://c") ? Duration.ofHours(1) : Duration.ofMillis(50), Duration.ofMillis(300),
+        Duration.ofSeconds(30));
+    for (String owner : List.of("mem://a", "mem://b")) { // c hears from a and b in their answers
+      groups.get("mem://c").get(firstKey("o", (ring, k) -> ring.owner(k).equals(owner)));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> PEERS.stream().allMatch(n -> node(n).peerStates().size() == 2
+        && node(n).peerStates().stream().allMatch(st -> st.isUp() && st.incarnation() != 0)));
+  }
+
+  /**
+   * Cuts mem://c off from both peers. It sees a pause of its own: it catches up, its hint pulls time
+   * out (it is cut off), and it tries again in an hour (its probe interval). Its fetches time out,
+   * so it judges both peers down; waits for that and for {@code also}.
+   */
+  private void cutOffC(java.util.function.BooleanSupplier also) {
+    network.cut("mem://c", "mem://a");
+    network.cut("mem://c", "mem://b");
+    node("mem://c").pauseDetected(Duration.ofSeconds(3));
+    AtomicInteger fresh = new AtomicInteger();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (int i = 0; i < 4; i++) {
+        groups.get("mem://c").getAsync("fresh" + fresh.incrementAndGet()); // not held here: fetched
+      }
+      return node("mem://c").peerStates().stream().noneMatch(org.groupcache4j.peer.PeerState::isUp)
+          && also.getAsBoolean();
+    });
+  }
+
+  /**
    * A node that judges every peer down (it lost them all, and catches up) still answers reads: it
    * asks a key's owner on the ring of the members, and if that fails, the key's successor there,
    * which keeps the key's set value too. Its view of the successor may be out of date (here the
@@ -462,30 +495,12 @@ class MissedWritesTest {
    */
   @Test
   void aNodeThatJudgesEveryPeerDownAsksTheKeysSuccessorWhenItsOwnerIsDead() {
-    // mem://c probes once an hour: it judges its peers by its fetches alone, and keeps that view.
-    cluster(url -> url.equals("mem://c") ? Duration.ofHours(1) : Duration.ofMillis(50), Duration.ofMillis(300),
-        Duration.ofSeconds(30));
+    clusterWhereCProbesHourly();
     String key = firstKey("k", (ring, k) -> ring.owner(k).equals("mem://b") && ring.successor(k).equals("mem://a"));
-    for (String owner : List.of("mem://a", "mem://b")) { // c hears from a and b in their answers (keys other than key)
-      groups.get("mem://c").get(firstKey("o", (ring, k) -> ring.owner(k).equals(owner)));
-    }
-    await().atMost(Duration.ofSeconds(10)).until(() -> PEERS.stream().allMatch(n -> node(n).peerStates().size() == 2
-        && node(n).peerStates().stream().allMatch(st -> st.isUp() && st.incarnation() != 0)));
     WriteResult r = groups.get("mem://a").set(key, ByteView.of("V1"));
     assertThat(r.told()).contains("mem://b", "mem://c");
 
-    network.cut("mem://c", "mem://a");
-    network.cut("mem://c", "mem://b");
-    // c sees a pause of its own: it catches up, its hint pulls time out (it is cut off), and it
-    // tries again in an hour (its probe interval). Its fetches time out, so it judges both peers down.
-    node("mem://c").pauseDetected(Duration.ofSeconds(3));
-    AtomicInteger fresh = new AtomicInteger();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (int i = 0; i < 4; i++) {
-        groups.get("mem://c").getAsync("fresh" + fresh.incrementAndGet()); // not held here: fetched
-      }
-      return node("mem://c").peerStates().stream().noneMatch(org.groupcache4j.peer.PeerState::isUp);
-    });
+    cutOffC(() -> true);
     network.disconnect("mem://b"); // dies
     await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownerOf(key).equals("mem://a"));
     network.mend("mem://c", "mem://a");
@@ -493,6 +508,30 @@ class MissedWritesTest {
     assertThat(node("mem://c").ownershipState()).isEqualTo(OwnershipState.CATCHING_UP);
     assertThat(node("mem://c").peerState("mem://a").map(org.groupcache4j.peer.PeerState::isUp)).as("c's view of a")
         .contains(false);
+
+    assertThat(groups.get("mem://c").get(key).toString()).as("at mem://c").isEqualTo("V1");
+    assertThat(loadedBy.get(key)).as("the value the set replaced is not loaded").isNull();
+  }
+
+  /**
+   * As above, when the node that judges every peer down is itself the key's successor on the ring
+   * of the members: it kept nothing of the set while it caught up, and the writers, which had it
+   * out of their live rings, kept the set value at the node after it. It asks that node; a load
+   * from the source would get the value the set replaced.
+   */
+  @Test
+  void aNodeThatJudgesEveryPeerDownAndIsTheKeysSuccessorAsksTheNodeAfterItWhenTheOwnerIsDead() {
+    clusterWhereCProbesHourly();
+    String key = firstKey("k", (ring, k) -> ring.owner(k).equals("mem://b") && ring.successor(k).equals("mem://c"));
+
+    cutOffC(() -> node("mem://a").peerState("mem://c").map(st -> !st.isUp()).orElse(false)); // a judges c down too
+    WriteResult r = groups.get("mem://a").set(key, ByteView.of("V1")); // kept at b, its owner, and at a, after b
+    assertThat(r.told()).contains("mem://b");
+    network.disconnect("mem://b"); // dies
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownerOf(key).equals("mem://a"));
+    network.mend("mem://c", "mem://a");
+    network.mend("mem://c", "mem://b");
+    assertThat(node("mem://c").ownershipState()).isEqualTo(OwnershipState.CATCHING_UP);
 
     assertThat(groups.get("mem://c").get(key).toString()).as("at mem://c").isEqualTo("V1");
     assertThat(loadedBy.get(key)).as("the value the set replaced is not loaded").isNull();
