@@ -233,7 +233,9 @@ class HandoffTest {
     testNodes.start(2, () -> TestNode.start(b -> {}, values));
     testNodes.start(1, () -> TestNode.start(b -> {}, cb -> cb.handoffTime(Duration.ZERO), values,
         (n, loader) -> n.cache.newGroup(TestNode.GROUP, 64 << 20, loader))); // a crash hands nothing over
-    List<String> keys = keys(300);
+    // 1000 keys: the crashed node's share and its replacement's share of the golang ring vary with
+    // their random ports, and the keys in both numbered 3 of 300 in one run.
+    List<String> keys = keys(1000);
     for (int round = 0; round < 2; round++) { // a key's second fetch keeps a copy of it at the first node
       for (String k : keys) {
         nodes.get(0).group.get(k);
@@ -247,6 +249,38 @@ class HandoffTest {
     List<String> lost = owned.stream().filter(ownedByCrashed::contains).toList();
     assertThat(lost).as("keys the crashed node owned that its replacement owns").hasSizeGreaterThan(5);
     return new Crashed(replacement, owned, lost);
+  }
+
+  /** The loader of {@link TestNode#goValue}, whose load of one key (once named) blocks until released. */
+  private static final class OneSlowKey implements Loader {
+    final AtomicReference<String> key = new AtomicReference<>();
+    final CountDownLatch loading = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public byte[] load(String k) throws Exception {
+      if (k.equals(key.get())) {
+        loading.countDown();
+        assertThat(release.await(30, TimeUnit.SECONDS)).as("released").isTrue();
+      }
+      return TestNode.goValue(k);
+    }
+
+    void awaitLoading() throws InterruptedException {
+      assertThat(loading.await(30, TimeUnit.SECONDS)).as("the key is loaded ahead").isTrue();
+    }
+  }
+
+  /** {@code node}'s take-back, begun on a thread of its own. */
+  private static Thread takingBack(TestNode node) {
+    Thread t = new Thread(node.cache::takeBack, "take-back");
+    t.start();
+    return t;
+  }
+
+  private static void assertEnded(Thread takingBack) throws InterruptedException {
+    takingBack.join(30_000);
+    assertThat(takingBack.isAlive()).as("the take-back ended").isFalse();
   }
 
   /**
@@ -286,29 +320,19 @@ class HandoffTest {
   /** A value loaded ahead never wins over a write of its key made while it loaded. */
   @Test
   void aValueLoadedAheadNeverWinsOverAWriteMadeWhileItLoaded() throws Exception {
-    AtomicReference<String> slow = new AtomicReference<>();
-    CountDownLatch loading = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Crashed c = crashedAndReplaced(key -> {
-      if (key.equals(slow.get())) {
-        loading.countDown();
-        assertThat(release.await(30, TimeUnit.SECONDS)).as("released").isTrue();
-      }
-      return TestNode.goValue(key);
-    });
+    OneSlowKey slow = new OneSlowKey();
+    Crashed c = crashedAndReplaced(slow);
     TestNode back = c.replacement();
     String written = c.lost().get(0);
-    slow.set(written);
-    Thread takingBack = new Thread(back.cache::takeBack, "take-back");
-    takingBack.start();
+    slow.key.set(written);
+    Thread takingBack = takingBack(back);
     try {
-      assertThat(loading.await(30, TimeUnit.SECONDS)).as("the key is loaded ahead").isTrue();
+      slow.awaitLoading();
       nodes.get(0).group.set(written, ByteView.of("newer")); // its owner is the node taking its keys back
     } finally {
-      release.countDown();
+      slow.release.countDown();
     }
-    takingBack.join(30_000);
-    assertThat(takingBack.isAlive()).isFalse();
+    assertEnded(takingBack);
 
     assertThat(back.cache.handoffStats().loadedAhead()).as("all but the written key").isEqualTo(c.lost().size() - 1);
     assertThat(text(back.group.get(written))).isEqualTo("newer");
@@ -322,35 +346,25 @@ class HandoffTest {
    */
   @Test
   void aPeersFetchOfAKeyBeingLoadedAheadWaitsForThatLoad() throws Exception {
-    AtomicReference<String> slow = new AtomicReference<>();
-    CountDownLatch loading = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Crashed c = crashedAndReplaced(key -> {
-      if (key.equals(slow.get())) {
-        loading.countDown();
-        assertThat(release.await(30, TimeUnit.SECONDS)).as("released").isTrue();
-      }
-      return TestNode.goValue(key);
-    });
+    OneSlowKey slow = new OneSlowKey();
+    Crashed c = crashedAndReplaced(slow);
     TestNode back = c.replacement();
     TestNode asking = nodes.get(1); // holds no copy: its get goes to the key's owner
     String key = c.lost().get(0);
-    slow.set(key);
+    slow.key.set(key);
     await().atMost(Duration.ofSeconds(20)).until(() -> back.url.equals(asking.cache.ownerOf(key)));
-    Thread takingBack = new Thread(back.cache::takeBack, "take-back");
-    takingBack.start();
+    Thread takingBack = takingBack(back);
     java.util.concurrent.CompletableFuture<ByteView> got;
     try {
-      assertThat(loading.await(30, TimeUnit.SECONDS)).as("the key is loaded ahead").isTrue();
+      slow.awaitLoading();
       long served = back.group.stats().serverRequests();
       got = asking.group.getAsync(key);
       await().atMost(Duration.ofSeconds(20)).until(() -> back.group.stats().serverRequests() > served);
     } finally {
-      release.countDown();
+      slow.release.countDown();
     }
     assertThat(got.get(30, TimeUnit.SECONDS).toByteArray()).isEqualTo(TestNode.goValue(key));
-    takingBack.join(30_000);
-    assertThat(takingBack.isAlive()).isFalse();
+    assertEnded(takingBack);
 
     assertThat(back.loadsOf(key)).as("loads of the key at the node that loaded it ahead").isEqualTo(1);
     assertThat(asking.loadsOf(key)).as("loads of the key at the peer that asked for it").isZero();
