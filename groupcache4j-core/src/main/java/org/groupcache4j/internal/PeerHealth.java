@@ -111,6 +111,7 @@ public final class PeerHealth implements AutoCloseable {
     long downSinceMillis; // guarded by this; 0: not down, or its first answer since was reported
     final long joinedNanos = System.nanoTime();
     volatile long lastHeardNanos = System.nanoTime();
+    volatile long downAtNanos; // when it was last judged down ({@link System#nanoTime()})
 
     Entry(PeerClient client, PeerState state) {
       this.client = client;
@@ -499,6 +500,7 @@ public final class PeerHealth implements AutoCloseable {
       if (s.isUp() && !starting) {
         changed = new PeerState(s.peer(), Status.DOWN, Instant.now(), why, s.incarnation(), s.ownership(), null, refused);
         e.state = changed;
+        e.downAtNanos = System.nanoTime();
         // A peer never heard from (nodes that start together on a busy machine) held nothing this node knew of.
         e.downSinceMillis = e.answeredOnce ? System.currentTimeMillis() : 0;
       }
@@ -519,13 +521,16 @@ public final class PeerHealth implements AutoCloseable {
    * had answered, and each lately (within a few probe timeouts of now): this node was in touch with
    * the cluster and lost all of it at once. A peer that went down well before the others did went
    * away by itself (a frozen peer, not yet taken back, and then another one lost): that is not this
-   * node cut off, and a catch-up would only churn the ring and drop what it holds.
+   * node cut off, and a catch-up would only churn the ring and drop what it holds. Nor is a peer
+   * whose answer reached this node since it was judged down, within a probe timeout (it says it is
+   * catching up, say): a node that catches up for nothing drops the set values it alone keeps.
    */
   private boolean isolated() {
     if (peers.isEmpty()) {
       return false;
     }
     Instant lately = Instant.now().minus(timeout.multipliedBy(3)).minus(interval);
+    long now = System.nanoTime();
     for (Entry e : peers.values()) {
       PeerState s = e.state;
       boolean answered;
@@ -534,6 +539,10 @@ public final class PeerHealth implements AutoCloseable {
       }
       if (s.isUp() || s.refused() || !answered || s.since().isBefore(lately)) {
         return false;
+      }
+      long heard = e.lastHeardNanos;
+      if (heard - e.downAtNanos > 0 && now - heard < timeout.toNanos()) {
+        return false; // it answered since (one that says it catches up is down here until it answered twice)
       }
     }
     return true;
