@@ -181,8 +181,7 @@ final class Flights {
       // A write applied here just before the window opened may reach the sender only after it
       // read the entry (a write reaches the nodes one after another): the write ids this node
       // keeps for a write window cover that, as the window's log covers what came after.
-      if (heldOrFlying(key) || written.since(key, windowStartNanos)
-          || recentWrites.writtenWithinWindow(key)) {
+      if (heldOrFlying(key) || writtenSince(key, windowStartNanos)) {
         return false;
       }
       return install(key, new Flight(), e, false);
@@ -202,12 +201,19 @@ final class Flights {
    */
   boolean registerAhead(String key, Flight flight, long windowStartNanos) {
     synchronized (lockOf(key)) {
-      if (!storing || stores.main().peek(key) != null || written.since(key, windowStartNanos)
-          || recentWrites.writtenWithinWindow(key)) {
+      if (!storing || stores.main().peek(key) != null || writtenSince(key, windowStartNanos)) {
         return false;
       }
       return table.putIfAbsent(key, flight) == null;
     }
+  }
+
+  /**
+   * Whether a write of {@code key} reached this node since {@code windowStartNanos} (the window's
+   * log), or within a write window before it (the write ids kept for peers' requests).
+   */
+  private boolean writtenSince(String key, long windowStartNanos) {
+    return written.since(key, windowStartNanos) || recentWrites.writtenWithinWindow(key);
   }
 
   /**

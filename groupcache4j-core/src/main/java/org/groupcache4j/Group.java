@@ -710,20 +710,22 @@ public final class Group {
     return flights.heldOrFlying(key);
   }
 
+  /** Whether {@code key} is longer than this group's keys may be (see {@link #checkKey}): a peer's, never stored here. */
+  private boolean tooLong(String key) {
+    return key.length() * 3L > maxKeyBytes && Utf8.encodedLength(key) > maxKeyBytes;
+  }
+
   /**
    * Loads {@code key} ahead, for a node that takes its keys back ({@link Handoff}) since the
    * take-back began at {@code windowStartNanos}: in a flight of its own, which a peer's fetch of
    * the key joins ({@link Flights#registerAhead}, {@link Loads#loadAhead}). Completes with whether
-   * the loaded entry was kept (no write invalidated the flight); null if the key is not loaded
-   * (held here, flying, or written since the take-back began), or the group has no loader.
+   * the loaded entry was kept (no write invalidated the flight); at once with false if the key is
+   * not loaded (held here, flying, or written since the take-back began), or the group has no loader.
    */
   CompletableFuture<Boolean> loadAhead(String key, long windowStartNanos) {
-    if (callerLoaded || key.length() * 3L > maxKeyBytes && Utf8.encodedLength(key) > maxKeyBytes) {
-      return null;
-    }
     Flights.Flight flight = new Flights.Flight();
-    if (!flights.registerAhead(key, flight, windowStartNanos)) {
-      return null;
+    if (callerLoaded || tooLong(key) || !flights.registerAhead(key, flight, windowStartNanos)) {
+      return CompletableFuture.completedFuture(false);
     }
     loads.loadAhead(key, flight);
     return flight.handle((e, err) -> err == null && e != null && !flight.invalidated && Expiry.kept(e, clock.millis()));
@@ -741,10 +743,7 @@ public final class Group {
 
   /** A handed-off entry: kept only if nothing newer can be known here ({@link Flights#installHandedOff}). */
   boolean installHandedOff(String key, Entry e, long windowStartNanos) {
-    if (key.length() * 3L > maxKeyBytes && Utf8.encodedLength(key) > maxKeyBytes) {
-      return false;
-    }
-    return Expiry.kept(e, clock.millis()) && flights.installHandedOff(key, e, windowStartNanos);
+    return !tooLong(key) && Expiry.kept(e, clock.millis()) && flights.installHandedOff(key, e, windowStartNanos);
   }
 
   /** Records the writes applied here until {@code untilNanos}: a departing peer's window opened. */

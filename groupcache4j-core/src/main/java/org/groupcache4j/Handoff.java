@@ -373,12 +373,7 @@ final class Handoff {
         if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           break; // the budget ran out
         }
-        CompletableFuture<Boolean> load = g.loadAhead(key, windowStart);
-        if (load == null) {
-          slots.release();
-          continue;
-        }
-        load.whenComplete((stored, err) -> {
+        g.loadAhead(key, windowStart).whenComplete((stored, err) -> {
           if (Boolean.TRUE.equals(stored)) {
             kept.incrementAndGet();
             loadedAhead.increment(); // also when it lands after the budget

@@ -529,19 +529,21 @@ public final class PeerHealth implements AutoCloseable {
     if (peers.isEmpty()) {
       return false;
     }
-    Instant lately = Instant.now().minus(timeout.multipliedBy(3)).minus(interval);
     long now = System.nanoTime();
+    long lately = timeout.multipliedBy(3).plus(interval).toNanos();
     for (Entry e : peers.values()) {
       PeerState s = e.state;
       boolean answered;
       synchronized (e) {
         answered = e.answeredOnce;
       }
-      if (s.isUp() || s.refused() || !answered || s.since().isBefore(lately)) {
+      // When it was judged down, not the state's time: an answer that says it catches up changes that.
+      long downAt = e.downAtNanos;
+      if (s.isUp() || s.refused() || !answered || now - downAt > lately) {
         return false;
       }
       long heard = e.lastHeardNanos;
-      if (heard - e.downAtNanos > 0 && now - heard < timeout.toNanos()) {
+      if (heard - downAt > 0 && now - heard < timeout.toNanos()) {
         return false; // it answered since (one that says it catches up is down here until it answered twice)
       }
     }

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.groupcache4j.peer.OwnershipState;
 import org.groupcache4j.peer.PeerClient;
 import org.groupcache4j.peer.PeerState;
-import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,34 +22,9 @@ class PeerHealthIsolationTest {
   private static final String A = "http://127.0.0.1:1";
   private static final String B = "http://127.0.0.1:2";
 
-  /** A peer whose probes are answered, or fail without a refusal (a connection closed), as the test says. */
-  private static final class Peer implements PeerClient {
-    final String url;
-    final AtomicBoolean answers = new AtomicBoolean(true);
-
-    Peer(String url) {
-      this.url = url;
-    }
-
-    @Override
-    public String url() {
-      return url;
-    }
-
-    @Override
-    public CompletableFuture<PeerValue> fetch(String group, String key) {
-      return CompletableFuture.failedFuture(new UnsupportedOperationException("not fetched in this test"));
-    }
-
-    @Override
-    public CompletableFuture<Void> probe(Duration timeout) {
-      return answers.get() ? CompletableFuture.completedFuture(null)
-          : CompletableFuture.failedFuture(new IOException("the peer closed the connection before answering"));
-    }
-  }
-
-  private final Peer a = new Peer(A);
-  private final Peer b = new Peer(B);
+  // Probes that fail without a refusal: the connection closed.
+  private final ProbedPeer a = new ProbedPeer(A, () -> new IOException("the peer closed the connection before answering"));
+  private final ProbedPeer b = new ProbedPeer(B, () -> new IOException("the peer closed the connection before answering"));
   private final AtomicInteger isolations = new AtomicInteger();
   private final PeerHealth health = new PeerHealth("http://127.0.0.1:3", Duration.ofHours(1), Duration.ofSeconds(1),
       null, new PeerHealth.Listener() {

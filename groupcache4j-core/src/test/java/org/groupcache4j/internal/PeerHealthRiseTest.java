@@ -7,11 +7,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.groupcache4j.peer.PeerClient;
-import org.groupcache4j.peer.PeerValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,30 +19,7 @@ import org.junit.jupiter.api.Test;
 class PeerHealthRiseTest {
   private static final String PEER = "http://127.0.0.1:1";
 
-  /** A peer whose probes are answered or refused as the test says, and counted. */
-  private static final class Peer implements PeerClient {
-    final AtomicBoolean answers = new AtomicBoolean(true);
-    final AtomicInteger probes = new AtomicInteger();
-
-    @Override
-    public String url() {
-      return PEER;
-    }
-
-    @Override
-    public CompletableFuture<PeerValue> fetch(String group, String key) {
-      return CompletableFuture.failedFuture(new UnsupportedOperationException("not fetched in this test"));
-    }
-
-    @Override
-    public CompletableFuture<Void> probe(Duration timeout) {
-      probes.incrementAndGet();
-      return answers.get() ? CompletableFuture.completedFuture(null)
-          : CompletableFuture.failedFuture(new ConnectException("Connection refused: " + PEER));
-    }
-  }
-
-  private final Peer peer = new Peer();
+  private final ProbedPeer peer = new ProbedPeer(PEER, () -> new ConnectException("Connection refused: " + PEER));
   private PeerHealth health;
 
   @BeforeEach

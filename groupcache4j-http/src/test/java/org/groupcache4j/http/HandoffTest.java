@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
@@ -354,7 +355,7 @@ class HandoffTest {
     slow.key.set(key);
     await().atMost(Duration.ofSeconds(20)).until(() -> back.url.equals(asking.cache.ownerOf(key)));
     Thread takingBack = takingBack(back);
-    java.util.concurrent.CompletableFuture<ByteView> got;
+    CompletableFuture<ByteView> got;
     try {
       slow.awaitLoading();
       long served = back.group.stats().serverRequests();
