@@ -1111,6 +1111,15 @@ public final class GroupCache implements AutoCloseable {
       return reaches;
     }
 
+    @Override
+    public void relayMissed(String peer, String group, List<String> keys) {
+      boolean held = keys == null ? holdGroupHint(peer, group) : holdHint(peer, group, keys);
+      if (held) {
+        System.getLogger("org.groupcache4j.peers").log(System.Logger.Level.DEBUG, () -> "a write of group '" + group
+            + "' that this node (" + self + ") was asked to carry to peer " + peer + " did not reach it: "
+            + (keys == null ? "a drop of the whole group" : keys.size() + " drop(s)") + " held for it (a hint)");
+      }
+    }
 
     private CompletableFuture<Entry> serve(String group, String key) {
       try {

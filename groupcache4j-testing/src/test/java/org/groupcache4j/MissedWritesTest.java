@@ -454,6 +454,37 @@ class MissedWritesTest {
   }
 
   /**
+   * A write that the writer could not tell a node, nor carry to it through the relay, is kept as a
+   * hint by the writer and by the relay: the writer may die before it delivers it. The relay applied
+   * the write too, and takes the node back only once it delivered the drop; else it would read from
+   * the node the value the write replaced.
+   */
+  @Test
+  void aRemoveTheRelayCouldNotCarryIsHeldThereTooAndOutlivesTheWritersDeath() {
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    awaitHeardFromByTheOthers("mem://c");
+    groups.get("mem://c").set(key, ByteView.of("V1")); // kept at mem://c, its owner
+    network.cutOneWay("mem://a", "mem://c");
+    network.cutOneWay("mem://b", "mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").peerState("mem://c").map(s -> !s.isUp()).orElse(false)
+        && node("mem://b").peerState("mem://c").map(s -> !s.isUp()).orElse(false));
+    assertThat(node("mem://c").ownershipState()).as("it reaches its peers: it does not know").isEqualTo(OwnershipState.READY);
+
+    WriteResult r = groups.get("mem://a").remove(key); // mem://b, asked to carry it to mem://c, cannot either
+    assertThat(r.told()).containsExactly("mem://b");
+    assertThat(r.hinted()).containsOnlyKeys("mem://c");
+    assertThat(node("mem://b").ownershipStats().hintsPending()).as("held at the relay").containsEntry("mem://c", 1);
+
+    network.disconnect("mem://a"); // the writer dies with its hint
+    network.mendOneWay("mem://b", "mem://c");
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://b").ownerOf(key).equals("mem://c"));
+    assertThat(node("mem://b").ownershipStats().hintsPending()).as("delivered before mem://c was taken back").isEmpty();
+    assertThat(groups.get("mem://b").get(key).toString()).as("at mem://b").startsWith("src:" + key);
+    assertThat(groups.get("mem://c").get(key).toString()).as("at mem://c").startsWith("src:" + key);
+  }
+
+  /**
    * The cluster, where mem://c probes once an hour (it judges its peers by its fetches alone, and
    * keeps that view), once every node has heard from every other.
    */

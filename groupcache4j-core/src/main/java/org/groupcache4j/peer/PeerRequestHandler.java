@@ -189,6 +189,17 @@ public interface PeerRequestHandler {
   }
 
   /**
+   * A write that this node was asked to carry to {@code peer} (a relay) did not reach it: this node
+   * does not reach {@code peer} now, or {@code peer} did not take it. This node keeps the drop for
+   * {@code peer} as for a write of its own (a hint of {@code keys} of {@code group}; {@code keys}
+   * {@code null}: the whole group), so it does not take {@code peer} back before {@code peer} took the
+   * drop. The writer keeps one too, but may die before it delivers it; this node applied the same
+   * write, and would otherwise read from {@code peer} the value the write replaced. The default
+   * keeps nothing.
+   */
+  default void relayMissed(String peer, String group, List<String> keys) {}
+
+  /**
    * A peer asks for {@code key} and offers to compute it (a load lease; see
    * {@link PeerClient#lease}); {@code asker} is its URL. The future completes with the answer
    * within about {@code wait}.

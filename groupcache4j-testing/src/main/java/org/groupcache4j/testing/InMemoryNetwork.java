@@ -211,42 +211,84 @@ public final class InMemoryNetwork {
      * {@link #failPending} can end it.
      */
     private <T> CompletableFuture<T> send(Function<PeerRequestHandler, CompletableFuture<T>> request) {
+      return send(request, null);
+    }
+
+    /**
+     * {@link #send(Function)}; {@code relayMissed}, if not null, is called with the relay's handler
+     * when the relay took the request but it did not reach the target (a write's drop to keep).
+     */
+    private <T> CompletableFuture<T> send(Function<PeerRequestHandler, CompletableFuture<T>> request,
+        java.util.function.Consumer<PeerRequestHandler> relayMissed) {
       CompletableFuture<Void> first = relay == null ? gate(from, url) : gate(from, relay);
-      CompletableFuture<T> answer;
-      if (first == null && (relay == null || gate(relay, url) == null)) {
-        answer = now(request);
-      } else {
-        CompletableFuture<Void> open = first == null ? CompletableFuture.completedFuture(null) : first;
-        answer = open.thenCompose(x -> {
-          CompletableFuture<Void> second = relay == null ? null : gate(relay, url);
-          return second == null ? now(request) : second.thenCompose(y -> now(request));
-        });
-      }
+      CompletableFuture<T> answer = first == null ? atRelay(request, relayMissed)
+          : first.thenCompose(x -> atRelay(request, relayMissed));
       return track(answer);
     }
 
-    private <T> CompletableFuture<T> now(Function<PeerRequestHandler, CompletableFuture<T>> request) {
+    /**
+     * The request, arrived at the relay (if any): carried on once the gate from the relay to the
+     * target opens, if the relay reaches the target; else failed at once, as a relay answers.
+     */
+    private <T> CompletableFuture<T> atRelay(Function<PeerRequestHandler, CompletableFuture<T>> request,
+        java.util.function.Consumer<PeerRequestHandler> relayMissed) {
+      if (relay == null) {
+        return now(request, null, relayMissed);
+      }
       requests.increment();
-      PeerRequestHandler h;
+      PeerRequestHandler r;
       try {
-        if (relay != null) {
-          PeerRequestHandler r = reach(relay);
-          if (!r.relaysTo(url)) {
-            return CompletableFuture.failedFuture(new IllegalStateException("peer " + relay + " could not carry the "
-                + "request to " + url + ": it does not reach it"));
-          }
-        }
-        h = reach(url);
+        r = reach(relay);
       } catch (ConnectException e) {
         return CompletableFuture.failedFuture(e);
       }
-      told(h);
-      try {
-        CompletableFuture<T> f = request.apply(h);
-        return f == null ? CompletableFuture.failedFuture(new IllegalStateException("null answer")) : f;
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
+      if (!r.relaysTo(url)) {
+        return missed(r, relayMissed, new IllegalStateException("peer " + relay + " could not carry the "
+            + "request to " + url + ": it does not reach it"));
       }
+      CompletableFuture<Void> second = gate(relay, url);
+      return second == null ? now(request, r, relayMissed) : second.thenCompose(y -> now(request, r, relayMissed));
+    }
+
+    /** The request at the target; {@code r}: the relay's handler, or null if sent directly. */
+    private <T> CompletableFuture<T> now(Function<PeerRequestHandler, CompletableFuture<T>> request, PeerRequestHandler r,
+        java.util.function.Consumer<PeerRequestHandler> relayMissed) {
+      if (r == null) {
+        requests.increment(); // a relayed one was counted at the relay
+      }
+      PeerRequestHandler h;
+      try {
+        h = reach(url);
+      } catch (ConnectException e) {
+        return missed(r, relayMissed, e);
+      }
+      told(h);
+      CompletableFuture<T> f;
+      try {
+        f = request.apply(h);
+        if (f == null) {
+          f = CompletableFuture.failedFuture(new IllegalStateException("null answer"));
+        }
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      if (r == null || relayMissed == null) {
+        return f;
+      }
+      return f.whenComplete((v, err) -> {
+        if (err != null) {
+          relayMissed.accept(r);
+        }
+      });
+    }
+
+    /** Fails a request with {@code e}; a relay that took it ({@code r} not null) is told that it did not reach the target. */
+    private static <T> CompletableFuture<T> missed(PeerRequestHandler r,
+        java.util.function.Consumer<PeerRequestHandler> relayMissed, Exception e) {
+      if (r != null && relayMissed != null) {
+        relayMissed.accept(r);
+      }
+      return CompletableFuture.failedFuture(e);
     }
 
     /** Tells the asking node what the answering one said of itself. */
@@ -314,7 +356,7 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<Void> remove(String group, String key, long write) {
-      return write(group, h -> h.remove(group, key, write));
+      return write(group, List.of(key), h -> h.remove(group, key, write));
     }
 
     @Override
@@ -324,7 +366,7 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<Void> removeAll(String group, List<String> keys, long write) {
-      return write(group, h -> h.removeAll(group, keys, write));
+      return write(group, keys, h -> h.removeAll(group, keys, write));
     }
 
     @Override
@@ -334,10 +376,11 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<Void> set(String group, String key, ByteView value, long expireUnixNanos, long write) {
-      return write(group, h -> h.set(group, key, value, expireUnixNanos, write));
+      return write(group, List.of(key), h -> h.set(group, key, value, expireUnixNanos, write));
     }
 
-    private CompletableFuture<Void> write(String group, java.util.function.Consumer<PeerRequestHandler> op) {
+    /** A write of {@code keys} ({@code null}: the whole group) to the target. */
+    private CompletableFuture<Void> write(String group, List<String> keys, java.util.function.Consumer<PeerRequestHandler> op) {
       return send(h -> {
         try {
           op.accept(h);
@@ -346,7 +389,7 @@ public final class InMemoryNetwork {
         } catch (UnknownGroupException e) {
           return CompletableFuture.failedFuture(new IllegalStateException("peer " + url + " answered 404: no such group: " + group));
         }
-      });
+      }, r -> r.relayMissed(url, group, keys));
     }
 
     @Override
@@ -375,7 +418,7 @@ public final class InMemoryNetwork {
 
     @Override
     public CompletableFuture<Void> clear(String group) {
-      return write(group, h -> h.clear(group));
+      return write(group, null, h -> h.clear(group));
     }
 
     @Override

@@ -524,6 +524,11 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
           PeerMessages.encodeSetRequest(group, key, value, expireUnixNanos)), write);
     }
 
+    @Override
+    public CompletableFuture<Void> clear(String group) {
+      return write(group, "every key", new Fetch.Write("POST", CallerLoadedWire.CLEAR, null, new byte[0]), 0);
+    }
+
     private CompletableFuture<Void> write(String group, String what, Fetch.Write w, long write) {
       return ours(w.method(), () -> {
         Fetch f = fetchOf(group, what, target.responseTimeoutNanos, w, Fetch.Expect.WRITTEN);

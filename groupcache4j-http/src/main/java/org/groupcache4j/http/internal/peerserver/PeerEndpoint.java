@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -207,6 +208,7 @@ public final class PeerEndpoint {
       return false;
     }
     if (!handler.relaysTo(target)) {
+      relayMissed(ex, target, body(ex));
       ex.respond(relayFailed("this node does not reach " + target + " directly now"));
       return true;
     }
@@ -230,6 +232,9 @@ public final class PeerEndpoint {
       f = CompletableFuture.failedFuture(e);
     }
     ex.respondWhenDone(f, (a, err) -> {
+      if (err != null || a.status() / 100 != 2) {
+        relayMissed(ex, target, io.netty.buffer.Unpooled.wrappedBuffer(body));
+      }
       if (err != null) {
         return relayFailed("could not carry the request to " + target + ": " + err.getMessage());
       }
@@ -249,6 +254,42 @@ public final class PeerEndpoint {
       return r;
     });
     return true;
+  }
+
+  /**
+   * A relayed request did not reach {@code target}: if it is a write (a set, a remove, a removal of
+   * keys, a clear), the node keeps its drop for {@code target} ({@link PeerRequestHandler#relayMissed}).
+   * A request it cannot read is not a write it applied: nothing is kept.
+   */
+  private void relayMissed(Exchange ex, String target, ByteBuf body) {
+    GroupKey gk;
+    try {
+      gk = PeerPaths.groupAndKey(ex.target().rawPath(), basePath);
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    List<String> keys;
+    String method = ex.method().name();
+    if (method.equals("PUT") || method.equals("DELETE")) {
+      keys = List.of(gk.key());
+    } else if (!method.equals("POST")) {
+      return;
+    } else if (gk.key().equals(CallerLoadedWire.CLEAR)) {
+      keys = null;
+    } else if (gk.key().equals(PeerPaths.REMOVE_KEYS)) {
+      try {
+        keys = PeerMessages.decodeRemoveKeys(body.duplicate()).keys();
+      } catch (IllegalArgumentException e) {
+        return;
+      }
+    } else {
+      return; // a lease, its completion, a put-if-absent: the writer learns of the failure, nothing was applied
+    }
+    try {
+      handler.relayMissed(target, gk.group(), keys);
+    } catch (RuntimeException e) {
+      // the relay's answer says the write did not reach the target; the writer keeps its own hint
+    }
   }
 
   /** A relay's answer when it could not carry a request: 502, ours, but without this node's identity (it is not the answer of the peer asked). */
