@@ -57,9 +57,21 @@ public final class PeerFetchException extends IOException {
    *     peer, group and key
    */
   public PeerFetchException(Reason reason, String peer, String group, String key, String what, Throwable cause) {
+    this(reason, peer, group, key, "fetch", what, cause);
+  }
+
+  /**
+   * A failure of another request of a key than a fetch.
+   *
+   * @param request what the request was, e.g. "remove" or "set"; its subject is {@code key}, or what
+   *     {@code key} says if it has a space ("3 keys", "every key")
+   */
+  public PeerFetchException(Reason reason, String peer, String group, String key, String request, String what,
+      Throwable cause) {
     super((group.isEmpty() ? key.indexOf(' ') >= 0 ? key // no group: a request of the node's ("handoff of 3 entries")
         : "fetch of the node's " + key + " document" // or a status request
-        : "fetch of group '" + Text.quotable(group) + "', key '" + Text.quotable(key) + "'")
+        : request + " of group '" + Text.quotable(group) + "', "
+            + (!request.equals("fetch") && key.indexOf(' ') >= 0 ? key : "key '" + Text.quotable(key) + "'"))
         + " from peer " + peer + " failed: " + what, cause);
     this.reason = reason;
     this.peer = peer;

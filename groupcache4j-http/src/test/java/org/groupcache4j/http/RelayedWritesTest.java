@@ -118,11 +118,15 @@ class RelayedWritesTest {
     assertThat(relay.handler().missed).as("carried through: nothing kept").isEmpty();
 
     relay.handler().relays = false;
-    assertThatThrownBy(() -> join(via.remove("scores", "Tom", 13))).hasMessageContaining("does not reach");
-    assertThatThrownBy(() -> join(via.set("scores", "Ann", ByteView.of("2"), 0, 14))).hasMessageContaining("does not reach");
-    assertThatThrownBy(() -> join(via.removeAll("scores", List.of("Bob", "Eve"), 15))).hasMessageContaining("does not reach");
-    assertThatThrownBy(() -> join(via.clear("scores"))).hasMessageContaining("does not reach");
-    assertThatThrownBy(() -> join(via.fetch("scores", "Sam"))).hasMessageContaining("does not reach");
+    String failed = " from peer " + target.url() + " failed: the peer asked to carry it could not: this node does not reach "
+        + target.url() + " directly now";
+    assertThatThrownBy(() -> join(via.remove("scores", "Tom", 13))).hasMessageContaining("remove of group 'scores', key 'Tom'" + failed);
+    assertThatThrownBy(() -> join(via.set("scores", "Ann", ByteView.of("2"), 0, 14)))
+        .hasMessageContaining("set of group 'scores', key 'Ann'" + failed);
+    assertThatThrownBy(() -> join(via.removeAll("scores", List.of("Bob", "Eve"), 15)))
+        .hasMessageContaining("removal of group 'scores', 2 keys" + failed);
+    assertThatThrownBy(() -> join(via.clear("scores"))).hasMessageContaining("clear of group 'scores', every key" + failed);
+    assertThatThrownBy(() -> join(via.fetch("scores", "Sam"))).hasMessageContaining("fetch of group 'scores', key 'Sam'" + failed);
     assertThat(relay.handler().missed).containsExactly(
         target.url() + " scores [Tom]",
         target.url() + " scores [Ann]",

@@ -2,6 +2,7 @@ package org.groupcache4j.http.internal.client;
 
 import java.util.concurrent.CompletableFuture;
 import org.groupcache4j.http.PeerFetchException;
+import org.groupcache4j.http.internal.protocol.CallerLoadedWire;
 import org.groupcache4j.http.internal.protocol.PeerPaths;
 
 /**
@@ -141,7 +142,20 @@ final class Fetch {
 
   /** A transport failure of this fetch: {@code what} happened. */
   PeerFetchException failure(PeerFetchException.Reason reason, String what, Throwable cause) {
-    return new PeerFetchException(reason, peer, group, key, what, cause);
+    return new PeerFetchException(reason, peer, group, key, request(), what, cause);
+  }
+
+  /** What this request is, for a failure's message. */
+  private String request() {
+    if (write == null) {
+      return "fetch";
+    }
+    return switch (write.method()) {
+      case "DELETE" -> "remove";
+      case "PUT" -> "set";
+      default -> write.pathTail().equals(PeerPaths.REMOVE_KEYS) ? "removal"
+          : write.pathTail().equals(CallerLoadedWire.CLEAR) ? "clear" : "request";
+    };
   }
 
   @Override
