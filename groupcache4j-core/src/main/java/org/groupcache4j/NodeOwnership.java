@@ -49,9 +49,10 @@ import org.groupcache4j.peer.PeerState;
  * <h2>Hints</h2>
  * A write that could not reach a peer (not even through a relay) leaves a drop for it here. When
  * the peer answers a probe (its first answer after it was judged down included), the drops are
- * pushed to it, with "you were unreachable for me since T" if this node judged it down, and
- * forgotten once it acknowledges them. A peer judged down rises again only after that. Another
- * incarnation of the peer makes the drops held since before its old incarnation last answered moot.
+ * pushed to it, with "you were unreachable for me since T" if this node judged it down (unless it
+ * restarted since: the new process has no notice to take), and forgotten once it acknowledges
+ * them. A peer judged down rises again only after that. Another incarnation of the peer makes the
+ * drops held since before its old incarnation last answered moot.
  */
 final class NodeOwnership {
   private static final System.Logger LOG = System.getLogger("org.groupcache4j.peers");

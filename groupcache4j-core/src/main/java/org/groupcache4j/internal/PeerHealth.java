@@ -75,7 +75,8 @@ public final class PeerHealth implements AutoCloseable {
 
     /**
      * {@code peer} answered a probe; {@code downSinceMillis} is when this node judged it down
-     * (Unix ms) if this is its first answer since, else 0.
+     * (Unix ms) if this is its first answer since, else 0 (also when it restarted since: that was
+     * another process).
      */
     default void answered(PeerState now, PeerClient client, long downSinceMillis) {}
 
@@ -108,7 +109,7 @@ public final class PeerHealth implements AutoCloseable {
     volatile PeerState state;
     int answersInARow; // guarded by this
     boolean answeredOnce; // guarded by this
-    long downSinceMillis; // guarded by this; 0: not down, or its first answer since was reported
+    long downSinceMillis; // guarded by this; 0: not down, its first answer since was reported, or it restarted since
     final long joinedNanos = System.nanoTime();
     volatile long lastHeardNanos = System.nanoTime();
     volatile long downAtNanos; // when it was last judged down ({@link System#nanoTime()})
@@ -226,6 +227,9 @@ public final class PeerHealth implements AutoCloseable {
           s.ownership() != ownership ? "says it is " + ownership.wireName() : s.reason(), incarnation, ownership,
           s.through(), s.refused());
       e.state = changed;
+      if (s.incarnation() != 0 && incarnation != 0 && s.incarnation() != incarnation) {
+        e.downSinceMillis = 0; // "unreachable since" was of the old process: the new one has no notice to take
+      }
     }
     if (s.incarnation() != 0 && incarnation != 0 && s.incarnation() != incarnation) {
       long old = s.incarnation();

@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.groupcache4j.peer.OwnershipState;
+import org.groupcache4j.peer.PeerClient;
+import org.groupcache4j.peer.PeerState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,13 +25,31 @@ class PeerHealthRiseTest {
   private static final String PEER = "http://127.0.0.1:1";
 
   private final ProbedPeer peer = new ProbedPeer(PEER, () -> new ConnectException("Connection refused: " + PEER));
+  /** The notices "unreachable since" the listener was given; as a node's, it lets a peer rise only once none is pending (none is delivered here). */
+  private final List<Long> notices = new CopyOnWriteArrayList<>();
   private PeerHealth health;
 
   @BeforeEach
   void judgedDownAfterItHadAnswered() {
     health = new PeerHealth("http://127.0.0.1:2", Duration.ofHours(1), Duration.ofSeconds(1), null,
-        (now, client) -> {});
+        new PeerHealth.Listener() {
+          @Override
+          public void changed(PeerState now, PeerClient client) {}
+
+          @Override
+          public void answered(PeerState now, PeerClient client, long downSinceMillis) {
+            if (downSinceMillis != 0) {
+              notices.add(downSinceMillis);
+            }
+          }
+
+          @Override
+          public boolean mayRise(String p) {
+            return notices.isEmpty();
+          }
+        });
     health.setPeers(Map.of(PEER, peer));
+    health.heard(PEER, 1, OwnershipState.READY);
     health.fetchFailed(PEER, new IOException("connection reset")); // not a refusal: probed, and it answers
     await().atMost(Duration.ofSeconds(10)).until(() -> health.state(PEER).reason().equals("answers probes"));
     peer.answers.set(false);
@@ -42,6 +65,7 @@ class PeerHealthRiseTest {
   @Test
   void aPeerThatAsksForItsKeysBackIsUpOnceItAnswersTheProbeThatBrings() {
     peer.answers.set(true); // started again
+    health.heard(PEER, 2, OwnershipState.CATCHING_UP); // as another process: its first request says so
     int before = peer.probes.get();
 
     health.askedForItsKeys(PEER);
@@ -51,8 +75,26 @@ class PeerHealthRiseTest {
     assertThat(health.state(PEER).reason()).startsWith("answers probes again");
   }
 
+  /**
+   * A peer that was unreachable, not restarted, is told so before it rises (a notice, with the drops
+   * held for it); a restarted one (above) has missed nothing of the old process's and rises on the
+   * probe's answer.
+   */
+  @Test
+  void theSameProcessAnsweringAgainIsToldItWasUnreachableBeforeItRises() {
+    peer.answers.set(true); // reachable again, as the same process
+    int before = peer.probes.get();
+
+    health.askedForItsKeys(PEER);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> peer.probes.get() == before + 1 && !notices.isEmpty());
+    assertThat(notices).hasSize(1);
+    assertThat(health.isDown(PEER)).as("held back until the notice is taken").isTrue();
+  }
+
   @Test
   void aPeerThatAsksButDoesNotAnswerTheProbeStaysDown() {
+    health.heard(PEER, 2, OwnershipState.CATCHING_UP);
     int before = peer.probes.get();
 
     health.askedForItsKeys(PEER); // it reached this node, but this node cannot reach it
