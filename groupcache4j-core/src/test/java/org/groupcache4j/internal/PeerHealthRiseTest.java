@@ -25,7 +25,10 @@ class PeerHealthRiseTest {
   private static final String PEER = "http://127.0.0.1:1";
 
   private final ProbedPeer peer = new ProbedPeer(PEER, () -> new ConnectException("Connection refused: " + PEER));
-  /** The notices "unreachable since" the listener was given; as a node's, it lets a peer rise only once none is pending (none is delivered here). */
+  /**
+   * The notices "unreachable since" the listener was given; as a node's, it lets a peer rise only
+   * once none is pending (none is delivered here).
+   */
   private final List<Long> notices = new CopyOnWriteArrayList<>();
   private PeerHealth health;
 

@@ -91,7 +91,10 @@ class RelayedWritesTest {
     });
   }
 
-  /** A client of {@code target} through {@code relay}, once the writer heard from {@code target} directly (it writes only to nodes of ours). */
+  /**
+   * A client of {@code target} through {@code relay}, once the writer heard from {@code target}
+   * directly (it writes only to nodes of ours).
+   */
   private static PeerClient via(Node writer, Node relay, Node target) throws Exception {
     relay.transport().client(target.url()); // a member of the relay's: it keeps a client of it
     PeerClient direct = writer.transport().client(target.url());

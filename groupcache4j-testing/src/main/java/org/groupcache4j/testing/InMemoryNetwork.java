@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.groupcache4j.ByteView;
 import org.groupcache4j.GroupCacheException;
@@ -219,7 +220,7 @@ public final class InMemoryNetwork {
      * when the relay took the request but it did not reach the target (a write's drop to keep).
      */
     private <T> CompletableFuture<T> send(Function<PeerRequestHandler, CompletableFuture<T>> request,
-        java.util.function.Consumer<PeerRequestHandler> relayMissed) {
+        Consumer<PeerRequestHandler> relayMissed) {
       CompletableFuture<Void> first = relay == null ? gate(from, url) : gate(from, relay);
       CompletableFuture<T> answer = first == null ? atRelay(request, relayMissed)
           : first.thenCompose(x -> atRelay(request, relayMissed));
@@ -231,7 +232,7 @@ public final class InMemoryNetwork {
      * target opens, if the relay reaches the target; else failed at once, as a relay answers.
      */
     private <T> CompletableFuture<T> atRelay(Function<PeerRequestHandler, CompletableFuture<T>> request,
-        java.util.function.Consumer<PeerRequestHandler> relayMissed) {
+        Consumer<PeerRequestHandler> relayMissed) {
       if (relay == null) {
         return now(request, null, relayMissed);
       }
@@ -251,8 +252,8 @@ public final class InMemoryNetwork {
     }
 
     /** The request at the target; {@code r}: the relay's handler, or null if sent directly. */
-    private <T> CompletableFuture<T> now(Function<PeerRequestHandler, CompletableFuture<T>> request, PeerRequestHandler r,
-        java.util.function.Consumer<PeerRequestHandler> relayMissed) {
+    private <T> CompletableFuture<T> now(Function<PeerRequestHandler, CompletableFuture<T>> request,
+        PeerRequestHandler r, Consumer<PeerRequestHandler> relayMissed) {
       if (r == null) {
         requests.increment(); // a relayed one was counted at the relay
       }
@@ -282,9 +283,9 @@ public final class InMemoryNetwork {
       });
     }
 
-    /** Fails a request with {@code e}; a relay that took it ({@code r} not null) is told that it did not reach the target. */
+    /** Fails a request with {@code e}; a relay that took it ({@code r} not null) is told it did not reach the target. */
     private static <T> CompletableFuture<T> missed(PeerRequestHandler r,
-        java.util.function.Consumer<PeerRequestHandler> relayMissed, Exception e) {
+        Consumer<PeerRequestHandler> relayMissed, Exception e) {
       if (r != null && relayMissed != null) {
         relayMissed.accept(r);
       }
@@ -380,7 +381,7 @@ public final class InMemoryNetwork {
     }
 
     /** A write of {@code keys} ({@code null}: the whole group) to the target. */
-    private CompletableFuture<Void> write(String group, List<String> keys, java.util.function.Consumer<PeerRequestHandler> op) {
+    private CompletableFuture<Void> write(String group, List<String> keys, Consumer<PeerRequestHandler> op) {
       return send(h -> {
         try {
           op.accept(h);
