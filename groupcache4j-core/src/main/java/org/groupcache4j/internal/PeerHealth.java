@@ -216,6 +216,7 @@ public final class PeerHealth implements AutoCloseable {
     }
     PeerState changed;
     long lastHeard;
+    boolean restarted;
     synchronized (e) {
       s = e.state;
       lastHeard = e.lastHeardNanos;
@@ -227,11 +228,12 @@ public final class PeerHealth implements AutoCloseable {
           s.ownership() != ownership ? "says it is " + ownership.wireName() : s.reason(), incarnation, ownership,
           s.through(), s.refused());
       e.state = changed;
-      if (s.incarnation() != 0 && incarnation != 0 && s.incarnation() != incarnation) {
+      restarted = s.incarnation() != 0 && incarnation != 0 && s.incarnation() != incarnation;
+      if (restarted) {
         e.downSinceMillis = 0; // "unreachable since" was of the old process: the new one has no notice to take
       }
     }
-    if (s.incarnation() != 0 && incarnation != 0 && s.incarnation() != incarnation) {
+    if (restarted) {
       long old = s.incarnation();
       LOG.log(Level.INFO, () -> "peer " + peer + " restarted (incarnation " + Long.toHexString(old) + " is now "
           + Long.toHexString(incarnation) + ")");

@@ -252,7 +252,7 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
 
   @Override
   public CompletableFuture<Void> clear(String group) {
-    return sendToOurs(group, "every key", new Fetch.Write("POST", CallerLoadedWire.CLEAR, null, new byte[0]));
+    return sendToOurs(group, "every key", clearWrite());
   }
 
   @Override
@@ -367,6 +367,11 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
   }
 
   /** A request of {@link CallerLoadedWire} that answers nothing, sent to one of our nodes only (whatever the ring mode). */
+  /** A clear of a group's every key, sent directly or through a relay. */
+  private static Fetch.Write clearWrite() {
+    return new Fetch.Write("POST", CallerLoadedWire.CLEAR, null, new byte[0]);
+  }
+
   private CompletableFuture<Void> sendToOurs(String group, String what, Fetch.Write w) {
     return known(w).thenCompose(x -> start(new Fetch(url, group, what, false, responseTimeoutNanos, w, kind)))
         .thenApply(done -> (Void) null);
@@ -526,7 +531,7 @@ public final class PeerHttpClient implements PeerClient, HandoffClient {
 
     @Override
     public CompletableFuture<Void> clear(String group) {
-      return write(group, "every key", new Fetch.Write("POST", CallerLoadedWire.CLEAR, null, new byte[0]), 0);
+      return write(group, "every key", clearWrite(), 0);
     }
 
     private CompletableFuture<Void> write(String group, String what, Fetch.Write w, long write) {
