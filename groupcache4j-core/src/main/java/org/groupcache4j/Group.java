@@ -616,10 +616,16 @@ public final class Group {
   }
 
   /**
-   * A peer's set: stored here as the key's owner when this node owns it (on its ring of the peers
-   * that answer); otherwise kept as a copy, in the hot store for at most {@link Builder#hotStoreMaxAge},
-   * like a value fetched from the owner. groupcache-go sends its Set to every peer, and a copy of a
-   * key this node does not own must converge by itself if a later write misses this node.
+   * A peer's set. A node of ours ({@code write} not 0) sends its set only to the nodes it chose to
+   * keep the value (the key's owners in its view, and the next nodes on the ring when fewer took
+   * it): stored here in the main store, as the key's owner would, whatever this node's own view of
+   * who owns the key; a copy would live only {@link Builder#hotStoreMaxAge}, and the value must
+   * outlive the owner's death however long after the set. (A later write that misses this node
+   * leaves it a hint, as it would an owner.) From a node of another lineage: stored as the owner's
+   * when this node owns the key (on its ring of the peers that answer); otherwise kept as a copy,
+   * in the hot store for at most {@link Builder#hotStoreMaxAge}, like a value fetched from the
+   * owner. groupcache-go sends its Set to every peer, and a copy of a key this node does not own
+   * must converge by itself if a later write misses this node.
    *
    * @return whether it was stored as the owner's
    */
@@ -633,7 +639,7 @@ public final class Group {
       throw new NodeNotReadyException(cache.self(), cache.ownershipState());
     }
     long expireAt = Expiry.fromUnixNanos(expireUnixNanos);
-    if (cache.ownerOf(key).equals(cache.self())) {
+    if (write != 0 || cache.ownerOf(key).equals(cache.self())) {
       writes.setHere(key, Entry.of(value, expireAt), write);
       return true;
     }

@@ -601,31 +601,36 @@ public final class GroupCache implements AutoCloseable {
   }
 
   /**
-   * A client that carries requests to {@code peer} through another peer of ours that this node
-   * reaches directly and that is up, for a request this node could not deliver itself; {@code null}
-   * if there is none (no relays, or no such peer).
+   * Clients that carry requests to {@code peer} through another peer of ours that this node
+   * reaches directly and that is up, for a request this node could not deliver itself: at most
+   * {@code max}, one per relay, in the order of the peers' URLs; empty if there is none (no relays,
+   * or no such peer).
    */
-  PeerClient relayTo(String peer) {
+  List<PeerClient> relaysTo(String peer, int max) {
     if (health == null) {
-      return null;
+      return List.of();
     }
     Membership m = membership;
     PeerClient target = m.clients.get(peer);
     if (target == null) {
-      return null;
+      return List.of();
     }
+    List<PeerClient> relays = new ArrayList<>(max);
     for (PeerState s : health.states()) {
+      if (relays.size() == max) {
+        break;
+      }
       if (!s.peer().equals(peer) && s.isUp() && s.through() == null && s.incarnation() != 0) {
         PeerClient relay = m.clients.get(s.peer());
         if (relay != null) {
           PeerClient via = viaClients.computeIfAbsent(peer + " " + s.peer(), k -> target.via(relay));
           if (via != null) {
-            return via;
+            relays.add(via);
           }
         }
       }
     }
-    return null;
+    return relays;
   }
 
   /** The peers a write is sent to besides this node: the members, and the peers that left less than the grace ago. */
@@ -685,6 +690,19 @@ public final class GroupCache implements AutoCloseable {
     addIfSet(owners, m.ring.successor(key));
     addIfSet(owners, m.live.successor(key));
     return owners;
+  }
+
+  /**
+   * The node after {@code passed} in {@code key}'s order on the ring of the members (its owner on
+   * that ring without them), or {@code null} if every member is passed: where a set value is kept
+   * as well when fewer than two of its {@link #ownersOf owners} took it. It is the node that owns
+   * the key should those before it go, and that a new owner asks for it ({@link #previousHolders}).
+   */
+  String nextKeeper(String key, Collection<String> passed) {
+    HashRing ring = membership.ring;
+    List<String> others = new ArrayList<>(ring.peers());
+    others.removeAll(passed);
+    return others.isEmpty() ? null : ring.withPeers(others).owner(key);
   }
 
   private static void addIfSet(Set<String> s, String peer) {

@@ -16,7 +16,7 @@ package org.groupcache4j;
  * @param staleHits failed reloads answered by the expired value instead (stale-if-error); counted
  *     once per reload, however many concurrent gets shared it and received the stale value
  * @param removes keys dropped on this node by a remove, whether asked here or by a peer
- * @param sets values stored on this node (as the key's owner) by a set, asked here or by a peer
+ * @param sets values stored on this node by a set, as one of the nodes that keep the value (the key's owners, and the next node when fewer took it), asked here or by a peer
  * @param expirations gets (local or from a peer) that found their key in the main or hot store but
  *     expired (a value or a cached "not found"), so loaded it again instead of serving it; each
  *     such get counts once, also when concurrent ones share one load, so it is a part of

@@ -30,15 +30,18 @@ import org.groupcache4j.peer.PeerState;
  *   <li><b>The owners first.</b> Every node that may answer as a key's owner: its owner on this
  *       node's live ring, its owner on the ring of the members, and its successor on each (the node
  *       that takes it over should its owner go; {@link GroupCache#ownersOf}). A set stores the value
- *       at each of them, a remove drops it there; this node among them applies it itself. Their
- *       outcome is {@linkplain #settle settled} before anyone else is told, so that a peer that
- *       drops its copy cannot fetch the old value from an owner again. The live owner's failure
- *       makes the write fail with {@link WriteException}.</li>
+ *       at each of them (and, when fewer than two took it, at the next nodes on the ring of the
+ *       members: {@link #keptTwice}), a remove drops it there; this node among them applies it
+ *       itself. Their outcome is {@linkplain #settle settled} before anyone else is told, so that a
+ *       peer that drops its copy cannot fetch the old value from an owner again. The live owner's
+ *       failure makes the write fail with {@link WriteException}.</li>
  *   <li><b>Then every other peer</b> (and peers that left the list less than the removed-peer grace
  *       ago, which may not have read the new list yet) drops its copy, in parallel.</li>
  *   <li><b>A peer not told</b> (timed out, or judged down without refusing: frozen, cut off) is
  *       asked once more through another peer of ours that this node reaches (a relay: a cut
- *       between two hosts while a third sees both); one this node reaches only through another is
+ *       between two hosts while a third sees both), and through the next such peer while each
+ *       answers that it does not reach it either ({@link #throughRelays}, at most
+ *       {@value #MAX_RELAYS}); one this node reaches only through another is
  *       sent its write that way from the start. A peer still not told gets a <b>hint</b>: this node
  *       keeps the drop and delivers it when the peer answers again, before the peer owns keys
  *       again ({@code NodeOwnership}). Peers that take no writes (golang/groupcache) and peers that
@@ -51,6 +54,13 @@ import org.groupcache4j.peer.PeerState;
 final class WriteFanOut {
   /** Peers that could not be told to drop a copy after a set another node's writer sent to this owner alone. */
   private static final RateLimitedLog COPIES_LOG = new RateLimitedLog("org.groupcache4j.peers", Duration.ofSeconds(10));
+
+  /** How many nodes a set value is kept at, when that many can take it ({@link #keptTwice}). */
+  static final int MIN_KEEPERS = 2;
+  /** How many nodes after a key's owners a set is sent to at most, to be kept by {@link #MIN_KEEPERS}. */
+  static final int MAX_EXTRA_KEEPERS = 2;
+  /** How many relays a write to a peer that could not be told directly is sent through at most, one after another. */
+  static final int MAX_RELAYS = 3;
 
   private final String group;
   private final GroupCache cache;
@@ -171,17 +181,52 @@ final class WriteFanOut {
         // The live owner did not take the value: the other peers keep what they hold.
         return CompletableFuture.completedFuture(result(keys, "set", Set.of(liveOwner), owners, sent));
       }
-      if (!owners.contains(self)) {
-        removeHere(key, write);
-      }
-      Map<String, CompletableFuture<Void>> rest = new LinkedHashMap<>();
-      for (String peer : cache.writePeers()) {
-        if (!owners.contains(peer)) {
-          rest.put(peer, send(peer, keys, sent, c -> c.remove(group, key, write)));
+      return keptTwice(key, entry, write, owners, sent, 0).thenCompose(keepers -> {
+        if (!keepers.contains(self)) {
+          removeHere(key, write);
         }
-      }
-      return settle(rest).thenApply(y -> result(keys, "set", Set.of(liveOwner), owners, sent));
+        Map<String, CompletableFuture<Void>> rest = new LinkedHashMap<>();
+        for (String peer : cache.writePeers()) {
+          if (!keepers.contains(peer)) {
+            rest.put(peer, send(peer, keys, sent, c -> c.remove(group, key, write)));
+          }
+        }
+        return settle(rest).thenApply(y -> result(keys, "set", Set.of(liveOwner), keepers, sent));
+      });
     });
+  }
+
+  /**
+   * The nodes a set value is kept at: {@code keepers} (its owners, sent the value), and when fewer
+   * than {@value #MIN_KEEPERS} of them took it (this node, one of them, keeps nothing while it
+   * catches up; a peer timed out or is judged down), the next nodes on the ring of the members,
+   * sent the value one after another until that many took it, at most {@value #MAX_EXTRA_KEEPERS}
+   * more. Kept by one node only, the value would die with it, and the key's next owner would load
+   * the value the set replaced.
+   */
+  private CompletableFuture<Set<String>> keptTwice(String key, Entry entry, long write, Set<String> keepers,
+      Map<String, Sent> sent, int extra) {
+    String self = cache.self();
+    int kept = 0;
+    for (String k : keepers) {
+      Sent s = sent.get(k);
+      if (k.equals(self) ? flights.isStoring() : s != null && s.why == null) {
+        kept++;
+      }
+    }
+    String next = kept >= MIN_KEEPERS || extra == MAX_EXTRA_KEEPERS ? null : cache.nextKeeper(key, keepers);
+    if (next == null) {
+      return CompletableFuture.completedFuture(keepers);
+    }
+    Set<String> more = new LinkedHashSet<>(keepers);
+    more.add(next);
+    if (next.equals(self)) {
+      setHere(key, entry, write);
+      return keptTwice(key, entry, write, more, sent, extra + 1);
+    }
+    long expireUnixNanos = Expiry.toUnixNanos(entry.expireAt);
+    return send(next, List.of(key), sent, c -> c.set(group, key, entry.value, expireUnixNanos, write))
+        .thenCompose(v -> keptTwice(key, entry, write, more, sent, extra + 1));
   }
 
   /**
@@ -414,19 +459,36 @@ final class WriteFanOut {
       }
       // A peer that refused the connection cannot be reached through another either, and one
       // that answered it is not ready (a set, while it catches up) was reached: no relay.
-      PeerClient relay = refused(cause, down) || cause instanceof NodeNotReadyException ? null : cache.relayTo(peer);
-      if (relay == null) {
+      List<PeerClient> relays = refused(cause, down) || cause instanceof NodeNotReadyException ? List.of()
+          : cache.relaysTo(peer, MAX_RELAYS);
+      if (relays.isEmpty()) {
         s.why = reason(cause);
         return CompletableFuture.completedFuture(null);
       }
-      return attempt(relay, write).handle((ok2, err2) -> {
-        if (err2 == null) {
-          cache.relayed();
-        } else {
-          s.why = reason(cause) + "; nor through " + relayName(relay) + ": " + reason(Failures.unwrap(err2));
-        }
-        return null;
-      });
+      return throughRelays(relays, 0, write, s, reason(cause));
+    });
+  }
+
+  /**
+   * Sends the write through {@code relays}, from the {@code i}th: the next is tried when one
+   * answers that it could not carry it (it does not reach the peer either, or cannot be reached),
+   * not when one timed out (the peer itself does not answer: another relay would wait as long).
+   */
+  private CompletableFuture<Void> throughRelays(List<PeerClient> relays, int i,
+      Function<PeerClient, CompletableFuture<Void>> write, Sent s, String why) {
+    PeerClient relay = relays.get(i);
+    return attempt(relay, write).handle((ok, err) -> err).thenCompose(err -> {
+      if (err == null) {
+        cache.relayed();
+        return CompletableFuture.completedFuture(null);
+      }
+      Throwable cause = Failures.unwrap(err);
+      String whyNot = why + "; nor through " + relayName(relay) + ": " + reason(cause);
+      if (i + 1 < relays.size() && !(cause instanceof TimeoutException)) {
+        return throughRelays(relays, i + 1, write, s, whyNot);
+      }
+      s.why = whyNot;
+      return CompletableFuture.completedFuture(null);
     });
   }
 

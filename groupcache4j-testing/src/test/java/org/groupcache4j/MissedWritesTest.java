@@ -31,6 +31,8 @@ class MissedWritesTest {
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
   private final Map<String, List<String>> loadedBy = new ConcurrentHashMap<>();
   private final AtomicInteger version = new AtomicInteger();
+  private Duration hotStoreMaxAge = Group.Builder.DEFAULT_HOT_STORE_MAX_AGE;
+  private Duration peerTimeout = Duration.ofSeconds(5);
 
   private void cluster() {
     cluster(Duration.ofMillis(50), Duration.ofMillis(300));
@@ -49,7 +51,8 @@ class MissedWritesTest {
       GroupCache node = GroupCache.builder().self(url).transport(network.transport())
           .peerProbeInterval(probeInterval.apply(url)).peerProbeTimeout(probeTimeout).previousOwnerGrace(previousOwnerGrace).build();
       nodes.add(node);
-      groups.put(url, node.groupBuilder("g").cacheBytes(1 << 20).peerTimeout(Duration.ofSeconds(5)).loader(key -> {
+      groups.put(url, node.groupBuilder("g").cacheBytes(1 << 20).peerTimeout(peerTimeout)
+          .hotStoreMaxAge(hotStoreMaxAge).loader(key -> {
         loadedBy.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(url);
         return ("src:" + key + ":" + version.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
       }).build());
@@ -281,6 +284,59 @@ class MissedWritesTest {
       assertThat(groups.get(n).get(key).toString()).as("at %s", n).isEqualTo("V1");
     }
     assertThat(loadedBy.get(key)).as("the set value is held by the key's successor too: nothing is loaded").isNull();
+  }
+
+  /**
+   * The key's successor keeps a set value as the owner does, not as a copy that lives the hot
+   * store's max age: the owner may die long after the set, and the successor, its owner then,
+   * would load the value the set replaced.
+   */
+  @Test
+  void aSetValueOutlivesItsOwnersDeathLongAfterTheSet() {
+    hotStoreMaxAge = Duration.ofMillis(200);
+    cluster();
+    String key = keyOwnedBy("mem://c");
+    awaitHeardFromByTheOthers("mem://c");
+    groups.get("mem://a").set(key, ByteView.of("V1"));
+    long setAt = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - setAt > 3 * hotStoreMaxAge.toNanos());
+    network.disconnect("mem://c"); // dies
+    await().atMost(Duration.ofSeconds(5)).until(() -> !node("mem://a").ownerOf(key).equals("mem://c")
+        && !node("mem://b").ownerOf(key).equals("mem://c"));
+    for (String n : List.of("mem://a", "mem://b")) {
+      assertThat(groups.get(n).get(key).toString()).as("at %s", n).isEqualTo("V1");
+    }
+    assertThat(loadedBy.get(key)).as("nothing is loaded over the set value").isNull();
+  }
+
+  /**
+   * A set is kept by two nodes at least. Here the key's owner keeps it, and its successor, frozen
+   * but not judged down yet, misses it (a hint, a drop, will tell it): the writer keeps the value
+   * too, as the next node on the ring. When the owner dies, the successor, its owner then, finds
+   * the value at the writer; kept by the owner alone, it would load the value the set replaced.
+   */
+  @Test
+  void aSetAnOwnerMissedIsKeptByTheNextNodeSoItOutlivesTheOtherOwnersDeath() {
+    peerTimeout = Duration.ofMillis(500);
+    cluster();
+    String key = firstKey("k", (ring, k) -> ring.owner(k).equals("mem://c") && ring.successor(k).equals("mem://b"));
+    awaitHeardFromByTheOthers("mem://b");
+    awaitHeardFromByTheOthers("mem://c");
+    network.freeze("mem://b");
+    WriteResult r = groups.get("mem://a").set(key, ByteView.of("V1")); // before mem://a judges mem://b down
+    assertThat(r.told()).contains("mem://c");
+    assertThat(r.hinted()).containsOnlyKeys("mem://b");
+
+    network.thaw("mem://b"); // takes the drop before mem://a raises it again
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownershipStats().hintsPending().isEmpty()
+        && node("mem://c").ownershipStats().hintsPending().isEmpty()
+        && node("mem://a").peerState("mem://b").map(org.groupcache4j.peer.PeerState::owns).orElse(false));
+    network.disconnect("mem://c"); // dies
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("mem://a").ownerOf(key).equals("mem://b")
+        && node("mem://b").ownerOf(key).equals("mem://b"));
+    assertThat(groups.get("mem://b").get(key).toString()).as("at mem://b").isEqualTo("V1");
+    assertThat(groups.get("mem://a").get(key).toString()).as("at mem://a").isEqualTo("V1");
+    assertThat(loadedBy.get(key)).as("the value the set replaced is not loaded").isNull();
   }
 
   /**

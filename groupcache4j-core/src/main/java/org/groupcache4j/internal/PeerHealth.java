@@ -113,6 +113,7 @@ public final class PeerHealth implements AutoCloseable {
     final long joinedNanos = System.nanoTime();
     volatile long lastHeardNanos = System.nanoTime();
     volatile long downAtNanos; // when it was last judged down ({@link System#nanoTime()})
+    volatile int relayTurn; // which relay to ask it through next: moves on when one did not get an answer
 
     Entry(PeerClient client, PeerState state) {
       this.client = client;
@@ -372,6 +373,9 @@ public final class PeerHealth implements AutoCloseable {
       }
       long left = Math.max(timeout.toNanos() - (System.nanoTime() - start), timeout.toNanos() / 2);
       ask(via, left).whenComplete((v, err) -> {
+        if (err != null) {
+          e.relayTurn++; // the next probe asks through another relay, if there is one
+        }
         synchronized (this) {
           indirect = err == null ? 1 : -1;
           relayUrl = relay.client.url();
@@ -430,20 +434,29 @@ public final class PeerHealth implements AutoCloseable {
     return Timeouts.orTimeout(answer, nanos);
   }
 
-  /** Another peer of ours, up and reached directly, to ask {@code e} through: the one it is reached through now first. */
+  /**
+   * Another peer of ours, up and reached directly, to ask {@code e} through: the one it is reached
+   * through now first; else one of them in turn (by URL), the next after each that got no answer,
+   * so that a peer that one relay does not reach either is found through another.
+   */
   private Entry relayFor(String url, Entry e) {
     String now = e.state.through();
     Entry best = now == null ? null : peers.get(now);
     if (best != null && best.state.isUp() && best.state.through() == null) {
       return best;
     }
+    List<String> relays = new ArrayList<>();
     for (Map.Entry<String, Entry> p : peers.entrySet()) {
       Entry r = p.getValue();
       if (r != e && !p.getKey().equals(url) && r.state.isUp() && r.state.through() == null && r.state.incarnation() != 0) {
-        return r;
+        relays.add(p.getKey());
       }
     }
-    return null;
+    if (relays.isEmpty()) {
+      return null;
+    }
+    relays.sort(null);
+    return peers.get(relays.get(Math.floorMod(e.relayTurn, relays.size())));
   }
 
   private void answered(Entry e, long start, String through) {

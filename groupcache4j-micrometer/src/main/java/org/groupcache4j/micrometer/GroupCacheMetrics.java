@@ -178,7 +178,7 @@ public final class GroupCacheMetrics implements MeterBinder {
       counter("groupcache.server.requests", "Gets that arrived from peers", g, t, GroupStats::serverRequests);
       counter("groupcache.removes", "Keys dropped on this node by a remove, asked here or by a peer", g, t,
           GroupStats::removes);
-      counter("groupcache.sets", "Values stored on this node (as the key's owner) by a set", g, t, GroupStats::sets);
+      counter("groupcache.sets", "Values stored on this node by a set, as one of the nodes that keep the value", g, t, GroupStats::sets);
       counter("groupcache.not.found.hits", "Gets answered by a cached \"not found\"", g, t, GroupStats::notFoundHits);
       counter("groupcache.stale.hits", "Gets answered by an expired value because its reload failed", g, t,
           GroupStats::staleHits);
