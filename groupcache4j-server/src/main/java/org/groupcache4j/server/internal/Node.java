@@ -10,7 +10,7 @@ import java.net.URI;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,22 +76,19 @@ public final class Node implements AutoCloseable {
 
   private Node(NodeConfig c) throws OriginConfigException, IOException {
     this.config = c;
-    List<Origin> origins = new ArrayList<>();
+    Map<String, Origin> origins = new LinkedHashMap<>(); // by group, in the config's order
     GroupCache gc = null;
     ApiServer server = null;
     PeerWatcher watcher = null;
     try {
-      Map<String, Origin> byGroup = new HashMap<>();
       for (NodeConfig.GroupConfig g : c.groups()) {
         try {
-          Origin origin = Origins.create(g.originSpec(), g.origin());
-          origins.add(origin);
-          byGroup.put(g.name(), origin);
+          origins.put(g.name(), Origins.create(g.originSpec(), g.origin()));
         } catch (OriginConfigException e) {
           throw e.inGroup(g.name());
         }
       }
-      originOf = Map.copyOf(byGroup);
+      originOf = Map.copyOf(origins);
       NodeSpec spec = c.node();
       HttpPeerTransport.Builder tb = HttpPeerTransport.builder()
           .basePath(spec.basePath())
@@ -118,7 +115,7 @@ public final class Node implements AutoCloseable {
       if (!c.warmUp().isZero()) { // before anything listens: peers and clients find the node only once it is warm
         refuseTakenPorts(c);
         readiness.starting("warming up the request path (at most " + Values.formatDuration(c.warmUp()) + ")");
-        readiness.warmedUp(Warmup.run(c, loops, origins.stream().map(Origin::nonBlocking).toList(), keyPolicy,
+        readiness.warmedUp(Warmup.run(c, loops, origins.values().stream().map(Origin::nonBlocking).toList(), keyPolicy,
             c.warmUp()));
         readiness.starting("the node is starting");
       }
@@ -141,9 +138,8 @@ public final class Node implements AutoCloseable {
             + (spec.peerListen() != null ? " on " + Values.format(spec.peerListen()) : "") + ": " + why + hint, e);
       }
       this.cache = gc;
-      for (int i = 0; i < c.groups().size(); i++) {
-        NodeConfig.GroupConfig g = c.groups().get(i);
-        Origin origin = origins.get(i);
+      for (NodeConfig.GroupConfig g : c.groups()) {
+        Origin origin = originOf.get(g.name());
         OriginLoader loader = new OriginLoader(g.name(), origin);
         Group.Builder gb = loader.loading(g.spec().applyTo(gc.groupBuilder(g.name())), origin.nonBlocking());
         served.add(new Served(g, origin, loader, gb.build()));
@@ -197,7 +193,7 @@ public final class Node implements AutoCloseable {
       } else if (transport != null) {
         transport.close();
       }
-      origins.forEach(Origin::close);
+      origins.values().forEach(Origin::close);
       closeObservers();
       shutdownLoops();
       throw e;
