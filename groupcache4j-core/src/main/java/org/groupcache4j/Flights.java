@@ -336,6 +336,29 @@ final class Flights {
     written.record(key);
   }
 
+  /**
+   * Takes every flight out of the table, invalidated (its result is not stored), as a node does
+   * when it learns it was away: a load or fetch begun before then may wait out its timeout on a
+   * connection the outage broke (a node cut off from its origin, a response lost), and a get that
+   * joined it would fail with it. Its callers still get its outcome; new gets start flights of
+   * their own. Nothing is recorded as a write.
+   *
+   * @return how many flights were taken out
+   */
+  int abandonAll() {
+    int n = 0;
+    for (String key : table.keySet()) {
+      synchronized (lockOf(key)) {
+        Flight f = table.remove(key);
+        if (f != null) {
+          f.invalidated = true;
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
   /** Ends a flight: the stores are already filled, so remove the flight, then wake its callers. */
   void land(String key, Flight flight, Entry e, Throwable err) {
     table.remove(key, flight);

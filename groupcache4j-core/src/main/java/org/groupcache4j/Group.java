@@ -511,6 +511,11 @@ public final class Group {
   // ---- ownership changes
 
   /** Whether the node serves from this group's stores and stores results (else it bypasses them: not ready). */
+  /** The node learned it was away: every flight begun before is left to its callers ({@link Flights#abandonAll}). */
+  int abandonFlights() {
+    return flights.abandonAll();
+  }
+
   void serving(boolean serving) {
     flights.storing(serving);
     bypass = !serving;

@@ -854,6 +854,15 @@ public final class GroupCache implements AutoCloseable {
   }
 
   /** The groups serve from their stores ({@code true}) or bypass them. */
+  /** Abandons every group's flights ({@link Group#abandonFlights}): this node learned it was away. */
+  int abandonFlights() {
+    int n = 0;
+    for (Group g : groups.values()) {
+      n += g.abandonFlights();
+    }
+    return n;
+  }
+
   void serving(boolean serving) {
     for (Group g : groups.values()) {
       g.serving(serving);

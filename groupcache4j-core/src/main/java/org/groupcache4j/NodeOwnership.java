@@ -36,6 +36,9 @@ import org.groupcache4j.peer.PeerState;
  * every peer down by timeouts at once (it is the one cut off), and when it is back in the peer list
  * after it was out. (A peer that says it could not reach this node delivers what this node missed
  * from it with that notice; that alone is no reason to catch up.)
+ * As it turns catching up it abandons its flights ({@code Flights.abandonAll}): a load begun
+ * before it knew it was away may wait out its timeout on a connection the outage broke, and a
+ * read made since starts its own rather than join it.
  * While catching up it serves nothing from its stores and stores nothing (its groups bypass them),
  * answers peers' reads of its keys as not ready (they ask the key's owner on the ring without it),
  * leaves itself out of its own live ring, and answers peeks once it is ready. Its peers keep it out
@@ -180,6 +183,7 @@ final class NodeOwnership {
    */
   void enterCatchingUp(String reason, boolean dropAll) {
     boolean start;
+    boolean entered = false;
     synchronized (this) {
       if (draining || outOfList) {
         return;
@@ -202,11 +206,15 @@ final class NodeOwnership {
         ready = new CompletableFuture<>();
         catchUps.increment();
         setState(OwnershipState.CATCHING_UP);
+        entered = true;
         start = true;
       }
       if (start) {
         roundRunning = true;
       }
+    }
+    if (entered) {
+      cache.abandonFlights(); // loads and fetches begun before it knew it was away: new gets do not join them
     }
     if (start) {
       LOG.log(Level.DEBUG, () -> "this node (" + cache.self() + ") catches up: " + reason);
