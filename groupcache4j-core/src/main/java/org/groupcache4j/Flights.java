@@ -44,6 +44,11 @@ final class Flights {
   /** A single-flight load or fetch (or a load lease, see {@code Leases}); a write invalidates it, after which its result is not stored. */
   static class Flight extends CompletableFuture<Entry> {
     volatile boolean invalidated;
+    /**
+     * Abandoned as the node learned it was away ({@link #abandonAll}; invalidated too): it goes on
+     * for its callers, and is never handed over to the key's next flight.
+     */
+    volatile boolean abandoned;
     /** When the flight began ({@link System#nanoTime()}): a caller that joins it late may retry its failure. */
     final long startedNanos = System.nanoTime();
   }
@@ -351,6 +356,7 @@ final class Flights {
       synchronized (lockOf(key)) {
         Flight f = table.remove(key);
         if (f != null) {
+          f.abandoned = true;
           f.invalidated = true;
           n++;
         }

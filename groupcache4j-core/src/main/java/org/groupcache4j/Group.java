@@ -85,9 +85,10 @@ import org.groupcache4j.ring.RingMode;
  * Across nodes: a peer's fetch that started before the write is a flight at that peer, and the
  * write reaches the peer (after the owner applied it) before the write returns, so it is
  * invalidated like a local one. A peer that could not be told is named in the {@link WriteResult};
- * its copy of a key it does not own lives at most {@link Builder#hotStoreMaxAge}, so it converges
- * by itself. No tombstones are needed, because nothing that started after a write can see the
- * state from before it.
+ * a copy it fetched of a key it does not own lives at most {@link Builder#hotStoreMaxAge}, so it
+ * converges by itself, and a node of ours is left a hint besides (so is one that keeps a set value
+ * of the key, in its main store: one of the key's owners, or the node after them). No tombstones
+ * are needed, because nothing that started after a write can see the state from before it.
  *
  * <p>Sets from peers of the other lineages ({@link RingMode#MAILGUN}, {@link RingMode#GROUPCACHE_GO}
  * rings): groupcache-go sends its Set to every peer, so a node that does not own the key keeps the
@@ -510,12 +511,12 @@ public final class Group {
 
   // ---- ownership changes
 
-  /** Whether the node serves from this group's stores and stores results (else it bypasses them: not ready). */
   /** The node learned it was away: every flight begun before is left to its callers ({@link Flights#abandonAll}). */
   int abandonFlights() {
     return flights.abandonAll();
   }
 
+  /** Whether the node serves from this group's stores and stores results (else it bypasses them: not ready). */
   void serving(boolean serving) {
     flights.storing(serving);
     bypass = !serving;

@@ -696,7 +696,8 @@ public final class GroupCache implements AutoCloseable {
    * The node after {@code passed} in {@code key}'s order on the ring of the members (its owner on
    * that ring without them), or {@code null} if every member is passed: where a set value is kept
    * as well when fewer than two of its {@link #ownersOf owners} took it. It is the node that owns
-   * the key should those before it go, and that a new owner asks for it ({@link #previousHolders}).
+   * the key should those before it go (the first of them is also asked for it by a new owner that
+   * misses it: it is the key's successor on the live ring then, {@link #previousHolders}).
    */
   String nextKeeper(String key, Collection<String> passed) {
     HashRing ring = membership.ring;
@@ -853,7 +854,6 @@ public final class GroupCache implements AutoCloseable {
     return hints;
   }
 
-  /** The groups serve from their stores ({@code true}) or bypass them. */
   /** Abandons every group's flights ({@link Group#abandonFlights}): this node learned it was away. */
   int abandonFlights() {
     int n = 0;
@@ -863,6 +863,7 @@ public final class GroupCache implements AutoCloseable {
     return n;
   }
 
+  /** The groups serve from their stores ({@code true}) or bypass them. */
   void serving(boolean serving) {
     for (Group g : groups.values()) {
       g.serving(serving);

@@ -59,10 +59,11 @@ final class Loads {
   /**
    * Whether {@code flight} was handed over to the key's current flight: when a write invalidated it
    * before its load began, its result would not be kept and the key's next flight would load it
-   * again; its callers get what the current flight gets instead, and nothing is loaded for it.
+   * again; its callers get what the current flight gets instead, and nothing is loaded for it. An
+   * abandoned flight ({@code Flights.abandonAll}) is never handed over: it goes on for its callers.
    */
   private boolean handedOver(String key, Flight flight) {
-    if (!flight.invalidated || restart == null) {
+    if (!flight.invalidated || flight.abandoned || restart == null) {
       return false;
     }
     CompletableFuture<Entry> current;
@@ -338,7 +339,7 @@ final class Loads {
     }
     CompletableFuture<LoadedValue> result = new CompletableFuture<>();
     FutureTask<Void> task = new FutureTask<>(() -> {
-      if (flight.invalidated && restart != null) {
+      if (flight.invalidated && !flight.abandoned && restart != null) {
         result.completeExceptionally(new Superseded()); // a write came while it waited for a loader thread
         return null;
       }

@@ -39,9 +39,9 @@ import org.groupcache4j.peer.PeerState;
  *       ago, which may not have read the new list yet) drops its copy, in parallel.</li>
  *   <li><b>A peer not told</b> (timed out, or judged down without refusing: frozen, cut off) is
  *       asked once more through another peer of ours that this node reaches (a relay: a cut
- *       between two hosts while a third sees both), and through the next such peer while each
- *       answers that it does not reach it either ({@link #throughRelays}, at most
- *       {@value #MAX_RELAYS}); one this node reaches only through another is
+ *       between two hosts while a third sees both), and a drop through the next such peer while
+ *       each declines at once ({@link #throughRelays}, at most {@value #MAX_RELAYS}; a set through
+ *       one: {@link #sendSet}); one this node reaches only through another is
  *       sent its write that way from the start. A peer still not told gets a <b>hint</b>: this node
  *       keeps the drop and delivers it when the peer answers again, before the peer owns keys
  *       again ({@code NodeOwnership}). Peers that take no writes (golang/groupcache) and peers that
@@ -164,12 +164,11 @@ final class WriteFanOut {
     List<String> keys = List.of(key);
     Map<String, Sent> sent = new ConcurrentHashMap<>();
     Map<String, CompletableFuture<Void>> first = new LinkedHashMap<>();
-    long expireUnixNanos = Expiry.toUnixNanos(entry.expireAt);
     for (String o : owners) {
       if (o.equals(self)) {
         setHere(key, entry, write);
       } else {
-        first.put(o, send(o, keys, sent, c -> c.set(group, key, entry.value, expireUnixNanos, write)));
+        first.put(o, sendSet(o, key, entry, write, sent));
       }
     }
     return settle(first).thenCompose(x -> {
@@ -224,9 +223,7 @@ final class WriteFanOut {
       setHere(key, entry, write);
       return keptTwice(key, entry, write, more, sent, extra + 1);
     }
-    long expireUnixNanos = Expiry.toUnixNanos(entry.expireAt);
-    return send(next, List.of(key), sent, c -> c.set(group, key, entry.value, expireUnixNanos, write))
-        .thenCompose(v -> keptTwice(key, entry, write, more, sent, extra + 1));
+    return sendSet(next, key, entry, write, sent).thenCompose(v -> keptTwice(key, entry, write, more, sent, extra + 1));
   }
 
   /**
@@ -432,6 +429,22 @@ final class WriteFanOut {
    */
   private CompletableFuture<Void> send(String peer, List<String> keys, Map<String, Sent> sent,
       Function<PeerClient, CompletableFuture<Void>> write) {
+    return send(peer, keys, sent, write, MAX_RELAYS);
+  }
+
+  /**
+   * A set of {@code key} sent to {@code peer} as one of the nodes that keep it: through one relay at
+   * most. A relay that declines keeps a drop for the peer ({@code PeerRequestHandler.relayMissed}),
+   * which would later drop the value that a second relay delivered, at a node counted as keeping it.
+   */
+  private CompletableFuture<Void> sendSet(String peer, String key, Entry entry, long write, Map<String, Sent> sent) {
+    long expireUnixNanos = Expiry.toUnixNanos(entry.expireAt);
+    return send(peer, List.of(key), sent, c -> c.set(group, key, entry.value, expireUnixNanos, write), 1);
+  }
+
+  /** {@link #send(String, List, Map, Function)} through at most {@code maxRelays} relays. */
+  private CompletableFuture<Void> send(String peer, List<String> keys, Map<String, Sent> sent,
+      Function<PeerClient, CompletableFuture<Void>> write, int maxRelays) {
     Sent s = sent.computeIfAbsent(peer, p -> new Sent());
     s.keys.addAll(keys);
     PeerClient route = cache.routeOf(peer);
@@ -460,7 +473,7 @@ final class WriteFanOut {
       // A peer that refused the connection cannot be reached through another either, and one
       // that answered it is not ready (a set, while it catches up) was reached: no relay.
       List<PeerClient> relays = refused(cause, down) || cause instanceof NodeNotReadyException ? List.of()
-          : cache.relaysTo(peer, MAX_RELAYS);
+          : cache.relaysTo(peer, maxRelays);
       if (relays.isEmpty()) {
         s.why = reason(cause);
         return CompletableFuture.completedFuture(null);
@@ -471,12 +484,14 @@ final class WriteFanOut {
 
   /**
    * Sends the write through {@code relays}, from the {@code i}th: the next is tried when one
-   * answers that it could not carry it (it does not reach the peer either, or cannot be reached),
-   * not when one timed out (the peer itself does not answer: another relay would wait as long).
+   * declines at once (it does not reach the peer either, or cannot be reached), not when one took
+   * long to fail (the peer itself does not answer: another relay would wait as long), so a write
+   * waits at most about one peer timeout directly and one through relays.
    */
   private CompletableFuture<Void> throughRelays(List<PeerClient> relays, int i,
       Function<PeerClient, CompletableFuture<Void>> write, Sent s, String why) {
     PeerClient relay = relays.get(i);
+    long sentAt = System.nanoTime();
     return attempt(relay, write).handle((ok, err) -> err).thenCompose(err -> {
       if (err == null) {
         cache.relayed();
@@ -484,7 +499,11 @@ final class WriteFanOut {
       }
       Throwable cause = Failures.unwrap(err);
       String whyNot = why + "; nor through " + relayName(relay) + ": " + reason(cause);
-      if (i + 1 < relays.size() && !(cause instanceof TimeoutException)) {
+      // A decline comes back at once; a failure that took a quarter of the peer timeout or more is
+      // the peer (or the way to it) not answering, which the next relay would wait out as long.
+      boolean declined = System.nanoTime() - sentAt < peerTimeout.toNanos() / 4
+          && !(cause instanceof TimeoutException) && !(cause instanceof NodeNotReadyException);
+      if (i + 1 < relays.size() && declined) {
         return throughRelays(relays, i + 1, write, s, whyNot);
       }
       s.why = whyNot;

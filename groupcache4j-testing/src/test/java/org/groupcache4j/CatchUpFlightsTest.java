@@ -29,6 +29,7 @@ class CatchUpFlightsTest {
   private final List<GroupCache> nodes = new ArrayList<>();
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
   private final CountDownLatch originAnswersC = new CountDownLatch(1);
+  private final CountDownLatch firstLoadAtC = new CountDownLatch(1);
   private final AtomicInteger loadsAtC = new AtomicInteger();
 
   @AfterEach
@@ -45,6 +46,7 @@ class CatchUpFlightsTest {
       nodes.add(node);
       groups.put(url, node.groupBuilder("g").cacheBytes(1 << 20).loadTimeout(Duration.ofSeconds(30)).loader(key -> {
         if (url.equals("mem://c") && loadsAtC.getAndIncrement() == 0) {
+          firstLoadAtC.countDown();
           originAnswersC.await(); // the answer to mem://c's first load is lost: it waits out its timeout
         }
         return ("src:" + key + "@" + url).getBytes(StandardCharsets.UTF_8);
@@ -60,6 +62,7 @@ class CatchUpFlightsTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> c.peerStates().stream().allMatch(s -> s.isUp() && s.incarnation() != 0));
 
     CompletableFuture<ByteView> before = groups.get("mem://c").getAsync(key); // loads at mem://c, its owner
+    assertThat(firstLoadAtC.await(10, TimeUnit.SECONDS)).as("the first load at mem://c began").isTrue();
     long catchUps = c.ownershipStats().catchUps();
     c.pauseDetected(Duration.ofSeconds(3));
     assertThat(c.ownershipStats().catchUps()).as("it learned it was away (it may have caught up already)").isEqualTo(catchUps + 1);

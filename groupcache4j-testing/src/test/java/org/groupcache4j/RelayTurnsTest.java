@@ -17,12 +17,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * In a cluster of four, a node cut off from a peer reaches it through another peer, and when the
- * first such peer it asks does not reach it either, through the next: its probes find the peer
- * through the relay that reaches it, and a write to the peer goes on to the next relay.
+ * In a cluster of five, a node cut off from a peer reaches it through another peer, and when the
+ * first such peers it asks do not reach it either, through the next: its probes find the peer
+ * through the one relay that reaches it, and a remove sent to the peer goes on to the next relay.
  */
 class RelayTurnsTest {
-  private static final List<String> PEERS = List.of("mem://a", "mem://b", "mem://c", "mem://d");
+  private static final List<String> PEERS = List.of("mem://a", "mem://b", "mem://c", "mem://d", "mem://e");
   private final InMemoryNetwork network = new InMemoryNetwork();
   private final List<GroupCache> nodes = new ArrayList<>();
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
@@ -43,9 +43,15 @@ class RelayTurnsTest {
 
   @AfterEach
   void stop() {
-    network.mend("mem://a", "mem://d");
-    network.mend("mem://b", "mem://d");
+    cutFromE.forEach(n -> network.mend(n, "mem://e"));
     nodes.forEach(GroupCache::close);
+  }
+
+  /** Cuts mem://e from mem://a, mem://b and mem://d: mem://c alone reaches it. */
+  private final List<String> cutFromE = List.of("mem://a", "mem://b", "mem://d");
+
+  private void cutE() {
+    cutFromE.forEach(n -> network.cut(n, "mem://e"));
   }
 
   private GroupCache node(String url) {
@@ -64,34 +70,32 @@ class RelayTurnsTest {
   @Test
   void aPeerThatTheFirstRelayDoesNotReachIsFoundThroughTheNext() {
     cluster(Duration.ofMillis(50));
-    network.cut("mem://a", "mem://d");
-    network.cut("mem://b", "mem://d"); // mem://b, the first relay by URL, does not reach mem://d either
-    await().atMost(Duration.ofSeconds(10)).until(() -> node("mem://a").peerState("mem://d")
+    cutE(); // mem://b, the first relay by URL, does not reach mem://e either, nor does mem://d
+    await().atMost(Duration.ofSeconds(10)).until(() -> node("mem://a").peerState("mem://e")
         .map(s -> s.isUp() && "mem://c".equals(s.through())).orElse(false));
-    String key = keyOwnedBy("mem://d");
-    assertThat(groups.get("mem://a").get(key).toString()).as("fetched from mem://d through mem://c").startsWith("src:" + key);
+    String key = keyOwnedBy("mem://e");
+    assertThat(groups.get("mem://a").get(key).toString()).as("fetched from mem://e through mem://c").startsWith("src:" + key);
     assertThat(loads.get()).isEqualTo(1);
   }
 
   @Test
-  void aWriteThatTheFirstRelayCannotCarryGoesThroughTheNext() {
-    cluster(Duration.ofHours(1)); // mem://a does not probe again: it judges mem://d up, directly
-    for (String owner : List.of("mem://b", "mem://c", "mem://d")) {
+  void aRemoveThatTheFirstRelayCannotCarryGoesThroughTheNext() {
+    cluster(Duration.ofHours(1)); // mem://a does not probe again: it judges mem://e up, directly
+    for (String owner : List.of("mem://b", "mem://c", "mem://d", "mem://e")) {
       groups.get("mem://a").get(keyOwnedBy(owner)); // mem://a hears from each in its answer
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> nodes.stream().allMatch(n -> n.peerStates().size() == 3
+    await().atMost(Duration.ofSeconds(10)).until(() -> nodes.stream().allMatch(n -> n.peerStates().size() == 4
         && n.peerStates().stream().allMatch(s -> s.isUp() && s.through() == null && s.incarnation() != 0)));
-    String key = keyOwnedBy("mem://d");
+    String key = keyOwnedBy("mem://e");
     String v0 = groups.get("mem://a").get(key).toString();
-    network.cut("mem://a", "mem://d");
-    network.cut("mem://b", "mem://d");
-    // mem://b no longer reaches mem://d directly (down, or through mem://c): it carries no request to it
-    await().atMost(Duration.ofSeconds(10)).until(() -> node("mem://b").peerState("mem://d")
+    cutE();
+    // mem://b no longer reaches mem://e directly (down, or through mem://c): it carries no request to it
+    await().atMost(Duration.ofSeconds(10)).until(() -> node("mem://b").peerState("mem://e")
         .map(s -> !s.isUp() || s.through() != null).orElse(false));
 
     WriteResult r = groups.get("mem://a").remove(key); // times out directly; b answers it cannot carry it; c does
-    assertThat(r.told()).contains("mem://d");
+    assertThat(r.told()).contains("mem://e");
     assertThat(r.hinted()).isEmpty();
-    assertThat(groups.get("mem://d").get(key).toString()).as("dropped at mem://d: loaded again").isNotEqualTo(v0);
+    assertThat(groups.get("mem://e").get(key).toString()).as("dropped at mem://e: loaded again").isNotEqualTo(v0);
   }
 }
