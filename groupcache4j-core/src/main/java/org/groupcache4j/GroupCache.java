@@ -603,8 +603,8 @@ public final class GroupCache implements AutoCloseable {
   /**
    * Clients that carry requests to {@code peer} through another peer of ours that this node
    * reaches directly and that is up, for a request this node could not deliver itself: at most
-   * {@code max}, one per relay, in the order of the peers' URLs; empty if there is none (no relays,
-   * or no such peer).
+   * {@code max}, one per relay, in the order the failure detector would probe it through
+   * ({@link PeerHealth#relaysFor}); empty if there is none (no relays, or no such peer).
    */
   List<PeerClient> relaysTo(String peer, int max) {
     if (health == null) {
@@ -616,18 +616,14 @@ public final class GroupCache implements AutoCloseable {
       return List.of();
     }
     List<PeerClient> relays = new ArrayList<>(max);
-    for (PeerState s : health.states()) {
+    for (String r : health.relaysFor(peer)) {
       if (relays.size() == max) {
         break;
       }
-      if (!s.peer().equals(peer) && s.isUp() && s.through() == null && s.incarnation() != 0) {
-        PeerClient relay = m.clients.get(s.peer());
-        if (relay != null) {
-          PeerClient via = viaClients.computeIfAbsent(peer + " " + s.peer(), k -> target.via(relay));
-          if (via != null) {
-            relays.add(via);
-          }
-        }
+      PeerClient relay = m.clients.get(r);
+      PeerClient via = relay == null ? null : viaClients.computeIfAbsent(peer + " " + r, k -> target.via(relay));
+      if (via != null) {
+        relays.add(via);
       }
     }
     return relays;

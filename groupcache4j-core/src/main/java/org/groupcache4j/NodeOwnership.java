@@ -213,11 +213,11 @@ final class NodeOwnership {
         roundRunning = true;
       }
     }
-    if (entered) {
-      cache.abandonFlights(); // loads and fetches begun before it knew it was away: new gets do not join them
-    }
+    // Loads and fetches begun before it knew it was away: new gets do not join them.
+    int abandoned = entered ? cache.abandonFlights() : 0;
     if (start) {
-      LOG.log(Level.DEBUG, () -> "this node (" + cache.self() + ") catches up: " + reason);
+      LOG.log(Level.DEBUG, () -> "this node (" + cache.self() + ") catches up: " + reason
+          + (abandoned == 0 ? "" : "; " + abandoned + " loads and fetches under way left to their callers"));
       cache.runLater(this::round, Duration.ZERO);
     }
   }

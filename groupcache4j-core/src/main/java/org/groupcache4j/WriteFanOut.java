@@ -499,10 +499,10 @@ final class WriteFanOut {
       }
       Throwable cause = Failures.unwrap(err);
       String whyNot = why + "; nor through " + relayName(relay) + ": " + reason(cause);
-      // A decline comes back at once; a failure that took a quarter of the peer timeout or more is
-      // the peer (or the way to it) not answering, which the next relay would wait out as long.
-      boolean declined = System.nanoTime() - sentAt < peerTimeout.toNanos() / 4
-          && !(cause instanceof TimeoutException) && !(cause instanceof NodeNotReadyException);
+      // A decline comes back at once; a failure that took a quarter of the peer timeout or more (a
+      // timeout among them) is the peer, or the way to it, not answering, which the next relay would
+      // wait out as long; a peer that is not ready was reached.
+      boolean declined = System.nanoTime() - sentAt < peerTimeout.toNanos() / 4 && !(cause instanceof NodeNotReadyException);
       if (i + 1 < relays.size() && declined) {
         return throughRelays(relays, i + 1, write, s, whyNot);
       }

@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -434,29 +435,37 @@ public final class PeerHealth implements AutoCloseable {
     return Timeouts.orTimeout(answer, nanos);
   }
 
-  /**
-   * Another peer of ours, up and reached directly, to ask {@code e} through: the one it is reached
-   * through now first; else one of them in turn (by URL), the next after each that got no answer,
-   * so that a peer that one relay does not reach either is found through another.
-   */
+  /** Another peer of ours to ask {@code e} through: the first of {@link #relaysFor}, or null. */
   private Entry relayFor(String url, Entry e) {
-    String now = e.state.through();
-    Entry best = now == null ? null : peers.get(now);
-    if (best != null && best.state.isUp() && best.state.through() == null) {
-      return best;
-    }
+    List<String> relays = relaysFor(url);
+    return relays.isEmpty() ? null : peers.get(relays.get(0));
+  }
+
+  /**
+   * The peers of ours that may carry a request to {@code peer}, best first: those up and reached
+   * directly, {@code peer} left out; the one it is reached through now first, then the others by
+   * URL from the one whose turn it is (the turn moves on when a probe through one got no answer,
+   * so that a peer that one relay does not reach is found through another). Empty if none.
+   */
+  public List<String> relaysFor(String peer) {
     List<String> relays = new ArrayList<>();
     for (Map.Entry<String, Entry> p : peers.entrySet()) {
-      Entry r = p.getValue();
-      if (r != e && !p.getKey().equals(url) && r.state.isUp() && r.state.through() == null && r.state.incarnation() != 0) {
+      PeerState r = p.getValue().state;
+      if (!p.getKey().equals(peer) && r.isUp() && r.through() == null && r.incarnation() != 0) {
         relays.add(p.getKey());
       }
     }
-    if (relays.isEmpty()) {
-      return null;
+    Entry e = peers.get(peer);
+    if (relays.isEmpty() || e == null) {
+      return relays;
     }
     relays.sort(null);
-    return peers.get(relays.get(Math.floorMod(e.relayTurn, relays.size())));
+    Collections.rotate(relays, -Math.floorMod(e.relayTurn, relays.size()));
+    String now = e.state.through();
+    if (now != null && relays.remove(now)) {
+      relays.add(0, now);
+    }
+    return relays;
   }
 
   private void answered(Entry e, long start, String through) {
