@@ -242,7 +242,10 @@ public final class RollBench implements Callable<Integer> {
         s.healthInterval().toMillis(), s.requestTimeout().toSeconds()));
     sb.append(String.format(Locale.ROOT, "Each run: the nodes start; every key is read once (the fill); the clients "
         + "start; our nodes' JIT compilers are given time to go quiet (at most %d s); %d s of steady load; the "
-        + "scenario, each node that starts again followed by %d s of load (the window after ready); the clients stop "
+        + "scenario, each node that starts again followed by %d s of load (the window after ready); after a "
+        + "scale-up, the compilers given time to go quiet again and as long a steady window on the four nodes (the "
+        + "steady p99 of the new node, which had none before it started, and of four nodes, which on these cores are "
+        + "slower than three: the scale-up's window after ready is compared with this one); the clients stop "
         + "and every key is read once more. Keys loaded again = the origin's loads after the fill ÷ the keys. "
         + "%d run%s of each; medians, [min–max] where there are several. Our nodes run with "
         + "GROUPCACHE4J_JAVA_OPTS=`%s`. golang/groupcache is `go/rollnode` (the library's HTTPPool with its defaults, "

@@ -24,6 +24,11 @@ import org.groupcache4j.bench.fault.TestCluster.Impl;
  *       latency is measured;</li>
  *   <li>the scenario's steps, each node that starts again followed by {@code afterReady} of load
  *       (the window whose p99 is compared with the steady one);</li>
+ *   <li>after a scale-up, a second steady window: the compilers given time to go quiet again, then
+ *       the steady latency of the four nodes, the new node's included. A node that did not exist
+ *       has no steady p99 of its own before it starts, and four nodes sharing the machine's cores
+ *       are not as fast as three: the window after the new node is ready is compared with this
+ *       one (the run's log gives the ratio to the three nodes' too);</li>
  *   <li>the clients stop, and every key is read once more.</li>
  * </ol>
  *
@@ -72,12 +77,14 @@ public final class RollRun {
    * @param secondsToReady from its start to its first 200 on {@code /healthz}
    * @param afterReadyP99 the p99 (ms) of every request sent in the window after it was ready
    * @param afterReadyP99AtNode the same, of the requests it answered
-   * @param steadyP99AtNode the p99 (ms) of the requests it answered in the steady window (NaN for a new node)
+   * @param steadyP99 the p99 (ms) of every request in the steady window it is compared with: the one
+   *     before the scenario, or for a node that joined, the one after it (see the class comment)
+   * @param steadyP99AtNode the p99 (ms) of the requests it answered in that steady window
    * @param originLoadsAfterReady the origin's loads in the window after it was ready (the cluster's, of keys that no
    *     node held: after a kill -9, those it had; each makes the requests of its key wait for the origin)
    */
   public record Step(int node, String action, double secondsToReady, double afterReadyP99, double afterReadyP99AtNode,
-      double steadyP99AtNode, long requestsAtNodeAfterReady, long originLoadsAfterReady) {}
+      double steadyP99, double steadyP99AtNode, long requestsAtNodeAfterReady, long originLoadsAfterReady) {}
 
   /**
    * What a run measured: the origin's loads in the fill and after it ({@code keysLoadedAgain}
@@ -97,7 +104,7 @@ public final class RollRun {
     public double worstAfterReadyRatio() {
       double worst = Double.NaN;
       for (Step s : steps) {
-        double r = s.afterReadyP99() / steadyP99;
+        double r = s.afterReadyP99() / s.steadyP99();
         worst = Double.isNaN(worst) || r > worst ? r : worst;
       }
       return worst;
@@ -105,13 +112,12 @@ public final class RollRun {
 
     /**
      * The largest ratio of the p99 of the requests a started node answered after it was ready to
-     * the p99 of those it answered in the steady window (the cluster's for a node that joined).
+     * the p99 of those it answered in its steady window.
      */
     public double worstAfterReadyRatioAtNode() {
       double worst = Double.NaN;
       for (Step s : steps) {
-        double steady = Double.isNaN(s.steadyP99AtNode()) ? steadyP99 : s.steadyP99AtNode();
-        double r = s.afterReadyP99AtNode() / steady;
+        double r = s.afterReadyP99AtNode() / s.steadyP99AtNode();
         worst = Double.isNaN(worst) || r > worst ? r : worst;
       }
       return worst;
@@ -127,9 +133,11 @@ public final class RollRun {
           movedOn503, movedOnRefused, retriedClosed, steadyP99, steadyP50, duringP99, duringMax, reReadFailed));
       for (Step s : steps) {
         sb.append(String.format(Locale.ROOT, "%n  node %d %s: ready %.1f s after start; p99 in the window after ready "
-                + "%.1f ms (%.1f× steady), at the node %.1f ms (steady there %.1f ms, %d requests); %d loads from the "
-                + "origin in it", s.node(), s.action(), s.secondsToReady(), s.afterReadyP99(),
-            s.afterReadyP99() / steadyP99, s.afterReadyP99AtNode(), s.steadyP99AtNode(), s.requestsAtNodeAfterReady(),
+                + "%.1f ms (%.1f× steady %.1f ms%s), at the node %.1f ms (steady there %.1f ms, %d requests); %d loads "
+                + "from the origin in it", s.node(), s.action(), s.secondsToReady(), s.afterReadyP99(),
+            s.afterReadyP99() / s.steadyP99(), s.steadyP99(), s.steadyP99() == steadyP99 ? ""
+                : String.format(Locale.ROOT, " after it; %.1f× the steady %.1f ms before", s.afterReadyP99() / steadyP99,
+                    steadyP99), s.afterReadyP99AtNode(), s.steadyP99AtNode(), s.requestsAtNodeAfterReady(),
             s.originLoadsAfterReady()));
       }
       if (!failures.isEmpty()) {
@@ -181,6 +189,8 @@ public final class RollRun {
       long steadyTo;
       long scenarioFrom;
       long scenarioTo;
+      long laterSteadyFrom = 0;
+      long laterSteadyTo = 0;
       double settled;
       RollLoad load = new RollLoad(balancer, keys, s.threads(), scenario.slots, s.rate(), s.requestTimeout());
       try {
@@ -230,6 +240,12 @@ public final class RollRun {
           default -> throw new IllegalStateException(scenario.toString());
         }
         scenarioTo = System.nanoTime();
+        if (scenario == Scenario.SCALE_UP) {
+          log.info("%s: four nodes; JIT quiet again after %.0f s", cluster.label(), settle(cluster, s.jitSettle()));
+          laterSteadyFrom = System.nanoTime();
+          Thread.sleep(s.steady().toMillis());
+          laterSteadyTo = System.nanoTime();
+        }
       } finally {
         load.close();
       }
@@ -251,6 +267,10 @@ public final class RollRun {
           marks.append(String.format(Locale.ROOT, "# node %d launched at %.3f, ready at %.3f%n", w[0],
               (w[2] - steadyFrom) / 1e9, (w[1] - steadyFrom) / 1e9));
         }
+        if (laterSteadyTo != 0) {
+          marks.append(String.format(Locale.ROOT, "# steady again from %.3f to %.3f%n", (laterSteadyFrom - steadyFrom) / 1e9,
+              (laterSteadyTo - steadyFrom) / 1e9));
+        }
         java.nio.file.Files.writeString(f.resolveSibling(f.getFileName() + ".marks"), marks);
         log.info("samples in %s", f);
       }
@@ -258,13 +278,16 @@ public final class RollRun {
       RollLoad.Window during = samples.window(scenarioFrom, scenarioTo, 0);
       RollLoad.Window all = samples.window(Long.MIN_VALUE, Long.MAX_VALUE, 0);
       long windowNanos = s.afterReady().toNanos();
+      boolean later = laterSteadyTo != 0;
+      RollLoad.Window reference = later ? samples.window(laterSteadyFrom, laterSteadyTo, 0) : steady;
       for (long[] w : readyWindows) {
         int n = (int) w[0];
         RollLoad.Window after = samples.window(w[1], w[1] + windowNanos, 0);
         RollLoad.Window atNode = samples.window(w[1], w[1] + windowNanos, n);
-        RollLoad.Window steadyAtNode = samples.window(steadyFrom, steadyTo, n);
+        RollLoad.Window steadyAtNode = later ? samples.window(laterSteadyFrom, laterSteadyTo, n)
+            : samples.window(steadyFrom, steadyTo, n);
         steps.add(new Step(n, scenario == Scenario.SCALE_UP ? "joined" : scenario == Scenario.KILL ? "killed" : "stopped",
-            (w[1] - w[2]) / 1e9, after.p99(), atNode.p99(), steadyAtNode.p99(), atNode.requests(),
+            (w[1] - w[2]) / 1e9, after.p99(), atNode.p99(), reference.p99(), steadyAtNode.p99(), atNode.requests(),
             origin.loadsBetween(w[1], w[1] + windowNanos)));
       }
       return new Figures(cluster.impl(), cluster.label(), scenario, keys.size(), fillLoads, loadsAgain, distinct,
