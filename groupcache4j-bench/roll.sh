@@ -11,7 +11,7 @@
 #
 # --quick: short windows, one run of each (about 6 minutes with both sides); it writes
 # groupcache4j-bench/target/BENCHMARKS.roll-quick.md, never BENCHMARKS.md. The full run (3 runs of
-# each, about 30 minutes) needs a quiet machine: every node, the clients and the origin share its
+# each, about an hour) needs a quiet machine: every node, the clients and the origin share its
 # cores. Loopback only, ports 20000-32000 picked free.
 # Needs go + golang/groupcache from Debian for the Go side:
 #   apt-get install -y golang-go golang-github-golang-groupcache-dev golang-github-golang-protobuf-1-3-dev
