@@ -26,9 +26,9 @@ import org.groupcache4j.bench.fault.TestCluster.Impl;
  *       (the window whose p99 is compared with the steady one);</li>
  *   <li>after a scale-up, a second steady window: the compilers given time to go quiet again, then
  *       the steady latency of the four nodes, the new node's included. A node that did not exist
- *       has no steady p99 of its own before it starts, and four nodes sharing the machine's cores
- *       are not as fast as three: the window after the new node is ready is compared with this
- *       one (the run's log gives the ratio to the three nodes' too);</li>
+ *       has no steady p99 of its own before it starts (and four nodes share the cores that three
+ *       did): the window after the new node is ready is compared with this one (the run's log
+ *       gives the ratio to the three nodes' too);</li>
  *   <li>the clients stop, and every key is read once more.</li>
  * </ol>
  *
@@ -135,7 +135,7 @@ public final class RollRun {
         sb.append(String.format(Locale.ROOT, "%n  node %d %s: ready %.1f s after start; p99 in the window after ready "
                 + "%.1f ms (%.1f× steady %.1f ms%s), at the node %.1f ms (steady there %.1f ms, %d requests); %d loads "
                 + "from the origin in it", s.node(), s.action(), s.secondsToReady(), s.afterReadyP99(),
-            s.afterReadyP99() / s.steadyP99(), s.steadyP99(), s.steadyP99() == steadyP99 ? ""
+            s.afterReadyP99() / s.steadyP99(), s.steadyP99(), scenario != Scenario.SCALE_UP ? ""
                 : String.format(Locale.ROOT, " after it; %.1f× the steady %.1f ms before", s.afterReadyP99() / steadyP99,
                     steadyP99), s.afterReadyP99AtNode(), s.steadyP99AtNode(), s.requestsAtNodeAfterReady(),
             s.originLoadsAfterReady()));
