@@ -51,6 +51,11 @@ final class Flights {
     volatile boolean abandoned;
     /** When the flight began ({@link System#nanoTime()}): a caller that joins it late may retry its failure. */
     final long startedNanos = System.nanoTime();
+
+    /** Invalidated by a write (not abandoned): its callers may be handed over to the key's next flight. */
+    boolean supersededByAWrite() {
+      return invalidated && !abandoned;
+    }
   }
 
   /**

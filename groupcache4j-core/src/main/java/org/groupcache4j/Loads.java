@@ -63,7 +63,7 @@ final class Loads {
    * abandoned flight ({@code Flights.abandonAll}) is never handed over: it goes on for its callers.
    */
   private boolean handedOver(String key, Flight flight) {
-    if (!flight.invalidated || flight.abandoned || restart == null) {
+    if (!flight.supersededByAWrite() || restart == null) {
       return false;
     }
     CompletableFuture<Entry> current;
@@ -339,7 +339,7 @@ final class Loads {
     }
     CompletableFuture<LoadedValue> result = new CompletableFuture<>();
     FutureTask<Void> task = new FutureTask<>(() -> {
-      if (flight.invalidated && !flight.abandoned && restart != null) {
+      if (flight.supersededByAWrite() && restart != null) {
         result.completeExceptionally(new Superseded()); // a write came while it waited for a loader thread
         return null;
       }

@@ -26,6 +26,8 @@ class RelayTurnsTest {
   private final InMemoryNetwork network = new InMemoryNetwork();
   private final List<GroupCache> nodes = new ArrayList<>();
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
+  /** Cut from mem://e by {@link #cutE}: mem://c alone reaches it. */
+  private final List<String> cutFromE = List.of("mem://a", "mem://b", "mem://d");
   private final AtomicInteger loads = new AtomicInteger();
 
   /** The cluster; mem://a probes every {@code aProbes}, the others every 50 ms. */
@@ -46,9 +48,6 @@ class RelayTurnsTest {
     cutFromE.forEach(n -> network.mend(n, "mem://e"));
     nodes.forEach(GroupCache::close);
   }
-
-  /** Cuts mem://e from mem://a, mem://b and mem://d: mem://c alone reaches it. */
-  private final List<String> cutFromE = List.of("mem://a", "mem://b", "mem://d");
 
   private void cutE() {
     cutFromE.forEach(n -> network.cut(n, "mem://e"));

@@ -363,7 +363,7 @@ public final class PeerHealth implements AutoCloseable {
         }
         indirectBegun = true;
       }
-      Entry relay = relayFor(url, e);
+      Entry relay = relayFor(url);
       PeerClient via = relay == null ? null : e.client.via(relay.client);
       if (via == null) {
         synchronized (this) {
@@ -435,8 +435,8 @@ public final class PeerHealth implements AutoCloseable {
     return Timeouts.orTimeout(answer, nanos);
   }
 
-  /** Another peer of ours to ask {@code e} through: the first of {@link #relaysFor}, or null. */
-  private Entry relayFor(String url, Entry e) {
+  /** Another peer of ours to ask {@code url} through: the first of {@link #relaysFor}, or null. */
+  private Entry relayFor(String url) {
     List<String> relays = relaysFor(url);
     return relays.isEmpty() ? null : peers.get(relays.get(0));
   }
@@ -455,11 +455,11 @@ public final class PeerHealth implements AutoCloseable {
         relays.add(p.getKey());
       }
     }
+    relays.sort(null);
     Entry e = peers.get(peer);
     if (relays.isEmpty() || e == null) {
       return relays;
     }
-    relays.sort(null);
     Collections.rotate(relays, -Math.floorMod(e.relayTurn, relays.size()));
     String now = e.state.through();
     if (now != null && relays.remove(now)) {

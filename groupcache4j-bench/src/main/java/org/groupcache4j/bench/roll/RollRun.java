@@ -278,14 +278,15 @@ public final class RollRun {
       RollLoad.Window during = samples.window(scenarioFrom, scenarioTo, 0);
       RollLoad.Window all = samples.window(Long.MIN_VALUE, Long.MAX_VALUE, 0);
       long windowNanos = s.afterReady().toNanos();
-      boolean later = laterSteadyTo != 0;
-      RollLoad.Window reference = later ? samples.window(laterSteadyFrom, laterSteadyTo, 0) : steady;
+      // A scale-up's node is compared with the steady window after it, the others with the one before.
+      long referenceFrom = laterSteadyTo != 0 ? laterSteadyFrom : steadyFrom;
+      long referenceTo = laterSteadyTo != 0 ? laterSteadyTo : steadyTo;
+      RollLoad.Window reference = samples.window(referenceFrom, referenceTo, 0);
       for (long[] w : readyWindows) {
         int n = (int) w[0];
         RollLoad.Window after = samples.window(w[1], w[1] + windowNanos, 0);
         RollLoad.Window atNode = samples.window(w[1], w[1] + windowNanos, n);
-        RollLoad.Window steadyAtNode = later ? samples.window(laterSteadyFrom, laterSteadyTo, n)
-            : samples.window(steadyFrom, steadyTo, n);
+        RollLoad.Window steadyAtNode = samples.window(referenceFrom, referenceTo, n);
         steps.add(new Step(n, scenario == Scenario.SCALE_UP ? "joined" : scenario == Scenario.KILL ? "killed" : "stopped",
             (w[1] - w[2]) / 1e9, after.p99(), atNode.p99(), reference.p99(), steadyAtNode.p99(), atNode.requests(),
             origin.loadsBetween(w[1], w[1] + windowNanos)));
